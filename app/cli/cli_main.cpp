@@ -1,0 +1,20 @@
+// autoclose-cli: see Cli::run.
+#include "app/cli/Cli.h"
+
+#include <QCoreApplication>
+#include <QTextStream>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(u"AutoCloseEditor"_s);
+    QCoreApplication::setApplicationName(u"autoclose-cli"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(AUTOCLOSE_VERSION));
+    QTextStream out(stdout);
+    QTextStream err(stderr);
+    return Cli::run(QCoreApplication::arguments(), out, err);
+}

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "models/ChannelStateConfig.h"
+#include "models/Result.h"
+
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPointer>
+#include <QUrl>
+
+#include <chrono>
+#include <functional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+class QNetworkRequest;
+
+// The one place the product talks to the Dataverse Web API: builds requests, adds the bearer token, follows paging
+// and turns every reply into a value or an Error. Callbacks are tied to a context object and never outlive it.
+class DataverseClient final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(DataverseClient)
+public:
+    using ConfigsCallback = std::function<void(Result<QList<ChannelStateConfig>>)>;
+    using RowsCallback = std::function<void(Result<QList<QJsonObject>>)>;
+
+    // orgUrl is the organization root, as OrgUrl::parse returns it.
+    DataverseClient(QUrl orgUrl, QNetworkAccessManager *network, QObject *parent = nullptr);
+
+    QUrl orgUrl() const { return m_orgUrl; }
+    void setAccessToken(const QString &token) { m_accessToken = token; }
+    void setTransferTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+
+    // Every msdyn_occhannelstateconfiguration with its channel's stream source, in channel/state order.
+    void fetchConfigurations(QObject *context, ConfigsCallback done);
+
+    // Every row of an entity set query (path relative to the Web API root, with its query), following
+    // @odata.nextLink to the end.
+    void fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done);
+
+private:
+    QNetworkRequest makeRequest(const QUrl &url) const;
+    void fetchPage(const QUrl &url, QList<QJsonObject> soFar, int pageCount, QPointer<QObject> context,
+                   RowsCallback done);
+
+    QUrl m_orgUrl;
+    QNetworkAccessManager *m_network;
+    QString m_accessToken;
+    std::chrono::milliseconds m_timeout{std::chrono::seconds(60)};
+};

@@ -1,0 +1,196 @@
+#include "app/dataverse/WebApiReply.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+#include <cmath>
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("WebApiReply", text);
+}
+
+Error badReply(QString message)
+{
+    Error e;
+    e.kind = Error::Kind::BadReply;
+    e.userMessage = std::move(message);
+    return e;
+}
+
+// A JSON number that is a whole number within int range.
+std::optional<int> wholeNumber(const QJsonValue &value)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double d = value.toDouble();
+    if (std::trunc(d) != d || d < std::numeric_limits<int>::min() || d > std::numeric_limits<int>::max())
+        return std::nullopt;
+    return int(d);
+}
+} // namespace
+
+Result<WebApiReply::Page> WebApiReply::parseCollection(const QByteArray &body)
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return badReply(tr("The environment's reply is not valid JSON (%1 at byte %2).")
+                            .arg(parseError.errorString())
+                            .arg(parseError.offset));
+    if (!doc.isObject())
+        return badReply(tr("The environment's reply is not a JSON object."));
+    const QJsonObject top = doc.object();
+    const QJsonValue value = top.value(u"value"_s);
+    if (!value.isArray())
+        return badReply(tr("The environment's reply has no \"value\" array of records."));
+
+    Page page;
+    const QJsonArray rows = value.toArray();
+    page.rows.reserve(rows.size());
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        if (!rows.at(i).isObject())
+            return badReply(tr("Record %1 of the environment's reply is not a JSON object.").arg(i + 1));
+        page.rows.append(rows.at(i).toObject());
+    }
+    const QJsonValue next = top.value(u"@odata.nextLink"_s);
+    if (!next.isUndefined() && !next.isNull()) {
+        // Followed verbatim, as the Web API asks; only its shape is checked.
+        const QUrl link(next.toString(), QUrl::StrictMode);
+        if (!next.isString() || !link.isValid() || link.isRelative())
+            return badReply(tr("The environment's reply has an @odata.nextLink that is not a URL."));
+        page.nextLink = link;
+    }
+    return page;
+}
+
+Result<ChannelStateConfig> WebApiReply::parseStateConfiguration(const QJsonObject &row)
+{
+    ChannelStateConfig config;
+    config.id = row.value(u"msdyn_occhannelstateconfigurationid"_s).toString();
+    const QString where = config.id.isEmpty() ? tr("A configuration record") : tr("Configuration %1").arg(config.id);
+    if (config.id.isEmpty())
+        return badReply(tr("%1 has no msdyn_occhannelstateconfigurationid.").arg(where));
+
+    const QJsonValue name = row.value(u"msdyn_name"_s);
+    if (!name.isString() && !name.isNull() && !name.isUndefined())
+        return badReply(tr("%1: msdyn_name is not text.").arg(where));
+    config.name = name.toString();
+
+    const auto state = wholeNumber(row.value(u"msdyn_ocliveworkitemstate"_s));
+    if (!state)
+        return badReply(tr("%1: msdyn_ocliveworkitemstate is missing or not a whole number.").arg(where));
+    config.state = *state;
+
+    const QJsonValue minutes = row.value(u"msdyn_autocloseliveworkitemafter"_s);
+    if (minutes.isUndefined())
+        return badReply(tr("%1: msdyn_autocloseliveworkitemafter is missing.").arg(where));
+    if (!minutes.isNull()) {
+        const auto m = wholeNumber(minutes);
+        if (!m || *m < 0)
+            return badReply(
+                tr("%1: msdyn_autocloseliveworkitemafter is not a whole number of minutes (0 or more).").arg(where));
+        config.minutes = *m;
+    }
+
+    const QJsonValue etag = row.value(u"@odata.etag"_s);
+    if (!etag.isString() || etag.toString().isEmpty())
+        return badReply(tr("%1 has no @odata.etag, so it could not be saved safely.").arg(where));
+    config.etag = etag.toString();
+
+    config.channelConfigId = row.value(u"_msdyn_occhannelconfigurationid_value"_s).toString();
+
+    const QJsonValue modified = row.value(u"modifiedon"_s);
+    if (modified.isString()) {
+        config.modifiedOn = QDateTime::fromString(modified.toString(), Qt::ISODateWithMs);
+        if (!config.modifiedOn.isValid())
+            return badReply(tr("%1: modifiedon is not a date and time.").arg(where));
+    }
+
+    const QJsonValue channel = row.value(u"msdyn_occhannelconfigurationid"_s);
+    if (channel.isObject()) {
+        const QJsonObject c = channel.toObject();
+        const QJsonValue source = c.value(u"msdyn_streamsource"_s);
+        if (!source.isNull() && !source.isUndefined()) {
+            const auto code = wholeNumber(source);
+            if (!code)
+                return badReply(tr("%1: the channel's msdyn_streamsource is not a whole number.").arg(where));
+            config.streamSource = *code;
+        }
+        config.channelName = c.value(u"msdyn_name"_s).toString();
+    } else if (!channel.isNull() && !channel.isUndefined()) {
+        return badReply(tr("%1: the expanded msdyn_occhannelconfigurationid is not an object.").arg(where));
+    }
+    return config;
+}
+
+std::pair<QString, QString> WebApiReply::serviceError(const QByteArray &body)
+{
+    const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();
+    return {error.value(u"code"_s).toString(), error.value(u"message"_s).toString()};
+}
+
+Error WebApiReply::toError(const Failure &failure)
+{
+    Error e;
+    e.httpStatus = failure.httpStatus;
+    e.requestId = QString::fromLatin1(failure.requestId);
+    std::tie(e.serviceCode, e.serviceMessage) = serviceError(failure.body);
+    const QString host = failure.host.isEmpty() ? tr("the environment") : failure.host;
+
+    if (failure.httpStatus == 0) {
+        e.kind = Error::Kind::Network;
+        e.userMessage = failure.timedOut
+            ? tr("%1 did not answer in time. Check your connection and try again.").arg(host)
+            : tr("Could not reach %1: %2. Check the address and your connection, then try again.")
+                  .arg(host, failure.networkErrorText);
+        return e;
+    }
+
+    const int status = failure.httpStatus;
+    if (status == 401) {
+        e.kind = Error::Kind::Auth;
+        e.userMessage = tr("%1 did not accept the sign-in (HTTP 401). Sign in again; the access token may have "
+                           "expired or be meant for another environment.")
+                            .arg(host);
+    } else if (status == 403) {
+        e.kind = Error::Kind::Auth;
+        e.userMessage = tr("You are signed in to %1 but not allowed to do this (HTTP 403). Ask an administrator for "
+                           "a security role that grants it.")
+                            .arg(host);
+    } else if (status == 404) {
+        e.kind = Error::Kind::NotFound;
+        e.userMessage = tr("%1 has no such record or table (HTTP 404). It may have been deleted, or Omnichannel "
+                           "may not be installed in this environment.")
+                            .arg(host);
+    } else if (status == 412) {
+        e.kind = Error::Kind::Conflict;
+        e.userMessage = tr("Someone changed this record on %1 since it was loaded (HTTP 412). Refresh to see their "
+                           "value before saving yours.")
+                            .arg(host);
+    } else if (status == 429) {
+        e.kind = Error::Kind::Throttled;
+        bool ok = false;
+        const int seconds = failure.retryAfter.trimmed().toInt(&ok);
+        e.userMessage = ok ? tr("%1 is limiting requests (HTTP 429). Try again in %2 s.").arg(host).arg(seconds)
+                           : tr("%1 is limiting requests (HTTP 429). Wait a few minutes and try again.").arg(host);
+    } else if (status >= 500) {
+        e.kind = Error::Kind::Server;
+        e.userMessage = tr("%1 failed to answer (HTTP %2). Try again in a moment; if it persists, check the "
+                           "service health in the Power Platform admin center.")
+                            .arg(host)
+                            .arg(status);
+    } else {
+        e.kind = Error::Kind::Server;
+        e.userMessage = e.serviceMessage.isEmpty()
+            ? tr("%1 refused the request (HTTP %2).").arg(host).arg(status)
+            : tr("%1 refused the request (HTTP %2): %3").arg(host).arg(status).arg(e.serviceMessage);
+    }
+    return e;
+}

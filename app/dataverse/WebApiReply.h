@@ -1,0 +1,43 @@
+#pragma once
+
+#include "models/ChannelStateConfig.h"
+#include "models/Result.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QUrl>
+
+// Pure functions that turn Web API replies into values or Errors. No network here, so each is tested alone.
+namespace WebApiReply {
+
+// One page of a collection: its rows and, when there are more, the link to the next page.
+struct Page
+{
+    QList<QJsonObject> rows;
+    QUrl nextLink;
+};
+
+Result<Page> parseCollection(const QByteArray &body);
+
+// A msdyn_occhannelstateconfiguration row, with the channel configuration expanded when present.
+Result<ChannelStateConfig> parseStateConfiguration(const QJsonObject &row);
+
+// What is known about a request that did not succeed.
+struct Failure
+{
+    int httpStatus = 0;       // 0: no HTTP reply arrived
+    QByteArray body;          // the reply body, for the service's error code and message
+    QByteArray requestId;     // x-ms-service-request-id
+    QByteArray retryAfter;    // Retry-After, in seconds
+    bool timedOut = false;    // the transfer timeout fired
+    QString networkErrorText; // the transport's description, when no HTTP reply arrived
+    QString host;             // which environment, for the sentence shown to the user
+};
+
+Error toError(const Failure &failure);
+
+// The service's {"error":{"code","message"}}; empty strings when the body has none.
+std::pair<QString, QString> serviceError(const QByteArray &body);
+
+} // namespace WebApiReply

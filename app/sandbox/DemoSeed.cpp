@@ -1,0 +1,202 @@
+#include "app/sandbox/DemoSeed.h"
+
+#include "app/sandbox/EntitySchema.h"
+#include "models/ChannelStateConfig.h"
+#include "models/MicrosoftDefaults.h"
+
+#include <QCoreApplication>
+#include <QHash>
+#include <QRandomGenerator>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+#include <QUuid>
+
+#include <array>
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Ids derived from names: a fresh demo has the same ids every time, as solution-shipped records do.
+const QUuid IdNamespace = QUuid(u"6f1c2a4e-3b7d-4c55-9a0e-2d8f6b1e7c90"_s);
+
+QString idFor(const QString &name)
+{
+    return QUuid::createUuidV5(IdNamespace, name).toString(QUuid::WithoutBraces);
+}
+
+QString iso(const QDateTime &t)
+{
+    return t.toUTC().toString(Qt::ISODate);
+}
+
+struct DemoChannel
+{
+    int streamSource;
+    QString name;          // the channel configuration's name
+    QString recordPrefix;  // "Live Chat" in "Live Chat - Open"
+    QString workstream;    // its workstream's name
+    QVariant inactivity;   // the workstream's auto-close after inactivity (minutes), or null
+};
+
+QList<DemoChannel> demoChannels()
+{
+    const QVariant none;
+    return {
+        {StreamSource::LiveChat, u"Contoso web chat"_s, u"Live Chat"_s, u"Web chat support"_s, none},
+        {StreamSource::Sms, u"Contoso SMS"_s, u"SMS"_s, u"SMS support"_s, 2880},
+        {StreamSource::Voice, u"Contoso voice"_s, u"Voice"_s, u"Phone support"_s, none},
+        {StreamSource::Teams, u"Contoso Teams"_s, u"Microsoft Teams"_s, u"Internal IT help desk"_s, 2880},
+        {StreamSource::Facebook, u"Contoso Facebook page"_s, u"Facebook"_s, u"Social care"_s, 4320},
+        {StreamSource::WhatsApp, u"Contoso WhatsApp"_s, u"WhatsApp"_s, u"WhatsApp support"_s, 2880},
+    };
+}
+
+class Inserter
+{
+public:
+    Inserter(QSqlDatabase &db) : m_db(db) { }
+
+    bool insert(const EntitySetDef &set, const QHash<QString, QVariant> &values)
+    {
+        QStringList names;
+        QStringList marks;
+        for (const ColumnDef &c : set.columns) {
+            names << c.name;
+            marks << u"?"_s;
+        }
+        QSqlQuery q(m_db);
+        q.prepare(u"INSERT INTO "_s + set.logicalName + u" ("_s + names.join(u", "_s) + u") VALUES ("_s +
+                  marks.join(u", "_s) + u')');
+        for (const ColumnDef &c : set.columns) {
+            if (c.name == u"versionnumber"_s)
+                q.addBindValue(++m_version);
+            else
+                q.addBindValue(values.value(c.name));
+        }
+        if (!q.exec()) {
+            m_error = q.lastError().text();
+            return false;
+        }
+        return true;
+    }
+    qint64 version() const { return m_version; }
+    QString error() const { return m_error; }
+
+private:
+    QSqlDatabase &m_db;
+    qint64 m_version = 1000000; // Dataverse version numbers are large and only ever grow.
+    QString m_error;
+};
+
+const std::array<QString, 12> CustomerNames = {
+    u"Alex Wilber"_s,     u"Megan Bowen"_s,   u"Lee Gu"_s,          u"Isaiah Langer"_s,
+    u"Adele Vance"_s,     u"Lidia Holloway"_s, u"Nestor Wilke"_s,    u"Pradeep Gupta"_s,
+    u"Johanna Lorenz"_s,  u"Diego Siciliani"_s, u"Grady Archie"_s,   u"Miriam Graham"_s,
+};
+const std::array<QString, 8> Topics = {
+    u"Order status"_s,   u"Refund request"_s, u"Password reset"_s,    u"Delivery delay"_s,
+    u"Billing question"_s, u"Product advice"_s, u"Warranty claim"_s, u"Account update"_s,
+};
+} // namespace
+
+Result<Done> DemoSeed::fill(QSqlDatabase &db, const QDateTime &now, int conversationCount, quint32 randomSeed)
+{
+    Inserter inserter(db);
+    const auto failed = [&inserter]() {
+        Error e;
+        e.kind = Error::Kind::Server;
+        e.userMessage = QCoreApplication::translate("DemoSeed", "Cannot write the demo data to the sandbox database.");
+        e.serviceMessage = inserter.error();
+        return e;
+    };
+    const EntitySetDef &channels = *EntitySchema::find(u"msdyn_occhannelconfigurations"_s);
+    const EntitySetDef &states = *EntitySchema::find(u"msdyn_occhannelstateconfigurations"_s);
+    const EntitySetDef &workstreams = *EntitySchema::find(u"msdyn_liveworkstreams"_s);
+    const EntitySetDef &conversations = *EntitySchema::find(u"msdyn_ocliveworkitems"_s);
+
+    const QDateTime installed = now.addDays(-120);
+    const QList<DemoChannel> demo = demoChannels();
+    const std::array<ConversationState, 4> configuredStates = {ConversationState::Open, ConversationState::Active,
+                                                               ConversationState::Waiting, ConversationState::WrapUp};
+    for (const DemoChannel &channel : demo) {
+        const QString channelId = idFor(u"channel/"_s + channel.name);
+        if (!inserter.insert(channels, {{u"msdyn_occhannelconfigurationid"_s, channelId},
+                                        {u"msdyn_name"_s, channel.name},
+                                        {u"msdyn_streamsource"_s, channel.streamSource},
+                                        {u"statecode"_s, 0},
+                                        {u"statuscode"_s, 1},
+                                        {u"createdon"_s, iso(installed)},
+                                        {u"modifiedon"_s, iso(installed)}}))
+            return failed();
+        for (ConversationState state : configuredStates) {
+            const int code = int(state);
+            const auto def = MicrosoftDefaults::lookup(channel.streamSource, code);
+            const QVariant minutes = def && def->minutes ? QVariant(*def->minutes) : QVariant();
+            const QString name = channel.recordPrefix + u" - "_s + conversationStateLabel(code);
+            if (!inserter.insert(states, {{u"msdyn_occhannelstateconfigurationid"_s, idFor(u"state/"_s + name)},
+                                          {u"msdyn_name"_s, name},
+                                          {u"msdyn_autocloseliveworkitemafter"_s, minutes},
+                                          {u"msdyn_ocliveworkitemstate"_s, code},
+                                          {u"msdyn_occhannelconfigurationid"_s, channelId},
+                                          {u"statecode"_s, 0},
+                                          {u"statuscode"_s, 1},
+                                          {u"createdon"_s, iso(installed)},
+                                          {u"modifiedon"_s, iso(installed)}}))
+                return failed();
+        }
+        if (!inserter.insert(workstreams, {{u"msdyn_liveworkstreamid"_s, idFor(u"workstream/"_s + channel.name)},
+                                           {u"msdyn_name"_s, channel.workstream},
+                                           {u"msdyn_streamsource"_s, channel.streamSource},
+                                           {u"msdyn_autocloseafterinactivity"_s, channel.inactivity},
+                                           {u"statecode"_s, 0},
+                                           {u"statuscode"_s, 1},
+                                           {u"createdon"_s, iso(installed)},
+                                           {u"modifiedon"_s, iso(installed)}}))
+            return failed();
+    }
+
+    // Conversations of every channel, state and age: ages spread evenly on a log scale from a minute to 60 days,
+    // so every auto-close value has conversations on both sides of it.
+    QRandomGenerator random(randomSeed);
+    const std::array<int, 9> statusCodes = {1, 1, 2, 2, 3, 5, 5, 4, 6}; // Open, Active, Waiting, Wrap-up, Closed…
+    const double maxAgeLog = std::log(60.0 * 24 * 60);
+    for (int i = 0; i < conversationCount; ++i) {
+        const DemoChannel &channel = demo.at(i % demo.size());
+        const int status = statusCodes.at(size_t(i / demo.size()) % statusCodes.size());
+        const qint64 ageMinutes = qint64(std::exp(random.generateDouble() * maxAgeLog));
+        const QDateTime created = now.addSecs(-ageMinutes * 60 - random.bounded(60));
+        const QDateTime modified = created.addSecs(qint64(random.generateDouble() * double(created.secsTo(now))));
+        QVariant wrapUp;
+        // One wrap-up in five has no wrap-up time: the preview must cope with that, as real data has it.
+        if (status == 5 && random.bounded(5) != 0)
+            wrapUp = iso(created.addSecs(qint64(random.generateDouble() * double(created.secsTo(modified)))));
+        const int stateCode = status <= 3 || status == 5 ? 0 : (status == 4 ? 1 : 2);
+        const QString customer = CustomerNames.at(size_t(random.bounded(int(CustomerNames.size()))));
+        const QString topic = Topics.at(size_t(random.bounded(int(Topics.size()))));
+        const QString id = idFor(u"conversation/"_s + QString::number(randomSeed) + u'/' + QString::number(i));
+        if (!inserter.insert(conversations,
+                             {{u"activityid"_s, id},
+                              {u"msdyn_ocliveworkitemid"_s, id},
+                              {u"subject"_s, QString(topic + u" — "_s + customer)},
+                              {u"msdyn_title"_s, customer},
+                              {u"msdyn_channel"_s, QString::number(channel.streamSource)},
+                              {u"statecode"_s, stateCode},
+                              {u"statuscode"_s, status},
+                              {u"createdon"_s, iso(created)},
+                              {u"modifiedon"_s, iso(modified)},
+                              {u"msdyn_modifiedon"_s, iso(modified)},
+                              {u"msdyn_statusupdatedon"_s, iso(modified)},
+                              {u"msdyn_wrapupinitiatedon"_s, wrapUp},
+                              {u"msdyn_liveworkstreamid"_s, idFor(u"workstream/"_s + channel.name)}}))
+            return failed();
+    }
+
+    QSqlQuery meta(db);
+    meta.prepare(u"INSERT OR REPLACE INTO sandbox_meta (key, value) VALUES ('versionnumber', ?)"_s);
+    meta.addBindValue(QString::number(inserter.version()));
+    if (!meta.exec())
+        return failed();
+    return Done{};
+}

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+// The subset of Dataverse tables the sandbox serves, described once: the SQLite schema, the JSON shape and the
+// query validation all follow from it.
+struct ColumnDef
+{
+    enum class Type { Guid, Text, Int, DateTime, Lookup };
+    QString name; // the attribute's logical name (for a lookup, also its navigation property)
+    Type type = Type::Text;
+    QString lookupEntitySet; // for a lookup: the entity set it points to
+
+    // The property name in Web API JSON: "_x_value" for a lookup, the name otherwise.
+    QString jsonName() const { return type == Type::Lookup ? u'_' + name + QStringLiteral("_value") : name; }
+};
+
+struct EntitySetDef
+{
+    QString entitySet;   // msdyn_occhannelstateconfigurations
+    QString logicalName; // msdyn_occhannelstateconfiguration (also the SQLite table)
+    QString key;         // msdyn_occhannelstateconfigurationid
+    QList<ColumnDef> columns;
+
+    const ColumnDef *column(const QString &name) const;
+    const ColumnDef *columnByJsonName(const QString &jsonName) const;
+};
+
+namespace EntitySchema {
+const QList<EntitySetDef> &all();
+const EntitySetDef *find(const QString &entitySet);
+} // namespace EntitySchema

@@ -1,0 +1,38 @@
+#include "app/sandbox/LocalSandbox.h"
+
+#include "app/sandbox/SandboxApi.h"
+#include "app/sandbox/SandboxServer.h"
+#include "app/sandbox/SandboxStore.h"
+
+#include <QRandomGenerator>
+
+Result<std::unique_ptr<LocalSandbox>> LocalSandbox::start(const QString &dataDir, quint16 port,
+                                                          const QStringList &acceptedTokens)
+{
+    auto store = SandboxStore::open(dataDir);
+    if (!store)
+        return store.error();
+    std::unique_ptr<LocalSandbox> sandbox(new LocalSandbox);
+    sandbox->m_store = std::move(store).value();
+    sandbox->m_api = std::make_unique<SandboxApi>(sandbox->m_store.get());
+    for (const QString &token : acceptedTokens)
+        sandbox->m_api->addAcceptedToken(token);
+    sandbox->m_server = std::make_unique<SandboxServer>(sandbox->m_api.get());
+    if (auto bound = sandbox->m_server->listenLoopback(port); !bound)
+        return bound.error();
+    return sandbox;
+}
+
+LocalSandbox::~LocalSandbox() = default;
+
+QUrl LocalSandbox::url() const
+{
+    return m_server->url();
+}
+
+QString LocalSandbox::generateToken()
+{
+    QByteArray bytes(32, Qt::Uninitialized);
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(bytes.data()), bytes.size() / 4);
+    return QString::fromLatin1(bytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}

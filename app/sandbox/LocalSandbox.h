@@ -1,0 +1,35 @@
+#pragma once
+
+#include "models/Result.h"
+
+#include <QStringList>
+#include <QUrl>
+
+#include <memory>
+
+class SandboxApi;
+class SandboxServer;
+class SandboxStore;
+
+// A whole sandbox in this process: the store under a data directory, the Web API over it and the server on
+// 127.0.0.1. What autoclose-sandbox runs, what the editor's Demo environment runs, and what tests start.
+class LocalSandbox final
+{
+    Q_DISABLE_COPY_MOVE(LocalSandbox)
+public:
+    static Result<std::unique_ptr<LocalSandbox>> start(const QString &dataDir, quint16 port,
+                                                       const QStringList &acceptedTokens);
+    ~LocalSandbox();
+
+    QUrl url() const; // http://127.0.0.1:<port>
+    SandboxStore *store() const { return m_store.get(); }
+
+    // A random bearer token for an in-process sandbox that only this process knows.
+    static QString generateToken();
+
+private:
+    LocalSandbox() = default;
+    std::unique_ptr<SandboxStore> m_store;
+    std::unique_ptr<SandboxApi> m_api;
+    std::unique_ptr<SandboxServer> m_server;
+};

@@ -1,0 +1,225 @@
+#include "app/sandbox/SandboxStore.h"
+
+#include "app/sandbox/DemoSeed.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QStringList>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("SandboxStore", text);
+}
+
+Error storeError(const QString &what, const QSqlError &sqlError)
+{
+    Error e;
+    e.kind = Error::Kind::Server;
+    e.userMessage = what;
+    e.serviceMessage = sqlError.text();
+    return e;
+}
+
+QString sqlType(ColumnDef::Type type)
+{
+    return type == ColumnDef::Type::Int ? u"INTEGER"_s : u"TEXT"_s;
+}
+
+QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+} // namespace
+
+SandboxStore::~SandboxStore()
+{
+    {
+        QSqlDatabase database = QSqlDatabase::database(m_connectionName, false);
+        if (database.isOpen())
+            database.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlDatabase SandboxStore::db() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir)
+{
+    if (!QDir().mkpath(dataDir))
+        return Error::badInput(tr("Cannot create the data directory %1. Choose a directory you can write to with "
+                                  "--data-dir.")
+                                   .arg(QDir::toNativeSeparators(dataDir)));
+    std::unique_ptr<SandboxStore> store(new SandboxStore);
+    store->m_connectionName = u"autoclose-sandbox-"_s + newId();
+    store->m_path = QDir(dataDir).absoluteFilePath(u"sandbox.sqlite"_s);
+
+    if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
+        return Error::badInput(tr("Qt's SQLite driver is not installed (on Debian: apt-get install libqt6sql6-sqlite)."));
+    QSqlDatabase database = QSqlDatabase::addDatabase(u"QSQLITE"_s, store->m_connectionName);
+    database.setDatabaseName(store->m_path);
+    if (!database.open())
+        return storeError(tr("Cannot open the sandbox database %1.").arg(QDir::toNativeSeparators(store->m_path)),
+                          database.lastError());
+    QSqlQuery pragma(database);
+    pragma.exec(u"PRAGMA journal_mode=WAL"_s);
+    pragma.exec(u"PRAGMA foreign_keys=ON"_s);
+
+    if (auto created = store->createSchema(); !created)
+        return created.error();
+    if (auto loaded = store->loadIdentity(); !loaded)
+        return loaded.error();
+    return store;
+}
+
+Result<Done> SandboxStore::createSchema()
+{
+    QSqlDatabase database = db();
+    if (!database.transaction())
+        return storeError(tr("Cannot start a transaction on the sandbox database."), database.lastError());
+
+    // Everything below commits together: a failed first start leaves an empty database, never a half-filled one.
+    const auto fail = [&database](const QString &what, const QSqlError &error) -> Result<Done> {
+        database.rollback();
+        return storeError(what, error);
+    };
+    QSqlQuery q(database);
+    if (!q.exec(u"CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s))
+        return fail(tr("Cannot create the sandbox's tables."), q.lastError());
+    for (const EntitySetDef &set : EntitySchema::all()) {
+        QStringList columns;
+        for (const ColumnDef &c : set.columns)
+            columns << c.name + u' ' + sqlType(c.type) + (c.name == set.key ? u" PRIMARY KEY"_s : QString());
+        if (!q.exec(u"CREATE TABLE IF NOT EXISTS "_s + set.logicalName + u" ("_s + columns.join(u", "_s) + u')'))
+            return fail(tr("Cannot create the sandbox's tables."), q.lastError());
+    }
+
+    if (!q.exec(u"SELECT COUNT(*) FROM sandbox_meta WHERE key = 'organizationid'"_s) || !q.next())
+        return fail(tr("Cannot read the sandbox database."), q.lastError());
+    if (q.value(0).toInt() == 0) {
+        QSqlQuery insert(database);
+        insert.prepare(u"INSERT INTO sandbox_meta (key, value) VALUES (?, ?)"_s);
+        const QList<std::pair<QString, QString>> meta = {
+            {u"organizationid"_s, newId()}, {u"tenantid"_s, newId()}, {u"userid"_s, newId()},
+            {u"businessunitid"_s, newId()}, {u"seededon"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+        for (const auto &[key, value] : meta) {
+            insert.addBindValue(key);
+            insert.addBindValue(value);
+            if (!insert.exec())
+                return fail(tr("Cannot write the sandbox database."), insert.lastError());
+        }
+        if (auto seeded = DemoSeed::fill(database, QDateTime::currentDateTimeUtc()); !seeded) {
+            database.rollback();
+            return seeded.error();
+        }
+    }
+    if (!database.commit())
+        return fail(tr("Cannot write the sandbox database."), database.lastError());
+    return Done{};
+}
+
+Result<Done> SandboxStore::loadIdentity()
+{
+    QSqlQuery q(db());
+    if (!q.exec(u"SELECT key, value FROM sandbox_meta"_s))
+        return storeError(tr("Cannot read the sandbox database."), q.lastError());
+    while (q.next()) {
+        const QString key = q.value(0).toString();
+        const QString value = q.value(1).toString();
+        if (key == u"organizationid"_s)
+            m_identity.organizationId = value;
+        else if (key == u"tenantid"_s)
+            m_identity.tenantId = value;
+        else if (key == u"userid"_s)
+            m_identity.userId = value;
+        else if (key == u"businessunitid"_s)
+            m_identity.businessUnitId = value;
+    }
+    return Done{};
+}
+
+QJsonObject SandboxStore::toJson(const EntitySetDef &set, const QSqlRecord &record,
+                                 const QList<const ColumnDef *> &select, const Query *expandFrom) const
+{
+    QJsonObject object;
+    object.insert(u"@odata.etag"_s, u"W/\"%1\""_s.arg(record.value(u"versionnumber"_s).toLongLong()));
+    const auto put = [&object, &record](const ColumnDef &c) {
+        const QVariant value = record.value(c.name);
+        if (value.isNull())
+            object.insert(c.jsonName(), QJsonValue::Null);
+        else if (c.type == ColumnDef::Type::Int)
+            object.insert(c.jsonName(), value.toLongLong());
+        else
+            object.insert(c.jsonName(), value.toString());
+    };
+    // The key comes with every row, selected or not, as the Web API does.
+    put(*set.column(set.key));
+    if (select.isEmpty()) {
+        for (const ColumnDef &c : set.columns)
+            put(c);
+    } else {
+        for (const ColumnDef *c : select)
+            put(*c);
+    }
+
+    if (expandFrom && expandFrom->expand) {
+        const ColumnDef &lookup = *expandFrom->expand;
+        const EntitySetDef *target = EntitySchema::find(lookup.lookupEntitySet);
+        const QVariant id = record.value(lookup.name);
+        QJsonValue expanded = QJsonValue::Null;
+        if (target && !id.isNull()) {
+            Query nested;
+            nested.select = expandFrom->expandSelect;
+            const auto row = get(*target, id.toString(), nested);
+            if (row && row.value())
+                expanded = *row.value();
+        }
+        object.insert(lookup.name, expanded);
+    }
+    return object;
+}
+
+Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Query &query) const
+{
+    QSqlQuery q(db());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT * FROM "_s + set.logicalName + u" ORDER BY "_s + set.key + u" LIMIT ? OFFSET ?"_s);
+    q.addBindValue(query.limit);
+    q.addBindValue(query.offset);
+    if (!q.exec())
+        return storeError(tr("Cannot read the sandbox database."), q.lastError());
+    QList<QJsonObject> rows;
+    while (q.next())
+        rows.append(toJson(set, q.record(), query.select, &query));
+    return rows;
+}
+
+Result<std::optional<QJsonObject>> SandboxStore::get(const EntitySetDef &set, const QString &key,
+                                                     const Query &query) const
+{
+    QSqlQuery q(db());
+    q.prepare(u"SELECT * FROM "_s + set.logicalName + u" WHERE "_s + set.key + u" = ?"_s);
+    q.addBindValue(key.toLower());
+    if (!q.exec())
+        return storeError(tr("Cannot read the sandbox database."), q.lastError());
+    if (!q.next())
+        return std::optional<QJsonObject>();
+    return std::optional<QJsonObject>(toJson(set, q.record(), query.select, &query));
+}
+
+Result<qint64> SandboxStore::count(const EntitySetDef &set) const
+{
+    QSqlQuery q(db());
+    if (!q.exec(u"SELECT COUNT(*) FROM "_s + set.logicalName) || !q.next())
+        return storeError(tr("Cannot read the sandbox database."), q.lastError());
+    return q.value(0).toLongLong();
+}

@@ -1,0 +1,78 @@
+// autoclose-sandbox: a local Dataverse for demos and tests.
+#include "app/common/QuitOnSignals.h"
+#include "app/sandbox/LocalSandbox.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QStandardPaths>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(u"AutoCloseEditor"_s);
+    QCoreApplication::setApplicationName(u"autoclose-sandbox"_s);
+    QCoreApplication::setApplicationVersion(QStringLiteral(AUTOCLOSE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QCoreApplication::translate(
+        "main", "A local Dataverse Web API with a demo Omnichannel environment, listening on 127.0.0.1 only.\n"
+                "Prints \"Listening on http://127.0.0.1:<port>\" on stdout once it accepts connections;\n"
+                "stops cleanly on SIGINT or SIGTERM. Requests need \"Authorization: Bearer <token>\"\n"
+                "with a token given by --token; others get 401 as Dataverse answers them."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption portOption(u"port"_s,
+                                        QCoreApplication::translate("main", "TCP port to listen on; 0 picks a free one."),
+                                        u"P"_s, u"0"_s);
+    const QCommandLineOption dataDirOption(
+        u"data-dir"_s,
+        QCoreApplication::translate("main", "Directory for the sandbox's SQLite database (created and seeded with "
+                                            "the demo environment when empty)."),
+        u"DIR"_s);
+    const QCommandLineOption tokenOption(
+        u"token"_s,
+        QCoreApplication::translate("main", "Accept this bearer token (repeatable). Without any, a random token is "
+                                            "made and printed on stderr."),
+        u"T"_s);
+    parser.addOptions({portOption, dataDirOption, tokenOption});
+    parser.process(app);
+
+    if (!parser.positionalArguments().isEmpty()) {
+        std::fprintf(stderr, "autoclose-sandbox: unexpected argument '%s'. See --help.\n",
+                     qPrintable(parser.positionalArguments().constFirst()));
+        return 2;
+    }
+    bool portOk = false;
+    const uint port = parser.value(portOption).toUInt(&portOk);
+    if (!portOk || port > 65535) {
+        std::fprintf(stderr, "autoclose-sandbox: --port must be a number from 0 to 65535, not '%s'.\n",
+                     qPrintable(parser.value(portOption)));
+        return 2;
+    }
+    const QString dataDir = parser.isSet(dataDirOption)
+        ? parser.value(dataDirOption)
+        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/sandbox"_s;
+
+    QStringList tokens = parser.values(tokenOption);
+    if (tokens.isEmpty()) {
+        tokens << LocalSandbox::generateToken();
+        std::fprintf(stderr, "autoclose-sandbox: no --token given; accepting the bearer token %s\n",
+                     qPrintable(tokens.constFirst()));
+    }
+
+    QuitOnSignals quitOnSignals;
+    auto sandbox = LocalSandbox::start(dataDir, quint16(port), tokens);
+    if (!sandbox) {
+        std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(sandbox.error().describe()));
+        return 1;
+    }
+    std::fprintf(stderr, "autoclose-sandbox: data in %s\n", qPrintable(QDir::toNativeSeparators(dataDir)));
+    std::fprintf(stdout, "Listening on %s\n", qPrintable(sandbox.value()->url().toString()));
+    std::fflush(stdout);
+    return app.exec();
+}

@@ -1,0 +1,82 @@
+#include "ui/EditorApp.h"
+
+#include "app/dataverse/DataverseClient.h"
+#include "app/sandbox/LocalSandbox.h"
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QPixmap>
+#include <QStandardPaths>
+#include <QTimer>
+
+#include <cstdio>
+
+using namespace Qt::StringLiterals;
+
+int EditorApp::run(int &argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(u"AutoCloseEditor"_s);
+    QApplication::setApplicationName(u"autoclose-editor"_s);
+    QApplication::setApplicationDisplayName(QApplication::translate("EditorApp", "Auto-Close Editor"));
+    QApplication::setApplicationVersion(QStringLiteral(AUTOCLOSE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QApplication::translate(
+        "EditorApp", "Edit how long Dynamics 365 Omnichannel conversations may stay idle before they auto-close."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dataDirOption(
+        u"demo-data-dir"_s,
+        QApplication::translate("EditorApp", "Directory of the Demo environment's data (default: the per-user data "
+                                             "directory)."),
+        u"DIR"_s);
+    const QCommandLineOption screenshotOption(
+        u"screenshot"_s,
+        QApplication::translate("EditorApp", "Once the configurations are shown, save a PNG of the window to FILE "
+                                             "and quit (for documentation)."),
+        u"FILE"_s);
+    parser.addOptions({dataDirOption, screenshotOption});
+    parser.process(app);
+
+    const QString dataDir = parser.isSet(dataDirOption)
+        ? parser.value(dataDirOption)
+        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/demo"_s;
+    const QString token = LocalSandbox::generateToken();
+    auto sandbox = LocalSandbox::start(dataDir, 0, {token});
+    if (!sandbox) {
+        const QString message = QApplication::translate("EditorApp", "The Demo environment could not start: %1")
+                                    .arg(sandbox.error().describe());
+        std::fprintf(stderr, "autoclose-editor: %s\n", qPrintable(message));
+        QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), message);
+        return 1;
+    }
+
+    QNetworkAccessManager network;
+    DataverseClient client(sandbox.value()->url(), &network);
+    client.setAccessToken(token);
+    MainWindow window(&client, QApplication::translate("EditorApp", "Demo environment"), true);
+
+    int exitCode = 0;
+    if (parser.isSet(screenshotOption)) {
+        const QString file = parser.value(screenshotOption);
+        QObject::connect(&window, &MainWindow::loadFinished, &window, [&window, &exitCode, file](bool ok) {
+            // Let the window lay itself out and paint before it is grabbed.
+            QTimer::singleShot(300, &window, [&window, &exitCode, file, ok] {
+                if (!ok || !window.grab().save(file, "PNG")) {
+                    std::fprintf(stderr, "autoclose-editor: could not save the screenshot %s\n", qPrintable(file));
+                    exitCode = 1;
+                }
+                QApplication::exit(exitCode);
+            });
+        });
+    }
+    window.show();
+    window.refresh();
+    const int result = app.exec();
+    return exitCode != 0 ? exitCode : result;
+}
