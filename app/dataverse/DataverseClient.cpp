@@ -41,7 +41,7 @@ QNetworkRequest DataverseClient::makeRequest(const QUrl &url) const
     request.setRawHeader("OData-MaxVersion", "4.0");
     request.setRawHeader("OData-Version", "4.0");
     request.setRawHeader("If-None-Match", "null");
-    request.setRawHeader("Prefer", "odata.maxpagesize=5000");
+    request.setRawHeader("Prefer", "odata.maxpagesize=" + QByteArray::number(m_maxPageSize));
     if (!m_accessToken.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
     // A redirect would carry the bearer token elsewhere: treat it as a failure instead.

@@ -32,6 +32,8 @@ public:
     QUrl orgUrl() const { return m_orgUrl; }
     void setAccessToken(const QString &token) { m_accessToken = token; }
     void setTransferTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+    // Rows per page asked for with Prefer: odata.maxpagesize (the Web API caps it at 5000).
+    void setMaxPageSize(int rows) { m_maxPageSize = rows; }
 
     // Every msdyn_occhannelstateconfiguration with its channel's stream source, in channel/state order.
     void fetchConfigurations(QObject *context, ConfigsCallback done);
@@ -49,4 +51,5 @@ private:
     QNetworkAccessManager *m_network;
     QString m_accessToken;
     std::chrono::milliseconds m_timeout{std::chrono::seconds(60)};
+    int m_maxPageSize = 5000;
 };

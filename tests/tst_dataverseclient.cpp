@@ -1,0 +1,213 @@
+// The Web API client against the sandbox over real HTTP, and against raw sockets for replies the sandbox never
+// sends.
+#include "app/dataverse/DataverseClient.h"
+#include "app/sandbox/LocalSandbox.h"
+#include "app/sandbox/SandboxStore.h"
+
+#include <QNetworkAccessManager>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QString Token = u"client-test-token"_s;
+
+// A one-reply HTTP server for replies a well-behaved server never sends. An empty reply means: never answer.
+class CannedServer : public QTcpServer
+{
+public:
+    explicit CannedServer(QByteArray reply) : m_reply(std::move(reply))
+    {
+        listen(QHostAddress::LocalHost, 0);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    socket->readAll();
+                    if (!m_reply.isEmpty()) {
+                        socket->write(m_reply);
+                        socket->disconnectFromHost();
+                    }
+                });
+            }
+        });
+    }
+    QUrl url() const { return QUrl(u"http://127.0.0.1:%1"_s.arg(serverPort())); }
+
+    static QByteArray http200(const QByteArray &body)
+    {
+        return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+            QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
+    }
+
+private:
+    QByteArray m_reply;
+};
+
+template<typename T>
+std::optional<Result<T>> waitFor(const std::function<void(QObject *, std::function<void(Result<T>)>)> &start)
+{
+    std::optional<Result<T>> result;
+    QObject context;
+    start(&context, [&result](Result<T> r) { result = std::move(r); });
+    if (!QTest::qWaitFor([&result] { return result.has_value(); }, 20000))
+        return std::nullopt;
+    return result;
+}
+} // namespace
+
+class TestDataverseClient : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        auto sandbox = LocalSandbox::start(m_dir.path(), 0, {Token});
+        QVERIFY(sandbox.ok());
+        m_sandbox = std::move(sandbox).value();
+    }
+    void cleanupTestCase() { m_sandbox.reset(); }
+
+    void loadsConfigurationsWithTheirChannels()
+    {
+        DataverseClient client(m_sandbox->url(), &m_network);
+        client.setAccessToken(Token);
+        const auto result = waitFor<QList<ChannelStateConfig>>(
+            [&client](QObject *context, auto done) { client.fetchConfigurations(context, std::move(done)); });
+        QVERIFY(result.has_value());
+        QVERIFY2(result->ok(), qPrintable(result->ok() ? QString() : result->error().describe()));
+        const QList<ChannelStateConfig> configs = result->value();
+        QCOMPARE(configs.size(), 24);
+        for (const ChannelStateConfig &c : configs) {
+            QVERIFY(c.streamSource.has_value());
+            QVERIFY(c.etag.startsWith(u"W/\""_s));
+            QVERIFY(!c.channelName.isEmpty());
+            QVERIFY(c.modifiedOn.isValid());
+        }
+        QVERIFY(std::is_sorted(configs.begin(), configs.end(), channelStateOrder));
+        const auto chatOpen = std::find_if(configs.begin(), configs.end(), [](const ChannelStateConfig &c) {
+            return c.streamSource == StreamSource::LiveChat && c.state == int(ConversationState::Open);
+        });
+        QVERIFY(chatOpen != configs.end());
+        QCOMPARE(chatOpen->minutes, std::optional<int>(20));
+        QCOMPARE(chatOpen->name, u"Live Chat - Open"_s);
+    }
+
+    void followsNextLinksAcrossPages()
+    {
+        DataverseClient client(m_sandbox->url(), &m_network);
+        client.setAccessToken(Token);
+        client.setMaxPageSize(37);
+        const auto result = waitFor<QList<QJsonObject>>([&client](QObject *context, auto done) {
+            client.fetchAll(u"msdyn_ocliveworkitems?$select=subject"_s, context, std::move(done));
+        });
+        QVERIFY(result.has_value() && result->ok());
+        QSet<QString> ids;
+        for (const QJsonObject &row : result->value())
+            ids.insert(row.value(u"activityid"_s).toString());
+        const qint64 total = m_sandbox->store()->count(*EntitySchema::find(u"msdyn_ocliveworkitems"_s)).value();
+        QCOMPARE(qint64(result->value().size()), total);
+        QCOMPARE(qint64(ids.size()), total);
+    }
+
+    void wrongTokenIsAnAuthError()
+    {
+        DataverseClient client(m_sandbox->url(), &m_network);
+        client.setAccessToken(u"stolen"_s);
+        const auto result = waitFor<QList<ChannelStateConfig>>(
+            [&client](QObject *context, auto done) { client.fetchConfigurations(context, std::move(done)); });
+        QVERIFY(result.has_value() && !result->ok());
+        QCOMPARE(result->error().kind, Error::Kind::Auth);
+        QCOMPARE(result->error().httpStatus, 401);
+        QVERIFY(!result->error().requestId.isEmpty());
+        QVERIFY(result->error().userMessage.contains(u"Sign in again"_s));
+    }
+
+    void refusedConnectionIsANetworkError()
+    {
+        quint16 port = 0;
+        {
+            QTcpServer probe;
+            QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+            port = probe.serverPort();
+        }
+        DataverseClient client(QUrl(u"http://127.0.0.1:%1"_s.arg(port)), &m_network);
+        client.setAccessToken(Token);
+        const auto result = waitFor<QList<ChannelStateConfig>>(
+            [&client](QObject *context, auto done) { client.fetchConfigurations(context, std::move(done)); });
+        QVERIFY(result.has_value() && !result->ok());
+        QCOMPARE(result->error().kind, Error::Kind::Network);
+        QCOMPARE(result->error().httpStatus, 0);
+        QVERIFY2(result->error().userMessage.contains(u"Could not reach 127.0.0.1"_s),
+                 qPrintable(result->error().userMessage));
+    }
+
+    void truncatedJsonIsABadReply()
+    {
+        CannedServer server(CannedServer::http200("{\"value\":[{\"msdyn_name\":\"Live"));
+        DataverseClient client(server.url(), &m_network);
+        const auto result = waitFor<QList<ChannelStateConfig>>(
+            [&client](QObject *context, auto done) { client.fetchConfigurations(context, std::move(done)); });
+        QVERIFY(result.has_value() && !result->ok());
+        QCOMPARE(result->error().kind, Error::Kind::BadReply);
+        QVERIFY(result->error().userMessage.contains(u"not valid JSON"_s));
+    }
+
+    void nextLinkToAnotherHostIsNotFollowed()
+    {
+        // Following it would hand the bearer token to whoever runs that host.
+        CannedServer server(
+            CannedServer::http200("{\"value\":[],\"@odata.nextLink\":\"https://evil.example.com/api/data/v9.2/x\"}"));
+        DataverseClient client(server.url(), &m_network);
+        client.setAccessToken(Token);
+        const auto result = waitFor<QList<QJsonObject>>(
+            [&client](QObject *context, auto done) { client.fetchAll(u"x"_s, context, std::move(done)); });
+        QVERIFY(result.has_value() && !result->ok());
+        QCOMPARE(result->error().kind, Error::Kind::BadReply);
+        QVERIFY(result->error().userMessage.contains(u"evil.example.com"_s));
+    }
+
+    void silentServerTimesOut()
+    {
+        CannedServer server({});
+        DataverseClient client(server.url(), &m_network);
+        client.setTransferTimeout(std::chrono::milliseconds(300));
+        const auto result = waitFor<QList<ChannelStateConfig>>(
+            [&client](QObject *context, auto done) { client.fetchConfigurations(context, std::move(done)); });
+        QVERIFY(result.has_value() && !result->ok());
+        QCOMPARE(result->error().kind, Error::Kind::Network);
+        QVERIFY(result->error().userMessage.contains(u"did not answer in time"_s));
+    }
+
+    void noCallbackAfterTheContextIsGone()
+    {
+        DataverseClient client(m_sandbox->url(), &m_network);
+        client.setAccessToken(Token);
+        bool called = false;
+        auto *context = new QObject;
+        client.fetchConfigurations(context, [&called](const Result<QList<ChannelStateConfig>> &) { called = true; });
+        delete context;
+        // A second request on the same client finishes after the first; by then the first has been delivered or
+        // dropped.
+        const auto after = waitFor<QList<ChannelStateConfig>>(
+            [&client](QObject *c, auto done) { client.fetchConfigurations(c, std::move(done)); });
+        QVERIFY(after.has_value() && after->ok());
+        QTest::qWait(50);
+        QVERIFY(!called);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<LocalSandbox> m_sandbox;
+    QNetworkAccessManager m_network;
+};
+
+QTEST_GUILESS_MAIN(TestDataverseClient)
+#include "tst_dataverseclient.moc"

@@ -1,0 +1,106 @@
+// The real main window against a sandbox on 127.0.0.1, offscreen.
+#include "app/dataverse/DataverseClient.h"
+#include "app/sandbox/LocalSandbox.h"
+#include "models/ConfigTableModel.h"
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_token = LocalSandbox::generateToken();
+        auto sandbox = LocalSandbox::start(m_dir.path(), 0, {m_token});
+        QVERIFY(sandbox.ok());
+        m_sandbox = std::move(sandbox).value();
+    }
+    void cleanupTestCase() { m_sandbox.reset(); }
+
+    void showsTheDemoConfigurations()
+    {
+        DataverseClient client(m_sandbox->url(), &m_network);
+        client.setAccessToken(m_token);
+        MainWindow window(&client, u"Demo environment"_s, true);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy loaded(&window, &MainWindow::loadFinished);
+        window.refresh();
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(loaded.first().first().toBool(), true);
+
+        QTableView *view = window.tableView();
+        QCOMPARE(view->model()->rowCount(), 24);
+        QVERIFY(view->isVisible());
+        // The rows the user sees, through the view's own model (sorted by channel).
+        QStringList channels;
+        for (int row = 0; row < view->model()->rowCount(); ++row)
+            channels << view->model()->index(row, ConfigTableModel::Channel).data().toString();
+        QVERIFY(channels.contains(u"Live chat"_s));
+        QVERIFY(channels.contains(u"Voice"_s));
+        QVERIFY(std::is_sorted(channels.begin(), channels.end(),
+                               [](const QString &a, const QString &b) { return QString::localeAwareCompare(a, b) < 0; }));
+        QVERIFY(view->visualRect(view->model()->index(0, 0)).isValid());
+        QVERIFY(window.findChild<QLabel *>(u"demoNotice"_s)->isVisible());
+
+        // Typing in the filter box narrows the rows.
+        auto *filter = window.findChild<QLineEdit *>();
+        QVERIFY(filter);
+        QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(filter->hasFocus());
+        QTest::keyClicks(filter, u"voice"_s);
+        QCOMPARE(view->model()->rowCount(), 4);
+        filter->clear();
+        QCOMPARE(view->model()->rowCount(), 24);
+
+        // F5 loads again.
+        QTest::keyClick(&window, Qt::Key_F5);
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(view->model()->rowCount(), 24);
+    }
+
+    void showsWhatWentWrongAndRetries()
+    {
+        DataverseClient client(m_sandbox->url(), &m_network);
+        client.setAccessToken(u"expired"_s);
+        MainWindow window(&client, u"Demo environment"_s, true);
+        window.show();
+        QSignalSpy loaded(&window, &MainWindow::loadFinished);
+        window.refresh();
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(loaded.last().first().toBool(), false);
+        QCOMPARE(window.tableView()->model()->rowCount(), 0);
+        const QList<QLabel *> labels = window.findChildren<QLabel *>();
+        const bool shown = std::any_of(labels.begin(), labels.end(), [](QLabel *l) {
+            return l->isVisible() && l->text().contains(u"Sign in again"_s);
+        });
+        QVERIFY2(shown, "the error and what to do are on screen");
+
+        client.setAccessToken(m_token);
+        QTest::keyClick(&window, Qt::Key_F5);
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(loaded.last().first().toBool(), true);
+        QCOMPARE(window.tableView()->model()->rowCount(), 24);
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QString m_token;
+    std::unique_ptr<LocalSandbox> m_sandbox;
+    QNetworkAccessManager m_network;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

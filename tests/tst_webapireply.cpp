@@ -1,0 +1,159 @@
+#include "app/dataverse/WebApiReply.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QJsonObject row(const char *json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+} // namespace
+
+class TestWebApiReply : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void parsesARealisticPage()
+    {
+        QFile file(QFINDTESTDATA("data/stateconfigurations.json"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto page = WebApiReply::parseCollection(file.readAll());
+        QVERIFY(page.ok());
+        QCOMPARE(page.value().rows.size(), 2);
+        // The next link is kept verbatim, encoded skip token included.
+        QCOMPARE(page.value().nextLink.toString(QUrl::FullyEncoded),
+                 u"https://contoso.crm.dynamics.com/api/data/v9.2/msdyn_occhannelstateconfigurations?$select=msdyn_"
+                 u"name&$skiptoken=%3Ccookie%20pagenumber=%222%22%20/%3E"_s);
+
+        const auto chat = WebApiReply::parseStateConfiguration(page.value().rows.at(0));
+        QVERIFY(chat.ok());
+        QCOMPARE(chat.value().id, u"0d3a3e6e-8c1b-4c52-a1f0-2b7d9c4e6f10"_s);
+        QCOMPARE(chat.value().name, u"Live Chat - Open"_s);
+        QCOMPARE(chat.value().state, 0);
+        QCOMPARE(chat.value().minutes, std::optional<int>(20));
+        QCOMPARE(chat.value().etag, u"W/\"4312875\""_s);
+        QCOMPARE(chat.value().streamSource, std::optional<int>(192360000));
+        QCOMPARE(chat.value().channelName, u"Contoso web chat"_s);
+        QCOMPARE(chat.value().channelConfigId, u"5f0b6f4c-2b3a-4b8e-9a51-7c1d2e3f4a5b"_s);
+        QCOMPARE(chat.value().modifiedOn, QDateTime(QDate(2024, 5, 2), QTime(9, 15), Qt::UTC));
+
+        const auto active = WebApiReply::parseStateConfiguration(page.value().rows.at(1));
+        QVERIFY(active.ok());
+        QCOMPARE(active.value().minutes, std::nullopt);
+        QCOMPARE(active.value().streamSource, std::nullopt);
+    }
+
+    void badCollections_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("truncated") << QByteArray("{\"value\":[{\"a\":1}") << u"not valid JSON"_s;
+        QTest::newRow("empty") << QByteArray() << u"not valid JSON"_s;
+        QTest::newRow("array") << QByteArray("[1,2]") << u"not a JSON object"_s;
+        QTest::newRow("no value") << QByteArray("{\"error\":{}}") << u"no \"value\" array"_s;
+        QTest::newRow("row not object") << QByteArray("{\"value\":[1]}") << u"Record 1"_s;
+        QTest::newRow("bad next link") << QByteArray("{\"value\":[],\"@odata.nextLink\":42}") << u"nextLink"_s;
+        QTest::newRow("relative next link") << QByteArray("{\"value\":[],\"@odata.nextLink\":\"page2\"}") << u"nextLink"_s;
+    }
+    void badCollections()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, messagePart);
+        const auto page = WebApiReply::parseCollection(body);
+        QVERIFY(!page.ok());
+        QCOMPARE(page.error().kind, Error::Kind::BadReply);
+        QVERIFY2(page.error().userMessage.contains(messagePart), qPrintable(page.error().userMessage));
+    }
+
+    void badRows_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("messagePart");
+        const QByteArray base = "\"msdyn_occhannelstateconfigurationid\":\"id1\",\"@odata.etag\":\"W/\\\"1\\\"\"";
+        QTest::newRow("no id") << QByteArray("{\"msdyn_ocliveworkitemstate\":0}") << u"no msdyn_occhannelstateconfigurationid"_s;
+        QTest::newRow("no state") << "{" + base + ",\"msdyn_autocloseliveworkitemafter\":1}"
+                                  << u"id1: msdyn_ocliveworkitemstate"_s;
+        QTest::newRow("fractional state") << "{" + base + ",\"msdyn_ocliveworkitemstate\":1.5,\"msdyn_autocloseliveworkitemafter\":1}"
+                                          << u"msdyn_ocliveworkitemstate"_s;
+        QTest::newRow("no minutes") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0}"
+                                    << u"msdyn_autocloseliveworkitemafter is missing"_s;
+        QTest::newRow("text minutes") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":\"5\"}"
+                                      << u"not a whole number of minutes"_s;
+        QTest::newRow("negative minutes") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":-1}"
+                                          << u"not a whole number of minutes"_s;
+        QTest::newRow("huge minutes") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":3e10}"
+                                      << u"not a whole number of minutes"_s;
+        QTest::newRow("no etag") << QByteArray("{\"msdyn_occhannelstateconfigurationid\":\"id1\",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1}")
+                                 << u"no @odata.etag"_s;
+        QTest::newRow("bad date") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1,\"modifiedon\":\"yesterday\"}"
+                                  << u"modifiedon"_s;
+        QTest::newRow("bad channel") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1,\"msdyn_occhannelconfigurationid\":{\"msdyn_streamsource\":\"chat\"}}"
+                                     << u"msdyn_streamsource"_s;
+    }
+    void badRows()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, messagePart);
+        const auto config = WebApiReply::parseStateConfiguration(row(json.constData()));
+        QVERIFY(!config.ok());
+        QCOMPARE(config.error().kind, Error::Kind::BadReply);
+        QVERIFY2(config.error().userMessage.contains(messagePart), qPrintable(config.error().userMessage));
+    }
+
+    void errors_data()
+    {
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("401") << 401 << QByteArray() << int(Error::Kind::Auth) << u"Sign in again"_s;
+        QTest::newRow("403") << 403 << QByteArray() << int(Error::Kind::Auth) << u"security role"_s;
+        QTest::newRow("404") << 404 << QByteArray("{\"error\":{\"code\":\"0x80040217\",\"message\":\"Does Not Exist\"}}")
+                             << int(Error::Kind::NotFound) << u"HTTP 404"_s;
+        QTest::newRow("412") << 412 << QByteArray("{\"error\":{\"code\":\"0x80060882\",\"message\":\"changed\"}}")
+                             << int(Error::Kind::Conflict) << u"Refresh"_s;
+        QTest::newRow("429") << 429 << QByteArray() << int(Error::Kind::Throttled) << u"Try again in 17 s"_s;
+        QTest::newRow("503") << 503 << QByteArray() << int(Error::Kind::Server) << u"HTTP 503"_s;
+        QTest::newRow("400") << 400 << QByteArray("{\"error\":{\"code\":\"0x80060888\",\"message\":\"Bad $select\"}}")
+                             << int(Error::Kind::Server) << u"Bad $select"_s;
+        QTest::newRow("no reply") << 0 << QByteArray() << int(Error::Kind::Network) << u"Could not reach"_s;
+    }
+    void errors()
+    {
+        QFETCH(int, status);
+        QFETCH(QByteArray, body);
+        QFETCH(int, kind);
+        QFETCH(QString, messagePart);
+        WebApiReply::Failure failure;
+        failure.httpStatus = status;
+        failure.body = body;
+        failure.retryAfter = "17";
+        failure.requestId = "req-1";
+        failure.networkErrorText = u"Connection refused"_s;
+        failure.host = u"contoso.crm.dynamics.com"_s;
+        const Error e = WebApiReply::toError(failure);
+        QCOMPARE(int(e.kind), kind);
+        QCOMPARE(e.httpStatus, status);
+        QCOMPARE(e.requestId, u"req-1"_s);
+        QVERIFY2(e.userMessage.contains(messagePart), qPrintable(e.userMessage));
+        QVERIFY2(e.userMessage.contains(u"contoso.crm.dynamics.com"_s), qPrintable(e.userMessage));
+        if (!body.isEmpty())
+            QVERIFY(!e.serviceCode.isEmpty());
+    }
+
+    void timeoutSaysSo()
+    {
+        WebApiReply::Failure failure;
+        failure.timedOut = true;
+        const Error e = WebApiReply::toError(failure);
+        QCOMPARE(e.kind, Error::Kind::Network);
+        QVERIFY(e.userMessage.contains(u"did not answer in time"_s));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWebApiReply)
+#include "tst_webapireply.moc"
