@@ -39,12 +39,12 @@ struct ChannelStateConfig
 {
     QString id; // msdyn_occhannelstateconfigurationid
     QString name;
-    QString channelConfigId;         // _msdyn_occhannelconfigurationid_value
-    QString channelName;             // the channel configuration's msdyn_name, when it was read
+    QString channelConfigId; // _msdyn_occhannelconfigurationid_value
+    QString channelName; // the channel configuration's msdyn_name, when it was read
     std::optional<int> streamSource; // the channel configuration's msdyn_streamsource, when it was read
-    int state = 0;                   // msdyn_ocliveworkitemstate code
-    std::optional<int> minutes;      // msdyn_autocloseliveworkitemafter; empty = never auto-close
-    QString etag;                    // @odata.etag, W/"<versionnumber>"
+    int state = 0; // msdyn_ocliveworkitemstate code
+    std::optional<int> minutes; // msdyn_autocloseliveworkitemafter; empty = never auto-close
+    QString etag; // @odata.etag, W/"<versionnumber>"
     QDateTime modifiedOn;
 
     QString channelLabel() const;

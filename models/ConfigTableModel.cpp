@@ -15,7 +15,9 @@ qint64 minutesSortKey(std::optional<int> minutes)
 }
 } // namespace
 
-ConfigTableModel::ConfigTableModel(QObject *parent) : QAbstractTableModel(parent) { }
+ConfigTableModel::ConfigTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{ }
 
 int ConfigTableModel::rowCount(const QModelIndex &parent) const
 {

@@ -14,8 +14,8 @@ public:
     enum Column { Channel, State, AutoClose, Default, Modified, ColumnCount };
     enum Role {
         SortRole = Qt::UserRole + 1, // a value that sorts naturally: minutes as numbers, "Never" last
-        IdRole,                      // the record's id
-        MinutesRole,                 // the configured minutes; an invalid QVariant for "never"
+        IdRole, // the record's id
+        MinutesRole, // the configured minutes; an invalid QVariant for "never"
     };
 
     explicit ConfigTableModel(QObject *parent = nullptr);

@@ -39,11 +39,11 @@ std::optional<DefaultValue> MicrosoftDefaults::lookup(std::optional<int> streamS
     if (source == StreamSource::LiveChat) {
         switch (st) {
         case ConversationState::Open:
-            return DefaultValue{20, {}};
+            return DefaultValue {20, {}};
         case ConversationState::Active:
-            return DefaultValue{std::nullopt, {}};
+            return DefaultValue {std::nullopt, {}};
         case ConversationState::WrapUp:
-            return DefaultValue{15, {}};
+            return DefaultValue {15, {}};
         default:
             return std::nullopt;
         }
@@ -51,11 +51,11 @@ std::optional<DefaultValue> MicrosoftDefaults::lookup(std::optional<int> streamS
     if (source == StreamSource::Voice || source == StreamSource::VoiceCall) {
         switch (st) {
         case ConversationState::Open:
-            return DefaultValue{Days30, {}};
+            return DefaultValue {Days30, {}};
         case ConversationState::Active:
-            return DefaultValue{Hours2, QCoreApplication::translate("MicrosoftDefaults", "Moves to Wrap-up.")};
+            return DefaultValue {Hours2, QCoreApplication::translate("MicrosoftDefaults", "Moves to Wrap-up.")};
         case ConversationState::WrapUp:
-            return DefaultValue{Day1, {}};
+            return DefaultValue {Day1, {}};
         default:
             return std::nullopt;
         }
@@ -64,9 +64,9 @@ std::optional<DefaultValue> MicrosoftDefaults::lookup(std::optional<int> streamS
         switch (st) {
         case ConversationState::Open:
         case ConversationState::Active:
-            return DefaultValue{Days30, {}};
+            return DefaultValue {Days30, {}};
         case ConversationState::WrapUp:
-            return DefaultValue{Day1, {}};
+            return DefaultValue {Day1, {}};
         default:
             return std::nullopt;
         }

@@ -8,7 +8,7 @@
 struct DefaultValue
 {
     std::optional<int> minutes; // empty = never auto-closes by default
-    QString note;               // what else governs this state, when something does
+    QString note; // what else governs this state, when something does
 };
 
 namespace MicrosoftDefaults {

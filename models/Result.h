@@ -9,22 +9,22 @@
 struct Error
 {
     enum class Kind {
-        Auth,      // 401/403: sign in again, or ask for a role
-        Network,   // no reply: DNS, refused, reset, timeout, TLS
+        Auth, // 401/403: sign in again, or ask for a role
+        Network, // no reply: DNS, refused, reset, timeout, TLS
         Throttled, // 429 service protection
-        Conflict,  // 412: someone changed the record meanwhile
-        NotFound,  // 404
-        Server,    // 5xx or another unexpected status
-        BadReply,  // the reply was not what the Web API documents
-        BadInput,  // the user's input (URL, flag, file, value) is wrong
+        Conflict, // 412: someone changed the record meanwhile
+        NotFound, // 404
+        Server, // 5xx or another unexpected status
+        BadReply, // the reply was not what the Web API documents
+        BadInput, // the user's input (URL, flag, file, value) is wrong
     };
 
     Kind kind = Kind::Server;
-    int httpStatus = 0;     // 0 when no HTTP reply arrived
-    QString serviceCode;    // e.g. "0x80040217"; often empty
+    int httpStatus = 0; // 0 when no HTTP reply arrived
+    QString serviceCode; // e.g. "0x80040217"; often empty
     QString serviceMessage; // the service's own text
-    QString requestId;      // x-ms-service-request-id, when present
-    QString userMessage;    // what happened and what to do, in one or two sentences
+    QString requestId; // x-ms-service-request-id, when present
+    QString userMessage; // what happened and what to do, in one or two sentences
 
     static Error badInput(QString message)
     {
@@ -44,8 +44,12 @@ template<typename T>
 class Result
 {
 public:
-    Result(T value) : m_data(std::move(value)) { }
-    Result(Error error) : m_data(std::move(error)) { }
+    Result(T value)
+        : m_data(std::move(value))
+    { }
+    Result(Error error)
+        : m_data(std::move(error))
+    { }
 
     bool ok() const { return std::holds_alternative<T>(m_data); }
     explicit operator bool() const { return ok(); }

@@ -27,8 +27,7 @@ struct TestReply
 };
 
 inline TestReply testRequest(const QByteArray &method, const QUrl &url,
-                             const QList<std::pair<QByteArray, QByteArray>> &headers = {},
-                             const QByteArray &body = {})
+                             const QList<std::pair<QByteArray, QByteArray>> &headers = {}, const QByteArray &body = {})
 {
     QNetworkAccessManager network;
     QNetworkRequest request(url);

@@ -50,7 +50,7 @@ class TestCli : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        m_sandbox = std::make_unique<SandboxProcess>(QStringList{Token, u"second-token"_s});
+        m_sandbox = std::make_unique<SandboxProcess>(QStringList {Token, u"second-token"_s});
         QVERIFY2(m_sandbox->waitUntilListening(), m_sandbox->process().readAllStandardError().constData());
         QCOMPARE(m_sandbox->url().host(), u"127.0.0.1"_s);
     }
@@ -65,7 +65,7 @@ private Q_SLOTS:
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(run.out, &error);
         QCOMPARE(error.error, QJsonParseError::NoError);
-        QCOMPARE(doc.object().keys(), QStringList{u"configurations"_s});
+        QCOMPARE(doc.object().keys(), QStringList {u"configurations"_s});
         const QJsonArray configs = doc.object().value(u"configurations"_s).toArray();
         QCOMPARE(configs.size(), 24);
         const QStringList keys = {u"channel"_s, u"etag"_s, u"id"_s, u"minutes"_s, u"name"_s, u"state"_s};
@@ -92,9 +92,9 @@ private Q_SLOTS:
 
     void listAsTableIsTheDefault()
     {
-        const CliRun run = runCli({u"list"_s, u"--url"_s, m_sandbox->url().toString(), u"--access-token-env"_s,
-                                   u"AUTOCLOSE_TEST_TOKEN"_s},
-                                  envWithToken(u"second-token"_s));
+        const CliRun run = runCli(
+            {u"list"_s, u"--url"_s, m_sandbox->url().toString(), u"--access-token-env"_s, u"AUTOCLOSE_TEST_TOKEN"_s},
+            envWithToken(u"second-token"_s));
         QCOMPARE(run.exitCode, 0);
         const QStringList lines = QString::fromUtf8(run.out).split(u'\n', Qt::SkipEmptyParts);
         QCOMPARE(lines.size(), 25);
@@ -114,30 +114,30 @@ private Q_SLOTS:
         QTest::addColumn<QString>("messagePart");
         const QString url = u"SANDBOX"_s;
         const QString var = u"AUTOCLOSE_TEST_TOKEN"_s;
-        QTest::newRow("wrong token") << QStringList{u"--url"_s, url, u"--access-token-env"_s, var, u"list"_s}
+        QTest::newRow("wrong token") << QStringList {u"--url"_s, url, u"--access-token-env"_s, var, u"list"_s}
                                      << u"wrong"_s << 3 << u"did not accept the sign-in"_s;
         QTest::newRow("token variable unset")
-            << QStringList{u"--url"_s, url, u"--access-token-env"_s, u"AUTOCLOSE_UNSET_VARIABLE"_s, u"list"_s}
-            << Token << 2 << u"AUTOCLOSE_UNSET_VARIABLE is not set"_s;
-        QTest::newRow("no sign-in") << QStringList{u"--url"_s, url, u"list"_s} << Token << 2
+            << QStringList {u"--url"_s, url, u"--access-token-env"_s, u"AUTOCLOSE_UNSET_VARIABLE"_s, u"list"_s} << Token
+            << 2 << u"AUTOCLOSE_UNSET_VARIABLE is not set"_s;
+        QTest::newRow("no sign-in") << QStringList {u"--url"_s, url, u"list"_s} << Token << 2
                                     << u"--access-token-env"_s;
         QTest::newRow("token on the command line is not an option")
-            << QStringList{u"--url"_s, url, u"--access-token"_s, Token, u"list"_s} << Token << 2
+            << QStringList {u"--url"_s, url, u"--access-token"_s, Token, u"list"_s} << Token << 2
             << u"Unknown option 'access-token'"_s;
         QTest::newRow("plain http elsewhere")
-            << QStringList{u"--url"_s, u"http://contoso.crm.dynamics.com"_s, u"--access-token-env"_s, var, u"list"_s}
+            << QStringList {u"--url"_s, u"http://contoso.crm.dynamics.com"_s, u"--access-token-env"_s, var, u"list"_s}
             << Token << 2 << u"Refusing plain http"_s;
-        QTest::newRow("no url") << QStringList{u"--access-token-env"_s, var, u"list"_s} << Token << 2
+        QTest::newRow("no url") << QStringList {u"--access-token-env"_s, var, u"list"_s} << Token << 2
                                 << u"No environment given"_s;
-        QTest::newRow("unknown command") << QStringList{u"--url"_s, url, u"--access-token-env"_s, var, u"lsit"_s}
+        QTest::newRow("unknown command") << QStringList {u"--url"_s, url, u"--access-token-env"_s, var, u"lsit"_s}
                                          << Token << 2 << u"Unknown command 'lsit'"_s;
-        QTest::newRow("no command") << QStringList{u"--url"_s, url} << Token << 2 << u"No command given"_s;
-        QTest::newRow("bad format")
-            << QStringList{u"--url"_s, url, u"--access-token-env"_s, var, u"list"_s, u"--format"_s, u"xml"_s}
-            << Token << 2 << u"--format must be table or json"_s;
+        QTest::newRow("no command") << QStringList {u"--url"_s, url} << Token << 2 << u"No command given"_s;
+        QTest::newRow("bad format") << QStringList {u"--url"_s,    url,     u"--access-token-env"_s, var, u"list"_s,
+                                                    u"--format"_s, u"xml"_s}
+                                    << Token << 2 << u"--format must be table or json"_s;
         QTest::newRow("nobody listening")
-            << QStringList{u"--url"_s, u"http://127.0.0.1:1"_s, u"--access-token-env"_s, var, u"list"_s} << Token
-            << 4 << u"Could not reach 127.0.0.1"_s;
+            << QStringList {u"--url"_s, u"http://127.0.0.1:1"_s, u"--access-token-env"_s, var, u"list"_s} << Token << 4
+            << u"Could not reach 127.0.0.1"_s;
     }
     void failures()
     {

@@ -57,7 +57,9 @@ private Q_SLOTS:
         QCOMPARE(reset.count(), 1);
         QCOMPARE(m_model->rowCount(), 4);
 
-        const auto text = [this](int row, int column) { return m_model->index(row, column).data().toString(); };
+        const auto text = [this](int row, int column) {
+            return m_model->index(row, column).data().toString();
+        };
         QCOMPARE(text(0, ConfigTableModel::Channel), u"Live chat"_s);
         QCOMPARE(text(0, ConfigTableModel::State), u"Open"_s);
         QCOMPARE(text(0, ConfigTableModel::AutoClose), u"20 min"_s);
@@ -94,7 +96,8 @@ private Q_SLOTS:
         m_model->reset({c, config(u"y"_s, 123, ConversationState::Open, 1)});
         QCOMPARE(m_model->index(0, ConfigTableModel::Channel).data().toString(), u"Custom bot channel"_s);
         QCOMPARE(m_model->index(0, ConfigTableModel::Default).data().toString(), u"—"_s);
-        QVERIFY(m_model->index(0, ConfigTableModel::Default).data(Qt::ToolTipRole).toString().contains(u"no default"_s));
+        QVERIFY(
+            m_model->index(0, ConfigTableModel::Default).data(Qt::ToolTipRole).toString().contains(u"no default"_s));
         QCOMPARE(m_model->index(1, ConfigTableModel::Channel).data().toString(), u"Channel 123"_s);
     }
 

@@ -23,7 +23,8 @@ const QString Token = u"client-test-token"_s;
 class CannedServer : public QTcpServer
 {
 public:
-    explicit CannedServer(QByteArray reply) : m_reply(std::move(reply))
+    explicit CannedServer(QByteArray reply)
+        : m_reply(std::move(reply))
     {
         listen(QHostAddress::LocalHost, 0);
         connect(this, &QTcpServer::newConnection, this, [this] {

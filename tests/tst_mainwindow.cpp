@@ -50,8 +50,9 @@ private Q_SLOTS:
             channels << view->model()->index(row, ConfigTableModel::Channel).data().toString();
         QVERIFY(channels.contains(u"Live chat"_s));
         QVERIFY(channels.contains(u"Voice"_s));
-        QVERIFY(std::is_sorted(channels.begin(), channels.end(),
-                               [](const QString &a, const QString &b) { return QString::localeAwareCompare(a, b) < 0; }));
+        QVERIFY(std::is_sorted(channels.begin(), channels.end(), [](const QString &a, const QString &b) {
+            return QString::localeAwareCompare(a, b) < 0;
+        }));
         QVERIFY(view->visualRect(view->model()->index(0, 0)).isValid());
         QVERIFY(window.findChild<QLabel *>(u"demoNotice"_s)->isVisible());
 

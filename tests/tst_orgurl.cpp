@@ -13,13 +13,16 @@ private Q_SLOTS:
         QTest::addColumn<QString>("input");
         QTest::addColumn<QString>("org");
         QTest::newRow("plain") << u"https://contoso.crm.dynamics.com"_s << u"https://contoso.crm.dynamics.com"_s;
-        QTest::newRow("trailing slash") << u"https://contoso.crm.dynamics.com/"_s << u"https://contoso.crm.dynamics.com"_s;
+        QTest::newRow("trailing slash") << u"https://contoso.crm.dynamics.com/"_s
+                                        << u"https://contoso.crm.dynamics.com"_s;
         QTest::newRow("web api path") << u"https://contoso.crm4.dynamics.com/api/data/v9.1/"_s
                                       << u"https://contoso.crm4.dynamics.com"_s;
         QTest::newRow("main.aspx") << u"https://Contoso.crm.dynamics.com/main.aspx?appid=123&pagetype=dashboard"_s
                                    << u"https://contoso.crm.dynamics.com"_s;
-        QTest::newRow("bare host means https") << u"contoso.crm.dynamics.com"_s << u"https://contoso.crm.dynamics.com"_s;
-        QTest::newRow("whitespace") << u"  https://contoso.crm.dynamics.com  "_s << u"https://contoso.crm.dynamics.com"_s;
+        QTest::newRow("bare host means https")
+            << u"contoso.crm.dynamics.com"_s << u"https://contoso.crm.dynamics.com"_s;
+        QTest::newRow("whitespace") << u"  https://contoso.crm.dynamics.com  "_s
+                                    << u"https://contoso.crm.dynamics.com"_s;
         QTest::newRow("loopback http") << u"http://127.0.0.1:8080/api/data/v9.2"_s << u"http://127.0.0.1:8080"_s;
         QTest::newRow("localhost http") << u"http://localhost:8080"_s << u"http://localhost:8080"_s;
     }

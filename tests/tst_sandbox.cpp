@@ -59,9 +59,9 @@ private Q_SLOTS:
         QCOMPARE(reply.status, 401);
         const QString challenge = QString::fromUtf8(reply.header("WWW-Authenticate"));
         // The documented shape: the tenant's authorize endpoint and the org as resource.
-        const QString expected = u"Bearer authorization_uri=https://login.microsoftonline.com/%1/oauth2/authorize, "
-                                 u"resource_id=%2/"_s.arg(m_sandbox->store()->identity().tenantId,
-                                                          m_sandbox->url().toString());
+        const QString expected =
+            u"Bearer authorization_uri=https://login.microsoftonline.com/%1/oauth2/authorize, "
+            u"resource_id=%2/"_s.arg(m_sandbox->store()->identity().tenantId, m_sandbox->url().toString());
         QCOMPARE(challenge, expected);
     }
 
@@ -97,10 +97,8 @@ private Q_SLOTS:
         QHash<std::pair<int, int>, QJsonValue> minutes;
         for (const QJsonValue &v : json(reply).value(u"value"_s).toArray()) {
             const QJsonObject row = v.toObject();
-            const int source = row.value(u"msdyn_occhannelconfigurationid"_s)
-                                   .toObject()
-                                   .value(u"msdyn_streamsource"_s)
-                                   .toInt();
+            const int source =
+                row.value(u"msdyn_occhannelconfigurationid"_s).toObject().value(u"msdyn_streamsource"_s).toInt();
             const int state = row.value(u"msdyn_ocliveworkitemstate"_s).toInt();
             seen.insert({source, state});
             minutes.insert({source, state}, row.value(u"msdyn_autocloseliveworkitemafter"_s));
@@ -177,8 +175,8 @@ private Q_SLOTS:
             next = QUrl(body.value(u"@odata.nextLink"_s).toString());
             ++pages;
         }
-        QCOMPARE(qsizetype(ids.size()), qsizetype(m_sandbox->store()->count(
-                                                          *EntitySchema::find(u"msdyn_ocliveworkitems"_s)).value()));
+        QCOMPARE(qsizetype(ids.size()),
+                 qsizetype(m_sandbox->store()->count(*EntitySchema::find(u"msdyn_ocliveworkitems"_s)).value()));
         QCOMPARE(pages, int((ids.size() + 49) / 50));
     }
 
@@ -214,19 +212,17 @@ private Q_SLOTS:
         QTest::addColumn<QString>("code");
         QTest::addColumn<QString>("messagePart");
         QTest::newRow("unknown entity set") << u"v9.2/accountz"_s << 404 << u"0x8006088a"_s << u"accountz"_s;
-        QTest::newRow("unknown column")
-            << u"v9.2/msdyn_occhannelstateconfigurations?$select=msdyn_nope"_s << 400 << u"0x80060888"_s
-            << u"Could not find a property named 'msdyn_nope'"_s;
-        QTest::newRow("bad key") << u"v9.2/msdyn_occhannelstateconfigurations(not-a-guid)"_s << 400
-                                 << u"0x80060888"_s << u"not-a-guid"_s;
-        QTest::newRow("bad top") << u"v9.2/msdyn_ocliveworkitems?$top=many"_s << 400 << u"0x80060888"_s
-                                 << u"$top"_s;
+        QTest::newRow("unknown column") << u"v9.2/msdyn_occhannelstateconfigurations?$select=msdyn_nope"_s << 400
+                                        << u"0x80060888"_s << u"Could not find a property named 'msdyn_nope'"_s;
+        QTest::newRow("bad key") << u"v9.2/msdyn_occhannelstateconfigurations(not-a-guid)"_s << 400 << u"0x80060888"_s
+                                 << u"not-a-guid"_s;
+        QTest::newRow("bad top") << u"v9.2/msdyn_ocliveworkitems?$top=many"_s << 400 << u"0x80060888"_s << u"$top"_s;
         QTest::newRow("bad skip token") << u"v9.2/msdyn_ocliveworkitems?$skiptoken=zzz"_s << 400 << u"0x80060888"_s
                                         << u"$skiptoken"_s;
         QTest::newRow("bad expand") << u"v9.2/msdyn_occhannelstateconfigurations?$expand=msdyn_name"_s << 400
                                     << u"0x80060888"_s << u"msdyn_name"_s;
-        QTest::newRow("not yet supported option") << u"v9.2/msdyn_ocliveworkitems?$filter=statuscode eq 1"_s << 400
-                                                  << u"0x80060888"_s << u"$filter"_s;
+        QTest::newRow("not yet supported option")
+            << u"v9.2/msdyn_ocliveworkitems?$filter=statuscode eq 1"_s << 400 << u"0x80060888"_s << u"$filter"_s;
     }
     void documentedErrors()
     {

@@ -57,7 +57,8 @@ private Q_SLOTS:
         QTest::newRow("no value") << QByteArray("{\"error\":{}}") << u"no \"value\" array"_s;
         QTest::newRow("row not object") << QByteArray("{\"value\":[1]}") << u"Record 1"_s;
         QTest::newRow("bad next link") << QByteArray("{\"value\":[],\"@odata.nextLink\":42}") << u"nextLink"_s;
-        QTest::newRow("relative next link") << QByteArray("{\"value\":[],\"@odata.nextLink\":\"page2\"}") << u"nextLink"_s;
+        QTest::newRow("relative next link")
+            << QByteArray("{\"value\":[],\"@odata.nextLink\":\"page2\"}") << u"nextLink"_s;
     }
     void badCollections()
     {
@@ -74,24 +75,33 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("messagePart");
         const QByteArray base = "\"msdyn_occhannelstateconfigurationid\":\"id1\",\"@odata.etag\":\"W/\\\"1\\\"\"";
-        QTest::newRow("no id") << QByteArray("{\"msdyn_ocliveworkitemstate\":0}") << u"no msdyn_occhannelstateconfigurationid"_s;
+        QTest::newRow("no id") << QByteArray("{\"msdyn_ocliveworkitemstate\":0}")
+                               << u"no msdyn_occhannelstateconfigurationid"_s;
         QTest::newRow("no state") << "{" + base + ",\"msdyn_autocloseliveworkitemafter\":1}"
                                   << u"id1: msdyn_ocliveworkitemstate"_s;
-        QTest::newRow("fractional state") << "{" + base + ",\"msdyn_ocliveworkitemstate\":1.5,\"msdyn_autocloseliveworkitemafter\":1}"
-                                          << u"msdyn_ocliveworkitemstate"_s;
+        QTest::newRow("fractional state")
+            << "{" + base + ",\"msdyn_ocliveworkitemstate\":1.5,\"msdyn_autocloseliveworkitemafter\":1}"
+            << u"msdyn_ocliveworkitemstate"_s;
         QTest::newRow("no minutes") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0}"
                                     << u"msdyn_autocloseliveworkitemafter is missing"_s;
-        QTest::newRow("text minutes") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":\"5\"}"
+        QTest::newRow("text minutes") << "{" + base +
+                ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":\"5\"}"
                                       << u"not a whole number of minutes"_s;
-        QTest::newRow("negative minutes") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":-1}"
-                                          << u"not a whole number of minutes"_s;
-        QTest::newRow("huge minutes") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":3e10}"
+        QTest::newRow("negative minutes")
+            << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":-1}"
+            << u"not a whole number of minutes"_s;
+        QTest::newRow("huge minutes") << "{" + base +
+                ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":3e10}"
                                       << u"not a whole number of minutes"_s;
-        QTest::newRow("no etag") << QByteArray("{\"msdyn_occhannelstateconfigurationid\":\"id1\",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1}")
+        QTest::newRow("no etag") << QByteArray("{\"msdyn_occhannelstateconfigurationid\":\"id1\",\"msdyn_"
+                                               "ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1}")
                                  << u"no @odata.etag"_s;
-        QTest::newRow("bad date") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1,\"modifiedon\":\"yesterday\"}"
+        QTest::newRow("bad date") << "{" + base +
+                ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1,\"modifiedon\":\"yesterday\"}"
                                   << u"modifiedon"_s;
-        QTest::newRow("bad channel") << "{" + base + ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1,\"msdyn_occhannelconfigurationid\":{\"msdyn_streamsource\":\"chat\"}}"
+        QTest::newRow("bad channel") << "{" + base +
+                ",\"msdyn_ocliveworkitemstate\":0,\"msdyn_autocloseliveworkitemafter\":1,\"msdyn_"
+                "occhannelconfigurationid\":{\"msdyn_streamsource\":\"chat\"}}"
                                      << u"msdyn_streamsource"_s;
     }
     void badRows()
@@ -112,7 +122,8 @@ private Q_SLOTS:
         QTest::addColumn<QString>("messagePart");
         QTest::newRow("401") << 401 << QByteArray() << int(Error::Kind::Auth) << u"Sign in again"_s;
         QTest::newRow("403") << 403 << QByteArray() << int(Error::Kind::Auth) << u"security role"_s;
-        QTest::newRow("404") << 404 << QByteArray("{\"error\":{\"code\":\"0x80040217\",\"message\":\"Does Not Exist\"}}")
+        QTest::newRow("404") << 404
+                             << QByteArray("{\"error\":{\"code\":\"0x80040217\",\"message\":\"Does Not Exist\"}}")
                              << int(Error::Kind::NotFound) << u"HTTP 404"_s;
         QTest::newRow("412") << 412 << QByteArray("{\"error\":{\"code\":\"0x80060882\",\"message\":\"changed\"}}")
                              << int(Error::Kind::Conflict) << u"Refresh"_s;

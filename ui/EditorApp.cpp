@@ -32,13 +32,15 @@ int EditorApp::run(int &argc, char **argv)
     parser.addVersionOption();
     const QCommandLineOption dataDirOption(
         u"demo-data-dir"_s,
-        QApplication::translate("EditorApp", "Directory of the Demo environment's data (default: the per-user data "
-                                             "directory)."),
+        QApplication::translate("EditorApp",
+                                "Directory of the Demo environment's data (default: the per-user data "
+                                "directory)."),
         u"DIR"_s);
     const QCommandLineOption screenshotOption(
         u"screenshot"_s,
-        QApplication::translate("EditorApp", "Once the configurations are shown, save a PNG of the window to FILE "
-                                             "and quit (for documentation)."),
+        QApplication::translate("EditorApp",
+                                "Once the configurations are shown, save a PNG of the window to FILE "
+                                "and quit (for documentation)."),
         u"FILE"_s);
     parser.addOptions({dataDirOption, screenshotOption});
     parser.process(app);

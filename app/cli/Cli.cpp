@@ -24,18 +24,19 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
-const char *const HelpEpilogue = QT_TRANSLATE_NOOP(
-    "Cli", "Commands:\n"
-           "  list                 Show every channel-state auto-close configuration.\n"
-           "\n"
-           "Sign-in:\n"
-           "  The access token is read from the environment variable named by --access-token-env,\n"
-           "  never from the command line (where other users could see it in the process list).\n"
-           "\n"
-           "Exit codes:\n"
-           "  0 success, 1 other failure, 2 usage error, 3 sign-in refused (401/403),\n"
-           "  4 network failure, 5 not found, 6 conflict (412), 7 throttled (429),\n"
-           "  8 server error (5xx), 9 unexpected reply from the environment.\n");
+const char *const HelpEpilogue =
+    QT_TRANSLATE_NOOP("Cli",
+                      "Commands:\n"
+                      "  list                 Show every channel-state auto-close configuration.\n"
+                      "\n"
+                      "Sign-in:\n"
+                      "  The access token is read from the environment variable named by --access-token-env,\n"
+                      "  never from the command line (where other users could see it in the process list).\n"
+                      "\n"
+                      "Exit codes:\n"
+                      "  0 success, 1 other failure, 2 usage error, 3 sign-in refused (401/403),\n"
+                      "  4 network failure, 5 not found, 6 conflict (412), 7 throttled (429),\n"
+                      "  8 server error (5xx), 9 unexpected reply from the environment.\n");
 
 QString pad(const QString &text, qsizetype width)
 {
@@ -68,18 +69,18 @@ Cli::ExitCode Cli::exitCodeFor(const Error &error)
 
 QString Cli::formatTable(const QList<ChannelStateConfig> &configs)
 {
-    const QStringList headers = {tr("CHANNEL"), tr("STATE"), tr("AUTO-CLOSE"), tr("MINUTES"), tr("DEFAULT"),
-                                 tr("NAME"), tr("ID")};
+    const QStringList headers = {tr("CHANNEL"), tr("STATE"), tr("AUTO-CLOSE"), tr("MINUTES"),
+                                 tr("DEFAULT"), tr("NAME"),  tr("ID")};
     QList<QStringList> rows;
     for (const ChannelStateConfig &c : configs) {
         const auto def = MicrosoftDefaults::lookup(c.streamSource, c.state);
-        rows << QStringList{c.channelLabel(),
-                            conversationStateLabel(c.state),
-                            Duration::format(c.minutes),
-                            c.minutes ? QString::number(*c.minutes) : u"null"_s,
-                            def ? Duration::format(def->minutes) : u"-"_s,
-                            c.name,
-                            c.id};
+        rows << QStringList {c.channelLabel(),
+                             conversationStateLabel(c.state),
+                             Duration::format(c.minutes),
+                             c.minutes ? QString::number(*c.minutes) : u"null"_s,
+                             def ? Duration::format(def->minutes) : u"-"_s,
+                             c.name,
+                             c.id};
     }
     QList<qsizetype> widths;
     for (qsizetype col = 0; col < headers.size(); ++col) {
@@ -104,7 +105,7 @@ QByteArray Cli::formatJson(const QList<ChannelStateConfig> &configs)
 {
     QJsonArray array;
     for (const ChannelStateConfig &c : configs) {
-        array.append(QJsonObject{
+        array.append(QJsonObject {
             {u"id"_s, c.id},
             {u"name"_s, c.name},
             {u"channel"_s, c.streamSource ? QJsonValue(*c.streamSource) : QJsonValue(QJsonValue::Null)},
@@ -113,7 +114,7 @@ QByteArray Cli::formatJson(const QList<ChannelStateConfig> &configs)
             {u"etag"_s, c.etag},
         });
     }
-    return QJsonDocument(QJsonObject{{u"configurations"_s, array}}).toJson(QJsonDocument::Indented);
+    return QJsonDocument(QJsonObject {{u"configurations"_s, array}}).toJson(QJsonDocument::Indented);
 }
 
 int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
@@ -127,9 +128,8 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                                        tr("The environment, e.g. https://contoso.crm.dynamics.com (http only for "
                                           "127.0.0.1)."),
                                        u"URL"_s);
-    const QCommandLineOption tokenEnvOption(u"access-token-env"_s,
-                                            tr("Name of the environment variable that holds the access token."),
-                                            u"VAR"_s);
+    const QCommandLineOption tokenEnvOption(
+        u"access-token-env"_s, tr("Name of the environment variable that holds the access token."), u"VAR"_s);
     const QCommandLineOption formatOption(u"format"_s, tr("Output format: table (default) or json."), u"FORMAT"_s,
                                           u"table"_s);
     parser.addOptions({helpOption, versionOption, urlOption, tokenEnvOption, formatOption});
@@ -175,8 +175,8 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QString tokenVar = parser.value(tokenEnvOption);
     const QString token = qEnvironmentVariable(tokenVar.toLocal8Bit().constData()).trimmed();
     if (token.isEmpty())
-        return usageError(tr("The environment variable %1 is not set or empty; it should hold the access token.")
-                              .arg(tokenVar));
+        return usageError(
+            tr("The environment variable %1 is not set or empty; it should hold the access token.").arg(tokenVar));
 
     QNetworkAccessManager network;
     DataverseClient client(org.value(), &network);

@@ -19,7 +19,8 @@ void onSignal(int)
 } // namespace
 #endif
 
-QuitOnSignals::QuitOnSignals(QObject *parent) : QObject(parent)
+QuitOnSignals::QuitOnSignals(QObject *parent)
+    : QObject(parent)
 {
 #ifdef Q_OS_UNIX
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFds) != 0)

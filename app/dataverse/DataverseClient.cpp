@@ -30,8 +30,7 @@ DataverseClient::DataverseClient(QUrl orgUrl, QNetworkAccessManager *network, QO
     : QObject(parent)
     , m_orgUrl(std::move(orgUrl))
     , m_network(network)
-{
-}
+{ }
 
 QNetworkRequest DataverseClient::makeRequest(const QUrl &url) const
 {

@@ -50,6 +50,6 @@ private:
     QUrl m_orgUrl;
     QNetworkAccessManager *m_network;
     QString m_accessToken;
-    std::chrono::milliseconds m_timeout{std::chrono::seconds(60)};
+    std::chrono::milliseconds m_timeout {std::chrono::seconds(60)};
     int m_maxPageSize = 5000;
 };

@@ -17,30 +17,33 @@ Result<QUrl> OrgUrl::parse(const QString &text)
 {
     const QString trimmed = text.trimmed();
     if (trimmed.isEmpty())
-        return Error::badInput(QCoreApplication::translate(
-            "OrgUrl", "No environment URL given. Paste the address of your environment, "
-                      "for example https://contoso.crm.dynamics.com."));
+        return Error::badInput(
+            QCoreApplication::translate("OrgUrl",
+                                        "No environment URL given. Paste the address of your environment, "
+                                        "for example https://contoso.crm.dynamics.com."));
 
     // A bare host name means https, not the http that QUrl::fromUserInput would assume.
     const QUrl url = trimmed.contains(u"://"_s) ? QUrl(trimmed, QUrl::StrictMode) : QUrl(u"https://"_s + trimmed);
     if (!url.isValid() || url.host().isEmpty())
-        return Error::badInput(QCoreApplication::translate(
-                                   "OrgUrl", "\"%1\" is not a web address. Use the address of your environment, "
-                                             "for example https://contoso.crm.dynamics.com.")
-                                   .arg(trimmed));
+        return Error::badInput(
+            QCoreApplication::translate("OrgUrl",
+                                        "\"%1\" is not a web address. Use the address of your environment, "
+                                        "for example https://contoso.crm.dynamics.com.")
+                .arg(trimmed));
     const QString scheme = url.scheme().toLower();
     if (scheme != u"https"_s && scheme != u"http"_s)
         return Error::badInput(
             QCoreApplication::translate("OrgUrl", "\"%1\" uses %2:, but an environment is reached over https.")
                 .arg(trimmed, scheme));
     if (scheme == u"http"_s && !isLoopbackHost(url.host()))
-        return Error::badInput(QCoreApplication::translate(
-                                   "OrgUrl", "Refusing plain http to %1: the access token would travel unencrypted. "
-                                             "Use https://%1 instead (http is only allowed for 127.0.0.1).")
-                                   .arg(url.host()));
+        return Error::badInput(
+            QCoreApplication::translate("OrgUrl",
+                                        "Refusing plain http to %1: the access token would travel unencrypted. "
+                                        "Use https://%1 instead (http is only allowed for 127.0.0.1).")
+                .arg(url.host()));
     if (!url.userInfo().isEmpty())
-        return Error::badInput(QCoreApplication::translate(
-            "OrgUrl", "The environment URL must not contain a user name or password."));
+        return Error::badInput(
+            QCoreApplication::translate("OrgUrl", "The environment URL must not contain a user name or password."));
 
     // Only scheme, host and port matter: the path (/api/data/v9.1, /main.aspx, …) and query are dropped.
     QUrl org;

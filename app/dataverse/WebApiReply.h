@@ -26,13 +26,13 @@ Result<ChannelStateConfig> parseStateConfiguration(const QJsonObject &row);
 // What is known about a request that did not succeed.
 struct Failure
 {
-    int httpStatus = 0;       // 0: no HTTP reply arrived
-    QByteArray body;          // the reply body, for the service's error code and message
-    QByteArray requestId;     // x-ms-service-request-id
-    QByteArray retryAfter;    // Retry-After, in seconds
-    bool timedOut = false;    // the transfer timeout fired
+    int httpStatus = 0; // 0: no HTTP reply arrived
+    QByteArray body; // the reply body, for the service's error code and message
+    QByteArray requestId; // x-ms-service-request-id
+    QByteArray retryAfter; // Retry-After, in seconds
+    bool timedOut = false; // the transfer timeout fired
     QString networkErrorText; // the transport's description, when no HTTP reply arrived
-    QString host;             // which environment, for the sentence shown to the user
+    QString host; // which environment, for the sentence shown to the user
 };
 
 Error toError(const Failure &failure);

@@ -34,10 +34,10 @@ QString iso(const QDateTime &t)
 struct DemoChannel
 {
     int streamSource;
-    QString name;          // the channel configuration's name
-    QString recordPrefix;  // "Live Chat" in "Live Chat - Open"
-    QString workstream;    // its workstream's name
-    QVariant inactivity;   // the workstream's auto-close after inactivity (minutes), or null
+    QString name; // the channel configuration's name
+    QString recordPrefix; // "Live Chat" in "Live Chat - Open"
+    QString workstream; // its workstream's name
+    QVariant inactivity; // the workstream's auto-close after inactivity (minutes), or null
 };
 
 QList<DemoChannel> demoChannels()
@@ -56,7 +56,9 @@ QList<DemoChannel> demoChannels()
 class Inserter
 {
 public:
-    Inserter(QSqlDatabase &db) : m_db(db) { }
+    Inserter(QSqlDatabase &db)
+        : m_db(db)
+    { }
 
     bool insert(const EntitySetDef &set, const QHash<QString, QVariant> &values)
     {
@@ -91,12 +93,12 @@ private:
 };
 
 const std::array<QString, 12> CustomerNames = {
-    u"Alex Wilber"_s,     u"Megan Bowen"_s,   u"Lee Gu"_s,          u"Isaiah Langer"_s,
-    u"Adele Vance"_s,     u"Lidia Holloway"_s, u"Nestor Wilke"_s,    u"Pradeep Gupta"_s,
-    u"Johanna Lorenz"_s,  u"Diego Siciliani"_s, u"Grady Archie"_s,   u"Miriam Graham"_s,
+    u"Alex Wilber"_s,    u"Megan Bowen"_s,     u"Lee Gu"_s,       u"Isaiah Langer"_s,
+    u"Adele Vance"_s,    u"Lidia Holloway"_s,  u"Nestor Wilke"_s, u"Pradeep Gupta"_s,
+    u"Johanna Lorenz"_s, u"Diego Siciliani"_s, u"Grady Archie"_s, u"Miriam Graham"_s,
 };
 const std::array<QString, 8> Topics = {
-    u"Order status"_s,   u"Refund request"_s, u"Password reset"_s,    u"Delivery delay"_s,
+    u"Order status"_s,     u"Refund request"_s, u"Password reset"_s, u"Delivery delay"_s,
     u"Billing question"_s, u"Product advice"_s, u"Warranty claim"_s, u"Account update"_s,
 };
 } // namespace
@@ -122,38 +124,41 @@ Result<Done> DemoSeed::fill(QSqlDatabase &db, const QDateTime &now, int conversa
                                                                ConversationState::Waiting, ConversationState::WrapUp};
     for (const DemoChannel &channel : demo) {
         const QString channelId = idFor(u"channel/"_s + channel.name);
-        if (!inserter.insert(channels, {{u"msdyn_occhannelconfigurationid"_s, channelId},
-                                        {u"msdyn_name"_s, channel.name},
-                                        {u"msdyn_streamsource"_s, channel.streamSource},
-                                        {u"statecode"_s, 0},
-                                        {u"statuscode"_s, 1},
-                                        {u"createdon"_s, iso(installed)},
-                                        {u"modifiedon"_s, iso(installed)}}))
+        if (!inserter.insert(channels,
+                             {{u"msdyn_occhannelconfigurationid"_s, channelId},
+                              {u"msdyn_name"_s, channel.name},
+                              {u"msdyn_streamsource"_s, channel.streamSource},
+                              {u"statecode"_s, 0},
+                              {u"statuscode"_s, 1},
+                              {u"createdon"_s, iso(installed)},
+                              {u"modifiedon"_s, iso(installed)}}))
             return failed();
         for (ConversationState state : configuredStates) {
             const int code = int(state);
             const auto def = MicrosoftDefaults::lookup(channel.streamSource, code);
             const QVariant minutes = def && def->minutes ? QVariant(*def->minutes) : QVariant();
             const QString name = channel.recordPrefix + u" - "_s + conversationStateLabel(code);
-            if (!inserter.insert(states, {{u"msdyn_occhannelstateconfigurationid"_s, idFor(u"state/"_s + name)},
-                                          {u"msdyn_name"_s, name},
-                                          {u"msdyn_autocloseliveworkitemafter"_s, minutes},
-                                          {u"msdyn_ocliveworkitemstate"_s, code},
-                                          {u"msdyn_occhannelconfigurationid"_s, channelId},
-                                          {u"statecode"_s, 0},
-                                          {u"statuscode"_s, 1},
-                                          {u"createdon"_s, iso(installed)},
-                                          {u"modifiedon"_s, iso(installed)}}))
+            if (!inserter.insert(states,
+                                 {{u"msdyn_occhannelstateconfigurationid"_s, idFor(u"state/"_s + name)},
+                                  {u"msdyn_name"_s, name},
+                                  {u"msdyn_autocloseliveworkitemafter"_s, minutes},
+                                  {u"msdyn_ocliveworkitemstate"_s, code},
+                                  {u"msdyn_occhannelconfigurationid"_s, channelId},
+                                  {u"statecode"_s, 0},
+                                  {u"statuscode"_s, 1},
+                                  {u"createdon"_s, iso(installed)},
+                                  {u"modifiedon"_s, iso(installed)}}))
                 return failed();
         }
-        if (!inserter.insert(workstreams, {{u"msdyn_liveworkstreamid"_s, idFor(u"workstream/"_s + channel.name)},
-                                           {u"msdyn_name"_s, channel.workstream},
-                                           {u"msdyn_streamsource"_s, channel.streamSource},
-                                           {u"msdyn_autocloseafterinactivity"_s, channel.inactivity},
-                                           {u"statecode"_s, 0},
-                                           {u"statuscode"_s, 1},
-                                           {u"createdon"_s, iso(installed)},
-                                           {u"modifiedon"_s, iso(installed)}}))
+        if (!inserter.insert(workstreams,
+                             {{u"msdyn_liveworkstreamid"_s, idFor(u"workstream/"_s + channel.name)},
+                              {u"msdyn_name"_s, channel.workstream},
+                              {u"msdyn_streamsource"_s, channel.streamSource},
+                              {u"msdyn_autocloseafterinactivity"_s, channel.inactivity},
+                              {u"statecode"_s, 0},
+                              {u"statuscode"_s, 1},
+                              {u"createdon"_s, iso(installed)},
+                              {u"modifiedon"_s, iso(installed)}}))
             return failed();
     }
 
@@ -198,5 +203,5 @@ Result<Done> DemoSeed::fill(QSqlDatabase &db, const QDateTime &now, int conversa
     meta.addBindValue(QString::number(inserter.version()));
     if (!meta.exec())
         return failed();
-    return Done{};
+    return Done {};
 }

@@ -18,9 +18,9 @@ struct ColumnDef
 
 struct EntitySetDef
 {
-    QString entitySet;   // msdyn_occhannelstateconfigurations
+    QString entitySet; // msdyn_occhannelstateconfigurations
     QString logicalName; // msdyn_occhannelstateconfiguration (also the SQLite table)
-    QString key;         // msdyn_occhannelstateconfigurationid
+    QString key; // msdyn_occhannelstateconfigurationid
     QList<ColumnDef> columns;
 
     const ColumnDef *column(const QString &name) const;

@@ -33,8 +33,9 @@ HttpResponse jsonResponse(int status, const QJsonObject &object, HttpHeaders ext
     response.status = status;
     response.headers = commonHeaders();
     response.headers << std::pair<QByteArray, QByteArray>(
-        "Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; "
-                        "charset=utf-8");
+        "Content-Type",
+        "application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; "
+        "charset=utf-8");
     response.headers << extra;
     response.body = QJsonDocument(object).toJson(QJsonDocument::Compact);
     return response;
@@ -42,8 +43,8 @@ HttpResponse jsonResponse(int status, const QJsonObject &object, HttpHeaders ext
 
 HttpResponse errorResponse(int status, const QString &code, const QString &message, HttpHeaders extra = {})
 {
-    QJsonObject error{{u"code"_s, code}, {u"message"_s, message}};
-    return jsonResponse(status, QJsonObject{{u"error"_s, error}}, std::move(extra));
+    QJsonObject error {{u"code"_s, code}, {u"message"_s, message}};
+    return jsonResponse(status, QJsonObject {{u"error"_s, error}}, std::move(extra));
 }
 
 HttpResponse badQuery(const QString &message)
@@ -145,7 +146,9 @@ QByteArray HttpRequest::header(const QByteArray &name) const
     return {};
 }
 
-SandboxApi::SandboxApi(SandboxStore *store) : m_store(store) { }
+SandboxApi::SandboxApi(SandboxStore *store)
+    : m_store(store)
+{ }
 
 HttpResponse SandboxApi::unauthorized(const HttpRequest &request) const
 {
@@ -154,8 +157,8 @@ HttpResponse SandboxApi::unauthorized(const HttpRequest &request) const
     HttpResponse response;
     response.status = 401;
     response.headers = commonHeaders();
-    const QString org = request.url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment |
-                                             QUrl::StripTrailingSlash) +
+    const QString org =
+        request.url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash) +
         u'/';
     const QString challenge = u"Bearer authorization_uri=https://login.microsoftonline.com/%1/oauth2/authorize, "
                               u"resource_id=%2"_s.arg(m_store->identity().tenantId, org);
@@ -177,10 +180,10 @@ HttpResponse SandboxApi::handle(const HttpRequest &request) const
         return unauthorized(request);
 
     if (request.method != "GET")
-        return errorResponse(405, CodeBadQuery,
-                             u"The requested resource does not support http method '%1'."_s.arg(
-                                 QString::fromLatin1(request.method)),
-                             {{"Allow", "GET"}});
+        return errorResponse(
+            405, CodeBadQuery,
+            u"The requested resource does not support http method '%1'."_s.arg(QString::fromLatin1(request.method)),
+            {{"Allow", "GET"}});
     return handleGet(request, match.captured(2));
 }
 
@@ -193,9 +196,9 @@ HttpResponse SandboxApi::handleGet(const HttpRequest &request, const QString &re
     const auto match = segment.match(resource);
     const EntitySetDef *set = match.hasMatch() ? EntitySchema::find(match.captured(1)) : nullptr;
     if (!set)
-        return errorResponse(404, CodeResourceNotFound,
-                             u"Resource not found for the segment '%1'."_s.arg(match.hasMatch() ? match.captured(1)
-                                                                                                 : resource));
+        return errorResponse(
+            404, CodeResourceNotFound,
+            u"Resource not found for the segment '%1'."_s.arg(match.hasMatch() ? match.captured(1) : resource));
     QString key;
     if (match.hasCaptured(2)) {
         const QUuid id = QUuid::fromString(match.captured(2));
@@ -263,7 +266,7 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
     QJsonArray value;
     for (qsizetype i = 0; i < std::min<qsizetype>(rows.value().size(), limit); ++i)
         value.append(rows.value().at(i));
-    QJsonObject body{{u"@odata.context"_s, context}, {u"value"_s, value}};
+    QJsonObject body {{u"@odata.context"_s, context}, {u"value"_s, value}};
     const bool more = rows.value().size() > limit && (!top || query.offset + limit < *top);
     if (more) {
         QUrl next = request.url;
@@ -275,7 +278,8 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
     }
     HttpHeaders extra;
     if (preferred)
-        extra << std::pair<QByteArray, QByteArray>("Preference-Applied", "odata.maxpagesize=" + QByteArray::number(*preferred));
+        extra << std::pair<QByteArray, QByteArray>("Preference-Applied",
+                                                   "odata.maxpagesize=" + QByteArray::number(*preferred));
     return jsonResponse(200, body, extra);
 }
 
@@ -283,11 +287,13 @@ HttpResponse SandboxApi::whoAmI(const HttpRequest &request) const
 {
     const SandboxStore::Identity id = m_store->identity();
     const QString version = request.url.path().section(u'/', 3, 3);
-    return jsonResponse(200, QJsonObject{
-                                 {u"@odata.context"_s, QString(apiRoot(request.url, version) +
-                                                               u"$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse"_s)},
-                                 {u"BusinessUnitId"_s, id.businessUnitId},
-                                 {u"UserId"_s, id.userId},
-                                 {u"OrganizationId"_s, id.organizationId},
-                             });
+    return jsonResponse(
+        200,
+        QJsonObject {
+            {u"@odata.context"_s,
+             QString(apiRoot(request.url, version) + u"$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse"_s)},
+            {u"BusinessUnitId"_s, id.businessUnitId},
+            {u"UserId"_s, id.userId},
+            {u"OrganizationId"_s, id.organizationId},
+        });
 }

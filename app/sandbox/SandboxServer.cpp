@@ -36,7 +36,10 @@ QByteArray methodName(QHttpServerRequest::Method method)
 }
 } // namespace
 
-SandboxServer::SandboxServer(SandboxApi *api, QObject *parent) : QAbstractHttpServer(parent), m_api(api) { }
+SandboxServer::SandboxServer(SandboxApi *api, QObject *parent)
+    : QAbstractHttpServer(parent)
+    , m_api(api)
+{ }
 
 Result<quint16> SandboxServer::listenLoopback(quint16 port)
 {

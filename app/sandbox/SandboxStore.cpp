@@ -64,7 +64,8 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir)
     store->m_path = QDir(dataDir).absoluteFilePath(u"sandbox.sqlite"_s);
 
     if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
-        return Error::badInput(tr("Qt's SQLite driver is not installed (on Debian: apt-get install libqt6sql6-sqlite)."));
+        return Error::badInput(
+            tr("Qt's SQLite driver is not installed (on Debian: apt-get install libqt6sql6-sqlite)."));
     QSqlDatabase database = QSqlDatabase::addDatabase(u"QSQLITE"_s, store->m_connectionName);
     database.setDatabaseName(store->m_path);
     if (!database.open())
@@ -109,8 +110,11 @@ Result<Done> SandboxStore::createSchema()
         QSqlQuery insert(database);
         insert.prepare(u"INSERT INTO sandbox_meta (key, value) VALUES (?, ?)"_s);
         const QList<std::pair<QString, QString>> meta = {
-            {u"organizationid"_s, newId()}, {u"tenantid"_s, newId()}, {u"userid"_s, newId()},
-            {u"businessunitid"_s, newId()}, {u"seededon"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
+            {u"organizationid"_s, newId()},
+            {u"tenantid"_s, newId()},
+            {u"userid"_s, newId()},
+            {u"businessunitid"_s, newId()},
+            {u"seededon"_s, QDateTime::currentDateTimeUtc().toString(Qt::ISODate)}};
         for (const auto &[key, value] : meta) {
             insert.addBindValue(key);
             insert.addBindValue(value);
@@ -124,7 +128,7 @@ Result<Done> SandboxStore::createSchema()
     }
     if (!database.commit())
         return fail(tr("Cannot write the sandbox database."), database.lastError());
-    return Done{};
+    return Done {};
 }
 
 Result<Done> SandboxStore::loadIdentity()
@@ -144,7 +148,7 @@ Result<Done> SandboxStore::loadIdentity()
         else if (key == u"businessunitid"_s)
             m_identity.businessUnitId = value;
     }
-    return Done{};
+    return Done {};
 }
 
 QJsonObject SandboxStore::toJson(const EntitySetDef &set, const QSqlRecord &record,

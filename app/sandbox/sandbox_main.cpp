@@ -20,24 +20,26 @@ int main(int argc, char *argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "A local Dataverse Web API with a demo Omnichannel environment, listening on 127.0.0.1 only.\n"
-                "Prints \"Listening on http://127.0.0.1:<port>\" on stdout once it accepts connections;\n"
-                "stops cleanly on SIGINT or SIGTERM. Requests need \"Authorization: Bearer <token>\"\n"
-                "with a token given by --token; others get 401 as Dataverse answers them."));
+        "main",
+        "A local Dataverse Web API with a demo Omnichannel environment, listening on 127.0.0.1 only.\n"
+        "Prints \"Listening on http://127.0.0.1:<port>\" on stdout once it accepts connections;\n"
+        "stops cleanly on SIGINT or SIGTERM. Requests need \"Authorization: Bearer <token>\"\n"
+        "with a token given by --token; others get 401 as Dataverse answers them."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption portOption(u"port"_s,
-                                        QCoreApplication::translate("main", "TCP port to listen on; 0 picks a free one."),
-                                        u"P"_s, u"0"_s);
+    const QCommandLineOption portOption(
+        u"port"_s, QCoreApplication::translate("main", "TCP port to listen on; 0 picks a free one."), u"P"_s, u"0"_s);
     const QCommandLineOption dataDirOption(
         u"data-dir"_s,
-        QCoreApplication::translate("main", "Directory for the sandbox's SQLite database (created and seeded with "
-                                            "the demo environment when empty)."),
+        QCoreApplication::translate("main",
+                                    "Directory for the sandbox's SQLite database (created and seeded with "
+                                    "the demo environment when empty)."),
         u"DIR"_s);
     const QCommandLineOption tokenOption(
         u"token"_s,
-        QCoreApplication::translate("main", "Accept this bearer token (repeatable). Without any, a random token is "
-                                            "made and printed on stderr."),
+        QCoreApplication::translate("main",
+                                    "Accept this bearer token (repeatable). Without any, a random token is "
+                                    "made and printed on stderr."),
         u"T"_s);
     parser.addOptions({portOption, dataDirOption, tokenOption});
     parser.process(app);
