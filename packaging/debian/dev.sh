@@ -39,7 +39,6 @@ build() {
 # Tests get a keychain of their own: a private D-Bus session with an unlocked gnome-keyring, and a throw-away
 # HOME, so they never touch the user's real secrets and behave the same on a headless machine.
 run_tests() {
-    local scratch
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
     mkdir -m 700 "$scratch/runtime"
