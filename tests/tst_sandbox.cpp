@@ -222,7 +222,7 @@ private Q_SLOTS:
         QTest::newRow("bad expand") << u"v9.2/msdyn_occhannelstateconfigurations?$expand=msdyn_name"_s << 400
                                     << u"0x80060888"_s << u"msdyn_name"_s;
         QTest::newRow("not yet supported option")
-            << u"v9.2/msdyn_ocliveworkitems?$filter=statuscode eq 1"_s << 400 << u"0x80060888"_s << u"$filter"_s;
+            << u"v9.2/msdyn_ocliveworkitems?$apply=groupby((statuscode))"_s << 400 << u"0x80060888"_s << u"$apply"_s;
     }
     void documentedErrors()
     {

@@ -27,8 +27,8 @@ using T = ColumnDef::Type;
 QList<ColumnDef> withSystemColumns(QList<ColumnDef> columns)
 {
     columns << ColumnDef {u"statecode"_s, T::Int, {}} << ColumnDef {u"statuscode"_s, T::Int, {}}
-            << ColumnDef {u"versionnumber"_s, T::Int, {}} << ColumnDef {u"createdon"_s, T::DateTime, {}}
-            << ColumnDef {u"modifiedon"_s, T::DateTime, {}};
+            << ColumnDef {u"versionnumber"_s, T::Int, {}, true} << ColumnDef {u"createdon"_s, T::DateTime, {}, true}
+            << ColumnDef {u"modifiedon"_s, T::DateTime, {}, true};
     return columns;
 }
 
@@ -47,7 +47,8 @@ QList<EntitySetDef> makeSchema()
                           withSystemColumns({
                               {u"msdyn_occhannelstateconfigurationid"_s, T::Guid, {}},
                               {u"msdyn_name"_s, T::Text, {}},
-                              {u"msdyn_autocloseliveworkitemafter"_s, T::Int, {}},
+                              // Range from the column's metadata (DESIGN.md §2).
+                              {u"msdyn_autocloseliveworkitemafter"_s, T::Int, {}, false, 0, 2147483647},
                               {u"msdyn_ocliveworkitemstate"_s, T::Int, {}},
                               {u"msdyn_occhannelconfigurationid"_s, T::Lookup, u"msdyn_occhannelconfigurations"_s},
                           })};

@@ -11,6 +11,10 @@ struct ColumnDef
     QString name; // the attribute's logical name (for a lookup, also its navigation property)
     Type type = Type::Text;
     QString lookupEntitySet; // for a lookup: the entity set it points to
+    bool readOnly = false; // set by the service only (version, timestamps)
+    // For integers: the column's range, as IntegerAttributeMetadata's MinValue and MaxValue give it.
+    qint64 minValue = -2147483648LL;
+    qint64 maxValue = 2147483647LL;
 
     // The property name in Web API JSON: "_x_value" for a lookup, the name otherwise.
     QString jsonName() const { return type == Type::Lookup ? u'_' + name + QStringLiteral("_value") : name; }

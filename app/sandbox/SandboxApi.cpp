@@ -1,6 +1,7 @@
 #include "app/sandbox/SandboxApi.h"
 
 #include "app/sandbox/EntitySchema.h"
+#include "app/sandbox/ODataFilter.h"
 #include "app/sandbox/SandboxStore.h"
 
 #include <QJsonArray>
@@ -11,6 +12,8 @@
 #include <QUrlQuery>
 #include <QUuid>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -20,6 +23,10 @@ constexpr int MaxPageSize = 5000; // the Web API's cap and default (DESIGN.md §
 const QString CodeBadQuery = u"0x80060888"_s;
 const QString CodeResourceNotFound = u"0x8006088a"_s;
 const QString CodeRecordNotFound = u"0x80040217"_s;
+const QString CodeConcurrency = u"0x80060882"_s;
+const QString CodeDuplicate = u"0x80040237"_s;
+const QString CodePayload = u"0x80048d19"_s; // "Error identified in Payload provided by the user"
+const QString CodeOutOfRange = u"0x80044331"_s; // a value outside the column's range
 
 HttpHeaders commonHeaders()
 {
@@ -75,6 +82,12 @@ std::optional<qint64> decodeSkipToken(const QString &token)
     if (!ok || offset < 0)
         return std::nullopt;
     return offset;
+}
+
+QString undeclaredProperty(const QString &name, const EntitySetDef &set)
+{
+    return u"The property '%1' does not exist on type 'Microsoft.Dynamics.CRM.%2'. Make sure to only use property "
+           u"names that are defined by the type."_s.arg(name, set.logicalName);
 }
 
 QString propertyNotFound(const QString &name, const EntitySetDef &set)
@@ -179,18 +192,24 @@ HttpResponse SandboxApi::handle(const HttpRequest &request) const
     if (!bearer || !m_tokens.contains(QString::fromUtf8(authorization.mid(7).trimmed())))
         return unauthorized(request);
 
-    if (request.method != "GET")
-        return errorResponse(
-            405, CodeBadQuery,
-            u"The requested resource does not support http method '%1'."_s.arg(QString::fromLatin1(request.method)),
-            {{"Allow", "GET"}});
-    return handleGet(request, match.captured(2));
+    const auto target = parseResource(match.captured(2));
+    if (const auto *error = std::get_if<HttpResponse>(&target))
+        return *error;
+    const Target &t = std::get<Target>(target);
+    if (request.method == "GET")
+        return t.set ? getEntitySet(request, *t.set, t.key) : whoAmI(request);
+    if (request.method == "PATCH" && t.set && !t.key.isEmpty())
+        return patch(request, *t.set, t.key);
+    return errorResponse(
+        405, CodeBadQuery,
+        u"The requested resource does not support http method '%1'."_s.arg(QString::fromLatin1(request.method)),
+        {{"Allow", t.set && !t.key.isEmpty() ? "GET, PATCH" : "GET"}});
 }
 
-HttpResponse SandboxApi::handleGet(const HttpRequest &request, const QString &resource) const
+std::variant<SandboxApi::Target, HttpResponse> SandboxApi::parseResource(const QString &resource) const
 {
     if (resource == u"WhoAmI"_s || resource == u"WhoAmI()"_s)
-        return whoAmI(request);
+        return Target {};
 
     static const QRegularExpression segment(u"^(\\w+)(?:\\((.*)\\))?$"_s);
     const auto match = segment.match(resource);
@@ -206,32 +225,68 @@ HttpResponse SandboxApi::handleGet(const HttpRequest &request, const QString &re
             return badQuery(u"Bad Request - Error in query syntax: '%1' is not a valid key."_s.arg(match.captured(2)));
         key = id.toString(QUuid::WithoutBraces);
     }
-    return getEntitySet(request, *set, key);
+    return Target {set, key};
+}
+
+// The query options both reads and "return=representation" writes understand: $select and $expand.
+std::optional<HttpResponse> SandboxApi::parseShape(const QUrlQuery &params, const EntitySetDef &set,
+                                                   SandboxStore::Query &query) const
+{
+    for (const auto &[name, value] : params.queryItems(QUrl::FullyDecoded)) {
+        if (name == u"$select"_s) {
+            if (auto error = parseSelect(value, set, query.select))
+                return error;
+        } else if (name == u"$expand"_s) {
+            if (auto error = parseExpand(value, set, query))
+                return error;
+        }
+    }
+    return std::nullopt;
 }
 
 HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySetDef &set, const QString &key) const
 {
     SandboxStore::Query query;
     std::optional<qint64> top;
+    bool count = false;
     const QUrlQuery params(request.url);
-    for (const auto &[name, rawValue] : params.queryItems(QUrl::FullyDecoded)) {
-        const QString &value = rawValue;
-        if (name == u"$select"_s) {
-            if (auto error = parseSelect(value, set, query.select))
-                return *error;
-        } else if (name == u"$expand"_s) {
-            if (auto error = parseExpand(value, set, query))
-                return *error;
-        } else if (name == u"$top"_s && key.isEmpty()) {
+    if (auto error = parseShape(params, set, query))
+        return *error;
+    for (const auto &[name, value] : params.queryItems(QUrl::FullyDecoded)) {
+        if (name == u"$select"_s || name == u"$expand"_s)
+            continue;
+        if (!key.isEmpty() && name.startsWith(u'$'))
+            return badQuery(u"The query option '%1' cannot be used when retrieving a single record."_s.arg(name));
+        if (name == u"$top"_s) {
             bool ok = false;
             top = value.toLongLong(&ok);
             if (!ok || *top < 0)
                 return badQuery(u"Invalid value '%1' for $top: a whole number of 0 or more is expected."_s.arg(value));
-        } else if (name == u"$skiptoken"_s && key.isEmpty()) {
+        } else if (name == u"$skiptoken"_s) {
             const auto offset = decodeSkipToken(value);
             if (!offset)
                 return badQuery(u"The $skiptoken is not valid; follow @odata.nextLink as given."_s);
             query.offset = *offset;
+        } else if (name == u"$filter"_s) {
+            auto where = ODataFilter::toSql(value, set, QDateTime::currentDateTimeUtc());
+            if (!where)
+                return badQuery(where.error().userMessage);
+            query.where = std::move(where).value();
+        } else if (name == u"$orderby"_s) {
+            for (const QString &part : value.split(u',')) {
+                const QStringList words = part.simplified().split(u' ');
+                const ColumnDef *column = set.columnByJsonName(words.value(0));
+                if (!column)
+                    return badQuery(propertyNotFound(words.value(0), set));
+                const QString direction = words.value(1, u"asc"_s).toLower();
+                if (words.size() > 2 || (direction != u"asc"_s && direction != u"desc"_s))
+                    return badQuery(u"Invalid $orderby '%1': use <property> asc or <property> desc."_s.arg(part));
+                query.orderBy << column->name + (direction == u"desc"_s ? u" DESC"_s : u" ASC"_s);
+            }
+        } else if (name == u"$count"_s) {
+            if (value != u"true"_s && value != u"false"_s)
+                return badQuery(u"Invalid value '%1' for $count: use true or false."_s.arg(value));
+            count = value == u"true"_s;
         } else if (name.startsWith(u'$')) {
             return badQuery(u"The query option '%1' is not supported by autoclose-sandbox yet."_s.arg(name));
         }
@@ -245,10 +300,18 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
         if (!row)
             return errorResponse(500, {}, row.error().describe());
         if (!row.value())
-            return errorResponse(404, CodeRecordNotFound,
-                                 u"%1 With Id = %2 Does Not Exist"_s.arg(set.logicalName, key));
+            return recordNotFound(set, key);
         QJsonObject object = *row.value();
         const QByteArray etag = object.value(u"@odata.etag"_s).toString().toUtf8();
+        // A conditional read: the client's copy is current (DESIGN.md §4; "null" means no condition).
+        const QByteArray ifNoneMatch = request.header("If-None-Match").trimmed();
+        if (!ifNoneMatch.isEmpty() && ifNoneMatch != "null" && (ifNoneMatch == etag || ifNoneMatch == "*")) {
+            HttpResponse notModified;
+            notModified.status = 304;
+            notModified.headers = commonHeaders();
+            notModified.headers << std::pair<QByteArray, QByteArray>("ETag", etag);
+            return notModified;
+        }
         object.insert(u"@odata.context"_s, QString(context + u"/$entity"_s));
         return jsonResponse(200, object, {{"ETag", etag}});
     }
@@ -267,6 +330,17 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
     for (qsizetype i = 0; i < std::min<qsizetype>(rows.value().size(), limit); ++i)
         value.append(rows.value().at(i));
     QJsonObject body {{u"@odata.context"_s, context}, {u"value"_s, value}};
+    if (count) {
+        const auto total = m_store->count(set, query.where);
+        if (!total)
+            return errorResponse(500, {}, total.error().describe());
+        // The Web API counts at most 5000 rows (DESIGN.md §4) and says when there were more. UNCONFIRMED: the
+        // exact values of the totalrecordcount annotations when $count is used without FetchXML.
+        const qint64 capped = std::min<qint64>(total.value(), MaxPageSize);
+        body.insert(u"@odata.count"_s, capped);
+        body.insert(u"@Microsoft.Dynamics.CRM.totalrecordcount"_s, capped);
+        body.insert(u"@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"_s, total.value() > MaxPageSize);
+    }
     const bool more = rows.value().size() > limit && (!top || query.offset + limit < *top);
     if (more) {
         QUrl next = request.url;
@@ -281,6 +355,150 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
         extra << std::pair<QByteArray, QByteArray>("Preference-Applied",
                                                    "odata.maxpagesize=" + QByteArray::number(*preferred));
     return jsonResponse(200, body, extra);
+}
+
+HttpResponse SandboxApi::recordNotFound(const EntitySetDef &set, const QString &key) const
+{
+    return errorResponse(404, CodeRecordNotFound, u"%1 With Id = %2 Does Not Exist"_s.arg(set.logicalName, key));
+}
+
+HttpResponse SandboxApi::patch(const HttpRequest &request, const EntitySetDef &set, const QString &key) const
+{
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
+        return errorResponse(
+            400, CodePayload,
+            u"The request body is not a JSON object: %1 at byte %2."_s
+                .arg(parseError.error != QJsonParseError::NoError ? parseError.errorString() : u"another JSON value"_s)
+                .arg(parseError.offset));
+    const QJsonObject body = doc.object();
+    QVariantHash values;
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        const QString name = it.key();
+        const QJsonValue value = it.value();
+        if (name.startsWith(u"@odata."_s))
+            continue;
+        if (name.endsWith(u"@odata.bind"_s)) {
+            // Lookups are set by reference: "nav@odata.bind": "/entityset(guid)".
+            const ColumnDef *lookup = set.column(name.chopped(11));
+            static const QRegularExpression reference(u"^/?(\\w+)\\(([^)]*)\\)$"_s);
+            const auto match = reference.match(value.toString());
+            const QUuid id = match.hasMatch() ? QUuid::fromString(match.captured(2)) : QUuid();
+            if (!lookup || lookup->type != ColumnDef::Type::Lookup)
+                return errorResponse(400, CodeBadQuery, undeclaredProperty(name.chopped(11), set));
+            if (!value.isString() || id.isNull() || match.captured(1) != lookup->lookupEntitySet)
+                return errorResponse(
+                    400, CodePayload,
+                    u"%1 must be a reference such as \"/%2(<guid>)\"."_s.arg(name, lookup->lookupEntitySet));
+            values.insert(lookup->name, id.toString(QUuid::WithoutBraces));
+            continue;
+        }
+        const ColumnDef *column = set.columnByJsonName(name);
+        if (!column)
+            return errorResponse(400, CodeBadQuery, undeclaredProperty(name, set));
+        if (column->name == set.key) {
+            if (value.toString().toLower() != key)
+                return errorResponse(400, CodePayload,
+                                     u"The key %1 in the body differs from the key in the URL."_s.arg(name));
+            continue;
+        }
+        if (column->readOnly || column->type == ColumnDef::Type::Lookup)
+            return errorResponse(400, CodePayload,
+                                 column->type == ColumnDef::Type::Lookup
+                                     ? u"%1 cannot be set directly; use %2@odata.bind."_s.arg(name, column->name)
+                                     : u"%1 is set by the service and cannot be written."_s.arg(name));
+        if (value.isNull()) {
+            values.insert(column->name, QVariant());
+            continue;
+        }
+        switch (column->type) {
+        case ColumnDef::Type::Int: {
+            const double d = value.toDouble();
+            if (!value.isDouble() || std::trunc(d) != d)
+                return errorResponse(
+                    400, CodePayload,
+                    u"Cannot convert the value of %1 to the expected type 'Edm.Int32' (a whole number)."_s.arg(name));
+            if (d < double(column->minValue) || d > double(column->maxValue))
+                // Dataverse's validation error for a value outside the column's range.
+                return errorResponse(400, CodeOutOfRange,
+                                     u"A validation error occurred. The value %1 of '%2' on record of type '%3' is "
+                                     u"outside the valid range. Accepted Range: %4 to %5."_s.arg(
+                                         QString::number(qint64(d)), name, set.logicalName,
+                                         QString::number(column->minValue), QString::number(column->maxValue)));
+            values.insert(column->name, qint64(d));
+            break;
+        }
+        case ColumnDef::Type::Text:
+            if (!value.isString())
+                return errorResponse(400, CodePayload,
+                                     u"Cannot convert the value of %1 to the expected type 'Edm.String'."_s.arg(name));
+            values.insert(column->name, value.toString());
+            break;
+        case ColumnDef::Type::DateTime: {
+            const QDateTime t = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+            if (!value.isString() || !t.isValid())
+                return errorResponse(
+                    400, CodePayload,
+                    u"Cannot convert the value of %1 to the expected type 'Edm.DateTimeOffset'."_s.arg(name));
+            values.insert(column->name, ODataFilter::storedDateTime(t));
+            break;
+        }
+        case ColumnDef::Type::Guid: {
+            const QUuid id = QUuid::fromString(value.toString());
+            if (!value.isString() || id.isNull())
+                return errorResponse(400, CodePayload,
+                                     u"Cannot convert the value of %1 to the expected type 'Edm.Guid'."_s.arg(name));
+            values.insert(column->name, id.toString(QUuid::WithoutBraces));
+            break;
+        }
+        case ColumnDef::Type::Lookup:
+            break;
+        }
+    }
+
+    SandboxStore::WriteConditions conditions;
+    const QByteArray ifMatch = request.header("If-Match").trimmed();
+    conditions.ifMatch = ifMatch == "null" ? QString() : QString::fromUtf8(ifMatch);
+    conditions.ifNoneMatchAny = request.header("If-None-Match").trimmed() == "*";
+    const auto outcome = m_store->upsert(set, key, values, conditions);
+    if (!outcome)
+        return errorResponse(500, {}, outcome.error().describe());
+    switch (outcome.value()) {
+    case SandboxStore::WriteOutcome::NotFound:
+        return recordNotFound(set, key);
+    case SandboxStore::WriteOutcome::Stale:
+        return errorResponse(412, CodeConcurrency,
+                             u"The version of the existing record doesn't match the RowVersion property provided."_s);
+    case SandboxStore::WriteOutcome::Exists:
+        return errorResponse(412, CodeDuplicate, u"A record with matching key values already exists."_s);
+    case SandboxStore::WriteOutcome::Updated:
+    case SandboxStore::WriteOutcome::Created:
+        break;
+    }
+
+    const QString version = request.url.path().section(u'/', 3, 3);
+    const QByteArray entityId = QString(apiRoot(request.url, version) + set.entitySet + u'(' + key + u')').toUtf8();
+    if (request.header("Prefer").contains("return=representation")) {
+        SandboxStore::Query query;
+        if (auto error = parseShape(QUrlQuery(request.url), set, query))
+            return *error;
+        const auto row = m_store->get(set, key, query);
+        if (!row || !row.value())
+            return errorResponse(500, {}, u"The record was written but could not be read back."_s);
+        QJsonObject object = *row.value();
+        object.insert(u"@odata.context"_s,
+                      QString(apiRoot(request.url, version) + u"$metadata#"_s + set.entitySet + u"/$entity"_s));
+        return jsonResponse(200, object,
+                            {{"Preference-Applied", "return=representation"},
+                             {"OData-EntityId", entityId},
+                             {"ETag", object.value(u"@odata.etag"_s).toString().toUtf8()}});
+    }
+    HttpResponse noContent;
+    noContent.status = 204;
+    noContent.headers = commonHeaders();
+    noContent.headers << std::pair<QByteArray, QByteArray>("OData-EntityId", entityId);
+    return noContent;
 }
 
 HttpResponse SandboxApi::whoAmI(const HttpRequest &request) const

@@ -7,9 +7,13 @@
 #include <QUrl>
 
 #include <utility>
+#include <variant>
 
-class SandboxStore;
-struct EntitySetDef;
+#include "app/sandbox/SandboxStore.h"
+
+#include <QUrlQuery>
+
+#include <optional>
 
 using HttpHeaders = QList<std::pair<QByteArray, QByteArray>>;
 
@@ -42,8 +46,17 @@ public:
     HttpResponse handle(const HttpRequest &request) const;
 
 private:
-    HttpResponse handleGet(const HttpRequest &request, const QString &resource) const;
+    struct Target
+    {
+        const EntitySetDef *set = nullptr; // null: WhoAmI
+        QString key; // empty: the collection
+    };
+    std::variant<Target, HttpResponse> parseResource(const QString &resource) const;
     HttpResponse getEntitySet(const HttpRequest &request, const EntitySetDef &set, const QString &key) const;
+    HttpResponse patch(const HttpRequest &request, const EntitySetDef &set, const QString &key) const;
+    HttpResponse recordNotFound(const EntitySetDef &set, const QString &key) const;
+    std::optional<HttpResponse> parseShape(const QUrlQuery &params, const EntitySetDef &set,
+                                           SandboxStore::Query &query) const;
     HttpResponse whoAmI(const HttpRequest &request) const;
     HttpResponse unauthorized(const HttpRequest &request) const;
 

@@ -196,7 +196,12 @@ Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Que
 {
     QSqlQuery q(db());
     q.setForwardOnly(true);
-    q.prepare(u"SELECT * FROM "_s + set.logicalName + u" ORDER BY "_s + set.key + u" LIMIT ? OFFSET ?"_s);
+    // The key ends every ordering, so pages never overlap or skip rows.
+    const QString order = (query.orderBy + QStringList {set.key}).join(u", "_s);
+    const QString where = query.where.sql.isEmpty() ? QString() : u" WHERE "_s + query.where.sql;
+    q.prepare(u"SELECT * FROM "_s + set.logicalName + where + u" ORDER BY "_s + order + u" LIMIT ? OFFSET ?"_s);
+    for (const QVariant &value : query.where.binds)
+        q.addBindValue(value);
     q.addBindValue(query.limit);
     q.addBindValue(query.offset);
     if (!q.exec())
@@ -220,10 +225,100 @@ Result<std::optional<QJsonObject>> SandboxStore::get(const EntitySetDef &set, co
     return std::optional<QJsonObject>(toJson(set, q.record(), query.select, &query));
 }
 
-Result<qint64> SandboxStore::count(const EntitySetDef &set) const
+Result<qint64> SandboxStore::count(const EntitySetDef &set, const SqlCondition &where) const
 {
     QSqlQuery q(db());
-    if (!q.exec(u"SELECT COUNT(*) FROM "_s + set.logicalName) || !q.next())
+    q.prepare(u"SELECT COUNT(*) FROM "_s + set.logicalName +
+              (where.sql.isEmpty() ? QString() : u" WHERE "_s + where.sql));
+    for (const QVariant &value : where.binds)
+        q.addBindValue(value);
+    if (!q.exec() || !q.next())
         return storeError(tr("Cannot read the sandbox database."), q.lastError());
     return q.value(0).toLongLong();
+}
+
+Result<qint64> SandboxStore::nextVersion()
+{
+    // One counter for the whole organization, like Dataverse's rowversion: every write gets a larger number.
+    QSqlQuery q(db());
+    if (!q.exec(u"UPDATE sandbox_meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'versionnumber'"_s) ||
+        !q.exec(u"SELECT value FROM sandbox_meta WHERE key = 'versionnumber'"_s) || !q.next())
+        return storeError(tr("Cannot write the sandbox database."), q.lastError());
+    return q.value(0).toLongLong();
+}
+
+Result<SandboxStore::WriteOutcome> SandboxStore::upsert(const EntitySetDef &set, const QString &key,
+                                                        const QVariantHash &values, const WriteConditions &conditions)
+{
+    QSqlDatabase database = db();
+    if (!database.transaction())
+        return storeError(tr("Cannot write the sandbox database."), database.lastError());
+    const auto finish = [&database](Result<WriteOutcome> outcome) -> Result<WriteOutcome> {
+        if (outcome && (outcome.value() == WriteOutcome::Updated || outcome.value() == WriteOutcome::Created)) {
+            if (!database.commit()) {
+                database.rollback();
+                return storeError(tr("Cannot write the sandbox database."), database.lastError());
+            }
+        } else {
+            database.rollback();
+        }
+        return outcome;
+    };
+
+    QSqlQuery current(database);
+    current.prepare(u"SELECT versionnumber FROM "_s + set.logicalName + u" WHERE "_s + set.key + u" = ?"_s);
+    current.addBindValue(key);
+    if (!current.exec())
+        return finish(storeError(tr("Cannot read the sandbox database."), current.lastError()));
+    const bool exists = current.next();
+    const qint64 version = exists ? current.value(0).toLongLong() : 0;
+
+    if (!conditions.ifMatch.isEmpty()) {
+        if (!exists)
+            return finish(WriteOutcome::NotFound);
+        if (conditions.ifMatch != u"*"_s && conditions.ifMatch != u"W/\"%1\""_s.arg(version))
+            return finish(WriteOutcome::Stale);
+    }
+    if (exists && conditions.ifNoneMatchAny)
+        return finish(WriteOutcome::Exists);
+
+    const auto newVersion = nextVersion();
+    if (!newVersion)
+        return finish(newVersion.error());
+    const QString now = ODataFilter::storedDateTime(QDateTime::currentDateTimeUtc());
+
+    QVariantHash row = values;
+    row.insert(u"versionnumber"_s, newVersion.value());
+    row.insert(u"modifiedon"_s, now);
+    QSqlQuery write(database);
+    if (exists) {
+        QStringList assignments;
+        for (auto it = row.cbegin(); it != row.cend(); ++it)
+            assignments << it.key() + u" = ?"_s;
+        write.prepare(u"UPDATE "_s + set.logicalName + u" SET "_s + assignments.join(u", "_s) + u" WHERE "_s + set.key +
+                      u" = ?"_s);
+        for (auto it = row.cbegin(); it != row.cend(); ++it)
+            write.addBindValue(it.value());
+        write.addBindValue(key);
+    } else {
+        row.insert(set.key, key);
+        row.insert(u"createdon"_s, now);
+        if (!row.contains(u"statecode"_s))
+            row.insert(u"statecode"_s, 0);
+        if (!row.contains(u"statuscode"_s))
+            row.insert(u"statuscode"_s, 1);
+        QStringList names;
+        QStringList marks;
+        for (auto it = row.cbegin(); it != row.cend(); ++it) {
+            names << it.key();
+            marks << u"?"_s;
+        }
+        write.prepare(u"INSERT INTO "_s + set.logicalName + u" ("_s + names.join(u", "_s) + u") VALUES ("_s +
+                      marks.join(u", "_s) + u')');
+        for (auto it = row.cbegin(); it != row.cend(); ++it)
+            write.addBindValue(it.value());
+    }
+    if (!write.exec())
+        return finish(storeError(tr("Cannot write the sandbox database."), write.lastError()));
+    return finish(exists ? WriteOutcome::Updated : WriteOutcome::Created);
 }

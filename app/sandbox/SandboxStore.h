@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/sandbox/EntitySchema.h"
+#include "app/sandbox/ODataFilter.h"
 #include "models/Result.h"
 
 #include <QJsonObject>
@@ -31,8 +32,18 @@ public:
         QList<const ColumnDef *> select;
         const ColumnDef *expand = nullptr;
         QList<const ColumnDef *> expandSelect;
+        SqlCondition where; // from $filter; empty = every row
+        QStringList orderBy; // "column ASC|DESC", from $orderby; the key always breaks ties
         qint64 offset = 0;
         qint64 limit = 5000;
+    };
+
+    // What a write found, so the Web API can answer 204, 404 or 412 as Dataverse does.
+    enum class WriteOutcome { Updated, Created, NotFound, Stale, Exists };
+    struct WriteConditions
+    {
+        QString ifMatch; // empty: none; "*": must exist; else the etag it must still have
+        bool ifNoneMatchAny = false; // If-None-Match: * — create only, never update
     };
 
     // Opens (creating when needed) <dataDir>/sandbox.sqlite; an empty database gets the demo data.
@@ -44,13 +55,19 @@ public:
 
     Result<QList<QJsonObject>> list(const EntitySetDef &set, const Query &query) const;
     Result<std::optional<QJsonObject>> get(const EntitySetDef &set, const QString &key, const Query &query) const;
-    Result<qint64> count(const EntitySetDef &set) const;
+    Result<qint64> count(const EntitySetDef &set, const SqlCondition &where = {}) const;
+
+    // PATCH semantics: update the row, or create it when it is missing and the conditions allow (an upsert).
+    // values maps column names to values already checked against the schema. Atomic.
+    Result<WriteOutcome> upsert(const EntitySetDef &set, const QString &key, const QVariantHash &values,
+                                const WriteConditions &conditions);
 
 private:
     SandboxStore() = default;
     Result<Done> createSchema();
     Result<Done> loadIdentity();
     QSqlDatabase db() const;
+    Result<qint64> nextVersion();
     QJsonObject toJson(const EntitySetDef &set, const class QSqlRecord &record, const QList<const ColumnDef *> &select,
                        const Query *expandFrom) const;
 
