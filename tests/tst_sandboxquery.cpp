@@ -129,6 +129,48 @@ private Q_SLOTS:
         QCOMPARE(body.value(u"value"_s).toArray().size(), 1);
     }
 
+    void applyGroupsAndCountsLikeAnIndependentCount()
+    {
+        QHash<std::pair<QString, int>, qint64> expected;
+        for (const QJsonObject &row : m_all) {
+            if (row.value(u"statecode"_s).toInt() == 0)
+                ++expected[{row.value(u"msdyn_channel"_s).toString(), row.value(u"statuscode"_s).toInt()}];
+        }
+        const QJsonObject body = get(u"msdyn_ocliveworkitems"_s,
+                                     {{u"$apply"_s,
+                                       u"filter(statecode eq 0)/groupby((msdyn_channel,statuscode),"
+                                       u"aggregate($count as count))"_s}});
+        QHash<std::pair<QString, int>, qint64> actual;
+        for (const QJsonValue &v : body.value(u"value"_s).toArray()) {
+            const QJsonObject row = v.toObject();
+            actual.insert({row.value(u"msdyn_channel"_s).toString(), row.value(u"statuscode"_s).toInt()},
+                          row.value(u"count"_s).toInteger());
+        }
+        QCOMPARE(actual, expected);
+
+        const QJsonObject total = get(u"msdyn_ocliveworkitems"_s, {{u"$apply"_s, u"aggregate($count as n)"_s}});
+        QCOMPARE(total.value(u"value"_s)[0].toObject().value(u"n"_s).toInteger(), qint64(m_all.size()));
+    }
+
+    void columnRangeFromMetadata()
+    {
+        const QUrl url(m_sandbox->url().toString() +
+                       u"/api/data/v9.2/EntityDefinitions(LogicalName='msdyn_occhannelstateconfiguration')/"
+                       u"Attributes(LogicalName='msdyn_autocloseliveworkitemafter')/"
+                       u"Microsoft.Dynamics.CRM.IntegerAttributeMetadata?$select=MinValue,MaxValue"_s);
+        const TestReply reply = testGet(url, Token);
+        QCOMPARE(reply.status, 200);
+        const QJsonObject body = QJsonDocument::fromJson(reply.body).object();
+        QCOMPARE(body.value(u"MinValue"_s).toInteger(), 0);
+        QCOMPARE(body.value(u"MaxValue"_s).toInteger(), 2147483647);
+        QVERIFY(!body.contains(u"LogicalName"_s));
+
+        const QUrl missing(m_sandbox->url().toString() +
+                           u"/api/data/v9.2/EntityDefinitions(LogicalName='msdyn_occhannelstateconfiguration')/"
+                           u"Attributes(LogicalName='msdyn_nope')"_s);
+        QCOMPARE(testGet(missing, Token).status, 404);
+    }
+
     void badQueriesNameTheProblem_data()
     {
         QTest::addColumn<QString>("option");
@@ -138,6 +180,10 @@ private Q_SLOTS:
         QTest::newRow("orderby column") << u"$orderby"_s << u"nope desc"_s << u"'nope'"_s;
         QTest::newRow("orderby direction") << u"$orderby"_s << u"createdon sideways"_s << u"asc or"_s;
         QTest::newRow("count value") << u"$count"_s << u"yes"_s << u"$count"_s;
+        QTest::newRow("apply transformation") << u"$apply"_s << u"topcount(5,statuscode)"_s << u"topcount"_s;
+        QTest::newRow("apply filter") << u"$apply"_s << u"filter(statuscode eq)/aggregate($count as n)"_s
+                                      << u"$filter"_s;
+        QTest::newRow("apply column") << u"$apply"_s << u"groupby((nope),aggregate($count as n))"_s << u"'nope'"_s;
     }
     void badQueriesNameTheProblem()
     {

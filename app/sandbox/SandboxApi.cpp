@@ -192,6 +192,16 @@ HttpResponse SandboxApi::handle(const HttpRequest &request) const
     if (!bearer || !m_tokens.contains(QString::fromUtf8(authorization.mid(7).trimmed())))
         return unauthorized(request);
 
+    static const QRegularExpression metadata(
+        u"^EntityDefinitions\\(LogicalName='(\\w+)'\\)/Attributes\\(LogicalName='(\\w+)'\\)"
+        u"(/Microsoft\\.Dynamics\\.CRM\\.IntegerAttributeMetadata)?$"_s);
+    if (const auto m = metadata.match(match.captured(2)); m.hasMatch()) {
+        if (request.method != "GET")
+            return errorResponse(405, CodeBadQuery, u"Metadata is read-only in autoclose-sandbox."_s,
+                                 {{"Allow", "GET"}});
+        return attributeMetadata(request, m.captured(1), m.captured(2), m.hasCaptured(3));
+    }
+
     const auto target = parseResource(match.captured(2));
     if (const auto *error = std::get_if<HttpResponse>(&target))
         return *error;
@@ -250,6 +260,8 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
     std::optional<qint64> top;
     bool count = false;
     const QUrlQuery params(request.url);
+    if (params.hasQueryItem(u"$apply"_s) && key.isEmpty())
+        return apply(request, set, params.queryItemValue(u"$apply"_s, QUrl::FullyDecoded));
     if (auto error = parseShape(params, set, query))
         return *error;
     for (const auto &[name, value] : params.queryItems(QUrl::FullyDecoded)) {
@@ -355,6 +367,134 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
         extra << std::pair<QByteArray, QByteArray>("Preference-Applied",
                                                    "odata.maxpagesize=" + QByteArray::number(*preferred));
     return jsonResponse(200, body, extra);
+}
+
+namespace {
+// Splits "a/b(c/d)/e" at the slashes outside parentheses and quotes.
+QStringList splitTransformations(const QString &text)
+{
+    QStringList parts;
+    int depth = 0;
+    bool quoted = false;
+    QString current;
+    for (const QChar c : text) {
+        if (c == u'\'')
+            quoted = !quoted;
+        else if (!quoted && c == u'(')
+            ++depth;
+        else if (!quoted && c == u')')
+            --depth;
+        if (c == u'/' && depth == 0 && !quoted) {
+            parts << current;
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    parts << current;
+    return parts;
+}
+} // namespace
+
+HttpResponse SandboxApi::apply(const HttpRequest &request, const EntitySetDef &set,
+                               const QString &transformations) const
+{
+    // Dataverse aggregates at most 50,000 rows (DESIGN.md §4).
+    constexpr qint64 AggregateLimit = 50000;
+    SqlCondition where;
+    QList<const ColumnDef *> groupBy;
+    QString alias;
+    static const QRegularExpression groupByForm(
+        u"^groupby\\(\\(([^()]*)\\)(?:\\s*,\\s*aggregate\\(\\s*\\$count\\s+as\\s+(\\w+)\\s*\\))?\\)$"_s);
+    static const QRegularExpression aggregateForm(u"^aggregate\\(\\s*\\$count\\s+as\\s+(\\w+)\\s*\\)$"_s);
+    for (const QString &raw : splitTransformations(transformations)) {
+        const QString step = raw.trimmed();
+        if (step.startsWith(u"filter("_s) && step.endsWith(u')')) {
+            auto condition = ODataFilter::toSql(step.mid(7).chopped(1), set, QDateTime::currentDateTimeUtc());
+            if (!condition)
+                return badQuery(condition.error().userMessage);
+            where.sql = where.sql.isEmpty() ? condition.value().sql
+                                            : u"("_s + where.sql + u" AND "_s + condition.value().sql + u')';
+            where.binds += condition.value().binds;
+        } else if (const auto g = groupByForm.match(step); g.hasMatch()) {
+            for (const QString &name : g.captured(1).split(u',')) {
+                const ColumnDef *column = set.columnByJsonName(name.trimmed());
+                if (!column)
+                    return badQuery(propertyNotFound(name.trimmed(), set));
+                groupBy << column;
+            }
+            alias = g.captured(2);
+        } else if (const auto a = aggregateForm.match(step); a.hasMatch()) {
+            alias = a.captured(1);
+        } else {
+            return badQuery(u"The $apply transformation '%1' is not supported by autoclose-sandbox: use filter(…), "
+                            u"groupby((…),aggregate($count as …)) or aggregate($count as …)."_s.arg(step));
+        }
+    }
+    const auto total = m_store->count(set, where);
+    if (!total)
+        return errorResponse(500, {}, total.error().describe());
+    if (total.value() > AggregateLimit)
+        return errorResponse(400, u"0x8004e023"_s,
+                             u"AggregateQueryRecordLimit exceeded. Cannot perform this operation."_s);
+    const auto rows = m_store->groupCount(set, where, groupBy, alias.isEmpty() ? u"count"_s : alias);
+    if (!rows)
+        return errorResponse(500, {}, rows.error().describe());
+    QJsonArray value;
+    for (QJsonObject row : rows.value()) {
+        if (alias.isEmpty())
+            row.remove(u"count"_s); // groupby without aggregate lists the distinct values only
+        value.append(row);
+    }
+    const QString version = request.url.path().section(u'/', 3, 3);
+    return jsonResponse(
+        200,
+        QJsonObject {{u"@odata.context"_s, QString(apiRoot(request.url, version) + u"$metadata#"_s + set.entitySet)},
+                     {u"value"_s, value}});
+}
+
+HttpResponse SandboxApi::attributeMetadata(const HttpRequest &request, const QString &entity, const QString &attribute,
+                                           bool integerCast) const
+{
+    const EntitySetDef *set = nullptr;
+    for (const EntitySetDef &candidate : EntitySchema::all()) {
+        if (candidate.logicalName == entity)
+            set = &candidate;
+    }
+    const ColumnDef *column = set ? set->column(attribute) : nullptr;
+    if (!column)
+        return errorResponse(
+            404, CodeRecordNotFound,
+            u"Could not find an attribute with LogicalName '%1' on entity '%2'."_s.arg(attribute, entity));
+    if (integerCast && column->type != ColumnDef::Type::Int)
+        return badQuery(u"The attribute '%1' is not an IntegerAttributeMetadata."_s.arg(attribute));
+    const QString version = request.url.path().section(u'/', 3, 3);
+    QJsonObject body {
+        {u"@odata.context"_s,
+         QString(apiRoot(request.url, version) + u"$metadata#EntityDefinitions('"_s + entity +
+                 u"')/Attributes/Microsoft.Dynamics.CRM.IntegerAttributeMetadata/$entity"_s)},
+        {u"LogicalName"_s, attribute},
+        {u"MetadataId"_s,
+         QUuid::createUuidV5(QUuid(), QString(entity + u'.' + attribute)).toString(QUuid::WithoutBraces)},
+    };
+    if (column->type == ColumnDef::Type::Int) {
+        body.insert(u"MinValue"_s, column->minValue);
+        body.insert(u"MaxValue"_s, column->maxValue);
+    }
+    // $select narrows the reply to the named properties (MetadataId always comes along).
+    const QString select = QUrlQuery(request.url).queryItemValue(u"$select"_s, QUrl::FullyDecoded);
+    if (!select.isEmpty()) {
+        QJsonObject narrowed {{u"@odata.context"_s, body.value(u"@odata.context"_s)},
+                              {u"MetadataId"_s, body.value(u"MetadataId"_s)}};
+        for (const QString &name : select.split(u',')) {
+            if (!body.contains(name.trimmed()))
+                return badQuery(u"Could not find a property named '%1' on type "
+                                u"'Microsoft.Dynamics.CRM.IntegerAttributeMetadata'."_s.arg(name.trimmed()));
+            narrowed.insert(name.trimmed(), body.value(name.trimmed()));
+        }
+        body = narrowed;
+    }
+    return jsonResponse(200, body);
 }
 
 HttpResponse SandboxApi::recordNotFound(const EntitySetDef &set, const QString &key) const

@@ -54,6 +54,9 @@ private:
     std::variant<Target, HttpResponse> parseResource(const QString &resource) const;
     HttpResponse getEntitySet(const HttpRequest &request, const EntitySetDef &set, const QString &key) const;
     HttpResponse patch(const HttpRequest &request, const EntitySetDef &set, const QString &key) const;
+    HttpResponse apply(const HttpRequest &request, const EntitySetDef &set, const QString &transformations) const;
+    HttpResponse attributeMetadata(const HttpRequest &request, const QString &entity, const QString &attribute,
+                                   bool integerCast) const;
     HttpResponse recordNotFound(const EntitySetDef &set, const QString &key) const;
     std::optional<HttpResponse> parseShape(const QUrlQuery &params, const EntitySetDef &set,
                                            SandboxStore::Query &query) const;

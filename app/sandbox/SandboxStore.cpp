@@ -237,6 +237,39 @@ Result<qint64> SandboxStore::count(const EntitySetDef &set, const SqlCondition &
     return q.value(0).toLongLong();
 }
 
+Result<QList<QJsonObject>> SandboxStore::groupCount(const EntitySetDef &set, const SqlCondition &where,
+                                                    const QList<const ColumnDef *> &groupBy, const QString &alias) const
+{
+    QStringList columns;
+    for (const ColumnDef *c : groupBy)
+        columns << c->name;
+    const QString group = columns.join(u", "_s);
+    QSqlQuery q(db());
+    q.setForwardOnly(true);
+    q.prepare(u"SELECT "_s + (group.isEmpty() ? QString() : group + u", "_s) + u"COUNT(*) FROM "_s + set.logicalName +
+              (where.sql.isEmpty() ? QString() : u" WHERE "_s + where.sql) +
+              (group.isEmpty() ? QString() : u" GROUP BY "_s + group + u" ORDER BY "_s + group));
+    for (const QVariant &value : where.binds)
+        q.addBindValue(value);
+    if (!q.exec())
+        return storeError(tr("Cannot read the sandbox database."), q.lastError());
+    QList<QJsonObject> rows;
+    while (q.next()) {
+        QJsonObject row;
+        for (qsizetype i = 0; i < groupBy.size(); ++i) {
+            const QVariant value = q.value(int(i));
+            const ColumnDef &c = *groupBy.at(i);
+            row.insert(c.jsonName(),
+                       value.isNull()                       ? QJsonValue(QJsonValue::Null)
+                           : c.type == ColumnDef::Type::Int ? QJsonValue(value.toLongLong())
+                                                            : QJsonValue(value.toString()));
+        }
+        row.insert(alias, q.value(int(groupBy.size())).toLongLong());
+        rows << row;
+    }
+    return rows;
+}
+
 Result<qint64> SandboxStore::nextVersion()
 {
     // One counter for the whole organization, like Dataverse's rowversion: every write gets a larger number.

@@ -57,6 +57,11 @@ public:
     Result<std::optional<QJsonObject>> get(const EntitySetDef &set, const QString &key, const Query &query) const;
     Result<qint64> count(const EntitySetDef &set, const SqlCondition &where = {}) const;
 
+    // One row per distinct combination of the group columns with how many rows have it, as $apply's
+    // groupby(…, aggregate($count as alias)) returns them; ordered by the group columns.
+    Result<QList<QJsonObject>> groupCount(const EntitySetDef &set, const SqlCondition &where,
+                                          const QList<const ColumnDef *> &groupBy, const QString &alias) const;
+
     // PATCH semantics: update the row, or create it when it is missing and the conditions allow (an upsert).
     // values maps column names to values already checked against the schema. Atomic.
     Result<WriteOutcome> upsert(const EntitySetDef &set, const QString &key, const QVariantHash &values,
