@@ -2,6 +2,7 @@
 // rows, so the sandbox's SQL is compared with an independent reading of the same rule.
 #include "TestHttp.h"
 #include "app/sandbox/LocalSandbox.h"
+#include "models/ChannelStateConfig.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -169,6 +170,36 @@ private Q_SLOTS:
                            u"/api/data/v9.2/EntityDefinitions(LogicalName='msdyn_occhannelstateconfiguration')/"
                            u"Attributes(LogicalName='msdyn_nope')"_s);
         QCOMPARE(testGet(missing, Token).status, 404);
+    }
+
+    void formattedValuesWhenAskedFor()
+    {
+        QUrl url = api(u"msdyn_occhannelstateconfigurations?$select=msdyn_ocliveworkitemstate,"
+                       u"_msdyn_occhannelconfigurationid_value,msdyn_autocloseliveworkitemafter"_s);
+        const TestReply plain = testGet(url, Token);
+        QVERIFY(!plain.body.contains("FormattedValue"));
+        QVERIFY(plain.header("Preference-Applied").isEmpty());
+
+        const QByteArray prefer = "odata.include-annotations=\"*\"";
+        const TestReply reply = testGet(url, Token, {{"Prefer", "odata.maxpagesize=100," + prefer}});
+        QCOMPARE(reply.status, 200);
+        QCOMPARE(reply.header("Preference-Applied"), "odata.maxpagesize=100," + prefer);
+        const QString F = u"@OData.Community.Display.V1.FormattedValue"_s;
+        bool sawChat = false;
+        for (const QJsonValue &v : QJsonDocument::fromJson(reply.body)[u"value"_s].toArray()) {
+            const QJsonObject row = v.toObject();
+            const int state = row.value(u"msdyn_ocliveworkitemstate"_s).toInt();
+            QCOMPARE(row.value(u"msdyn_ocliveworkitemstate"_s + F).toString(), conversationStateLabel(state));
+            QCOMPARE(row.value(u"_msdyn_occhannelconfigurationid_value@Microsoft.Dynamics.CRM.lookuplogicalname"_s)
+                         .toString(),
+                     u"msdyn_occhannelconfiguration"_s);
+            if (row.value(u"_msdyn_occhannelconfigurationid_value"_s + F).toString() == u"Contoso web chat"_s &&
+                state == 0) {
+                sawChat = true;
+                QCOMPARE(row.value(u"msdyn_autocloseliveworkitemafter"_s + F).toString(), u"20"_s);
+            }
+        }
+        QVERIFY(sawChat);
     }
 
     void badQueriesNameTheProblem_data()

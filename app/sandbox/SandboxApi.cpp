@@ -3,10 +3,12 @@
 #include "app/sandbox/EntitySchema.h"
 #include "app/sandbox/ODataFilter.h"
 #include "app/sandbox/SandboxStore.h"
+#include "models/ChannelStateConfig.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QStringList>
 #include <QUrlQuery>
@@ -145,6 +147,53 @@ std::optional<int> preferredPageSize(const QByteArray &prefer)
             if (ok && n > 0)
                 return std::min(n, MaxPageSize);
         }
+    }
+    return std::nullopt;
+}
+// Which annotations "Prefer: odata.include-annotations=…" asks for; "*" asks for all.
+struct AnnotationRequest
+{
+    bool formatted = false;
+    bool lookups = false;
+    QByteArray applied; // the preference as echoed in Preference-Applied
+};
+
+AnnotationRequest requestedAnnotations(const QByteArray &prefer)
+{
+    AnnotationRequest request;
+    for (const QByteArray &part : prefer.split(',')) {
+        const QByteArray p = part.trimmed();
+        if (!p.startsWith("odata.include-annotations="))
+            continue;
+        const QByteArray value = p.mid(26);
+        const QByteArray names = QByteArray(value).replace('"', "");
+        request.formatted = names.contains('*') || names.contains("OData.Community.Display.V1.FormattedValue");
+        request.lookups = names.contains('*') || names.contains("Microsoft.Dynamics.CRM.");
+        request.applied = p;
+    }
+    return request;
+}
+
+// Labels of the choice columns the sandbox serves (DESIGN.md §2).
+std::optional<QString> choiceLabel(const EntitySetDef &set, const QString &column, qint64 value)
+{
+    const bool conversation = set.logicalName == u"msdyn_ocliveworkitem"_s;
+    if (column == u"msdyn_ocliveworkitemstate"_s)
+        return conversationStateLabel(int(value));
+    if (column == u"msdyn_streamsource"_s)
+        return StreamSource::label(int(value));
+    if (column == u"statecode"_s) {
+        static const QStringList activity = {u"Open"_s, u"Closed"_s, u"Resolved"_s, u"Scheduled"_s};
+        static const QStringList record = {u"Active"_s, u"Inactive"_s};
+        const QStringList &labels = conversation ? activity : record;
+        return value >= 0 && value < labels.size() ? std::optional(labels.at(value)) : std::nullopt;
+    }
+    if (column == u"statuscode"_s) {
+        static const QStringList activity = {u"Open"_s,    u"Active"_s,   u"Waiting"_s,  u"Closed"_s,
+                                             u"Wrap-up"_s, u"Resolved"_s, u"Scheduled"_s};
+        static const QStringList record = {u"Active"_s, u"Inactive"_s};
+        const QStringList &labels = conversation ? activity : record;
+        return value >= 1 && value <= labels.size() ? std::optional(labels.at(value - 1)) : std::nullopt;
     }
     return std::nullopt;
 }
@@ -314,6 +363,8 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
         if (!row.value())
             return recordNotFound(set, key);
         QJsonObject object = *row.value();
+        const AnnotationRequest annotations = requestedAnnotations(request.header("Prefer"));
+        annotate(object, set, annotations.formatted, annotations.lookups);
         const QByteArray etag = object.value(u"@odata.etag"_s).toString().toUtf8();
         // A conditional read: the client's copy is current (DESIGN.md §4; "null" means no condition).
         const QByteArray ifNoneMatch = request.header("If-None-Match").trimmed();
@@ -325,7 +376,10 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
             return notModified;
         }
         object.insert(u"@odata.context"_s, QString(context + u"/$entity"_s));
-        return jsonResponse(200, object, {{"ETag", etag}});
+        HttpHeaders headers {{"ETag", etag}};
+        if (!annotations.applied.isEmpty())
+            headers << std::pair<QByteArray, QByteArray>("Preference-Applied", annotations.applied);
+        return jsonResponse(200, object, headers);
     }
 
     const auto preferred = preferredPageSize(request.header("Prefer"));
@@ -338,9 +392,13 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
     if (!rows)
         return errorResponse(500, {}, rows.error().describe());
 
+    const AnnotationRequest annotations = requestedAnnotations(request.header("Prefer"));
     QJsonArray value;
-    for (qsizetype i = 0; i < std::min<qsizetype>(rows.value().size(), limit); ++i)
-        value.append(rows.value().at(i));
+    for (qsizetype i = 0; i < std::min<qsizetype>(rows.value().size(), limit); ++i) {
+        QJsonObject row = rows.value().at(i);
+        annotate(row, set, annotations.formatted, annotations.lookups);
+        value.append(row);
+    }
     QJsonObject body {{u"@odata.context"_s, context}, {u"value"_s, value}};
     if (count) {
         const auto total = m_store->count(set, query.where);
@@ -362,10 +420,15 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
         next.setQuery(nextQuery);
         body.insert(u"@odata.nextLink"_s, next.toString(QUrl::FullyEncoded));
     }
-    HttpHeaders extra;
+    // Several applied preferences go in one header, comma-separated, as the client sent them.
+    QByteArrayList applied;
     if (preferred)
-        extra << std::pair<QByteArray, QByteArray>("Preference-Applied",
-                                                   "odata.maxpagesize=" + QByteArray::number(*preferred));
+        applied << "odata.maxpagesize=" + QByteArray::number(*preferred);
+    if (!annotations.applied.isEmpty())
+        applied << annotations.applied;
+    HttpHeaders extra;
+    if (!applied.isEmpty())
+        extra << std::pair<QByteArray, QByteArray>("Preference-Applied", applied.join(','));
     return jsonResponse(200, body, extra);
 }
 
@@ -495,6 +558,49 @@ HttpResponse SandboxApi::attributeMetadata(const HttpRequest &request, const QSt
         body = narrowed;
     }
     return jsonResponse(200, body);
+}
+
+void SandboxApi::annotate(QJsonObject &row, const EntitySetDef &set, bool formatted, bool lookups) const
+{
+    static const QString Formatted = u"@OData.Community.Display.V1.FormattedValue"_s;
+    const QLocale english(QLocale::English, QLocale::UnitedStates);
+    for (const ColumnDef &c : set.columns) {
+        const QString name = c.jsonName();
+        const QJsonValue value = row.value(name);
+        if (value.isUndefined() || value.isNull())
+            continue;
+        if (c.type == ColumnDef::Type::Lookup) {
+            const EntitySetDef *target = EntitySchema::find(c.lookupEntitySet);
+            if (lookups && target) {
+                row.insert(name + u"@Microsoft.Dynamics.CRM.lookuplogicalname"_s, target->logicalName);
+                row.insert(name + u"@Microsoft.Dynamics.CRM.associatednavigationproperty"_s, c.name);
+            }
+            if (formatted && target) {
+                // A lookup's label is the primary name of the record it points to.
+                SandboxStore::Query nameOnly;
+                if (const ColumnDef *primary = target->column(u"msdyn_name"_s))
+                    nameOnly.select << primary;
+                const auto linked = m_store->get(*target, value.toString(), nameOnly);
+                if (linked && linked.value())
+                    row.insert(name + Formatted, linked.value()->value(u"msdyn_name"_s));
+            }
+            continue;
+        }
+        if (!formatted)
+            continue;
+        if (c.type == ColumnDef::Type::Int) {
+            const auto label = choiceLabel(set, c.name, value.toInteger());
+            row.insert(name + Formatted, label ? *label : english.toString(value.toInteger()));
+        } else if (c.type == ColumnDef::Type::DateTime) {
+            const QDateTime t = QDateTime::fromString(value.toString(), Qt::ISODate);
+            row.insert(name + Formatted, english.toString(t, u"M/d/yyyy h:mm AP"_s));
+        } else if (c.name == u"msdyn_channel"_s) {
+            QStringList labels;
+            for (const QString &code : value.toString().split(u',', Qt::SkipEmptyParts))
+                labels << StreamSource::label(code.trimmed().toInt());
+            row.insert(name + Formatted, labels.join(u"; "_s));
+        }
+    }
 }
 
 HttpResponse SandboxApi::recordNotFound(const EntitySetDef &set, const QString &key) const

@@ -57,6 +57,7 @@ private:
     HttpResponse apply(const HttpRequest &request, const EntitySetDef &set, const QString &transformations) const;
     HttpResponse attributeMetadata(const HttpRequest &request, const QString &entity, const QString &attribute,
                                    bool integerCast) const;
+    void annotate(QJsonObject &row, const EntitySetDef &set, bool formatted, bool lookups) const;
     HttpResponse recordNotFound(const EntitySetDef &set, const QString &key) const;
     std::optional<HttpResponse> parseShape(const QUrlQuery &params, const EntitySetDef &set,
                                            SandboxStore::Query &query) const;
