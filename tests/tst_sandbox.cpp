@@ -1,6 +1,7 @@
 // The sandbox over real HTTP on 127.0.0.1: what foundation promises of it.
 #include "TestHttp.h"
 #include "app/sandbox/LocalSandbox.h"
+#include "app/sandbox/SandboxApi.h"
 #include "app/sandbox/SandboxStore.h"
 #include "models/ChannelStateConfig.h"
 
@@ -222,7 +223,7 @@ private Q_SLOTS:
         QTest::newRow("bad expand") << u"v9.2/msdyn_occhannelstateconfigurations?$expand=msdyn_name"_s << 400
                                     << u"0x80060888"_s << u"msdyn_name"_s;
         QTest::newRow("not yet supported option")
-            << u"v9.2/msdyn_ocliveworkitems?$apply=groupby((statuscode))"_s << 400 << u"0x80060888"_s << u"$apply"_s;
+            << u"v9.2/msdyn_ocliveworkitems?$search=refund"_s << 400 << u"0x80060888"_s << u"$search"_s;
     }
     void documentedErrors()
     {
@@ -267,6 +268,73 @@ private Q_SLOTS:
         QCOMPARE(json(after).value(u"value"_s), json(before).value(u"value"_s));
     }
 
+    void tokenEndpointIssuesTokensThatExpire()
+    {
+        QTemporaryDir dir;
+        LocalSandbox::Options options;
+        options.dataDir = dir.path();
+        options.tokenLifetime = std::chrono::seconds(1);
+        auto sandbox = LocalSandbox::start(options);
+        QVERIFY(sandbox.ok());
+        const QString base = sandbox.value()->url().toString();
+        const QString tenant = sandbox.value()->store()->identity().tenantId;
+
+        const TestReply issued = requestToken(base, tenant, QByteArray(SandboxApi::DemoClientSecret));
+        QCOMPARE(issued.status, 200);
+        const QJsonObject body = json(issued);
+        QCOMPARE(body.value(u"token_type"_s).toString(), u"Bearer"_s);
+        QCOMPARE(body.value(u"expires_in"_s).toInt(), 1);
+        const QByteArray token = body.value(u"access_token"_s).toString().toLatin1();
+        QVERIFY(token.size() >= 32);
+
+        const QUrl configs(base + u"/api/data/v9.2/msdyn_occhannelstateconfigurations?$top=1"_s);
+        QCOMPARE(testGet(configs, token).status, 200);
+        QTest::qWait(1300);
+        const TestReply expired = testGet(configs, token);
+        QCOMPARE(expired.status, 401);
+        QVERIFY(expired.header("WWW-Authenticate").startsWith("Bearer authorization_uri="));
+    }
+
+    void tokenEndpointErrors_data()
+    {
+        QTest::addColumn<QString>("tenant");
+        QTest::addColumn<QByteArray>("form");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("error");
+        QTest::addColumn<QString>("aadsts");
+        const QByteArray good = "grant_type=client_credentials&client_id=" + QByteArray(SandboxApi::DemoClientId) +
+            "&scope=http%3A%2F%2F127.0.0.1%2F.default";
+        QTest::newRow("wrong secret") << u"organizations"_s << QByteArray(good + "&client_secret=guess") << 401
+                                      << u"invalid_client"_s << u"AADSTS7000215"_s;
+        QTest::newRow("wrong grant") << u"organizations"_s << QByteArray("grant_type=password&client_id=x") << 400
+                                     << u"unsupported_grant_type"_s << u"AADSTS70003"_s;
+        QTest::newRow("unknown client") << u"organizations"_s
+                                        << QByteArray("grant_type=client_credentials&client_id=nobody") << 400
+                                        << u"unauthorized_client"_s << u"AADSTS700016"_s;
+        QTest::newRow("wrong scope") << u"organizations"_s
+                                     << QByteArray("grant_type=client_credentials&client_id=" +
+                                                   QByteArray(SandboxApi::DemoClientId) + "&client_secret=" +
+                                                   SandboxApi::DemoClientSecret + "&scope=user_impersonation")
+                                     << 400 << u"invalid_scope"_s << u"AADSTS1002012"_s;
+        QTest::newRow("unknown tenant") << u"contoso.onmicrosoft.com"_s << good << 400 << u"invalid_request"_s
+                                        << u"AADSTS90002"_s;
+    }
+    void tokenEndpointErrors()
+    {
+        QFETCH(QString, tenant);
+        QFETCH(QByteArray, form);
+        QFETCH(int, status);
+        QFETCH(QString, error);
+        QFETCH(QString, aadsts);
+        const TestReply reply =
+            testRequest("POST", QUrl(m_sandbox->url().toString() + u'/' + tenant + u"/oauth2/v2.0/token"_s),
+                        {{"Content-Type", "application/x-www-form-urlencoded"}}, form);
+        QCOMPARE(reply.status, status);
+        QCOMPARE(json(reply).value(u"error"_s).toString(), error);
+        QVERIFY(json(reply).value(u"error_description"_s).toString().startsWith(aadsts + u':'));
+        QVERIFY(!json(reply).contains(u"access_token"_s));
+    }
+
     void unwritableDataDirIsAClearError()
     {
         QTemporaryDir dir;
@@ -279,6 +347,14 @@ private Q_SLOTS:
     }
 
 private:
+    static TestReply requestToken(const QString &base, const QString &tenant, const QByteArray &secret)
+    {
+        const QByteArray form = "grant_type=client_credentials&client_id=" + QByteArray(SandboxApi::DemoClientId) +
+            "&client_secret=" + secret + "&scope=" + QUrl::toPercentEncoding(base + u"/.default"_s);
+        return testRequest("POST", QUrl(base + u'/' + tenant + u"/oauth2/v2.0/token"_s),
+                           {{"Content-Type", "application/x-www-form-urlencoded"}}, form);
+    }
+
     QUrl url(const QString &path) const { return QUrl(m_sandbox->url().toString() + u"/api/data/"_s + path); }
 
     QTemporaryDir m_dir;

@@ -6,19 +6,19 @@
 
 #include <QRandomGenerator>
 
-Result<std::unique_ptr<LocalSandbox>> LocalSandbox::start(const QString &dataDir, quint16 port,
-                                                          const QStringList &acceptedTokens)
+Result<std::unique_ptr<LocalSandbox>> LocalSandbox::start(const Options &options)
 {
-    auto store = SandboxStore::open(dataDir);
+    auto store = SandboxStore::open(options.dataDir);
     if (!store)
         return store.error();
     std::unique_ptr<LocalSandbox> sandbox(new LocalSandbox);
     sandbox->m_store = std::move(store).value();
     sandbox->m_api = std::make_unique<SandboxApi>(sandbox->m_store.get());
-    for (const QString &token : acceptedTokens)
+    for (const QString &token : options.acceptedTokens)
         sandbox->m_api->addAcceptedToken(token);
+    sandbox->m_api->setTokenLifetime(options.tokenLifetime);
     sandbox->m_server = std::make_unique<SandboxServer>(sandbox->m_api.get());
-    if (auto bound = sandbox->m_server->listenLoopback(port); !bound)
+    if (auto bound = sandbox->m_server->listenLoopback(options.port); !bound)
         return bound.error();
     return sandbox;
 }

@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <chrono>
 #include <memory>
 
 class SandboxApi;
@@ -17,8 +18,20 @@ class LocalSandbox final
 {
     Q_DISABLE_COPY_MOVE(LocalSandbox)
 public:
+    struct Options
+    {
+        QString dataDir;
+        quint16 port = 0; // 0: any free port
+        QStringList acceptedTokens; // static bearer tokens
+        std::chrono::seconds tokenLifetime {3600};
+    };
+
+    static Result<std::unique_ptr<LocalSandbox>> start(const Options &options);
     static Result<std::unique_ptr<LocalSandbox>> start(const QString &dataDir, quint16 port,
-                                                       const QStringList &acceptedTokens);
+                                                       const QStringList &acceptedTokens)
+    {
+        return start(Options {dataDir, port, acceptedTokens});
+    }
     ~LocalSandbox();
 
     QUrl url() const; // http://127.0.0.1:<port>

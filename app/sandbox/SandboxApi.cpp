@@ -1,6 +1,7 @@
 #include "app/sandbox/SandboxApi.h"
 
 #include "app/sandbox/EntitySchema.h"
+#include "app/sandbox/LocalSandbox.h"
 #include "app/sandbox/ODataFilter.h"
 #include "app/sandbox/SandboxStore.h"
 #include "models/ChannelStateConfig.h"
@@ -228,17 +229,75 @@ HttpResponse SandboxApi::unauthorized(const HttpRequest &request) const
     return response;
 }
 
-HttpResponse SandboxApi::handle(const HttpRequest &request) const
+bool SandboxApi::authorized(const HttpRequest &request) const
 {
+    const QByteArray authorization = request.header("Authorization");
+    if (authorization.size() <= 7 || authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) != 0)
+        return false;
+    const QString token = QString::fromUtf8(authorization.mid(7).trimmed());
+    if (m_tokens.contains(token))
+        return true;
+    const auto issued = m_issued.constFind(token);
+    return issued != m_issued.cend() && QDateTime::currentDateTimeUtc() < issued.value();
+}
+
+HttpResponse SandboxApi::issueToken(const HttpRequest &request, const QString &tenant)
+{
+    // The Microsoft identity platform's client credentials grant, for the demo application only. Errors come in
+    // the identity platform's shape, with the AADSTS codes a client must handle.
+    const auto oauthError = [](int status, const QString &error, int code, const QString &description) {
+        return jsonResponse(status,
+                            QJsonObject {{u"error"_s, error},
+                                         {u"error_description"_s, u"AADSTS%1: %2"_s.arg(code).arg(description)},
+                                         {u"error_codes"_s, QJsonArray {code}}});
+    };
+    if (request.method != "POST")
+        return errorResponse(405, CodeBadQuery, u"The token endpoint takes POST."_s, {{"Allow", "POST"}});
+    if (tenant != m_store->identity().tenantId && tenant != u"organizations"_s)
+        return oauthError(400, u"invalid_request"_s, 90002,
+                          u"Tenant '%1' not found. Use the tenant id from the WWW-Authenticate header."_s.arg(tenant));
+    const QUrlQuery form(QString::fromUtf8(request.body));
+    const QString grant = form.queryItemValue(u"grant_type"_s, QUrl::FullyDecoded);
+    if (grant != u"client_credentials"_s)
+        return oauthError(400, u"unsupported_grant_type"_s, 70003,
+                          u"The app requested an unsupported grant type '%1'; the sandbox issues client_credentials "
+                          u"tokens only."_s.arg(grant));
+    if (form.queryItemValue(u"client_id"_s, QUrl::FullyDecoded) != QLatin1String(DemoClientId))
+        return oauthError(400, u"unauthorized_client"_s, 700016,
+                          u"Application with identifier '%1' was not found in the directory."_s.arg(
+                              form.queryItemValue(u"client_id"_s, QUrl::FullyDecoded)));
+    if (form.queryItemValue(u"client_secret"_s, QUrl::FullyDecoded) != QLatin1String(DemoClientSecret))
+        return oauthError(401, u"invalid_client"_s, 7000215, u"Invalid client secret provided."_s);
+    if (!form.queryItemValue(u"scope"_s, QUrl::FullyDecoded).endsWith(u"/.default"_s))
+        return oauthError(400, u"invalid_scope"_s, 1002012,
+                          u"The provided value for scope is not valid. Client credential flows must have a scope "
+                          u"value with /.default suffixed to the resource identifier."_s);
+
+    const QString token = LocalSandbox::generateToken();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Expired tokens are forgotten as new ones are issued, so the table stays small.
+    m_issued.removeIf([&now](const auto &entry) { return entry.value() <= now; });
+    m_issued.insert(token, now.addSecs(m_tokenLifetime.count()));
+    return jsonResponse(200,
+                        QJsonObject {{u"token_type"_s, u"Bearer"_s},
+                                     {u"expires_in"_s, qint64(m_tokenLifetime.count())},
+                                     {u"ext_expires_in"_s, qint64(m_tokenLifetime.count())},
+                                     {u"access_token"_s, token}});
+}
+
+HttpResponse SandboxApi::handle(const HttpRequest &request)
+{
+    static const QRegularExpression tokenPath(u"^/([^/]+)/oauth2/v2.0/token$"_s);
+    if (const auto t = tokenPath.match(request.url.path(QUrl::FullyDecoded)); t.hasMatch())
+        return issueToken(request, t.captured(1));
+
     static const QRegularExpression apiPath(u"^/api/data/(v9\\.[012])/(.+)$"_s);
     const auto match = apiPath.match(request.url.path(QUrl::FullyDecoded));
     if (!match.hasMatch())
         return errorResponse(404, CodeResourceNotFound,
                              u"Resource not found for the segment '%1'."_s.arg(request.url.path()));
 
-    const QByteArray authorization = request.header("Authorization");
-    const bool bearer = authorization.size() > 7 && authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) == 0;
-    if (!bearer || !m_tokens.contains(QString::fromUtf8(authorization.mid(7).trimmed())))
+    if (!authorized(request))
         return unauthorized(request);
 
     static const QRegularExpression metadata(

@@ -1,11 +1,14 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QSet>
 #include <QString>
 #include <QUrl>
 
+#include <chrono>
 #include <utility>
 #include <variant>
 
@@ -42,8 +45,14 @@ class SandboxApi final
 public:
     explicit SandboxApi(SandboxStore *store);
 
+    // The demo application the token endpoint knows (shown by autoclose-sandbox --help).
+    static constexpr const char *DemoClientId = "5b3a2c1d-0e9f-4a8b-9c7d-6e5f4a3b2c1d";
+    static constexpr const char *DemoClientSecret = "autoclose-demo-secret";
+
     void addAcceptedToken(const QString &token) { m_tokens.insert(token); }
-    HttpResponse handle(const HttpRequest &request) const;
+    // How long tokens from the demo token endpoint stay valid.
+    void setTokenLifetime(std::chrono::seconds lifetime) { m_tokenLifetime = lifetime; }
+    HttpResponse handle(const HttpRequest &request);
 
 private:
     struct Target
@@ -63,7 +72,11 @@ private:
                                            SandboxStore::Query &query) const;
     HttpResponse whoAmI(const HttpRequest &request) const;
     HttpResponse unauthorized(const HttpRequest &request) const;
+    HttpResponse issueToken(const HttpRequest &request, const QString &tenant);
+    bool authorized(const HttpRequest &request) const;
 
     SandboxStore *m_store;
-    QSet<QString> m_tokens;
+    QSet<QString> m_tokens; // static tokens: accepted for as long as the sandbox runs
+    QHash<QString, QDateTime> m_issued; // from the token endpoint: accepted until they expire
+    std::chrono::seconds m_tokenLifetime {3600};
 };

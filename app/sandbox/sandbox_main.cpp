@@ -1,6 +1,7 @@
 // autoclose-sandbox: a local Dataverse for demos and tests.
 #include "app/common/QuitOnSignals.h"
 #include "app/sandbox/LocalSandbox.h"
+#include "app/sandbox/SandboxApi.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -19,12 +20,19 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(AUTOCLOSE_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main",
-        "A local Dataverse Web API with a demo Omnichannel environment, listening on 127.0.0.1 only.\n"
-        "Prints \"Listening on http://127.0.0.1:<port>\" on stdout once it accepts connections;\n"
-        "stops cleanly on SIGINT or SIGTERM. Requests need \"Authorization: Bearer <token>\"\n"
-        "with a token given by --token; others get 401 as Dataverse answers them."));
+    parser.setApplicationDescription(
+        QCoreApplication::translate(
+            "main",
+            "A local Dataverse Web API with a demo Omnichannel environment, listening on 127.0.0.1 only.\n"
+            "Prints \"Listening on http://127.0.0.1:<port>\" on stdout once it accepts connections;\n"
+            "stops cleanly on SIGINT or SIGTERM. Requests need \"Authorization: Bearer <token>\"\n"
+            "with a token given by --token, or one from the demo token endpoint; others get 401 as\n"
+            "Dataverse answers them.\n\n"
+            "Demo token endpoint (OAuth 2.0 client credentials):\n"
+            "  POST <url>/<tenant>/oauth2/v2.0/token  (tenant: from WWW-Authenticate, or organizations)\n"
+            "  grant_type=client_credentials  client_id=%1\n"
+            "  client_secret=%2  scope=<url>/.default")
+            .arg(QLatin1String(SandboxApi::DemoClientId), QLatin1String(SandboxApi::DemoClientSecret)));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption portOption(
@@ -41,7 +49,11 @@ int main(int argc, char *argv[])
                                     "Accept this bearer token (repeatable). Without any, a random token is "
                                     "made and printed on stderr."),
         u"T"_s);
-    parser.addOptions({portOption, dataDirOption, tokenOption});
+    const QCommandLineOption lifetimeOption(
+        u"token-lifetime"_s,
+        QCoreApplication::translate("main", "Seconds that tokens from the demo token endpoint stay valid."), u"S"_s,
+        u"3600"_s);
+    parser.addOptions({portOption, dataDirOption, tokenOption, lifetimeOption});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
@@ -56,6 +68,14 @@ int main(int argc, char *argv[])
                      qPrintable(parser.value(portOption)));
         return 2;
     }
+    bool lifetimeOk = false;
+    const int lifetime = parser.value(lifetimeOption).toInt(&lifetimeOk);
+    if (!lifetimeOk || lifetime < 1) {
+        std::fprintf(stderr,
+                     "autoclose-sandbox: --token-lifetime must be a whole number of seconds (1 or more), not '%s'.\n",
+                     qPrintable(parser.value(lifetimeOption)));
+        return 2;
+    }
     const QString dataDir = parser.isSet(dataDirOption)
         ? parser.value(dataDirOption)
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/sandbox"_s;
@@ -68,7 +88,7 @@ int main(int argc, char *argv[])
     }
 
     QuitOnSignals quitOnSignals;
-    auto sandbox = LocalSandbox::start(dataDir, quint16(port), tokens);
+    auto sandbox = LocalSandbox::start({dataDir, quint16(port), tokens, std::chrono::seconds(lifetime)});
     if (!sandbox) {
         std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(sandbox.error().describe()));
         return 1;
