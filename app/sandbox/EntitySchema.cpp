@@ -1,5 +1,11 @@
 #include "app/sandbox/EntitySchema.h"
 
+#include "app/sandbox/ODataFilter.h"
+
+#include <QUuid>
+
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 const ColumnDef *EntitySetDef::column(const QString &name) const
@@ -88,4 +94,51 @@ const EntitySetDef *EntitySchema::find(const QString &entitySet)
             return &def;
     }
     return nullptr;
+}
+
+Result<QVariant> EntitySchema::storedValue(const EntitySetDef &set, const ColumnDef &column, const QJsonValue &value)
+{
+    const auto wrongType = [&column](const QString &edmType, const QString &hint = {}) {
+        Error e = Error::badInput(
+            u"Cannot convert the value of %1 to the expected type '%2'%3."_s.arg(column.jsonName(), edmType, hint));
+        e.serviceCode = u"0x80048d19"_s;
+        return e;
+    };
+    if (value.isNull())
+        return QVariant();
+    switch (column.type) {
+    case ColumnDef::Type::Int: {
+        const double d = value.toDouble();
+        if (!value.isDouble() || std::trunc(d) != d)
+            return wrongType(u"Edm.Int32"_s, u" (a whole number)"_s);
+        if (d < double(column.minValue) || d > double(column.maxValue)) {
+            // Dataverse's validation error for a value outside the column's range.
+            Error e = Error::badInput(u"A validation error occurred. The value %1 of '%2' on record of type '%3' is "
+                                      u"outside the valid range. Accepted Range: %4 to %5."_s.arg(
+                                          QString::number(d, 'f', 0), column.name, set.logicalName,
+                                          QString::number(column.minValue), QString::number(column.maxValue)));
+            e.serviceCode = u"0x80044331"_s;
+            return e;
+        }
+        return QVariant(qint64(d));
+    }
+    case ColumnDef::Type::Text:
+        if (!value.isString())
+            return wrongType(u"Edm.String"_s);
+        return QVariant(value.toString());
+    case ColumnDef::Type::DateTime: {
+        const QDateTime t = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+        if (!value.isString() || !t.isValid())
+            return wrongType(u"Edm.DateTimeOffset"_s);
+        return QVariant(ODataFilter::storedDateTime(t));
+    }
+    case ColumnDef::Type::Guid:
+    case ColumnDef::Type::Lookup: {
+        const QUuid id = QUuid::fromString(value.toString());
+        if (!value.isString() || id.isNull())
+            return wrongType(u"Edm.Guid"_s);
+        return QVariant(id.toString(QUuid::WithoutBraces));
+    }
+    }
+    return wrongType(u"?"_s);
 }

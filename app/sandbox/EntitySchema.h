@@ -1,7 +1,11 @@
 #pragma once
 
+#include "models/Result.h"
+
+#include <QJsonValue>
 #include <QList>
 #include <QString>
+#include <QVariant>
 
 // The subset of Dataverse tables the sandbox serves, described once: the SQLite schema, the JSON shape and the
 // query validation all follow from it.
@@ -34,4 +38,8 @@ struct EntitySetDef
 namespace EntitySchema {
 const QList<EntitySetDef> &all();
 const EntitySetDef *find(const QString &entitySet);
+
+// A JSON value as stored for this column, or an Error whose serviceCode is Dataverse's for the problem
+// (0x80048d19 wrong type, 0x80044331 outside the column's range) and whose message names the column.
+Result<QVariant> storedValue(const EntitySetDef &set, const ColumnDef &column, const QJsonValue &value);
 } // namespace EntitySchema

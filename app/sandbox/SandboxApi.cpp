@@ -713,53 +713,10 @@ HttpResponse SandboxApi::patch(const HttpRequest &request, const EntitySetDef &s
                                  column->type == ColumnDef::Type::Lookup
                                      ? u"%1 cannot be set directly; use %2@odata.bind."_s.arg(name, column->name)
                                      : u"%1 is set by the service and cannot be written."_s.arg(name));
-        if (value.isNull()) {
-            values.insert(column->name, QVariant());
-            continue;
-        }
-        switch (column->type) {
-        case ColumnDef::Type::Int: {
-            const double d = value.toDouble();
-            if (!value.isDouble() || std::trunc(d) != d)
-                return errorResponse(
-                    400, CodePayload,
-                    u"Cannot convert the value of %1 to the expected type 'Edm.Int32' (a whole number)."_s.arg(name));
-            if (d < double(column->minValue) || d > double(column->maxValue))
-                // Dataverse's validation error for a value outside the column's range.
-                return errorResponse(400, CodeOutOfRange,
-                                     u"A validation error occurred. The value %1 of '%2' on record of type '%3' is "
-                                     u"outside the valid range. Accepted Range: %4 to %5."_s.arg(
-                                         QString::number(qint64(d)), name, set.logicalName,
-                                         QString::number(column->minValue), QString::number(column->maxValue)));
-            values.insert(column->name, qint64(d));
-            break;
-        }
-        case ColumnDef::Type::Text:
-            if (!value.isString())
-                return errorResponse(400, CodePayload,
-                                     u"Cannot convert the value of %1 to the expected type 'Edm.String'."_s.arg(name));
-            values.insert(column->name, value.toString());
-            break;
-        case ColumnDef::Type::DateTime: {
-            const QDateTime t = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-            if (!value.isString() || !t.isValid())
-                return errorResponse(
-                    400, CodePayload,
-                    u"Cannot convert the value of %1 to the expected type 'Edm.DateTimeOffset'."_s.arg(name));
-            values.insert(column->name, ODataFilter::storedDateTime(t));
-            break;
-        }
-        case ColumnDef::Type::Guid: {
-            const QUuid id = QUuid::fromString(value.toString());
-            if (!value.isString() || id.isNull())
-                return errorResponse(400, CodePayload,
-                                     u"Cannot convert the value of %1 to the expected type 'Edm.Guid'."_s.arg(name));
-            values.insert(column->name, id.toString(QUuid::WithoutBraces));
-            break;
-        }
-        case ColumnDef::Type::Lookup:
-            break;
-        }
+        const auto stored = EntitySchema::storedValue(set, *column, value);
+        if (!stored)
+            return errorResponse(400, stored.error().serviceCode, stored.error().userMessage);
+        values.insert(column->name, stored.value());
     }
 
     SandboxStore::WriteConditions conditions;
