@@ -179,13 +179,33 @@ private Q_SLOTS:
         QCOMPARE(sandbox.process().readAllStandardOutput(), QByteArray()); // nothing after the one line
     }
 
-    void sandboxRefusesABadPort()
+    void sandboxRefusesBadFlags_data()
     {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("port") << QStringList {u"--port"_s, u"http"_s} << 2 << u"--port must be a number"_s;
+        QTest::newRow("lifetime") << QStringList {u"--token-lifetime"_s, u"0"_s} << 2 << u"--token-lifetime"_s;
+        QTest::newRow("conversations") << QStringList {u"--conversations"_s, u"many"_s} << 2 << u"--conversations"_s;
+        QTest::newRow("random seed") << QStringList {u"--random-seed"_s, u"-1"_s} << 2 << u"--random-seed"_s;
+        QTest::newRow("seed file with count")
+            << QStringList {u"--seed"_s, u"x.json"_s, u"--conversations"_s, u"5"_s} << 2 << u"--seed demo only"_s;
+        QTest::newRow("missing seed file")
+            << QStringList {u"--seed"_s, u"/nonexistent/seed.json"_s} << 1 << u"Seed file /nonexistent/seed.json"_s;
+        QTest::newRow("unknown option") << QStringList {u"--colour"_s} << 1 << u"Unknown option 'colour'"_s;
+    }
+    void sandboxRefusesBadFlags()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(int, exitCode);
+        QFETCH(QString, messagePart);
+        QTemporaryDir dir;
         QProcess sandbox;
-        sandbox.start(QStringLiteral(AUTOCLOSE_SANDBOX_BIN), {u"--port"_s, u"http"_s});
+        sandbox.start(QStringLiteral(AUTOCLOSE_SANDBOX_BIN), args + QStringList {u"--data-dir"_s, dir.path()});
         QVERIFY(sandbox.waitForFinished(10000));
-        QCOMPARE(sandbox.exitCode(), 2);
-        QVERIFY(sandbox.readAllStandardError().contains("--port must be a number"));
+        QCOMPARE(sandbox.exitCode(), exitCode);
+        const QByteArray err = sandbox.readAllStandardError();
+        QVERIFY2(QString::fromUtf8(err).contains(messagePart), err.constData());
         QVERIFY(sandbox.readAllStandardOutput().isEmpty());
     }
 

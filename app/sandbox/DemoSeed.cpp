@@ -5,7 +5,11 @@
 #include "models/MicrosoftDefaults.h"
 
 #include <QCoreApplication>
+#include <QFile>
 #include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -53,26 +57,35 @@ QList<DemoChannel> demoChannels()
     };
 }
 
+// Inserts rows with one prepared statement per table, numbering versions as it goes.
 class Inserter
 {
 public:
-    Inserter(QSqlDatabase &db)
+    explicit Inserter(QSqlDatabase &db)
         : m_db(db)
     { }
 
     bool insert(const EntitySetDef &set, const QHash<QString, QVariant> &values)
     {
-        QStringList names;
-        QStringList marks;
-        for (const ColumnDef &c : set.columns) {
-            names << c.name;
-            marks << u"?"_s;
+        auto it = m_statements.find(set.logicalName);
+        if (it == m_statements.end()) {
+            QStringList names;
+            QStringList marks;
+            for (const ColumnDef &c : set.columns) {
+                names << c.name;
+                marks << u"?"_s;
+            }
+            QSqlQuery q(m_db);
+            if (!q.prepare(u"INSERT INTO "_s + set.logicalName + u" ("_s + names.join(u", "_s) + u") VALUES ("_s +
+                           marks.join(u", "_s) + u')')) {
+                m_error = q.lastError().text();
+                return false;
+            }
+            it = m_statements.insert(set.logicalName, q);
         }
-        QSqlQuery q(m_db);
-        q.prepare(u"INSERT INTO "_s + set.logicalName + u" ("_s + names.join(u", "_s) + u") VALUES ("_s +
-                  marks.join(u", "_s) + u')');
+        QSqlQuery &q = it.value();
         for (const ColumnDef &c : set.columns) {
-            if (c.name == u"versionnumber"_s)
+            if (c.name == u"versionnumber"_s && !values.contains(c.name))
                 q.addBindValue(++m_version);
             else
                 q.addBindValue(values.value(c.name));
@@ -81,13 +94,28 @@ public:
             m_error = q.lastError().text();
             return false;
         }
+        if (values.contains(u"versionnumber"_s))
+            m_version = std::max(m_version, values.value(u"versionnumber"_s).toLongLong());
         return true;
     }
     qint64 version() const { return m_version; }
     QString error() const { return m_error; }
 
+    bool saveVersion()
+    {
+        QSqlQuery meta(m_db);
+        meta.prepare(u"INSERT OR REPLACE INTO sandbox_meta (key, value) VALUES ('versionnumber', ?)"_s);
+        meta.addBindValue(QString::number(m_version));
+        if (!meta.exec()) {
+            m_error = meta.lastError().text();
+            return false;
+        }
+        return true;
+    }
+
 private:
     QSqlDatabase &m_db;
+    QHash<QString, QSqlQuery> m_statements;
     qint64 m_version = 1000000; // Dataverse version numbers are large and only ever grow.
     QString m_error;
 };
@@ -198,10 +226,68 @@ Result<Done> DemoSeed::fill(QSqlDatabase &db, const QDateTime &now, int conversa
             return failed();
     }
 
-    QSqlQuery meta(db);
-    meta.prepare(u"INSERT OR REPLACE INTO sandbox_meta (key, value) VALUES ('versionnumber', ?)"_s);
-    meta.addBindValue(QString::number(inserter.version()));
-    if (!meta.exec())
+    if (!inserter.saveVersion())
         return failed();
+    return Done {};
+}
+
+Result<Done> DemoSeed::fillFromFile(QSqlDatabase &db, const QString &path, const QDateTime &now)
+{
+    const auto bad = [&path](const QString &message) {
+        return Error::badInput(QCoreApplication::translate("DemoSeed", "Seed file %1: %2").arg(path, message));
+    };
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return bad(file.errorString());
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return bad(u"not valid JSON (%1 at byte %2)."_s.arg(parseError.errorString()).arg(parseError.offset));
+    if (!doc.isObject())
+        return bad(u"expected an object with one array per entity set."_s);
+
+    Inserter inserter(db);
+    const QJsonObject top = doc.object();
+    for (auto set = top.begin(); set != top.end(); ++set) {
+        const EntitySetDef *def = EntitySchema::find(set.key());
+        if (!def) {
+            QStringList known;
+            for (const EntitySetDef &d : EntitySchema::all())
+                known << d.entitySet;
+            return bad(u"unknown entity set '%1' (known: %2)."_s.arg(set.key(), known.join(u", "_s)));
+        }
+        if (!set.value().isArray())
+            return bad(u"%1 is not an array of records."_s.arg(set.key()));
+        const QJsonArray records = set.value().toArray();
+        for (qsizetype i = 0; i < records.size(); ++i) {
+            const QString where = u"%1[%2]"_s.arg(set.key()).arg(i);
+            if (!records.at(i).isObject())
+                return bad(u"%1 is not an object."_s.arg(where));
+            const QJsonObject record = records.at(i).toObject();
+            const QUuid id = QUuid::fromString(record.value(def->key).toString());
+            if (id.isNull())
+                return bad(u"%1 has no valid %2 (a GUID)."_s.arg(where, def->key));
+            QHash<QString, QVariant> values {
+                {u"statecode"_s, 0}, {u"statuscode"_s, 1}, {u"createdon"_s, iso(now)}, {u"modifiedon"_s, iso(now)}};
+            for (auto field = record.begin(); field != record.end(); ++field) {
+                if (field.key().startsWith(u"@odata."_s))
+                    continue;
+                const ColumnDef *column = def->columnByJsonName(field.key());
+                if (!column)
+                    return bad(
+                        u"%1 (%2): unknown field '%3'."_s.arg(where, id.toString(QUuid::WithoutBraces), field.key()));
+                const auto value = EntitySchema::storedValue(*def, *column, field.value());
+                if (!value)
+                    return bad(
+                        u"%1 (%2): %3"_s.arg(where, id.toString(QUuid::WithoutBraces), value.error().userMessage));
+                values.insert(column->name, value.value());
+            }
+            if (!inserter.insert(*def, values))
+                return bad(u"%1 (%2) could not be stored: %3"_s.arg(where, id.toString(QUuid::WithoutBraces),
+                                                                    inserter.error()));
+        }
+    }
+    if (!inserter.saveVersion())
+        return bad(inserter.error());
     return Done {};
 }

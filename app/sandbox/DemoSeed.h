@@ -10,7 +10,12 @@
 // state and age. Deterministic for a given time and seed. The caller owns the transaction.
 namespace DemoSeed {
 constexpr int DefaultConversationCount = 360;
+constexpr quint32 DefaultRandomSeed = 20240501;
 
 Result<Done> fill(QSqlDatabase &db, const QDateTime &now, int conversationCount = DefaultConversationCount,
-                  quint32 randomSeed = 20240501);
+                  quint32 randomSeed = DefaultRandomSeed);
+
+// Fills the database from a seed file instead: one array per entity set, records in Web API shape. Every problem
+// is a BadInput error naming the record and the field; the caller rolls back, so nothing is half filled.
+Result<Done> fillFromFile(QSqlDatabase &db, const QString &path, const QDateTime &now);
 } // namespace DemoSeed

@@ -8,7 +8,7 @@
 
 Result<std::unique_ptr<LocalSandbox>> LocalSandbox::start(const Options &options)
 {
-    auto store = SandboxStore::open(options.dataDir);
+    auto store = SandboxStore::open(options.dataDir, options.seed);
     if (!store)
         return store.error();
     std::unique_ptr<LocalSandbox> sandbox(new LocalSandbox);

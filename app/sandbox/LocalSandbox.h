@@ -8,9 +8,10 @@
 #include <chrono>
 #include <memory>
 
+#include "app/sandbox/SandboxStore.h"
+
 class SandboxApi;
 class SandboxServer;
-class SandboxStore;
 
 // A whole sandbox in this process: the store under a data directory, the Web API over it and the server on
 // 127.0.0.1. What autoclose-sandbox runs, what the editor's Demo environment runs, and what tests start.
@@ -24,13 +25,18 @@ public:
         quint16 port = 0; // 0: any free port
         QStringList acceptedTokens; // static bearer tokens
         std::chrono::seconds tokenLifetime {3600};
+        SandboxStore::Seed seed; // what an empty data directory is filled with
     };
 
     static Result<std::unique_ptr<LocalSandbox>> start(const Options &options);
     static Result<std::unique_ptr<LocalSandbox>> start(const QString &dataDir, quint16 port,
                                                        const QStringList &acceptedTokens)
     {
-        return start(Options {dataDir, port, acceptedTokens});
+        Options options;
+        options.dataDir = dataDir;
+        options.port = port;
+        options.acceptedTokens = acceptedTokens;
+        return start(options);
     }
     ~LocalSandbox();
 

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QSqlRecord>
@@ -55,6 +56,11 @@ QSqlDatabase SandboxStore::db() const
 
 Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir)
 {
+    return open(dataDir, Seed {});
+}
+
+Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir, const Seed &seed)
+{
     if (!QDir().mkpath(dataDir))
         return Error::badInput(tr("Cannot create the data directory %1. Choose a directory you can write to with "
                                   "--data-dir.")
@@ -75,14 +81,14 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir)
     pragma.exec(u"PRAGMA journal_mode=WAL"_s);
     pragma.exec(u"PRAGMA foreign_keys=ON"_s);
 
-    if (auto created = store->createSchema(); !created)
+    if (auto created = store->createSchema(seed); !created)
         return created.error();
     if (auto loaded = store->loadIdentity(); !loaded)
         return loaded.error();
     return store;
 }
 
-Result<Done> SandboxStore::createSchema()
+Result<Done> SandboxStore::createSchema(const Seed &seed)
 {
     QSqlDatabase database = db();
     if (!database.transaction())
@@ -103,6 +109,10 @@ Result<Done> SandboxStore::createSchema()
         if (!q.exec(u"CREATE TABLE IF NOT EXISTS "_s + set.logicalName + u" ("_s + columns.join(u", "_s) + u')'))
             return fail(tr("Cannot create the sandbox's tables."), q.lastError());
     }
+    // What the preview's queries filter on: state, then time.
+    if (!q.exec(u"CREATE INDEX IF NOT EXISTS ix_ocliveworkitem_status_created ON msdyn_ocliveworkitem "
+                u"(statuscode, createdon)"_s))
+        return fail(tr("Cannot create the sandbox's tables."), q.lastError());
 
     if (!q.exec(u"SELECT COUNT(*) FROM sandbox_meta WHERE key = 'organizationid'"_s) || !q.next())
         return fail(tr("Cannot read the sandbox database."), q.lastError());
@@ -121,10 +131,18 @@ Result<Done> SandboxStore::createSchema()
             if (!insert.exec())
                 return fail(tr("Cannot write the sandbox database."), insert.lastError());
         }
-        if (auto seeded = DemoSeed::fill(database, QDateTime::currentDateTimeUtc()); !seeded) {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        auto seeded = seed.file.isEmpty() ? DemoSeed::fill(database, now, seed.conversations, seed.randomSeed)
+                                          : DemoSeed::fillFromFile(database, seed.file, now);
+        if (!seeded) {
             database.rollback();
             return seeded.error();
         }
+    } else if (seed.required) {
+        database.rollback();
+        return Error::badInput(tr("%1 already holds a sandbox; --seed and --conversations only fill an empty data "
+                                  "directory. Choose a new --data-dir, or leave them out to use the data there.")
+                                   .arg(QDir::toNativeSeparators(QFileInfo(m_path).absolutePath())));
     }
     if (!database.commit())
         return fail(tr("Cannot write the sandbox database."), database.lastError());

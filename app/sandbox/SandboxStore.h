@@ -46,7 +46,17 @@ public:
         bool ifNoneMatchAny = false; // If-None-Match: * — create only, never update
     };
 
-    // Opens (creating when needed) <dataDir>/sandbox.sqlite; an empty database gets the demo data.
+    // What an empty database is filled with.
+    struct Seed
+    {
+        QString file; // a seed file; empty: the demo environment
+        int conversations = 360; // demo conversations to generate
+        quint32 randomSeed = 20240501;
+        bool required = false; // the user asked for this seed: refuse a data directory that already has data
+    };
+
+    // Opens (creating when needed) <dataDir>/sandbox.sqlite; an empty database gets the seed.
+    static Result<std::unique_ptr<SandboxStore>> open(const QString &dataDir, const Seed &seed);
     static Result<std::unique_ptr<SandboxStore>> open(const QString &dataDir);
     ~SandboxStore();
 
@@ -69,7 +79,7 @@ public:
 
 private:
     SandboxStore() = default;
-    Result<Done> createSchema();
+    Result<Done> createSchema(const Seed &seed);
     Result<Done> loadIdentity();
     QSqlDatabase db() const;
     Result<qint64> nextVersion();

@@ -1,5 +1,6 @@
 // autoclose-sandbox: a local Dataverse for demos and tests.
 #include "app/common/QuitOnSignals.h"
+#include "app/sandbox/DemoSeed.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "app/sandbox/SandboxApi.h"
 
@@ -53,7 +54,22 @@ int main(int argc, char *argv[])
         u"token-lifetime"_s,
         QCoreApplication::translate("main", "Seconds that tokens from the demo token endpoint stay valid."), u"S"_s,
         u"3600"_s);
-    parser.addOptions({portOption, dataDirOption, tokenOption, lifetimeOption});
+    const QCommandLineOption seedOption(
+        u"seed"_s,
+        QCoreApplication::translate("main",
+                                    "What an empty data directory is filled with: demo (the default) or a "
+                                    "JSON file with one array per entity set, records in Web API shape."),
+        u"demo|FILE"_s, u"demo"_s);
+    const QCommandLineOption conversationsOption(
+        u"conversations"_s,
+        QCoreApplication::translate("main", "With --seed demo: how many conversations to generate."), u"N"_s,
+        QString::number(DemoSeed::DefaultConversationCount));
+    const QCommandLineOption randomSeedOption(
+        u"random-seed"_s,
+        QCoreApplication::translate("main", "With --seed demo: the seed of the generator (same seed, same data)."),
+        u"S"_s, QString::number(DemoSeed::DefaultRandomSeed));
+    parser.addOptions(
+        {portOption, dataDirOption, tokenOption, lifetimeOption, seedOption, conversationsOption, randomSeedOption});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
@@ -76,6 +92,31 @@ int main(int argc, char *argv[])
                      qPrintable(parser.value(lifetimeOption)));
         return 2;
     }
+    SandboxStore::Seed seed;
+    seed.required = parser.isSet(seedOption) || parser.isSet(conversationsOption) || parser.isSet(randomSeedOption);
+    if (parser.value(seedOption) != u"demo"_s) {
+        seed.file = parser.value(seedOption);
+        if (parser.isSet(conversationsOption) || parser.isSet(randomSeedOption)) {
+            std::fprintf(stderr, "autoclose-sandbox: --conversations and --random-seed go with --seed demo only.\n");
+            return 2;
+        }
+    }
+    bool countOk = false;
+    seed.conversations = parser.value(conversationsOption).toInt(&countOk);
+    if (!countOk || seed.conversations < 0 || seed.conversations > 10000000) {
+        std::fprintf(stderr,
+                     "autoclose-sandbox: --conversations must be a whole number from 0 to 10000000, not '%s'.\n",
+                     qPrintable(parser.value(conversationsOption)));
+        return 2;
+    }
+    bool randomOk = false;
+    seed.randomSeed = parser.value(randomSeedOption).toUInt(&randomOk);
+    if (!randomOk) {
+        std::fprintf(stderr,
+                     "autoclose-sandbox: --random-seed must be a whole number from 0 to 4294967295, not '%s'.\n",
+                     qPrintable(parser.value(randomSeedOption)));
+        return 2;
+    }
     const QString dataDir = parser.isSet(dataDirOption)
         ? parser.value(dataDirOption)
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/sandbox"_s;
@@ -88,7 +129,13 @@ int main(int argc, char *argv[])
     }
 
     QuitOnSignals quitOnSignals;
-    auto sandbox = LocalSandbox::start({dataDir, quint16(port), tokens, std::chrono::seconds(lifetime)});
+    LocalSandbox::Options options;
+    options.dataDir = dataDir;
+    options.port = quint16(port);
+    options.acceptedTokens = tokens;
+    options.tokenLifetime = std::chrono::seconds(lifetime);
+    options.seed = seed;
+    auto sandbox = LocalSandbox::start(options);
     if (!sandbox) {
         std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(sandbox.error().describe()));
         return 1;
