@@ -67,6 +67,8 @@ private:
     HttpResponse attributeMetadata(const HttpRequest &request, const QString &entity, const QString &attribute,
                                    bool integerCast) const;
     void annotate(QJsonObject &row, const EntitySetDef &set, bool formatted, bool lookups) const;
+    HttpResponse batch(const HttpRequest &request);
+    HttpRequest innerRequest(const HttpRequest &batch, HttpRequest inner) const;
     HttpResponse recordNotFound(const EntitySetDef &set, const QString &key) const;
     std::optional<HttpResponse> parseShape(const QUrlQuery &params, const EntitySetDef &set,
                                            SandboxStore::Query &query) const;

@@ -288,6 +288,29 @@ Result<QList<QJsonObject>> SandboxStore::groupCount(const EntitySetDef &set, con
     return rows;
 }
 
+Result<Done> SandboxStore::savepoint(const QString &name)
+{
+    QSqlQuery q(db());
+    if (!q.exec(u"SAVEPOINT "_s + name))
+        return storeError(tr("Cannot write the sandbox database."), q.lastError());
+    return Done {};
+}
+
+Result<Done> SandboxStore::release(const QString &name)
+{
+    QSqlQuery q(db());
+    if (!q.exec(u"RELEASE "_s + name))
+        return storeError(tr("Cannot write the sandbox database."), q.lastError());
+    return Done {};
+}
+
+void SandboxStore::rollbackTo(const QString &name)
+{
+    QSqlQuery q(db());
+    q.exec(u"ROLLBACK TO "_s + name);
+    q.exec(u"RELEASE "_s + name);
+}
+
 Result<qint64> SandboxStore::nextVersion()
 {
     // One counter for the whole organization, like Dataverse's rowversion: every write gets a larger number.
@@ -302,16 +325,17 @@ Result<SandboxStore::WriteOutcome> SandboxStore::upsert(const EntitySetDef &set,
                                                         const QVariantHash &values, const WriteConditions &conditions)
 {
     QSqlDatabase database = db();
-    if (!database.transaction())
-        return storeError(tr("Cannot write the sandbox database."), database.lastError());
-    const auto finish = [&database](Result<WriteOutcome> outcome) -> Result<WriteOutcome> {
+    // A savepoint, not a transaction, so that an upsert can run inside a change set's savepoint.
+    if (auto begun = savepoint(u"upsert"_s); !begun)
+        return begun.error();
+    const auto finish = [this](Result<WriteOutcome> outcome) -> Result<WriteOutcome> {
         if (outcome && (outcome.value() == WriteOutcome::Updated || outcome.value() == WriteOutcome::Created)) {
-            if (!database.commit()) {
-                database.rollback();
-                return storeError(tr("Cannot write the sandbox database."), database.lastError());
+            if (auto released = release(u"upsert"_s); !released) {
+                rollbackTo(u"upsert"_s);
+                return released.error();
             }
         } else {
-            database.rollback();
+            rollbackTo(u"upsert"_s);
         }
         return outcome;
     };

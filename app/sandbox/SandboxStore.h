@@ -74,6 +74,11 @@ public:
 
     // PATCH semantics: update the row, or create it when it is missing and the conditions allow (an upsert).
     // values maps column names to values already checked against the schema. Atomic.
+    // Nested atomic units (SQLite savepoints): what a change set writes commits or rolls back as a whole.
+    Result<Done> savepoint(const QString &name);
+    Result<Done> release(const QString &name);
+    void rollbackTo(const QString &name);
+
     Result<WriteOutcome> upsert(const EntitySetDef &set, const QString &key, const QVariantHash &values,
                                 const WriteConditions &conditions);
 
