@@ -69,10 +69,12 @@ void DataverseClient::fetchPage(const QUrl &url, QList<QJsonObject> soFar, int p
                     return;
                 const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
                 qCDebug(lcDataverse) << "GET" << url.path() << "->" << status << "in" << timer.elapsed() << "ms";
-                const QByteArray body = reply->readAll();
-                if (status < 200 || status > 299) {
+                const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
+                // A transport error after a 2xx status line (a reset mid-body) is a failed transfer, not a reply.
+                const bool transportFailed = reply->error() != QNetworkReply::NoError && status >= 200 && status <= 299;
+                if (status < 200 || status > 299 || transportFailed) {
                     WebApiReply::Failure failure;
-                    failure.httpStatus = status;
+                    failure.httpStatus = transportFailed ? 0 : status;
                     failure.body = body;
                     failure.requestId = reply->rawHeader("x-ms-service-request-id");
                     failure.retryAfter = reply->rawHeader("Retry-After");

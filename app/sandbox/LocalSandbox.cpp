@@ -18,6 +18,12 @@ Result<std::unique_ptr<LocalSandbox>> LocalSandbox::start(const Options &options
         sandbox->m_api->addAcceptedToken(token);
     sandbox->m_api->setTokenLifetime(options.tokenLifetime);
     sandbox->m_server = std::make_unique<SandboxServer>(sandbox->m_api.get());
+    if (!options.faults.isEmpty()) {
+        auto faults = FaultInjector::parse(options.faults);
+        if (!faults)
+            return faults.error();
+        sandbox->m_server->setFaults(std::move(faults).value());
+    }
     if (auto bound = sandbox->m_server->listenLoopback(options.port); !bound)
         return bound.error();
     return sandbox;

@@ -26,6 +26,7 @@ public:
         QStringList acceptedTokens; // static bearer tokens
         std::chrono::seconds tokenLifetime {3600};
         SandboxStore::Seed seed; // what an empty data directory is filled with
+        QString faults; // a FaultInjector spec; empty: none
     };
 
     static Result<std::unique_ptr<LocalSandbox>> start(const Options &options);

@@ -761,6 +761,39 @@ HttpResponse SandboxApi::batch(const HttpRequest &request)
     return response;
 }
 
+HttpResponse SandboxApi::faultResponse(const FaultInjector::Fault &fault, const HttpRequest &request) const
+{
+    using Kind = FaultInjector::Kind;
+    switch (fault.kind) {
+    case Kind::Status429:
+        // Service protection, as documented: the error code of the limit hit and Retry-After in seconds.
+        return errorResponse(429, u"0x80072322"_s,
+                             u"Number of requests exceeded the limit of 6000 over time window of 300 seconds."_s,
+                             {{"Retry-After", QByteArray::number(fault.retryAfterSeconds)}});
+    case Kind::Status500:
+        return errorResponse(500, u"0x80040216"_s, u"An unexpected error occurred."_s);
+    case Kind::Status502:
+        return errorResponse(502, {}, u"Bad Gateway"_s);
+    case Kind::Status503:
+        return errorResponse(503, {}, u"The service is temporarily unavailable."_s);
+    case Kind::Expired: {
+        HttpResponse response = unauthorized(request);
+        for (auto &[name, value] : response.headers) {
+            if (name == "WWW-Authenticate")
+                value.replace("Bearer ",
+                              "Bearer error=\"invalid_token\", error_description=\"The access token "
+                              "expired\", ");
+        }
+        return response;
+    }
+    case Kind::Reset:
+    case Kind::Truncate:
+    case Kind::Slow:
+        break;
+    }
+    return errorResponse(500, {}, u"Unexpected fault."_s);
+}
+
 HttpResponse SandboxApi::recordNotFound(const EntitySetDef &set, const QString &key) const
 {
     return errorResponse(404, CodeRecordNotFound, u"%1 With Id = %2 Does Not Exist"_s.arg(set.logicalName, key));

@@ -12,6 +12,7 @@
 #include <utility>
 #include <variant>
 
+#include "app/sandbox/FaultInjector.h"
 #include "app/sandbox/SandboxStore.h"
 
 #include <QUrlQuery>
@@ -53,6 +54,8 @@ public:
     // How long tokens from the demo token endpoint stay valid.
     void setTokenLifetime(std::chrono::seconds lifetime) { m_tokenLifetime = lifetime; }
     HttpResponse handle(const HttpRequest &request);
+    // What the service answers when it fails in this way (429, 5xx, an expired token); see FaultInjector.
+    HttpResponse faultResponse(const FaultInjector::Fault &fault, const HttpRequest &request) const;
 
 private:
     struct Target

@@ -7,6 +7,12 @@
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
 #include <QLoggingCategory>
+#include <QPointer>
+#include <QTcpSocket>
+#include <QThread>
+#include <QTimer>
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -53,7 +59,7 @@ Result<quint16> SandboxServer::listenLoopback(quint16 port)
     return bound;
 }
 
-void SandboxServer::respond(const QHttpServerRequest &request, QHttpServerResponder &responder) const
+SandboxServer::Reply SandboxServer::reply(const QHttpServerRequest &request)
 {
     HttpRequest req;
     req.method = methodName(request.method());
@@ -66,21 +72,59 @@ void SandboxServer::respond(const QHttpServerRequest &request, QHttpServerRespon
     req.headers = request.headers();
     req.body = request.body();
 
-    const HttpResponse response = m_api->handle(req);
-    qCDebug(lcSandbox) << req.method << req.url.path() << "->" << response.status;
+    Reply reply;
+    const auto fault = m_faults.isEmpty() ? std::nullopt : m_faults.next(req.method, req.url.path());
+    using Kind = FaultInjector::Kind;
+    if (fault && fault->kind != Kind::Truncate && fault->kind != Kind::Reset && fault->kind != Kind::Slow) {
+        reply.response = m_api->faultResponse(*fault, req);
+    } else {
+        reply.response = m_api->handle(req);
+        if (fault && fault->kind == Kind::Truncate)
+            reply.response.body.truncate(reply.response.body.size() / 2);
+        reply.resetMidBody = fault && fault->kind == Kind::Reset;
+        reply.delayMs = fault && fault->kind == Kind::Slow ? fault->delayMs : 0;
+    }
+    qCDebug(lcSandbox) << req.method << req.url.path() << "->" << reply.response.status
+                       << (fault ? "(fault injected)" : "");
+    return reply;
+}
 
+void SandboxServer::write(QHttpServerResponder &responder, const HttpResponse &response, bool resetMidBody)
+{
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
     for (const auto &[name, value] : response.headers)
         responder.writeHeader(name, value);
     responder.writeHeader("Content-Length", QByteArray::number(response.body.size()));
-    responder.writeBody(response.body);
+    if (!resetMidBody) {
+        responder.writeBody(response.body);
+        return;
+    }
+    // Half the promised body, then the connection drops: what a reset mid-transfer looks like to a client.
+    responder.writeBody(response.body.first(response.body.size() / 2));
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+    if (QTcpSocket *socket = responder.socket()) {
+        socket->flush();
+        socket->abort();
+    }
+#endif
 }
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
 bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    QHttpServerResponder responder = makeResponder(request, socket);
-    respond(request, responder);
+    const Reply r = reply(request);
+    if (r.delayMs == 0) {
+        QHttpServerResponder responder = makeResponder(request, socket);
+        write(responder, r.response, r.resetMidBody);
+        return true;
+    }
+    // A slow reply: written later, unless the client has gone by then.
+    auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
+    QPointer<QTcpSocket> alive(socket);
+    QTimer::singleShot(r.delayMs, this, [responder, alive, r] {
+        if (alive)
+            write(*responder, r.response, r.resetMidBody);
+    });
     return true;
 }
 
@@ -93,7 +137,12 @@ void SandboxServer::missingHandler(const QHttpServerRequest &request, QTcpSocket
 #else
 bool SandboxServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
-    respond(request, responder);
+    // Qt 6.5 hands out the responder by reference only: a slow reply blocks this thread instead of being deferred,
+    // and a reset sends half the body without closing the connection.
+    const Reply r = reply(request);
+    if (r.delayMs > 0)
+        QThread::msleep(r.delayMs);
+    write(responder, r.response, r.resetMidBody);
     return true;
 }
 

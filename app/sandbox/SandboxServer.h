@@ -1,11 +1,11 @@
 #pragma once
 
+#include "app/sandbox/FaultInjector.h"
+#include "app/sandbox/SandboxApi.h"
 #include "models/Result.h"
 
 #include <QAbstractHttpServer>
 #include <QUrl>
-
-class SandboxApi;
 
 // The sandbox's HTTP face: QtHttpServer on 127.0.0.1 only, handing every request to SandboxApi.
 class SandboxServer final : public QAbstractHttpServer
@@ -18,6 +18,7 @@ public:
     // port 0 picks a free port. Never listens on anything but the loopback address.
     Result<quint16> listenLoopback(quint16 port);
     QUrl url() const { return m_url; }
+    void setFaults(FaultInjector faults) { m_faults = std::move(faults); }
 
 protected:
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
@@ -29,8 +30,17 @@ protected:
 #endif
 
 private:
-    void respond(const QHttpServerRequest &request, QHttpServerResponder &responder) const;
+    // The reply to a request, and how to deliver it: at once, late, or cut off half-way.
+    struct Reply
+    {
+        HttpResponse response;
+        int delayMs = 0;
+        bool resetMidBody = false;
+    };
+    Reply reply(const QHttpServerRequest &request);
+    static void write(QHttpServerResponder &responder, const HttpResponse &response, bool resetMidBody);
 
     SandboxApi *m_api;
     QUrl m_url;
+    FaultInjector m_faults;
 };

@@ -1,6 +1,7 @@
 // autoclose-sandbox: a local Dataverse for demos and tests.
 #include "app/common/QuitOnSignals.h"
 #include "app/sandbox/DemoSeed.h"
+#include "app/sandbox/FaultInjector.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "app/sandbox/SandboxApi.h"
 
@@ -68,8 +69,19 @@ int main(int argc, char *argv[])
         u"random-seed"_s,
         QCoreApplication::translate("main", "With --seed demo: the seed of the generator (same seed, same data)."),
         u"S"_s, QString::number(DemoSeed::DefaultRandomSeed));
-    parser.addOptions(
-        {portOption, dataDirOption, tokenOption, lifetimeOption, seedOption, conversationsOption, randomSeedOption});
+    const QCommandLineOption faultsOption(
+        u"faults"_s,
+        QCoreApplication::translate(
+            "main",
+            "Inject faults, deterministically, for tests. SPEC is RULE[;RULE]..., RULE is KIND[:PARAM]...\n"
+            "KIND: 429 | 500 | 502 | 503 | expired (401 as for an expired token) | reset (connection dropped "
+            "mid-body) | truncate (a 200 with half its JSON) | slow (a late reply).\n"
+            "PARAM: every=K (every K-th matching request; default 1) | times=N (at most N times) | "
+            "path=TEXT (paths containing TEXT) | method=M | retry-after=S (429) | ms=N (slow; default 2000).\n"
+            "Example: --faults '429:every=3:retry-after=1;slow:ms=5000:path=msdyn_ocliveworkitems'"),
+        u"SPEC"_s);
+    parser.addOptions({portOption, dataDirOption, tokenOption, lifetimeOption, seedOption, conversationsOption,
+                       randomSeedOption, faultsOption});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
@@ -117,6 +129,12 @@ int main(int argc, char *argv[])
                      qPrintable(parser.value(randomSeedOption)));
         return 2;
     }
+    if (parser.isSet(faultsOption)) {
+        if (const auto faults = FaultInjector::parse(parser.value(faultsOption)); !faults) {
+            std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(faults.error().userMessage));
+            return 2;
+        }
+    }
     const QString dataDir = parser.isSet(dataDirOption)
         ? parser.value(dataDirOption)
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/sandbox"_s;
@@ -135,6 +153,7 @@ int main(int argc, char *argv[])
     options.acceptedTokens = tokens;
     options.tokenLifetime = std::chrono::seconds(lifetime);
     options.seed = seed;
+    options.faults = parser.value(faultsOption);
     auto sandbox = LocalSandbox::start(options);
     if (!sandbox) {
         std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(sandbox.error().describe()));

@@ -1,0 +1,71 @@
+#include "app/sandbox/FaultInjector.h"
+
+#include <QHash>
+#include <QStringList>
+
+using namespace Qt::StringLiterals;
+
+Result<FaultInjector> FaultInjector::parse(const QString &spec)
+{
+    static const QHash<QString, Kind> kinds = {
+        {u"429"_s, Kind::Status429},     {u"500"_s, Kind::Status500},   {u"502"_s, Kind::Status502},
+        {u"503"_s, Kind::Status503},     {u"expired"_s, Kind::Expired}, {u"reset"_s, Kind::Reset},
+        {u"truncate"_s, Kind::Truncate}, {u"slow"_s, Kind::Slow},
+    };
+    FaultInjector injector;
+    for (const QString &text : spec.split(u';', Qt::SkipEmptyParts)) {
+        const QStringList fields = text.trimmed().split(u':');
+        const auto kind = kinds.constFind(fields.first());
+        if (kind == kinds.cend())
+            return Error::badInput(u"--faults: unknown fault '%1' in '%2' (known: 429, 500, 502, 503, expired, "
+                                   u"reset, truncate, slow)."_s.arg(fields.first(), text));
+        Rule rule;
+        rule.fault.kind = kind.value();
+        for (qsizetype i = 1; i < fields.size(); ++i) {
+            const QString name = fields.at(i).section(u'=', 0, 0);
+            const QString value = fields.at(i).section(u'=', 1);
+            bool ok = true;
+            const auto number = [&ok, &value](int minimum) {
+                const int n = value.toInt(&ok);
+                ok = ok && n >= minimum;
+                return n;
+            };
+            if (name == u"every"_s)
+                rule.every = number(1);
+            else if (name == u"times"_s)
+                rule.times = number(1);
+            else if (name == u"retry-after"_s && rule.fault.kind == Kind::Status429)
+                rule.fault.retryAfterSeconds = number(0);
+            else if (name == u"ms"_s && rule.fault.kind == Kind::Slow)
+                rule.fault.delayMs = number(0);
+            else if (name == u"path"_s && !value.isEmpty())
+                rule.path = value;
+            else if (name == u"method"_s && !value.isEmpty())
+                rule.method = value.toUpper().toLatin1();
+            else
+                return Error::badInput(
+                    u"--faults: '%1' is not a parameter of '%2'."_s.arg(fields.at(i), fields.first()));
+            if (!ok)
+                return Error::badInput(u"--faults: '%1' in '%2' needs a whole number."_s.arg(fields.at(i), text));
+        }
+        injector.m_rules << rule;
+    }
+    if (injector.m_rules.isEmpty())
+        return Error::badInput(u"--faults: no fault given."_s);
+    return injector;
+}
+
+std::optional<FaultInjector::Fault> FaultInjector::next(const QByteArray &method, const QString &path)
+{
+    std::optional<Fault> fault;
+    for (Rule &rule : m_rules) {
+        if ((!rule.method.isEmpty() && rule.method != method) || (!rule.path.isEmpty() && !path.contains(rule.path)))
+            continue;
+        ++rule.matched;
+        if (fault || rule.matched % rule.every != 0 || (rule.times >= 0 && rule.fired >= rule.times))
+            continue;
+        ++rule.fired;
+        fault = rule.fault;
+    }
+    return fault;
+}

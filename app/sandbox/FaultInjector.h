@@ -1,0 +1,55 @@
+#pragma once
+
+#include "models/Result.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+// Deterministic faults for tests, from autoclose-sandbox --faults SPEC:
+//
+//   SPEC  := RULE [';' RULE]...
+//   RULE  := KIND [':' PARAM]...
+//   KIND  := 429 | 500 | 502 | 503 | expired | reset | truncate | slow
+//   PARAM := every=K        the K-th, 2K-th, … request the rule matches (default 1: every one)
+//          | times=N        at most N times in all (default: no limit)
+//          | path=TEXT      only requests whose path contains TEXT
+//          | method=M       only requests with this method (GET, PATCH, POST)
+//          | retry-after=S  with 429: the Retry-After seconds (default 2)
+//          | ms=N           with slow: the delay before the reply (default 2000)
+//
+// 429/5xx answer with the Web API's error body; expired answers 401 as for an expired token; reset closes the
+// connection half-way through the body; truncate sends a 200 whose JSON is cut in half; slow delays the reply.
+// Each rule counts only the requests it matches; the first rule that fires decides.
+class FaultInjector
+{
+public:
+    enum class Kind { Status429, Status500, Status502, Status503, Expired, Reset, Truncate, Slow };
+
+    struct Fault
+    {
+        Kind kind;
+        int retryAfterSeconds = 2;
+        int delayMs = 2000;
+    };
+
+    static Result<FaultInjector> parse(const QString &spec);
+
+    std::optional<Fault> next(const QByteArray &method, const QString &path);
+    bool isEmpty() const { return m_rules.isEmpty(); }
+
+private:
+    struct Rule
+    {
+        Fault fault;
+        int every = 1;
+        int times = -1;
+        QString path;
+        QByteArray method;
+        int matched = 0;
+        int fired = 0;
+    };
+    QList<Rule> m_rules;
+};

@@ -1,0 +1,123 @@
+// Fault injection: the rule language alone, then each fault over real HTTP as the Web API client sees it.
+#include "app/dataverse/DataverseClient.h"
+#include "app/sandbox/FaultInjector.h"
+#include "app/sandbox/LocalSandbox.h"
+
+#include <QNetworkAccessManager>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QString Token = u"fault-test-token"_s;
+} // namespace
+
+class TestFaults : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void rulesCountTheirOwnRequests()
+    {
+        auto faults = FaultInjector::parse(u"429:every=2:retry-after=7:path=configurations;500:method=PATCH:times=1"_s);
+        QVERIFY(faults.ok());
+        FaultInjector &f = faults.value();
+        QVERIFY(!f.next("GET", u"/x/configurations"_s)); // 1st match of rule 1
+        QVERIFY(!f.next("GET", u"/x/conversations"_s)); // no rule matches
+        const auto second = f.next("GET", u"/x/configurations"_s); // 2nd match: fires
+        QVERIFY(second && second->kind == FaultInjector::Kind::Status429);
+        QCOMPARE(second->retryAfterSeconds, 7);
+        const auto patch = f.next("PATCH", u"/x/other"_s);
+        QVERIFY(patch && patch->kind == FaultInjector::Kind::Status500);
+        QVERIFY(!f.next("PATCH", u"/x/other"_s)); // times=1
+    }
+
+    void badSpecs_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("empty") << u";"_s << u"no fault given"_s;
+        QTest::newRow("unknown kind") << u"418"_s << u"unknown fault '418'"_s;
+        QTest::newRow("unknown parameter") << u"500:colour=red"_s << u"not a parameter"_s;
+        QTest::newRow("retry-after on 500") << u"500:retry-after=3"_s << u"not a parameter"_s;
+        QTest::newRow("every zero") << u"429:every=0"_s << u"whole number"_s;
+        QTest::newRow("ms text") << u"slow:ms=soon"_s << u"whole number"_s;
+    }
+    void badSpecs()
+    {
+        QFETCH(QString, spec);
+        QFETCH(QString, messagePart);
+        const auto faults = FaultInjector::parse(spec);
+        QVERIFY(!faults.ok());
+        QVERIFY2(faults.error().userMessage.contains(messagePart), qPrintable(faults.error().userMessage));
+    }
+
+    void clientSeesEachFault_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("429") << u"429:retry-after=9"_s << int(Error::Kind::Throttled) << 429 << u"Try again in 9 s"_s;
+        QTest::newRow("500") << u"500"_s << int(Error::Kind::Server) << 500 << u"HTTP 500"_s;
+        QTest::newRow("503") << u"503"_s << int(Error::Kind::Server) << 503 << u"HTTP 503"_s;
+        QTest::newRow("expired") << u"expired"_s << int(Error::Kind::Auth) << 401 << u"Sign in again"_s;
+        QTest::newRow("truncate") << u"truncate"_s << int(Error::Kind::BadReply) << 0 << u"not valid JSON"_s;
+        QTest::newRow("reset") << u"reset"_s << int(Error::Kind::Network) << 0 << u"Could not reach"_s;
+        QTest::newRow("slow past the timeout")
+            << u"slow:ms=3000"_s << int(Error::Kind::Network) << 0 << u"did not answer in time"_s;
+    }
+    void clientSeesEachFault()
+    {
+        QFETCH(QString, spec);
+        QFETCH(int, kind);
+        QFETCH(int, status);
+        QFETCH(QString, messagePart);
+        QTemporaryDir dir;
+        LocalSandbox::Options options;
+        options.dataDir = dir.path();
+        options.acceptedTokens = {Token};
+        options.faults = spec;
+        auto sandbox = LocalSandbox::start(options);
+        QVERIFY2(sandbox.ok(), qPrintable(sandbox.ok() ? QString() : sandbox.error().userMessage));
+
+        QNetworkAccessManager network;
+        DataverseClient client(sandbox.value()->url(), &network);
+        client.setAccessToken(Token);
+        client.setTransferTimeout(std::chrono::milliseconds(500));
+        std::optional<Result<QList<ChannelStateConfig>>> result;
+        client.fetchConfigurations(this, [&result](Result<QList<ChannelStateConfig>> r) { result = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY(!result->ok());
+        QCOMPARE(int(result->error().kind), kind);
+        QCOMPARE(result->error().httpStatus, status);
+        QVERIFY2(result->error().userMessage.contains(messagePart), qPrintable(result->error().describe()));
+    }
+
+    void faultsFireOnlyWhereAsked()
+    {
+        QTemporaryDir dir;
+        LocalSandbox::Options options;
+        options.dataDir = dir.path();
+        options.acceptedTokens = {Token};
+        options.faults = u"503:every=2"_s;
+        auto sandbox = LocalSandbox::start(options);
+        QVERIFY(sandbox.ok());
+        QNetworkAccessManager network;
+        DataverseClient client(sandbox.value()->url(), &network);
+        client.setAccessToken(Token);
+        QList<bool> outcomes;
+        for (int i = 0; i < 4; ++i) {
+            std::optional<bool> ok;
+            client.fetchConfigurations(this, [&ok](const Result<QList<ChannelStateConfig>> &r) { ok = r.ok(); });
+            QTRY_VERIFY(ok.has_value());
+            outcomes << *ok;
+        }
+        QCOMPARE(outcomes, (QList<bool> {true, false, true, false}));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFaults)
+#include "tst_faults.moc"
