@@ -317,6 +317,23 @@ HttpResponse SandboxApi::handle(const HttpRequest &request)
         return batch(request);
     }
 
+    // GET <set>/$count: the number of rows as plain text, capped like $count=true.
+    static const QRegularExpression countPath(u"^(\\w+)/\\$count$"_s);
+    if (const auto c = countPath.match(match.captured(2)); c.hasMatch() && request.method == "GET") {
+        const EntitySetDef *set = EntitySchema::find(c.captured(1));
+        if (!set)
+            return errorResponse(404, CodeResourceNotFound,
+                                 u"Resource not found for the segment '%1'."_s.arg(c.captured(1)));
+        const auto total = m_store->count(*set);
+        if (!total)
+            return errorResponse(500, {}, total.error().describe());
+        HttpResponse response;
+        response.headers = commonHeaders();
+        response.headers << std::pair<QByteArray, QByteArray>("Content-Type", "text/plain; charset=utf-8");
+        response.body = QByteArray::number(std::min<qint64>(total.value(), MaxPageSize));
+        return response;
+    }
+
     const auto target = parseResource(match.captured(2));
     if (const auto *error = std::get_if<HttpResponse>(&target))
         return *error;

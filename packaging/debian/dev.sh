@@ -23,6 +23,10 @@ install_missing_packages() {
         case "$pkg" in '' | '#'*) continue ;; esac
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
     done <packaging/debian/build-deps.txt
+    # Node.js runs the third-party peers in tests/peers; any Node 18+ will do, Debian's included.
+    if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+        missing+=(nodejs npm)
+    fi
     if [ ${#missing[@]} -gt 0 ]; then
         echo "Installing: ${missing[*]}"
         as_root apt-get update -q
@@ -61,6 +65,7 @@ demo)
     ;;
 test)
     install_missing_packages
+    (cd tests/peers && npm ci --no-audit --no-fund --loglevel=error)
     build ci
     run_tests
     ;;

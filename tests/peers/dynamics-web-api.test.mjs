@@ -1,0 +1,148 @@
+// dynamics-web-api (a widely used Dataverse client no one here wrote) against autoclose-sandbox over real HTTP.
+// Run by ctest as: node --test tests/peers/dynamics-web-api.test.mjs, with AUTOCLOSE_SANDBOX_BIN set.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { DynamicsWebApi } from 'dynamics-web-api';
+
+const token = 'peer-test-token';
+const states = 'msdyn_occhannelstateconfigurations';
+const conversations = 'msdyn_ocliveworkitems';
+let sandbox;
+let dataDir;
+let api;
+
+before(async () => {
+  const binary = process.env.AUTOCLOSE_SANDBOX_BIN;
+  assert.ok(binary, 'AUTOCLOSE_SANDBOX_BIN names the autoclose-sandbox executable');
+  dataDir = mkdtempSync(join(tmpdir(), 'autoclose-peer-'));
+  sandbox = spawn(binary, ['--port', '0', '--data-dir', dataDir, '--token', token], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the sandbox did not start in 20 s')), 20000);
+    createInterface({ input: sandbox.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      const match = /^Listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
+      match ? resolve(match[1]) : reject(new Error(`unexpected first line: ${line}`));
+    });
+    sandbox.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
+  });
+  api = new DynamicsWebApi({
+    serverUrl: url,
+    dataApi: { version: '9.2' },
+    onTokenRefresh: async () => token,
+    propagateErrors: true,
+  });
+});
+
+after(() => {
+  sandbox?.kill('SIGTERM');
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('retrieveMultiple pages with maxPageSize and the next link', async () => {
+  const request = { collection: conversations, select: ['subject'], maxPageSize: 50 };
+  const first = await api.retrieveMultiple(request);
+  assert.equal(first.value.length, 50);
+  assert.ok(first.oDataNextLink, 'a next link after a full page');
+  const second = await api.retrieveMultiple(request, first.oDataNextLink);
+  assert.equal(second.value.length, 50);
+  const firstIds = new Set(first.value.map((r) => r.activityid));
+  assert.ok(second.value.every((r) => !firstIds.has(r.activityid)), 'pages do not overlap');
+});
+
+test('retrieveAll follows every page', async () => {
+  const all = await api.retrieveAll({ collection: conversations, select: ['statuscode'], maxPageSize: 70 });
+  assert.equal(all.value.length, 360);
+  assert.equal(new Set(all.value.map((r) => r.activityid)).size, 360);
+});
+
+test('$filter and $select', async () => {
+  const all = await api.retrieveAll({ collection: conversations, select: ['statuscode', 'msdyn_channel'] });
+  const expected = all.value.filter((r) => r.statuscode === 3 && r.msdyn_channel.split(',').includes('192360000'));
+  const filtered = await api.retrieveAll({
+    collection: conversations,
+    select: ['statuscode'],
+    filter: "statuscode eq 3 and Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',PropertyValues=['192360000'])",
+  });
+  assert.ok(expected.length > 0);
+  assert.deepEqual(filtered.value.map((r) => r.activityid).sort(), expected.map((r) => r.activityid).sort());
+  for (const row of filtered.value) {
+    assert.equal(row.statuscode, 3);
+    assert.equal(row.subject, undefined, '$select leaves other columns out');
+  }
+});
+
+test('$expand of the channel lookup with a nested $select', async () => {
+  const result = await api.retrieveMultiple({
+    collection: states,
+    select: ['msdyn_name', 'msdyn_ocliveworkitemstate'],
+    expand: [{ property: 'msdyn_occhannelconfigurationid', select: ['msdyn_streamsource'] }],
+  });
+  assert.equal(result.value.length, 24);
+  for (const row of result.value) {
+    assert.equal(typeof row.msdyn_occhannelconfigurationid.msdyn_streamsource, 'number');
+  }
+  const chatOpen = result.value.find((r) => r.msdyn_name === 'Live Chat - Open');
+  assert.equal(chatOpen.msdyn_occhannelconfigurationid.msdyn_streamsource, 192360000);
+});
+
+test('count, with and without a filter', async () => {
+  assert.equal(await api.count({ collection: conversations }), 360);
+  const all = await api.retrieveAll({ collection: conversations, select: ['statuscode'] });
+  const open = all.value.filter((r) => r.statuscode === 1).length;
+  assert.equal(await api.count({ collection: conversations, filter: 'statuscode eq 1' }), open);
+});
+
+test('update with ifmatch, and 412 when the ETag is stale', async () => {
+  const rows = await api.retrieveMultiple({ collection: states, select: ['msdyn_autocloseliveworkitemafter'], top: 1 });
+  const record = rows.value[0];
+  const key = record.msdyn_occhannelstateconfigurationid;
+  const staleEtag = record['@odata.etag'];
+  await api.update({ collection: states, key, data: { msdyn_autocloseliveworkitemafter: 33 }, ifmatch: staleEtag });
+  const after = await api.retrieve({ collection: states, key, select: ['msdyn_autocloseliveworkitemafter'] });
+  assert.equal(after.msdyn_autocloseliveworkitemafter, 33);
+  assert.notEqual(after['@odata.etag'], staleEtag);
+
+  await assert.rejects(
+    api.update({ collection: states, key, data: { msdyn_autocloseliveworkitemafter: 44 }, ifmatch: staleEtag }),
+    (error) => error.status === 412 && error.code === '0x80060882',
+  );
+  const unchanged = await api.retrieve({ collection: states, key, select: ['msdyn_autocloseliveworkitemafter'] });
+  assert.equal(unchanged.msdyn_autocloseliveworkitemafter, 33);
+});
+
+test('a batch with a change set applies all or nothing', async () => {
+  const rows = await api.retrieveMultiple({ collection: states, select: ['msdyn_autocloseliveworkitemafter'], top: 3 });
+  const [a, b, c] = rows.value;
+  const key = (r) => r.msdyn_occhannelstateconfigurationid;
+
+  api.startBatch();
+  api.update({ collection: states, key: key(a), data: { msdyn_autocloseliveworkitemafter: 101 }, ifmatch: a['@odata.etag'] });
+  api.update({ collection: states, key: key(b), data: { msdyn_autocloseliveworkitemafter: 102 }, ifmatch: b['@odata.etag'] });
+  await api.executeBatch();
+  const read = async (r) =>
+    (await api.retrieve({ collection: states, key: key(r), select: ['msdyn_autocloseliveworkitemafter'] }))
+      .msdyn_autocloseliveworkitemafter;
+  assert.equal(await read(a), 101);
+  assert.equal(await read(b), 102);
+
+  // c's update is fine, a's ETag is stale now: the change set fails and c stays as it was.
+  const before = await read(c);
+  api.startBatch();
+  api.update({ collection: states, key: key(c), data: { msdyn_autocloseliveworkitemafter: 103 }, ifmatch: c['@odata.etag'] });
+  api.update({ collection: states, key: key(a), data: { msdyn_autocloseliveworkitemafter: 104 }, ifmatch: a['@odata.etag'] });
+  await assert.rejects(api.executeBatch());
+  assert.equal(await read(c), before);
+  assert.equal(await read(a), 101);
+});
+
+test('WhoAmI', async () => {
+  const me = await api.callFunction('WhoAmI');
+  assert.match(me.UserId, /^[0-9a-f-]{36}$/);
+  assert.match(me.OrganizationId, /^[0-9a-f-]{36}$/);
+  assert.match(me.BusinessUnitId, /^[0-9a-f-]{36}$/);
+});
