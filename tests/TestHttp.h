@@ -2,6 +2,8 @@
 
 // Plain HTTP for tests: one request, waited for, with status, headers and body as values.
 #include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
@@ -15,6 +17,8 @@ struct TestReply
     QByteArray body;
     QList<QNetworkReply::RawHeaderPair> headers;
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
+
+    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
 
     QByteArray header(const QByteArray &name) const
     {

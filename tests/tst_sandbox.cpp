@@ -17,10 +17,6 @@ using namespace Qt::StringLiterals;
 namespace {
 const QByteArray Token = "sandbox-test-token";
 
-QJsonObject json(const TestReply &reply)
-{
-    return QJsonDocument::fromJson(reply.body).object();
-}
 } // namespace
 
 class TestSandbox : public QObject
@@ -81,7 +77,7 @@ private Q_SLOTS:
         QCOMPARE(reply.header("OData-Version"), QByteArray("4.0"));
         QVERIFY(reply.header("Content-Type").startsWith("application/json; odata.metadata=minimal"));
         QVERIFY(!reply.header("x-ms-service-request-id").isEmpty());
-        const QJsonObject body = json(reply);
+        const QJsonObject body = reply.json();
         QCOMPARE(body.value(u"@odata.context"_s).toString(),
                  m_sandbox->url().toString() + u"/api/data/"_s + version +
                      u"/$metadata#msdyn_occhannelstateconfigurations"_s);
@@ -96,7 +92,7 @@ private Q_SLOTS:
         QCOMPARE(reply.status, 200);
         QSet<std::pair<int, int>> seen;
         QHash<std::pair<int, int>, QJsonValue> minutes;
-        for (const QJsonValue &v : json(reply).value(u"value"_s).toArray()) {
+        for (const QJsonValue &v : reply.json().value(u"value"_s).toArray()) {
             const QJsonObject row = v.toObject();
             const int source =
                 row.value(u"msdyn_occhannelconfigurationid"_s).toObject().value(u"msdyn_streamsource"_s).toInt();
@@ -132,7 +128,7 @@ private Q_SLOTS:
     {
         const TestReply reply = testGet(url(u"v9.2/msdyn_ocliveworkitems"_s), Token);
         QCOMPARE(reply.status, 200);
-        const QJsonArray rows = json(reply).value(u"value"_s).toArray();
+        const QJsonArray rows = reply.json().value(u"value"_s).toArray();
         QVERIFY(rows.size() >= 200);
         QSet<std::pair<QString, int>> channelStatus;
         qint64 youngest = std::numeric_limits<qint64>::max();
@@ -163,7 +159,7 @@ private Q_SLOTS:
             const TestReply reply = testGet(next, Token, {{"Prefer", "odata.maxpagesize=50"}});
             QCOMPARE(reply.status, 200);
             QCOMPARE(reply.header("Preference-Applied"), QByteArray("odata.maxpagesize=50"));
-            const QJsonObject body = json(reply);
+            const QJsonObject body = reply.json();
             const QJsonArray rows = body.value(u"value"_s).toArray();
             QVERIFY(rows.size() <= 50);
             for (const QJsonValue &v : rows) {
@@ -184,26 +180,26 @@ private Q_SLOTS:
     void topLimitsTheRows()
     {
         const TestReply reply = testGet(url(u"v9.2/msdyn_ocliveworkitems?$top=7"_s), Token);
-        QCOMPARE(json(reply).value(u"value"_s).toArray().size(), 7);
-        QVERIFY(!json(reply).contains(u"@odata.nextLink"_s));
+        QCOMPARE(reply.json().value(u"value"_s).toArray().size(), 7);
+        QVERIFY(!reply.json().contains(u"@odata.nextLink"_s));
     }
 
     void recordByKeyAndMissingRecord()
     {
         const TestReply list = testGet(url(u"v9.2/msdyn_occhannelstateconfigurations?$select=msdyn_name"_s), Token);
-        const QJsonObject first = json(list).value(u"value"_s).toArray().at(0).toObject();
+        const QJsonObject first = list.json().value(u"value"_s).toArray().at(0).toObject();
         const QString id = first.value(u"msdyn_occhannelstateconfigurationid"_s).toString();
 
         const TestReply one = testGet(url(u"v9.2/msdyn_occhannelstateconfigurations(%1)"_s.arg(id)), Token);
         QCOMPARE(one.status, 200);
-        QCOMPARE(json(one).value(u"msdyn_name"_s), first.value(u"msdyn_name"_s));
+        QCOMPARE(one.json().value(u"msdyn_name"_s), first.value(u"msdyn_name"_s));
         QCOMPARE(one.header("ETag"), first.value(u"@odata.etag"_s).toString().toUtf8());
-        QVERIFY(json(one).value(u"@odata.context"_s).toString().endsWith(u"/$entity"_s));
+        QVERIFY(one.json().value(u"@odata.context"_s).toString().endsWith(u"/$entity"_s));
 
         const TestReply missing =
             testGet(url(u"v9.2/msdyn_occhannelstateconfigurations(00000000-0000-0000-0000-000000000001)"_s), Token);
         QCOMPARE(missing.status, 404);
-        QCOMPARE(json(missing).value(u"error"_s).toObject().value(u"code"_s).toString(), u"0x80040217"_s);
+        QCOMPARE(missing.json().value(u"error"_s).toObject().value(u"code"_s).toString(), u"0x80040217"_s);
     }
 
     void documentedErrors_data()
@@ -233,7 +229,7 @@ private Q_SLOTS:
         QFETCH(QString, messagePart);
         const TestReply reply = testGet(url(path), Token);
         QCOMPARE(reply.status, status);
-        const QJsonObject error = json(reply).value(u"error"_s).toObject();
+        const QJsonObject error = reply.json().value(u"error"_s).toObject();
         QCOMPARE(error.value(u"code"_s).toString(), code);
         QVERIFY2(error.value(u"message"_s).toString().contains(messagePart),
                  qPrintable(error.value(u"message"_s).toString()));
@@ -251,8 +247,8 @@ private Q_SLOTS:
     {
         const TestReply reply = testGet(url(u"v9.2/WhoAmI"_s), Token);
         QCOMPARE(reply.status, 200);
-        QCOMPARE(json(reply).value(u"OrganizationId"_s).toString(), m_sandbox->store()->identity().organizationId);
-        QVERIFY(!json(reply).value(u"UserId"_s).toString().isEmpty());
+        QCOMPARE(reply.json().value(u"OrganizationId"_s).toString(), m_sandbox->store()->identity().organizationId);
+        QVERIFY(!reply.json().value(u"UserId"_s).toString().isEmpty());
     }
 
     void dataSurvivesARestart()
@@ -265,7 +261,7 @@ private Q_SLOTS:
         m_sandbox = std::move(again).value();
         QCOMPARE(m_sandbox->store()->identity().organizationId, organization);
         const TestReply after = testGet(url(u"v9.2/msdyn_occhannelstateconfigurations"_s), Token);
-        QCOMPARE(json(after).value(u"value"_s), json(before).value(u"value"_s));
+        QCOMPARE(after.json().value(u"value"_s), before.json().value(u"value"_s));
     }
 
     void tokenEndpointIssuesTokensThatExpire()
@@ -281,7 +277,7 @@ private Q_SLOTS:
 
         const TestReply issued = requestToken(base, tenant, QByteArray(SandboxApi::DemoClientSecret));
         QCOMPARE(issued.status, 200);
-        const QJsonObject body = json(issued);
+        const QJsonObject body = issued.json();
         QCOMPARE(body.value(u"token_type"_s).toString(), u"Bearer"_s);
         QCOMPARE(body.value(u"expires_in"_s).toInt(), 1);
         const QByteArray token = body.value(u"access_token"_s).toString().toLatin1();
@@ -330,9 +326,9 @@ private Q_SLOTS:
             testRequest("POST", QUrl(m_sandbox->url().toString() + u'/' + tenant + u"/oauth2/v2.0/token"_s),
                         {{"Content-Type", "application/x-www-form-urlencoded"}}, form);
         QCOMPARE(reply.status, status);
-        QCOMPARE(json(reply).value(u"error"_s).toString(), error);
-        QVERIFY(json(reply).value(u"error_description"_s).toString().startsWith(aadsts + u':'));
-        QVERIFY(!json(reply).contains(u"access_token"_s));
+        QCOMPARE(reply.json().value(u"error"_s).toString(), error);
+        QVERIFY(reply.json().value(u"error_description"_s).toString().startsWith(aadsts + u':'));
+        QVERIFY(!reply.json().contains(u"access_token"_s));
     }
 
     void unwritableDataDirIsAClearError()

@@ -15,13 +15,9 @@ const QByteArray Token = "write-test-token";
 const QString Set = u"msdyn_occhannelstateconfigurations"_s;
 const QString Minutes = u"msdyn_autocloseliveworkitemafter"_s;
 
-QJsonObject json(const TestReply &reply)
-{
-    return QJsonDocument::fromJson(reply.body).object();
-}
 QString errorCode(const TestReply &reply)
 {
-    return json(reply).value(u"error"_s).toObject().value(u"code"_s).toString();
+    return reply.json().value(u"error"_s).toObject().value(u"code"_s).toString();
 }
 } // namespace
 
@@ -35,7 +31,7 @@ private Q_SLOTS:
         auto sandbox = LocalSandbox::start(m_dir->path(), 0, {QString::fromLatin1(Token)});
         QVERIFY(sandbox.ok());
         m_sandbox = std::move(sandbox).value();
-        const QJsonObject first = json(testGet(api(Set + u"?$top=1"_s), Token)).value(u"value"_s)[0].toObject();
+        const QJsonObject first = testGet(api(Set + u"?$top=1"_s), Token).json().value(u"value"_s)[0].toObject();
         m_id = first.value(u"msdyn_occhannelstateconfigurationid"_s).toString();
         QVERIFY(!m_id.isEmpty());
     }
@@ -90,9 +86,9 @@ private Q_SLOTS:
         QCOMPARE(reply.status, 204);
         const TestReply created = testGet(api(Set + u'(' + id + u')'), Token);
         QCOMPARE(created.status, 200);
-        QCOMPARE(json(created).value(u"msdyn_name"_s).toString(), u"Created by upsert"_s);
-        QCOMPARE(json(created).value(Minutes).toInt(), 7);
-        QVERIFY(!json(created).value(u"createdon"_s).toString().isEmpty());
+        QCOMPARE(created.json().value(u"msdyn_name"_s).toString(), u"Created by upsert"_s);
+        QCOMPARE(created.json().value(Minutes).toInt(), 7);
+        QVERIFY(!created.json().value(u"createdon"_s).toString().isEmpty());
     }
 
     void ifNoneMatchStarNeverUpdates()
@@ -109,7 +105,7 @@ private Q_SLOTS:
                                       u"?$select=msdyn_autocloseliveworkitemafter"_s);
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.header("Preference-Applied"), QByteArray("return=representation"));
-        const QJsonObject body = json(reply);
+        const QJsonObject body = reply.json();
         QVERIFY(body.contains(Minutes));
         QVERIFY(body.value(Minutes).isNull());
         QVERIFY(!body.contains(u"msdyn_name"_s)); // $select honoured
@@ -154,14 +150,14 @@ private Q_SLOTS:
             body);
         QCOMPARE(reply.status, 400);
         QCOMPARE(errorCode(reply), code);
-        const QString message = json(reply).value(u"error"_s).toObject().value(u"message"_s).toString();
+        const QString message = reply.json().value(u"error"_s).toObject().value(u"message"_s).toString();
         QVERIFY2(message.contains(messagePart), qPrintable(message));
         QCOMPARE(record(), before);
     }
 
     void lookupsAreSetByReference()
     {
-        const QJsonObject channels = json(testGet(api(u"msdyn_occhannelconfigurations?$select=msdyn_name"_s), Token));
+        const QJsonObject channels = testGet(api(u"msdyn_occhannelconfigurations?$select=msdyn_name"_s), Token).json();
         const QString other =
             channels.value(u"value"_s)[1].toObject().value(u"msdyn_occhannelconfigurationid"_s).toString();
         const TestReply reply = patch(QJsonObject {{u"msdyn_occhannelconfigurationid@odata.bind"_s,
@@ -186,7 +182,7 @@ private Q_SLOTS:
     void versionNumbersGrowAcrossRecords()
     {
         const QJsonArray rows =
-            json(testGet(api(Set + u"?$select=versionnumber"_s), Token)).value(u"value"_s).toArray();
+            testGet(api(Set + u"?$select=versionnumber"_s), Token).json().value(u"value"_s).toArray();
         qint64 highest = 0;
         for (const QJsonValue &v : rows)
             highest = std::max(highest, v.toObject().value(u"versionnumber"_s).toInteger());
@@ -221,7 +217,7 @@ private:
 
     QJsonObject record() const
     {
-        QJsonObject row = json(testGet(api(Set + u'(' + m_id + u')'), Token));
+        QJsonObject row = testGet(api(Set + u'(' + m_id + u')'), Token).json();
         row.remove(u"@odata.context"_s);
         return row;
     }
