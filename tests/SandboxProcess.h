@@ -9,12 +9,12 @@
 class SandboxProcess
 {
 public:
-    explicit SandboxProcess(const QStringList &tokens)
+    explicit SandboxProcess(const QStringList &tokens, const QStringList &extraArgs = {})
     {
         QStringList args = {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--data-dir"), m_dir.path()};
         for (const QString &token : tokens)
             args << QStringLiteral("--token") << token;
-        m_process.start(QStringLiteral(AUTOCLOSE_SANDBOX_BIN), args);
+        m_process.start(QStringLiteral(AUTOCLOSE_SANDBOX_BIN), args + extraArgs);
     }
     ~SandboxProcess()
     {

@@ -153,6 +153,18 @@ private Q_SLOTS:
         QVERIFY2(!run.err.contains(Token.toUtf8()), "the token never appears in the output");
     }
 
+    void throttlingIsReportedAndWaitedFor()
+    {
+        SandboxProcess throttled({Token}, {u"--faults"_s, u"429:times=1:retry-after=1"_s});
+        QVERIFY(throttled.waitUntilListening());
+        const CliRun run = runCli({u"--url"_s, throttled.url().toString(), u"--access-token-env"_s,
+                                   u"AUTOCLOSE_TEST_TOKEN"_s, u"list"_s, u"--format"_s, u"json"_s},
+                                  envWithToken(Token));
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains("throttled by the environment, retrying in 1 s"), run.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(run.out)[u"configurations"_s].toArray().size(), 24);
+    }
+
     void helpDocumentsExitCodes()
     {
         const CliRun run = runCli({u"--help"_s});

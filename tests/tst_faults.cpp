@@ -13,6 +13,15 @@ using namespace Qt::StringLiterals;
 
 namespace {
 const QString Token = u"fault-test-token"_s;
+
+// These tests look at each fault as it arrives, so the client does not retry (tst_transport covers retries).
+void noRetries(DataverseClient &client)
+{
+    WebApiTransport::RetryPolicy policy;
+    policy.maxRetries = 0;
+    policy.maxThrottleWait = std::chrono::seconds(0);
+    client.transport()->setRetryPolicy(policy);
+}
 } // namespace
 
 class TestFaults : public QObject
@@ -87,6 +96,7 @@ private Q_SLOTS:
         DataverseClient client(sandbox.value()->url(), &network);
         client.setAccessToken(Token);
         client.setTransferTimeout(std::chrono::milliseconds(500));
+        noRetries(client);
         std::optional<Result<QList<ChannelStateConfig>>> result;
         client.fetchConfigurations(this, [&result](Result<QList<ChannelStateConfig>> r) { result = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
@@ -108,6 +118,7 @@ private Q_SLOTS:
         QNetworkAccessManager network;
         DataverseClient client(sandbox.value()->url(), &network);
         client.setAccessToken(Token);
+        noRetries(client);
         QList<bool> outcomes;
         for (int i = 0; i < 4; ++i) {
             std::optional<bool> ok;

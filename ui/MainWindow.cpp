@@ -113,6 +113,15 @@ MainWindow::MainWindow(DataverseClient *client, const QString &environmentName, 
     statusBar()->addWidget(new QLabel(tr("%1 · %2").arg(environmentName, m_client->orgUrl().toString())));
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_countLabel);
+
+    connect(m_client->transport(), &WebApiTransport::throttled, this, [this](int seconds) {
+        statusBar()->showMessage(tr("The environment is limiting requests; retrying in %1 s…").arg(seconds),
+                                 seconds * 1000);
+    });
+    connect(m_client->transport(), &WebApiTransport::retrying, this,
+            [this](int, std::chrono::milliseconds delay, const QString &reason) {
+                statusBar()->showMessage(tr("%1; trying again…").arg(reason), int(delay.count()) + 1000);
+            });
 }
 
 MainWindow::~MainWindow() = default;

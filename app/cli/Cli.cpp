@@ -182,6 +182,19 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     DataverseClient client(org.value(), &network);
     client.setAccessToken(token);
 
+    // Waits the service asks for are shown, so a pipeline's log explains a slow run.
+    QObject::connect(client.transport(), &WebApiTransport::throttled, [&err](int seconds) {
+        err << "autoclose-cli: " << tr("throttled by the environment, retrying in %1 s").arg(seconds) << '\n';
+        err.flush();
+    });
+    QObject::connect(client.transport(), &WebApiTransport::retrying,
+                     [&err](int attempt, std::chrono::milliseconds delay, const QString &reason) {
+                         err << "autoclose-cli: "
+                             << tr("%1, retrying in %2 ms (attempt %3)").arg(reason).arg(delay.count()).arg(attempt)
+                             << '\n';
+                         err.flush();
+                     });
+
     QEventLoop loop;
     int exitCode = Failure;
     client.fetchConfigurations(&loop, [&](Result<QList<ChannelStateConfig>> configs) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/dataverse/WebApiTransport.h"
 #include "models/ChannelStateConfig.h"
 #include "models/Result.h"
 
@@ -30,8 +31,10 @@ public:
     DataverseClient(QUrl orgUrl, QNetworkAccessManager *network, QObject *parent = nullptr);
 
     QUrl orgUrl() const { return m_orgUrl; }
-    void setAccessToken(const QString &token) { m_accessToken = token; }
-    void setTransferTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
+    // Token, timeout, retry policy, concurrency, refresh, and the throttled/retrying signals live here.
+    WebApiTransport *transport() const { return m_transport; }
+    void setAccessToken(const QString &token);
+    void setTransferTimeout(std::chrono::milliseconds timeout);
     // Rows per page asked for with Prefer: odata.maxpagesize (the Web API caps it at 5000).
     void setMaxPageSize(int rows) { m_maxPageSize = rows; }
 
@@ -43,13 +46,10 @@ public:
     void fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done);
 
 private:
-    QNetworkRequest makeRequest(const QUrl &url) const;
     void fetchPage(const QUrl &url, QList<QJsonObject> soFar, int pageCount, QPointer<QObject> context,
                    RowsCallback done);
 
     QUrl m_orgUrl;
-    QNetworkAccessManager *m_network;
-    QString m_accessToken;
-    std::chrono::milliseconds m_timeout {std::chrono::seconds(60)};
+    WebApiTransport *m_transport;
     int m_maxPageSize = 5000;
 };
