@@ -156,6 +156,50 @@ private Q_SLOTS:
             QVERIFY(!e.serviceCode.isEmpty());
     }
 
+    void parsesABatchReply()
+    {
+        QFile file(QFINDTESTDATA("data/batch-response.txt"));
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const auto parts = WebApiReply::parseBatchReply(
+            "multipart/mixed; boundary=batchresponse_f27ef42d-51b0-4685-bac9-f468f844de2f", file.readAll());
+        QVERIFY2(parts.ok(), qPrintable(parts.ok() ? QString() : parts.error().userMessage));
+        QCOMPARE(parts.value().size(), 3);
+        QCOMPARE(parts.value().at(0).contentId, QByteArray("1"));
+        QCOMPARE(parts.value().at(0).status, 200);
+        QVERIFY(parts.value().at(0).body.startsWith("{\"@odata.etag\""));
+        QCOMPARE(parts.value().at(1).contentId, QByteArray("2"));
+        QCOMPARE(parts.value().at(1).status, 204);
+        QVERIFY(parts.value().at(1).body.isEmpty());
+        QCOMPARE(parts.value().at(2).status, 412);
+        QCOMPARE(WebApiReply::serviceError(parts.value().at(2).body).first, u"0x80060882"_s);
+    }
+
+    void badBatchReplies_data()
+    {
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("messagePart");
+        QTest::newRow("not multipart") << QByteArray("application/json") << QByteArray("{}")
+                                       << u"instead of multipart"_s;
+        QTest::newRow("unterminated") << QByteArray("multipart/mixed; boundary=b")
+                                      << QByteArray(
+                                             "--b\r\nContent-Type: application/http\r\n\r\nHTTP/1.1 204 No Content\r\n")
+                                      << u"malformed"_s;
+        QTest::newRow("no status line") << QByteArray("multipart/mixed; boundary=b")
+                                        << QByteArray("--b\r\nContent-Type: application/http\r\n\r\nhello\r\n--b--")
+                                        << u"without an HTTP status line"_s;
+    }
+    void badBatchReplies()
+    {
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, body);
+        QFETCH(QString, messagePart);
+        const auto parts = WebApiReply::parseBatchReply(contentType, body);
+        QVERIFY(!parts.ok());
+        QCOMPARE(parts.error().kind, Error::Kind::BadReply);
+        QVERIFY2(parts.error().userMessage.contains(messagePart), qPrintable(parts.error().userMessage));
+    }
+
     void timeoutSaysSo()
     {
         WebApiReply::Failure failure;

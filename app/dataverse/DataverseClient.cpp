@@ -4,6 +4,9 @@
 #include "app/dataverse/WebApiReply.h"
 
 #include <QCoreApplication>
+#include <QHash>
+#include <QJsonDocument>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -103,5 +106,183 @@ void DataverseClient::fetchConfigurations(QObject *context, ConfigsCallback done
         }
         std::sort(configs.begin(), configs.end(), channelStateOrder);
         done(std::move(configs));
+    });
+}
+
+namespace {
+const char *const MinutesColumn = "msdyn_autocloseliveworkitemafter";
+
+// The server's view of a record after a write, from a return=representation body.
+WriteResult savedFrom(const MinutesChange &change, const QByteArray &body)
+{
+    WriteResult result;
+    result.id = change.id;
+    const QJsonObject row = QJsonDocument::fromJson(body).object();
+    const QJsonValue etag = row.value(u"@odata.etag"_s);
+    const QJsonValue minutes = row.value(QLatin1String(MinutesColumn));
+    if (!etag.isString() || minutes.isUndefined()) {
+        result.outcome = WriteResult::Outcome::Failed;
+        result.error.kind = Error::Kind::BadReply;
+        result.error.userMessage =
+            QCoreApplication::translate("DataverseClient",
+                                        "%1 was saved, but the environment did not say its new version; refresh before "
+                                        "editing it again.")
+                .arg(change.name.isEmpty() ? change.id : change.name);
+        return result;
+    }
+    result.outcome = WriteResult::Outcome::Saved;
+    result.etag = etag.toString();
+    if (!minutes.isNull())
+        result.minutes = minutes.toInt();
+    return result;
+}
+
+WriteResult failedWith(const MinutesChange &change, WriteResult::Outcome outcome, const Error &error)
+{
+    WriteResult result;
+    result.id = change.id;
+    result.outcome = outcome;
+    result.error = error;
+    return result;
+}
+} // namespace
+
+WebApiTransport::Call DataverseClient::patchCall(const MinutesChange &change) const
+{
+    WebApiTransport::Call call;
+    call.method = "PATCH";
+    call.url = OrgUrl::webApiRoot(m_orgUrl).resolved(
+        QUrl(u"msdyn_occhannelstateconfigurations(%1)?$select=msdyn_autocloseliveworkitemafter"_s.arg(change.id)));
+    // Always conditional: with the ETag it was read with, or "*" so that a deleted record is a 404, never a create.
+    call.headers = {{"If-Match", change.etag.isEmpty() ? QByteArray("*") : change.etag.toUtf8()},
+                    {"Prefer", "return=representation"}};
+    const QJsonObject body {
+        {QLatin1String(MinutesColumn), change.minutes ? QJsonValue(*change.minutes) : QJsonValue(QJsonValue::Null)}};
+    call.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    call.idempotent = true; // conditional, so sending it twice cannot write twice
+    return call;
+}
+
+void DataverseClient::saveMinutes(const QList<MinutesChange> &changes, WriteMode mode, QObject *context,
+                                  WriteCallback done)
+{
+    if (changes.isEmpty()) {
+        done({});
+        return;
+    }
+    if (mode == WriteMode::Batch)
+        saveBatch(changes, context, std::move(done));
+    else
+        saveNext(changes, {}, context, std::move(done));
+}
+
+void DataverseClient::saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
+                               WriteCallback done)
+{
+    if (remaining.isEmpty()) {
+        done(std::move(results));
+        return;
+    }
+    const MinutesChange change = remaining.takeFirst();
+    m_transport->send(patchCall(change), context,
+                      [this, change, remaining = std::move(remaining), results = std::move(results), context,
+                       done = std::move(done)](Result<WebApiTransport::Reply> reply) mutable {
+                          results << (reply ? savedFrom(change, reply.value().body)
+                                            : failedWith(change, WriteResult::Outcome::Failed, reply.error()));
+                          saveNext(std::move(remaining), std::move(results), context, std::move(done));
+                      });
+}
+
+void DataverseClient::saveBatch(const QList<MinutesChange> &changes, QObject *context, WriteCallback done)
+{
+    const QByteArray batch = "batch_" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    const QByteArray changeSet = "changeset_" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
+    QByteArray body = "--" + batch + "\r\nContent-Type: multipart/mixed; boundary=" + changeSet + "\r\n\r\n";
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        const WebApiTransport::Call patch = patchCall(changes.at(i));
+        body += "--" + changeSet + "\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n" +
+            "Content-ID: " + QByteArray::number(i + 1) + "\r\n\r\nPATCH " + patch.url.toEncoded() +
+            " HTTP/1.1\r\nContent-Type: application/json\r\n";
+        for (const auto &[name, value] : patch.headers)
+            body += name + ": " + value + "\r\n";
+        body += "\r\n" + patch.body + "\r\n";
+    }
+    body += "--" + changeSet + "--\r\n--" + batch + "--\r\n";
+
+    WebApiTransport::Call call;
+    call.method = "POST";
+    call.url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(u"$batch"_s));
+    call.headers = {{"Content-Type", "multipart/mixed; boundary=" + batch}};
+    call.body = body;
+    call.idempotent = true; // every part carries If-Match and the change set is atomic
+    call.acceptClientErrors = true;
+    m_transport->send(call, context, [changes, done = std::move(done)](Result<WebApiTransport::Reply> reply) {
+        QList<WriteResult> results;
+        if (!reply) {
+            for (const MinutesChange &change : changes)
+                results << failedWith(change, WriteResult::Outcome::NotSaved, reply.error());
+            done(results);
+            return;
+        }
+        const auto parts = WebApiReply::parseBatchReply(reply.value().header("Content-Type"), reply.value().body);
+        if (!parts) {
+            // Unreadable: what was saved is unknown. Say so rather than guess; a refresh shows the truth.
+            Error unknown = parts.error();
+            unknown.userMessage += u' ' +
+                QCoreApplication::translate("DataverseClient", "Refresh to see which values the environment holds.");
+            for (const MinutesChange &change : changes)
+                results << failedWith(change, WriteResult::Outcome::NotSaved, unknown);
+            done(results);
+            return;
+        }
+        QHash<QByteArray, WebApiReply::BatchPart> byId;
+        for (const WebApiReply::BatchPart &part : parts.value())
+            byId.insert(part.contentId, part);
+
+        // The change set failed as a whole: the failing record says why, the others were rolled back.
+        const WebApiReply::BatchPart *failing = nullptr;
+        for (const WebApiReply::BatchPart &part : parts.value()) {
+            if (part.status >= 400)
+                failing = &part;
+        }
+        QString failingName;
+        Error failingError;
+        if (failing) {
+            WebApiReply::Failure failure;
+            failure.httpStatus = failing->status;
+            failure.body = failing->body;
+            failingError = WebApiReply::toError(failure);
+            const int index = failing->contentId.toInt() - 1;
+            failingName = index >= 0 && index < changes.size()
+                ? (changes.at(index).name.isEmpty() ? changes.at(index).id : changes.at(index).name)
+                : QString();
+        }
+        for (qsizetype i = 0; i < changes.size(); ++i) {
+            const MinutesChange &change = changes.at(i);
+            const auto part = byId.constFind(QByteArray::number(i + 1));
+            if (failing && part != byId.cend() && part->status >= 400) {
+                results << failedWith(change, WriteResult::Outcome::Failed, failingError);
+            } else if (failing) {
+                Error rolledBack = failingError;
+                rolledBack.userMessage =
+                    QCoreApplication::translate("DataverseClient",
+                                                "Not saved: the save was all-or-nothing and %1 was refused (%2).")
+                        .arg(failingName.isEmpty() ? QCoreApplication::translate("DataverseClient", "another record")
+                                                   : failingName,
+                             failingError.userMessage);
+                results << failedWith(change, WriteResult::Outcome::NotSaved, rolledBack);
+            } else if (part != byId.cend()) {
+                results << savedFrom(change, part->body);
+            } else {
+                Error missing;
+                missing.kind = Error::Kind::BadReply;
+                missing.userMessage = QCoreApplication::translate(
+                    "DataverseClient",
+                    "The environment's batch reply says nothing about this record; refresh to "
+                    "see whether it was saved.");
+                results << failedWith(change, WriteResult::Outcome::NotSaved, missing);
+            }
+        }
+        done(results);
     });
 }

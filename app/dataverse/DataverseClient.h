@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 
 class QNetworkAccessManager;
 class QNetworkReply;
@@ -19,6 +20,30 @@ class QNetworkRequest;
 
 // The one place the product talks to the Dataverse Web API: builds requests, adds the bearer token, follows paging
 // and turns every reply into a value or an Error. Callbacks are tied to a context object and never outlive it.
+// One value to write: the record, the ETag it was read with (empty: "*", any version) and the new minutes.
+struct MinutesChange
+{
+    QString id;
+    QString name; // for messages
+    QString etag;
+    std::optional<int> minutes; // empty: never auto-close
+};
+
+// What happened to one record of a save.
+struct WriteResult
+{
+    enum class Outcome {
+        Saved, // written; etag and minutes are the server's new values
+        Failed, // refused; error says why (a conflict, a missing record, a value out of range, …)
+        NotSaved, // not written because the all-or-nothing batch failed elsewhere, or the save never arrived
+    };
+    QString id;
+    Outcome outcome = Outcome::NotSaved;
+    QString etag;
+    std::optional<int> minutes;
+    Error error;
+};
+
 class DataverseClient final : public QObject
 {
     Q_OBJECT
@@ -45,7 +70,19 @@ public:
     // @odata.nextLink to the end.
     void fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done);
 
+    enum class WriteMode {
+        Batch, // one $batch change set: every record is saved, or none is
+        OneByOne, // one PATCH each: each record succeeds or fails alone
+    };
+    using WriteCallback = std::function<void(QList<WriteResult>)>;
+    // PATCH msdyn_autocloseliveworkitemafter with If-Match and return=representation; a result per change, in order.
+    void saveMinutes(const QList<MinutesChange> &changes, WriteMode mode, QObject *context, WriteCallback done);
+
 private:
+    WebApiTransport::Call patchCall(const MinutesChange &change) const;
+    void saveBatch(const QList<MinutesChange> &changes, QObject *context, WriteCallback done);
+    void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
+                  WriteCallback done);
     void fetchPage(const QUrl &url, QList<QJsonObject> soFar, int pageCount, QPointer<QObject> context,
                    RowsCallback done);
 

@@ -1,5 +1,7 @@
 #include "app/dataverse/WebApiReply.h"
 
+#include "app/dataverse/Multipart.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -193,4 +195,49 @@ Error WebApiReply::toError(const Failure &failure)
             : tr("%1 refused the request (HTTP %2): %3").arg(host).arg(status).arg(e.serviceMessage);
     }
     return e;
+}
+
+namespace {
+Result<Done> collectParts(const QByteArray &body, const QByteArray &boundary, QList<WebApiReply::BatchPart> &out)
+{
+    const auto parts = Multipart::split(body, boundary);
+    if (!parts)
+        return badReply(tr("The environment's batch reply is malformed: %1").arg(parts.error().userMessage));
+    for (const QByteArray &part : parts.value()) {
+        Multipart::Headers mime;
+        const qsizetype offset = Multipart::readHeaders(part, mime);
+        const QByteArray contentType = Multipart::header(mime, "Content-Type");
+        if (contentType.startsWith("multipart/mixed")) {
+            if (auto nested = collectParts(part.mid(offset), Multipart::boundaryOf(contentType), out); !nested)
+                return nested;
+            continue;
+        }
+        const QByteArray http = part.mid(offset);
+        const qsizetype lineEnd = http.indexOf('\n');
+        const QList<QByteArray> statusLine = http.first(lineEnd < 0 ? http.size() : lineEnd).trimmed().split(' ');
+        bool ok = false;
+        WebApiReply::BatchPart result;
+        result.status = statusLine.value(1).toInt(&ok);
+        if (!statusLine.value(0).startsWith("HTTP/") || !ok)
+            return badReply(tr("The environment's batch reply has a part without an HTTP status line."));
+        result.contentId = Multipart::header(mime, "Content-ID");
+        const QByteArray rest = lineEnd < 0 ? QByteArray() : http.mid(lineEnd + 1);
+        result.body = rest.mid(Multipart::readHeaders(rest, result.headers)).trimmed();
+        out << result;
+    }
+    return Done {};
+}
+} // namespace
+
+Result<QList<WebApiReply::BatchPart>> WebApiReply::parseBatchReply(const QByteArray &contentType,
+                                                                   const QByteArray &body)
+{
+    const QByteArray boundary = Multipart::boundaryOf(contentType);
+    if (!contentType.startsWith("multipart/mixed") || boundary.isEmpty())
+        return badReply(tr("The environment answered a batch with %1 instead of multipart/mixed.")
+                            .arg(QString::fromLatin1(contentType)));
+    QList<BatchPart> parts;
+    if (auto collected = collectParts(body, boundary, parts); !collected)
+        return collected.error();
+    return parts;
 }

@@ -37,6 +37,16 @@ struct Failure
 
 Error toError(const Failure &failure);
 
+// One response inside a $batch reply, change sets flattened.
+struct BatchPart
+{
+    QByteArray contentId;
+    int status = 0;
+    QList<std::pair<QByteArray, QByteArray>> headers;
+    QByteArray body;
+};
+Result<QList<BatchPart>> parseBatchReply(const QByteArray &contentType, const QByteArray &body);
+
 // The service's {"error":{"code","message"}}; empty strings when the body has none.
 std::pair<QString, QString> serviceError(const QByteArray &body);
 

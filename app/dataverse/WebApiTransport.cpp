@@ -94,7 +94,9 @@ void WebApiTransport::finished(const JobPtr &job, QNetworkReply *reply)
     // A transport error after a 2xx status line (a reset mid-body) is a failed transfer, not a reply.
     const bool transportFailed =
         networkError != QNetworkReply::NoError && (status == 0 || (status >= 200 && status <= 299));
-    if (!transportFailed && status >= 200 && status <= 299) {
+    const bool deliverable = (status >= 200 && status <= 299) ||
+        (job->call.acceptClientErrors && status >= 400 && status <= 499 && status != 401 && status != 429);
+    if (!transportFailed && deliverable) {
         Reply ok;
         ok.status = status;
         ok.headers = reply->rawHeaderPairs();

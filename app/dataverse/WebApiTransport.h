@@ -33,6 +33,9 @@ public:
         QByteArray body;
         // Safe to send twice: a GET, or a write that carries If-Match. Only these are retried after 5xx or a reset.
         bool idempotent = true;
+        // Deliver 4xx replies (other than 401 and 429) as replies rather than errors: a $batch reports the failure
+        // of a change set that way, with the failing part in its body.
+        bool acceptClientErrors = false;
     };
     struct Reply
     {
