@@ -1,5 +1,6 @@
 #include "app/dataverse/DataverseClient.h"
 
+#include "app/dataverse/ODataQuery.h"
 #include "app/dataverse/OrgUrl.h"
 #include "app/dataverse/WebApiReply.h"
 
@@ -40,55 +41,166 @@ void DataverseClient::setTransferTimeout(std::chrono::milliseconds timeout)
 
 void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done)
 {
+    fetchAll(pathAndQuery, context, std::move(done), {});
+}
+
+void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done, Progress progress)
+{
     const QUrl url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(pathAndQuery));
-    fetchPage(url, {}, 0, context, std::move(done));
+    fetchPage(url, {}, 0, context, std::move(done), std::move(progress));
+}
+
+void DataverseClient::getBody(const QString &pathAndQuery, QObject *context,
+                              std::function<void(Result<QByteArray>)> done)
+{
+    WebApiTransport::Call call;
+    call.url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(pathAndQuery));
+    m_transport->send(call, context, [done = std::move(done)](Result<WebApiTransport::Reply> reply) {
+        if (!reply)
+            done(reply.error());
+        else
+            done(reply.value().body);
+    });
+}
+
+QString DataverseClient::conversationQuery(const ConversationFilter &filter)
+{
+    QStringList clauses;
+    QStringList states;
+    for (int code : filter.statusCodes)
+        states << u"statuscode eq %1"_s.arg(ODataLiteral::integer(code));
+    if (!states.isEmpty())
+        clauses << (states.size() == 1 ? states.first() : u'(' + states.join(u" or "_s) + u')');
+    if (!filter.channels.isEmpty()) {
+        QStringList values;
+        for (int code : filter.channels)
+            values << ODataLiteral::string(QString::number(code));
+        clauses << u"Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',PropertyValues=[%1])"_s.arg(
+            values.join(u','));
+    }
+    if (filter.createdBefore.isValid())
+        clauses << u"createdon lt %1"_s.arg(ODataLiteral::dateTime(filter.createdBefore));
+    ODataQuery query(u"msdyn_ocliveworkitems"_s);
+    query.select({u"subject"_s, u"msdyn_title"_s, u"statuscode"_s, u"msdyn_channel"_s, u"createdon"_s,
+                  u"msdyn_wrapupinitiatedon"_s, u"msdyn_modifiedon"_s, u"modifiedon"_s,
+                  u"_msdyn_liveworkstreamid_value"_s});
+    if (!clauses.isEmpty())
+        query.filter(clauses.join(u" and "_s));
+    return query.toString();
+}
+
+void DataverseClient::fetchConversations(const ConversationFilter &filter, QObject *context,
+                                         std::function<void(Result<QList<Conversation>>)> done, Progress progress)
+{
+    fetchAll(
+        conversationQuery(filter), context,
+        [done = std::move(done)](Result<QList<QJsonObject>> rows) {
+            if (!rows) {
+                done(rows.error());
+                return;
+            }
+            QList<Conversation> conversations;
+            conversations.reserve(rows.value().size());
+            for (const QJsonObject &row : rows.value()) {
+                auto c = WebApiReply::parseConversation(row);
+                if (!c) {
+                    done(c.error());
+                    return;
+                }
+                conversations << std::move(c).value();
+            }
+            done(std::move(conversations));
+        },
+        std::move(progress));
+}
+
+void DataverseClient::countConversations(const ConversationFilter &filter, QObject *context,
+                                         std::function<void(Result<WebApiReply::Count>)> done)
+{
+    // The same query, asking for the count and no rows.
+    const QString query = conversationQuery(filter) + u"&$count=true&$top=0"_s;
+    getBody(query, context, [done = std::move(done)](Result<QByteArray> body) {
+        if (!body)
+            done(body.error());
+        else
+            done(WebApiReply::parseCount(body.value()));
+    });
+}
+
+void DataverseClient::whoAmI(QObject *context, std::function<void(Result<WebApiReply::Identity>)> done)
+{
+    getBody(u"WhoAmI"_s, context, [done = std::move(done)](Result<QByteArray> body) {
+        if (!body)
+            done(body.error());
+        else
+            done(WebApiReply::parseWhoAmI(body.value()));
+    });
+}
+
+void DataverseClient::fetchMinutesRange(QObject *context, std::function<void(Result<WebApiReply::ColumnRange>)> done)
+{
+    getBody(u"EntityDefinitions(LogicalName='msdyn_occhannelstateconfiguration')/"
+            u"Attributes(LogicalName='msdyn_autocloseliveworkitemafter')/"
+            u"Microsoft.Dynamics.CRM.IntegerAttributeMetadata?$select=MinValue,MaxValue"_s,
+            context, [done = std::move(done)](Result<QByteArray> body) {
+                if (!body)
+                    done(body.error());
+                else
+                    done(WebApiReply::parseColumnRange(body.value()));
+            });
 }
 
 void DataverseClient::fetchPage(const QUrl &url, QList<QJsonObject> soFar, int pageCount, QPointer<QObject> context,
-                                RowsCallback done)
+                                RowsCallback done, Progress progress)
 {
     WebApiTransport::Call call;
     call.url = url;
     call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(m_maxPageSize)}};
-    m_transport->send(call, context,
-                      [this, soFar = std::move(soFar), pageCount, context,
-                       done = std::move(done)](Result<WebApiTransport::Reply> reply) mutable {
-                          if (!reply) {
-                              done(reply.error());
-                              return;
-                          }
-                          auto page = WebApiReply::parseCollection(reply.value().body);
-                          if (!page) {
-                              done(page.error());
-                              return;
-                          }
-                          soFar.append(page.value().rows);
-                          const QUrl next = page.value().nextLink;
-                          if (next.isEmpty()) {
-                              done(std::move(soFar));
-                              return;
-                          }
-                          if (!sameOrigin(next, m_orgUrl) || pageCount + 1 >= MaxPages) {
-                              Error e;
-                              e.kind = Error::Kind::BadReply;
-                              e.userMessage =
-                                  QCoreApplication::translate("DataverseClient",
-                                                              "The environment sent a link to a next page that leads "
-                                                              "elsewhere (%1); it was not followed.")
-                                      .arg(next.host());
-                              done(e);
-                              return;
-                          }
-                          fetchPage(next, std::move(soFar), pageCount + 1, context, std::move(done));
-                      });
+    m_transport->send(
+        call, context,
+        [this, soFar = std::move(soFar), pageCount, context, done = std::move(done),
+         progress = std::move(progress)](Result<WebApiTransport::Reply> reply) mutable {
+            if (!reply) {
+                done(reply.error());
+                return;
+            }
+            auto page = WebApiReply::parseCollection(reply.value().body);
+            if (!page) {
+                done(page.error());
+                return;
+            }
+            soFar.append(page.value().rows);
+            if (progress)
+                progress(soFar.size());
+            if (!context)
+                return; // cancelled from the progress callback
+            const QUrl next = page.value().nextLink;
+            if (next.isEmpty()) {
+                done(std::move(soFar));
+                return;
+            }
+            if (!sameOrigin(next, m_orgUrl) || pageCount + 1 >= MaxPages) {
+                Error e;
+                e.kind = Error::Kind::BadReply;
+                e.userMessage = QCoreApplication::translate("DataverseClient",
+                                                            "The environment sent a link to a next page that leads "
+                                                            "elsewhere (%1); it was not followed.")
+                                    .arg(next.host());
+                done(e);
+                return;
+            }
+            fetchPage(next, std::move(soFar), pageCount + 1, context, std::move(done), std::move(progress));
+        });
 }
 
 void DataverseClient::fetchConfigurations(QObject *context, ConfigsCallback done)
 {
-    const QString query = u"msdyn_occhannelstateconfigurations"
-                          u"?$select=msdyn_name,msdyn_ocliveworkitemstate,msdyn_autocloseliveworkitemafter,"
-                          u"_msdyn_occhannelconfigurationid_value,modifiedon"
-                          u"&$expand=msdyn_occhannelconfigurationid($select=msdyn_streamsource,msdyn_name)"_s;
+    const QString query =
+        ODataQuery(u"msdyn_occhannelstateconfigurations"_s)
+            .select({u"msdyn_name"_s, u"msdyn_ocliveworkitemstate"_s, u"msdyn_autocloseliveworkitemafter"_s,
+                     u"_msdyn_occhannelconfigurationid_value"_s, u"modifiedon"_s})
+            .expand(u"msdyn_occhannelconfigurationid($select=msdyn_streamsource,msdyn_name)"_s)
+            .toString();
     fetchAll(query, context, [done = std::move(done)](Result<QList<QJsonObject>> rows) {
         if (!rows) {
             done(rows.error());

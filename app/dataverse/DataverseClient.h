@@ -1,7 +1,9 @@
 #pragma once
 
+#include "app/dataverse/WebApiReply.h"
 #include "app/dataverse/WebApiTransport.h"
 #include "models/ChannelStateConfig.h"
+#include "models/Conversation.h"
 #include "models/Result.h"
 
 #include <QJsonObject>
@@ -69,6 +71,29 @@ public:
     // Every row of an entity set query (path relative to the Web API root, with its query), following
     // @odata.nextLink to the end.
     void fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done);
+    // The same, calling progress(rows so far) after each page. Destroying context cancels: no further page is
+    // requested and done is never called.
+    using Progress = std::function<void(qsizetype rowsSoFar)>;
+    void fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done, Progress progress);
+
+    // Conversations in the given states (statuscode) and channels (stream source codes; empty: any) created before
+    // a time (invalid: any), filtered by the server.
+    struct ConversationFilter
+    {
+        QList<int> statusCodes;
+        QList<int> channels;
+        QDateTime createdBefore;
+    };
+    static QString conversationQuery(const ConversationFilter &filter);
+    void fetchConversations(const ConversationFilter &filter, QObject *context,
+                            std::function<void(Result<QList<Conversation>>)> done, Progress progress = {});
+    // How many conversations match, counted by the server (it stops at 5000).
+    void countConversations(const ConversationFilter &filter, QObject *context,
+                            std::function<void(Result<WebApiReply::Count>)> done);
+
+    void whoAmI(QObject *context, std::function<void(Result<WebApiReply::Identity>)> done);
+    // msdyn_autocloseliveworkitemafter's MinValue and MaxValue from the metadata.
+    void fetchMinutesRange(QObject *context, std::function<void(Result<WebApiReply::ColumnRange>)> done);
 
     enum class WriteMode {
         Batch, // one $batch change set: every record is saved, or none is
@@ -84,7 +109,8 @@ private:
     void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
                   WriteCallback done);
     void fetchPage(const QUrl &url, QList<QJsonObject> soFar, int pageCount, QPointer<QObject> context,
-                   RowsCallback done);
+                   RowsCallback done, Progress progress);
+    void getBody(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done);
 
     QUrl m_orgUrl;
     WebApiTransport *m_transport;

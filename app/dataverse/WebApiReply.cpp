@@ -132,6 +132,72 @@ Result<ChannelStateConfig> WebApiReply::parseStateConfiguration(const QJsonObjec
     return config;
 }
 
+Result<Conversation> WebApiReply::parseConversation(const QJsonObject &row)
+{
+    Conversation c;
+    c.id = row.value(u"activityid"_s).toString();
+    if (c.id.isEmpty())
+        return badReply(tr("A conversation record has no activityid."));
+    const QString where = tr("Conversation %1").arg(c.id);
+    c.title = row.value(u"msdyn_title"_s).toString();
+    c.subject = row.value(u"subject"_s).toString();
+    const auto status = wholeNumber(row.value(u"statuscode"_s));
+    if (!status)
+        return badReply(tr("%1: statuscode is missing or not a whole number.").arg(where));
+    c.statusCode = *status;
+    for (const QString &code : row.value(u"msdyn_channel"_s).toString().split(u',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const int value = code.trimmed().toInt(&ok);
+        if (!ok)
+            return badReply(tr("%1: msdyn_channel holds '%2', not a list of channel codes.").arg(where, code));
+        c.channels << value;
+    }
+    const auto time = [&row](const QString &column) {
+        const QJsonValue v = row.value(column);
+        return v.isString() ? QDateTime::fromString(v.toString(), Qt::ISODateWithMs) : QDateTime();
+    };
+    c.createdOn = time(u"createdon"_s);
+    if (!c.createdOn.isValid())
+        return badReply(tr("%1: createdon is missing or not a date and time.").arg(where));
+    c.wrapUpInitiatedOn = time(u"msdyn_wrapupinitiatedon"_s);
+    c.modifiedOn = time(u"msdyn_modifiedon"_s);
+    if (!c.modifiedOn.isValid())
+        c.modifiedOn = time(u"modifiedon"_s);
+    c.workstreamId = row.value(u"_msdyn_liveworkstreamid_value"_s).toString();
+    return c;
+}
+
+Result<WebApiReply::Identity> WebApiReply::parseWhoAmI(const QByteArray &body)
+{
+    const QJsonObject o = QJsonDocument::fromJson(body).object();
+    Identity id {o.value(u"UserId"_s).toString(), o.value(u"BusinessUnitId"_s).toString(),
+                 o.value(u"OrganizationId"_s).toString()};
+    if (id.userId.isEmpty() || id.organizationId.isEmpty())
+        return badReply(tr("The environment's WhoAmI reply has no UserId or OrganizationId."));
+    return id;
+}
+
+Result<WebApiReply::ColumnRange> WebApiReply::parseColumnRange(const QByteArray &body)
+{
+    const QJsonObject o = QJsonDocument::fromJson(body).object();
+    const QJsonValue min = o.value(u"MinValue"_s);
+    const QJsonValue max = o.value(u"MaxValue"_s);
+    if (!min.isDouble() || !max.isDouble() || min.toDouble() > max.toDouble())
+        return badReply(tr("The column's metadata has no usable MinValue and MaxValue."));
+    return ColumnRange {qint64(min.toDouble()), qint64(max.toDouble())};
+}
+
+Result<WebApiReply::Count> WebApiReply::parseCount(const QByteArray &body)
+{
+    const QJsonObject o = QJsonDocument::fromJson(body).object();
+    const QJsonValue count = o.value(u"@odata.count"_s);
+    if (!count.isDouble())
+        return badReply(tr("The environment's reply has no @odata.count."));
+    return Count {qint64(count.toDouble()),
+                  o.value(u"@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"_s).toBool() ||
+                      qint64(count.toDouble()) >= 5000};
+}
+
 std::pair<QString, QString> WebApiReply::serviceError(const QByteArray &body)
 {
     const QJsonObject error = QJsonDocument::fromJson(body).object().value(u"error"_s).toObject();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/ChannelStateConfig.h"
+#include "models/Conversation.h"
 #include "models/Result.h"
 
 #include <QByteArray>
@@ -22,6 +23,32 @@ Result<Page> parseCollection(const QByteArray &body);
 
 // A msdyn_occhannelstateconfiguration row, with the channel configuration expanded when present.
 Result<ChannelStateConfig> parseStateConfiguration(const QJsonObject &row);
+
+// A msdyn_ocliveworkitem row.
+Result<Conversation> parseConversation(const QJsonObject &row);
+
+// The "value" of a WhoAmI reply, and the MinValue/MaxValue of an IntegerAttributeMetadata reply.
+struct Identity
+{
+    QString userId;
+    QString businessUnitId;
+    QString organizationId;
+};
+Result<Identity> parseWhoAmI(const QByteArray &body);
+struct ColumnRange
+{
+    qint64 minValue = 0;
+    qint64 maxValue = 2147483647;
+};
+Result<ColumnRange> parseColumnRange(const QByteArray &body);
+
+// @odata.count of a $count=true reply; capped says the service stopped counting at 5000.
+struct Count
+{
+    qint64 count = 0;
+    bool capped = false;
+};
+Result<Count> parseCount(const QByteArray &body);
 
 // What is known about a request that did not succeed.
 struct Failure
