@@ -194,6 +194,68 @@ private Q_SLOTS:
         QCOMPARE(rows->value().first().value(u"subject"_s).toString(), subject);
     }
 
+    void expandRefusedFallsBackToTwoRequests()
+    {
+        QTemporaryDir dir;
+        LocalSandbox::Options options;
+        options.dataDir = dir.path();
+        options.acceptedTokens = {Token};
+        options.faults = u"400:query=$expand"_s;
+        auto sandbox = LocalSandbox::start(options);
+        QVERIFY(sandbox.ok());
+        DataverseClient client(sandbox.value()->url(), &m_network);
+        client.setAccessToken(Token);
+        std::optional<Result<QList<ChannelStateConfig>>> configs;
+        client.fetchConfigurations(this, [&configs](auto r) { configs = std::move(r); });
+        QVERIFY(wait(configs).has_value());
+        QVERIFY2(configs->ok(), qPrintable(configs->ok() ? QString() : configs->error().describe()));
+        QCOMPARE(configs->value().size(), 24);
+        for (const ChannelStateConfig &c : configs->value()) {
+            QVERIFY(c.streamSource.has_value());
+            QVERIFY(!c.channelName.isEmpty());
+        }
+    }
+
+    void writePermission_data()
+    {
+        QTest::addColumn<bool>("readOnly");
+        QTest::newRow("administrator with write") << false;
+        QTest::newRow("read-only user") << true;
+    }
+    void writePermission()
+    {
+        QFETCH(bool, readOnly);
+        QTemporaryDir dir;
+        LocalSandbox::Options options;
+        options.dataDir = dir.path();
+        options.acceptedTokens = {Token};
+        options.readOnlyUser = readOnly;
+        auto sandbox = LocalSandbox::start(options);
+        QVERIFY(sandbox.ok());
+        DataverseClient client(sandbox.value()->url(), &m_network);
+        client.setAccessToken(Token);
+        std::optional<Result<bool>> canWrite;
+        client.fetchCanWriteConfigurations(this, [&canWrite](auto r) { canWrite = std::move(r); });
+        QVERIFY(wait(canWrite).has_value() && canWrite->ok());
+        QCOMPARE(canWrite->value(), !readOnly);
+
+        // What the check predicts is what a save meets.
+        std::optional<Result<QList<ChannelStateConfig>>> configs;
+        client.fetchConfigurations(this, [&configs](auto r) { configs = std::move(r); });
+        QVERIFY(wait(configs).has_value() && configs->ok());
+        const ChannelStateConfig first = configs->value().first();
+        std::optional<QList<WriteResult>> results;
+        client.saveMinutes({MinutesChange {first.id, first.name, first.etag, 25}}, DataverseClient::WriteMode::OneByOne,
+                           this, [&results](auto r) { results = std::move(r); });
+        QVERIFY(wait(results).has_value());
+        QCOMPARE(results->first().outcome == WriteResult::Outcome::Saved, !readOnly);
+        if (readOnly) {
+            QCOMPARE(results->first().error.kind, Error::Kind::Auth);
+            QCOMPARE(results->first().error.httpStatus, 403);
+            QVERIFY(results->first().error.serviceMessage.contains(u"prvWritemsdyn_occhannelstateconfiguration"_s));
+        }
+    }
+
 private:
     QList<Conversation> conversations(const DataverseClient::ConversationFilter &filter)
     {

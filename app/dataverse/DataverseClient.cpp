@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUuid>
 
@@ -193,31 +194,113 @@ void DataverseClient::fetchPage(const QUrl &url, QList<QJsonObject> soFar, int p
         });
 }
 
+namespace {
+const QStringList ConfigurationColumns = {QStringLiteral("msdyn_name"), QStringLiteral("msdyn_ocliveworkitemstate"),
+                                          QStringLiteral("msdyn_autocloseliveworkitemafter"),
+                                          QStringLiteral("_msdyn_occhannelconfigurationid_value"),
+                                          QStringLiteral("modifiedon")};
+} // namespace
+
 void DataverseClient::fetchConfigurations(QObject *context, ConfigsCallback done)
 {
-    const QString query =
-        ODataQuery(u"msdyn_occhannelstateconfigurations"_s)
-            .select({u"msdyn_name"_s, u"msdyn_ocliveworkitemstate"_s, u"msdyn_autocloseliveworkitemafter"_s,
-                     u"_msdyn_occhannelconfigurationid_value"_s, u"modifiedon"_s})
-            .expand(u"msdyn_occhannelconfigurationid($select=msdyn_streamsource,msdyn_name)"_s)
-            .toString();
-    fetchAll(query, context, [done = std::move(done)](Result<QList<QJsonObject>> rows) {
+    const QString query = ODataQuery(u"msdyn_occhannelstateconfigurations"_s)
+                              .select(ConfigurationColumns)
+                              .expand(u"msdyn_occhannelconfigurationid($select=msdyn_streamsource,msdyn_name)"_s)
+                              .toString();
+    QPointer<QObject> guard(context);
+    fetchAll(query, context, [this, guard, done = std::move(done)](Result<QList<QJsonObject>> rows) {
+        // Some environments refuse the $expand (400): read the channels separately and join them here.
+        if (!rows && rows.error().httpStatus == 400 && guard) {
+            fetchConfigurationsWithoutExpand(guard, done);
+            return;
+        }
         if (!rows) {
             done(rows.error());
             return;
         }
-        QList<ChannelStateConfig> configs;
-        configs.reserve(rows.value().size());
-        for (const QJsonObject &row : rows.value()) {
-            auto config = WebApiReply::parseStateConfiguration(row);
-            if (!config) {
-                done(config.error());
+        finishConfigurations(rows.value(), {}, done);
+    });
+}
+
+void DataverseClient::fetchConfigurationsWithoutExpand(QObject *context, ConfigsCallback done)
+{
+    const QString channels =
+        ODataQuery(u"msdyn_occhannelconfigurations"_s).select({u"msdyn_streamsource"_s, u"msdyn_name"_s}).toString();
+    const QString states = ODataQuery(u"msdyn_occhannelstateconfigurations"_s).select(ConfigurationColumns).toString();
+    QPointer<QObject> guard(context);
+    fetchAll(channels, context, [this, guard, states, done = std::move(done)](Result<QList<QJsonObject>> rows) {
+        if (!rows) {
+            done(rows.error());
+            return;
+        }
+        QHash<QString, QJsonObject> byId;
+        for (const QJsonObject &row : rows.value())
+            byId.insert(row.value(u"msdyn_occhannelconfigurationid"_s).toString(), row);
+        if (!guard)
+            return;
+        fetchAll(states, guard, [byId, done](Result<QList<QJsonObject>> stateRows) {
+            if (!stateRows)
+                done(stateRows.error());
+            else
+                finishConfigurations(stateRows.value(), byId, done);
+        });
+    });
+}
+
+void DataverseClient::finishConfigurations(const QList<QJsonObject> &rows, const QHash<QString, QJsonObject> &channels,
+                                           const ConfigsCallback &done)
+{
+    QList<ChannelStateConfig> configs;
+    configs.reserve(rows.size());
+    for (QJsonObject row : rows) {
+        if (!channels.isEmpty()) {
+            const QString channelId = row.value(u"_msdyn_occhannelconfigurationid_value"_s).toString();
+            row.insert(u"msdyn_occhannelconfigurationid"_s,
+                       channels.contains(channelId) ? QJsonValue(channels.value(channelId)) : QJsonValue());
+        }
+        auto config = WebApiReply::parseStateConfiguration(row);
+        if (!config) {
+            done(config.error());
+            return;
+        }
+        configs.append(std::move(config).value());
+    }
+    std::sort(configs.begin(), configs.end(), channelStateOrder);
+    done(std::move(configs));
+}
+
+void DataverseClient::fetchCanWriteConfigurations(QObject *context, std::function<void(Result<bool>)> done)
+{
+    QPointer<QObject> guard(context);
+    whoAmI(context, [this, guard, done = std::move(done)](Result<WebApiReply::Identity> me) {
+        if (!me) {
+            done(me.error());
+            return;
+        }
+        if (!guard)
+            return;
+        const QString path =
+            u"systemusers(%1)/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()"_s.arg(me.value().userId);
+        getBody(path, guard, [done](Result<QByteArray> body) {
+            if (!body) {
+                done(body.error());
                 return;
             }
-            configs.append(std::move(config).value());
-        }
-        std::sort(configs.begin(), configs.end(), channelStateOrder);
-        done(std::move(configs));
+            const QJsonValue privileges = QJsonDocument::fromJson(body.value()).object().value(u"RolePrivileges"_s);
+            if (!privileges.isArray()) {
+                Error e;
+                e.kind = Error::Kind::BadReply;
+                e.userMessage = QCoreApplication::translate(
+                    "DataverseClient", "The environment's RetrieveUserPrivileges reply has no RolePrivileges.");
+                done(e);
+                return;
+            }
+            bool canWrite = false;
+            for (const QJsonValue &p : privileges.toArray())
+                canWrite =
+                    canWrite || p[u"PrivilegeName"_s].toString() == u"prvWritemsdyn_occhannelstateconfiguration"_s;
+            done(canWrite);
+        });
     });
 }
 

@@ -6,6 +6,7 @@
 #include "models/Conversation.h"
 #include "models/Result.h"
 
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
@@ -92,6 +93,9 @@ public:
                             std::function<void(Result<WebApiReply::Count>)> done);
 
     void whoAmI(QObject *context, std::function<void(Result<WebApiReply::Identity>)> done);
+    // Whether the signed-in user holds the privilege to write msdyn_occhannelstateconfiguration records, so the UI
+    // can say "you can view but not change these" before anyone types.
+    void fetchCanWriteConfigurations(QObject *context, std::function<void(Result<bool>)> done);
     // msdyn_autocloseliveworkitemafter's MinValue and MaxValue from the metadata.
     void fetchMinutesRange(QObject *context, std::function<void(Result<WebApiReply::ColumnRange>)> done);
 
@@ -104,6 +108,9 @@ public:
     void saveMinutes(const QList<MinutesChange> &changes, WriteMode mode, QObject *context, WriteCallback done);
 
 private:
+    void fetchConfigurationsWithoutExpand(QObject *context, ConfigsCallback done);
+    static void finishConfigurations(const QList<QJsonObject> &rows, const QHash<QString, QJsonObject> &channels,
+                                     const ConfigsCallback &done);
     WebApiTransport::Call patchCall(const MinutesChange &change) const;
     void saveBatch(const QList<MinutesChange> &changes, QObject *context, WriteCallback done);
     void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,

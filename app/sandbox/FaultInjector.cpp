@@ -8,16 +8,16 @@ using namespace Qt::StringLiterals;
 Result<FaultInjector> FaultInjector::parse(const QString &spec)
 {
     static const QHash<QString, Kind> kinds = {
-        {u"429"_s, Kind::Status429},     {u"500"_s, Kind::Status500},   {u"502"_s, Kind::Status502},
-        {u"503"_s, Kind::Status503},     {u"expired"_s, Kind::Expired}, {u"reset"_s, Kind::Reset},
-        {u"truncate"_s, Kind::Truncate}, {u"slow"_s, Kind::Slow},
+        {u"400"_s, Kind::Status400}, {u"429"_s, Kind::Status429},     {u"500"_s, Kind::Status500},
+        {u"502"_s, Kind::Status502}, {u"503"_s, Kind::Status503},     {u"expired"_s, Kind::Expired},
+        {u"reset"_s, Kind::Reset},   {u"truncate"_s, Kind::Truncate}, {u"slow"_s, Kind::Slow},
     };
     FaultInjector injector;
     for (const QString &text : spec.split(u';', Qt::SkipEmptyParts)) {
         const QStringList fields = text.trimmed().split(u':');
         const auto kind = kinds.constFind(fields.first());
         if (kind == kinds.cend())
-            return Error::badInput(u"--faults: unknown fault '%1' in '%2' (known: 429, 500, 502, 503, expired, "
+            return Error::badInput(u"--faults: unknown fault '%1' in '%2' (known: 400, 429, 500, 502, 503, expired, "
                                    u"reset, truncate, slow)."_s.arg(fields.first(), text));
         Rule rule;
         rule.fault.kind = kind.value();
@@ -40,6 +40,8 @@ Result<FaultInjector> FaultInjector::parse(const QString &spec)
                 rule.fault.delayMs = number(0);
             else if (name == u"path"_s && !value.isEmpty())
                 rule.path = value;
+            else if (name == u"query"_s && !value.isEmpty())
+                rule.query = value;
             else if (name == u"method"_s && !value.isEmpty())
                 rule.method = value.toUpper().toLatin1();
             else
@@ -55,11 +57,13 @@ Result<FaultInjector> FaultInjector::parse(const QString &spec)
     return injector;
 }
 
-std::optional<FaultInjector::Fault> FaultInjector::next(const QByteArray &method, const QString &path)
+std::optional<FaultInjector::Fault> FaultInjector::next(const QByteArray &method, const QString &path,
+                                                        const QString &query)
 {
     std::optional<Fault> fault;
     for (Rule &rule : m_rules) {
-        if ((!rule.method.isEmpty() && rule.method != method) || (!rule.path.isEmpty() && !path.contains(rule.path)))
+        if ((!rule.method.isEmpty() && rule.method != method) || (!rule.path.isEmpty() && !path.contains(rule.path)) ||
+            (!rule.query.isEmpty() && !query.contains(rule.query)))
             continue;
         ++rule.matched;
         if (fault || rule.matched % rule.every != 0 || (rule.times >= 0 && rule.fired >= rule.times))

@@ -27,6 +27,7 @@ public:
         std::chrono::seconds tokenLifetime {3600};
         SandboxStore::Seed seed; // what an empty data directory is filled with
         QString faults; // a FaultInjector spec; empty: none
+        bool readOnlyUser = false; // the signed-in user may read but not write
     };
 
     static Result<std::unique_ptr<LocalSandbox>> start(const Options &options);

@@ -334,6 +334,12 @@ HttpResponse SandboxApi::handle(const HttpRequest &request)
         return response;
     }
 
+    // systemusers(<id>)/Microsoft.Dynamics.CRM.RetrieveUserPrivileges: what the signed-in user may do.
+    static const QRegularExpression privilegesPath(
+        u"^systemusers\\(([^)]+)\\)/Microsoft\\.Dynamics\\.CRM\\.RetrieveUserPrivileges(?:\\(\\))?$"_s);
+    if (const auto p = privilegesPath.match(match.captured(2)); p.hasMatch() && request.method == "GET")
+        return userPrivileges(request, p.captured(1));
+
     const auto target = parseResource(match.captured(2));
     if (const auto *error = std::get_if<HttpResponse>(&target))
         return *error;
@@ -782,6 +788,8 @@ HttpResponse SandboxApi::faultResponse(const FaultInjector::Fault &fault, const 
 {
     using Kind = FaultInjector::Kind;
     switch (fault.kind) {
+    case Kind::Status400:
+        return badQuery(u"The query is not supported here (refused by --faults)."_s);
     case Kind::Status429:
         // Service protection, as documented: the error code of the limit hit and Retry-After in seconds.
         return errorResponse(429, u"0x80072322"_s,
@@ -811,6 +819,33 @@ HttpResponse SandboxApi::faultResponse(const FaultInjector::Fault &fault, const 
     return errorResponse(500, {}, u"Unexpected fault."_s);
 }
 
+HttpResponse SandboxApi::userPrivileges(const HttpRequest &request, const QString &userId) const
+{
+    const SandboxStore::Identity identity = m_store->identity();
+    if (QUuid::fromString(userId) != QUuid::fromString(identity.userId))
+        return errorResponse(404, CodeRecordNotFound, u"systemuser With Id = %1 Does Not Exist"_s.arg(userId));
+    QJsonArray privileges;
+    for (const EntitySetDef &set : EntitySchema::all()) {
+        QStringList names {u"prvRead"_s + set.logicalName};
+        if (!m_readOnlyUser)
+            names << u"prvWrite"_s + set.logicalName;
+        for (const QString &name : names) {
+            privileges.append(QJsonObject {
+                {u"Depth"_s, u"Global"_s},
+                {u"PrivilegeId"_s, QUuid::createUuidV5(QUuid(), name).toString(QUuid::WithoutBraces)},
+                {u"BusinessUnitId"_s, identity.businessUnitId},
+                {u"PrivilegeName"_s, name},
+            });
+        }
+    }
+    const QString version = request.url.path().section(u'/', 3, 3);
+    return jsonResponse(200,
+                        QJsonObject {{u"@odata.context"_s,
+                                      QString(apiRoot(request.url, version) +
+                                              u"$metadata#Microsoft.Dynamics.CRM.RetrieveUserPrivilegesResponse"_s)},
+                                     {u"RolePrivileges"_s, privileges}});
+}
+
 HttpResponse SandboxApi::recordNotFound(const EntitySetDef &set, const QString &key) const
 {
     return errorResponse(404, CodeRecordNotFound, u"%1 With Id = %2 Does Not Exist"_s.arg(set.logicalName, key));
@@ -818,6 +853,12 @@ HttpResponse SandboxApi::recordNotFound(const EntitySetDef &set, const QString &
 
 HttpResponse SandboxApi::patch(const HttpRequest &request, const EntitySetDef &set, const QString &key) const
 {
+    if (m_readOnlyUser) {
+        // What Dataverse answers a user whose roles lack the write privilege (e.g. Omnichannel administrator).
+        return errorResponse(403, u"0x80040220"_s,
+                             u"Principal user (Id=%1, type=8) is missing prvWrite%2 privilege."_s.arg(
+                                 m_store->identity().userId, set.logicalName));
+    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())

@@ -53,6 +53,8 @@ public:
     void addAcceptedToken(const QString &token) { m_tokens.insert(token); }
     // How long tokens from the demo token endpoint stay valid.
     void setTokenLifetime(std::chrono::seconds lifetime) { m_tokenLifetime = lifetime; }
+    // The signed-in user may read but not write (as an Omnichannel administrator without Write privilege).
+    void setReadOnlyUser(bool readOnly) { m_readOnlyUser = readOnly; }
     HttpResponse handle(const HttpRequest &request);
     // What the service answers when it fails in this way (429, 5xx, an expired token); see FaultInjector.
     HttpResponse faultResponse(const FaultInjector::Fault &fault, const HttpRequest &request) const;
@@ -72,6 +74,7 @@ private:
     void annotate(QJsonObject &row, const EntitySetDef &set, bool formatted, bool lookups) const;
     HttpResponse batch(const HttpRequest &request);
     HttpRequest innerRequest(const HttpRequest &batch, HttpRequest inner) const;
+    HttpResponse userPrivileges(const HttpRequest &request, const QString &userId) const;
     HttpResponse recordNotFound(const EntitySetDef &set, const QString &key) const;
     std::optional<HttpResponse> parseShape(const QUrlQuery &params, const EntitySetDef &set,
                                            SandboxStore::Query &query) const;
@@ -84,4 +87,5 @@ private:
     QSet<QString> m_tokens; // static tokens: accepted for as long as the sandbox runs
     QHash<QString, QDateTime> m_issued; // from the token endpoint: accepted until they expire
     std::chrono::seconds m_tokenLifetime {3600};
+    bool m_readOnlyUser = false;
 };

@@ -73,7 +73,9 @@ SandboxServer::Reply SandboxServer::reply(const QHttpServerRequest &request)
     req.body = request.body();
 
     Reply reply;
-    const auto fault = m_faults.isEmpty() ? std::nullopt : m_faults.next(req.method, req.url.path());
+    const auto fault = m_faults.isEmpty()
+        ? std::nullopt
+        : m_faults.next(req.method, req.url.path(), req.url.query(QUrl::FullyDecoded));
     using Kind = FaultInjector::Kind;
     if (fault && fault->kind != Kind::Truncate && fault->kind != Kind::Reset && fault->kind != Kind::Slow) {
         reply.response = m_api->faultResponse(*fault, req);

@@ -80,8 +80,13 @@ int main(int argc, char *argv[])
             "path=TEXT (paths containing TEXT) | method=M | retry-after=S (429) | ms=N (slow; default 2000).\n"
             "Example: --faults '429:every=3:retry-after=1;slow:ms=5000:path=msdyn_ocliveworkitems'"),
         u"SPEC"_s);
-    parser.addOptions({portOption, dataDirOption, tokenOption, lifetimeOption, seedOption, conversationsOption,
-                       randomSeedOption, faultsOption});
+    const QCommandLineOption readOnlyOption(
+        u"read-only-user"_s,
+        QCoreApplication::translate("main",
+                                    "The signed-in user may read but not write (RetrieveUserPrivileges "
+                                    "lacks prvWrite; PATCH answers 403)."));
+    parser.addOptions({readOnlyOption, portOption, dataDirOption, tokenOption, lifetimeOption, seedOption,
+                       conversationsOption, randomSeedOption, faultsOption});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
@@ -154,6 +159,7 @@ int main(int argc, char *argv[])
     options.tokenLifetime = std::chrono::seconds(lifetime);
     options.seed = seed;
     options.faults = parser.value(faultsOption);
+    options.readOnlyUser = parser.isSet(readOnlyOption);
     auto sandbox = LocalSandbox::start(options);
     if (!sandbox) {
         std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(sandbox.error().describe()));
