@@ -47,8 +47,21 @@ void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, Ro
 
 void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done, Progress progress)
 {
+    auto rows = std::make_shared<QList<QJsonObject>>();
+    auto onPage = std::make_shared<PageCallback>(
+        [rows, progress = std::move(progress)](const QList<QJsonObject> &page) -> std::optional<Error> {
+            rows->append(page);
+            if (progress)
+                progress(rows->size());
+            return std::nullopt;
+        });
     const QUrl url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(pathAndQuery));
-    fetchPage(url, {}, 0, context, std::move(done), std::move(progress));
+    forEachPage(url, 0, 0, context, onPage, [rows, done = std::move(done)](Result<qsizetype> total) {
+        if (!total)
+            done(total.error());
+        else
+            done(std::move(*rows));
+    });
 }
 
 void DataverseClient::getBody(const QString &pathAndQuery, QObject *context,
@@ -93,26 +106,28 @@ QString DataverseClient::conversationQuery(const ConversationFilter &filter)
 void DataverseClient::fetchConversations(const ConversationFilter &filter, QObject *context,
                                          std::function<void(Result<QList<Conversation>>)> done, Progress progress)
 {
-    fetchAll(
-        conversationQuery(filter), context,
-        [done = std::move(done)](Result<QList<QJsonObject>> rows) {
-            if (!rows) {
-                done(rows.error());
-                return;
-            }
-            QList<Conversation> conversations;
-            conversations.reserve(rows.value().size());
-            for (const QJsonObject &row : rows.value()) {
+    // Parsed page by page, so the JSON of only one page is in memory at a time.
+    auto conversations = std::make_shared<QList<Conversation>>();
+    auto onPage = std::make_shared<PageCallback>(
+        [conversations, progress = std::move(progress)](const QList<QJsonObject> &page) -> std::optional<Error> {
+            conversations->reserve(conversations->size() + page.size());
+            for (const QJsonObject &row : page) {
                 auto c = WebApiReply::parseConversation(row);
-                if (!c) {
-                    done(c.error());
-                    return;
-                }
-                conversations << std::move(c).value();
+                if (!c)
+                    return c.error();
+                conversations->append(std::move(c).value());
             }
-            done(std::move(conversations));
-        },
-        std::move(progress));
+            if (progress)
+                progress(conversations->size());
+            return std::nullopt;
+        });
+    const QUrl url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(conversationQuery(filter)));
+    forEachPage(url, 0, 0, context, onPage, [conversations, done = std::move(done)](Result<qsizetype> total) {
+        if (!total)
+            done(total.error());
+        else
+            done(std::move(*conversations));
+    });
 }
 
 void DataverseClient::countConversations(const ConversationFilter &filter, QObject *context,
@@ -151,47 +166,49 @@ void DataverseClient::fetchMinutesRange(QObject *context, std::function<void(Res
             });
 }
 
-void DataverseClient::fetchPage(const QUrl &url, QList<QJsonObject> soFar, int pageCount, QPointer<QObject> context,
-                                RowsCallback done, Progress progress)
+void DataverseClient::forEachPage(const QUrl &url, qsizetype rowsSoFar, int pageCount, QPointer<QObject> context,
+                                  std::shared_ptr<PageCallback> onPage, std::function<void(Result<qsizetype>)> done)
 {
     WebApiTransport::Call call;
     call.url = url;
     call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(m_maxPageSize)}};
-    m_transport->send(
-        call, context,
-        [this, soFar = std::move(soFar), pageCount, context, done = std::move(done),
-         progress = std::move(progress)](Result<WebApiTransport::Reply> reply) mutable {
-            if (!reply) {
-                done(reply.error());
-                return;
-            }
-            auto page = WebApiReply::parseCollection(reply.value().body);
-            if (!page) {
-                done(page.error());
-                return;
-            }
-            soFar.append(page.value().rows);
-            if (progress)
-                progress(soFar.size());
-            if (!context)
-                return; // cancelled from the progress callback
-            const QUrl next = page.value().nextLink;
-            if (next.isEmpty()) {
-                done(std::move(soFar));
-                return;
-            }
-            if (!sameOrigin(next, m_orgUrl) || pageCount + 1 >= MaxPages) {
-                Error e;
-                e.kind = Error::Kind::BadReply;
-                e.userMessage = QCoreApplication::translate("DataverseClient",
-                                                            "The environment sent a link to a next page that leads "
-                                                            "elsewhere (%1); it was not followed.")
-                                    .arg(next.host());
-                done(e);
-                return;
-            }
-            fetchPage(next, std::move(soFar), pageCount + 1, context, std::move(done), std::move(progress));
-        });
+    m_transport->send(call, context,
+                      [this, rowsSoFar, pageCount, context, onPage = std::move(onPage),
+                       done = std::move(done)](Result<WebApiTransport::Reply> reply) mutable {
+                          if (!reply) {
+                              done(reply.error());
+                              return;
+                          }
+                          auto page = WebApiReply::parseCollection(reply.value().body);
+                          if (!page) {
+                              done(page.error());
+                              return;
+                          }
+                          if (auto refused = (*onPage)(page.value().rows)) {
+                              done(*refused);
+                              return;
+                          }
+                          if (!context)
+                              return; // cancelled while the page was handled
+                          const qsizetype total = rowsSoFar + page.value().rows.size();
+                          const QUrl next = page.value().nextLink;
+                          if (next.isEmpty()) {
+                              done(total);
+                              return;
+                          }
+                          if (!sameOrigin(next, m_orgUrl) || pageCount + 1 >= MaxPages) {
+                              Error e;
+                              e.kind = Error::Kind::BadReply;
+                              e.userMessage = QCoreApplication::translate("DataverseClient",
+                                                                          "The environment sent a link to a next page "
+                                                                          "that leads elsewhere (%1); it was not "
+                                                                          "followed.")
+                                                  .arg(next.host());
+                              done(e);
+                              return;
+                          }
+                          forEachPage(next, total, pageCount + 1, context, std::move(onPage), std::move(done));
+                      });
 }
 
 namespace {

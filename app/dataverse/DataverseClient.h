@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QNetworkAccessManager;
@@ -115,8 +116,11 @@ private:
     void saveBatch(const QList<MinutesChange> &changes, QObject *context, WriteCallback done);
     void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
                   WriteCallback done);
-    void fetchPage(const QUrl &url, QList<QJsonObject> soFar, int pageCount, QPointer<QObject> context,
-                   RowsCallback done, Progress progress);
+    // Pages one at a time: onPage sees each page's rows (and may refuse them with an Error, which ends the walk);
+    // done gets the number of rows, or the first error. Nothing but the current page is held here.
+    using PageCallback = std::function<std::optional<Error>(const QList<QJsonObject> &rows)>;
+    void forEachPage(const QUrl &url, qsizetype rowsSoFar, int pageCount, QPointer<QObject> context,
+                     std::shared_ptr<PageCallback> onPage, std::function<void(Result<qsizetype>)> done);
     void getBody(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done);
 
     QUrl m_orgUrl;
