@@ -26,6 +26,34 @@ Error badReply(QString message)
     return e;
 }
 
+// The Web API writes UTC times as yyyy-MM-ddTHH:mm:ss[.fff]Z; read that form directly (QDateTime::fromString is
+// the slow part of parsing 100,000 conversations) and leave every other form to Qt.
+QDateTime parseUtc(const QString &text)
+{
+    const auto digits = [&text](qsizetype from, qsizetype count, int &out) {
+        out = 0;
+        for (qsizetype i = from; i < from + count; ++i) {
+            const char16_t c = text.at(i).unicode();
+            if (c < u'0' || c > u'9')
+                return false;
+            out = out * 10 + (c - u'0');
+        }
+        return true;
+    };
+    int y, mo, d, h, mi, sec, ms = 0;
+    const qsizetype n = text.size();
+    const bool shape = (n == 20 || n == 24) && text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' &&
+        text.at(13) == u':' && text.at(16) == u':' && text.at(n - 1) == u'Z' && (n == 20 || text.at(19) == u'.');
+    if (shape && digits(0, 4, y) && digits(5, 2, mo) && digits(8, 2, d) && digits(11, 2, h) && digits(14, 2, mi) &&
+        digits(17, 2, sec) && (n == 20 || digits(20, 3, ms))) {
+        const QDate date(y, mo, d);
+        const QTime time(h, mi, sec, ms);
+        if (date.isValid() && time.isValid())
+            return QDateTime(date, time, Qt::UTC);
+    }
+    return QDateTime::fromString(text, Qt::ISODateWithMs);
+}
+
 // A JSON number that is a whole number within int range.
 std::optional<int> wholeNumber(const QJsonValue &value)
 {
@@ -154,7 +182,7 @@ Result<Conversation> WebApiReply::parseConversation(const QJsonObject &row)
     }
     const auto time = [&row](const QString &column) {
         const QJsonValue v = row.value(column);
-        return v.isString() ? QDateTime::fromString(v.toString(), Qt::ISODateWithMs) : QDateTime();
+        return v.isString() ? parseUtc(v.toString()) : QDateTime();
     };
     c.createdOn = time(u"createdon"_s);
     if (!c.createdOn.isValid())
