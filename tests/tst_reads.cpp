@@ -1,6 +1,7 @@
 // Reads through the client against the sandbox: server-side conversation filters (checked against the same rule
 // applied here to every row), counts, identity, the column range, paging progress, cancellation, and literals
 // that need encoding.
+#include "SandboxClient.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/ODataQuery.h"
 #include "app/sandbox/LocalSandbox.h"
@@ -196,15 +197,11 @@ private Q_SLOTS:
 
     void expandRefusedFallsBackToTwoRequests()
     {
-        QTemporaryDir dir;
         LocalSandbox::Options options;
-        options.dataDir = dir.path();
-        options.acceptedTokens = {Token};
         options.faults = u"400:query=$expand"_s;
-        auto sandbox = LocalSandbox::start(options);
-        QVERIFY(sandbox.ok());
-        DataverseClient client(sandbox.value()->url(), &m_network);
-        client.setAccessToken(Token);
+        const auto fixture = SandboxClient::start(Token, options);
+        QVERIFY(fixture);
+        DataverseClient &client = fixture->client();
         std::optional<Result<QList<ChannelStateConfig>>> configs;
         client.fetchConfigurations(this, [&configs](auto r) { configs = std::move(r); });
         QVERIFY(wait(configs).has_value());
@@ -225,15 +222,11 @@ private Q_SLOTS:
     void writePermission()
     {
         QFETCH(bool, readOnly);
-        QTemporaryDir dir;
         LocalSandbox::Options options;
-        options.dataDir = dir.path();
-        options.acceptedTokens = {Token};
         options.readOnlyUser = readOnly;
-        auto sandbox = LocalSandbox::start(options);
-        QVERIFY(sandbox.ok());
-        DataverseClient client(sandbox.value()->url(), &m_network);
-        client.setAccessToken(Token);
+        const auto fixture = SandboxClient::start(Token, options);
+        QVERIFY(fixture);
+        DataverseClient &client = fixture->client();
         std::optional<Result<bool>> canWrite;
         client.fetchCanWriteConfigurations(this, [&canWrite](auto r) { canWrite = std::move(r); });
         QVERIFY(wait(canWrite).has_value() && canWrite->ok());

@@ -1,5 +1,6 @@
 // The transport's resilience against the sandbox's injected faults, over real HTTP: retries, throttling, token
 // refresh and the concurrency limit.
+#include "SandboxClient.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/WebApiTransport.h"
 #include "app/sandbox/LocalSandbox.h"
@@ -24,7 +25,7 @@ class TestTransport : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void init() { m_sandbox.reset(); }
+    void init() { m_fixture.reset(); }
 
     void throttledRequestsWaitAndSucceed()
     {
@@ -206,22 +207,13 @@ private Q_SLOTS:
 private:
     void start(const QString &faults)
     {
-        m_client.reset();
-        m_sandbox.reset();
-        m_dir = std::make_unique<QTemporaryDir>();
+        m_fixture.reset();
         LocalSandbox::Options options;
-        options.dataDir = m_dir->path();
-        options.acceptedTokens = {Token};
         options.faults = faults;
-        auto sandbox = LocalSandbox::start(options);
-        QVERIFY(sandbox.ok());
-        m_sandbox = std::move(sandbox).value();
-        m_client = std::make_unique<DataverseClient>(m_sandbox->url(), &m_network);
-        m_client->setAccessToken(Token);
-        m_transport = m_client->transport();
-        WebApiTransport::RetryPolicy fast;
-        fast.baseDelay = std::chrono::milliseconds(20);
-        m_transport->setRetryPolicy(fast);
+        m_fixture = SandboxClient::start(Token, options);
+        QVERIFY(m_fixture);
+        m_sandbox = &m_fixture->sandbox();
+        m_transport = m_fixture->client().transport();
     }
 
     WebApiTransport::Call getCall() const
@@ -258,10 +250,8 @@ private:
     }
     Result<WebApiTransport::Reply> get() { return send(getCall()); }
 
-    QNetworkAccessManager m_network;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<LocalSandbox> m_sandbox;
-    std::unique_ptr<DataverseClient> m_client;
+    std::unique_ptr<SandboxClient> m_fixture;
+    LocalSandbox *m_sandbox = nullptr;
     WebApiTransport *m_transport = nullptr;
 };
 

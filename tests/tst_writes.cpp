@@ -1,4 +1,5 @@
 // Saving minutes through the client against the sandbox: one atomic batch or one by one, a result per record.
+#include "SandboxClient.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 
@@ -125,18 +126,12 @@ private:
 
     void start(const QString &faults = {})
     {
-        m_client.reset();
-        m_sandbox.reset();
-        m_dir = std::make_unique<QTemporaryDir>();
+        m_fixture.reset();
         LocalSandbox::Options options;
-        options.dataDir = m_dir->path();
-        options.acceptedTokens = {Token};
         options.faults = faults;
-        auto sandbox = LocalSandbox::start(options);
-        QVERIFY(sandbox.ok());
-        m_sandbox = std::move(sandbox).value();
-        m_client = std::make_unique<DataverseClient>(m_sandbox->url(), &m_network);
-        m_client->setAccessToken(Token);
+        m_fixture = SandboxClient::start(Token, options);
+        QVERIFY(m_fixture);
+        m_client = &m_fixture->client();
         m_client->transport()->setRetryPolicy(WebApiTransport::RetryPolicy {3, std::chrono::milliseconds(10)});
         m_before = load();
         QCOMPARE(m_before.size(), 24);
@@ -176,10 +171,8 @@ private:
         return it == configs.end() ? ChannelStateConfig {} : *it;
     }
 
-    QNetworkAccessManager m_network;
-    std::unique_ptr<QTemporaryDir> m_dir;
-    std::unique_ptr<LocalSandbox> m_sandbox;
-    std::unique_ptr<DataverseClient> m_client;
+    std::unique_ptr<SandboxClient> m_fixture;
+    DataverseClient *m_client = nullptr;
     QList<ChannelStateConfig> m_before;
 };
 

@@ -4,6 +4,8 @@
 // Targets: within 1.3x of curl, at least 2x faster than dynamics-web-api, peak memory growth under 2x the raw JSON.
 #include "app/dataverse/DataverseClient.h"
 
+#include "PeakMemory.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -26,18 +28,6 @@ using namespace Qt::StringLiterals;
 namespace {
 const QString Token = u"bench-client-token"_s;
 constexpr int Runs = 5;
-
-qint64 peakRssKiB()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 double median(QList<double> values)
 {

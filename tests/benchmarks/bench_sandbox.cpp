@@ -3,6 +3,8 @@
 // answers in under 300 ms, and memory stays bounded (rows stream from SQLite, they are not all held in RAM).
 #include "app/sandbox/LocalSandbox.h"
 
+#include "PeakMemory.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -19,18 +21,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// Peak resident memory of this process, from /proc (Linux); -1 elsewhere.
-qint64 peakRssKiB()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').value(0).toLongLong();
-    }
-    return -1;
-}
 
 struct Timed
 {
