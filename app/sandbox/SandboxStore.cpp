@@ -109,9 +109,12 @@ Result<Done> SandboxStore::createSchema(const Seed &seed)
         if (!q.exec(u"CREATE TABLE IF NOT EXISTS "_s + set.logicalName + u" ("_s + columns.join(u", "_s) + u')'))
             return fail(tr("Cannot create the sandbox's tables."), q.lastError());
     }
-    // What the preview's queries filter on: state, then time.
-    if (!q.exec(u"CREATE INDEX IF NOT EXISTS ix_ocliveworkitem_status_created ON msdyn_ocliveworkitem "
-                u"(statuscode, createdon)"_s))
+    // What the preview's queries filter on (state, time, channel) and the key they are paged by, in one covering
+    // index: a page's rows are chosen and ordered from the index alone, and only the page's rows are read from the
+    // table. With (statuscode, createdon) only, a 5000-row page of a million conversations read every matching row.
+    if (!q.exec(u"DROP INDEX IF EXISTS ix_ocliveworkitem_status_created"_s) ||
+        !q.exec(u"CREATE INDEX IF NOT EXISTS ix_ocliveworkitem_preview ON msdyn_ocliveworkitem "
+                u"(statuscode, createdon, msdyn_channel, activityid)"_s))
         return fail(tr("Cannot create the sandbox's tables."), q.lastError());
 
     if (!q.exec(u"SELECT COUNT(*) FROM sandbox_meta WHERE key = 'organizationid'"_s) || !q.next())
@@ -144,8 +147,14 @@ Result<Done> SandboxStore::createSchema(const Seed &seed)
                                   "directory. Choose a new --data-dir, or leave them out to use the data there.")
                                    .arg(QDir::toNativeSeparators(QFileInfo(m_path).absolutePath())));
     }
+    q.finish();
     if (!database.commit())
         return fail(tr("Cannot write the sandbox database."), database.lastError());
+    // A fresh seed sits entirely in the write-ahead log; until it is copied into the database file every page read
+    // searches the log's index, which made a 5000-row page of a million conversations several times slower.
+    QSqlQuery checkpoint(database);
+    if (!checkpoint.exec(u"PRAGMA wal_checkpoint(TRUNCATE)"_s))
+        return storeError(tr("Cannot write the sandbox database."), checkpoint.lastError());
     return Done {};
 }
 
@@ -217,7 +226,10 @@ Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Que
     // The key ends every ordering, so pages never overlap or skip rows.
     const QString order = (query.orderBy + QStringList {set.key}).join(u", "_s);
     const QString where = query.where.sql.isEmpty() ? QString() : u" WHERE "_s + query.where.sql;
-    q.prepare(u"SELECT * FROM "_s + set.logicalName + where + u" ORDER BY "_s + order + u" LIMIT ? OFFSET ?"_s);
+    // The page is chosen by rowid first, so that an index holding the filtered and ordered columns answers it
+    // without reading the rows that are not on the page.
+    q.prepare(u"SELECT * FROM "_s + set.logicalName + u" WHERE rowid IN (SELECT rowid FROM "_s + set.logicalName +
+              where + u" ORDER BY "_s + order + u" LIMIT ? OFFSET ?) ORDER BY "_s + order);
     for (const QVariant &value : query.where.binds)
         q.addBindValue(value);
     q.addBindValue(query.limit);
