@@ -1,22 +1,40 @@
 #pragma once
 
 #include "models/ChannelStateConfig.h"
+#include "models/PendingEdit.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QList>
 
-// The channel-state configurations of one environment, one row each, in human units.
+// The channel-state configurations of one environment, one row each, in human units, with the user's pending edits
+// on top and what became of each record's last save.
 class ConfigTableModel final : public QAbstractTableModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConfigTableModel)
 public:
-    enum Column { Channel, State, AutoClose, Default, Modified, ColumnCount };
+    enum Column { Channel, State, AutoClose, Default, Modified, Status, ColumnCount };
     enum Role {
         SortRole = Qt::UserRole + 1, // a value that sorts naturally: minutes as numbers, "Never" last
         IdRole, // the record's id
-        MinutesRole, // the configured minutes; an invalid QVariant for "never"
+        MinutesRole, // the value shown: the pending edit's, else the server's; an invalid QVariant for "never"
+        ServerMinutesRole, // the server's value, as last read
+        PendingRole, // bool: the row has an unsaved edit
+        RisksRole, // the shown value's risks (EditRisks), one per line; empty when none
+        StatusRole, // RowStatus, as int
+        StreamSourceRole, // the channel's stream source code, or invalid
     };
+    enum class RowStatus {
+        Unchanged,
+        Pending, // edited, not saved
+        ServerChanged, // edited, and the server's value changed since: saving will be refused as a conflict
+        Saving,
+        Saved,
+        Conflict, // the save was refused: someone changed the record meanwhile
+        Failed, // the save was refused for another reason, or never arrived
+    };
+    Q_ENUM(RowStatus)
 
     explicit ConfigTableModel(QObject *parent = nullptr);
 
@@ -24,15 +42,63 @@ public:
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    Qt::ItemFlags flags(const QModelIndex &index) const override;
+    // EditRole on AutoClose: minutes as int, an invalid QVariant for "never". Makes (or drops) a pending edit.
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
 
-    // After a load: replaces every row.
-    void reset(QList<ChannelStateConfig> configs);
+    // After a load: replaces every row. Pending edits stay on the records that still exist (flagged when the
+    // server's value changed meanwhile); the ones whose record is gone are returned.
+    QList<PendingEdit> reset(QList<ChannelStateConfig> configs);
     const QList<ChannelStateConfig> &configs() const { return m_configs; }
+    int rowOf(const QString &id) const;
+    const ChannelStateConfig *config(const QString &id) const;
+    // Replaces one record with what the server now holds (after a conflict), keeping its pending edit.
+    void updateConfig(const ChannelStateConfig &config);
+
+    // The user's edits. setPending makes an edit over the current server version (or keeps the version of an
+    // earlier edit of the same record); a value equal to the server's drops the edit.
+    void setPending(const QString &id, std::optional<int> minutes);
+    void clearPending(const QString &id);
+    void clearAllPending();
+    std::optional<PendingEdit> pending(const QString &id) const;
+    QList<PendingEdit> pendingEdits() const; // in row order
+    bool hasPendingEdits() const { return !m_pending.isEmpty(); }
+    // Restores edits (from the journal) exactly as they were, versions included; returns those whose record is
+    // not here.
+    QList<PendingEdit> restorePending(const QList<PendingEdit> &edits);
+    // Moves an edit onto the record's current server version: the user has seen the colleague's value and keeps
+    // theirs over it.
+    void rebase(const QString &id);
+
+    // What became of a save: the new version and value, with the pending edit gone; or a refusal.
+    void markSaving(const QString &id);
+    void markSaved(const QString &id, const QString &etag, std::optional<int> minutes);
+    void markFailed(const QString &id, RowStatus status, const QString &message);
+    RowStatus status(const QString &id) const;
+
+    // Without the privilege to write, nothing is editable.
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
+
+Q_SIGNALS:
+    // The set of pending edits changed (made, changed, undone, saved or dropped).
+    void pendingChanged();
 
 private:
-    QVariant displayData(const ChannelStateConfig &config, int column) const;
-    QVariant toolTipData(const ChannelStateConfig &config, int column) const;
-    QVariant sortData(const ChannelStateConfig &config, int column) const;
+    struct RowState
+    {
+        RowStatus status = RowStatus::Unchanged;
+        QString message;
+    };
+    QVariant displayData(int row, int column) const;
+    QVariant toolTipData(int row, int column) const;
+    QVariant sortData(int row, int column) const;
+    std::optional<int> shownMinutes(int row) const;
+    RowStatus rowStatus(int row) const;
+    void rowChanged(int row);
 
     QList<ChannelStateConfig> m_configs;
+    QHash<QString, PendingEdit> m_pending;
+    QHash<QString, RowState> m_states; // the outcome of the last save, per record
+    bool m_readOnly = false;
 };
