@@ -1,0 +1,62 @@
+// The journal of pending edits: what it writes reads back exactly, damage is reported, and the file is private.
+#include "app/journal/EditJournal.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestEditJournal : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void writesAndReadsBack()
+    {
+        QTemporaryDir dir;
+        const QUrl org(u"https://contoso.crm.dynamics.com"_s);
+        EditJournal journal(org, dir.path() + u"/nested"_s);
+        QVERIFY(journal.read().value().isEmpty()); // no journal yet: nothing to restore
+        const QList<PendingEdit> edits {{u"a"_s, 45, u"W/\"12\""_s, 20}, {u"b"_s, std::nullopt, u"W/\"3\""_s, 0}};
+        QVERIFY(journal.write(edits).ok());
+        QCOMPARE(journal.read().value(), edits);
+        QCOMPARE(QFile::permissions(journal.path()) & 0x0077, QFileDevice::Permissions());
+        // Another environment has its own journal.
+        EditJournal other(QUrl(u"https://fabrikam.crm.dynamics.com"_s), dir.path() + u"/nested"_s);
+        QVERIFY(other.path() != journal.path());
+        QVERIFY(other.read().value().isEmpty());
+        // No edits left: no file left.
+        QVERIFY(journal.write({}).ok());
+        QVERIFY(!QFile::exists(journal.path()));
+    }
+
+    void damageIsReported_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::addColumn<QString>("message");
+        const QByteArray head = "{\"version\": 1, \"environment\": \"https://contoso.crm.dynamics.com\", \"edits\": ";
+        QTest::newRow("truncated") << QByteArray("{\"version\": 1, \"edi") << u"could not be read"_s;
+        QTest::newRow("not an object") << QByteArray("[]") << u"not an object"_s;
+        QTest::newRow("unknown version") << QByteArray("{\"version\": 7}") << u"unknown version 7"_s;
+        QTest::newRow("other environment")
+            << QByteArray("{\"version\": 1, \"environment\": \"https://other\", \"edits\": []}") << u"belong to"_s;
+        QTest::newRow("minutes as text") << head +
+                "[{\"id\": \"a\", \"baseEtag\": \"1\", \"minutes\": \"45\", \"baseMinutes\": 1}]}"
+                                         << u"edit 1 of 1 is malformed"_s;
+        QTest::newRow("negative minutes")
+            << head + "[{\"id\": \"a\", \"baseEtag\": \"1\", \"minutes\": -4, \"baseMinutes\": 1}]}" << u"malformed"_s;
+        QTest::newRow("no id") << head + "[{\"baseEtag\": \"1\", \"minutes\": 4, \"baseMinutes\": 1}]}"
+                               << u"malformed"_s;
+    }
+    void damageIsReported()
+    {
+        QFETCH(QByteArray, content);
+        QFETCH(QString, message);
+        const auto parsed = EditJournal::parse(content, QUrl(u"https://contoso.crm.dynamics.com"_s));
+        QVERIFY(!parsed.ok());
+        QVERIFY2(parsed.error().userMessage.contains(message), qPrintable(parsed.error().userMessage));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEditJournal)
+#include "tst_editjournal.moc"
