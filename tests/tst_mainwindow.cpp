@@ -33,7 +33,7 @@ private Q_SLOTS:
     {
         DataverseClient client(m_sandbox->url(), &m_network);
         client.setAccessToken(m_token);
-        MainWindow window(&client, u"Demo environment"_s, true);
+        MainWindow window(&client, demoEnvironment());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy loaded(&window, &MainWindow::loadFinished);
@@ -76,7 +76,7 @@ private Q_SLOTS:
     {
         DataverseClient client(m_sandbox->url(), &m_network);
         client.setAccessToken(u"expired"_s);
-        MainWindow window(&client, u"Demo environment"_s, true);
+        MainWindow window(&client, demoEnvironment());
         window.show();
         QSignalSpy loaded(&window, &MainWindow::loadFinished);
         window.refresh();
@@ -97,6 +97,15 @@ private Q_SLOTS:
     }
 
 private:
+    EnvironmentInfo demoEnvironment() const
+    {
+        EnvironmentInfo environment;
+        environment.name = u"Demo environment"_s;
+        environment.demo = true;
+        environment.journalDir = m_dir.path() + u"/journal"_s;
+        return environment;
+    }
+
     QTemporaryDir m_dir;
     QString m_token;
     std::unique_ptr<LocalSandbox> m_sandbox;

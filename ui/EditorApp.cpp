@@ -42,7 +42,12 @@ int EditorApp::run(int &argc, char **argv)
                                 "Once the configurations are shown, save a PNG of the window to FILE "
                                 "and quit (for documentation)."),
         u"FILE"_s);
-    parser.addOptions({dataDirOption, screenshotOption});
+    const QCommandLineOption quitAfterLoadOption(
+        u"quit-after-load"_s,
+        QApplication::translate("EditorApp",
+                                "Exit once the first load has finished: 0 when it succeeded (for smoke tests and "
+                                "start-up benchmarks)."));
+    parser.addOptions({dataDirOption, screenshotOption, quitAfterLoadOption});
     parser.process(app);
 
     const QString dataDir = parser.isSet(dataDirOption)
@@ -61,9 +66,15 @@ int EditorApp::run(int &argc, char **argv)
     QNetworkAccessManager network;
     DataverseClient client(sandbox.value()->url(), &network);
     client.setAccessToken(token);
-    MainWindow window(&client, QApplication::translate("EditorApp", "Demo environment"), true);
+    EnvironmentInfo environment;
+    environment.name = QApplication::translate("EditorApp", "Demo environment");
+    environment.demo = true;
+    MainWindow window(&client, environment);
 
     int exitCode = 0;
+    if (parser.isSet(quitAfterLoadOption)) {
+        QObject::connect(&window, &MainWindow::loadFinished, &app, [](bool ok) { QApplication::exit(ok ? 0 : 1); });
+    }
     if (parser.isSet(screenshotOption)) {
         const QString file = parser.value(screenshotOption);
         QObject::connect(&window, &MainWindow::loadFinished, &window, [&window, &exitCode, file](bool ok) {

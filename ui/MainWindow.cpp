@@ -1,77 +1,129 @@
 #include "ui/MainWindow.h"
 
-#include "app/dataverse/DataverseClient.h"
 #include "models/ConfigTableModel.h"
+#include "models/Duration.h"
+#include "models/EditRisks.h"
+#include "models/MicrosoftDefaults.h"
+#include "ui/ConfigProxyModel.h"
+#include "ui/ConflictDialog.h"
+#include "ui/DurationDelegate.h"
+#include "ui/EditCommands.h"
+#include "ui/SaveConfirmDialog.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSortFilterProxyModel>
+#include <QSettings>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
+#include <QUndoStack>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
 
-MainWindow::MainWindow(DataverseClient *client, const QString &environmentName, bool demo, QWidget *parent)
+namespace {
+const QString ErrorStyle = u"QFrame { background: #fde7e9; color: #a80000; } QLabel { color: #a80000; }"_s;
+const QString NoticeStyle = u"QFrame { background: #fff4ce; color: #4d3800; } QLabel { color: #4d3800; }"_s;
+const QString ProductionStyle = u"QFrame { background: #a80000; } QLabel { color: white; }"_s;
+} // namespace
+
+MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environment, QWidget *parent)
     : QMainWindow(parent)
     , m_client(client)
-    , m_environmentName(environmentName)
+    , m_environment(environment)
+    , m_journal(client->orgUrl(),
+                environment.journalDir.isEmpty() ? EditJournal::defaultDirectory() : environment.journalDir)
     , m_model(new ConfigTableModel(this))
-    , m_proxy(new QSortFilterProxyModel(this))
+    , m_proxy(new ConfigProxyModel(this))
     , m_view(new QTableView)
+    , m_undo(new QUndoStack(this))
     , m_filter(new QLineEdit)
-    , m_errorBanner(new QFrame)
-    , m_errorText(new QLabel)
     , m_countLabel(new QLabel)
+    , m_pendingLabel(new QLabel)
     , m_busy(new QProgressBar)
 {
-    setWindowTitle(tr("%1 — Auto-Close Editor").arg(environmentName));
-    resize(960, 640);
+    setWindowTitle(tr("%1 — Auto-Close Editor").arg(environment.name));
+    resize(1040, 680);
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(ConfigTableModel::SortRole);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setFilterKeyColumn(-1); // the filter box searches every column
 
+    m_delegate = new DurationDelegate(
+        m_model,
+        [this](const QModelIndex &index, std::optional<int> minutes) {
+            const QString id = index.data(ConfigTableModel::IdRole).toString();
+            const auto current = m_model->pending(id);
+            const ChannelStateConfig *config = m_model->config(id);
+            if (!config || (current ? current->minutes : config->minutes) == minutes)
+                return; // nothing changes: nothing to undo
+            m_undo->push(new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Set, minutes,
+                                                tr("Set %1 to %2").arg(label(id), Duration::format(minutes))));
+        },
+        this);
+    connect(m_delegate, &DurationDelegate::refused, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+
     m_view->setModel(m_proxy);
+    m_view->setItemDelegateForColumn(ConfigTableModel::AutoClose, m_delegate);
     m_view->setSortingEnabled(true);
     m_view->sortByColumn(ConfigTableModel::Channel, Qt::AscendingOrder);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::AnyKeyPressed);
     m_view->setAlternatingRowColors(true);
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->setAccessibleName(tr("Auto-close configurations"));
+    m_view->setAccessibleDescription(tr("One row per channel and conversation state. Press F2 or Enter to edit a "
+                                        "row's auto-close value."));
+    // Enter or a double-click anywhere on a row edits its value, the one editable column.
+    connect(m_view, &QAbstractItemView::activated, this, &MainWindow::editSelected);
 
     m_filter->setPlaceholderText(tr("Filter by channel, state or value (Ctrl+F)"));
+    m_filter->setAccessibleName(tr("Filter"));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::updateStatus);
 
-    // Errors stay on screen, with what to do and a retry, until the next load succeeds.
-    m_errorBanner->setFrameShape(QFrame::StyledPanel);
-    m_errorBanner->setStyleSheet(u"QFrame { background: #fde7e9; color: #a80000; }"_s);
-    m_errorText->setWordWrap(true);
-    m_errorText->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *retry = new QPushButton(tr("&Retry"));
-    connect(retry, &QPushButton::clicked, this, &MainWindow::refresh);
-    auto *bannerLayout = new QHBoxLayout(m_errorBanner);
-    bannerLayout->addWidget(m_errorText, 1);
-    bannerLayout->addWidget(retry);
-    m_errorBanner->hide();
+    // Errors stay on screen, with what to do and a retry, until the next attempt succeeds.
+    m_errorBanner = createBanner(u"errorBanner"_s, ErrorStyle, &m_errorText, &m_errorButton);
+    m_errorButton->setText(tr("&Retry"));
+    connect(m_errorButton, &QPushButton::clicked, this, [this] { m_retrySave ? save() : refresh(); });
+    QPushButton *discardRestored = nullptr;
+    m_restoredBanner = createBanner(u"restoredBanner"_s, NoticeStyle, &m_restoredText, &discardRestored);
+    discardRestored->setText(tr("&Discard them"));
+    connect(discardRestored, &QPushButton::clicked, this, [this] {
+        discardAll();
+        m_restoredBanner->hide();
+    });
+    m_readOnlyBanner = createBanner(u"readOnlyBanner"_s, NoticeStyle, &m_readOnlyText, nullptr);
 
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
-    if (demo) {
+    if (environment.production) {
+        QLabel *text = nullptr;
+        QFrame *banner = createBanner(u"productionBanner"_s, ProductionStyle, &text, nullptr);
+        text->setText(tr("<b>PRODUCTION</b> — %1. Changes here affect live customer conversations.")
+                          .arg(environment.name.toHtmlEscaped()));
+        banner->show();
+        layout->addWidget(banner);
+    }
+    if (environment.demo) {
         auto *demoNotice = new QLabel(tr("<b>Demo environment</b> — a local sandbox with sample data, running on this "
                                          "computer. Nothing here reaches a real Dynamics 365 organization."));
         demoNotice->setWordWrap(true);
@@ -79,38 +131,20 @@ MainWindow::MainWindow(DataverseClient *client, const QString &environmentName, 
         layout->addWidget(demoNotice);
     }
     layout->addWidget(m_errorBanner);
+    layout->addWidget(m_restoredBanner);
+    layout->addWidget(m_readOnlyBanner);
     layout->addWidget(m_filter);
     layout->addWidget(m_view, 1);
     setCentralWidget(central);
 
-    m_refreshAction = new QAction(tr("&Refresh"), this);
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setToolTip(tr("Load the configurations again from the environment (F5)"));
-    connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
-    auto *findAction = new QAction(tr("&Find"), this);
-    findAction->setShortcut(QKeySequence::Find);
-    connect(findAction, &QAction::triggered, this, [this] {
-        m_filter->setFocus(Qt::ShortcutFocusReason);
-        m_filter->selectAll();
-    });
-    auto *quitAction = new QAction(tr("&Quit"), this);
-    quitAction->setShortcut(QKeySequence::Quit);
-    connect(quitAction, &QAction::triggered, this, &QWidget::close);
-
-    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
-    fileMenu->addAction(m_refreshAction);
-    fileMenu->addSeparator();
-    fileMenu->addAction(quitAction);
-    QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
-    editMenu->addAction(findAction);
-    QToolBar *toolBar = addToolBar(tr("Main"));
-    toolBar->setObjectName(u"mainToolBar"_s);
-    toolBar->addAction(m_refreshAction);
+    createActions();
 
     m_busy->setRange(0, 0); // busy indicator: the length of a load is not known up front
     m_busy->setMaximumWidth(120);
+    m_busy->setAccessibleName(tr("Working"));
     m_busy->hide();
-    statusBar()->addWidget(new QLabel(tr("%1 · %2").arg(environmentName, m_client->orgUrl().toString())));
+    statusBar()->addWidget(new QLabel(tr("%1 · %2").arg(environment.name, m_client->orgUrl().toString())));
+    statusBar()->addPermanentWidget(m_pendingLabel);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_countLabel);
 
@@ -122,38 +156,542 @@ MainWindow::MainWindow(DataverseClient *client, const QString &environmentName, 
             [this](int, std::chrono::milliseconds delay, const QString &reason) {
                 statusBar()->showMessage(tr("%1; trying again…").arg(reason), int(delay.count()) + 1000);
             });
+    connect(m_model, &ConfigTableModel::pendingChanged, this, [this] {
+        writeJournal();
+        updateActions();
+        updateStatus();
+    });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_undo, &QUndoStack::cleanChanged, this, &MainWindow::updateActions);
+
+    QSettings settings;
+    restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
+    restoreState(settings.value(u"mainWindow/state"_s).toByteArray());
+    updateActions();
 }
 
 MainWindow::~MainWindow() = default;
 
+QFrame *MainWindow::createBanner(const QString &objectName, const QString &style, QLabel **text, QPushButton **button)
+{
+    auto *banner = new QFrame;
+    banner->setObjectName(objectName);
+    banner->setFrameShape(QFrame::StyledPanel);
+    banner->setStyleSheet(style);
+    *text = new QLabel;
+    (*text)->setWordWrap(true);
+    (*text)->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *bannerLayout = new QHBoxLayout(banner);
+    bannerLayout->addWidget(*text, 1);
+    if (button) {
+        *button = new QPushButton;
+        bannerLayout->addWidget(*button);
+    }
+    banner->hide();
+    return banner;
+}
+
+void MainWindow::createActions()
+{
+    m_refreshAction = new QAction(tr("&Refresh"), this);
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    m_refreshAction->setToolTip(tr("Load the configurations again; your unsaved edits stay (F5)"));
+    connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
+
+    m_saveAction = new QAction(tr("&Save…"), this);
+    m_saveAction->setShortcut(QKeySequence::Save);
+    m_saveAction->setToolTip(tr("Review and save your edits to the environment (Ctrl+S)"));
+    connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
+
+    m_undoLastSaveAction = new QAction(tr("Undo &Last Save…"), this);
+    m_undoLastSaveAction->setToolTip(tr("Put back the values your last save replaced"));
+    connect(m_undoLastSaveAction, &QAction::triggered, this, &MainWindow::undoLastSave);
+
+    QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcuts(QKeySequence::Undo);
+    QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
+    QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
+    if (!redoKeys.contains(QKeySequence(u"Ctrl+Shift+Z"_s)))
+        redoKeys << QKeySequence(u"Ctrl+Shift+Z"_s);
+    redo->setShortcuts(redoKeys);
+
+    m_editAction = new QAction(tr("&Edit Value"), this);
+    m_editAction->setShortcut(Qt::Key_F2);
+    connect(m_editAction, &QAction::triggered, this, &MainWindow::editSelected);
+    m_resetAction = new QAction(tr("Reset to &Default"), this);
+    m_resetAction->setShortcut(QKeySequence(u"Ctrl+D"_s));
+    m_resetAction->setToolTip(tr("Set the selected rows to Microsoft's documented default (Ctrl+D)"));
+    connect(m_resetAction, &QAction::triggered, this, &MainWindow::resetSelectedToDefault);
+    m_revertAction = new QAction(tr("Re&vert Edit"), this);
+    m_revertAction->setShortcut(QKeySequence(u"Ctrl+R"_s));
+    m_revertAction->setToolTip(tr("Drop the unsaved edits of the selected rows (Ctrl+R)"));
+    connect(m_revertAction, &QAction::triggered, this, &MainWindow::revertSelected);
+    m_discardAction = new QAction(tr("Discard &All Edits"), this);
+    m_discardAction->setToolTip(tr("Drop every unsaved edit (undoable)"));
+    connect(m_discardAction, &QAction::triggered, this, &MainWindow::discardAll);
+
+    auto *findAction = new QAction(tr("&Find"), this);
+    findAction->setShortcut(QKeySequence::Find);
+    connect(findAction, &QAction::triggered, this, [this] {
+        m_filter->setFocus(Qt::ShortcutFocusReason);
+        m_filter->selectAll();
+    });
+    auto *quitAction = new QAction(tr("&Quit"), this);
+    quitAction->setShortcut(QKeySequence::Quit);
+    connect(quitAction, &QAction::triggered, this, &QWidget::close);
+
+    QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(m_saveAction);
+    fileMenu->addAction(m_undoLastSaveAction);
+    fileMenu->addSeparator();
+    fileMenu->addAction(m_refreshAction);
+    fileMenu->addSeparator();
+    fileMenu->addAction(quitAction);
+    QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));
+    editMenu->addAction(undo);
+    editMenu->addAction(redo);
+    editMenu->addSeparator();
+    editMenu->addAction(m_editAction);
+    editMenu->addAction(m_resetAction);
+    editMenu->addAction(m_revertAction);
+    editMenu->addAction(m_discardAction);
+    editMenu->addSeparator();
+    editMenu->addAction(findAction);
+
+    m_view->addActions({m_editAction, m_resetAction, m_revertAction});
+
+    QToolBar *toolBar = addToolBar(tr("Main"));
+    toolBar->setObjectName(u"mainToolBar"_s);
+    toolBar->addAction(m_saveAction);
+    toolBar->addAction(undo);
+    toolBar->addAction(redo);
+    toolBar->addSeparator();
+    toolBar->addAction(m_resetAction);
+    toolBar->addAction(m_revertAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_refreshAction);
+}
+
+QString MainWindow::label(const QString &id) const
+{
+    const ChannelStateConfig *config = m_model->config(id);
+    return config ? tr("%1 · %2").arg(config->channelLabel(), conversationStateLabel(config->state)) : id;
+}
+
+QStringList MainWindow::selectedIds() const
+{
+    QStringList ids;
+    for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+        ids << index.data(ConfigTableModel::IdRole).toString();
+    if (ids.isEmpty() && m_view->currentIndex().isValid())
+        ids << m_view->currentIndex().data(ConfigTableModel::IdRole).toString();
+    return ids;
+}
+
 void MainWindow::refresh()
 {
-    if (m_loading)
+    if (m_loading || m_saving)
         return;
     m_loading = true;
-    m_refreshAction->setEnabled(false);
+    updateActions();
     m_busy->show();
     m_countLabel->setText(tr("Loading…"));
     m_client->fetchConfigurations(this, [this](Result<QList<ChannelStateConfig>> configs) {
         m_loading = false;
-        m_refreshAction->setEnabled(true);
         m_busy->hide();
         if (!configs) {
-            showError(configs.error());
+            showLoadError(configs.error());
             updateStatus();
+            updateActions();
             Q_EMIT loadFinished(false);
             return;
         }
         m_errorBanner->hide();
-        m_model->reset(std::move(configs).value());
+        const QList<PendingEdit> gone = m_model->reset(std::move(configs).value());
+        if (!gone.isEmpty()) {
+            statusBar()->showMessage(tr("%n unsaved edit(s) dropped: the record no longer exists in the environment.",
+                                        nullptr, int(gone.size())),
+                                     15000);
+        }
+        if (!m_loadedOnce) {
+            m_loadedOnce = true;
+            firstLoad();
+        }
+        int changed = 0;
+        for (const PendingEdit &edit : m_model->pendingEdits())
+            changed += m_model->status(edit.id) == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
+        if (changed > 0) {
+            statusBar()->showMessage(tr("%n of your unsaved edits were changed on the server meanwhile; saving "
+                                        "them will ask which value to keep.",
+                                        nullptr, changed),
+                                     15000);
+        }
         updateStatus();
+        updateActions();
         Q_EMIT loadFinished(true);
     });
 }
 
-void MainWindow::showError(const Error &error)
+void MainWindow::firstLoad()
 {
+    restoreJournal();
+    m_client->fetchCanWriteConfigurations(this, [this](Result<bool> canWrite) {
+        // When the privilege cannot be read, editing stays on: the save itself will say if it is refused.
+        const bool writable = !canWrite.ok() || canWrite.value();
+        m_model->setReadOnly(!writable);
+        if (!writable) {
+            m_readOnlyText->setText(
+                tr("<b>You can view these values but not change them.</b> Your security role lacks the Write "
+                   "privilege on Channel State Configuration records. Ask an administrator for a role that has "
+                   "it (the Omnichannel Administrator role does not)."));
+            m_readOnlyBanner->show();
+        }
+        updateActions();
+        Q_EMIT permissionsKnown(writable);
+    });
+    m_client->fetchMinutesRange(this, [this](Result<WebApiReply::ColumnRange> range) {
+        if (range)
+            m_delegate->setRange(Duration::Range {range.value().minValue, range.value().maxValue});
+    });
+}
+
+void MainWindow::restoreJournal()
+{
+    const auto saved = m_journal.read();
+    if (!saved) {
+        m_restoredText->setText(tr("%1 The file is kept at %2; nothing was restored.")
+                                    .arg(saved.error().userMessage.toHtmlEscaped(), m_journal.path().toHtmlEscaped()));
+        m_restoredBanner->show();
+        return;
+    }
+    if (saved.value().isEmpty())
+        return;
+    const QList<PendingEdit> gone = m_model->restorePending(saved.value());
+    const int restored = int(saved.value().size() - gone.size());
+    QString text = tr("<b>%n unsaved edit(s) from your last session were restored.</b> Review them, then save "
+                      "(Ctrl+S) or discard them.",
+                      nullptr, restored);
+    if (!gone.isEmpty())
+        text += u' ' + tr("%n could not be restored: the record no longer exists.", nullptr, int(gone.size()));
+    m_restoredText->setText(text);
+    m_restoredBanner->show();
+}
+
+void MainWindow::writeJournal()
+{
+    if (!m_loadedOnce)
+        return; // before the first load there is nothing of the user's to keep, and the journal must not be lost
+    if (auto written = m_journal.write(m_model->pendingEdits()); !written) {
+        m_retrySave = false;
+        m_errorText->setText(tr("<b>Your unsaved edits are not protected against a crash.</b> %1")
+                                 .arg(written.error().userMessage.toHtmlEscaped()));
+        m_errorBanner->show();
+    }
+}
+
+void MainWindow::editSelected()
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid() || m_model->isReadOnly())
+        return;
+    const QModelIndex value = current.siblingAtColumn(ConfigTableModel::AutoClose);
+    m_view->setCurrentIndex(value);
+    m_view->edit(value);
+}
+
+void MainWindow::resetSelectedToDefault()
+{
+    if (m_model->isReadOnly())
+        return;
+    QList<std::pair<QString, std::optional<int>>> resets;
+    for (const QString &id : selectedIds()) {
+        const ChannelStateConfig *config = m_model->config(id);
+        const auto def = config ? MicrosoftDefaults::lookup(config->streamSource, config->state) : std::nullopt;
+        if (def)
+            resets.append({id, def->minutes});
+    }
+    if (resets.isEmpty()) {
+        statusBar()->showMessage(tr("Microsoft documents no default for the selected rows."), 8000);
+        return;
+    }
+    if (resets.size() > 1)
+        m_undo->beginMacro(tr("Reset %n rows to default", nullptr, int(resets.size())));
+    for (const auto &[id, minutes] : resets) {
+        m_undo->push(new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Set, minutes,
+                                            tr("Reset %1 to default (%2)").arg(label(id), Duration::format(minutes))));
+    }
+    if (resets.size() > 1)
+        m_undo->endMacro();
+}
+
+void MainWindow::revertSelected()
+{
+    QStringList ids;
+    for (const QString &id : selectedIds()) {
+        if (m_model->pending(id))
+            ids << id;
+    }
+    if (ids.isEmpty())
+        return;
+    if (ids.size() > 1)
+        m_undo->beginMacro(tr("Revert %n edits", nullptr, int(ids.size())));
+    for (const QString &id : ids)
+        m_undo->push(
+            new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Revert, {}, tr("Revert %1").arg(label(id))));
+    if (ids.size() > 1)
+        m_undo->endMacro();
+}
+
+void MainWindow::discardAll()
+{
+    const QList<PendingEdit> edits = m_model->pendingEdits();
+    if (edits.isEmpty())
+        return;
+    m_undo->beginMacro(tr("Discard %n edit(s)", nullptr, int(edits.size())));
+    for (const PendingEdit &edit : edits)
+        m_undo->push(new PendingEditCommand(m_model, edit.id, PendingEditCommand::Kind::Revert, {},
+                                            tr("Revert %1").arg(label(edit.id))));
+    m_undo->endMacro();
+}
+
+void MainWindow::save()
+{
+    if (m_saving || m_loading || m_model->isReadOnly())
+        return;
+    // Take what is being typed first, or keep the editor open and say why when it cannot be taken.
+    if (auto *editor = m_view->viewport()->findChild<DurationLineEdit *>()) {
+        if (!editor->value().ok()) {
+            editor->insistOnHint();
+            return;
+        }
+        Q_EMIT m_delegate->commitData(editor);
+        Q_EMIT m_delegate->closeEditor(editor, QAbstractItemDelegate::NoHint);
+    }
+    const QList<PendingEdit> edits = m_model->pendingEdits();
+    if (edits.isEmpty()) {
+        statusBar()->showMessage(tr("Nothing to save: no value was edited."), 5000);
+        return;
+    }
+    QList<SaveConfirmDialog::Row> rows;
+    for (const PendingEdit &edit : edits) {
+        const ChannelStateConfig *config = m_model->config(edit.id);
+        QString note = EditRisks::describe(EditRisks::assess(*config, edit.minutes));
+        if (edit.baseEtag != config->etag)
+            note = tr("Changed on the server meanwhile (now %1): you will be asked which to keep.")
+                       .arg(Duration::format(config->minutes)) +
+                (note.isEmpty() ? QString() : u'\n' + note);
+        rows << SaveConfirmDialog::Row {config->channelLabel(), conversationStateLabel(config->state),
+                                        Duration::format(edit.baseMinutes), Duration::format(edit.minutes), note};
+    }
+    SaveConfirmDialog dialog(tr("Save %n change(s)", nullptr, int(edits.size())),
+                             tr("These values will be written to <b>%1</b>, all or none. Each is checked against "
+                                "the version you edited, so a colleague's change made meanwhile is never "
+                                "overwritten.")
+                                 .arg(m_environment.name.toHtmlEscaped()),
+                             rows, m_environment.production, m_environment.name, tr("&Save"), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    send(edits);
+}
+
+void MainWindow::send(const QList<PendingEdit> &edits)
+{
+    m_saving = true;
+    m_retrySave = false;
+    updateActions();
+    m_busy->show();
+    statusBar()->showMessage(tr("Saving %n change(s)…", nullptr, int(edits.size())));
+    QList<MinutesChange> changes;
+    for (const PendingEdit &edit : edits) {
+        const ChannelStateConfig *config = m_model->config(edit.id);
+        changes << MinutesChange {edit.id, config ? config->name : edit.id, edit.baseEtag, edit.minutes};
+        m_model->markSaving(edit.id);
+    }
+    m_client->saveMinutes(
+        changes, DataverseClient::WriteMode::Batch, this, [this, edits](const QList<WriteResult> &results) {
+            m_saving = false;
+            m_busy->hide();
+            QList<SavedValue> saved;
+            QStringList conflicts;
+            QString failure;
+            for (qsizetype i = 0; i < results.size() && i < edits.size(); ++i) {
+                const WriteResult &result = results.at(i);
+                const PendingEdit &edit = edits.at(i);
+                if (result.outcome == WriteResult::Outcome::Saved) {
+                    saved << SavedValue {edit.id, label(edit.id), edit.baseMinutes, result.minutes, result.etag};
+                    m_model->markSaved(edit.id, result.etag, result.minutes);
+                } else if (result.error.kind == Error::Kind::Conflict) {
+                    conflicts << edit.id;
+                    m_model->markFailed(edit.id, ConfigTableModel::RowStatus::Conflict, result.error.describe());
+                } else {
+                    m_model->markFailed(edit.id, ConfigTableModel::RowStatus::Failed, result.error.describe());
+                    if (failure.isEmpty())
+                        failure = result.error.describe();
+                }
+            }
+            if (!saved.isEmpty()) {
+                // Saved values are no longer edits: undoing them is "Undo last save", which writes to the server.
+                m_undo->clear();
+                m_lastSave = saved;
+                m_errorBanner->hide();
+                statusBar()->showMessage(
+                    tr("Saved %n change(s) to %1.", nullptr, int(saved.size())).arg(m_environment.name), 10000);
+            }
+            updateActions();
+            updateStatus();
+            if (!conflicts.isEmpty()) {
+                resolveConflicts(conflicts);
+                return;
+            }
+            if (!failure.isEmpty())
+                showSaveError(failure);
+            Q_EMIT saveFinished(failure.isEmpty());
+        });
+}
+
+void MainWindow::resolveConflicts(const QStringList &refused)
+{
+    // Read what the server holds now; every edit made over an older version is a conflict to resolve, not only the
+    // one the all-or-nothing save stopped at.
+    m_busy->show();
+    m_client->fetchConfigurations(this, [this, refused](Result<QList<ChannelStateConfig>> configs) {
+        m_busy->hide();
+        if (!configs) {
+            showSaveError(tr("A colleague changed %1 meanwhile, and the current values could not be read: %2")
+                              .arg(label(refused.first()), configs.error().describe()));
+            Q_EMIT saveFinished(false);
+            return;
+        }
+        m_model->reset(std::move(configs).value());
+        QStringList ids;
+        for (const PendingEdit &edit : m_model->pendingEdits()) {
+            const ChannelStateConfig *config = m_model->config(edit.id);
+            if (config && config->etag != edit.baseEtag)
+                ids << edit.id;
+        }
+        QList<PendingEdit> overwrite;
+        QString editId;
+        for (const QString &id : ids) {
+            const ChannelStateConfig *config = m_model->config(id);
+            const auto edit = m_model->pending(id);
+            if (!config || !edit)
+                continue;
+            m_model->markFailed(id, ConfigTableModel::RowStatus::Conflict,
+                                tr("Changed by someone else after you began editing; your value was not saved."));
+            ConflictDialog dialog(ConflictDialog::Values {label(id), config->minutes, config->modifiedOn, edit->minutes,
+                                                          edit->baseMinutes},
+                                  this);
+            dialog.exec();
+            switch (dialog.choice()) {
+            case ConflictDialog::Choice::KeepTheirs:
+                m_model->clearPending(id);
+                break;
+            case ConflictDialog::Choice::Overwrite:
+                m_model->rebase(id);
+                if (const auto rebased = m_model->pending(id))
+                    overwrite << *rebased;
+                break;
+            case ConflictDialog::Choice::Edit:
+                m_model->rebase(id);
+                editId = id;
+                break;
+            case ConflictDialog::Choice::Later:
+                break;
+            }
+        }
+        updateStatus();
+        updateActions();
+        if (!overwrite.isEmpty()) {
+            // The user saw their value and chose to replace it: save now, checked against the version just read.
+            send(overwrite);
+            return;
+        }
+        if (!editId.isEmpty()) {
+            const int row = m_model->rowOf(editId);
+            const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, ConfigTableModel::AutoClose));
+            m_view->setCurrentIndex(index);
+            m_view->edit(index);
+        }
+        statusBar()->showMessage(m_model->hasPendingEdits()
+                                     ? tr("Some edits are still unsaved; press Ctrl+S when they are ready.")
+                                     : tr("Conflicts resolved; nothing left to save."),
+                                 10000);
+        Q_EMIT saveFinished(false);
+    });
+}
+
+void MainWindow::undoLastSave()
+{
+    if (m_lastSave.isEmpty() || m_saving || m_loading || m_model->isReadOnly())
+        return;
+    QList<SaveConfirmDialog::Row> rows;
+    for (const SavedValue &value : m_lastSave) {
+        const ChannelStateConfig *config = m_model->config(value.id);
+        rows << SaveConfirmDialog::Row {config ? config->channelLabel() : value.label,
+                                        config ? conversationStateLabel(config->state) : QString(),
+                                        Duration::format(value.after), Duration::format(value.before), QString()};
+    }
+    SaveConfirmDialog dialog(tr("Undo last save"),
+                             tr("These values will be put back in <b>%1</b>. A record changed by someone else since "
+                                "your save is left as it is and reported.")
+                                 .arg(m_environment.name.toHtmlEscaped()),
+                             rows, m_environment.production, m_environment.name, tr("&Put Back"), this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QList<MinutesChange> changes;
+    for (const SavedValue &value : m_lastSave) {
+        changes << MinutesChange {value.id, value.label, value.etag, value.before};
+        m_model->markSaving(value.id);
+    }
+    m_saving = true;
+    updateActions();
+    m_busy->show();
+    const QList<SavedValue> undone = m_lastSave;
+    m_client->saveMinutes(changes, DataverseClient::WriteMode::OneByOne, this,
+                          [this, undone](const QList<WriteResult> &results) {
+                              m_saving = false;
+                              m_busy->hide();
+                              QList<SavedValue> left;
+                              QStringList problems;
+                              for (qsizetype i = 0; i < results.size() && i < undone.size(); ++i) {
+                                  const WriteResult &result = results.at(i);
+                                  if (result.outcome == WriteResult::Outcome::Saved) {
+                                      m_model->markSaved(result.id, result.etag, result.minutes);
+                                  } else {
+                                      left << undone.at(i);
+                                      m_model->markFailed(result.id,
+                                                          result.error.kind == Error::Kind::Conflict
+                                                              ? ConfigTableModel::RowStatus::Conflict
+                                                              : ConfigTableModel::RowStatus::Failed,
+                                                          result.error.describe());
+                                      problems << tr("%1: %2").arg(undone.at(i).label, result.error.userMessage);
+                                  }
+                              }
+                              m_lastSave = left;
+                              updateActions();
+                              updateStatus();
+                              if (!problems.isEmpty())
+                                  showSaveError(tr("Not every value was put back. %1").arg(problems.join(u"; "_s)));
+                              else
+                                  statusBar()->showMessage(tr("The last save was undone."), 10000);
+                              Q_EMIT saveFinished(problems.isEmpty());
+                          });
+}
+
+void MainWindow::showLoadError(const Error &error)
+{
+    m_retrySave = false;
+    m_errorButton->setText(tr("&Retry"));
     m_errorText->setText(tr("Could not load the configurations. %1").arg(error.describe().toHtmlEscaped()));
+    m_errorBanner->show();
+}
+
+void MainWindow::showSaveError(const QString &text)
+{
+    m_retrySave = true;
+    m_errorButton->setText(tr("&Try Again"));
+    m_errorText->setText(tr("<b>Not saved.</b> %1 Your edits are kept; try again when the problem is solved.")
+                             .arg(text.toHtmlEscaped()));
     m_errorBanner->show();
 }
 
@@ -161,6 +699,47 @@ void MainWindow::updateStatus()
 {
     const int total = m_model->rowCount();
     const int shown = m_proxy->rowCount();
-    m_countLabel->setText(shown == total ? tr("%1 configurations").arg(total)
+    m_countLabel->setText(shown == total ? tr("%n configuration(s)", nullptr, total)
                                          : tr("%1 of %2 configurations").arg(shown).arg(total));
+    const int pending = int(m_model->pendingEdits().size());
+    m_pendingLabel->setText(pending > 0 ? tr("%n unsaved edit(s)", nullptr, pending) : QString());
+}
+
+void MainWindow::updateActions()
+{
+    const bool idle = !m_loading && !m_saving;
+    const bool writable = !m_model->isReadOnly();
+    const bool pending = m_model->hasPendingEdits();
+    const bool selection = !selectedIds().isEmpty();
+    m_refreshAction->setEnabled(idle);
+    m_saveAction->setEnabled(idle && writable && pending);
+    m_discardAction->setEnabled(pending);
+    m_revertAction->setEnabled(pending && selection);
+    m_resetAction->setEnabled(writable && selection);
+    m_editAction->setEnabled(writable && selection);
+    m_undoLastSaveAction->setEnabled(idle && writable && !m_lastSave.isEmpty());
+    m_undoLastSaveAction->setText(m_lastSave.isEmpty()
+                                      ? tr("Undo &Last Save…")
+                                      : tr("Undo &Last Save (%n change(s))…", nullptr, int(m_lastSave.size())));
+    setWindowModified(pending);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_model->hasPendingEdits()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Unsaved edits"),
+            tr("%n edit(s) are not saved. They are kept on this computer and come back the next time you open %1.",
+               nullptr, int(m_model->pendingEdits().size()))
+                .arg(m_environment.name),
+            QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Close);
+        if (answer != QMessageBox::Close) {
+            event->ignore();
+            return;
+        }
+    }
+    QSettings settings;
+    settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
+    settings.setValue(u"mainWindow/state"_s, saveState());
+    QMainWindow::closeEvent(event);
 }

@@ -1,53 +1,123 @@
 #pragma once
 
+#include "app/dataverse/DataverseClient.h"
+#include "app/journal/EditJournal.h"
 #include "models/Result.h"
 
 #include <QMainWindow>
 
+#include <memory>
+
 class ConfigTableModel;
-class DataverseClient;
+class ConfigProxyModel;
+class DurationDelegate;
 class QAction;
+class QFrame;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QSortFilterProxyModel;
 class QTableView;
-class QFrame;
+class QUndoStack;
 
-// The editor's window: one environment's channel-state configurations in a sortable, filterable table.
+// Which environment a window edits, and how carefully.
+struct EnvironmentInfo
+{
+    QString name;
+    bool demo = false; // the built-in Demo environment
+    bool production = false; // a persistent banner, and saving asks for the environment's name
+    QString journalDir; // where pending edits are kept; empty: EditJournal::defaultDirectory()
+};
+
+// The editor's window: one environment's channel-state configurations in a sortable, filterable table, edited in
+// place with undo, saved with a confirmation and If-Match, conflicts resolved by the user, nothing typed ever lost.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 public:
-    // client is not owned and must outlive the window. demo marks the built-in Demo environment.
-    MainWindow(DataverseClient *client, const QString &environmentName, bool demo, QWidget *parent = nullptr);
+    // client is not owned and must outlive the window.
+    MainWindow(DataverseClient *client, const EnvironmentInfo &environment, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     ConfigTableModel *model() const { return m_model; }
     QTableView *tableView() const { return m_view; }
+    QUndoStack *undoStack() const { return m_undo; }
+    DurationDelegate *delegate() const { return m_delegate; }
+    QAction *saveAction() const { return m_saveAction; }
+    QAction *undoLastSaveAction() const { return m_undoLastSaveAction; }
 
 public Q_SLOTS:
     void refresh();
+    void save();
+    void undoLastSave();
+    void discardAll();
+    void revertSelected();
+    void resetSelectedToDefault();
+    void editSelected();
 
 Q_SIGNALS:
     void loadFinished(bool ok);
+    // Whether the signed-in user may change these records, once known.
+    void permissionsKnown(bool canWrite);
+    // A save (or an undo of one) has ended, conflicts included; ok when everything asked for was saved.
+    void saveFinished(bool ok);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    void showError(const Error &error);
+    struct SavedValue
+    {
+        QString id;
+        QString label;
+        std::optional<int> before;
+        std::optional<int> after;
+        QString etag; // the version the save produced
+    };
+    void createActions();
+    QFrame *createBanner(const QString &objectName, const QString &style, QLabel **text, QPushButton **button);
+    void firstLoad();
+    void restoreJournal();
+    void writeJournal();
+    void send(const QList<PendingEdit> &edits);
+    void resolveConflicts(const QStringList &ids);
+    void showLoadError(const Error &error);
+    void showSaveError(const QString &text);
     void updateStatus();
+    void updateActions();
+    QString label(const QString &id) const;
+    QStringList selectedIds() const;
 
     DataverseClient *m_client;
-    QString m_environmentName;
+    EnvironmentInfo m_environment;
+    EditJournal m_journal;
     ConfigTableModel *m_model;
-    QSortFilterProxyModel *m_proxy;
+    ConfigProxyModel *m_proxy;
     QTableView *m_view;
+    DurationDelegate *m_delegate;
+    QUndoStack *m_undo;
     QLineEdit *m_filter;
     QFrame *m_errorBanner;
     QLabel *m_errorText;
+    QPushButton *m_errorButton;
+    QFrame *m_restoredBanner;
+    QLabel *m_restoredText;
+    QFrame *m_readOnlyBanner;
+    QLabel *m_readOnlyText;
     QLabel *m_countLabel;
+    QLabel *m_pendingLabel;
     QProgressBar *m_busy;
     QAction *m_refreshAction;
+    QAction *m_saveAction;
+    QAction *m_undoLastSaveAction;
+    QAction *m_discardAction;
+    QAction *m_revertAction;
+    QAction *m_resetAction;
+    QAction *m_editAction;
+    QList<SavedValue> m_lastSave;
     bool m_loading = false;
+    bool m_saving = false;
+    bool m_loadedOnce = false;
+    bool m_retrySave = false; // the error banner's button saves again instead of loading again
 };
