@@ -14,7 +14,7 @@ private Q_SLOTS:
     void writesAndReadsBack()
     {
         QTemporaryDir dir;
-        const QUrl org(u"https://contoso.crm.dynamics.com"_s);
+        const QString org = u"https://contoso.crm.dynamics.com"_s;
         EditJournal journal(org, dir.path() + u"/nested"_s);
         QVERIFY(journal.read().value().isEmpty()); // no journal yet: nothing to restore
         const QList<PendingEdit> edits {{u"a"_s, 45, u"W/\"12\""_s, 20}, {u"b"_s, std::nullopt, u"W/\"3\""_s, 0}};
@@ -22,7 +22,7 @@ private Q_SLOTS:
         QCOMPARE(journal.read().value(), edits);
         QCOMPARE(QFile::permissions(journal.path()) & 0x0077, QFileDevice::Permissions());
         // Another environment has its own journal.
-        EditJournal other(QUrl(u"https://fabrikam.crm.dynamics.com"_s), dir.path() + u"/nested"_s);
+        EditJournal other(u"https://fabrikam.crm.dynamics.com"_s, dir.path() + u"/nested"_s);
         QVERIFY(other.path() != journal.path());
         QVERIFY(other.read().value().isEmpty());
         // No edits left: no file left.
@@ -52,7 +52,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, content);
         QFETCH(QString, message);
-        const auto parsed = EditJournal::parse(content, QUrl(u"https://contoso.crm.dynamics.com"_s));
+        const auto parsed = EditJournal::parse(content, u"https://contoso.crm.dynamics.com"_s);
         QVERIFY(!parsed.ok());
         QVERIFY2(parsed.error().userMessage.contains(message), qPrintable(parsed.error().userMessage));
     }

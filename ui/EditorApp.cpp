@@ -68,7 +68,9 @@ int EditorApp::run(int &argc, char **argv)
     client.setAccessToken(token);
     EnvironmentInfo environment;
     environment.name = QApplication::translate("EditorApp", "Demo environment");
+    environment.key = u"demo"_s; // its port changes every run; its data directory does not
     environment.demo = true;
+    environment.journalDir = dataDir + u"/journal"_s; // the demo's edits belong with its data
     MainWindow window(&client, environment);
 
     int exitCode = 0;

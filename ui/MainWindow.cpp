@@ -43,7 +43,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     : QMainWindow(parent)
     , m_client(client)
     , m_environment(environment)
-    , m_journal(client->orgUrl(),
+    , m_journal(environment.key.isEmpty() ? client->orgUrl().toString() : environment.key,
                 environment.journalDir.isEmpty() ? EditJournal::defaultDirectory() : environment.journalDir)
     , m_model(new ConfigTableModel(this))
     , m_proxy(new ConfigProxyModel(this))
@@ -54,7 +54,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     , m_pendingLabel(new QLabel)
     , m_busy(new QProgressBar)
 {
-    setWindowTitle(tr("%1 — Auto-Close Editor").arg(environment.name));
+    setWindowTitle(tr("%1[*] — Auto-Close Editor").arg(environment.name));
     resize(1040, 680);
 
     m_proxy->setSourceModel(m_model);
@@ -170,7 +170,13 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     updateActions();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // An editor still open must not commit into a window that is going away.
+    if (auto *editor = openEditor())
+        Q_EMIT m_delegate->closeEditor(editor, QAbstractItemDelegate::RevertModelCache);
+    m_delegate->disconnect(this);
+}
 
 QFrame *MainWindow::createBanner(const QString &objectName, const QString &style, QLabel **text, QPushButton **button)
 {
@@ -270,6 +276,16 @@ void MainWindow::createActions()
     toolBar->addAction(m_revertAction);
     toolBar->addSeparator();
     toolBar->addAction(m_refreshAction);
+}
+
+DurationLineEdit *MainWindow::openEditor() const
+{
+    // A closed editor lingers hidden until it is deleted.
+    for (auto *editor : m_view->viewport()->findChildren<DurationLineEdit *>()) {
+        if (editor->isVisible())
+            return editor;
+    }
+    return nullptr;
 }
 
 QString MainWindow::label(const QString &id) const
@@ -459,7 +475,7 @@ void MainWindow::save()
     if (m_saving || m_loading || m_model->isReadOnly())
         return;
     // Take what is being typed first, or keep the editor open and say why when it cannot be taken.
-    if (auto *editor = m_view->viewport()->findChild<DurationLineEdit *>()) {
+    if (auto *editor = openEditor()) {
         if (!editor->value().ok()) {
             editor->insistOnHint();
             return;
@@ -540,7 +556,10 @@ void MainWindow::send(const QList<PendingEdit> &edits)
             updateActions();
             updateStatus();
             if (!conflicts.isEmpty()) {
-                resolveConflicts(conflicts);
+                QStringList ids;
+                for (const PendingEdit &edit : edits)
+                    ids << edit.id;
+                resolveConflicts(conflicts, ids);
                 return;
             }
             if (!failure.isEmpty())
@@ -549,12 +568,12 @@ void MainWindow::send(const QList<PendingEdit> &edits)
         });
 }
 
-void MainWindow::resolveConflicts(const QStringList &refused)
+void MainWindow::resolveConflicts(const QStringList &refused, const QStringList &saving)
 {
     // Read what the server holds now; every edit made over an older version is a conflict to resolve, not only the
     // one the all-or-nothing save stopped at.
     m_busy->show();
-    m_client->fetchConfigurations(this, [this, refused](Result<QList<ChannelStateConfig>> configs) {
+    m_client->fetchConfigurations(this, [this, refused, saving](Result<QList<ChannelStateConfig>> configs) {
         m_busy->hide();
         if (!configs) {
             showSaveError(tr("A colleague changed %1 meanwhile, and the current values could not be read: %2")
@@ -569,7 +588,8 @@ void MainWindow::resolveConflicts(const QStringList &refused)
             if (config && config->etag != edit.baseEtag)
                 ids << edit.id;
         }
-        QList<PendingEdit> overwrite;
+        QStringList held; // left pending by the user's choice: not sent again now
+        bool overwriting = false;
         QString editId;
         for (const QString &id : ids) {
             const ChannelStateConfig *config = m_model->config(id);
@@ -588,22 +608,29 @@ void MainWindow::resolveConflicts(const QStringList &refused)
                 break;
             case ConflictDialog::Choice::Overwrite:
                 m_model->rebase(id);
-                if (const auto rebased = m_model->pending(id))
-                    overwrite << *rebased;
+                overwriting = true;
                 break;
             case ConflictDialog::Choice::Edit:
                 m_model->rebase(id);
                 editId = id;
+                held << id;
                 break;
             case ConflictDialog::Choice::Later:
+                held << id;
                 break;
             }
         }
         updateStatus();
         updateActions();
-        if (!overwrite.isEmpty()) {
-            // The user saw their value and chose to replace it: save now, checked against the version just read.
-            send(overwrite);
+        // The rest of what the user confirmed was held back only because the save was all-or-nothing: send it now,
+        // with the values the user chose to overwrite, each checked against the version just read.
+        QList<PendingEdit> resend;
+        for (const PendingEdit &edit : m_model->pendingEdits()) {
+            if (saving.contains(edit.id) && !held.contains(edit.id))
+                resend << edit;
+        }
+        if (!resend.isEmpty() && (overwriting || held.isEmpty())) {
+            send(resend);
             return;
         }
         if (!editId.isEmpty()) {

@@ -11,6 +11,7 @@
 class ConfigTableModel;
 class ConfigProxyModel;
 class DurationDelegate;
+class DurationLineEdit;
 class QAction;
 class QFrame;
 class QLabel;
@@ -24,6 +25,7 @@ class QUndoStack;
 struct EnvironmentInfo
 {
     QString name;
+    QString key; // names the environment stably across runs, for its journal; empty: the org URL
     bool demo = false; // the built-in Demo environment
     bool production = false; // a persistent banner, and saving asks for the environment's name
     QString journalDir; // where pending edits are kept; empty: EditJournal::defaultDirectory()
@@ -81,7 +83,9 @@ private:
     void restoreJournal();
     void writeJournal();
     void send(const QList<PendingEdit> &edits);
-    void resolveConflicts(const QStringList &ids);
+    // refused: the records the server refused as changed; saving: every record of the save they interrupted.
+    void resolveConflicts(const QStringList &refused, const QStringList &saving);
+    DurationLineEdit *openEditor() const;
     void showLoadError(const Error &error);
     void showSaveError(const QString &text);
     void updateStatus();

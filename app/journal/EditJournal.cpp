@@ -21,12 +21,12 @@ QString tr(const char *text)
 }
 } // namespace
 
-EditJournal::EditJournal(const QUrl &orgUrl, const QString &dir)
-    : m_orgUrl(orgUrl)
+EditJournal::EditJournal(const QString &environmentKey, const QString &dir)
+    : m_key(environmentKey)
 {
-    // One file per environment; the name is a digest so that any URL makes a valid file name.
+    // One file per environment; the name is a digest so that any key makes a valid file name.
     const QByteArray digest =
-        QCryptographicHash::hash(orgUrl.toString(QUrl::FullyEncoded).toUtf8(), QCryptographicHash::Sha256).toHex();
+        QCryptographicHash::hash(environmentKey.toUtf8(), QCryptographicHash::Sha256).toHex();
     m_path = QDir(dir).filePath(u"pending-"_s + QString::fromLatin1(digest.left(16)) + u".json"_s);
 }
 
@@ -35,7 +35,7 @@ QString EditJournal::defaultDirectory()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/journal"_s;
 }
 
-QByteArray EditJournal::serialize(const QUrl &orgUrl, const QList<PendingEdit> &edits)
+QByteArray EditJournal::serialize(const QString &environmentKey, const QList<PendingEdit> &edits)
 {
     QJsonArray array;
     for (const PendingEdit &edit : edits) {
@@ -47,11 +47,11 @@ QByteArray EditJournal::serialize(const QUrl &orgUrl, const QList<PendingEdit> &
         });
     }
     const QJsonObject root {
-        {u"version"_s, FormatVersion}, {u"environment"_s, orgUrl.toString(QUrl::FullyEncoded)}, {u"edits"_s, array}};
+        {u"version"_s, FormatVersion}, {u"environment"_s, environmentKey}, {u"edits"_s, array}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
-Result<QList<PendingEdit>> EditJournal::parse(const QByteArray &content, const QUrl &orgUrl)
+Result<QList<PendingEdit>> EditJournal::parse(const QByteArray &content, const QString &environmentKey)
 {
     QJsonParseError parseError {};
     const QJsonDocument doc = QJsonDocument::fromJson(content, &parseError);
@@ -63,7 +63,7 @@ Result<QList<PendingEdit>> EditJournal::parse(const QByteArray &content, const Q
     const QJsonObject root = doc.object();
     if (root.value(u"version"_s).toInt() != FormatVersion)
         return damaged(tr("unknown version %1").arg(root.value(u"version"_s).toVariant().toString()));
-    if (root.value(u"environment"_s).toString() != orgUrl.toString(QUrl::FullyEncoded))
+    if (root.value(u"environment"_s).toString() != environmentKey)
         return damaged(tr("they belong to %1").arg(root.value(u"environment"_s).toString()));
     const auto minutes = [](const QJsonValue &value, bool *ok) -> std::optional<int> {
         if (value.isNull())
@@ -104,7 +104,7 @@ Result<Done> EditJournal::write(const QList<PendingEdit> &edits) const
         return Error::badInput(
             tr("Cannot write your unsaved edits to %1: %2.").arg(QDir::toNativeSeparators(m_path), file.errorString()));
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(serialize(m_orgUrl, edits));
+    file.write(serialize(m_key, edits));
     if (!file.commit())
         return Error::badInput(
             tr("Cannot write your unsaved edits to %1: %2.").arg(QDir::toNativeSeparators(m_path), file.errorString()));
@@ -119,5 +119,5 @@ Result<QList<PendingEdit>> EditJournal::read() const
     if (!file.open(QIODevice::ReadOnly))
         return Error::badInput(tr("Cannot read your unsaved edits from %1: %2.")
                                    .arg(QDir::toNativeSeparators(m_path), file.errorString()));
-    return parse(file.readAll(), m_orgUrl);
+    return parse(file.readAll(), m_key);
 }

@@ -5,15 +5,15 @@
 
 #include <QList>
 #include <QString>
-#include <QUrl>
 
 // The pending edits of one environment on disk, rewritten atomically (QSaveFile) after every edit, so that a crash
 // or a kill loses nothing the user typed; read back on the next start. Readable by the user only.
 class EditJournal final
 {
 public:
-    // The journal of the environment at orgUrl, in directory dir (the per-user data directory by default).
-    EditJournal(const QUrl &orgUrl, const QString &dir);
+    // The journal of one environment, in directory dir (the per-user data directory by default). The key names the
+    // environment stably across runs: its org URL, or "demo" for the Demo environment, whose port changes each run.
+    EditJournal(const QString &environmentKey, const QString &dir);
     static QString defaultDirectory();
 
     QString path() const { return m_path; }
@@ -23,10 +23,10 @@ public:
     Result<QList<PendingEdit>> read() const;
 
     // The file's content, and back: pure, for tests.
-    static QByteArray serialize(const QUrl &orgUrl, const QList<PendingEdit> &edits);
-    static Result<QList<PendingEdit>> parse(const QByteArray &content, const QUrl &orgUrl);
+    static QByteArray serialize(const QString &environmentKey, const QList<PendingEdit> &edits);
+    static Result<QList<PendingEdit>> parse(const QByteArray &content, const QString &environmentKey);
 
 private:
-    QUrl m_orgUrl;
+    QString m_key;
     QString m_path;
 };

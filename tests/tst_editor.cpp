@@ -1,0 +1,604 @@
+// The editor as a user drives it: the real main window, offscreen, against a sandbox on 127.0.0.1 — typing values,
+// undo and redo, saving with its confirmation, a conflict made underneath, refresh with pending edits, a read-only
+// user, a production environment, and the journal surviving a process killed with SIGKILL.
+#include "app/dataverse/DataverseClient.h"
+#include "app/sandbox/LocalSandbox.h"
+#include "models/ConfigTableModel.h"
+#include "ui/ConflictDialog.h"
+#include "ui/DurationDelegate.h"
+#include "ui/MainWindow.h"
+#include "ui/SaveConfirmDialog.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QFile>
+#include <QFrame>
+#include <QLabel>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QProcess>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
+#include <QUndoStack>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+// Owns the dialog watchers of the running test, so that none outlives it.
+QPointer<QObject> g_watchers;
+
+// Acts on the next modal dialog of type T as soon as it is shown (dialogs run their own event loop).
+template<typename T>
+void whenDialog(std::function<void(T *)> action)
+{
+    auto *timer = new QTimer(g_watchers.data());
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, action] {
+        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            action(dialog);
+        }
+    });
+    timer->start();
+}
+
+QPushButton *buttonNamed(QWidget *dialog, const QString &text)
+{
+    for (QPushButton *button : dialog->findChildren<QPushButton *>()) {
+        if (button->text().remove(u'&') == text)
+            return button;
+    }
+    return nullptr;
+}
+
+// The proxy row showing channel × state, or -1.
+int rowOf(QTableView *view, const QString &channel, const QString &state)
+{
+    QAbstractItemModel *model = view->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, ConfigTableModel::Channel).data().toString() == channel &&
+            model->index(row, ConfigTableModel::State).data().toString() == state)
+            return row;
+    }
+    return -1;
+}
+
+DurationLineEdit *openEditor(QTableView *view)
+{
+    for (auto *editor : view->viewport()->findChildren<DurationLineEdit *>()) {
+        if (editor->isVisible())
+            return editor;
+    }
+    return nullptr;
+}
+
+QString valueAt(QTableView *view, int row)
+{
+    return view->model()->index(row, ConfigTableModel::AutoClose).data().toString();
+}
+
+// Opens the editor on a row with F2, types text and presses Enter.
+void typeValue(QTableView *view, int row, const QString &text)
+{
+    view->setFocus();
+    view->setCurrentIndex(view->model()->index(row, ConfigTableModel::Channel));
+    QTest::keyClick(view, Qt::Key_F2);
+    auto *editor = openEditor(view);
+    if (!editor)
+        return;
+    editor->selectAll();
+    QTest::keyClicks(editor, text);
+    QTest::keyClick(editor, Qt::Key_Return);
+    // The delegate commits and closes the editor from the event loop, as after a real key press.
+    (void)QTest::qWaitFor([view] { return !openEditor(view); }, 5000);
+}
+
+struct Server
+{
+    QTemporaryDir dir;
+    QString token = LocalSandbox::generateToken();
+    std::unique_ptr<LocalSandbox> sandbox;
+    QNetworkAccessManager network;
+    std::unique_ptr<DataverseClient> client; // the window's
+    std::unique_ptr<DataverseClient> colleague; // someone else editing the same environment
+
+    static std::unique_ptr<Server> start(LocalSandbox::Options options = {}, const QString &dataDir = {})
+    {
+        auto server = std::make_unique<Server>();
+        options.dataDir = dataDir.isEmpty() ? server->dir.path() + u"/sandbox"_s : dataDir;
+        options.acceptedTokens = {server->token};
+        auto sandbox = LocalSandbox::start(options);
+        if (!sandbox)
+            return nullptr;
+        server->sandbox = std::move(sandbox).value();
+        server->client = std::make_unique<DataverseClient>(server->sandbox->url(), &server->network);
+        server->client->setAccessToken(server->token);
+        server->colleague = std::make_unique<DataverseClient>(server->sandbox->url(), &server->network);
+        server->colleague->setAccessToken(server->token);
+        return server;
+    }
+
+    // What the server holds for channel × state, read by another client.
+    std::optional<ChannelStateConfig> read(const QString &channel, const QString &state)
+    {
+        std::optional<Result<QList<ChannelStateConfig>>> result;
+        colleague->fetchConfigurations(colleague.get(), [&result](auto r) { result = std::move(r); });
+        if (!QTest::qWaitFor([&result] { return result.has_value(); }, 20000) || !result->ok())
+            return std::nullopt;
+        for (const ChannelStateConfig &c : result->value()) {
+            if (c.channelLabel() == channel && conversationStateLabel(c.state) == state)
+                return c;
+        }
+        return std::nullopt;
+    }
+
+    bool colleagueSaves(const QString &channel, const QString &state, int minutes)
+    {
+        const auto current = read(channel, state);
+        if (!current)
+            return false;
+        std::optional<QList<WriteResult>> results;
+        colleague->saveMinutes({MinutesChange {current->id, current->name, current->etag, minutes}},
+                               DataverseClient::WriteMode::OneByOne, colleague.get(),
+                               [&results](QList<WriteResult> r) { results = std::move(r); });
+        return QTest::qWaitFor([&results] { return results.has_value(); }, 20000) && results->size() == 1 &&
+            results->first().outcome == WriteResult::Outcome::Saved;
+    }
+};
+
+EnvironmentInfo environment(const QString &journalDir, bool production = false)
+{
+    EnvironmentInfo info;
+    info.name = production ? u"Contoso Production"_s : u"Demo environment"_s;
+    info.key = u"test"_s;
+    info.demo = !production;
+    info.production = production;
+    info.journalDir = journalDir;
+    return info;
+}
+
+bool load(MainWindow &window)
+{
+    // Shortcuts reach an active window only.
+    QApplication::setActiveWindow(&window);
+    if (!QTest::qWaitForWindowActive(&window))
+        return false;
+    QSignalSpy loaded(&window, &MainWindow::loadFinished);
+    window.refresh();
+    return loaded.wait(20000) && loaded.last().first().toBool();
+}
+
+// The child process of journalSurvivesAKill: edits one value through the keyboard, says so, and waits to be killed.
+int runChild(const QString &dir)
+{
+    auto server = Server::start({}, dir + u"/sandbox"_s);
+    if (!server)
+        return 3;
+    MainWindow window(server->client.get(), environment(dir + u"/journal"_s));
+    window.show();
+    if (!load(window))
+        return 4;
+    const int row = rowOf(window.tableView(), u"Live chat"_s, u"Open"_s);
+    typeValue(window.tableView(), row, u"2h"_s);
+    if (valueAt(window.tableView(), row) != u"2 h"_s)
+        return 5;
+    std::printf("edited\n");
+    std::fflush(stdout);
+    return QApplication::exec(); // until killed
+}
+} // namespace
+
+class TestEditor : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init()
+    {
+        g_watchers = new QObject(this);
+        m_server = Server::start();
+        QVERIFY(m_server);
+        m_journalDir = m_server->dir.path() + u"/journal"_s;
+    }
+    void cleanup()
+    {
+        delete g_watchers.data();
+        m_server.reset();
+    }
+
+    void typingValidatesUndoesAndRedoes()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        QVERIFY(row >= 0);
+        QCOMPARE(valueAt(view, row), u"20 min"_s);
+
+        // F2 on any cell of the row opens the value's editor; a bad value is refused inline and the editor stays.
+        view->setFocus();
+        view->setCurrentIndex(view->model()->index(row, ConfigTableModel::State));
+        QTest::keyClick(view, Qt::Key_F2);
+        auto *editor = openEditor(view);
+        QVERIFY(editor);
+        QCOMPARE(editor->text(), u"20 min"_s);
+        editor->selectAll();
+        QTest::keyClicks(editor, u"soon"_s);
+        QVERIFY(editor->hint()->isVisible());
+        QVERIFY2(editor->hint()->text().contains(u"not a duration"_s), qPrintable(editor->hint()->text()));
+        QVERIFY(editor->hint()->text().contains(u"Type minutes (45), hours (2h), days (1d 12h)"_s));
+        QTest::keyClick(editor, Qt::Key_Return);
+        QVERIFY(openEditor(view) == editor); // still open, text kept
+        QCOMPARE(editor->text(), u"soon"_s);
+        QVERIFY(!window.model()->hasPendingEdits());
+
+        // While typing, the minutes it means; a risky value is flagged, not blocked.
+        editor->selectAll();
+        QTest::keyClicks(editor, u"1d 12h"_s);
+        QVERIFY2(editor->hint()->text().contains(u"minutes (1 day 12 h)"_s), qPrintable(editor->hint()->text()));
+        QVERIFY2(editor->hint()->text().contains(u"Far from Microsoft"_s), qPrintable(editor->hint()->text()));
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_VERIFY(!openEditor(view));
+        QCOMPARE(valueAt(view, row), u"1 day 12 h"_s);
+        QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Edited (was 20 min)"_s);
+        QVERIFY(!view->model()->index(row, ConfigTableModel::AutoClose).data(Qt::DecorationRole).isNull());
+        QCOMPARE(window.undoStack()->count(), 1);
+        QCOMPARE(window.undoStack()->undoText(), u"Set Live chat · Open to 1 day 12 h"_s);
+        QVERIFY(window.isWindowModified());
+
+        // Typing starts an edit too; then Ctrl+Z and Ctrl+Shift+Z walk the history.
+        const int wrapUp = rowOf(view, u"Live chat"_s, u"Wrap-up"_s);
+        view->setCurrentIndex(view->model()->index(wrapUp, ConfigTableModel::AutoClose));
+        QTest::keyClick(view, Qt::Key_N);
+        auto *second = openEditor(view);
+        QVERIFY(second);
+        QTest::keyClicks(second, u"ever"_s);
+        QTest::keyClick(second, Qt::Key_Return);
+        QTRY_COMPARE(valueAt(view, wrapUp), u"Never"_s);
+        QCOMPARE(window.undoStack()->count(), 2);
+
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(valueAt(view, wrapUp), u"15 min"_s);
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(valueAt(view, row), u"20 min"_s);
+        QVERIFY(!window.model()->hasPendingEdits());
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(valueAt(view, row), u"1 day 12 h"_s);
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+        QCOMPARE(valueAt(view, wrapUp), u"Never"_s);
+
+        // Reset to default and revert, each one undoable step.
+        const auto selectOnly = [view](int r) {
+            view->setCurrentIndex(view->model()->index(r, ConfigTableModel::Channel));
+            view->selectionModel()->select(view->model()->index(r, 0),
+                                           QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        };
+        selectOnly(row);
+        QTest::keyClick(view, Qt::Key_D, Qt::ControlModifier);
+        QCOMPARE(valueAt(view, row), u"20 min"_s);
+        QCOMPARE(window.undoStack()->undoText(), u"Reset Live chat · Open to default (20 min)"_s);
+        selectOnly(wrapUp);
+        QTest::keyClick(view, Qt::Key_R, Qt::ControlModifier);
+        QCOMPARE(valueAt(view, wrapUp), u"15 min"_s);
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(valueAt(view, wrapUp), u"Never"_s);
+        QCOMPARE(window.model()->pendingEdits().size(), 1);
+
+        // Nothing was sent: the server still has its values.
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Wrap-up"_s)->minutes, std::optional<int>(15));
+    }
+
+    void saveConfirmsThenWritesAndCanBeUndone()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        typeValue(view, row, u"45m"_s);
+        QCOMPARE(valueAt(view, row), u"45 min"_s);
+
+        // Cancel sends nothing.
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { dialog->reject(); });
+        QTest::keyClick(view, Qt::Key_S, Qt::ControlModifier);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(20));
+        QVERIFY(window.model()->hasPendingEdits());
+        QApplication::setActiveWindow(&window); // back from the dialog
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        QStringList shown;
+        whenDialog<SaveConfirmDialog>([&shown](SaveConfirmDialog *dialog) {
+            QTreeWidgetItem *item = dialog->findChild<QTreeWidget *>()->topLevelItem(0);
+            for (int c = 0; c < 4; ++c)
+                shown << item->text(c);
+            QVERIFY(!dialog->confirmationEdit()); // not a production environment
+            buttonNamed(dialog, u"Save"_s)->click();
+        });
+        QTest::keyClick(view, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(saved.last().first().toBool(), true);
+        QCOMPARE(shown, (QStringList {u"Live chat"_s, u"Open"_s, u"20 min"_s, u"45 min"_s}));
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(45));
+        QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Saved"_s);
+        QVERIFY(!window.model()->hasPendingEdits());
+        QVERIFY(!QFile::exists(EditJournal(u"test"_s, m_journalDir).path()));
+
+        // Undo last save puts the old value back, checked against the version the save produced.
+        QVERIFY(window.undoLastSaveAction()->isEnabled());
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Put Back"_s)->click(); });
+        window.undoLastSaveAction()->trigger();
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(saved.last().first().toBool(), true);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(20));
+        QCOMPARE(valueAt(view, row), u"20 min"_s);
+        QVERIFY(!window.undoLastSaveAction()->isEnabled());
+    }
+
+    void undoLastSaveNeverOverwritesALaterChange()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        typeValue(view, rowOf(view, u"SMS"_s, u"Open"_s), u"2d"_s);
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
+        window.save();
+        QVERIFY(saved.wait(20000));
+        QVERIFY(m_server->colleagueSaves(u"SMS"_s, u"Open"_s, 90));
+
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Put Back"_s)->click(); });
+        window.undoLastSaveAction()->trigger();
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(saved.last().first().toBool(), false);
+        QCOMPARE(m_server->read(u"SMS"_s, u"Open"_s)->minutes, std::optional<int>(90));
+        QVERIFY(window.findChild<QFrame *>(u"errorBanner"_s)->isVisible());
+    }
+
+    void conflictOverwriteWithMine()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        typeValue(view, row, u"45"_s);
+        typeValue(view, rowOf(view, u"Voice"_s, u"Open"_s), u"10d"_s);
+        QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 30));
+
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        QString theirs;
+        QString yours;
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
+        whenDialog<ConflictDialog>([&theirs, &yours](ConflictDialog *dialog) {
+            theirs = dialog->findChild<QLabel *>(u"theirs"_s)->text();
+            yours = dialog->findChild<QLabel *>(u"yours"_s)->text();
+            dialog->findChild<QPushButton *>(u"overwrite"_s)->click();
+        });
+        window.save();
+        QVERIFY(saved.wait(20000));
+        QVERIFY2(theirs.contains(u"30 min"_s), qPrintable(theirs));
+        QVERIFY2(yours.contains(u"45 min"_s), qPrintable(yours));
+        QCOMPARE(saved.last().first().toBool(), true);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(45));
+        QCOMPARE(m_server->read(u"Voice"_s, u"Open"_s)->minutes, std::optional<int>(14400));
+        QVERIFY(!window.model()->hasPendingEdits());
+    }
+
+    void conflictKeepTheirs()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        typeValue(view, row, u"45"_s);
+        QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 30));
+
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
+        whenDialog<ConflictDialog>(
+            [](ConflictDialog *dialog) { dialog->findChild<QPushButton *>(u"keepTheirs"_s)->click(); });
+        window.save();
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(saved.last().first().toBool(), false);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(30));
+        QCOMPARE(valueAt(view, row), u"30 min"_s);
+        QVERIFY(!window.model()->hasPendingEdits());
+    }
+
+    void conflictDecidedLaterKeepsTheEdit()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        typeValue(view, row, u"45"_s);
+        QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 30));
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
+        whenDialog<ConflictDialog>([](ConflictDialog *dialog) { dialog->reject(); });
+        window.save();
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(valueAt(view, row), u"45 min"_s);
+        QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data(ConfigTableModel::StatusRole).toInt(),
+                 int(ConfigTableModel::RowStatus::Conflict));
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(30));
+    }
+
+    void refreshKeepsPendingEditsAndFlagsServerChanges()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"45"_s);
+        typeValue(view, rowOf(view, u"SMS"_s, u"Active"_s), u"3d"_s);
+        QVERIFY(m_server->colleagueSaves(u"SMS"_s, u"Active"_s, 60));
+
+        QSignalSpy loaded(&window, &MainWindow::loadFinished);
+        QTest::keyClick(view, Qt::Key_F5);
+        QVERIFY(loaded.wait(20000));
+        const int chat = rowOf(view, u"Live chat"_s, u"Open"_s);
+        const int sms = rowOf(view, u"SMS"_s, u"Active"_s);
+        QCOMPARE(valueAt(view, chat), u"45 min"_s);
+        QCOMPARE(valueAt(view, sms), u"3 days"_s);
+        QCOMPARE(view->model()->index(chat, ConfigTableModel::Status).data().toString(), u"Edited (was 20 min)"_s);
+        QCOMPARE(view->model()->index(sms, ConfigTableModel::Status).data().toString(),
+                 u"Edited; changed on the server meanwhile"_s);
+        QVERIFY(
+            view->model()->index(sms, ConfigTableModel::Status).data(Qt::ToolTipRole).toString().contains(u"1 h"_s));
+    }
+
+    void networkFailureLosesNothing()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        typeValue(view, row, u"45"_s);
+        const QUrl url = m_server->sandbox->url();
+        m_server->sandbox.reset(); // the environment goes away
+        m_server->client->transport()->setRetryPolicy(WebApiTransport::RetryPolicy {1, std::chrono::milliseconds(10)});
+
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
+        window.save();
+        QVERIFY(saved.wait(30000));
+        QCOMPARE(saved.last().first().toBool(), false);
+        QCOMPARE(valueAt(view, row), u"45 min"_s);
+        QVERIFY(window.model()->hasPendingEdits());
+        auto *banner = window.findChild<QFrame *>(u"errorBanner"_s);
+        QVERIFY(banner->isVisible());
+        const QList<QLabel *> labels = banner->findChildren<QLabel *>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(),
+                            [](QLabel *l) { return l->text().contains(u"Your edits are kept"_s); }));
+        QVERIFY(buttonNamed(banner, u"Try Again"_s));
+        QCOMPARE(EditJournal(u"test"_s, m_journalDir).read().value().size(), 1);
+        Q_UNUSED(url);
+    }
+
+    void productionAsksForTheEnvironmentName()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir, true));
+        window.show();
+        QVERIFY(load(window));
+        QVERIFY(window.findChild<QFrame *>(u"productionBanner"_s)->isVisible());
+        QTableView *view = window.tableView();
+        typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"25"_s);
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        bool disabledBeforeTyping = false;
+        bool disabledWithWrongName = true;
+        whenDialog<SaveConfirmDialog>([&](SaveConfirmDialog *dialog) {
+            QPushButton *save = buttonNamed(dialog, u"Save"_s);
+            disabledBeforeTyping = !save->isEnabled();
+            QTest::keyClicks(dialog->confirmationEdit(), u"Contoso"_s);
+            disabledWithWrongName = !save->isEnabled();
+            QTest::keyClicks(dialog->confirmationEdit(), u" Production"_s);
+            save->click();
+        });
+        window.save();
+        QVERIFY(saved.wait(20000));
+        QVERIFY(disabledBeforeTyping);
+        QVERIFY(disabledWithWrongName);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(25));
+    }
+
+    void readOnlyUserCannotEdit()
+    {
+        LocalSandbox::Options options;
+        options.readOnlyUser = true;
+        m_server = Server::start(options);
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QSignalSpy permissions(&window, &MainWindow::permissionsKnown);
+        QVERIFY(load(window));
+        QVERIFY(permissions.count() == 1 || permissions.wait(20000));
+        QCOMPARE(permissions.first().first().toBool(), false);
+        QVERIFY(window.findChild<QFrame *>(u"readOnlyBanner"_s)->isVisible());
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        view->setCurrentIndex(view->model()->index(row, ConfigTableModel::AutoClose));
+        QTest::keyClick(view, Qt::Key_F2);
+        QTest::keyClicks(view, u"45"_s);
+        QVERIFY(!openEditor(view));
+        QVERIFY(!window.saveAction()->isEnabled());
+        QCOMPARE(valueAt(view, row), u"20 min"_s);
+    }
+
+    void journalSurvivesAKill()
+    {
+        QTemporaryDir killed; // outlives the servers of this test
+        const QString dir = killed.path();
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"TST_EDITOR_CHILD"_s, dir);
+        child.setProcessEnvironment(env);
+        child.start(QCoreApplication::applicationFilePath(), {});
+        QVERIFY(child.waitForStarted());
+        QByteArray said;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (said += child.readAllStandardOutput()).contains("edited") || child.state() == QProcess::NotRunning, 30000);
+        QCOMPARE(child.state(), QProcess::Running);
+        child.kill(); // SIGKILL: no chance to save anything on the way out
+        QVERIFY(child.waitForFinished());
+        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+
+        // The next start, on the same data: the edit is back, and the window says so.
+        m_server.reset();
+        m_server = Server::start({}, dir + u"/sandbox"_s);
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(dir + u"/journal"_s));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        QCOMPARE(valueAt(view, row), u"2 h"_s);
+        QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Edited (was 20 min)"_s);
+        auto *banner = window.findChild<QFrame *>(u"restoredBanner"_s);
+        QVERIFY(banner->isVisible());
+        const QList<QLabel *> labels = banner->findChildren<QLabel *>();
+        QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel *l) {
+            return l->text().contains(u"1 unsaved edit"_s) && l->text().contains(u"from your last session"_s);
+        }));
+        // Discarding them is one undoable step.
+        buttonNamed(banner, u"Discard them"_s)->click();
+        QCOMPARE(valueAt(view, row), u"20 min"_s);
+        QVERIFY(!banner->isVisible());
+        window.undoStack()->undo();
+        QCOMPARE(valueAt(view, row), u"2 h"_s);
+    }
+
+private:
+    std::unique_ptr<Server> m_server;
+    QString m_journalDir;
+};
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    if (const QString child = qEnvironmentVariable("TST_EDITOR_CHILD"); !child.isEmpty())
+        return runChild(child);
+    TestEditor test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_editor.moc"
