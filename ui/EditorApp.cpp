@@ -75,7 +75,11 @@ int EditorApp::run(int &argc, char **argv)
 
     int exitCode = 0;
     if (parser.isSet(quitAfterLoadOption)) {
-        QObject::connect(&window, &MainWindow::loadFinished, &app, [](bool ok) { QApplication::exit(ok ? 0 : 1); });
+        // Painted, not only loaded: the time a user waits to see the table.
+        QObject::connect(&window, &MainWindow::loadFinished, &app, [&window](bool ok) {
+            window.repaint();
+            QApplication::exit(ok ? 0 : 1);
+        });
     }
     if (parser.isSet(screenshotOption)) {
         const QString file = parser.value(screenshotOption);

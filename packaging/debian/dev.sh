@@ -2,7 +2,7 @@
 # Set-up and daily use on Debian 12, from a fresh clone:
 #   packaging/debian/dev.sh demo        install what is missing, build, open the editor on the Demo environment
 #   packaging/debian/dev.sh test        install what is missing, build (warnings are errors), run every test
-#   packaging/debian/dev.sh screenshot  build, then save the main window under Xvfb to packaging/screenshots/
+#   packaging/debian/dev.sh screenshot  build, then save screenshots of the real editor under Xvfb to packaging/screenshots/
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -71,13 +71,7 @@ test)
     ;;
 screenshot)
     install_missing_packages
-    build release
-    mkdir -p packaging/screenshots
-    data=$(mktemp -d)
-    trap 'rm -rf "$data"' EXIT
-    xvfb-run -a -s "-screen 0 1280x800x24" \
-        build/release/app/autoclose-editor --demo-data-dir "$data" --screenshot packaging/screenshots/main-window.png
-    echo "Saved packaging/screenshots/main-window.png"
+    tests/gui/screenshots.sh packaging/screenshots
     ;;
 *)
     usage

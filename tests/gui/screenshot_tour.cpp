@@ -1,0 +1,185 @@
+// Screenshots of the real editor for the README and reviews: the main window, the value editor refusing a value,
+// the save confirmation and the conflict dialog, against an in-process sandbox with its demo data. Each is a PNG
+// in the directory given as the only argument. tests/gui/screenshots.sh runs it under Xvfb.
+#include "app/dataverse/DataverseClient.h"
+#include "app/sandbox/LocalSandbox.h"
+#include "models/ConfigTableModel.h"
+#include "ui/ConflictDialog.h"
+#include "ui/DurationDelegate.h"
+#include "ui/MainWindow.h"
+#include "ui/SaveConfirmDialog.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QNetworkAccessManager>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <cstdio>
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString g_outDir;
+int g_failures = 0;
+
+void save(QWidget *widget, const QString &name)
+{
+    QTest::qWait(150); // let layouts settle and paint
+    const QString file = QDir(g_outDir).filePath(name);
+    if (widget->grab().save(file, "PNG")) {
+        std::printf("%s\n", qPrintable(file));
+    } else {
+        std::fprintf(stderr, "screenshot_tour: could not write %s\n", qPrintable(file));
+        ++g_failures;
+    }
+}
+
+template<typename T>
+void whenDialog(std::function<void(T *)> action)
+{
+    auto *timer = new QTimer(qApp);
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, action] {
+        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            action(dialog);
+        }
+    });
+    timer->start();
+}
+
+int rowOf(QTableView *view, const QString &channel, const QString &state)
+{
+    for (int row = 0; row < view->model()->rowCount(); ++row) {
+        if (view->model()->index(row, ConfigTableModel::Channel).data().toString() == channel &&
+            view->model()->index(row, ConfigTableModel::State).data().toString() == state)
+            return row;
+    }
+    return 0;
+}
+
+DurationLineEdit *openEditor(QTableView *view, int row)
+{
+    view->setFocus();
+    view->setCurrentIndex(view->model()->index(row, ConfigTableModel::Channel));
+    QTest::keyClick(view, Qt::Key_F2);
+    for (auto *editor : view->viewport()->findChildren<DurationLineEdit *>()) {
+        if (editor->isVisible())
+            return editor;
+    }
+    return nullptr;
+}
+
+void type(QTableView *view, int row, const QString &text)
+{
+    DurationLineEdit *editor = openEditor(view, row);
+    if (!editor)
+        return;
+    editor->selectAll();
+    QTest::keyClicks(editor, text);
+    QTest::keyClick(editor, Qt::Key_Return);
+    (void)QTest::qWaitFor([editor] { return !editor->isVisible(); }, 5000);
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationDisplayName(u"Auto-Close Editor"_s);
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: screenshot_tour OUTDIR\n");
+        return 2;
+    }
+    g_outDir = QString::fromLocal8Bit(argv[1]);
+    QDir().mkpath(g_outDir);
+
+    QTemporaryDir dir;
+    const QString token = LocalSandbox::generateToken();
+    auto sandbox = LocalSandbox::start(dir.path() + u"/sandbox"_s, 0, {token});
+    if (!sandbox) {
+        std::fprintf(stderr, "screenshot_tour: %s\n", qPrintable(sandbox.error().describe()));
+        return 1;
+    }
+    QNetworkAccessManager network;
+    DataverseClient client(sandbox.value()->url(), &network);
+    client.setAccessToken(token);
+    DataverseClient colleague(sandbox.value()->url(), &network);
+    colleague.setAccessToken(token);
+
+    EnvironmentInfo environment;
+    environment.name = u"Demo environment"_s;
+    environment.key = u"tour"_s;
+    environment.demo = true;
+    environment.journalDir = dir.path() + u"/journal"_s;
+    MainWindow window(&client, environment);
+    window.resize(1100, 700);
+    window.show();
+    QApplication::setActiveWindow(&window);
+    (void)QTest::qWaitForWindowActive(&window);
+    QSignalSpy loaded(&window, &MainWindow::loadFinished);
+    window.refresh();
+    if (!loaded.wait(20000) || !loaded.last().first().toBool())
+        return 1;
+    QTableView *view = window.tableView();
+
+    // Two pending edits, one of them risky, so the window shows what editing looks like.
+    type(view, rowOf(view, u"SMS"_s, u"Open"_s), u"7d"_s);
+    type(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"3"_s);
+    save(&window, u"main-window.png"_s);
+
+    // The editor refusing a value, with what is allowed.
+    if (DurationLineEdit *editor = openEditor(view, rowOf(view, u"Voice"_s, u"Active"_s))) {
+        editor->selectAll();
+        QTest::keyClicks(editor, u"90 sec"_s);
+        save(&window, u"editor-validation.png"_s);
+        editor->selectAll();
+        QTest::keyClicks(editor, u"1d 12h"_s);
+        save(&window, u"editor-hint.png"_s);
+        QTest::keyClick(editor, Qt::Key_Escape);
+    }
+
+    // The save confirmation (cancelled).
+    whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) {
+        save(dialog, u"save-confirmation.png"_s);
+        dialog->reject();
+    });
+    window.save();
+
+    // A colleague changes Live chat · Open meanwhile: saving shows the conflict dialog.
+    std::optional<QList<ChannelStateConfig>> configs;
+    colleague.fetchConfigurations(&app, [&configs](auto r) {
+        configs =
+            r.ok() ? std::optional(r.value()) : std::optional<QList<ChannelStateConfig>>(QList<ChannelStateConfig>());
+    });
+    (void)QTest::qWaitFor([&configs] { return configs.has_value(); }, 20000);
+    for (const ChannelStateConfig &c : *configs) {
+        if (c.streamSource == StreamSource::LiveChat && c.state == int(ConversationState::Open)) {
+            bool done = false;
+            colleague.saveMinutes({MinutesChange {c.id, c.name, c.etag, 30}}, DataverseClient::WriteMode::OneByOne,
+                                  &app, [&done](auto) { done = true; });
+            (void)QTest::qWaitFor([&done] { return done; }, 20000);
+        }
+    }
+    QSignalSpy saved(&window, &MainWindow::saveFinished);
+    whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) {
+        for (QPushButton *b : dialog->findChildren<QPushButton *>()) {
+            if (b->text().remove(u'&') == u"Save"_s)
+                b->click();
+        }
+    });
+    whenDialog<ConflictDialog>([](ConflictDialog *dialog) {
+        save(dialog, u"conflict-dialog.png"_s);
+        dialog->reject();
+    });
+    window.save();
+    if (!saved.wait(20000))
+        ++g_failures;
+    return g_failures == 0 ? 0 : 1;
+}
