@@ -25,8 +25,7 @@ EditJournal::EditJournal(const QString &environmentKey, const QString &dir)
     : m_key(environmentKey)
 {
     // One file per environment; the name is a digest so that any key makes a valid file name.
-    const QByteArray digest =
-        QCryptographicHash::hash(environmentKey.toUtf8(), QCryptographicHash::Sha256).toHex();
+    const QByteArray digest = QCryptographicHash::hash(environmentKey.toUtf8(), QCryptographicHash::Sha256).toHex();
     m_path = QDir(dir).filePath(u"pending-"_s + QString::fromLatin1(digest.left(16)) + u".json"_s);
 }
 
@@ -46,8 +45,7 @@ QByteArray EditJournal::serialize(const QString &environmentKey, const QList<Pen
             {u"baseMinutes"_s, edit.baseMinutes ? QJsonValue(*edit.baseMinutes) : QJsonValue(QJsonValue::Null)},
         });
     }
-    const QJsonObject root {
-        {u"version"_s, FormatVersion}, {u"environment"_s, environmentKey}, {u"edits"_s, array}};
+    const QJsonObject root {{u"version"_s, FormatVersion}, {u"environment"_s, environmentKey}, {u"edits"_s, array}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
