@@ -2,6 +2,7 @@
 
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/OrgUrl.h"
+#include "app/preview/ClosurePreview.h"
 #include "models/Duration.h"
 #include "models/MicrosoftDefaults.h"
 
@@ -28,6 +29,14 @@ const char *const HelpEpilogue =
     QT_TRANSLATE_NOOP("Cli",
                       "Commands:\n"
                       "  list                 Show every channel-state auto-close configuration.\n"
+                      "  preview              List the conversations that would auto-close at a time, under the\n"
+                      "                       saved values with --set overrides, filtered by the server:\n"
+                      "                         --set NAME_OR_ID=VALUE  a value as the editor takes it (45, 2h,\n"
+                      "                                                 1d 12h, never); repeatable\n"
+                      "                         --at ISO8601|+8h|+2d    when (default: now)\n"
+                      "                         --basis created|modified  what the timer counts from\n"
+                      "                                                 (default: created; the docs disagree)\n"
+                      "                         --format table|json|csv\n"
                       "\n"
                       "Sign-in:\n"
                       "  The access token is read from the environment variable named by --access-token-env,\n"
@@ -41,6 +50,189 @@ const char *const HelpEpilogue =
 QString pad(const QString &text, qsizetype width)
 {
     return text.leftJustified(width, u' ');
+}
+
+struct PreviewOptions
+{
+    QList<std::pair<QString, std::optional<int>>> sets; // NAME_OR_ID → minutes (empty: never)
+    QDateTime at;
+    ClosingRule::Basis basis = ClosingRule::Basis::Created;
+};
+
+// --at: ISO 8601 ("2026-05-01T08:00:00Z", an offset, or local time without one), or "+" and a duration as the
+// editor reads it ("+8h", "+2d", "+1d 12h").
+Result<QDateTime> parseAt(const QString &text, const QDateTime &now)
+{
+    const QString t = text.trimmed();
+    if (t.startsWith(u'+')) {
+        const auto minutes = Duration::parse(t.mid(1));
+        if (!minutes || !minutes.value())
+            return Error::badInput(tr("--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).").arg(t));
+        return now.addSecs(qint64(*minutes.value()) * 60);
+    }
+    const QDateTime at = QDateTime::fromString(t, Qt::ISODate);
+    if (!at.isValid())
+        return Error::badInput(tr("--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).").arg(t));
+    return at.toUTC();
+}
+
+// The configuration a --set means: its id, or its name where that is unique.
+Result<QString> resolveConfiguration(const QList<ChannelStateConfig> &configs, const QString &nameOrId)
+{
+    QStringList byName;
+    for (const ChannelStateConfig &c : configs) {
+        if (c.id.compare(nameOrId, Qt::CaseInsensitive) == 0)
+            return c.id;
+        if (c.name == nameOrId)
+            byName << c.id;
+    }
+    if (byName.size() == 1)
+        return byName.first();
+    QStringList candidates;
+    for (const ChannelStateConfig &c : configs) {
+        if (byName.contains(c.id) || (byName.isEmpty() && c.name.contains(nameOrId, Qt::CaseInsensitive)))
+            candidates << u"  %1  %2"_s.arg(c.id, c.name);
+    }
+    if (!byName.isEmpty())
+        return Error::badInput(tr("--set %1: %2 configurations have that name; give one of their ids:\n%3")
+                                   .arg(nameOrId)
+                                   .arg(byName.size())
+                                   .arg(candidates.join(u'\n')));
+    return Error::badInput(candidates.isEmpty()
+                               ? tr("--set %1: no configuration has that id or name; 'autoclose-cli list --format "
+                                    "json' shows them.")
+                                     .arg(nameOrId)
+                               : tr("--set %1: no configuration has exactly that id or name. Did you mean:\n%2")
+                                     .arg(nameOrId, candidates.join(u'\n')));
+}
+
+QString csvField(const QString &text)
+{
+    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n'))
+        return text;
+    return u'"' + QString(text).replace(u"\""_s, u"\"\""_s) + u'"';
+}
+
+int runPreview(DataverseClient &client, const PreviewOptions &options, const QString &format, QTextStream &out,
+               QTextStream &err)
+{
+    const auto fail = [&err](const Error &error) {
+        err << "autoclose-cli: " << error.describe() << '\n';
+        return int(error.kind == Error::Kind::BadInput ? Cli::Usage : Cli::exitCodeFor(error));
+    };
+    QEventLoop loop;
+    std::optional<Result<QList<ChannelStateConfig>>> configs;
+    client.fetchConfigurations(&loop, [&](Result<QList<ChannelStateConfig>> r) {
+        configs = std::move(r);
+        loop.quit();
+    });
+    loop.exec();
+    if (!configs->ok())
+        return fail(configs->error());
+    QHash<QString, std::optional<int>> edits;
+    for (const auto &[nameOrId, minutes] : options.sets) {
+        const auto id = resolveConfiguration(configs->value(), nameOrId);
+        if (!id)
+            return fail(id.error());
+        edits.insert(id.value(), minutes);
+    }
+    PreviewScenario scenario = PreviewScenario::make(configs->value(), edits, options.at, options.basis);
+    // What would close under the values given: the edited side of the scenario alone.
+    scenario.saved = scenario.edited;
+
+    std::optional<Result<QList<ClosurePreview::Impact>>> impacts;
+    ClosurePreview::countImpact(&client, scenario, &loop, [&](Result<QList<ClosurePreview::Impact>> r) {
+        impacts = std::move(r);
+        loop.quit();
+    });
+    loop.exec();
+    if (!impacts->ok())
+        return fail(impacts->error());
+
+    ClosurePreview::Lister lister(&client, scenario);
+    QList<PreviewRow> rows;
+    std::optional<Error> listError;
+    while (!lister.atEnd() && !listError) {
+        lister.fetchNext(5000, &loop, [&](Result<QList<PreviewRow>> page, bool) {
+            if (!page)
+                listError = page.error();
+            else
+                rows << page.value();
+            loop.quit();
+        });
+        loop.exec();
+    }
+    if (listError)
+        return fail(*listError);
+
+    QHash<QString, const ChannelStateConfig *> byId;
+    for (const ChannelStateConfig &c : scenario.edited)
+        byId.insert(c.id, &c);
+    const QString at = scenario.at.toString(Qt::ISODate);
+    if (format == u"json"_s) {
+        QJsonArray conversations;
+        for (const PreviewRow &row : rows) {
+            const ChannelStateConfig *c = byId.value(row.configurationId);
+            conversations.append(QJsonObject {{u"activityid"_s, row.conversation.id},
+                                              {u"configuration"_s, row.configurationId},
+                                              {u"channel"_s, c && c->streamSource ? *c->streamSource : 0},
+                                              {u"state"_s, c ? c->state : 0},
+                                              {u"eligibleSince"_s, row.eligibleSince.toString(Qt::ISODate)}});
+        }
+        QJsonArray counts;
+        for (const ClosurePreview::Impact &impact : impacts->value()) {
+            const ChannelStateConfig *c = byId.value(impact.configurationId);
+            counts.append(
+                QJsonObject {{u"configuration"_s, impact.configurationId},
+                             {u"name"_s, c ? c->name : QString()},
+                             {u"minutes"_s, impact.editedMinutes ? QJsonValue(*impact.editedMinutes) : QJsonValue()},
+                             {u"count"_s, impact.closesUnderBoth},
+                             {u"capped"_s, impact.capped}});
+        }
+        const QJsonObject root {{u"at"_s, at},
+                                {u"basis"_s, ClosingRule::basisName(scenario.basis)},
+                                {u"conversations"_s, conversations},
+                                {u"counts"_s, counts}};
+        out << QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
+        return Cli::Ok;
+    }
+    if (format == u"csv"_s) {
+        out << "activityid,configuration,channel,state,eligibleSince,title\n";
+        for (const PreviewRow &row : rows) {
+            const ChannelStateConfig *c = byId.value(row.configurationId);
+            out << row.conversation.id << ',' << row.configurationId << ','
+                << (c && c->streamSource ? *c->streamSource : 0) << ',' << (c ? c->state : 0) << ','
+                << row.eligibleSince.toString(Qt::ISODate) << ',' << csvField(row.conversation.title) << '\n';
+        }
+        return Cli::Ok;
+    }
+    out << tr("Conversations that would auto-close by %1 (timer from %2):")
+               .arg(at,
+                    scenario.basis == ClosingRule::Basis::Created ? tr("creation; wrap-up start in Wrap-up")
+                                                                  : tr("last modification"))
+        << '\n';
+    for (const ClosurePreview::Impact &impact : impacts->value()) {
+        const ChannelStateConfig *c = byId.value(impact.configurationId);
+        if (!c || (impact.closesUnderBoth == 0 && !edits.contains(impact.configurationId)))
+            continue;
+        out << "  " << pad(c->channelLabel() + u" · " + conversationStateLabel(c->state), 34)
+            << pad(Duration::format(impact.editedMinutes), 12)
+            << (impact.capped ? tr("more than %1").arg(impact.closesUnderBoth)
+                              : QString::number(impact.closesUnderBoth))
+            << '\n';
+    }
+    out << '\n' << pad(tr("Eligible since"), 22) << pad(tr("Configuration"), 34) << tr("Conversation") << '\n';
+    for (const PreviewRow &row : rows) {
+        const ChannelStateConfig *c = byId.value(row.configurationId);
+        out << pad(row.eligibleSince.toString(Qt::ISODate), 22)
+            << pad(c ? c->channelLabel() + u" · " + conversationStateLabel(c->state) : row.configurationId, 34)
+            << (row.conversation.title.isEmpty() ? row.conversation.id : row.conversation.title) << '\n';
+    }
+    out << tr("%1 conversations. The job runs about every 5 minutes, so each closes within about 5 minutes of "
+              "becoming eligible.")
+               .arg(rows.size())
+        << '\n';
+    return Cli::Ok;
 }
 } // namespace
 
@@ -130,10 +322,16 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                                        u"URL"_s);
     const QCommandLineOption tokenEnvOption(
         u"access-token-env"_s, tr("Name of the environment variable that holds the access token."), u"VAR"_s);
-    const QCommandLineOption formatOption(u"format"_s, tr("Output format: table (default) or json."), u"FORMAT"_s,
-                                          u"table"_s);
-    parser.addOptions({helpOption, versionOption, urlOption, tokenEnvOption, formatOption});
-    parser.addPositionalArgument(u"command"_s, tr("The command to run: list."));
+    const QCommandLineOption formatOption(u"format"_s, tr("Output format: table (default), json, or (preview) csv."),
+                                          u"FORMAT"_s, u"table"_s);
+    const QCommandLineOption setOption(u"set"_s, tr("preview: a configuration's value, NAME_OR_ID=VALUE."),
+                                       u"NAME_OR_ID=VALUE"_s);
+    const QCommandLineOption atOption(u"at"_s, tr("preview: when, as ISO 8601 or +8h, +2d (default: now)."), u"TIME"_s);
+    const QCommandLineOption basisOption(u"basis"_s, tr("preview: timer basis, created (default) or modified."),
+                                         u"BASIS"_s, u"created"_s);
+    parser.addOptions(
+        {helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption, basisOption});
+    parser.addPositionalArgument(u"command"_s, tr("The command to run: list or preview."));
 
     const auto usageError = [&err](const QString &message) {
         err << "autoclose-cli: " << message << '\n' << tr("Run 'autoclose-cli --help' for usage.") << '\n';
@@ -154,14 +352,45 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (positional.isEmpty())
         return usageError(tr("No command given."));
     const QString command = positional.constFirst();
-    if (command != u"list"_s)
+    if (command != u"list"_s && command != u"preview"_s)
         return usageError(tr("Unknown command '%1'.").arg(command));
     if (positional.size() > 1)
         return usageError(tr("'%1' takes no arguments, but got '%2'.").arg(command, positional.at(1)));
+    const bool preview = command == u"preview"_s;
+    if (!preview && (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption)))
+        return usageError(tr("--set, --at and --basis go with preview."));
 
     const QString format = parser.value(formatOption);
-    if (format != u"table"_s && format != u"json"_s)
-        return usageError(tr("--format must be table or json, not '%1'.").arg(format));
+    if (format != u"table"_s && format != u"json"_s && (!preview || format != u"csv"_s))
+        return usageError(preview ? tr("--format must be table, json or csv, not '%1'.").arg(format)
+                                  : tr("--format must be table or json, not '%1'.").arg(format));
+
+    PreviewOptions previewOptions;
+    if (preview) {
+        const auto basis = ClosingRule::basisFromName(parser.value(basisOption));
+        if (!basis)
+            return usageError(tr("--basis must be created or modified, not '%1'.").arg(parser.value(basisOption)));
+        previewOptions.basis = *basis;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (parser.isSet(atOption)) {
+            const auto at = parseAt(parser.value(atOption), now);
+            if (!at)
+                return usageError(at.error().userMessage);
+            previewOptions.at = at.value();
+        } else {
+            previewOptions.at = now;
+        }
+        for (const QString &set : parser.values(setOption)) {
+            const qsizetype eq = set.lastIndexOf(u'=');
+            if (eq <= 0)
+                return usageError(
+                    tr("--set takes NAME_OR_ID=VALUE, as in --set \"Live Chat - Open=45\"; got '%1'.").arg(set));
+            const auto minutes = Duration::parse(set.mid(eq + 1));
+            if (!minutes)
+                return usageError(tr("--set %1: %2").arg(set, minutes.error().userMessage));
+            previewOptions.sets.append({set.left(eq).trimmed(), minutes.value()});
+        }
+    }
 
     if (!parser.isSet(urlOption))
         return usageError(tr("No environment given: pass --url https://<org>.crm.dynamics.com."));
@@ -194,6 +423,9 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                              << '\n';
                          err.flush();
                      });
+
+    if (preview)
+        return runPreview(client, previewOptions, format, out, err);
 
     QEventLoop loop;
     int exitCode = Failure;

@@ -95,9 +95,7 @@ QString DataverseClient::conversationQuery(const ConversationFilter &filter)
     if (filter.createdBefore.isValid())
         clauses << u"createdon lt %1"_s.arg(ODataLiteral::dateTime(filter.createdBefore));
     ODataQuery query(u"msdyn_ocliveworkitems"_s);
-    query.select({u"subject"_s, u"msdyn_title"_s, u"statuscode"_s, u"msdyn_channel"_s, u"createdon"_s,
-                  u"msdyn_wrapupinitiatedon"_s, u"msdyn_modifiedon"_s, u"modifiedon"_s,
-                  u"_msdyn_liveworkstreamid_value"_s});
+    query.select(conversationColumns());
     if (!clauses.isEmpty())
         query.filter(clauses.join(u" and "_s));
     return query.toString();
@@ -140,6 +138,91 @@ void DataverseClient::countConversations(const ConversationFilter &filter, QObje
             done(body.error());
         else
             done(WebApiReply::parseCount(body.value()));
+    });
+}
+
+QStringList DataverseClient::conversationColumns()
+{
+    return {u"subject"_s,          u"msdyn_title"_s, u"statuscode"_s,
+            u"msdyn_channel"_s,    u"createdon"_s,   u"msdyn_wrapupinitiatedon"_s,
+            u"msdyn_modifiedon"_s, u"modifiedon"_s,  u"_msdyn_liveworkstreamid_value"_s};
+}
+
+QUrl DataverseClient::apiUrl(const QString &pathAndQuery) const
+{
+    return OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(pathAndQuery));
+}
+
+void DataverseClient::fetchConversationPage(const QUrl &url, int pageSize, QObject *context,
+                                            std::function<void(Result<ConversationPage>)> done)
+{
+    if (!sameOrigin(url, m_orgUrl)) {
+        Error e;
+        e.kind = Error::Kind::BadReply;
+        e.userMessage = QCoreApplication::translate("DataverseClient",
+                                                    "The environment sent a link to a next page that leads "
+                                                    "elsewhere (%1); it was not followed.")
+                            .arg(url.host());
+        done(e);
+        return;
+    }
+    WebApiTransport::Call call;
+    call.url = url;
+    call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(pageSize, 1, 5000))}};
+    m_transport->send(call, context, [done = std::move(done)](Result<WebApiTransport::Reply> reply) {
+        if (!reply) {
+            done(reply.error());
+            return;
+        }
+        auto page = WebApiReply::parseCollection(reply.value().body);
+        if (!page) {
+            done(page.error());
+            return;
+        }
+        ConversationPage result;
+        result.next = page.value().nextLink;
+        result.rows.reserve(page.value().rows.size());
+        for (const QJsonObject &row : page.value().rows) {
+            auto c = WebApiReply::parseConversation(row);
+            if (!c) {
+                done(c.error());
+                return;
+            }
+            result.rows.append(std::move(c).value());
+        }
+        done(std::move(result));
+    });
+}
+
+void DataverseClient::aggregateCount(const QString &entitySet, const QString &filter, QObject *context,
+                                     std::function<void(Result<WebApiReply::Count>)> done)
+{
+    const QString transformation =
+        (filter.isEmpty() ? QString() : u"filter("_s + filter + u")/"_s) + u"aggregate($count as count)"_s;
+    const QString query = ODataQuery(entitySet).apply(transformation).toString();
+    getBody(query, context, [done = std::move(done)](Result<QByteArray> body) {
+        if (!body) {
+            // Dataverse refuses to aggregate more than 50,000 rows (AggregateQueryRecordLimit, 0x8004e023).
+            if (body.error().httpStatus == 400 &&
+                body.error().serviceCode.compare(u"0x8004e023"_s, Qt::CaseInsensitive) == 0) {
+                done(WebApiReply::Count {AggregateLimit, true});
+                return;
+            }
+            done(body.error());
+            return;
+        }
+        const QJsonArray rows = QJsonDocument::fromJson(body.value()).object().value(u"value"_s).toArray();
+        const QJsonValue count = rows.isEmpty() ? QJsonValue(0) : rows.first().toObject().value(u"count"_s);
+        if (!count.isDouble() || count.toDouble() < 0) {
+            Error e;
+            e.kind = Error::Kind::BadReply;
+            e.userMessage = QCoreApplication::translate("DataverseClient",
+                                                        "The environment's count is not a number; the preview cannot "
+                                                        "say how many conversations match.");
+            done(e);
+            return;
+        }
+        done(WebApiReply::Count {qint64(count.toDouble()), false});
     });
 }
 

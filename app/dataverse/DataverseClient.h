@@ -93,6 +93,24 @@ public:
     void countConversations(const ConversationFilter &filter, QObject *context,
                             std::function<void(Result<WebApiReply::Count>)> done);
 
+    // The columns the closing rule needs, for $select on msdyn_ocliveworkitems.
+    static QStringList conversationColumns();
+    // One page of conversations: url is a query (see apiUrl) or a page's @odata.nextLink, at most pageSize rows.
+    // For lists shown a page at a time, so that only what is shown is transferred.
+    struct ConversationPage
+    {
+        QList<Conversation> rows;
+        QUrl next; // empty after the last page
+    };
+    void fetchConversationPage(const QUrl &url, int pageSize, QObject *context,
+                               std::function<void(Result<ConversationPage>)> done);
+    QUrl apiUrl(const QString &pathAndQuery) const;
+    // How many rows of an entity set match filter, counted by the server with $apply; above the Web API's aggregate
+    // limit of 50,000 rows the count is 50,000 with capped set, rather than an error.
+    static constexpr qint64 AggregateLimit = 50000;
+    void aggregateCount(const QString &entitySet, const QString &filter, QObject *context,
+                        std::function<void(Result<WebApiReply::Count>)> done);
+
     void whoAmI(QObject *context, std::function<void(Result<WebApiReply::Identity>)> done);
     // Whether the signed-in user holds the privilege to write msdyn_occhannelstateconfiguration records, so the UI
     // can say "you can view but not change these" before anyone types.

@@ -1,0 +1,230 @@
+#include "app/preview/ClosurePreview.h"
+
+#include "app/dataverse/ODataQuery.h"
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QString Conversations = u"msdyn_ocliveworkitems"_s;
+
+// Runs one count per filter, at most as many at once as the transport allows, and hands back all of them in order
+// (or the first error).
+void countAll(DataverseClient *client, const QStringList &filters, QObject *context,
+              std::function<void(Result<QList<WebApiReply::Count>>)> done)
+{
+    struct State
+    {
+        QList<WebApiReply::Count> counts;
+        qsizetype outstanding = 0;
+        bool failed = false;
+        std::function<void(Result<QList<WebApiReply::Count>>)> done;
+    };
+    auto state = std::make_shared<State>();
+    state->counts.resize(filters.size());
+    state->outstanding = filters.size();
+    state->done = std::move(done);
+    if (filters.isEmpty()) {
+        state->done(state->counts);
+        return;
+    }
+    for (qsizetype i = 0; i < filters.size(); ++i) {
+        client->aggregateCount(Conversations, filters.at(i), context, [state, i](Result<WebApiReply::Count> count) {
+            if (state->failed)
+                return;
+            if (!count) {
+                state->failed = true;
+                state->done(count.error());
+                return;
+            }
+            state->counts[i] = count.value();
+            if (--state->outstanding == 0)
+                state->done(state->counts);
+        });
+    }
+}
+} // namespace
+
+QString ClosurePreview::filterFor(const ChannelStateConfig &configuration, ClosingRule::Basis basis,
+                                  const QDateTime &cutoff)
+{
+    const QString c = ODataLiteral::dateTime(cutoff);
+    QString timer;
+    if (basis == ClosingRule::Basis::Modified) {
+        timer = u"(msdyn_modifiedon le %1 or (msdyn_modifiedon eq null and modifiedon le %1))"_s.arg(c);
+    } else if (ConversationState(configuration.state) == ConversationState::WrapUp) {
+        // ClosingRule::timerStart: a Wrap-up conversation without its wrap-up start is timed from createdon.
+        timer = u"(msdyn_wrapupinitiatedon le %1 or (msdyn_wrapupinitiatedon eq null and createdon le %1))"_s.arg(c);
+    } else {
+        timer = u"createdon le %1"_s.arg(c);
+    }
+    return u"statuscode eq %1 and Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',"
+           u"PropertyValues=[%2]) and %3"_s.arg(
+               ODataLiteral::integer(ClosingRule::statusCodeOf(configuration.state)),
+               ODataLiteral::string(QString::number(configuration.streamSource.value_or(0))), timer);
+}
+
+void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario &scenario, QObject *context,
+                                 std::function<void(Result<QList<Impact>>)> done)
+{
+    // Eligibility is "timer start ≤ cutoff", so the sets for two values of one configuration are nested: counting at
+    // the earlier and the later cutoff gives both, and the difference is what the edit changes.
+    struct Plan
+    {
+        Impact impact;
+        qsizetype early = -1; // index of the count at the earlier cutoff
+        qsizetype late = -1; // at the later one, when the two differ
+    };
+    QList<Plan> plans;
+    QStringList filters;
+    for (qsizetype i = 0; i < scenario.saved.size(); ++i) {
+        const ChannelStateConfig &saved = scenario.saved.at(i);
+        const ChannelStateConfig &edited = scenario.edited.value(i, saved);
+        Plan plan;
+        plan.impact.configurationId = saved.id;
+        plan.impact.savedMinutes = saved.minutes;
+        plan.impact.editedMinutes = edited.minutes;
+        plan.impact.edited = saved.minutes != edited.minutes;
+        if (saved.streamSource) {
+            const auto cs = ClosingRule::cutoff(scenario.at, saved.minutes);
+            const auto ce = ClosingRule::cutoff(scenario.at, edited.minutes);
+            std::optional<QDateTime> early;
+            std::optional<QDateTime> late;
+            if (cs && ce) {
+                early = std::min(*cs, *ce);
+                late = *cs == *ce ? std::optional<QDateTime>() : std::optional<QDateTime>(std::max(*cs, *ce));
+            } else {
+                late = cs ? cs : ce; // only one value closes anything
+            }
+            if (early) {
+                plan.early = filters.size();
+                filters << filterFor(saved, scenario.basis, *early);
+            }
+            if (late) {
+                plan.late = filters.size();
+                filters << filterFor(saved, scenario.basis, *late);
+            }
+        }
+        plans << plan;
+    }
+    countAll(client, filters, context, [plans, done = std::move(done)](Result<QList<WebApiReply::Count>> counts) {
+        if (!counts) {
+            done(counts.error());
+            return;
+        }
+        QList<Impact> impacts;
+        for (Plan plan : plans) {
+            Impact &impact = plan.impact;
+            const WebApiReply::Count early = plan.early >= 0 ? counts.value().at(plan.early) : WebApiReply::Count {};
+            const WebApiReply::Count late = plan.late >= 0 ? counts.value().at(plan.late) : WebApiReply::Count {};
+            impact.closesUnderBoth = early.count;
+            impact.capped = early.capped || late.capped;
+            const qint64 difference = plan.late >= 0 ? std::max<qint64>(0, late.count - early.count) : 0;
+            if (plan.late >= 0) {
+                // The later cutoff belongs to the shorter value: the edit closes more if it is the edited one.
+                const bool editShorter =
+                    !impact.savedMinutes || (impact.editedMinutes && *impact.editedMinutes < *impact.savedMinutes);
+                (editShorter ? impact.newlyCloses : impact.noLongerCloses) = difference;
+            }
+            impacts << impact;
+        }
+        done(impacts);
+    });
+}
+
+void ClosurePreview::countTimeline(DataverseClient *client, const PreviewScenario &scenario,
+                                   const QList<QDateTime> &times, QObject *context,
+                                   std::function<void(Result<QList<TimelinePoint>>)> done)
+{
+    QStringList filters;
+    QList<qsizetype> timeOf; // which time each filter counts for
+    for (qsizetype t = 0; t < times.size(); ++t) {
+        for (const ChannelStateConfig &config : scenario.edited) {
+            const auto cut = ClosingRule::cutoff(times.at(t), config.minutes);
+            if (!cut || !config.streamSource)
+                continue;
+            filters << filterFor(config, scenario.basis, *cut);
+            timeOf << t;
+        }
+    }
+    countAll(client, filters, context,
+             [times, timeOf, done = std::move(done)](Result<QList<WebApiReply::Count>> counts) {
+                 if (!counts) {
+                     done(counts.error());
+                     return;
+                 }
+                 QList<TimelinePoint> points;
+                 for (const QDateTime &time : times)
+                     points << TimelinePoint {time, 0, false};
+                 for (qsizetype i = 0; i < counts.value().size(); ++i) {
+                     TimelinePoint &point = points[timeOf.at(i)];
+                     point.eligible += counts.value().at(i).count;
+                     point.capped = point.capped || counts.value().at(i).capped;
+                 }
+                 done(points);
+             });
+}
+
+ClosurePreview::Lister::Lister(DataverseClient *client, PreviewScenario scenario)
+    : m_client(client)
+    , m_scenario(std::move(scenario))
+{
+    advance();
+}
+
+QUrl ClosurePreview::Lister::firstPageOf(qsizetype index) const
+{
+    // Everything either value makes eligible: the later of the two cutoffs.
+    const ChannelStateConfig &saved = m_scenario.saved.at(index);
+    const ChannelStateConfig &edited = m_scenario.edited.value(index, saved);
+    const auto cs = ClosingRule::cutoff(m_scenario.at, saved.minutes);
+    const auto ce = ClosingRule::cutoff(m_scenario.at, edited.minutes);
+    if ((!cs && !ce) || !saved.streamSource)
+        return {};
+    const QDateTime cutoff = cs && ce ? std::max(*cs, *ce) : (cs ? *cs : *ce);
+    const QString query = ODataQuery(Conversations)
+                              .select(DataverseClient::conversationColumns())
+                              .filter(filterFor(saved, m_scenario.basis, cutoff))
+                              .orderBy(u"createdon asc"_s)
+                              .toString();
+    return m_client->apiUrl(query);
+}
+
+void ClosurePreview::Lister::advance()
+{
+    // The next configuration that can close anything.
+    for (++m_index; m_index < m_scenario.saved.size(); ++m_index) {
+        m_next = firstPageOf(m_index);
+        if (!m_next.isEmpty())
+            return;
+    }
+    m_next.clear();
+}
+
+void ClosurePreview::Lister::fetchNext(int pageSize, QObject *context,
+                                       std::function<void(Result<QList<PreviewRow>>, bool more)> done)
+{
+    if (atEnd()) {
+        done(QList<PreviewRow>(), false);
+        return;
+    }
+    m_client->fetchConversationPage(
+        m_next, pageSize, context, [this, done = std::move(done)](Result<DataverseClient::ConversationPage> page) {
+            if (!page) {
+                done(page.error(), false);
+                return;
+            }
+            QList<PreviewRow> rows;
+            for (const Conversation &conversation : page.value().rows) {
+                if (m_seen.contains(conversation.id))
+                    continue; // on several channels: already listed under another configuration
+                if (auto row = Preview::classify(conversation, m_scenario)) {
+                    m_seen.insert(conversation.id);
+                    rows << *row;
+                }
+            }
+            m_next = page.value().next;
+            if (m_next.isEmpty())
+                advance();
+            done(rows, !atEnd());
+        });
+}

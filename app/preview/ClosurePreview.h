@@ -1,0 +1,68 @@
+#pragma once
+
+#include "app/dataverse/DataverseClient.h"
+#include "models/Preview.h"
+
+#include <QPointer>
+#include <QSet>
+
+#include <functional>
+#include <memory>
+
+// The closure preview, done by the server: per configuration, filtered queries (state, channel, timer start before
+// a cutoff) whose rows are counted with $apply and listed a page at a time. Shared by the window and the CLI.
+namespace ClosurePreview {
+
+// The $filter for conversations that configuration applies to whose timer started at or before cutoff.
+QString filterFor(const ChannelStateConfig &configuration, ClosingRule::Basis basis, const QDateTime &cutoff);
+
+// What the edits change for one configuration at the scenario's time.
+struct Impact
+{
+    QString configurationId;
+    std::optional<int> savedMinutes;
+    std::optional<int> editedMinutes;
+    bool edited = false;
+    qint64 closesUnderBoth = 0;
+    qint64 newlyCloses = 0;
+    qint64 noLongerCloses = 0;
+    bool capped = false; // a count stopped at the Web API's aggregate limit: the true number is larger
+};
+// One Impact per configuration, in the scenario's order. A conversation on several channels counts under each
+// configuration that would close it.
+void countImpact(DataverseClient *client, const PreviewScenario &scenario, QObject *context,
+                 std::function<void(Result<QList<Impact>>)> done);
+
+// How many conversations are eligible (with the edits) at each of the given times, all configurations together.
+struct TimelinePoint
+{
+    QDateTime at;
+    qint64 eligible = 0;
+    bool capped = false;
+};
+void countTimeline(DataverseClient *client, const PreviewScenario &scenario, const QList<QDateTime> &times,
+                   QObject *context, std::function<void(Result<QList<TimelinePoint>>)> done);
+
+// Lists the conversations that close (or no longer close) in the scenario, a page at a time: configuration after
+// configuration, each conversation once, classified by the closing rule with every configuration in view.
+class Lister
+{
+public:
+    Lister(DataverseClient *client, PreviewScenario scenario);
+    // The next rows (at most about pageSize; possibly none while more follow), and whether more may follow.
+    void fetchNext(int pageSize, QObject *context, std::function<void(Result<QList<PreviewRow>>, bool more)> done);
+    bool atEnd() const { return m_index >= m_scenario.saved.size(); }
+    const PreviewScenario &scenario() const { return m_scenario; }
+
+private:
+    void advance();
+    QUrl firstPageOf(qsizetype index) const;
+
+    DataverseClient *m_client;
+    PreviewScenario m_scenario;
+    qsizetype m_index = -1; // the configuration being listed
+    QUrl m_next; // its next page
+    QSet<QString> m_seen;
+};
+
+} // namespace ClosurePreview
