@@ -126,8 +126,14 @@ void PreviewListModel::appendRows(const QList<PreviewRow> &rows, bool more)
 {
     m_fetching = false;
     m_more = more;
-    if (rows.isEmpty())
+    if (rows.isEmpty()) {
+        // Nothing to insert, so no view will ask again: ask for the next page at once.
+        if (more) {
+            m_fetching = true;
+            Q_EMIT moreWanted();
+        }
         return;
+    }
     beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + rows.size() - 1));
     m_rows.append(rows);
     endInsertRows();

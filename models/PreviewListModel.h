@@ -26,7 +26,8 @@ public:
 
     // A new preview: no rows; more may follow. now is what ages are measured from.
     void restart(const PreviewScenario &scenario);
-    // A page has arrived; more says whether another may follow.
+    // A page has arrived; more says whether another may follow. An empty page with more to come asks for the next
+    // one at once.
     void appendRows(const QList<PreviewRow> &rows, bool more);
     // The pages stopped (an error); fetchMore asks again only after restart or retry().
     void stop();

@@ -4,13 +4,17 @@
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
+#include "models/PreviewListModel.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/MainWindow.h"
+#include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
+#include <QDateTimeEdit>
 #include <QDialogButtonBox>
 #include <QFile>
 #include <QFrame>
@@ -22,6 +26,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -541,6 +546,74 @@ private Q_SLOTS:
         QVERIFY(!openEditor(view));
         QVERIFY(!window.saveAction()->isEnabled());
         QCOMPARE(valueAt(view, row), u"20 min"_s);
+    }
+
+    // The closure preview under the table, on known conversations at a fixed time: it follows the edits.
+    void previewPanelFollowsEdits()
+    {
+        LocalSandbox::Options options;
+        options.seed.file = QFINDTESTDATA("data/seeds/preview.json");
+        options.seed.required = true;
+        m_server = Server::start(options);
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        PreviewPanel *panel = window.previewPanel();
+        QSignalSpy updated(panel, &PreviewPanel::updated);
+        panel->customTime()->setDateTime(QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC));
+        panel->timeChoice()->setCurrentIndex(panel->timeChoice()->findData(-1)); // "At…"
+        QVERIFY(updated.wait(20000));
+        QCOMPARE(updated.last().first().toBool(), true);
+        QVERIFY2(panel->summary()->text().contains(u"<b>7</b> conversations close either way"_s),
+                 qPrintable(panel->summary()->text()));
+        // The list loads as it is scrolled: scroll to its end until nothing more comes.
+        const auto scrollToTheEnd = [panel] {
+            return QTest::qWaitFor(
+                [panel] {
+                    panel->listView()->scrollToBottom();
+                    return !panel->listModel()->canFetchMore({}) && !panel->listModel()->isFetching();
+                },
+                20000);
+        };
+        QVERIFY(scrollToTheEnd());
+        QCOMPARE(panel->listModel()->rowCount(), 7);
+
+        // An edit recounts by itself (debounced) and lists what it changes.
+        QTableView *view = window.tableView();
+        typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"10"_s);
+        QVERIFY(updated.wait(20000));
+        QVERIFY2(panel->summary()->text().contains(u"<b>1 more</b> because of your edits"_s),
+                 qPrintable(panel->summary()->text()));
+        QCOMPARE(panel->countsTable()->item(0, 0)->text(), u"Live chat · Open"_s); // edited rows first
+        QCOMPARE(panel->countsTable()->item(0, 4)->text(), u"+1"_s);
+        QVERIFY(scrollToTheEnd());
+        QCOMPARE(panel->listModel()->rowCount(), 8);
+        const auto &rows = panel->listModel()->rows();
+        const auto newly = std::find_if(rows.begin(), rows.end(), [](const PreviewRow &r) {
+            return r.category == PreviewRow::Category::NewlyCloses;
+        });
+        QVERIFY(newly != rows.end());
+        QCOMPARE(newly->conversation.id, u"c0000000-0000-0000-0000-000000000002"_s);
+        QCOMPARE(
+            panel->recordUrl(newly->conversation.id).toString(),
+            m_server->sandbox->url().toString() +
+                u"/main.aspx?pagetype=entityrecord&etn=msdyn_ocliveworkitem&id=c0000000-0000-0000-0000-000000000002"_s);
+
+        // The save confirmation carries the preview's impact.
+        QString intro;
+        whenDialog<SaveConfirmDialog>([&intro](SaveConfirmDialog *dialog) {
+            for (QLabel *label : dialog->findChildren<QLabel *>())
+                intro += label->text();
+            dialog->reject();
+        });
+        window.save();
+        QVERIFY2(intro.contains(u"<b>1</b> more conversations would close"_s), qPrintable(intro));
+
+        // The other timer basis is one switch away, and says so.
+        panel->basisChoice()->setCurrentIndex(1);
+        QVERIFY(updated.wait(20000));
+        QVERIFY(window.findChild<QLabel *>(u"previewAssumptions"_s)->text().contains(u"last modification"_s));
     }
 
     void journalSurvivesAKill()

@@ -46,8 +46,17 @@ private Q_SLOTS:
                                   << QVariantList {u"%Vance"_s};
         QTest::newRow("ContainValues")
             << u"Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',PropertyValues=['192360000','192340000'])"_s
-            << u"((',' || REPLACE(msdyn_channel, ' ', '') || ',') LIKE ? OR (',' || REPLACE(msdyn_channel, ' ', '') || ',') LIKE ?)"_s
-            << QVariantList {u"%,192360000,%"_s, u"%,192340000,%"_s};
+            << u"(msdyn_channel = ? OR (msdyn_channel GLOB '*,*' AND instr(',' || REPLACE(msdyn_channel, ' ', '') || "
+               u"',', ?) > 0) OR msdyn_channel = ? OR (msdyn_channel GLOB '*,*' AND instr(',' || "
+               u"REPLACE(msdyn_channel, ' ', '') || ',', ?) > 0))"_s
+            << QVariantList {u"192360000"_s, u",192360000,"_s, u"192340000"_s, u",192340000,"_s};
+        // Inside a conjunction, the other terms are repeated in each branch, so that each branch can use an index.
+        QTest::newRow("ContainValues within and")
+            << u"statuscode eq 1 and Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',PropertyValues=['192360000']) and createdon le 2026-01-01T00:00:00Z"_s
+            << u"((statuscode = ? AND msdyn_channel = ? AND createdon <= ?) OR (statuscode = ? AND (msdyn_channel GLOB "
+               u"'*,*' AND instr(',' || REPLACE(msdyn_channel, ' ', '') || ',', ?) > 0) AND createdon <= ?))"_s
+            << QVariantList {1, u"192360000"_s,   u"2026-01-01T00:00:00Z"_s,
+                             1, u",192360000,"_s, u"2026-01-01T00:00:00Z"_s};
         QTest::newRow("OlderThanXMinutes")
             << u"Microsoft.Dynamics.CRM.OlderThanXMinutes(PropertyName='createdon',PropertyValue=90)"_s
             << u"createdon < ?"_s << QVariantList {u"2026-01-01T10:30:00Z"_s};

@@ -8,6 +8,7 @@
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/EditCommands.h"
+#include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
 
 #include <QAction>
@@ -25,6 +26,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -49,6 +51,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     , m_proxy(new ConfigProxyModel(this))
     , m_view(new QTableView)
     , m_undo(new QUndoStack(this))
+    , m_preview(new PreviewPanel(client, m_model))
     , m_filter(new QLineEdit)
     , m_countLabel(new QLabel)
     , m_pendingLabel(new QLabel)
@@ -134,7 +137,13 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     layout->addWidget(m_restoredBanner);
     layout->addWidget(m_readOnlyBanner);
     layout->addWidget(m_filter);
-    layout->addWidget(m_view, 1);
+    auto *split = new QSplitter(Qt::Vertical);
+    split->setObjectName(u"tablePreviewSplitter"_s);
+    split->addWidget(m_view);
+    split->addWidget(m_preview);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
     setCentralWidget(central);
 
     createActions();
@@ -488,10 +497,29 @@ void MainWindow::save()
         statusBar()->showMessage(tr("Nothing to save: no value was edited."), 5000);
         return;
     }
+    // The preview's impact, when it is current: how many conversations each edit closes or spares right now.
+    QHash<QString, ClosurePreview::Impact> impacts;
+    if (m_preview->isCurrent()) {
+        for (const ClosurePreview::Impact &impact : m_preview->impacts())
+            impacts.insert(impact.configurationId, impact);
+    }
+    qint64 newly = 0;
+    qint64 spared = 0;
     QList<SaveConfirmDialog::Row> rows;
     for (const PendingEdit &edit : edits) {
         const ChannelStateConfig *config = m_model->config(edit.id);
         QString note = EditRisks::describe(EditRisks::assess(*config, edit.minutes));
+        if (const auto impact = impacts.constFind(edit.id); impact != impacts.cend()) {
+            newly += impact->newlyCloses;
+            spared += impact->noLongerCloses;
+            const QString count = impact->newlyCloses > 0
+                ? tr("%1 more conversations would close at the preview's time.").arg(impact->newlyCloses)
+                : (impact->noLongerCloses > 0
+                       ? tr("%1 fewer conversations would close at the preview's time.").arg(impact->noLongerCloses)
+                       : QString());
+            if (!count.isEmpty())
+                note = note.isEmpty() ? count : count + u'\n' + note;
+        }
         if (edit.baseEtag != config->etag)
             note = tr("Changed on the server meanwhile (now %1): you will be asked which to keep.")
                        .arg(Duration::format(config->minutes)) +
@@ -499,12 +527,16 @@ void MainWindow::save()
         rows << SaveConfirmDialog::Row {config->channelLabel(), conversationStateLabel(config->state),
                                         Duration::format(edit.baseMinutes), Duration::format(edit.minutes), note};
     }
-    SaveConfirmDialog dialog(tr("Save %n change(s)", nullptr, int(edits.size())),
-                             tr("These values will be written to <b>%1</b>, all or none. Each is checked against "
-                                "the version you edited, so a colleague's change made meanwhile is never "
-                                "overwritten.")
-                                 .arg(m_environment.name.toHtmlEscaped()),
-                             rows, m_environment.production, m_environment.name, tr("&Save"), this);
+    QString intro = tr("These values will be written to <b>%1</b>, all or none. Each is checked against the version "
+                       "you edited, so a colleague's change made meanwhile is never overwritten.")
+                        .arg(m_environment.name.toHtmlEscaped());
+    if (m_preview->isCurrent())
+        intro += u"<br>"_s +
+            tr("Closure preview: <b>%1</b> more conversations would close, %2 fewer.").arg(newly).arg(spared);
+    else
+        intro += u"<br>"_s + tr("The closure preview is not up to date; its counts are not shown.");
+    SaveConfirmDialog dialog(tr("Save %n change(s)", nullptr, int(edits.size())), intro, rows, m_environment.production,
+                             m_environment.name, tr("&Save"), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     send(edits);

@@ -12,6 +12,7 @@ class ConfigTableModel;
 class ConfigProxyModel;
 class DurationDelegate;
 class DurationLineEdit;
+class PreviewPanel;
 class QAction;
 class QFrame;
 class QLabel;
@@ -48,6 +49,7 @@ public:
     DurationDelegate *delegate() const { return m_delegate; }
     QAction *saveAction() const { return m_saveAction; }
     QAction *undoLastSaveAction() const { return m_undoLastSaveAction; }
+    PreviewPanel *previewPanel() const { return m_preview; }
 
 public Q_SLOTS:
     void refresh();
@@ -101,6 +103,7 @@ private:
     QTableView *m_view;
     DurationDelegate *m_delegate;
     QUndoStack *m_undo;
+    PreviewPanel *m_preview;
     QLineEdit *m_filter;
     QFrame *m_errorBanner;
     QLabel *m_errorText;

@@ -159,6 +159,7 @@ private:
                 return false;
             out.sql = u"("_s + out.sql + u" OR "_s + right.sql + u')';
             out.binds += right.binds;
+            out.alternatives.clear(); // they described the left side alone
         }
         --m_depth;
         return true;
@@ -166,16 +167,47 @@ private:
 
     bool parseAnd(SqlCondition &out)
     {
-        if (!parseUnary(out))
+        QList<SqlCondition> terms(1);
+        if (!parseUnary(terms.first()))
             return false;
         while (isWord(u"and")) {
             advance();
             SqlCondition right;
             if (!parseUnary(right))
                 return false;
-            out.sql = u"("_s + out.sql + u" AND "_s + right.sql + u')';
-            out.binds += right.binds;
+            terms << right;
         }
+        if (terms.size() == 1) {
+            out = terms.first();
+            return true;
+        }
+        const auto conjunction = [&terms](qsizetype replaced, const SqlCondition *with) {
+            SqlCondition c;
+            QStringList sql;
+            for (qsizetype i = 0; i < terms.size(); ++i) {
+                const SqlCondition &term = i == replaced ? *with : terms.at(i);
+                sql << term.sql;
+                c.binds += term.binds;
+            }
+            c.sql = u"("_s + sql.join(u" AND "_s) + u')';
+            return c;
+        };
+        const auto split =
+            std::find_if(terms.cbegin(), terms.cend(), [](const SqlCondition &t) { return !t.alternatives.isEmpty(); });
+        if (split == terms.cend()) {
+            out = conjunction(-1, nullptr);
+            return true;
+        }
+        // (a AND (x OR y) AND b) as ((a AND x AND b) OR (a AND y AND b)).
+        const qsizetype at = split - terms.cbegin();
+        QStringList branches;
+        out = {};
+        for (const SqlCondition &alternative : terms.at(at).alternatives) {
+            const SqlCondition branch = conjunction(at, &alternative);
+            branches << branch.sql;
+            out.binds += branch.binds;
+        }
+        out.sql = u"("_s + branches.join(u" OR "_s) + u')';
         return true;
     }
 
@@ -380,15 +412,20 @@ private:
             advance();
             if (!expectPunct(u"=") || !expectPunct(u"["))
                 return false;
-            QStringList parts;
             for (;;) {
                 if (m_token.kind != Token::Kind::String)
                     return fail(m_unterminated
                                     ? unexpected()
                                     : u"ContainValues needs PropertyValues=['value', …] with quoted values."_s);
-                // Multi-select values are stored as "a,b,c"; match whole items only.
-                parts << u"(',' || REPLACE(%1, ' ', '') || ',') LIKE ?"_s.arg(c->name);
-                out.binds << QString(u"%,"_s + m_token.text.trimmed() + u",%"_s);
+                // Multi-select values are stored as "a,b,c"; match whole items only. Most rows hold one value:
+                // equality answers those from an index, and only rows holding several values are searched.
+                const QString value = m_token.text.trimmed();
+                out.alternatives << SqlCondition {u"%1 = ?"_s.arg(c->name), {value}, {}}
+                                 << SqlCondition {
+                                        u"(%1 GLOB '*,*' AND instr(',' || REPLACE(%1, ' ', '') || ',', ?) > 0)"_s.arg(
+                                            c->name),
+                                        {QString(u',' + value + u',')},
+                                        {}};
                 advance();
                 if (isPunct(u"]"))
                     break;
@@ -398,6 +435,11 @@ private:
             advance();
             if (!expectPunct(u")"))
                 return false;
+            QStringList parts;
+            for (const SqlCondition &alternative : std::as_const(out.alternatives)) {
+                parts << alternative.sql;
+                out.binds += alternative.binds;
+            }
             out.sql = u"("_s + parts.join(u" OR "_s) + u')';
             return true;
         }

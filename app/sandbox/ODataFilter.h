@@ -13,6 +13,10 @@ struct SqlCondition
 {
     QString sql;
     QVariantList binds;
+    // Equivalent conditions whose OR is sql, each simple enough for an index. A conjunction that holds one such
+    // term is written as an OR of conjunctions, one per alternative, which SQLite answers with one index per
+    // branch instead of scanning (ContainValues on a million conversations: about 65 ms to 5 ms per count).
+    QList<SqlCondition> alternatives;
 };
 
 // The $filter subset of Dataverse the sandbox understands: eq ne gt ge lt le, and or not, parentheses, null,

@@ -4,9 +4,11 @@
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
+#include "models/PreviewListModel.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/MainWindow.h"
+#include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
 
 #include <QApplication>
@@ -129,9 +131,14 @@ int main(int argc, char *argv[])
         return 1;
     QTableView *view = window.tableView();
 
-    // Two pending edits, one of them risky, so the window shows what editing looks like.
+    // Two pending edits, one of them risky, so the window shows what editing looks like; then the closure preview
+    // counts and lists what they would close.
+    QSignalSpy previewed(window.previewPanel(), &PreviewPanel::updated);
     type(view, rowOf(view, u"SMS"_s, u"Open"_s), u"7d"_s);
     type(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"3"_s);
+    if (!previewed.wait(20000))
+        ++g_failures;
+    (void)QTest::qWaitFor([&window] { return window.previewPanel()->listModel()->rowCount() > 0; }, 5000);
     save(&window, u"main-window.png"_s);
 
     // The editor refusing a value, with what is allowed.

@@ -1,0 +1,163 @@
+// The closure preview at scale: autoclose-sandbox (a separate process) holding N conversations (default 1,000,000),
+// and this process as the app. Prints the time to count every configuration (saved vs edited), the time to the
+// first 200 rows of the list, and this process's peak memory after the whole list has been paged through a
+// PreviewListModel, as a user scrolling to the end would. Targets: counts <= 1 s, first 200 rows <= 300 ms, peak
+// RSS < 150 MB.
+#include "app/dataverse/DataverseClient.h"
+#include "app/preview/ClosurePreview.h"
+#include "models/PreviewListModel.h"
+
+#include "PeakMemory.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QString Token = u"bench-preview-token"_s;
+
+int fail(const QString &what)
+{
+    std::fprintf(stderr, "bench_preview: %s\n", qPrintable(what));
+    return 1;
+}
+
+template<typename T>
+T waitFor(std::optional<T> &slot)
+{
+    while (!slot)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    return std::move(*slot);
+}
+
+double median(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    return values.at(values.size() / 2);
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const int conversations = argc > 1 ? QByteArray(argv[1]).toInt() : 1000000;
+    QTemporaryDir dir;
+    QProcess sandbox;
+    sandbox.start(QStringLiteral(AUTOCLOSE_SANDBOX_BIN), {u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(),
+                                                          u"--token"_s, Token, u"--conversations"_s,
+                                                          QString::number(conversations)});
+    if (!sandbox.waitForReadyRead(300000))
+        return fail(u"the sandbox did not start"_s);
+    const QByteArray line = sandbox.readLine().trimmed();
+    if (!line.startsWith("Listening on "))
+        return fail(u"the sandbox did not say where it listens"_s);
+
+    QNetworkAccessManager network;
+    DataverseClient client(QUrl(QString::fromLatin1(line.mid(13))), &network);
+    client.setAccessToken(Token);
+    std::optional<Result<QList<ChannelStateConfig>>> loaded;
+    client.fetchConfigurations(&app, [&loaded](auto r) { loaded = std::move(r); });
+    const auto configs = waitFor(loaded);
+    if (!configs)
+        return fail(configs.error().describe());
+    const qint64 rssBefore = peakRssKiB();
+
+    // Two edits, as a user previewing a change would have: live chat Open shorter, SMS Open much shorter.
+    QHash<QString, std::optional<int>> edits;
+    for (const ChannelStateConfig &c : configs.value()) {
+        if (c.state == int(ConversationState::Open) && c.streamSource == StreamSource::LiveChat)
+            edits.insert(c.id, 10);
+        if (c.state == int(ConversationState::Open) && c.streamSource == StreamSource::Sms)
+            edits.insert(c.id, 7 * 24 * 60);
+    }
+    const PreviewScenario scenario =
+        PreviewScenario::make(configs.value(), edits, QDateTime::currentDateTimeUtc(), ClosingRule::Basis::Created);
+
+    QList<double> countTimes;
+    qint64 closing = 0;
+    bool capped = false;
+    for (int run = 0; run < 5; ++run) {
+        QElapsedTimer timer;
+        timer.start();
+        std::optional<Result<QList<ClosurePreview::Impact>>> counted;
+        ClosurePreview::countImpact(&client, scenario, &app, [&counted](auto r) { counted = std::move(r); });
+        const auto impacts = waitFor(counted);
+        countTimes << double(timer.nsecsElapsed()) / 1e6;
+        if (!impacts)
+            return fail(impacts.error().describe());
+        closing = 0;
+        for (const auto &impact : impacts.value()) {
+            closing += impact.closesUnderBoth + impact.newlyCloses;
+            capped = capped || impact.capped;
+        }
+    }
+
+    QList<double> firstPageTimes;
+    for (int run = 0; run < 5; ++run) {
+        ClosurePreview::Lister lister(&client, scenario);
+        QElapsedTimer timer;
+        timer.start();
+        qsizetype rows = 0;
+        while (rows < 200 && !lister.atEnd()) {
+            std::optional<Result<QList<PreviewRow>>> page;
+            lister.fetchNext(200, &app, [&page](Result<QList<PreviewRow>> r, bool) { page = std::move(r); });
+            const auto got = waitFor(page);
+            if (!got)
+                return fail(got.error().describe());
+            rows += got.value().size();
+        }
+        firstPageTimes << double(timer.nsecsElapsed()) / 1e6;
+    }
+
+    // The whole list, as the view pages it while scrolled to the end.
+    PreviewListModel model;
+    ClosurePreview::Lister lister(&client, scenario);
+    std::optional<Error> listError;
+    QObject::connect(&model, &PreviewListModel::moreWanted, &app, [&] {
+        lister.fetchNext(200, &app, [&](Result<QList<PreviewRow>> rows, bool more) {
+            if (!rows) {
+                listError = rows.error();
+                model.stop();
+                return;
+            }
+            model.appendRows(rows.value(), more);
+        });
+    });
+    QElapsedTimer whole;
+    whole.start();
+    model.restart(scenario);
+    while (model.canFetchMore({}) || model.isFetching()) {
+        model.fetchMore({});
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+    if (listError)
+        return fail(listError->describe());
+    const double wholeMs = double(whole.nsecsElapsed()) / 1e6;
+    sandbox.terminate();
+    sandbox.waitForFinished(10000);
+
+    const double counts = median(countTimes);
+    const double first = median(firstPageTimes);
+    const double peakMiB = double(peakRssKiB()) / 1024.0;
+    std::printf("Closure preview benchmark (%d conversations in the sandbox, %lld configurations, 2 edited)\n",
+                conversations, qint64(configs.value().size()));
+    std::printf("  counts, every configuration (median of 5)  %7.1f ms  (%lld would close%s)\n", counts,
+                closing, capped ? ", some counts capped at 50,000" : "");
+    std::printf("  first 200 rows of the list (median of 5)   %7.1f ms\n", first);
+    std::printf("  whole list paged through the model          %7.1f ms  %lld rows\n", wholeMs,
+                qint64(model.rowCount()));
+    std::printf("  peak RSS of this process                    %7.1f MiB (%.1f MiB before the preview)\n", peakMiB,
+                double(rssBefore) / 1024.0);
+    std::printf("  targets: counts <= 1 s: %s; first 200 rows <= 300 ms: %s; peak < 150 MB: %s\n",
+                counts <= 1000 ? "met" : "NOT met", first <= 300 ? "met" : "NOT met",
+                peakMiB * 1.048576 < 150 ? "met" : "NOT met");
+    return 0;
+}
