@@ -1,4 +1,5 @@
 // autoclose-cli and autoclose-sandbox as users run them: real executables, real HTTP on 127.0.0.1.
+#include "CliProcess.h"
 #include "SandboxProcess.h"
 
 #include <QJsonArray>
@@ -14,27 +15,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 const QString Token = u"cli-test-token"_s;
-
-struct CliRun
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun runCli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
-    QProcess cli;
-    cli.setProcessEnvironment(env);
-    cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN), args);
-    CliRun run;
-    if (!cli.waitForFinished(60000))
-        return run;
-    run.exitCode = cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -2;
-    run.out = cli.readAllStandardOutput();
-    run.err = cli.readAllStandardError();
-    return run;
-}
 
 QProcessEnvironment envWithToken(const QString &value)
 {

@@ -1,6 +1,7 @@
 // The editor as a user drives it: the real main window, offscreen, against a sandbox on 127.0.0.1 — typing values,
 // undo and redo, saving with its confirmation, a conflict made underneath, refresh with pending edits, a read-only
 // user, a production environment, and the journal surviving a process killed with SIGKILL.
+#include "GuiTestSupport.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
@@ -38,25 +39,18 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using GuiTestSupport::openEditor;
+using GuiTestSupport::rowOf;
+using GuiTestSupport::typeValue;
 
 namespace {
 // Owns the dialog watchers of the running test, so that none outlives it.
 QPointer<QObject> g_watchers;
 
-// Acts on the next modal dialog of type T as soon as it is shown (dialogs run their own event loop).
 template<typename T>
 void whenDialog(std::function<void(T *)> action)
 {
-    auto *timer = new QTimer(g_watchers.data());
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, action] {
-        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            action(dialog);
-        }
-    });
-    timer->start();
+    GuiTestSupport::whenDialog<T>(g_watchers.data(), std::move(action));
 }
 
 QPushButton *buttonNamed(QWidget *dialog, const QString &text)
@@ -68,46 +62,9 @@ QPushButton *buttonNamed(QWidget *dialog, const QString &text)
     return nullptr;
 }
 
-// The proxy row showing channel × state, or -1.
-int rowOf(QTableView *view, const QString &channel, const QString &state)
-{
-    QAbstractItemModel *model = view->model();
-    for (int row = 0; row < model->rowCount(); ++row) {
-        if (model->index(row, ConfigTableModel::Channel).data().toString() == channel &&
-            model->index(row, ConfigTableModel::State).data().toString() == state)
-            return row;
-    }
-    return -1;
-}
-
-DurationLineEdit *openEditor(QTableView *view)
-{
-    for (auto *editor : view->viewport()->findChildren<DurationLineEdit *>()) {
-        if (editor->isVisible())
-            return editor;
-    }
-    return nullptr;
-}
-
 QString valueAt(QTableView *view, int row)
 {
     return view->model()->index(row, ConfigTableModel::AutoClose).data().toString();
-}
-
-// Opens the editor on a row with F2, types text and presses Enter.
-void typeValue(QTableView *view, int row, const QString &text)
-{
-    view->setFocus();
-    view->setCurrentIndex(view->model()->index(row, ConfigTableModel::Channel));
-    QTest::keyClick(view, Qt::Key_F2);
-    auto *editor = openEditor(view);
-    if (!editor)
-        return;
-    editor->selectAll();
-    QTest::keyClicks(editor, text);
-    QTest::keyClick(editor, Qt::Key_Return);
-    // The delegate commits and closes the editor from the event loop, as after a real key press.
-    (void)QTest::qWaitFor([view] { return !openEditor(view); }, 5000);
 }
 
 struct Server
@@ -374,8 +331,25 @@ private Q_SLOTS:
         QVERIFY(window.findChild<QFrame *>(u"errorBanner"_s)->isVisible());
     }
 
-    void conflictOverwriteWithMine()
+    // Two edits; a colleague saves one of the records underneath; the user's choice in the conflict dialog decides.
+    void conflict_data()
     {
+        QTest::addColumn<QString>("choice"); // the dialog's button
+        QTest::addColumn<int>("serverChat"); // Live chat · Open on the server afterwards
+        QTest::addColumn<QString>("shownChat");
+        QTest::addColumn<bool>("allSaved");
+        QTest::addColumn<int>("serverVoice"); // Voice · Open, whose edit did not conflict
+        QTest::newRow("overwrite with mine") << u"overwrite"_s << 45 << u"45 min"_s << true << 14400;
+        QTest::newRow("keep theirs") << u"keepTheirs"_s << 30 << u"30 min"_s << true << 14400;
+        QTest::newRow("decide later") << u"later"_s << 30 << u"45 min"_s << false << 43200;
+    }
+    void conflict()
+    {
+        QFETCH(QString, choice);
+        QFETCH(int, serverChat);
+        QFETCH(QString, shownChat);
+        QFETCH(bool, allSaved);
+        QFETCH(int, serverVoice);
         MainWindow window(m_server->client.get(), environment(m_journalDir));
         window.show();
         QVERIFY(load(window));
@@ -389,61 +363,23 @@ private Q_SLOTS:
         QString theirs;
         QString yours;
         whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
-        whenDialog<ConflictDialog>([&theirs, &yours](ConflictDialog *dialog) {
+        whenDialog<ConflictDialog>([&theirs, &yours, choice](ConflictDialog *dialog) {
             theirs = dialog->findChild<QLabel *>(u"theirs"_s)->text();
             yours = dialog->findChild<QLabel *>(u"yours"_s)->text();
-            dialog->findChild<QPushButton *>(u"overwrite"_s)->click();
+            dialog->findChild<QPushButton *>(choice)->click();
         });
         window.save();
         QVERIFY(saved.wait(20000));
         QVERIFY2(theirs.contains(u"30 min"_s), qPrintable(theirs));
         QVERIFY2(yours.contains(u"45 min"_s), qPrintable(yours));
-        QCOMPARE(saved.last().first().toBool(), true);
-        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(45));
-        QCOMPARE(m_server->read(u"Voice"_s, u"Open"_s)->minutes, std::optional<int>(14400));
-        QVERIFY(!window.model()->hasPendingEdits());
-    }
-
-    void conflictKeepTheirs()
-    {
-        MainWindow window(m_server->client.get(), environment(m_journalDir));
-        window.show();
-        QVERIFY(load(window));
-        QTableView *view = window.tableView();
-        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
-        typeValue(view, row, u"45"_s);
-        QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 30));
-
-        QSignalSpy saved(&window, &MainWindow::saveFinished);
-        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
-        whenDialog<ConflictDialog>(
-            [](ConflictDialog *dialog) { dialog->findChild<QPushButton *>(u"keepTheirs"_s)->click(); });
-        window.save();
-        QVERIFY(saved.wait(20000));
-        QCOMPARE(saved.last().first().toBool(), false);
-        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(30));
-        QCOMPARE(valueAt(view, row), u"30 min"_s);
-        QVERIFY(!window.model()->hasPendingEdits());
-    }
-
-    void conflictDecidedLaterKeepsTheEdit()
-    {
-        MainWindow window(m_server->client.get(), environment(m_journalDir));
-        window.show();
-        QVERIFY(load(window));
-        QTableView *view = window.tableView();
-        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
-        typeValue(view, row, u"45"_s);
-        QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 30));
-        QSignalSpy saved(&window, &MainWindow::saveFinished);
-        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
-        whenDialog<ConflictDialog>([](ConflictDialog *dialog) { dialog->reject(); });
-        window.save();
-        QVERIFY(saved.wait(20000));
-        QCOMPARE(valueAt(view, row), u"45 min"_s);
-        QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data(ConfigTableModel::StatusRole).toInt(),
-                 int(ConfigTableModel::RowStatus::Conflict));
-        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(30));
+        QCOMPARE(saved.last().first().toBool(), allSaved);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(serverChat));
+        QCOMPARE(m_server->read(u"Voice"_s, u"Open"_s)->minutes, std::optional<int>(serverVoice));
+        QCOMPARE(valueAt(view, row), shownChat);
+        QCOMPARE(window.model()->hasPendingEdits(), !allSaved);
+        if (choice == u"later"_s)
+            QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data(ConfigTableModel::StatusRole).toInt(),
+                     int(ConfigTableModel::RowStatus::Conflict));
     }
 
     void refreshKeepsPendingEditsAndFlagsServerChanges()

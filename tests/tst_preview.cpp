@@ -1,6 +1,7 @@
 // Golden scenarios for the closure preview: a sandbox seeded with known conversations (tests/data/seeds/preview.json)
 // and a fixed moment, with the expected closures for both timer bases, with and without edits — through the real
 // autoclose-cli over HTTP, and through the preview core the window uses (counts and the paged list).
+#include "CliProcess.h"
 #include "SandboxClient.h"
 #include "SandboxProcess.h"
 #include "app/preview/ClosurePreview.h"
@@ -28,29 +29,23 @@ QString cfg(int n)
     return u"b0000000-0000-0000-0000-00000000000%1"_s.arg(n);
 }
 
-struct CliRun
+CliRun runPreview(const QUrl &url, const QStringList &args)
 {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-CliRun runCli(const QUrl &url, const QStringList &args)
-{
-    QProcess cli;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(u"PREVIEW_TOKEN"_s, Token);
-    cli.setProcessEnvironment(env);
-    cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN),
-              QStringList {u"--url"_s, url.toString(), u"--access-token-env"_s, u"PREVIEW_TOKEN"_s, u"preview"_s} +
-                  args);
-    CliRun run;
-    if (!cli.waitForFinished(60000))
-        return run;
-    run.exitCode = cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -2;
-    run.out = cli.readAllStandardOutput();
-    run.err = cli.readAllStandardError();
-    return run;
+    return runCli(QStringList {u"--url"_s, url.toString(), u"--access-token-env"_s, u"PREVIEW_TOKEN"_s, u"preview"_s} +
+                      args,
+                  env);
+}
+
+// The configurations of the sandbox behind client.
+Result<QList<ChannelStateConfig>> configurations(DataverseClient &client)
+{
+    std::optional<Result<QList<ChannelStateConfig>>> configs;
+    client.fetchConfigurations(&client, [&configs](auto r) { configs = std::move(r); });
+    if (!QTest::qWaitFor([&configs] { return configs.has_value(); }, 20000))
+        return Error::badInput(u"the configurations did not arrive"_s);
+    return std::move(*configs);
 }
 
 // activityid → configuration id, from the CLI's JSON.
@@ -110,7 +105,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(Expected, expected);
-        const CliRun run = runCli(m_process->url(), args + QStringList {u"--format"_s, u"json"_s});
+        const CliRun run = runPreview(m_process->url(), args + QStringList {u"--format"_s, u"json"_s});
         QVERIFY2(run.exitCode == 0, run.err.constData());
         const QJsonObject root = QJsonDocument::fromJson(run.out).object();
         QCOMPARE(closures(root), expected);
@@ -130,11 +125,11 @@ private Q_SLOTS:
 
     void cliTableAndCsv()
     {
-        const CliRun table = runCli(m_process->url(), {u"--at"_s, At});
+        const CliRun table = runPreview(m_process->url(), {u"--at"_s, At});
         QCOMPARE(table.exitCode, 0);
         QVERIFY2(table.out.contains("open chat, exactly 20 min"), table.out.constData());
         QVERIFY(table.out.contains("7 conversations"));
-        const CliRun csv = runCli(m_process->url(), {u"--at"_s, At, u"--format"_s, u"csv"_s});
+        const CliRun csv = runPreview(m_process->url(), {u"--at"_s, At, u"--format"_s, u"csv"_s});
         QCOMPARE(csv.exitCode, 0);
         const QList<QByteArray> lines = csv.out.trimmed().split('\n');
         QCOMPARE(lines.first(), QByteArray("activityid,configuration,channel,state,eligibleSince,title"));
@@ -161,7 +156,7 @@ private Q_SLOTS:
     {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
-        const CliRun run = runCli(m_process->url(), args);
+        const CliRun run = runPreview(m_process->url(), args);
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
         QVERIFY(run.out.isEmpty());
@@ -173,13 +168,11 @@ private Q_SLOTS:
         auto fixture = SandboxClient::start(Token, seeded());
         QVERIFY(fixture);
         DataverseClient &client = fixture->client();
-        std::optional<Result<QList<ChannelStateConfig>>> configs;
-        client.fetchConfigurations(this, [&configs](auto r) { configs = std::move(r); });
-        QTRY_VERIFY(configs.has_value());
-        QVERIFY(configs->ok());
+        const auto configs = configurations(client);
+        QVERIFY(configs.ok());
         const QHash<QString, std::optional<int>> edits {{cfg(1), 10}, {cfg(2), 60}, {cfg(4), std::nullopt}};
         const PreviewScenario scenario = PreviewScenario::make(
-            configs->value(), edits, QDateTime::fromString(At, Qt::ISODate), ClosingRule::Basis::Created);
+            configs.value(), edits, QDateTime::fromString(At, Qt::ISODate), ClosingRule::Basis::Created);
 
         std::optional<Result<QList<ClosurePreview::Impact>>> impacts;
         ClosurePreview::countImpact(&client, scenario, this, [&impacts](auto r) { impacts = std::move(r); });
@@ -238,11 +231,10 @@ private Q_SLOTS:
         auto fixture = SandboxClient::start(Token, seeded());
         QVERIFY(fixture);
         DataverseClient &client = fixture->client();
-        std::optional<Result<QList<ChannelStateConfig>>> configs;
-        client.fetchConfigurations(this, [&configs](auto r) { configs = std::move(r); });
-        QTRY_VERIFY(configs.has_value());
+        const auto configs = configurations(client);
+        QVERIFY(configs.ok());
         const QDateTime at = QDateTime::fromString(At, Qt::ISODate);
-        const PreviewScenario scenario = PreviewScenario::make(configs->value(), {}, at, ClosingRule::Basis::Created);
+        const PreviewScenario scenario = PreviewScenario::make(configs.value(), {}, at, ClosingRule::Basis::Created);
         std::optional<Result<QList<ClosurePreview::TimelinePoint>>> points;
         ClosurePreview::countTimeline(&client, scenario, {at, at.addSecs(3600)}, this,
                                       [&points](auto r) { points = std::move(r); });

@@ -114,9 +114,8 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_counts->setObjectName(u"previewCounts"_s);
     m_counts->setAccessibleName(tr("Conversations closed per configuration"));
     m_counts->setColumnCount(6);
-    m_counts->setHorizontalHeaderLabels(
-        {tr("Configuration"), tr("Saved"), tr("With your edits"), tr("Close either way"), tr("Newly close"),
-         tr("No longer close")});
+    m_counts->setHorizontalHeaderLabels({tr("Configuration"), tr("Saved"), tr("With your edits"),
+                                         tr("Close either way"), tr("Newly close"), tr("No longer close")});
     m_counts->verticalHeader()->hide();
     m_counts->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_counts->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -255,39 +254,37 @@ void PreviewPanel::update()
     m_lister = std::make_unique<ClosurePreview::Lister>(m_client, scenario);
     m_list->restart(scenario);
 
-    ClosurePreview::countImpact(
-        m_client, scenario, m_generation, [this, scenario](Result<QList<ClosurePreview::Impact>> impacts) {
-            if (!impacts) {
-                m_summary->setText(tr("The preview could not count the conversations: %1")
-                                       .arg(impacts.error().describe().toHtmlEscaped()));
-                Q_EMIT updated(false);
-                return;
-            }
-            m_impacts = impacts.value();
-            m_current = true;
-            showCounts(scenario);
-            Q_EMIT updated(true);
-        });
+    ClosurePreview::countImpact(m_client, scenario, m_generation,
+                                [this, scenario](Result<QList<ClosurePreview::Impact>> impacts) {
+                                    if (!impacts) {
+                                        m_summary->setText(tr("The preview could not count the conversations: %1")
+                                                               .arg(impacts.error().describe().toHtmlEscaped()));
+                                        Q_EMIT updated(false);
+                                        return;
+                                    }
+                                    m_impacts = impacts.value();
+                                    m_current = true;
+                                    showCounts(scenario);
+                                    Q_EMIT updated(true);
+                                });
 
     // How many become eligible over the next day and week, with the edits.
     const QDateTime at = scenario.at;
     const QList<QDateTime> times {at, at.addSecs(3600), at.addSecs(8 * 3600), at.addDays(1), at.addDays(7)};
-    ClosurePreview::countTimeline(m_client, scenario, times, m_generation,
-                                  [this](Result<QList<ClosurePreview::TimelinePoint>> points) {
-                                      if (!points) {
-                                          m_timeline->setText(tr("Timeline unavailable: %1")
-                                                                  .arg(points.error().userMessage));
-                                          return;
-                                      }
-                                      const QStringList names {tr("then"), tr("+1 h"), tr("+8 h"), tr("+1 day"),
-                                                               tr("+7 days")};
-                                      QStringList parts;
-                                      for (qsizetype i = 0; i < points.value().size(); ++i) {
-                                          const auto &p = points.value().at(i);
-                                          parts << u"%1: %2"_s.arg(names.value(i), countText(p.eligible, p.capped));
-                                      }
-                                      m_timeline->setText(tr("Eligible with your edits — %1").arg(parts.join(u" · "_s)));
-                                  });
+    ClosurePreview::countTimeline(
+        m_client, scenario, times, m_generation, [this](Result<QList<ClosurePreview::TimelinePoint>> points) {
+            if (!points) {
+                m_timeline->setText(tr("Timeline unavailable: %1").arg(points.error().userMessage));
+                return;
+            }
+            const QStringList names {tr("then"), tr("+1 h"), tr("+8 h"), tr("+1 day"), tr("+7 days")};
+            QStringList parts;
+            for (qsizetype i = 0; i < points.value().size(); ++i) {
+                const auto &p = points.value().at(i);
+                parts << u"%1: %2"_s.arg(names.value(i), countText(p.eligible, p.capped));
+            }
+            m_timeline->setText(tr("Eligible with your edits — %1").arg(parts.join(u" · "_s)));
+        });
 }
 
 void PreviewPanel::showCounts(const PreviewScenario &scenario)
@@ -321,8 +318,8 @@ void PreviewPanel::showCounts(const PreviewScenario &scenario)
             }
             m_counts->setItem(row, column, item);
         };
-        cell(0, config ? config->channelLabel() + u" · " + conversationStateLabel(config->state)
-                       : impact.configurationId);
+        cell(0,
+             config ? config->channelLabel() + u" · " + conversationStateLabel(config->state) : impact.configurationId);
         cell(1, Duration::format(impact.savedMinutes));
         cell(2, Duration::format(impact.editedMinutes), impact.edited);
         cell(3, countText(impact.closesUnderBoth, impact.capped));

@@ -22,7 +22,32 @@ bool sameOrigin(const QUrl &a, const QUrl &b)
 {
     return a.scheme() == b.scheme() && a.host() == b.host() && a.port() == b.port();
 }
+
+Error foreignLink(const QUrl &link)
+{
+    Error e;
+    e.kind = Error::Kind::BadReply;
+    e.userMessage = QCoreApplication::translate("DataverseClient",
+                                                "The environment sent a link to a next page that leads elsewhere "
+                                                "(%1); it was not followed.")
+                        .arg(link.host());
+    return e;
+}
 } // namespace
+
+void DataverseClient::getPage(const QUrl &url, int pageSize, QObject *context,
+                              std::function<void(Result<WebApiReply::Page>)> done)
+{
+    WebApiTransport::Call call;
+    call.url = url;
+    call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(pageSize, 1, 5000))}};
+    m_transport->send(call, context, [done = std::move(done)](Result<WebApiTransport::Reply> reply) {
+        if (!reply)
+            done(reply.error());
+        else
+            done(WebApiReply::parseCollection(reply.value().body));
+    });
+}
 
 DataverseClient::DataverseClient(QUrl orgUrl, QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
@@ -157,24 +182,10 @@ void DataverseClient::fetchConversationPage(const QUrl &url, int pageSize, QObje
                                             std::function<void(Result<ConversationPage>)> done)
 {
     if (!sameOrigin(url, m_orgUrl)) {
-        Error e;
-        e.kind = Error::Kind::BadReply;
-        e.userMessage = QCoreApplication::translate("DataverseClient",
-                                                    "The environment sent a link to a next page that leads "
-                                                    "elsewhere (%1); it was not followed.")
-                            .arg(url.host());
-        done(e);
+        done(foreignLink(url));
         return;
     }
-    WebApiTransport::Call call;
-    call.url = url;
-    call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(pageSize, 1, 5000))}};
-    m_transport->send(call, context, [done = std::move(done)](Result<WebApiTransport::Reply> reply) {
-        if (!reply) {
-            done(reply.error());
-            return;
-        }
-        auto page = WebApiReply::parseCollection(reply.value().body);
+    getPage(url, pageSize, context, [done = std::move(done)](Result<WebApiReply::Page> page) {
         if (!page) {
             done(page.error());
             return;
@@ -252,46 +263,31 @@ void DataverseClient::fetchMinutesRange(QObject *context, std::function<void(Res
 void DataverseClient::forEachPage(const QUrl &url, qsizetype rowsSoFar, int pageCount, QPointer<QObject> context,
                                   std::shared_ptr<PageCallback> onPage, std::function<void(Result<qsizetype>)> done)
 {
-    WebApiTransport::Call call;
-    call.url = url;
-    call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(m_maxPageSize)}};
-    m_transport->send(call, context,
-                      [this, rowsSoFar, pageCount, context, onPage = std::move(onPage),
-                       done = std::move(done)](Result<WebApiTransport::Reply> reply) mutable {
-                          if (!reply) {
-                              done(reply.error());
-                              return;
-                          }
-                          auto page = WebApiReply::parseCollection(reply.value().body);
-                          if (!page) {
-                              done(page.error());
-                              return;
-                          }
-                          if (auto refused = (*onPage)(page.value().rows)) {
-                              done(*refused);
-                              return;
-                          }
-                          if (!context)
-                              return; // cancelled while the page was handled
-                          const qsizetype total = rowsSoFar + page.value().rows.size();
-                          const QUrl next = page.value().nextLink;
-                          if (next.isEmpty()) {
-                              done(total);
-                              return;
-                          }
-                          if (!sameOrigin(next, m_orgUrl) || pageCount + 1 >= MaxPages) {
-                              Error e;
-                              e.kind = Error::Kind::BadReply;
-                              e.userMessage = QCoreApplication::translate("DataverseClient",
-                                                                          "The environment sent a link to a next page "
-                                                                          "that leads elsewhere (%1); it was not "
-                                                                          "followed.")
-                                                  .arg(next.host());
-                              done(e);
-                              return;
-                          }
-                          forEachPage(next, total, pageCount + 1, context, std::move(onPage), std::move(done));
-                      });
+    getPage(url, m_maxPageSize, context,
+            [this, rowsSoFar, pageCount, context, onPage = std::move(onPage),
+             done = std::move(done)](Result<WebApiReply::Page> page) mutable {
+                if (!page) {
+                    done(page.error());
+                    return;
+                }
+                if (auto refused = (*onPage)(page.value().rows)) {
+                    done(*refused);
+                    return;
+                }
+                if (!context)
+                    return; // cancelled while the page was handled
+                const qsizetype total = rowsSoFar + page.value().rows.size();
+                const QUrl next = page.value().nextLink;
+                if (next.isEmpty()) {
+                    done(total);
+                    return;
+                }
+                if (!sameOrigin(next, m_orgUrl) || pageCount + 1 >= MaxPages) {
+                    done(foreignLink(next));
+                    return;
+                }
+                forEachPage(next, total, pageCount + 1, context, std::move(onPage), std::move(done));
+            });
 }
 
 namespace {

@@ -140,6 +140,8 @@ private:
     void forEachPage(const QUrl &url, qsizetype rowsSoFar, int pageCount, QPointer<QObject> context,
                      std::shared_ptr<PageCallback> onPage, std::function<void(Result<qsizetype>)> done);
     void getBody(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done);
+    // One page of a collection, at most pageSize rows (Prefer: odata.maxpagesize).
+    void getPage(const QUrl &url, int pageSize, QObject *context, std::function<void(Result<WebApiReply::Page>)> done);
 
     QUrl m_orgUrl;
     WebApiTransport *m_transport;

@@ -51,9 +51,9 @@ int main(int argc, char *argv[])
     const int conversations = argc > 1 ? QByteArray(argv[1]).toInt() : 1000000;
     QTemporaryDir dir;
     QProcess sandbox;
-    sandbox.start(QStringLiteral(AUTOCLOSE_SANDBOX_BIN), {u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(),
-                                                          u"--token"_s, Token, u"--conversations"_s,
-                                                          QString::number(conversations)});
+    sandbox.start(QStringLiteral(AUTOCLOSE_SANDBOX_BIN),
+                  {u"--port"_s, u"0"_s, u"--data-dir"_s, dir.path(), u"--token"_s, Token, u"--conversations"_s,
+                   QString::number(conversations)});
     if (!sandbox.waitForReadyRead(300000))
         return fail(u"the sandbox did not start"_s);
     const QByteArray line = sandbox.readLine().trimmed();
@@ -149,8 +149,8 @@ int main(int argc, char *argv[])
     const double peakMiB = double(peakRssKiB()) / 1024.0;
     std::printf("Closure preview benchmark (%d conversations in the sandbox, %lld configurations, 2 edited)\n",
                 conversations, qint64(configs.value().size()));
-    std::printf("  counts, every configuration (median of 5)  %7.1f ms  (%lld would close%s)\n", counts,
-                closing, capped ? ", some counts capped at 50,000" : "");
+    std::printf("  counts, every configuration (median of 5)  %7.1f ms  (%lld would close%s)\n", counts, closing,
+                capped ? ", some counts capped at 50,000" : "");
     std::printf("  first 200 rows of the list (median of 5)   %7.1f ms\n", first);
     std::printf("  whole list paged through the model          %7.1f ms  %lld rows\n", wholeMs,
                 qint64(model.rowCount()));

@@ -11,6 +11,8 @@
 #include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
 
+#include "GuiTestSupport.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QNetworkAccessManager>
@@ -25,6 +27,7 @@
 #include <functional>
 
 using namespace Qt::StringLiterals;
+using GuiTestSupport::rowOf;
 
 namespace {
 QString g_outDir;
@@ -45,49 +48,16 @@ void save(QWidget *widget, const QString &name)
 template<typename T>
 void whenDialog(std::function<void(T *)> action)
 {
-    auto *timer = new QTimer(qApp);
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, action] {
-        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            action(dialog);
-        }
-    });
-    timer->start();
+    GuiTestSupport::whenDialog<T>(qApp, std::move(action));
 }
 
-int rowOf(QTableView *view, const QString &channel, const QString &state)
-{
-    for (int row = 0; row < view->model()->rowCount(); ++row) {
-        if (view->model()->index(row, ConfigTableModel::Channel).data().toString() == channel &&
-            view->model()->index(row, ConfigTableModel::State).data().toString() == state)
-            return row;
-    }
-    return 0;
-}
-
+// Opens the value editor on a row, as F2 does.
 DurationLineEdit *openEditor(QTableView *view, int row)
 {
     view->setFocus();
     view->setCurrentIndex(view->model()->index(row, ConfigTableModel::Channel));
     QTest::keyClick(view, Qt::Key_F2);
-    for (auto *editor : view->viewport()->findChildren<DurationLineEdit *>()) {
-        if (editor->isVisible())
-            return editor;
-    }
-    return nullptr;
-}
-
-void type(QTableView *view, int row, const QString &text)
-{
-    DurationLineEdit *editor = openEditor(view, row);
-    if (!editor)
-        return;
-    editor->selectAll();
-    QTest::keyClicks(editor, text);
-    QTest::keyClick(editor, Qt::Key_Return);
-    (void)QTest::qWaitFor([editor] { return !editor->isVisible(); }, 5000);
+    return GuiTestSupport::openEditor(view);
 }
 } // namespace
 
@@ -134,8 +104,8 @@ int main(int argc, char *argv[])
     // Two pending edits, one of them risky, so the window shows what editing looks like; then the closure preview
     // counts and lists what they would close.
     QSignalSpy previewed(window.previewPanel(), &PreviewPanel::updated);
-    type(view, rowOf(view, u"SMS"_s, u"Open"_s), u"7d"_s);
-    type(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"3"_s);
+    GuiTestSupport::typeValue(view, rowOf(view, u"SMS"_s, u"Open"_s), u"7d"_s);
+    GuiTestSupport::typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"3"_s);
     if (!previewed.wait(20000))
         ++g_failures;
     (void)QTest::qWaitFor([&window] { return window.previewPanel()->listModel()->rowCount() > 0; }, 5000);
