@@ -1,5 +1,6 @@
 #include "ui/EditorApp.h"
 
+#include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "ui/MainWindow.h"
@@ -23,7 +24,7 @@ int EditorApp::run(int &argc, char **argv)
     QApplication::setOrganizationName(u"AutoCloseEditor"_s);
     QApplication::setApplicationName(u"autoclose-editor"_s);
     QApplication::setApplicationDisplayName(QApplication::translate("EditorApp", "Auto-Close Editor"));
-    QApplication::setApplicationVersion(QStringLiteral(AUTOCLOSE_VERSION));
+    QApplication::setApplicationVersion(Version::describe());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(

@@ -1,5 +1,6 @@
 #include "app/cli/Cli.h"
 
+#include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/OrgUrl.h"
 #include "app/preview/ClosurePreview.h"
@@ -344,7 +345,7 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return Ok;
     }
     if (parser.isSet(versionOption)) {
-        out << "autoclose-cli " << AUTOCLOSE_VERSION << " (Qt " << qVersion() << ")\n";
+        out << "autoclose-cli " << Version::describe() << '\n';
         return Ok;
     }
 

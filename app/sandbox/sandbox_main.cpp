@@ -1,5 +1,6 @@
 // autoclose-sandbox: a local Dataverse for demos and tests.
 #include "app/common/QuitOnSignals.h"
+#include "app/common/Version.h"
 #include "app/sandbox/DemoSeed.h"
 #include "app/sandbox/FaultInjector.h"
 #include "app/sandbox/LocalSandbox.h"
@@ -19,7 +20,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"AutoCloseEditor"_s);
     QCoreApplication::setApplicationName(u"autoclose-sandbox"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(AUTOCLOSE_VERSION));
+    QCoreApplication::setApplicationVersion(Version::describe());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
