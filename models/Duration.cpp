@@ -14,12 +14,13 @@ QString tr(const char *text)
 
 QString days(int n)
 {
-    return n == 1 ? tr("1 day") : tr("%1 days").arg(n);
+    return n == 1 ? QCoreApplication::translate("Duration", "1 day")
+                  : QCoreApplication::translate("Duration", "%1 days").arg(n);
 }
 
 QString allowed()
 {
-    return tr("Type minutes (45), hours (2h), days (1d 12h) or “never”.");
+    return QCoreApplication::translate("Duration", "Type minutes (45), hours (2h), days (1d 12h) or “never”.");
 }
 
 // Minutes per unit, for the unit words people type; 0 for a word that is no unit.

@@ -1,5 +1,7 @@
 #include "ui/EditorApp.h"
 
+#include "app/common/LogFile.h"
+#include "app/common/Translations.h"
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
@@ -8,6 +10,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QIcon>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPixmap>
@@ -25,6 +28,12 @@ int EditorApp::run(int &argc, char **argv)
     QApplication::setApplicationName(u"autoclose-editor"_s);
     QApplication::setApplicationDisplayName(QApplication::translate("EditorApp", "Auto-Close Editor"));
     QApplication::setApplicationVersion(Version::describe());
+    Translations::install(&app);
+    QGuiApplication::setDesktopFileName(u"org.autocloseeditor.AutoCloseEditor"_s);
+    QIcon icon;
+    for (int size : {16, 24, 32, 48, 64, 128, 256})
+        icon.addFile(u":/icons/hicolor/%1x%1/org.autocloseeditor.AutoCloseEditor.png"_s.arg(size));
+    QApplication::setWindowIcon(icon);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
@@ -50,6 +59,11 @@ int EditorApp::run(int &argc, char **argv)
                                 "start-up benchmarks)."));
     parser.addOptions({dataDirOption, screenshotOption, quitAfterLoadOption});
     parser.process(app);
+
+    // A log to attach to a support ticket; secrets are masked before anything is written.
+    if (auto log = LogFile::install(LogFile::defaultDirectory(), u"autoclose-editor"_s); !log)
+        std::fprintf(stderr, "autoclose-editor: %s\n", qPrintable(log.error().userMessage));
+    qInfo("autoclose-editor %s starting", qPrintable(Version::describe()));
 
     const QString dataDir = parser.isSet(dataDirOption)
         ? parser.value(dataDirOption)

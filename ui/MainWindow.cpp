@@ -19,6 +19,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLoggingCategory>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -34,6 +35,8 @@
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
+
+Q_LOGGING_CATEGORY(lcUi, "autoclose.ui", QtInfoMsg)
 
 namespace {
 const QString ErrorStyle = u"QFrame { background: #fde7e9; color: #a80000; } QLabel { color: #a80000; }"_s;
@@ -325,6 +328,7 @@ void MainWindow::refresh()
         m_loading = false;
         m_busy->hide();
         if (!configs) {
+            qCWarning(lcUi).noquote() << "load failed:" << configs.error().describe();
             showLoadError(configs.error());
             updateStatus();
             updateActions();
@@ -332,6 +336,7 @@ void MainWindow::refresh()
             return;
         }
         m_errorBanner->hide();
+        qCInfo(lcUi) << "loaded" << configs.value().size() << "configurations from" << m_client->orgUrl().host();
         const QList<PendingEdit> gone = m_model->reset(std::move(configs).value());
         if (!gone.isEmpty()) {
             statusBar()->showMessage(tr("%n unsaved edit(s) dropped: the record no longer exists in the environment.",
@@ -577,6 +582,9 @@ void MainWindow::send(const QList<PendingEdit> &edits)
                         failure = result.error.describe();
                 }
             }
+            qCInfo(lcUi) << "save to" << m_client->orgUrl().host() << ":" << saved.size() << "saved,"
+                         << conflicts.size() << "conflicts," << (failure.isEmpty() ? "no other failure" : "failed:")
+                         << failure;
             if (!saved.isEmpty()) {
                 // Saved values are no longer edits: undoing them is "Undo last save", which writes to the server.
                 m_undo->clear();

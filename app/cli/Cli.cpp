@@ -68,12 +68,16 @@ Result<QDateTime> parseAt(const QString &text, const QDateTime &now)
     if (t.startsWith(u'+')) {
         const auto minutes = Duration::parse(t.mid(1));
         if (!minutes || !minutes.value())
-            return Error::badInput(tr("--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).").arg(t));
+            return Error::badInput(
+                QCoreApplication::translate("Cli", "--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).")
+                    .arg(t));
         return now.addSecs(qint64(*minutes.value()) * 60);
     }
     const QDateTime at = QDateTime::fromString(t, Qt::ISODate);
     if (!at.isValid())
-        return Error::badInput(tr("--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).").arg(t));
+        return Error::badInput(
+            QCoreApplication::translate("Cli", "--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).")
+                .arg(t));
     return at.toUTC();
 }
 
@@ -95,15 +99,19 @@ Result<QString> resolveConfiguration(const QList<ChannelStateConfig> &configs, c
             candidates << u"  %1  %2"_s.arg(c.id, c.name);
     }
     if (!byName.isEmpty())
-        return Error::badInput(tr("--set %1: %2 configurations have that name; give one of their ids:\n%3")
-                                   .arg(nameOrId)
-                                   .arg(byName.size())
-                                   .arg(candidates.join(u'\n')));
+        return Error::badInput(
+            QCoreApplication::translate("Cli", "--set %1: %2 configurations have that name; give one of their ids:\n%3")
+                .arg(nameOrId)
+                .arg(byName.size())
+                .arg(candidates.join(u'\n')));
     return Error::badInput(candidates.isEmpty()
-                               ? tr("--set %1: no configuration has that id or name; 'autoclose-cli list --format "
-                                    "json' shows them.")
+                               ? QCoreApplication::translate(
+                                     "Cli",
+                                     "--set %1: no configuration has that id or name; 'autoclose-cli list --format "
+                                     "json' shows them.")
                                      .arg(nameOrId)
-                               : tr("--set %1: no configuration has exactly that id or name. Did you mean:\n%2")
+                               : QCoreApplication::translate(
+                                     "Cli", "--set %1: no configuration has exactly that id or name. Did you mean:\n%2")
                                      .arg(nameOrId, candidates.join(u'\n')));
 }
 
@@ -207,10 +215,11 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
         }
         return Cli::Ok;
     }
-    out << tr("Conversations that would auto-close by %1 (timer from %2):")
+    out << QCoreApplication::translate("Cli", "Conversations that would auto-close by %1 (timer from %2):")
                .arg(at,
-                    scenario.basis == ClosingRule::Basis::Created ? tr("creation; wrap-up start in Wrap-up")
-                                                                  : tr("last modification"))
+                    scenario.basis == ClosingRule::Basis::Created
+                        ? QCoreApplication::translate("Cli", "creation; wrap-up start in Wrap-up")
+                        : QCoreApplication::translate("Cli", "last modification"))
         << '\n';
     for (const ClosurePreview::Impact &impact : impacts->value()) {
         const ChannelStateConfig *c = byId.value(impact.configurationId);
@@ -218,19 +227,24 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
             continue;
         out << "  " << pad(c->channelLabel() + u" · " + conversationStateLabel(c->state), 34)
             << pad(Duration::format(impact.editedMinutes), 12)
-            << (impact.capped ? tr("more than %1").arg(impact.closesUnderBoth)
+            << (impact.capped ? QCoreApplication::translate("Cli", "more than %1").arg(impact.closesUnderBoth)
                               : QString::number(impact.closesUnderBoth))
             << '\n';
     }
-    out << '\n' << pad(tr("Eligible since"), 22) << pad(tr("Configuration"), 34) << tr("Conversation") << '\n';
+    out << '\n'
+        << pad(QCoreApplication::translate("Cli", "Eligible since"), 22)
+        << pad(QCoreApplication::translate("Cli", "Configuration"), 34)
+        << QCoreApplication::translate("Cli", "Conversation") << '\n';
     for (const PreviewRow &row : rows) {
         const ChannelStateConfig *c = byId.value(row.configurationId);
         out << pad(row.eligibleSince.toString(Qt::ISODate), 22)
             << pad(c ? c->channelLabel() + u" · " + conversationStateLabel(c->state) : row.configurationId, 34)
             << (row.conversation.title.isEmpty() ? row.conversation.id : row.conversation.title) << '\n';
     }
-    out << tr("%1 conversations. The job runs about every 5 minutes, so each closes within about 5 minutes of "
-              "becoming eligible.")
+    out << QCoreApplication::translate(
+               "Cli",
+               "%1 conversations. The job runs about every 5 minutes, so each closes within about 5 minutes of "
+               "becoming eligible.")
                .arg(rows.size())
         << '\n';
     return Cli::Ok;

@@ -1,5 +1,7 @@
 // autoclose-cli: see Cli::run.
 #include "app/cli/Cli.h"
+#include "app/common/Translations.h"
+#include "app/common/Version.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -13,7 +15,8 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"AutoCloseEditor"_s);
     QCoreApplication::setApplicationName(u"autoclose-cli"_s);
-    QCoreApplication::setApplicationVersion(QStringLiteral(AUTOCLOSE_VERSION));
+    QCoreApplication::setApplicationVersion(Version::describe());
+    Translations::install(&app);
     QTextStream out(stdout);
     QTextStream err(stderr);
     return Cli::run(QCoreApplication::arguments(), out, err);

@@ -296,7 +296,8 @@ Result<Done> collectParts(const QByteArray &body, const QByteArray &boundary, QL
 {
     const auto parts = Multipart::split(body, boundary);
     if (!parts)
-        return badReply(tr("The environment's batch reply is malformed: %1").arg(parts.error().userMessage));
+        return badReply(QCoreApplication::translate("WebApiReply", "The environment's batch reply is malformed: %1")
+                            .arg(parts.error().userMessage));
     for (const QByteArray &part : parts.value()) {
         Multipart::Headers mime;
         const qsizetype offset = Multipart::readHeaders(part, mime);
@@ -313,7 +314,8 @@ Result<Done> collectParts(const QByteArray &body, const QByteArray &boundary, QL
         WebApiReply::BatchPart result;
         result.status = statusLine.value(1).toInt(&ok);
         if (!statusLine.value(0).startsWith("HTTP/") || !ok)
-            return badReply(tr("The environment's batch reply has a part without an HTTP status line."));
+            return badReply(QCoreApplication::translate(
+                "WebApiReply", "The environment's batch reply has a part without an HTTP status line."));
         result.contentId = Multipart::header(mime, "Content-ID");
         const QByteArray rest = lineEnd < 0 ? QByteArray() : http.mid(lineEnd + 1);
         result.body = rest.mid(Multipart::readHeaders(rest, result.headers)).trimmed();

@@ -1,5 +1,6 @@
 // autoclose-sandbox: a local Dataverse for demos and tests.
 #include "app/common/QuitOnSignals.h"
+#include "app/common/Translations.h"
 #include "app/common/Version.h"
 #include "app/sandbox/DemoSeed.h"
 #include "app/sandbox/FaultInjector.h"
@@ -21,6 +22,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(u"AutoCloseEditor"_s);
     QCoreApplication::setApplicationName(u"autoclose-sandbox"_s);
     QCoreApplication::setApplicationVersion(Version::describe());
+    Translations::install(&app);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

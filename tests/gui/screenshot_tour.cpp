@@ -1,6 +1,7 @@
 // Screenshots of the real editor for the README and reviews: the main window, the value editor refusing a value,
 // the save confirmation and the conflict dialog, against an in-process sandbox with its demo data. Each is a PNG
 // in the directory given as the only argument. tests/gui/screenshots.sh runs it under Xvfb.
+#include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
@@ -65,6 +66,7 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(u"Auto-Close Editor"_s);
+    Translations::install(&app);
     if (argc != 2) {
         std::fprintf(stderr, "usage: screenshot_tour OUTDIR\n");
         return 2;

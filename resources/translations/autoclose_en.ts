@@ -1,0 +1,105 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n unsaved edit(s) dropped: the record no longer exists in the environment.</source>
+        <translation>
+            <numerusform>%n unsaved edit dropped: the record no longer exists in the environment.</numerusform>
+            <numerusform>%n unsaved edits dropped: the record no longer exists in the environment.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of your unsaved edits were changed on the server meanwhile; saving them will ask which value to keep.</source>
+        <translation>
+            <numerusform>%n of your unsaved edits was changed on the server meanwhile; saving it will ask which value to keep.</numerusform>
+            <numerusform>%n of your unsaved edits were changed on the server meanwhile; saving them will ask which value to keep.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n unsaved edit(s) from your last session were restored.&lt;/b&gt; Review them, then save (Ctrl+S) or discard them.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n unsaved edit from your last session was restored.&lt;/b&gt; Review it, then save (Ctrl+S) or discard it.</numerusform>
+            <numerusform>&lt;b&gt;%n unsaved edits from your last session were restored.&lt;/b&gt; Review them, then save (Ctrl+S) or discard them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be restored: the record no longer exists.</source>
+        <translation>
+            <numerusform>%n could not be restored: the record no longer exists.</numerusform>
+            <numerusform>%n could not be restored: the record no longer exists.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Reset %n rows to default</source>
+        <translation>
+            <numerusform>Reset %n row to default</numerusform>
+            <numerusform>Reset %n rows to default</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Revert %n edits</source>
+        <translation>
+            <numerusform>Revert %n edit</numerusform>
+            <numerusform>Revert %n edits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n edit(s)</source>
+        <translation>
+            <numerusform>Discard %n edit</numerusform>
+            <numerusform>Discard %n edits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Save %n change(s)</source>
+        <translation>
+            <numerusform>Save %n change</numerusform>
+            <numerusform>Save %n changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saving %n change(s)…</source>
+        <translation>
+            <numerusform>Saving %n change…</numerusform>
+            <numerusform>Saving %n changes…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n change(s) to %1.</source>
+        <translation>
+            <numerusform>Saved %n change to %1.</numerusform>
+            <numerusform>Saved %n changes to %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n configuration(s)</source>
+        <translation>
+            <numerusform>%n configuration</numerusform>
+            <numerusform>%n configurations</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n unsaved edit(s)</source>
+        <translation>
+            <numerusform>%n unsaved edit</numerusform>
+            <numerusform>%n unsaved edits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Undo &amp;Last Save (%n change(s))…</source>
+        <translation>
+            <numerusform>Undo &amp;Last Save (%n change)…</numerusform>
+            <numerusform>Undo &amp;Last Save (%n changes)…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edit(s) are not saved. They are kept on this computer and come back the next time you open %1.</source>
+        <translation>
+            <numerusform>%n edit is not saved. It is kept on this computer and comes back the next time you open %1.</numerusform>
+            <numerusform>%n edits are not saved. They are kept on this computer and come back the next time you open %1.</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
