@@ -514,6 +514,8 @@ private Q_SLOTS:
         };
         QVERIFY(scrollToTheEnd());
         QCOMPARE(panel->listModel()->rowCount(), 7);
+        QTRY_VERIFY2(panel->waiting()->text().contains(u"Text care (after 1 min): 1"_s),
+                     qPrintable(panel->waiting()->text()));
 
         // An edit recounts by itself (debounced) and lists what it changes.
         QTableView *view = window.tableView();

@@ -44,6 +44,9 @@ private Q_SLOTS:
                                     << QVariantList {u"Refund%"_s};
         QTest::newRow("endswith") << u"endswith(subject,'Vance')"_s << u"subject LIKE ? ESCAPE '\\'"_s
                                   << QVariantList {u"%Vance"_s};
+        QTest::newRow("guid beginning with a letter")
+            << u"_msdyn_liveworkstreamid_value eq d0000000-0000-0000-0000-00000000000A"_s
+            << u"msdyn_liveworkstreamid = ?"_s << QVariantList {u"d0000000-0000-0000-0000-00000000000a"_s};
         QTest::newRow("ContainValues")
             << u"Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',PropertyValues=['192360000','192340000'])"_s
             << u"(msdyn_channel = ? OR (msdyn_channel GLOB '*,*' AND instr(',' || REPLACE(msdyn_channel, ' ', '') || "

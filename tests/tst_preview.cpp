@@ -245,6 +245,34 @@ private Q_SLOTS:
         QCOMPARE(points->value().at(1).eligible, 11);
     }
 
+    // Waiting conversations whose workstream's inactivity setting governs them are counted apart; a voice
+    // workstream's setting governs nothing here.
+    void waitingByWorkstream()
+    {
+        auto fixture = SandboxClient::start(Token, seeded());
+        QVERIFY(fixture);
+        DataverseClient &client = fixture->client();
+        std::optional<Result<QList<Workstream>>> workstreams;
+        client.fetchWorkstreams(this, [&workstreams](auto r) { workstreams = std::move(r); });
+        QTRY_VERIFY(workstreams.has_value());
+        QVERIFY(workstreams->ok());
+        QCOMPARE(workstreams->value().size(), 2);
+        const auto configs = configurations(client);
+        QVERIFY(configs.ok());
+        for (const auto &[at, expected] : {std::pair {At, 1}, std::pair {u"2026-03-01T11:59:59Z"_s, 0}}) {
+            const PreviewScenario scenario = PreviewScenario::make(
+                configs.value(), {}, QDateTime::fromString(at, Qt::ISODate), ClosingRule::Basis::Created);
+            std::optional<Result<QList<ClosurePreview::WaitingImpact>>> waiting;
+            ClosurePreview::countWaiting(&client, workstreams->value(), scenario, this,
+                                         [&waiting](auto r) { waiting = std::move(r); });
+            QTRY_VERIFY(waiting.has_value());
+            QVERIFY(waiting->ok());
+            QCOMPARE(waiting->value().size(), 1); // SMS's, not voice's
+            QCOMPARE(waiting->value().first().workstream.name, u"Text care"_s);
+            QCOMPARE(waiting->value().first().closes, qint64(expected)); // conversation 8, 1 minute after 11:59
+        }
+    }
+
 private:
     static LocalSandbox::Options seeded()
     {

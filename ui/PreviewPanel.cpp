@@ -49,6 +49,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     , m_assumptions(new QLabel)
     , m_summary(new QLabel)
     , m_timeline(new QLabel)
+    , m_waiting(new QLabel)
     , m_debounce(new QTimer(this))
 {
     setObjectName(u"previewPanel"_s);
@@ -110,6 +111,8 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_summary->setWordWrap(true);
     m_timeline->setObjectName(u"previewTimeline"_s);
     m_timeline->setWordWrap(true);
+    m_waiting->setObjectName(u"previewWaiting"_s);
+    m_waiting->setWordWrap(true);
 
     m_counts->setObjectName(u"previewCounts"_s);
     m_counts->setAccessibleName(tr("Conversations closed per configuration"));
@@ -170,6 +173,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     layout->addLayout(controls);
     layout->addWidget(m_assumptions);
     layout->addWidget(m_summary);
+    layout->addWidget(m_waiting);
     layout->addWidget(split, 1);
     showAssumptions();
 
@@ -267,6 +271,35 @@ void PreviewPanel::update()
                                     showCounts(scenario);
                                     Q_EMIT updated(true);
                                 });
+
+    // Waiting conversations whose workstream's inactivity setting closes them, apart from the values above.
+    m_waiting->clear();
+    m_client->fetchWorkstreams(m_generation, [this, scenario](Result<QList<Workstream>> workstreams) {
+        if (!workstreams) {
+            m_waiting->setText(tr("Workstreams unavailable: %1").arg(workstreams.error().userMessage.toHtmlEscaped()));
+            return;
+        }
+        ClosurePreview::countWaiting(
+            m_client, workstreams.value(), scenario, m_generation,
+            [this](Result<QList<ClosurePreview::WaitingImpact>> waiting) {
+                if (!waiting) {
+                    m_waiting->setText(tr("Waiting conversations could not be counted: %1")
+                                           .arg(waiting.error().userMessage.toHtmlEscaped()));
+                    return;
+                }
+                QStringList parts;
+                for (const ClosurePreview::WaitingImpact &w : waiting.value()) {
+                    parts << tr("%1 (after %2): %3")
+                                 .arg(w.workstream.name.toHtmlEscaped(),
+                                      Duration::format(w.workstream.inactivityMinutes), countText(w.closes, w.capped));
+                }
+                m_waiting->setText(parts.isEmpty()
+                                       ? QString()
+                                       : tr("Waiting conversations closed by their workstream's inactivity setting "
+                                            "instead (not by the values above): %1")
+                                             .arg(parts.join(u" · "_s)));
+            });
+    });
 
     // How many become eligible over the next day and week, with the edits.
     const QDateTime at = scenario.at;

@@ -35,6 +35,7 @@ public:
     QComboBox *basisChoice() const { return m_basis; }
     QDateTimeEdit *customTime() const { return m_custom; }
     QLabel *summary() const { return m_summary; }
+    QLabel *waiting() const { return m_waiting; }
     // The last counts, and whether they match the current edits and settings.
     const QList<ClosurePreview::Impact> &impacts() const { return m_impacts; }
     bool isCurrent() const { return m_current; }
@@ -68,6 +69,7 @@ private:
     QLabel *m_assumptions;
     QLabel *m_summary;
     QLabel *m_timeline;
+    QLabel *m_waiting;
     QTimer *m_debounce;
     QPointer<QObject> m_generation; // every callback of one preview run is tied to it; replaced on each run
     std::unique_ptr<ClosurePreview::Lister> m_lister;

@@ -237,6 +237,29 @@ void DataverseClient::aggregateCount(const QString &entitySet, const QString &fi
     });
 }
 
+void DataverseClient::fetchWorkstreams(QObject *context, std::function<void(Result<QList<Workstream>>)> done)
+{
+    const QString query = ODataQuery(u"msdyn_liveworkstreams"_s)
+                              .select({u"msdyn_name"_s, u"msdyn_streamsource"_s, u"msdyn_autocloseafterinactivity"_s})
+                              .toString();
+    fetchAll(query, context, [done = std::move(done)](Result<QList<QJsonObject>> rows) {
+        if (!rows) {
+            done(rows.error());
+            return;
+        }
+        QList<Workstream> workstreams;
+        for (const QJsonObject &row : rows.value()) {
+            auto w = WebApiReply::parseWorkstream(row);
+            if (!w) {
+                done(w.error());
+                return;
+            }
+            workstreams << std::move(w).value();
+        }
+        done(workstreams);
+    });
+}
+
 void DataverseClient::whoAmI(QObject *context, std::function<void(Result<WebApiReply::Identity>)> done)
 {
     getBody(u"WhoAmI"_s, context, [done = std::move(done)](Result<QByteArray> body) {

@@ -111,6 +111,9 @@ public:
     void aggregateCount(const QString &entitySet, const QString &filter, QObject *context,
                         std::function<void(Result<WebApiReply::Count>)> done);
 
+    // Every workstream with its stream source and "auto-close after inactivity".
+    void fetchWorkstreams(QObject *context, std::function<void(Result<QList<Workstream>>)> done);
+
     void whoAmI(QObject *context, std::function<void(Result<WebApiReply::Identity>)> done);
     // Whether the signed-in user holds the privilege to write msdyn_occhannelstateconfiguration records, so the UI
     // can say "you can view but not change these" before anyone types.

@@ -160,6 +160,29 @@ Result<ChannelStateConfig> WebApiReply::parseStateConfiguration(const QJsonObjec
     return config;
 }
 
+Result<Workstream> WebApiReply::parseWorkstream(const QJsonObject &row)
+{
+    Workstream w;
+    w.id = row.value(u"msdyn_liveworkstreamid"_s).toString();
+    if (w.id.isEmpty())
+        return badReply(tr("A workstream record has no msdyn_liveworkstreamid."));
+    w.name = row.value(u"msdyn_name"_s).toString();
+    const QJsonValue source = row.value(u"msdyn_streamsource"_s);
+    if (!source.isNull() && !source.isUndefined()) {
+        w.streamSource = wholeNumber(source);
+        if (!w.streamSource)
+            return badReply(tr("Workstream %1: msdyn_streamsource is not a whole number.").arg(w.id));
+    }
+    const QJsonValue inactivity = row.value(u"msdyn_autocloseafterinactivity"_s);
+    if (!inactivity.isNull() && !inactivity.isUndefined()) {
+        w.inactivityMinutes = wholeNumber(inactivity);
+        if (!w.inactivityMinutes || *w.inactivityMinutes < 0)
+            return badReply(
+                tr("Workstream %1: msdyn_autocloseafterinactivity is not a whole number of minutes.").arg(w.id));
+    }
+    return w;
+}
+
 Result<Conversation> WebApiReply::parseConversation(const QJsonObject &row)
 {
     Conversation c;

@@ -3,6 +3,7 @@
 #include "models/ChannelStateConfig.h"
 #include "models/Conversation.h"
 #include "models/Result.h"
+#include "models/Workstream.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -23,6 +24,9 @@ Result<Page> parseCollection(const QByteArray &body);
 
 // A msdyn_occhannelstateconfiguration row, with the channel configuration expanded when present.
 Result<ChannelStateConfig> parseStateConfiguration(const QJsonObject &row);
+
+// A msdyn_liveworkstream row.
+Result<Workstream> parseWorkstream(const QJsonObject &row);
 
 // A msdyn_ocliveworkitem row.
 Result<Conversation> parseConversation(const QJsonObject &row);

@@ -1,6 +1,9 @@
 #include "app/preview/ClosurePreview.h"
 
 #include "app/dataverse/ODataQuery.h"
+#include "models/MicrosoftDefaults.h"
+
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -44,19 +47,25 @@ void countAll(DataverseClient *client, const QStringList &filters, QObject *cont
 }
 } // namespace
 
+namespace {
+// "The timer of a conversation in this state started at or before cutoff", as ClosingRule::timerStart reads it.
+QString timerFilter(int state, ClosingRule::Basis basis, const QDateTime &cutoff)
+{
+    const QString c = ODataLiteral::dateTime(cutoff);
+    if (basis == ClosingRule::Basis::Modified)
+        return u"(msdyn_modifiedon le %1 or (msdyn_modifiedon eq null and modifiedon le %1))"_s.arg(c);
+    if (ConversationState(state) == ConversationState::WrapUp) {
+        // A Wrap-up conversation without its wrap-up start is timed from createdon.
+        return u"(msdyn_wrapupinitiatedon le %1 or (msdyn_wrapupinitiatedon eq null and createdon le %1))"_s.arg(c);
+    }
+    return u"createdon le %1"_s.arg(c);
+}
+} // namespace
+
 QString ClosurePreview::filterFor(const ChannelStateConfig &configuration, ClosingRule::Basis basis,
                                   const QDateTime &cutoff)
 {
-    const QString c = ODataLiteral::dateTime(cutoff);
-    QString timer;
-    if (basis == ClosingRule::Basis::Modified) {
-        timer = u"(msdyn_modifiedon le %1 or (msdyn_modifiedon eq null and modifiedon le %1))"_s.arg(c);
-    } else if (ConversationState(configuration.state) == ConversationState::WrapUp) {
-        // ClosingRule::timerStart: a Wrap-up conversation without its wrap-up start is timed from createdon.
-        timer = u"(msdyn_wrapupinitiatedon le %1 or (msdyn_wrapupinitiatedon eq null and createdon le %1))"_s.arg(c);
-    } else {
-        timer = u"createdon le %1"_s.arg(c);
-    }
+    const QString timer = timerFilter(configuration.state, basis, cutoff);
     return u"statuscode eq %1 and Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',"
            u"PropertyValues=[%2]) and %3"_s.arg(
                ODataLiteral::integer(ClosingRule::statusCodeOf(configuration.state)),
@@ -129,6 +138,41 @@ void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario 
         }
         done(impacts);
     });
+}
+
+bool ClosurePreview::governsWaiting(const Workstream &workstream)
+{
+    return workstream.inactivityMinutes &&
+        !MicrosoftDefaults::caveat(workstream.streamSource, int(ConversationState::Waiting)).isEmpty();
+}
+
+void ClosurePreview::countWaiting(DataverseClient *client, const QList<Workstream> &workstreams,
+                                  const PreviewScenario &scenario, QObject *context,
+                                  std::function<void(Result<QList<WaitingImpact>>)> done)
+{
+    QList<WaitingImpact> impacts;
+    QStringList filters;
+    const int waiting = int(ConversationState::Waiting);
+    for (const Workstream &workstream : workstreams) {
+        if (!governsWaiting(workstream) || QUuid::fromString(workstream.id).isNull())
+            continue; // the id goes into the filter as a GUID literal: only a GUID may
+        impacts << WaitingImpact {workstream, 0, false};
+        filters << u"statuscode eq %1 and _msdyn_liveworkstreamid_value eq %2 and %3"_s.arg(
+            ODataLiteral::integer(ClosingRule::statusCodeOf(waiting)), workstream.id,
+            timerFilter(waiting, scenario.basis, *ClosingRule::cutoff(scenario.at, workstream.inactivityMinutes)));
+    }
+    countAll(client, filters, context,
+             [impacts, done = std::move(done)](Result<QList<WebApiReply::Count>> counts) mutable {
+                 if (!counts) {
+                     done(counts.error());
+                     return;
+                 }
+                 for (qsizetype i = 0; i < impacts.size(); ++i) {
+                     impacts[i].closes = counts.value().at(i).count;
+                     impacts[i].capped = counts.value().at(i).capped;
+                 }
+                 done(impacts);
+             });
 }
 
 void ClosurePreview::countTimeline(DataverseClient *client, const PreviewScenario &scenario,

@@ -2,6 +2,7 @@
 
 #include "app/dataverse/DataverseClient.h"
 #include "models/Preview.h"
+#include "models/Workstream.h"
 
 #include <QPointer>
 #include <QSet>
@@ -28,6 +29,20 @@ struct Impact
     qint64 noLongerCloses = 0;
     bool capped = false; // a count stopped at the Web API's aggregate limit: the true number is larger
 };
+// Waiting conversations that their workstream's "auto-close after inactivity" would close at the scenario's time,
+// counted apart: for persistent chat, SMS, social channels and Teams that setting, not the configuration, governs
+// Waiting (DESIGN.md §3). The timer is the scenario's basis (UNCONFIRMED what inactivity counts from).
+struct WaitingImpact
+{
+    Workstream workstream;
+    qint64 closes = 0;
+    bool capped = false;
+};
+// Whether a workstream's inactivity setting governs its Waiting conversations.
+bool governsWaiting(const Workstream &workstream);
+void countWaiting(DataverseClient *client, const QList<Workstream> &workstreams, const PreviewScenario &scenario,
+                  QObject *context, std::function<void(Result<QList<WaitingImpact>>)> done);
+
 // One Impact per configuration, in the scenario's order. A conversation on several channels counts under each
 // configuration that would close it.
 void countImpact(DataverseClient *client, const PreviewScenario &scenario, QObject *context,

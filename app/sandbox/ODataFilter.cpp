@@ -98,6 +98,18 @@ private:
             m_pos = i;
             return;
         }
+        // A GUID literal may begin with a letter (a-f): recognise it before reading a name.
+        if (c.isLetter()) {
+            static const QRegularExpression leadingGuid(
+                u"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z_.-])"_s);
+            const auto m = leadingGuid.match(QStringView(m_text).mid(m_pos));
+            if (m.hasMatch()) {
+                m_token.kind = Token::Kind::Guid;
+                m_token.text = m.captured(0);
+                m_pos += m.capturedLength(0);
+                return;
+            }
+        }
         if (c.isLetter() || c == u'_') {
             qsizetype i = m_pos + 1;
             while (i < m_text.size() &&
