@@ -84,7 +84,8 @@ void handler(QtMsgType type, const QMessageLogContext &context, const QString &m
             s.file.flush();
         }
     }
-    if (s.previous)
+    // The file has everything; the terminal only what needs attention.
+    if (s.previous && type != QtDebugMsg && type != QtInfoMsg)
         s.previous(type, context, safe);
 }
 } // namespace

@@ -13,7 +13,7 @@ struct Options
     qint64 maxBytes = 1024 * 1024;
     int keep = 3;
 };
-// Installs the message handler (the previous one still gets every message). Returns the log file's path.
+// Installs the message handler (the previous one still gets warnings and worse). Returns the log file's path.
 Result<QString> install(const QString &dir, const QString &name, Options options);
 inline Result<QString> install(const QString &dir, const QString &name)
 {

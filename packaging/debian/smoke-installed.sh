@@ -11,7 +11,10 @@ test -f /usr/share/icons/hicolor/scalable/apps/org.autocloseeditor.AutoCloseEdit
 test -f /usr/share/man/man1/autoclose-cli.1
 
 echo "== autoclose-editor --version"
-QT_QPA_PLATFORM=offscreen autoclose-editor --version | tee /dev/stderr | grep -q 'autoclose-editor 0\.[0-9.]* (commit [0-9a-f]'
+# (No "tee /dev/stderr": when stderr is a file, that reopens it from the start and overwrites the log.)
+version=$(QT_QPA_PLATFORM=offscreen autoclose-editor --version)
+echo "$version"
+grep -q 'autoclose-editor 0\.[0-9.]* (commit [0-9a-f]' <<<"$version"
 echo "== autoclose-cli --help"
 autoclose-cli --help | grep -q 'Exit codes'
 
@@ -25,5 +28,7 @@ sandbox=$!
 for _ in $(seq 100); do grep -q '^Listening on ' "$out" && break; sleep 0.1; done
 url=$(sed -n 's/^Listening on //p' "$out")
 [ -n "$url" ] || { echo "autoclose-sandbox did not start" >&2; exit 1; }
-autoclose-cli --url "$url" --access-token-env SMOKE_TOKEN list | tee /dev/stderr | grep -q 'Live chat'
+listed=$(autoclose-cli --url "$url" --access-token-env SMOKE_TOKEN list)
+echo "$listed"
+grep -q 'Live chat' <<<"$listed"
 echo "== the installed programs work"
