@@ -5,6 +5,7 @@
 #include "models/MicrosoftDefaults.h"
 
 #include <QLocale>
+#include <QSet>
 
 #include <limits>
 
@@ -80,7 +81,7 @@ QVariant ConfigTableModel::data(const QModelIndex &index, int role) const
     case PendingRole:
         return m_pending.contains(config.id);
     case RisksRole:
-        return EditRisks::describe(EditRisks::assess(config, shownMinutes(row)));
+        return risks(row);
     case StatusRole:
         return int(rowStatus(row));
     case StreamSourceRole:
@@ -88,6 +89,30 @@ QVariant ConfigTableModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+QString ConfigTableModel::risks(int row) const
+{
+    const ChannelStateConfig &config = m_configs.at(row);
+    QString text = EditRisks::describe(EditRisks::assess(config, shownMinutes(row)));
+    const QString note = m_riskNotes.value(config.id);
+    if (!note.isEmpty())
+        text = text.isEmpty() ? note : text + u'\n' + note;
+    return text;
+}
+
+void ConfigTableModel::setRiskNotes(const QHash<QString, QString> &notes)
+{
+    if (notes == m_riskNotes)
+        return;
+    QSet<QString> touched;
+    for (auto it = m_riskNotes.cbegin(); it != m_riskNotes.cend(); ++it)
+        touched.insert(it.key());
+    for (auto it = notes.cbegin(); it != notes.cend(); ++it)
+        touched.insert(it.key());
+    m_riskNotes = notes;
+    for (const QString &id : std::as_const(touched))
+        rowChanged(rowOf(id));
 }
 
 QVariant ConfigTableModel::displayData(int row, int column) const
@@ -142,9 +167,9 @@ QVariant ConfigTableModel::toolTipData(int row, int column) const
                                : tr("Empty: conversations in this state are never closed by this setting.");
         if (const auto edit = m_pending.constFind(config.id); edit != m_pending.cend())
             text += u'\n' + tr("Not saved yet; the environment has %1.").arg(Duration::format(config.minutes));
-        const QString risks = EditRisks::describe(EditRisks::assess(config, minutes));
-        if (!risks.isEmpty())
-            text += u'\n' + risks;
+        const QString risky = risks(row);
+        if (!risky.isEmpty())
+            text += u'\n' + risky;
         return text;
     }
     case Default: {

@@ -76,6 +76,10 @@ public:
     void markFailed(const QString &id, RowStatus status, const QString &message);
     RowStatus status(const QString &id) const;
 
+    // Risks known from elsewhere (the closure preview: "N conversations would close at the next run"), shown with
+    // the rule-based ones; replaces the previous notes.
+    void setRiskNotes(const QHash<QString, QString> &notes);
+
     // Without the privilege to write, nothing is editable.
     void setReadOnly(bool readOnly);
     bool isReadOnly() const { return m_readOnly; }
@@ -95,10 +99,12 @@ private:
     QVariant sortData(int row, int column) const;
     std::optional<int> shownMinutes(int row) const;
     RowStatus rowStatus(int row) const;
+    QString risks(int row) const;
     void rowChanged(int row);
 
     QList<ChannelStateConfig> m_configs;
     QHash<QString, PendingEdit> m_pending;
     QHash<QString, RowState> m_states; // the outcome of the last save, per record
+    QHash<QString, QString> m_riskNotes;
     bool m_readOnly = false;
 };

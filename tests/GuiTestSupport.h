@@ -58,6 +58,9 @@ inline DurationLineEdit *openEditor(QTableView *view)
 // commits from the event loop, as after a real key press).
 inline void typeValue(QTableView *view, int row, const QString &text)
 {
+    // F2 is a window shortcut: it reaches an active window only (a dialog may just have closed).
+    QApplication::setActiveWindow(view->window());
+    (void)QTest::qWaitForWindowActive(view->window());
     view->setFocus();
     view->setCurrentIndex(view->model()->index(row, ConfigTableModel::Channel));
     QTest::keyClick(view, Qt::Key_F2);

@@ -2,6 +2,7 @@
 // undo and redo, saving with its confirmation, a conflict made underneath, refresh with pending edits, a read-only
 // user, a production environment, and the journal surviving a process killed with SIGKILL.
 #include "GuiTestSupport.h"
+#include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
@@ -548,6 +549,22 @@ private Q_SLOTS:
         window.save();
         QVERIFY2(intro.contains(u"<b>1</b> more conversations would close"_s), qPrintable(intro));
 
+        // Previewing now, an edit that closes conversations at the next run is flagged beside its value.
+        panel->timeChoice()->setCurrentIndex(0); // "Now"
+        QVERIFY(updated.wait(20000));
+        const int active = rowOf(view, u"Live chat"_s, u"Active"_s);
+        typeValue(view, active, u"1h"_s);
+        QVERIFY(updated.wait(20000));
+        QTRY_VERIFY2(view->model()
+                         ->index(active, ConfigTableModel::AutoClose)
+                         .data(ConfigTableModel::RisksRole)
+                         .toString()
+                         .contains(u"1 conversation would close at the next run of the closing job"_s),
+                     qPrintable(view->model()
+                                    ->index(active, ConfigTableModel::AutoClose)
+                                    .data(ConfigTableModel::RisksRole)
+                                    .toString()));
+
         // The other timer basis is one switch away, and says so.
         panel->basisChoice()->setCurrentIndex(1);
         QVERIFY(updated.wait(20000));
@@ -605,6 +622,7 @@ private:
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    Translations::install(&app); // as the editor does: "1 edit", "2 edits"
     if (const QString child = qEnvironmentVariable("TST_EDITOR_CHILD"); !child.isEmpty())
         return runChild(child);
     TestEditor test;

@@ -34,6 +34,8 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include <climits>
+
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcUi, "autoclose.ui", QtInfoMsg)
@@ -168,7 +170,23 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
             [this](int, std::chrono::milliseconds delay, const QString &reason) {
                 statusBar()->showMessage(tr("%1; trying again…").arg(reason), int(delay.count()) + 1000);
             });
+    // The preview, when it is for now, tells which edits would close conversations at the job's next run: a risk
+    // shown beside the value like the others.
+    connect(m_preview, &PreviewPanel::updated, this, [this](bool ok) {
+        QHash<QString, QString> notes;
+        if (ok && m_preview->isNow()) {
+            for (const ClosurePreview::Impact &impact : m_preview->impacts()) {
+                if (impact.edited && impact.newlyCloses > 0)
+                    notes.insert(impact.configurationId,
+                                 tr("%n conversation(s) would close at the next run of the closing job (closure "
+                                    "preview).",
+                                    nullptr, int(std::min<qint64>(impact.newlyCloses, INT_MAX))));
+            }
+        }
+        m_model->setRiskNotes(notes);
+    });
     connect(m_model, &ConfigTableModel::pendingChanged, this, [this] {
+        m_model->setRiskNotes({}); // until the preview has counted the new values
         writeJournal();
         updateActions();
         updateStatus();

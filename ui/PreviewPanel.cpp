@@ -186,6 +186,11 @@ PreviewPanel::~PreviewPanel()
     delete m_generation; // no callback of a run in flight reaches a panel that is gone
 }
 
+bool PreviewPanel::isNow() const
+{
+    return m_when->currentData().toInt() == 0;
+}
+
 QDateTime PreviewPanel::previewTime() const
 {
     const int minutes = m_when->currentData().toInt();

@@ -39,6 +39,8 @@ public:
     // The last counts, and whether they match the current edits and settings.
     const QList<ClosurePreview::Impact> &impacts() const { return m_impacts; }
     bool isCurrent() const { return m_current; }
+    // Whether the preview is for now (rather than a later time).
+    bool isNow() const;
     // "https://<org>/main.aspx?pagetype=entityrecord&etn=msdyn_ocliveworkitem&id=<activityid>"
     QUrl recordUrl(const QString &activityId) const;
 

@@ -4,6 +4,13 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
+        <source>%n conversation(s) would close at the next run of the closing job (closure preview).</source>
+        <translation>
+            <numerusform>%n conversation would close at the next run of the closing job (closure preview).</numerusform>
+            <numerusform>%n conversations would close at the next run of the closing job (closure preview).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n unsaved edit(s) dropped: the record no longer exists in the environment.</source>
         <translation>
             <numerusform>%n unsaved edit dropped: the record no longer exists in the environment.</numerusform>
