@@ -12,11 +12,14 @@ struct CliRun
     QByteArray err;
 };
 
-inline CliRun runCli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+inline CliRun runCli(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
+                     const QByteArray &input = {})
 {
     QProcess cli;
     cli.setProcessEnvironment(env);
     cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN), args);
+    cli.write(input);
+    cli.closeWriteChannel();
     CliRun run;
     if (!cli.waitForFinished(60000))
         return run;

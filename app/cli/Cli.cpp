@@ -1,5 +1,8 @@
 #include "app/cli/Cli.h"
 
+#include "app/auth/SecretStore.h"
+#include "app/auth/SignInSession.h"
+#include "app/cli/CliAuth.h"
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/OrgUrl.h"
@@ -38,10 +41,24 @@ const char *const HelpEpilogue =
                       "                         --basis created|modified  what the timer counts from\n"
                       "                                                 (default: created; the docs disagree)\n"
                       "                         --format table|json|csv\n"
+                      "  profiles list        The saved environments (* marks the last used).\n"
+                      "  profiles add NAME --url URL --auth browser|device-code|client-secret|env-token\n"
+                      "                       [--tenant T] [--authority URL] [--client-id C]\n"
+                      "                       [--client-secret-stdin] [--token-env VAR] [--production]\n"
+                      "  profiles remove NAME Removes the profile and its stored sign-in.\n"
+                      "  profiles plaintext-secrets on|off\n"
+                      "                       Keep secrets in a 0600 file where no keychain exists (opt-in).\n"
+                      "  login                Sign in to the profile (browser or device code as it says) and\n"
+                      "                       keep the refresh token in the OS keychain.\n"
+                      "  logout               Forget the profile's sign-in.\n"
+                      "  whoami               Who the profile signs in as, from WhoAmI.\n"
                       "\n"
                       "Sign-in:\n"
-                      "  The access token is read from the environment variable named by --access-token-env,\n"
-                      "  never from the command line (where other users could see it in the process list).\n"
+                      "  --profile NAME uses a saved profile (login first for browser and device code; client\n"
+                      "  secrets come from the keychain; env-token profiles read their variable). Or give\n"
+                      "  --url with --access-token-env VAR, the access token in the environment variable VAR,\n"
+                      "  never on the command line (where other users could see it in the process list).\n"
+                      "  AUTOCLOSE_CONFIG_DIR moves where profiles are kept.\n"
                       "\n"
                       "Exit codes:\n"
                       "  0 success, 1 other failure, 2 usage error, 3 sign-in refused (401/403),\n"
@@ -346,7 +363,10 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                                          u"BASIS"_s, u"created"_s);
     parser.addOptions(
         {helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption, basisOption});
-    parser.addPositionalArgument(u"command"_s, tr("The command to run: list or preview."));
+    const CliAuth::Options authOptions;
+    parser.addOptions(authOptions.all());
+    parser.addPositionalArgument(u"command"_s,
+                                 tr("The command to run: list, preview, profiles, login, logout or whoami."));
 
     const auto usageError = [&err](const QString &message) {
         err << "autoclose-cli: " << message << '\n' << tr("Run 'autoclose-cli --help' for usage.") << '\n';
@@ -367,6 +387,16 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (positional.isEmpty())
         return usageError(tr("No command given."));
     const QString command = positional.constFirst();
+    if (CliAuth::isAuthCommand(command)) {
+        if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
+            return usageError(tr("--set, --at and --basis go with preview."));
+        return CliAuth::run(parser, authOptions, positional, out, err);
+    }
+    for (const QCommandLineOption &o :
+         {authOptions.auth, authOptions.tenant, authOptions.authority, authOptions.clientId,
+          authOptions.clientSecretStdin, authOptions.tokenEnv, authOptions.production})
+        if (parser.isSet(o))
+            return usageError(tr("--%1 goes with 'profiles add'.").arg(o.names().constFirst()));
     if (command != u"list"_s && command != u"preview"_s)
         return usageError(tr("Unknown command '%1'.").arg(command));
     if (positional.size() > 1)
@@ -407,24 +437,47 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         }
     }
 
-    if (!parser.isSet(urlOption))
-        return usageError(tr("No environment given: pass --url https://<org>.crm.dynamics.com."));
-    const auto org = OrgUrl::parse(parser.value(urlOption));
-    if (!org)
-        return usageError(org.error().userMessage);
-
-    if (!parser.isSet(tokenEnvOption))
-        return usageError(tr("No sign-in given: pass --access-token-env VAR, with the access token in the "
-                             "environment variable VAR."));
-    const QString tokenVar = parser.value(tokenEnvOption);
-    const QString token = qEnvironmentVariable(tokenVar.toLocal8Bit().constData()).trimmed();
-    if (token.isEmpty())
-        return usageError(
-            tr("The environment variable %1 is not set or empty; it should hold the access token.").arg(tokenVar));
-
     QNetworkAccessManager network;
-    DataverseClient client(org.value(), &network);
+    std::unique_ptr<SecretStore> secrets;
+    std::unique_ptr<SignInSession> session;
+    QUrl orgUrl;
+    QString token;
+    if (parser.isSet(authOptions.profile)) {
+        if (parser.isSet(urlOption) || parser.isSet(tokenEnvOption))
+            return usageError(tr("--profile names the environment and its sign-in; leave out --url and "
+                                 "--access-token-env."));
+        secrets = CliAuth::makeSecretStore(err);
+        auto signedIn =
+            CliAuth::signedInSession(parser.value(authOptions.profile), secrets.get(), &network, &token, err);
+        if (!signedIn) {
+            err << "autoclose-cli: " << signedIn.error().describe() << '\n';
+            return signedIn.error().kind == Error::Kind::BadInput ? int(Usage) : int(exitCodeFor(signedIn.error()));
+        }
+        session = std::move(signedIn).value();
+        orgUrl = session->profile().orgUrl;
+    } else {
+        if (!parser.isSet(urlOption))
+            return usageError(tr("No environment given: pass --profile NAME (see 'autoclose-cli profiles list'), "
+                                 "or --url https://<org>.crm.dynamics.com with --access-token-env VAR."));
+        const auto org = OrgUrl::parse(parser.value(urlOption));
+        if (!org)
+            return usageError(org.error().userMessage);
+        orgUrl = org.value();
+
+        if (!parser.isSet(tokenEnvOption))
+            return usageError(tr("No sign-in given: pass --access-token-env VAR, with the access token in the "
+                                 "environment variable VAR, or use --profile NAME."));
+        const QString tokenVar = parser.value(tokenEnvOption);
+        token = qEnvironmentVariable(tokenVar.toLocal8Bit().constData()).trimmed();
+        if (token.isEmpty())
+            return usageError(
+                tr("The environment variable %1 is not set or empty; it should hold the access token.").arg(tokenVar));
+    }
+
+    DataverseClient client(orgUrl, &network);
     client.setAccessToken(token);
+    if (session)
+        client.transport()->setTokenRefresher(session->refresher());
 
     // Waits the service asks for are shown, so a pipeline's log explains a slow run.
     QObject::connect(client.transport(), &WebApiTransport::throttled, [&err](int seconds) {

@@ -17,6 +17,7 @@ Result<std::unique_ptr<LocalSandbox>> LocalSandbox::start(const Options &options
     for (const QString &token : options.acceptedTokens)
         sandbox->m_api->addAcceptedToken(token);
     sandbox->m_api->setTokenLifetime(options.tokenLifetime);
+    sandbox->m_api->setTrustedJwtKey(options.trustedJwtKey);
     sandbox->m_api->setReadOnlyUser(options.readOnlyUser);
     sandbox->m_server = std::make_unique<SandboxServer>(sandbox->m_api.get());
     if (!options.faults.isEmpty()) {

@@ -25,6 +25,7 @@ public:
         quint16 port = 0; // 0: any free port
         QStringList acceptedTokens; // static bearer tokens
         std::chrono::seconds tokenLifetime {3600};
+        QByteArray trustedJwtKey; // accept HS256 JWTs signed with it (see SandboxApi::setTrustedJwtKey)
         SandboxStore::Seed seed; // what an empty data directory is filled with
         QString faults; // a FaultInjector spec; empty: none
         bool readOnlyUser = false; // the signed-in user may read but not write

@@ -51,6 +51,9 @@ public:
     static constexpr const char *DemoClientSecret = "autoclose-demo-secret";
 
     void addAcceptedToken(const QString &token) { m_tokens.insert(token); }
+    // Also accept JWTs signed (HS256) with this shared key, unexpired, whose audience is this org: what an OAuth
+    // server configured with the same key issues (the tests' oidc-provider peer). Empty: none.
+    void setTrustedJwtKey(const QByteArray &key) { m_jwtKey = key; }
     // How long tokens from the demo token endpoint stay valid.
     void setTokenLifetime(std::chrono::seconds lifetime) { m_tokenLifetime = lifetime; }
     // The signed-in user may read but not write (as an Omnichannel administrator without Write privilege).
@@ -82,10 +85,12 @@ private:
     HttpResponse unauthorized(const HttpRequest &request) const;
     HttpResponse issueToken(const HttpRequest &request, const QString &tenant);
     bool authorized(const HttpRequest &request) const;
+    bool trustedJwt(const QString &token, const QUrl &requestUrl) const;
 
     SandboxStore *m_store;
     QSet<QString> m_tokens; // static tokens: accepted for as long as the sandbox runs
     QHash<QString, QDateTime> m_issued; // from the token endpoint: accepted until they expire
     std::chrono::seconds m_tokenLifetime {3600};
     bool m_readOnlyUser = false;
+    QByteArray m_jwtKey;
 };

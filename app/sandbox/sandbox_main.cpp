@@ -54,6 +54,13 @@ int main(int argc, char *argv[])
                                     "Accept this bearer token (repeatable). Without any, a random token is "
                                     "made and printed on stderr."),
         u"T"_s);
+    const QCommandLineOption jwtKeyOption(
+        u"jwt-key-env"_s,
+        QCoreApplication::translate("main",
+                                    "Also accept JWT access tokens signed (HS256) with the hex key held in the "
+                                    "environment variable VAR, unexpired and with this sandbox as audience (for "
+                                    "an OAuth server under test)."),
+        u"VAR"_s);
     const QCommandLineOption lifetimeOption(
         u"token-lifetime"_s,
         QCoreApplication::translate("main", "Seconds that tokens from the demo token endpoint stay valid."), u"S"_s,
@@ -88,7 +95,7 @@ int main(int argc, char *argv[])
         QCoreApplication::translate("main",
                                     "The signed-in user may read but not write (RetrieveUserPrivileges "
                                     "lacks prvWrite; PATCH answers 403)."));
-    parser.addOptions({readOnlyOption, portOption, dataDirOption, tokenOption, lifetimeOption, seedOption,
+    parser.addOptions({readOnlyOption, portOption, dataDirOption, tokenOption, jwtKeyOption, lifetimeOption, seedOption,
                        conversationsOption, randomSeedOption, faultsOption});
     parser.process(app);
 
@@ -154,8 +161,23 @@ int main(int argc, char *argv[])
                      qPrintable(tokens.constFirst()));
     }
 
+    QByteArray jwtKey;
+    if (parser.isSet(jwtKeyOption)) {
+        const QString var = parser.value(jwtKeyOption);
+        const QByteArray hex = qgetenv(var.toLocal8Bit().constData()).trimmed();
+        jwtKey = QByteArray::fromHex(hex);
+        if (hex.isEmpty() || jwtKey.size() < 32 || jwtKey.toHex() != hex.toLower()) {
+            std::fprintf(stderr,
+                         "autoclose-sandbox: --jwt-key-env %s: the variable must hold a hex key of at least 32 "
+                         "bytes.\n",
+                         qPrintable(var));
+            return 2;
+        }
+    }
+
     QuitOnSignals quitOnSignals;
     LocalSandbox::Options options;
+    options.trustedJwtKey = jwtKey;
     options.dataDir = dataDir;
     options.port = quint16(port);
     options.acceptedTokens = tokens;
