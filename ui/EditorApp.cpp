@@ -1,15 +1,21 @@
 #include "ui/EditorApp.h"
 
+#include "app/auth/Profile.h"
+#include "app/auth/SecretStore.h"
+#include "app/auth/SignInSession.h"
 #include "app/common/LogFile.h"
 #include "app/common/Translations.h"
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "ui/MainWindow.h"
+#include "ui/ProfileDialog.h"
+#include "ui/SignInDialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QEventLoop>
 #include <QIcon>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
@@ -20,6 +26,147 @@
 #include <cstdio>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+// Which environment the window shows: the Demo environment (an in-process sandbox) or a profile signed in through
+// SignInSession. Switching opens the new one first and only then closes the old window (whose unsaved edits stay
+// in its journal).
+class Shell
+{
+public:
+    explicit Shell(const QString &demoDataDir)
+        : m_demoDataDir(demoDataDir)
+    {
+        if (m_store.plaintextSecretsAllowed())
+            m_secrets.setPlaintextFile(SecretStore::defaultPlaintextFile());
+    }
+
+    MainWindow *window() const { return m_window.get(); }
+
+    bool chooseAndOpen()
+    {
+        ProfileDialog dialog(&m_store, &m_secrets, &m_network, m_window.get());
+        if (m_profile)
+            dialog.select(m_profile->id);
+        while (dialog.exec() == QDialog::Accepted) {
+            if (open(dialog.chosen()))
+                return true;
+        }
+        return false;
+    }
+
+    bool open(const Profile &profile)
+    {
+        std::unique_ptr<SignInSession> session;
+        std::unique_ptr<DataverseClient> client;
+        EnvironmentInfo environment;
+        environment.name = profile.name;
+        environment.production = profile.production;
+        if (profile.isDemo()) {
+            if (!m_demo) {
+                const QString token = LocalSandbox::generateToken();
+                auto sandbox = LocalSandbox::start(m_demoDataDir, 0, {token});
+                if (!sandbox) {
+                    const QString message =
+                        QApplication::translate("EditorApp", "The Demo environment could not start: %1")
+                            .arg(sandbox.error().describe());
+                    std::fprintf(stderr, "autoclose-editor: %s\n", qPrintable(message));
+                    QMessageBox::critical(m_window.get(), QApplication::applicationDisplayName(), message);
+                    return false;
+                }
+                m_demo = std::move(sandbox).value();
+                m_demoToken = token;
+            }
+            client = std::make_unique<DataverseClient>(m_demo->url(), &m_network);
+            client->setAccessToken(m_demoToken);
+            environment.key = u"demo"_s; // its port changes every run; its data directory does not
+            environment.demo = true;
+            environment.journalDir = m_demoDataDir + u"/journal"_s; // the demo's edits belong with its data
+        } else {
+            session = std::make_unique<SignInSession>(profile, &m_secrets, &m_network);
+            QObject::connect(session.get(), &SignInSession::secretsNotKept, [this](const QString &message) {
+                QMessageBox::warning(m_window.get(), QApplication::translate("EditorApp", "Sign-in not remembered"),
+                                     message);
+            });
+            const auto token = signIn(*session);
+            if (!token)
+                return false;
+            client = std::make_unique<DataverseClient>(profile.orgUrl, &m_network);
+            client->setAccessToken(*token);
+            client->transport()->setTokenRefresher(session->refresher());
+            environment.account = session->account();
+        }
+        if (m_window && !m_window->close())
+            return false; // the user kept the current window (unsaved edits)
+        m_window.reset();
+        m_client = std::move(client);
+        m_session = std::move(session);
+        m_profile = profile;
+        m_store.setLastUsed(profile.id);
+        m_window = std::make_unique<MainWindow>(m_client.get(), environment);
+        QObject::connect(m_window.get(), &MainWindow::switchEnvironmentRequested, m_window.get(),
+                         [this] { QTimer::singleShot(0, [this] { chooseAndOpen(); }); });
+        if (m_onWindow)
+            m_onWindow(m_window.get());
+        m_window->show();
+        m_window->refresh();
+        return true;
+    }
+
+    void onWindow(std::function<void(MainWindow *)> f) { m_onWindow = std::move(f); }
+
+private:
+    std::optional<QString> signIn(SignInSession &session)
+    {
+        std::optional<Result<QString>> silent;
+        QEventLoop loop;
+        session.acquireSilently(&loop, [&](Result<QString> r) {
+            silent.emplace(std::move(r));
+            loop.quit();
+        });
+        if (!silent)
+            loop.exec();
+        if (*silent)
+            return silent->value();
+        if (!silent->error().serviceCode.startsWith(SignInSession::interactionRequiredCode())) {
+            QMessageBox::warning(
+                m_window.get(),
+                QApplication::translate("EditorApp", "Could not sign in to %1").arg(session.profile().name),
+                silent->error().describe());
+            return std::nullopt;
+        }
+        SignInDialog dialog(&session, m_window.get());
+        if (dialog.exec() != QDialog::Accepted) {
+            if (!dialog.errorText().isEmpty() && !dialog.errorText().contains(u"cancelled"_s))
+                QMessageBox::warning(
+                    m_window.get(),
+                    QApplication::translate("EditorApp", "Could not sign in to %1").arg(session.profile().name),
+                    dialog.errorText());
+            return std::nullopt;
+        }
+        std::optional<Result<QString>> token;
+        session.acquireSilently(&loop, [&](Result<QString> r) {
+            token.emplace(std::move(r));
+            loop.quit();
+        });
+        if (!token)
+            loop.exec();
+        return *token ? std::optional<QString>(token->value()) : std::nullopt;
+    }
+
+    QString m_demoDataDir;
+    QNetworkAccessManager m_network;
+    ProfileStore m_store;
+    SecretStore m_secrets;
+    std::unique_ptr<LocalSandbox> m_demo;
+    QString m_demoToken;
+    std::optional<Profile> m_profile;
+    std::unique_ptr<SignInSession> m_session;
+    std::unique_ptr<DataverseClient> m_client;
+    std::unique_ptr<MainWindow> m_window;
+    std::function<void(MainWindow *)> m_onWindow;
+};
+} // namespace
 
 int EditorApp::run(int &argc, char **argv)
 {
@@ -57,7 +204,10 @@ int EditorApp::run(int &argc, char **argv)
         QApplication::translate("EditorApp",
                                 "Exit once the first load has finished: 0 when it succeeded (for smoke tests and "
                                 "start-up benchmarks)."));
-    parser.addOptions({dataDirOption, screenshotOption, quitAfterLoadOption});
+    const QCommandLineOption profileOption(
+        u"profile"_s,
+        QApplication::translate("EditorApp", "Open this environment profile (default: the last one used)."), u"NAME"_s);
+    parser.addOptions({dataDirOption, screenshotOption, quitAfterLoadOption, profileOption});
     parser.process(app);
 
     // A log to attach to a support ticket; secrets are masked before anything is written.
@@ -68,25 +218,23 @@ int EditorApp::run(int &argc, char **argv)
     const QString dataDir = parser.isSet(dataDirOption)
         ? parser.value(dataDirOption)
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/demo"_s;
-    const QString token = LocalSandbox::generateToken();
-    auto sandbox = LocalSandbox::start(dataDir, 0, {token});
-    if (!sandbox) {
-        const QString message = QApplication::translate("EditorApp", "The Demo environment could not start: %1")
-                                    .arg(sandbox.error().describe());
-        std::fprintf(stderr, "autoclose-editor: %s\n", qPrintable(message));
-        QMessageBox::critical(nullptr, QApplication::applicationDisplayName(), message);
-        return 1;
+    Shell shell(dataDir);
+    ProfileStore store;
+    std::optional<Profile> profile =
+        store.find(parser.isSet(profileOption) ? parser.value(profileOption) : store.lastUsed());
+    if (!profile) {
+        if (parser.isSet(profileOption)) {
+            std::fprintf(stderr, "autoclose-editor: no profile named \"%s\"\n",
+                         qPrintable(parser.value(profileOption)));
+            return 2;
+        }
+        profile = Profile::demo();
     }
-
-    QNetworkAccessManager network;
-    DataverseClient client(sandbox.value()->url(), &network);
-    client.setAccessToken(token);
-    EnvironmentInfo environment;
-    environment.name = QApplication::translate("EditorApp", "Demo environment");
-    environment.key = u"demo"_s; // its port changes every run; its data directory does not
-    environment.demo = true;
-    environment.journalDir = dataDir + u"/journal"_s; // the demo's edits belong with its data
-    MainWindow window(&client, environment);
+    // The last environment, signed in again silently where possible; the Demo environment when that fails and
+    // the user chooses nothing else.
+    if (!shell.open(*profile) && !shell.chooseAndOpen() && !shell.open(Profile::demo()))
+        return 1;
+    MainWindow &window = *shell.window();
 
     int exitCode = 0;
     if (parser.isSet(quitAfterLoadOption)) {
@@ -109,8 +257,6 @@ int EditorApp::run(int &argc, char **argv)
             });
         });
     }
-    window.show();
-    window.refresh();
     const int result = app.exec();
     return exitCode != 0 ? exitCode : result;
 }

@@ -157,7 +157,19 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     m_busy->setMaximumWidth(120);
     m_busy->setAccessibleName(tr("Working"));
     m_busy->hide();
-    statusBar()->addWidget(new QLabel(tr("%1 · %2").arg(environment.name, m_client->orgUrl().toString())));
+    m_identityLabel = new QLabel(tr("%1 · %2").arg(environment.name, m_client->orgUrl().toString()), this);
+    m_identityLabel->setObjectName(u"identityLabel"_s);
+    statusBar()->addWidget(m_identityLabel);
+    if (!environment.demo) {
+        // "Signed in as <user> at <org>", the user confirmed by the environment itself.
+        m_client->whoAmI(this, [this](Result<WebApiReply::Identity> who) {
+            if (!who)
+                return;
+            const QString user = m_environment.account.isEmpty() ? who.value().userId : m_environment.account;
+            m_identityLabel->setText(
+                tr("Signed in as %1 at %2 (%3)").arg(user, m_client->orgUrl().host(), m_environment.name));
+        });
+    }
     statusBar()->addPermanentWidget(m_pendingLabel);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_countLabel);
@@ -276,7 +288,13 @@ void MainWindow::createActions()
     quitAction->setShortcut(QKeySequence::Quit);
     connect(quitAction, &QAction::triggered, this, &QWidget::close);
 
+    auto *switchAction = new QAction(tr("Switch &Environment…"), this);
+    switchAction->setShortcut(QKeySequence(u"Ctrl+Shift+E"_s));
+    connect(switchAction, &QAction::triggered, this, &MainWindow::switchEnvironmentRequested);
+
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    fileMenu->addAction(switchAction);
+    fileMenu->addSeparator();
     fileMenu->addAction(m_saveAction);
     fileMenu->addAction(m_undoLastSaveAction);
     fileMenu->addSeparator();

@@ -30,6 +30,7 @@ struct EnvironmentInfo
     bool demo = false; // the built-in Demo environment
     bool production = false; // a persistent banner, and saving asks for the environment's name
     QString journalDir; // where pending edits are kept; empty: EditJournal::defaultDirectory()
+    QString account; // who signed in, when the sign-in said; the status bar asks WhoAmI otherwise
 };
 
 // The editor's window: one environment's channel-state configurations in a sortable, filterable table, edited in
@@ -66,6 +67,8 @@ Q_SIGNALS:
     void permissionsKnown(bool canWrite);
     // A save (or an undo of one) has ended, conflicts included; ok when everything asked for was saved.
     void saveFinished(bool ok);
+    // File → Switch Environment: the application shows the profiles and opens the chosen one.
+    void switchEnvironmentRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -108,6 +111,7 @@ private:
     QFrame *m_errorBanner;
     QLabel *m_errorText;
     QPushButton *m_errorButton;
+    QLabel *m_identityLabel = nullptr;
     QFrame *m_restoredBanner;
     QLabel *m_restoredText;
     QFrame *m_readOnlyBanner;

@@ -1,0 +1,158 @@
+// The profile manager and the signed-in window, driven as a user would (offscreen), against the oidc-provider peer
+// and a sandbox that accepts its tokens. Secrets go to the session's real keychain.
+#include "OidcPeer.h"
+#include "SandboxProcess.h"
+
+#include "app/auth/SecretStore.h"
+#include "app/auth/SignInSession.h"
+#include "app/dataverse/DataverseClient.h"
+#include "ui/MainWindow.h"
+#include "ui/ProfileDialog.h"
+
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+class TestProfiles : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<OidcPeer> m_peer;
+    std::unique_ptr<SandboxProcess> m_sandbox;
+    QTemporaryDir m_config;
+    QNetworkAccessManager m_network;
+
+    std::optional<QString> stored(SecretStore &secrets, const QString &key)
+    {
+        std::optional<Result<std::optional<QString>>> read;
+        secrets.read(key, this, [&read](Result<std::optional<QString>> r) { read.emplace(std::move(r)); });
+        if (!QTest::qWaitFor([&read] { return read.has_value(); }, 10000) || !*read)
+            return std::nullopt;
+        return read->value();
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_peer = std::make_unique<OidcPeer>();
+        QVERIFY(m_peer->waitUntilListening());
+        qputenv("AUTOCLOSE_TEST_JWT_KEY", m_peer->keyHex());
+        m_sandbox = std::make_unique<SandboxProcess>(QStringList {u"static-token"_s},
+                                                     QStringList {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s});
+        QVERIFY(m_sandbox->waitUntilListening());
+    }
+
+    void addTestAndDeleteAProfile()
+    {
+        ProfileStore store(m_config.filePath(u"profiles.ini"_s));
+        SecretStore secrets(u"autoclose-test-"_s + QUuid::createUuid().toString(QUuid::Id128));
+        ProfileDialog dialog(&store, &secrets, &m_network);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QCOMPARE(dialog.list()->count(), 1); // the Demo environment, always there
+        QVERIFY(!dialog.saveButton()->isEnabled());
+
+        QTest::mouseClick(dialog.newButton(), Qt::LeftButton);
+        QTest::keyClicks(dialog.nameEdit(), u"Contoso service"_s);
+        QTest::keyClicks(dialog.urlEdit(), u"http://contoso.example.com"_s);
+        dialog.methodBox()->setCurrentIndex(dialog.methodBox()->findData(int(AuthMethod::ClientSecret)));
+        QVERIFY(dialog.secretEdit()->isEnabled());
+        QVERIFY(!dialog.tokenEnvEdit()->isEnabled());
+        dialog.tenantEdit()->setText(OidcPeer::tenant());
+        dialog.authorityEdit()->setText(m_peer->url().toString());
+        dialog.clientIdEdit()->setText(u"service-app"_s);
+        QTest::keyClicks(dialog.secretEdit(), u"service-secret"_s);
+        QCOMPARE(dialog.secretEdit()->echoMode(), QLineEdit::Password);
+
+        // Plain http to another computer is refused with the reason, and nothing is stored.
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QVERIFY2(dialog.messageLabel()->text().contains(u"unencrypted"_s), qPrintable(dialog.messageLabel()->text()));
+        QCOMPARE(store.profiles().size(), 1);
+
+        dialog.urlEdit()->setText(m_sandbox->url().toString());
+        QSignalSpy saved(&dialog, &ProfileDialog::saved);
+        QTest::mouseClick(dialog.saveButton(), Qt::LeftButton);
+        QTRY_COMPARE(saved.size(), 1);
+        const auto profile = store.find(u"Contoso service"_s);
+        QVERIFY(profile);
+        QCOMPARE(profile->method, AuthMethod::ClientSecret);
+        QCOMPARE(stored(secrets, profile->clientSecretKey()), std::optional<QString>(u"service-secret"_s));
+        QFile ini(store.fileName());
+        QVERIFY(ini.open(QIODevice::ReadOnly));
+        QVERIFY(!ini.readAll().contains("service-secret"));
+
+        QSignalSpy tested(&dialog, &ProfileDialog::tested);
+        QVERIFY(dialog.testButton()->isEnabled());
+        QTest::mouseClick(dialog.testButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 1, 20000);
+        QCOMPARE(tested.first().first().toBool(), true);
+        QVERIFY2(dialog.messageLabel()->text().startsWith(u"Signed in as application service-app at "_s),
+                 qPrintable(dialog.messageLabel()->text()));
+
+        // Delete asks first; its secret goes with it.
+        QTimer::singleShot(200, [] {
+            if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget()))
+                box->button(QMessageBox::Yes)->click();
+        });
+        QTest::mouseClick(dialog.deleteButton(), Qt::LeftButton);
+        QTRY_VERIFY(!store.find(u"Contoso service"_s));
+        QTRY_VERIFY(!stored(secrets, profile->clientSecretKey()).has_value());
+    }
+
+    void signedInWindowSaysWho()
+    {
+        Profile p;
+        p.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        p.name = u"Service"_s;
+        p.orgUrl = m_sandbox->url();
+        p.tenant = OidcPeer::tenant();
+        p.authority = m_peer->url();
+        p.clientId = u"service-app"_s;
+        p.method = AuthMethod::ClientSecret;
+        p.production = true;
+        SecretStore secrets(u"autoclose-test-"_s + QUuid::createUuid().toString(QUuid::Id128));
+        std::optional<Result<Done>> written;
+        secrets.write(p.clientSecretKey(), u"service-secret"_s, this, [&](Result<Done> r) { written.emplace(r); });
+        QTRY_VERIFY(written.has_value());
+        SignInSession session(p, &secrets, &m_network);
+        std::optional<Result<QString>> token;
+        session.acquireSilently(this, [&](Result<QString> r) { token.emplace(std::move(r)); });
+        QTRY_VERIFY_WITH_TIMEOUT(token.has_value(), 20000);
+        QVERIFY(*token);
+
+        DataverseClient client(p.orgUrl, &m_network);
+        client.setAccessToken(token->value());
+        client.transport()->setTokenRefresher(session.refresher());
+        EnvironmentInfo environment;
+        environment.name = p.name;
+        environment.production = p.production;
+        environment.account = session.account();
+        QTemporaryDir journal;
+        environment.journalDir = journal.path();
+        MainWindow window(&client, environment);
+        QSignalSpy loaded(&window, &MainWindow::loadFinished);
+        window.show();
+        window.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 20000);
+        QVERIFY(loaded.first().first().toBool());
+        auto *identity = window.findChild<QLabel *>(u"identityLabel"_s);
+        QVERIFY(identity);
+        QTRY_COMPARE(identity->text(), u"Signed in as application service-app at 127.0.0.1 (Service)"_s);
+    }
+};
+
+QTEST_MAIN(TestProfiles)
+#include "tst_profiles.moc"
