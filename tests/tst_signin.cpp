@@ -179,6 +179,28 @@ private Q_SLOTS:
                  QByteArray("wd8qZabxDn1fdmZ-wZeUCnPLx7kgDXJNWtfJxmWL1JI"));
     }
 
+    void tenantIsDiscoveredFromTheEnvironment()
+    {
+        std::optional<Result<QString>> tenant;
+        OAuth::discoverTenant(m_sandbox->url(), &m_network, this,
+                              [&tenant](Result<QString> r) { tenant.emplace(std::move(r)); });
+        QVERIFY(waitFor(tenant));
+        QVERIFY2(*tenant, qPrintable(problem(*tenant)));
+        QVERIFY(!QUuid::fromString(tenant->value()).isNull());
+        // profiles add without --tenant asks the environment.
+        const CliRun added = runCli({u"profiles"_s, u"add"_s, u"Discovered"_s, u"--url"_s, m_sandbox->url().toString(),
+                                     u"--auth"_s, u"device-code"_s},
+                                    cliEnvironment());
+        QCOMPARE(added.exitCode, 0);
+        QVERIFY(added.err.contains(tenant->value().toUtf8()));
+        QCOMPARE(ProfileStore(m_config.filePath(u"profiles.ini"_s)).find(u"Discovered"_s)->tenant, tenant->value());
+        QCOMPARE(OAuth::tenantFromChallenge("Bearer authorization_uri=https://login.microsoftonline.com/"
+                                            "contoso.onmicrosoft.com/oauth2/authorize, resource_id=https://x/")
+                     .value(),
+                 u"contoso.onmicrosoft.com"_s);
+        QVERIFY(!OAuth::tenantFromChallenge("Bearer realm=\"x\""));
+    }
+
     void aadstsCodesBecomeSentences_data()
     {
         QTest::addColumn<QByteArray>("reply");

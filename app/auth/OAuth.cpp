@@ -527,7 +527,8 @@ Result<QString> OAuth::tenantFromChallenge(const QByteArray &wwwAuthenticate)
 void OAuth::discoverTenant(const QUrl &org, QNetworkAccessManager *network, QObject *context,
                            std::function<void(Result<QString>)> done)
 {
-    QNetworkRequest request(OrgUrl::webApiRoot(org));
+    // WhoAmI, unauthenticated: Dataverse answers 401 with the challenge that names the tenant.
+    QNetworkRequest request(OrgUrl::webApiRoot(org).resolved(QUrl(u"WhoAmI"_s)));
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(int(std::chrono::milliseconds(TransferTimeout).count()));
     QNetworkReply *reply = network->get(request);

@@ -1,5 +1,6 @@
 #include "app/cli/CliAuth.h"
 
+#include "app/auth/OAuth.h"
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
 #include "app/cli/Cli.h"
@@ -163,6 +164,19 @@ int profilesCommand(const QCommandLineParser &parser, const CliAuth::Options &o,
         if (store.find(p.name))
             return usage(
                 err, tr("A profile named \"%1\" exists already; remove it first or choose another name.").arg(p.name));
+        if (!parser.isSet(o.tenant) && p.method != AuthMethod::EnvToken) {
+            // The tenant the environment names in its WWW-Authenticate challenge; "organizations" if it names none.
+            QNetworkAccessManager network;
+            const auto tenant =
+                wait<QString>([&](QObject *ctx, auto done) { OAuth::discoverTenant(p.orgUrl, &network, ctx, done); });
+            if (tenant) {
+                p.tenant = tenant.value();
+                err << "autoclose-cli: " << tr("the environment belongs to the tenant %1").arg(p.tenant) << '\n';
+            } else {
+                err << "autoclose-cli: " << tenant.error().userMessage << ' '
+                    << tr("Using \"organizations\" (any work account).") << '\n';
+            }
+        }
         QString secret;
         if (p.method == AuthMethod::ClientSecret) {
             secret = readSecretFromStdin();
