@@ -36,6 +36,25 @@ QByteArray formEncode(const OAuth::TokenClient::Form &form)
     return body;
 }
 
+// The identity platform's endpoints take forms and answer JSON; a redirect is never followed (it would carry the
+// form, secrets included, elsewhere).
+QNetworkReply *postForm(QNetworkAccessManager *network, const QUrl &url, const OAuth::TokenClient::Form &form)
+{
+    QNetworkRequest request(url);
+    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
+    request.setRawHeader("Accept", "application/json");
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
+    request.setTransferTimeout(int(std::chrono::milliseconds(TransferTimeout).count()));
+    return network->post(request, formEncode(form));
+}
+
+// Entra puts its code in the description ("AADSTS50076: Due to …"); the digits, or empty.
+QString aadstsIn(const QString &description)
+{
+    static const QRegularExpression code(u"AADSTS(\\d+)"_s);
+    return code.match(description).captured(1);
+}
+
 QString stripSlash(const QUrl &url)
 {
     QString s = url.toString(QUrl::StripTrailingSlash);
@@ -181,10 +200,8 @@ Result<OAuth::Tokens> OAuth::parseTokenReply(int httpStatus, const QByteArray &b
         QString aadsts;
         if (const QJsonArray codes = o.value(u"error_codes"_s).toArray(); !codes.isEmpty())
             aadsts = QString::number(codes.first().toInteger());
-        if (aadsts.isEmpty()) {
-            static const QRegularExpression code(u"AADSTS(\\d+)"_s);
-            aadsts = code.match(description).captured(1);
-        }
+        if (aadsts.isEmpty())
+            aadsts = aadstsIn(description);
         return authError(sentenceFor(error, aadsts, description), aadsts.isEmpty() ? error : u"AADSTS"_s + aadsts,
                          description, httpStatus);
     }
@@ -220,12 +237,7 @@ void OAuth::TokenClient::post(Form form, QObject *context, Callback done)
 {
     const QUrl url = endpointsFor(m_profile).token;
     form.append({u"client_id"_s, m_profile.clientId});
-    QNetworkRequest request(url);
-    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.setRawHeader("Accept", "application/json");
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setTransferTimeout(int(std::chrono::milliseconds(TransferTimeout).count()));
-    QNetworkReply *reply = m_network->post(request, formEncode(form));
+    QNetworkReply *reply = postForm(m_network, url, form);
     QPointer<QObject> guard(context);
     connect(reply, &QNetworkReply::finished, this, [reply, url, guard, done] {
         reply->deleteLater();
@@ -285,12 +297,7 @@ void OAuth::DeviceCodeFlow::start()
     TokenClient::Form form;
     form.append({u"client_id"_s, m_tokens.profile().clientId});
     form.append({u"scope"_s, userScopes(m_tokens.profile().orgUrl)});
-    QNetworkRequest request(url);
-    request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
-    request.setRawHeader("Accept", "application/json");
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-    request.setTransferTimeout(int(std::chrono::milliseconds(TransferTimeout).count()));
-    QNetworkReply *reply = m_tokens.network()->post(request, formEncode(form));
+    QNetworkReply *reply = postForm(m_tokens.network(), url, form);
     connect(reply, &QNetworkReply::finished, this, [this, reply, url] {
         reply->deleteLater();
         if (m_done)
@@ -483,8 +490,7 @@ void OAuth::BrowserFlow::handleRequest(QTcpSocket *socket, const QByteArray &hea
     if (query.hasQueryItem(u"error"_s)) {
         const QString error = query.queryItemValue(u"error"_s, QUrl::FullyDecoded);
         const QString description = query.queryItemValue(u"error_description"_s, QUrl::FullyDecoded);
-        static const QRegularExpression codePattern(u"AADSTS(\\d+)"_s);
-        const QString aadsts = codePattern.match(description).captured(1);
+        const QString aadsts = aadstsIn(description);
         const QString sentence = sentenceFor(error, aadsts, description);
         answer(socket, 200, tr("Sign-in did not complete"), sentence);
         return finish(authError(sentence, aadsts.isEmpty() ? error : u"AADSTS"_s + aadsts, description));

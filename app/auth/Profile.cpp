@@ -114,12 +114,17 @@ ProfileStore::ProfileStore(const QString &fileName)
     : m_fileName(fileName)
 { }
 
+QString ProfileStore::configDirectory()
+{
+    const QString dir = qEnvironmentVariable("AUTOCLOSE_CONFIG_DIR");
+    return dir.isEmpty()
+        ? QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + u"/AutoCloseEditor"_s
+        : dir;
+}
+
 QString ProfileStore::defaultFileName()
 {
-    QString dir = qEnvironmentVariable("AUTOCLOSE_CONFIG_DIR");
-    if (dir.isEmpty())
-        dir = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + u"/AutoCloseEditor"_s;
-    return QDir(dir).filePath(u"profiles.ini"_s);
+    return QDir(configDirectory()).filePath(u"profiles.ini"_s);
 }
 
 QList<Profile> ProfileStore::profiles() const

@@ -58,6 +58,8 @@ public:
     explicit ProfileStore(const QString &fileName);
 
     static QString defaultFileName();
+    // <config>/AutoCloseEditor, or AUTOCLOSE_CONFIG_DIR: where the product keeps its settings files.
+    static QString configDirectory();
     QString fileName() const { return m_fileName; }
 
     QList<Profile> profiles() const; // the Demo environment first, then by name

@@ -1,5 +1,7 @@
 #include "app/auth/SecretStore.h"
 
+#include "app/auth/Profile.h"
+
 #include <qt6keychain/keychain.h>
 
 #include <QCoreApplication>
@@ -10,7 +12,6 @@
 #include <QJsonObject>
 #include <QPointer>
 #include <QSaveFile>
-#include <QStandardPaths>
 
 using namespace Qt::StringLiterals;
 
@@ -43,10 +44,7 @@ SecretStore::SecretStore(const QString &service, QObject *parent)
 
 QString SecretStore::defaultPlaintextFile()
 {
-    QString dir = qEnvironmentVariable("AUTOCLOSE_CONFIG_DIR");
-    if (dir.isEmpty())
-        dir = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) + u"/AutoCloseEditor"_s;
-    return QDir(dir).filePath(u"secrets-plaintext.json"_s);
+    return QDir(ProfileStore::configDirectory()).filePath(u"secrets-plaintext.json"_s);
 }
 
 QString SecretStore::noKeychainMessage()

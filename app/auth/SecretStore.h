@@ -27,7 +27,7 @@ public:
     // Secrets go to this file instead of the keychain: only ever after the user's explicit opt-in.
     void setPlaintextFile(const QString &fileName) { m_plaintextFile = fileName; }
     QString plaintextFile() const { return m_plaintextFile; }
-    static QString defaultPlaintextFile(); // <AppLocalData-ish>/AutoCloseEditor/secrets.json
+    static QString defaultPlaintextFile(); // secrets-plaintext.json beside the profiles
 
     using ReadCallback = std::function<void(Result<std::optional<QString>>)>; // nullopt: no such entry
     using DoneCallback = std::function<void(Result<Done>)>;

@@ -104,8 +104,9 @@ void SignInSession::fromRefreshToken(QObject *context, TokenCallback done)
             if (!guard)
                 return;
             if (!tokens) {
-                qCInfo(lcSignIn) << "refresh refused:" << tokens.error().serviceCode;
                 Error e = tokens.error();
+                // The OAuth error code only ("invalid_grant", "AADSTS70043"): never a value sent or received.
+                qCInfo(lcSignIn) << "refresh refused:" << e.serviceCode;
                 if (e.kind == Error::Kind::Auth)
                     e.serviceCode = interactionRequiredCode() + u" ("_s + e.serviceCode + u')';
                 return done(e);
