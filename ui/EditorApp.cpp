@@ -116,42 +116,36 @@ public:
     void onWindow(std::function<void(MainWindow *)> f) { m_onWindow = std::move(f); }
 
 private:
+    // Silently where possible (the token in memory or a stored sign-in); else the sign-in dialog, which shows its
+    // own failure until the user cancels.
     std::optional<QString> signIn(SignInSession &session)
     {
-        std::optional<Result<QString>> silent;
-        QEventLoop loop;
-        session.acquireSilently(&loop, [&](Result<QString> r) {
-            silent.emplace(std::move(r));
-            loop.quit();
-        });
-        if (!silent)
-            loop.exec();
-        if (*silent)
-            return silent->value();
-        if (!silent->error().serviceCode.startsWith(SignInSession::interactionRequiredCode())) {
+        const auto acquire = [&session] {
+            std::optional<Result<QString>> token;
+            QEventLoop loop;
+            session.acquireSilently(&loop, [&](Result<QString> r) {
+                token.emplace(std::move(r));
+                loop.quit();
+            });
+            if (!token)
+                loop.exec();
+            return std::move(*token);
+        };
+        const Result<QString> silent = acquire();
+        if (silent)
+            return silent.value();
+        if (!silent.error().serviceCode.startsWith(SignInSession::interactionRequiredCode())) {
             QMessageBox::warning(
                 m_window.get(),
                 QApplication::translate("EditorApp", "Could not sign in to %1").arg(session.profile().name),
-                silent->error().describe());
+                silent.error().describe());
             return std::nullopt;
         }
         SignInDialog dialog(&session, m_window.get());
-        if (dialog.exec() != QDialog::Accepted) {
-            if (!dialog.errorText().isEmpty() && !dialog.errorText().contains(u"cancelled"_s))
-                QMessageBox::warning(
-                    m_window.get(),
-                    QApplication::translate("EditorApp", "Could not sign in to %1").arg(session.profile().name),
-                    dialog.errorText());
+        if (dialog.exec() != QDialog::Accepted)
             return std::nullopt;
-        }
-        std::optional<Result<QString>> token;
-        session.acquireSilently(&loop, [&](Result<QString> r) {
-            token.emplace(std::move(r));
-            loop.quit();
-        });
-        if (!token)
-            loop.exec();
-        return *token ? std::optional<QString>(token->value()) : std::nullopt;
+        const Result<QString> token = acquire(); // the one the dialog's sign-in left in memory
+        return token ? std::optional<QString>(token.value()) : std::nullopt;
     }
 
     QString m_demoDataDir;

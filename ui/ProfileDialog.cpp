@@ -220,8 +220,6 @@ void ProfileDialog::say(const QString &text, bool error)
 void ProfileDialog::save()
 {
     Profile p = fromForm();
-    if (const auto org = OrgUrl::parse(m_url->text()); !org)
-        return say(org.error().userMessage, true);
     if (const auto valid = p.validate(); !valid)
         return say(valid.error().userMessage, true);
     const QString secret = m_secret->text();

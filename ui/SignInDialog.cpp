@@ -74,10 +74,9 @@ int SignInDialog::exec()
             accept();
             return;
         }
-        m_error = token.error().userMessage;
         if (token.error().serviceCode == u"cancelled"_s)
             return;
-        m_text->setText(m_error);
+        m_text->setText(token.error().userMessage); // stays until the user cancels
         m_address->hide();
         m_copy->hide();
     });

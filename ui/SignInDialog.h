@@ -21,7 +21,6 @@ public:
     QLabel *instructions() const { return m_text; }
     QLineEdit *addressEdit() const { return m_address; }
     QString userCode() const { return m_code; }
-    QString errorText() const { return m_error; }
 
 Q_SIGNALS:
     void browserUrlShown(const QUrl &url);
@@ -33,5 +32,4 @@ private:
     QLineEdit *m_address;
     QPushButton *m_copy;
     QString m_code;
-    QString m_error;
 };
