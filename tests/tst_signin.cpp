@@ -27,6 +27,19 @@
 
 using namespace Qt::StringLiterals;
 
+// One OAuth flow and what it finished with.
+template<typename Flow>
+struct FlowUnderTest
+{
+    FlowUnderTest(const Profile &profile, QNetworkAccessManager *network)
+        : flow(profile, network)
+    {
+        QObject::connect(&flow, &Flow::finished, &flow, [this](const Result<OAuth::Tokens> &r) { result = r; });
+    }
+    Flow flow;
+    std::optional<Result<OAuth::Tokens>> result;
+};
+
 class TestSignIn : public QObject
 {
     Q_OBJECT
@@ -277,36 +290,32 @@ private Q_SLOTS:
 
     void wrongStateIsRefused()
     {
-        OAuth::BrowserFlow flow(profile(u"public-app"_s, AuthMethod::Browser), &m_network);
-        std::optional<Result<OAuth::Tokens>> result;
-        connect(&flow, &OAuth::BrowserFlow::finished, this, [&result](const Result<OAuth::Tokens> &r) { result = r; });
-        flow.start();
+        FlowUnderTest<OAuth::BrowserFlow> run(profile(u"public-app"_s, AuthMethod::Browser), &m_network);
+        run.flow.start();
         TestBrowser browser;
-        QUrl forged = flow.redirectUri();
+        QUrl forged = run.flow.redirectUri();
         forged.setQuery(u"code=stolen-code&state=not-the-one"_s);
         const auto page = browser.open(forged);
         QCOMPARE(page.status, 400);
-        QVERIFY(waitFor(result));
-        QVERIFY(!*result);
-        QCOMPARE(result->error().serviceCode, u"state_mismatch"_s);
-        QVERIFY(result->error().userMessage.contains(u"different sign-in"_s));
+        QVERIFY(waitFor(run.result));
+        QVERIFY(!*run.result);
+        QCOMPARE(run.result->error().serviceCode, u"state_mismatch"_s);
+        QVERIFY(run.result->error().userMessage.contains(u"different sign-in"_s));
     }
 
     void consentDeclined()
     {
-        OAuth::BrowserFlow flow(profile(u"public-app"_s, AuthMethod::Browser), &m_network);
-        QSignalSpy urls(&flow, &OAuth::BrowserFlow::browserUrlReady);
-        std::optional<Result<OAuth::Tokens>> result;
-        connect(&flow, &OAuth::BrowserFlow::finished, this, [&result](const Result<OAuth::Tokens> &r) { result = r; });
-        flow.start();
+        FlowUnderTest<OAuth::BrowserFlow> run(profile(u"public-app"_s, AuthMethod::Browser), &m_network);
+        QSignalSpy urls(&run.flow, &OAuth::BrowserFlow::browserUrlReady);
+        run.flow.start();
         TestBrowser browser;
         const auto page =
             approveInBrowser(browser, browser.open(urls.first().first().toUrl()), u"bob@contoso.example"_s, false);
         QVERIFY(page.body.contains("did not complete"));
-        QVERIFY(waitFor(result));
-        QVERIFY(!*result);
-        QCOMPARE(result->error().serviceCode, u"access_denied"_s);
-        QVERIFY2(result->error().userMessage.contains(u"declined"_s), qPrintable(result->error().userMessage));
+        QVERIFY(waitFor(run.result));
+        QVERIFY(!*run.result);
+        QCOMPARE(run.result->error().serviceCode, u"access_denied"_s);
+        QVERIFY2(run.result->error().userMessage.contains(u"declined"_s), qPrintable(run.result->error().userMessage));
     }
 
     void deviceCodeSignIn()
@@ -329,47 +338,38 @@ private Q_SLOTS:
 
     void deviceCodeSlowDown()
     {
-        OAuth::DeviceCodeFlow flow(profile(u"strict-device-app"_s, AuthMethod::DeviceCode), &m_network);
-        QSignalSpy codes(&flow, &OAuth::DeviceCodeFlow::codeReady);
-        std::optional<Result<OAuth::Tokens>> result;
-        connect(&flow, &OAuth::DeviceCodeFlow::finished, this,
-                [&result](const Result<OAuth::Tokens> &r) { result = r; });
-        flow.start();
+        FlowUnderTest<OAuth::DeviceCodeFlow> run(profile(u"strict-device-app"_s, AuthMethod::DeviceCode), &m_network);
+        QSignalSpy codes(&run.flow, &OAuth::DeviceCodeFlow::codeReady);
+        run.flow.start();
         QTRY_COMPARE_WITH_TIMEOUT(codes.size(), 1, 10000);
         // Polls every second; the second poll comes too soon for this server, which answers slow_down.
-        QTRY_COMPARE_WITH_TIMEOUT(flow.intervalSeconds(), 6, 10000);
-        QVERIFY(!result);
+        QTRY_COMPARE_WITH_TIMEOUT(run.flow.intervalSeconds(), 6, 10000);
+        QVERIFY(!run.result);
         enterDeviceCode(codes.first().first().value<OAuth::DeviceCodeFlow::Code>(), true);
-        QVERIFY(waitFor(result, 15000));
-        QVERIFY2(*result, qPrintable(problem(*result)));
+        QVERIFY(waitFor(run.result, 15000));
+        QVERIFY2(*run.result, qPrintable(problem(*run.result)));
     }
 
     void deviceCodeExpires()
     {
-        OAuth::DeviceCodeFlow flow(profile(u"short-device-app"_s, AuthMethod::DeviceCode), &m_network);
-        std::optional<Result<OAuth::Tokens>> result;
-        connect(&flow, &OAuth::DeviceCodeFlow::finished, this,
-                [&result](const Result<OAuth::Tokens> &r) { result = r; });
-        flow.start();
-        QVERIFY(waitFor(result, 15000));
-        QVERIFY(!*result);
-        QCOMPARE(result->error().serviceCode, u"expired_token"_s);
-        QVERIFY2(result->error().userMessage.contains(u"expired"_s), qPrintable(result->error().userMessage));
+        FlowUnderTest<OAuth::DeviceCodeFlow> run(profile(u"short-device-app"_s, AuthMethod::DeviceCode), &m_network);
+        run.flow.start();
+        QVERIFY(waitFor(run.result, 15000));
+        QVERIFY(!*run.result);
+        QCOMPARE(run.result->error().serviceCode, u"expired_token"_s);
+        QVERIFY2(run.result->error().userMessage.contains(u"expired"_s), qPrintable(run.result->error().userMessage));
     }
 
     void deviceCodeDeclined()
     {
-        OAuth::DeviceCodeFlow flow(profile(u"public-app"_s, AuthMethod::DeviceCode), &m_network);
-        QSignalSpy codes(&flow, &OAuth::DeviceCodeFlow::codeReady);
-        std::optional<Result<OAuth::Tokens>> result;
-        connect(&flow, &OAuth::DeviceCodeFlow::finished, this,
-                [&result](const Result<OAuth::Tokens> &r) { result = r; });
-        flow.start();
+        FlowUnderTest<OAuth::DeviceCodeFlow> run(profile(u"public-app"_s, AuthMethod::DeviceCode), &m_network);
+        QSignalSpy codes(&run.flow, &OAuth::DeviceCodeFlow::codeReady);
+        run.flow.start();
         QTRY_COMPARE_WITH_TIMEOUT(codes.size(), 1, 10000);
         enterDeviceCode(codes.first().first().value<OAuth::DeviceCodeFlow::Code>(), false);
-        QVERIFY(waitFor(result, 15000));
-        QVERIFY(!*result);
-        QVERIFY2(result->error().userMessage.contains(u"declined"_s), qPrintable(result->error().describe()));
+        QVERIFY(waitFor(run.result, 15000));
+        QVERIFY(!*run.result);
+        QVERIFY2(run.result->error().userMessage.contains(u"declined"_s), qPrintable(run.result->error().describe()));
     }
 
     void clientCredentials()
