@@ -17,6 +17,7 @@
 
 using namespace Qt::StringLiterals;
 
+namespace OAuth {
 namespace {
 QString tr(const char *text)
 {
@@ -85,6 +86,7 @@ Error networkError(const QNetworkReply *reply, const QUrl &url)
     return e;
 }
 } // namespace
+} // namespace OAuth
 
 OAuth::Endpoints OAuth::endpointsFor(const Profile &profile)
 {

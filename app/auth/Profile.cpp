@@ -14,11 +14,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("Profile", text);
-}
-
 struct MethodName
 {
     AuthMethod method;
@@ -53,15 +48,15 @@ QString authMethodLabel(AuthMethod method)
 {
     switch (method) {
     case AuthMethod::Browser:
-        return tr("Sign in with the browser");
+        return Profile::tr("Sign in with the browser");
     case AuthMethod::DeviceCode:
-        return tr("Sign in with a code (device code)");
+        return Profile::tr("Sign in with a code (device code)");
     case AuthMethod::ClientSecret:
-        return tr("Application (client secret)");
+        return Profile::tr("Application (client secret)");
     case AuthMethod::EnvToken:
-        return tr("Access token from an environment variable");
+        return Profile::tr("Access token from an environment variable");
     case AuthMethod::Demo:
-        return tr("Demo environment (no sign-in)");
+        return Profile::tr("Demo environment (no sign-in)");
     }
     return {};
 }
@@ -70,7 +65,7 @@ Profile Profile::demo()
 {
     Profile p;
     p.id = u"demo"_s;
-    p.name = QCoreApplication::translate("Profile", "Demo environment");
+    p.name = tr("Demo environment");
     p.method = AuthMethod::Demo;
     return p;
 }

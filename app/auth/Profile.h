@@ -2,6 +2,7 @@
 
 #include "models/Result.h"
 
+#include <QCoreApplication>
 #include <QList>
 #include <QString>
 #include <QUrl>
@@ -20,6 +21,8 @@ enum class AuthMethod {
 // One environment the user works with: where it is, how to sign in there, and whether it is production.
 struct Profile
 {
+    Q_DECLARE_TR_FUNCTIONS(Profile)
+public:
     QString id; // stable; keys the keychain entries and the journal. "demo" for the Demo environment
     QString name; // what the user calls it; unique, case-insensitively
     QUrl orgUrl; // https://<org>.crm.dynamics.com
@@ -53,6 +56,7 @@ QString authMethodLabel(AuthMethod method); // for people
 // AUTOCLOSE_CONFIG_DIR overrides the directory (tests, portable installs). Nothing secret is ever written here.
 class ProfileStore final
 {
+    Q_DECLARE_TR_FUNCTIONS(ProfileStore)
 public:
     ProfileStore(); // the default file
     explicit ProfileStore(const QString &fileName);

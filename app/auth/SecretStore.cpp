@@ -16,11 +16,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-QString tr(const char *text)
-{
-    return QCoreApplication::translate("SecretStore", text);
-}
-
 constexpr QLatin1StringView ChunkedPrefix = "autoclose-chunked:"_L1;
 
 // QtKeychain's finished signal can come before the context is gone or after; the callback runs only while the
@@ -73,15 +68,17 @@ Error keychainError(QKeychain::Error code, const QString &detail)
         e.userMessage = detail.contains(u"org.freedesktop.secrets"_s) || detail.contains(u"ServiceUnknown"_s) ||
                 detail.contains(u"not provided by any .service"_s) || detail.contains(u"No such secret"_s)
             ? SecretStore::noKeychainMessage()
-            : tr("The keychain refused the request: %1. Check that it is unlocked, then try again.").arg(detail);
+            : SecretStore::tr("The keychain refused the request: %1. Check that it is unlocked, then try again.")
+                  .arg(detail);
         break;
     case QKeychain::AccessDeniedByUser:
     case QKeychain::AccessDenied:
-        e.userMessage = tr("The keychain denied access. Unlock it, or allow Auto-Close Editor to use it, then try "
-                           "again.");
+        e.userMessage =
+            SecretStore::tr("The keychain denied access. Unlock it, or allow Auto-Close Editor to use it, then try "
+                            "again.");
         break;
     default:
-        e.userMessage = tr("The keychain failed: %1.").arg(detail);
+        e.userMessage = SecretStore::tr("The keychain failed: %1.").arg(detail);
         break;
     }
     return e;

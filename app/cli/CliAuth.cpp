@@ -18,6 +18,7 @@
 
 using namespace Qt::StringLiterals;
 
+namespace CliAuth {
 namespace {
 QString tr(const char *text)
 {
@@ -262,17 +263,26 @@ int printIdentity(SignInSession &session, QNetworkAccessManager &network, QTextS
     return Cli::Ok;
 }
 } // namespace
+} // namespace CliAuth
 
 CliAuth::Options::Options()
 {
-    profile.setDescription(tr("The profile to use (see 'profiles list'); default: the last one used."));
-    auth.setDescription(tr("profiles add: browser, device-code, client-secret or env-token."));
-    tenant.setDescription(tr("profiles add: tenant id or domain (default: organizations)."));
-    authority.setDescription(tr("profiles add: sign-in authority (default: https://login.microsoftonline.com)."));
-    clientId.setDescription(tr("profiles add: application (client) id (default: Microsoft's sample client)."));
-    clientSecretStdin.setDescription(tr("profiles add: read the client secret from standard input."));
-    tokenEnv.setDescription(tr("profiles add: the environment variable holding the access token (env-token)."));
-    production.setDescription(tr("profiles add: mark the environment as production."));
+    profile.setDescription(QCoreApplication::translate(
+        "CliAuth", "The profile to use (see 'profiles list'); default: the last one used."));
+    auth.setDescription(
+        QCoreApplication::translate("CliAuth", "profiles add: browser, device-code, client-secret or env-token."));
+    tenant.setDescription(
+        QCoreApplication::translate("CliAuth", "profiles add: tenant id or domain (default: organizations)."));
+    authority.setDescription(QCoreApplication::translate(
+        "CliAuth", "profiles add: sign-in authority (default: https://login.microsoftonline.com)."));
+    clientId.setDescription(QCoreApplication::translate(
+        "CliAuth", "profiles add: application (client) id (default: Microsoft's sample client)."));
+    clientSecretStdin.setDescription(
+        QCoreApplication::translate("CliAuth", "profiles add: read the client secret from standard input."));
+    tokenEnv.setDescription(QCoreApplication::translate(
+        "CliAuth", "profiles add: the environment variable holding the access token (env-token)."));
+    production.setDescription(
+        QCoreApplication::translate("CliAuth", "profiles add: mark the environment as production."));
 }
 
 QList<QCommandLineOption> CliAuth::Options::all() const
