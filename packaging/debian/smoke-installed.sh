@@ -16,7 +16,9 @@ version=$(QT_QPA_PLATFORM=offscreen autoclose-editor --version)
 echo "$version"
 grep -q 'autoclose-editor 0\.[0-9.]* (commit [0-9a-f]' <<<"$version"
 echo "== autoclose-cli --help"
-autoclose-cli --help | grep -q 'Exit codes'
+# (Not "| grep -q": grep stops reading at the first match and the CLI, still writing, dies of SIGPIPE.)
+help=$(autoclose-cli --help)
+grep -q 'Exit codes' <<<"$help"
 
 echo "== autoclose-cli list against the installed autoclose-sandbox"
 data=$(mktemp -d)
