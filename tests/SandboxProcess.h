@@ -8,8 +8,9 @@
 class SandboxProcess
 {
 public:
-    explicit SandboxProcess(const QStringList &tokens, const QStringList &extraArgs = {})
-        : m_server(QStringLiteral(AUTOCLOSE_SANDBOX_BIN), arguments(m_dir.path(), tokens) + extraArgs)
+    explicit SandboxProcess(const QStringList &tokens, const QStringList &extraArgs = {},
+                            const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+        : m_server(QStringLiteral(AUTOCLOSE_SANDBOX_BIN), arguments(m_dir.path(), tokens) + extraArgs, env)
     { }
 
     bool waitUntilListening() { return m_server.waitUntilListening(); }

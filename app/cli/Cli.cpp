@@ -1,11 +1,10 @@
 #include "app/cli/Cli.h"
 
-#include "app/auth/SecretStore.h"
-#include "app/auth/SignInSession.h"
 #include "app/cli/CliAuth.h"
+#include "app/cli/CliEnvironment.h"
+#include "app/cli/CliSnapshot.h"
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
-#include "app/dataverse/OrgUrl.h"
 #include "app/preview/ClosurePreview.h"
 #include "models/Duration.h"
 #include "models/MicrosoftDefaults.h"
@@ -16,12 +15,12 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QTextStream>
 
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
+using Cli::Environment;
 
 namespace {
 QString tr(const char *text)
@@ -41,6 +40,19 @@ const char *const HelpEpilogue =
                       "                         --basis created|modified  what the timer counts from\n"
                       "                                                 (default: created; the docs disagree)\n"
                       "                         --format table|json|csv\n"
+                      "  export [-o FILE] [--format json|csv]\n"
+                      "                       A snapshot of the environment (stdout without -o; the file is\n"
+                      "                       written whole or not at all).\n"
+                      "  diff A B [--format table|json]\n"
+                      "                       Compare two sides, each a snapshot file, live (the environment of\n"
+                      "                       --profile or --url) or profile:NAME. Exit 1 when they differ.\n"
+                      "  set NAME_OR_ID VALUE [--dry-run] [--yes]\n"
+                      "                       Change one value (45, 2h, 1d 12h, never), checked against the\n"
+                      "                       version read (If-Match).\n"
+                      "  apply FILE [--dry-run] [--yes]\n"
+                      "                       Make the environment hold a snapshot's values: shows the plan\n"
+                      "                       (old -> new), keeps a snapshot of the environment first, then saves\n"
+                      "                       all changes in one all-or-nothing batch. Asks first unless --yes.\n"
                       "  profiles list        The saved environments (* marks the last used).\n"
                       "  profiles add NAME --url URL --auth browser|device-code|client-secret|env-token\n"
                       "                       [--tenant T] [--authority URL] [--client-id C]\n"
@@ -60,10 +72,15 @@ const char *const HelpEpilogue =
                       "  never on the command line (where other users could see it in the process list).\n"
                       "  AUTOCLOSE_CONFIG_DIR moves where profiles are kept.\n"
                       "\n"
-                      "Exit codes:\n"
-                      "  0 success, 1 other failure, 2 usage error, 3 sign-in refused (401/403),\n"
-                      "  4 network failure, 5 not found, 6 conflict (412), 7 throttled (429),\n"
-                      "  8 server error (5xx), 9 unexpected reply from the environment.\n");
+                      "Applied changes are logged, one JSON line each, in the audit log (audit.jsonl in the\n"
+                      "application's data folder), with the \"before apply\" snapshots beside it.\n"
+                      "\n"
+                      "Exit codes (the same for every command):\n"
+                      "  0 success (diff: no differences)   1 differences found (diff)\n"
+                      "  2 usage error or bad input (a flag, a value, a snapshot file)\n"
+                      "  3 sign-in missing or refused (401/403)\n"
+                      "  4 the environment or the network failed (no reply, 404, throttled, 5xx, a bad reply)\n"
+                      "  5 conflict: a record changed since it was read (412); nothing was overwritten\n");
 
 QString pad(const QString &text, qsizetype width)
 {
@@ -98,40 +115,6 @@ Result<QDateTime> parseAt(const QString &text, const QDateTime &now)
     return at.toUTC();
 }
 
-// The configuration a --set means: its id, or its name where that is unique.
-Result<QString> resolveConfiguration(const QList<ChannelStateConfig> &configs, const QString &nameOrId)
-{
-    QStringList byName;
-    for (const ChannelStateConfig &c : configs) {
-        if (c.id.compare(nameOrId, Qt::CaseInsensitive) == 0)
-            return c.id;
-        if (c.name == nameOrId)
-            byName << c.id;
-    }
-    if (byName.size() == 1)
-        return byName.first();
-    QStringList candidates;
-    for (const ChannelStateConfig &c : configs) {
-        if (byName.contains(c.id) || (byName.isEmpty() && c.name.contains(nameOrId, Qt::CaseInsensitive)))
-            candidates << u"  %1  %2"_s.arg(c.id, c.name);
-    }
-    if (!byName.isEmpty())
-        return Error::badInput(
-            QCoreApplication::translate("Cli", "--set %1: %2 configurations have that name; give one of their ids:\n%3")
-                .arg(nameOrId)
-                .arg(byName.size())
-                .arg(candidates.join(u'\n')));
-    return Error::badInput(candidates.isEmpty()
-                               ? QCoreApplication::translate(
-                                     "Cli",
-                                     "--set %1: no configuration has that id or name; 'autoclose-cli list --format "
-                                     "json' shows them.")
-                                     .arg(nameOrId)
-                               : QCoreApplication::translate(
-                                     "Cli", "--set %1: no configuration has exactly that id or name. Did you mean:\n%2")
-                                     .arg(nameOrId, candidates.join(u'\n')));
-}
-
 QString csvField(const QString &text)
 {
     if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n'))
@@ -157,9 +140,12 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
         return fail(configs->error());
     QHash<QString, std::optional<int>> edits;
     for (const auto &[nameOrId, minutes] : options.sets) {
-        const auto id = resolveConfiguration(configs->value(), nameOrId);
-        if (!id)
-            return fail(id.error());
+        const auto id = Cli::resolveConfiguration(configs->value(), nameOrId);
+        if (!id) {
+            Error e = id.error();
+            e.userMessage.prepend(u"--set "_s);
+            return fail(e);
+        }
         edits.insert(id.value(), minutes);
     }
     PreviewScenario scenario = PreviewScenario::make(configs->value(), edits, options.at, options.basis);
@@ -268,44 +254,59 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
 }
 } // namespace
 
+Result<QString> Cli::resolveConfiguration(const QList<ChannelStateConfig> &configs, const QString &nameOrId)
+{
+    QStringList byName;
+    for (const ChannelStateConfig &c : configs) {
+        if (c.id.compare(nameOrId, Qt::CaseInsensitive) == 0)
+            return c.id;
+        if (c.name == nameOrId)
+            byName << c.id;
+    }
+    if (byName.size() == 1)
+        return byName.first();
+    QStringList candidates;
+    for (const ChannelStateConfig &c : configs) {
+        if (byName.contains(c.id) || (byName.isEmpty() && c.name.contains(nameOrId, Qt::CaseInsensitive)))
+            candidates << u"  %1  %2"_s.arg(c.id, c.name);
+    }
+    if (!byName.isEmpty())
+        return Error::badInput(
+            QCoreApplication::translate("Cli", "%1: %2 configurations have that name; give one of their ids:\n%3")
+                .arg(nameOrId)
+                .arg(byName.size())
+                .arg(candidates.join(u'\n')));
+    return Error::badInput(
+        candidates.isEmpty()
+            ? QCoreApplication::translate("Cli",
+                                          "%1: no configuration has that id or name; 'autoclose-cli list --format "
+                                          "json' shows them.")
+                  .arg(nameOrId)
+            : QCoreApplication::translate("Cli", "%1: no configuration has exactly that id or name. Did you mean:\n%2")
+                  .arg(nameOrId, candidates.join(u'\n')));
+}
+
 Cli::ExitCode Cli::exitCodeFor(const Error &error)
 {
     switch (error.kind) {
     case Error::Kind::Auth:
         return AuthFailed;
-    case Error::Kind::Network:
-        return NetworkFailed;
-    case Error::Kind::Throttled:
-        return Throttled;
     case Error::Kind::Conflict:
         return Conflict;
-    case Error::Kind::NotFound:
-        return NotFound;
-    case Error::Kind::Server:
-        return ServerFailed;
-    case Error::Kind::BadReply:
-        return BadReply;
     case Error::Kind::BadInput:
         return Usage;
+    case Error::Kind::Network:
+    case Error::Kind::Throttled:
+    case Error::Kind::NotFound:
+    case Error::Kind::Server:
+    case Error::Kind::BadReply:
+        break;
     }
-    return Failure;
+    return ServiceFailed;
 }
 
-QString Cli::formatTable(const QList<ChannelStateConfig> &configs)
+QString Cli::formatColumns(const QStringList &headers, const QList<QStringList> &rows)
 {
-    const QStringList headers = {tr("CHANNEL"), tr("STATE"), tr("AUTO-CLOSE"), tr("MINUTES"),
-                                 tr("DEFAULT"), tr("NAME"),  tr("ID")};
-    QList<QStringList> rows;
-    for (const ChannelStateConfig &c : configs) {
-        const auto def = MicrosoftDefaults::lookup(c.streamSource, c.state);
-        rows << QStringList {c.channelLabel(),
-                             conversationStateLabel(c.state),
-                             Duration::format(c.minutes),
-                             c.minutes ? QString::number(*c.minutes) : u"null"_s,
-                             def ? Duration::format(def->minutes) : u"-"_s,
-                             c.name,
-                             c.id};
-    }
     QList<qsizetype> widths;
     for (qsizetype col = 0; col < headers.size(); ++col) {
         qsizetype w = headers.at(col).size();
@@ -323,6 +324,24 @@ QString Cli::formatTable(const QList<ChannelStateConfig> &configs)
     for (const QStringList &row : rows)
         text += line(row);
     return text;
+}
+
+QString Cli::formatTable(const QList<ChannelStateConfig> &configs)
+{
+    const QStringList headers = {tr("CHANNEL"), tr("STATE"), tr("AUTO-CLOSE"), tr("MINUTES"),
+                                 tr("DEFAULT"), tr("NAME"),  tr("ID")};
+    QList<QStringList> rows;
+    for (const ChannelStateConfig &c : configs) {
+        const auto def = MicrosoftDefaults::lookup(c.streamSource, c.state);
+        rows << QStringList {c.channelLabel(),
+                             conversationStateLabel(c.state),
+                             Duration::format(c.minutes),
+                             c.minutes ? QString::number(*c.minutes) : u"null"_s,
+                             def ? Duration::format(def->minutes) : u"-"_s,
+                             c.name,
+                             c.id};
+    }
+    return formatColumns(headers, rows);
 }
 
 QByteArray Cli::formatJson(const QList<ChannelStateConfig> &configs)
@@ -365,8 +384,11 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         {helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption, basisOption});
     const CliAuth::Options authOptions;
     parser.addOptions(authOptions.all());
-    parser.addPositionalArgument(u"command"_s,
-                                 tr("The command to run: list, preview, profiles, login, logout or whoami."));
+    const CliSnapshot::Options snapshotOptions;
+    parser.addOptions(snapshotOptions.all());
+    parser.addPositionalArgument(
+        u"command"_s,
+        tr("The command to run: list, preview, export, diff, set, apply, profiles, login, logout or whoami."));
 
     const auto usageError = [&err](const QString &message) {
         err << "autoclose-cli: " << message << '\n' << tr("Run 'autoclose-cli --help' for usage.") << '\n';
@@ -390,6 +412,9 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (CliAuth::isAuthCommand(command)) {
         if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
             return usageError(tr("--set, --at and --basis go with preview."));
+        if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
+            parser.isSet(snapshotOptions.yes))
+            return usageError(tr("-o goes with export; --dry-run and --yes go with set and apply."));
         return CliAuth::run(parser, authOptions, positional, out, err);
     }
     for (const QCommandLineOption &o :
@@ -397,6 +422,42 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
           authOptions.clientSecretStdin, authOptions.tokenEnv, authOptions.production})
         if (parser.isSet(o))
             return usageError(tr("--%1 goes with 'profiles add'.").arg(o.names().constFirst()));
+
+    const CliSnapshot::OpenLive openLive = [&]() -> Result<std::unique_ptr<Environment>> {
+        if (parser.isSet(authOptions.profile)) {
+            if (parser.isSet(urlOption) || parser.isSet(tokenEnvOption))
+                return Error::badInput(tr("--profile names the environment and its sign-in; leave out --url and "
+                                          "--access-token-env."));
+            return Environment::fromProfile(parser.value(authOptions.profile), err);
+        }
+        if (!parser.isSet(urlOption))
+            return Error::badInput(tr("No environment given: pass --profile NAME (see 'autoclose-cli profiles "
+                                      "list'), or --url https://<org>.crm.dynamics.com with --access-token-env VAR."));
+        if (!parser.isSet(tokenEnvOption))
+            return Error::badInput(tr("No sign-in given: pass --access-token-env VAR, with the access token in the "
+                                      "environment variable VAR, or use --profile NAME."));
+        return Environment::fromUrl(parser.value(urlOption), parser.value(tokenEnvOption), err);
+    };
+    const QString format = parser.value(formatOption);
+    if (CliSnapshot::isSnapshotCommand(command)) {
+        if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
+            return usageError(tr("--set, --at and --basis go with preview."));
+        QString snapshotFormat = format;
+        if (command == u"export"_s) {
+            snapshotFormat = parser.isSet(formatOption) ? format : u"json"_s;
+            if (snapshotFormat != u"json"_s && snapshotFormat != u"csv"_s)
+                return usageError(tr("--format must be json or csv for export, not '%1'.").arg(format));
+        } else if (command == u"diff"_s) {
+            if (format != u"table"_s && format != u"json"_s)
+                return usageError(tr("--format must be table or json, not '%1'.").arg(format));
+        } else if (parser.isSet(formatOption)) {
+            return usageError(tr("--format goes with list, preview, export and diff."));
+        }
+        return CliSnapshot::run(parser, snapshotOptions, positional, snapshotFormat, openLive, out, err);
+    }
+    if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
+        parser.isSet(snapshotOptions.yes))
+        return usageError(tr("-o goes with export; --dry-run and --yes go with set and apply."));
     if (command != u"list"_s && command != u"preview"_s)
         return usageError(tr("Unknown command '%1'.").arg(command));
     if (positional.size() > 1)
@@ -405,7 +466,6 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     if (!preview && (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption)))
         return usageError(tr("--set, --at and --basis go with preview."));
 
-    const QString format = parser.value(formatOption);
     if (format != u"table"_s && format != u"json"_s && (!preview || format != u"csv"_s))
         return usageError(preview ? tr("--format must be table, json or csv, not '%1'.").arg(format)
                                   : tr("--format must be table or json, not '%1'.").arg(format));
@@ -437,66 +497,18 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         }
     }
 
-    QNetworkAccessManager network;
-    std::unique_ptr<SecretStore> secrets;
-    std::unique_ptr<SignInSession> session;
-    QUrl orgUrl;
-    QString token;
-    if (parser.isSet(authOptions.profile)) {
-        if (parser.isSet(urlOption) || parser.isSet(tokenEnvOption))
-            return usageError(tr("--profile names the environment and its sign-in; leave out --url and "
-                                 "--access-token-env."));
-        secrets = CliAuth::makeSecretStore(err);
-        auto signedIn =
-            CliAuth::signedInSession(parser.value(authOptions.profile), secrets.get(), &network, &token, err);
-        if (!signedIn) {
-            err << "autoclose-cli: " << signedIn.error().describe() << '\n';
-            return signedIn.error().kind == Error::Kind::BadInput ? int(Usage) : int(exitCodeFor(signedIn.error()));
-        }
-        session = std::move(signedIn).value();
-        orgUrl = session->profile().orgUrl;
-    } else {
-        if (!parser.isSet(urlOption))
-            return usageError(tr("No environment given: pass --profile NAME (see 'autoclose-cli profiles list'), "
-                                 "or --url https://<org>.crm.dynamics.com with --access-token-env VAR."));
-        const auto org = OrgUrl::parse(parser.value(urlOption));
-        if (!org)
-            return usageError(org.error().userMessage);
-        orgUrl = org.value();
-
-        if (!parser.isSet(tokenEnvOption))
-            return usageError(tr("No sign-in given: pass --access-token-env VAR, with the access token in the "
-                                 "environment variable VAR, or use --profile NAME."));
-        const QString tokenVar = parser.value(tokenEnvOption);
-        token = qEnvironmentVariable(tokenVar.toLocal8Bit().constData()).trimmed();
-        if (token.isEmpty())
-            return usageError(
-                tr("The environment variable %1 is not set or empty; it should hold the access token.").arg(tokenVar));
-    }
-
-    DataverseClient client(orgUrl, &network);
-    client.setAccessToken(token);
-    if (session)
-        client.transport()->setTokenRefresher(session->refresher());
-
-    // Waits the service asks for are shown, so a pipeline's log explains a slow run.
-    QObject::connect(client.transport(), &WebApiTransport::throttled, [&err](int seconds) {
-        err << "autoclose-cli: " << tr("throttled by the environment, retrying in %1 s").arg(seconds) << '\n';
-        err.flush();
-    });
-    QObject::connect(client.transport(), &WebApiTransport::retrying,
-                     [&err](int attempt, std::chrono::milliseconds delay, const QString &reason) {
-                         err << "autoclose-cli: "
-                             << tr("%1, retrying in %2 ms (attempt %3)").arg(reason).arg(delay.count()).arg(attempt)
-                             << '\n';
-                         err.flush();
-                     });
+    auto env = openLive();
+    if (!env)
+        return env.error().kind == Error::Kind::BadInput
+            ? usageError(env.error().userMessage)
+            : (err << "autoclose-cli: " << env.error().describe() << '\n', int(exitCodeFor(env.error())));
+    DataverseClient &client = *env.value()->client();
 
     if (preview)
         return runPreview(client, previewOptions, format, out, err);
 
     QEventLoop loop;
-    int exitCode = Failure;
+    int exitCode = ServiceFailed;
     client.fetchConfigurations(&loop, [&](Result<QList<ChannelStateConfig>> configs) {
         if (!configs) {
             err << "autoclose-cli: " << configs.error().describe() << '\n';

@@ -11,21 +11,24 @@ class QTextStream;
 // autoclose-cli: the headless face of the product. Each command calls the same core the window uses.
 namespace Cli {
 
-// Documented in --help; pipelines depend on them.
+// The same for every command, documented in --help, the README and the man page; pipelines depend on them.
 enum ExitCode {
     Ok = 0,
-    Failure = 1,
-    Usage = 2,
-    AuthFailed = 3,
-    NetworkFailed = 4,
-    NotFound = 5,
-    Conflict = 6,
-    Throttled = 7,
-    ServerFailed = 8,
-    BadReply = 9,
+    Differences = 1, // diff found differences
+    Usage = 2, // a wrong command line or bad input (a value, a file)
+    AuthFailed = 3, // sign-in missing or refused (401/403)
+    ServiceFailed = 4, // the environment or the network failed: no reply, 404, 429 past the wait, 5xx, a bad reply
+    Conflict = 5, // someone changed the record meanwhile (412): nothing was overwritten
 };
 
 ExitCode exitCodeFor(const Error &error);
+
+// Text columns padded to their widest cell, two spaces apart, a header row first.
+QString formatColumns(const QStringList &headers, const QList<QStringList> &rows);
+
+// The configuration a command line names: its id, or its name where that is unique (else a BadInput error listing
+// the candidates).
+Result<QString> resolveConfiguration(const QList<ChannelStateConfig> &configs, const QString &nameOrId);
 
 // Runs the command line (arguments()[0] is the program) and returns the exit code.
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err);

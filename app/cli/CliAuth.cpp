@@ -4,6 +4,7 @@
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
 #include "app/cli/Cli.h"
+#include "app/cli/CliEnvironment.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/OrgUrl.h"
 
@@ -35,21 +36,6 @@ int usage(QTextStream &err, const QString &message)
 {
     err << "autoclose-cli: " << message << '\n' << tr("Run 'autoclose-cli --help' for usage.") << '\n';
     return Cli::Usage;
-}
-
-// Runs an asynchronous step to its end.
-template<typename T, typename Start>
-Result<T> wait(Start start)
-{
-    QEventLoop loop;
-    std::optional<Result<T>> outcome;
-    start(&loop, [&](Result<T> r) {
-        outcome.emplace(std::move(r));
-        loop.quit();
-    });
-    if (!outcome)
-        loop.exec();
-    return std::move(*outcome);
 }
 
 QString readSecretFromStdin()
@@ -168,8 +154,8 @@ int profilesCommand(const QCommandLineParser &parser, const CliAuth::Options &o,
         if (!parser.isSet(o.tenant) && p.method != AuthMethod::EnvToken) {
             // The tenant the environment names in its WWW-Authenticate challenge; "organizations" if it names none.
             QNetworkAccessManager network;
-            const auto tenant =
-                wait<QString>([&](QObject *ctx, auto done) { OAuth::discoverTenant(p.orgUrl, &network, ctx, done); });
+            const auto tenant = Cli::wait<QString>(
+                [&](QObject *ctx, auto done) { OAuth::discoverTenant(p.orgUrl, &network, ctx, done); });
             if (tenant) {
                 p.tenant = tenant.value();
                 err << "autoclose-cli: " << tr("the environment belongs to the tenant %1").arg(p.tenant) << '\n';
@@ -188,8 +174,8 @@ int profilesCommand(const QCommandLineParser &parser, const CliAuth::Options &o,
         p.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         auto secrets = CliAuth::makeSecretStore(err);
         if (!secret.isEmpty()) {
-            const auto stored =
-                wait<Done>([&](QObject *ctx, auto done) { secrets->write(p.clientSecretKey(), secret, ctx, done); });
+            const auto stored = Cli::wait<Done>(
+                [&](QObject *ctx, auto done) { secrets->write(p.clientSecretKey(), secret, ctx, done); });
             if (!stored)
                 return fail(err, stored.error());
         }
@@ -211,7 +197,7 @@ int profilesCommand(const QCommandLineParser &parser, const CliAuth::Options &o,
         // removal can be retried (nothing is left behind unnoticed).
         auto secrets = CliAuth::makeSecretStore(err);
         for (const QString &key : {p->refreshTokenKey(), p->clientSecretKey()}) {
-            const auto removed = wait<Done>([&](QObject *ctx, auto done) { secrets->remove(key, ctx, done); });
+            const auto removed = Cli::wait<Done>([&](QObject *ctx, auto done) { secrets->remove(key, ctx, done); });
             if (!removed)
                 return fail(err, removed.error());
         }
@@ -247,11 +233,11 @@ int printIdentity(SignInSession &session, QNetworkAccessManager &network, QTextS
 {
     DataverseClient client(session.profile().orgUrl, &network);
     client.transport()->setTokenRefresher(session.refresher());
-    const auto token = wait<QString>([&](QObject *ctx, auto done) { session.acquireSilently(ctx, done); });
+    const auto token = Cli::wait<QString>([&](QObject *ctx, auto done) { session.acquireSilently(ctx, done); });
     if (!token)
         return fail(err, token.error());
     client.setAccessToken(token.value());
-    const auto who = wait<WebApiReply::Identity>([&](QObject *ctx, auto done) { client.whoAmI(ctx, done); });
+    const auto who = Cli::wait<WebApiReply::Identity>([&](QObject *ctx, auto done) { client.whoAmI(ctx, done); });
     if (!who)
         return fail(err, who.error());
     const QString user = session.account().isEmpty() ? who.value().userId : session.account();
@@ -322,7 +308,7 @@ Result<std::unique_ptr<SignInSession>> CliAuth::signedInSession(const QString &p
         return Error::badInput(tr("The Demo environment runs inside the editor. For a local environment in a "
                                   "pipeline, run autoclose-sandbox and give its address with --url."));
     auto session = std::make_unique<SignInSession>(*profile, secrets, network);
-    const auto acquired = wait<QString>([&](QObject *ctx, auto done) { session->acquireSilently(ctx, done); });
+    const auto acquired = Cli::wait<QString>([&](QObject *ctx, auto done) { session->acquireSilently(ctx, done); });
     if (!acquired) {
         Error e = acquired.error();
         if (e.serviceCode.startsWith(SignInSession::interactionRequiredCode()))
@@ -355,7 +341,7 @@ int CliAuth::run(const QCommandLineParser &parser, const Options &o, const QStri
     });
 
     if (command == u"logout"_s) {
-        const auto done = wait<Done>([&](QObject *ctx, auto cb) { session.signOut(ctx, cb); });
+        const auto done = Cli::wait<Done>([&](QObject *ctx, auto cb) { session.signOut(ctx, cb); });
         if (!done)
             return fail(err, done.error());
         out << tr("Signed out of \"%1\"; its stored sign-in is removed.").arg(profile->name) << '\n';
@@ -374,7 +360,7 @@ int CliAuth::run(const QCommandLineParser &parser, const Options &o, const QStri
                 << '\n';
             err.flush();
         });
-        const auto token = wait<QString>([&](QObject *ctx, auto done) { session.signInInteractively(ctx, done); });
+        const auto token = Cli::wait<QString>([&](QObject *ctx, auto done) { session.signInInteractively(ctx, done); });
         if (!token)
             return fail(err, token.error());
         ProfileStore().setLastUsed(profile->id);

@@ -109,4 +109,42 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>CliSnapshot</name>
+    <message numerus="yes">
+        <source>%n record(s) written to %1</source>
+        <translation>
+            <numerusform>%n record written to %1</numerusform>
+            <numerusform>%n records written to %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Dry run: %n change(s) planned, nothing was changed.</source>
+        <translation>
+            <numerusform>Dry run: %n change planned, nothing was changed.</numerusform>
+            <numerusform>Dry run: %n changes planned, nothing was changed.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) applied.</source>
+        <translation>
+            <numerusform>%n change applied.</numerusform>
+            <numerusform>%n changes applied.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Apply %n change(s) to %1, a PRODUCTION environment? Type yes to go on: </source>
+        <translation>
+            <numerusform>Apply %n change to %1, a PRODUCTION environment? Type yes to go on: </numerusform>
+            <numerusform>Apply %n changes to %1, a PRODUCTION environment? Type yes to go on: </numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Apply %n change(s) to %1? Type yes to go on: </source>
+        <translation>
+            <numerusform>Apply %n change to %1? Type yes to go on: </numerusform>
+            <numerusform>Apply %n changes to %1? Type yes to go on: </numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1,0 +1,92 @@
+#include "app/cli/CliEnvironment.h"
+
+#include "app/auth/OAuth.h"
+#include "app/auth/SecretStore.h"
+#include "app/auth/SignInSession.h"
+#include "app/cli/CliAuth.h"
+#include "app/dataverse/OrgUrl.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QTextStream>
+
+using namespace Qt::StringLiterals;
+
+namespace Cli {
+namespace {
+QString quoted(const QString &text)
+{
+    return u'"' + QString(text).replace(u"\""_s, u"\\\""_s) + u'"';
+}
+} // namespace
+
+Environment::~Environment() = default;
+
+Result<std::unique_ptr<Environment>> Environment::fromProfile(const QString &profileName, QTextStream &err)
+{
+    std::unique_ptr<Environment> env(new Environment);
+    env->m_secrets = CliAuth::makeSecretStore(err);
+    QString token;
+    auto session = CliAuth::signedInSession(profileName, env->m_secrets.get(), &env->m_network, &token, err);
+    if (!session)
+        return session.error();
+    env->m_session = std::move(session).value();
+    env->m_label = env->m_session->profile().name;
+    env->m_user = env->m_session->account();
+    env->m_options = u"--profile "_s + quoted(env->m_label);
+    env->m_production = env->m_session->profile().production;
+    env->finish(env->m_session->profile().orgUrl, token, err);
+    env->m_client->transport()->setTokenRefresher(env->m_session->refresher());
+    return env;
+}
+
+Result<std::unique_ptr<Environment>> Environment::fromUrl(const QString &url, const QString &tokenVariable,
+                                                          QTextStream &err)
+{
+    const auto org = OrgUrl::parse(url);
+    if (!org)
+        return org.error();
+    const QString token = qEnvironmentVariable(tokenVariable.toLocal8Bit().constData()).trimmed();
+    if (token.isEmpty())
+        return Error::badInput(
+            QCoreApplication::translate("Cli",
+                                        "The environment variable %1 is not set or empty; it should hold the access "
+                                        "token.")
+                .arg(tokenVariable));
+    std::unique_ptr<Environment> env(new Environment);
+    env->m_label = org.value().toString();
+    env->m_options = u"--url %1 --access-token-env %2"_s.arg(env->m_label, tokenVariable);
+    const QJsonObject claims = OAuth::unverifiedClaims(token);
+    for (const QString &claim : {u"upn"_s, u"preferred_username"_s, u"unique_name"_s, u"appid"_s, u"azp"_s}) {
+        env->m_user = claims.value(claim).toString();
+        if (!env->m_user.isEmpty())
+            break;
+    }
+    env->finish(org.value(), token, err);
+    return env;
+}
+
+void Environment::finish(const QUrl &orgUrl, const QString &token, QTextStream &err)
+{
+    m_client = std::make_unique<DataverseClient>(orgUrl, &m_network);
+    m_client->setAccessToken(token);
+    // Waits the service asks for are shown, so a pipeline's log explains a slow run.
+    QObject::connect(m_client->transport(), &WebApiTransport::throttled, [&err](int seconds) {
+        err << "autoclose-cli: "
+            << QCoreApplication::translate("Cli", "throttled by the environment, retrying in %1 s").arg(seconds)
+            << '\n';
+        err.flush();
+    });
+    QObject::connect(m_client->transport(), &WebApiTransport::retrying,
+                     [&err](int attempt, std::chrono::milliseconds delay, const QString &reason) {
+                         err << "autoclose-cli: "
+                             << QCoreApplication::translate("Cli", "%1, retrying in %2 ms (attempt %3)")
+                                    .arg(reason)
+                                    .arg(delay.count())
+                                    .arg(attempt)
+                             << '\n';
+                         err.flush();
+                     });
+}
+
+} // namespace Cli

@@ -1,0 +1,66 @@
+#pragma once
+
+#include "app/dataverse/DataverseClient.h"
+#include "models/Result.h"
+
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+
+#include <memory>
+#include <optional>
+
+class QTextStream;
+class SecretStore;
+class SignInSession;
+
+namespace Cli {
+
+// Runs an asynchronous step to its end: start(context, done) must call done once.
+template<typename T, typename Start>
+Result<T> wait(Start start)
+{
+    QEventLoop loop;
+    std::optional<Result<T>> outcome;
+    start(&loop, [&](Result<T> r) {
+        outcome.emplace(std::move(r));
+        loop.quit();
+    });
+    if (!outcome)
+        loop.exec();
+    return std::move(*outcome);
+}
+
+// One environment a command talks to, signed in: from a saved profile (--profile NAME, or profile:NAME in diff)
+// or from --url with the access token in an environment variable. Waits the service asks for are reported on err.
+class Environment
+{
+public:
+    ~Environment();
+    static Result<std::unique_ptr<Environment>> fromProfile(const QString &profileName, QTextStream &err);
+    static Result<std::unique_ptr<Environment>> fromUrl(const QString &url, const QString &tokenVariable,
+                                                        QTextStream &err);
+
+    DataverseClient *client() const { return m_client.get(); }
+    QString label() const { return m_label; } // the profile's name, or the URL
+    // Who is signed in, as far as the sign-in says (the account, else the token's upn or app id); may be empty.
+    QString user() const { return m_user; }
+    // How to name this environment in a command line that repeats the command: --profile "X" or --url U
+    // --access-token-env V.
+    QString commandLineOptions() const { return m_options; }
+    bool isProduction() const { return m_production; }
+
+private:
+    Environment() = default;
+    void finish(const QUrl &orgUrl, const QString &token, QTextStream &err);
+
+    QNetworkAccessManager m_network;
+    std::unique_ptr<SecretStore> m_secrets;
+    std::unique_ptr<SignInSession> m_session;
+    std::unique_ptr<DataverseClient> m_client;
+    QString m_label;
+    QString m_user;
+    QString m_options;
+    bool m_production = false;
+};
+
+} // namespace Cli

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "app/cli/CliEnvironment.h"
+
+#include <QCommandLineOption>
+#include <QCommandLineParser>
+
+#include <functional>
+
+class QTextStream;
+
+// autoclose-cli's snapshot commands: export, diff, set and apply. They call the same operations as the window
+// (SnapshotOps, SnapshotDiff, ApplyPlan).
+namespace CliSnapshot {
+
+struct Options
+{
+    QCommandLineOption output {{QStringLiteral("o"), QStringLiteral("output")}, QString(), QStringLiteral("FILE")};
+    QCommandLineOption dryRun {QStringLiteral("dry-run")};
+    QCommandLineOption yes {QStringLiteral("yes")};
+    Options(); // fills in the descriptions (translated)
+    QList<QCommandLineOption> all() const;
+};
+
+bool isSnapshotCommand(const QString &command); // export, diff, set, apply
+
+// The environment the command line names (--profile, or --url with --access-token-env); asked for only by the
+// commands and diff operands that need it.
+using OpenLive = std::function<Result<std::unique_ptr<Cli::Environment>>()>;
+
+// positional[0] is the command; format is --format's value (already checked against the command).
+int run(const QCommandLineParser &parser, const Options &options, const QStringList &positional, const QString &format,
+        const OpenLive &openLive, QTextStream &out, QTextStream &err);
+
+} // namespace CliSnapshot

@@ -1,0 +1,514 @@
+// Snapshots through the real autoclose-cli against real autoclose-sandbox processes: export, diff (files, live,
+// two environments), set, apply with its dry run, a conflict, broken files, the audit log and the exit codes.
+// What a command changed is always checked on the server, over HTTP, not through the CLI.
+#include "CliProcess.h"
+#include "SandboxProcess.h"
+#include "TestHttp.h"
+#include "app/snapshot/AuditLog.h"
+#include "app/snapshot/SnapshotFiles.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QString Token = u"snapshot-test-token"_s;
+const QString TokenVar = u"AUTOCLOSE_SNAPSHOT_TOKEN"_s;
+
+struct ServerRecord
+{
+    QString name;
+    std::optional<int> minutes;
+    qint64 version = 0;
+    friend bool operator==(const ServerRecord &, const ServerRecord &) = default;
+};
+using ServerState = QMap<QString, ServerRecord>; // by id
+
+// What the sandbox holds, read over HTTP.
+ServerState serverState(const QUrl &sandbox)
+{
+    QUrl url = sandbox;
+    url.setPath(u"/api/data/v9.2/msdyn_occhannelstateconfigurations"_s);
+    url.setQuery(u"$select=msdyn_name,msdyn_autocloseliveworkitemafter,versionnumber"_s);
+    const TestReply reply = testGet(url, Token.toUtf8());
+    ServerState state;
+    for (const QJsonValue &v : reply.json().value(u"value"_s).toArray()) {
+        const QJsonObject o = v.toObject();
+        const QJsonValue minutes = o.value(u"msdyn_autocloseliveworkitemafter"_s);
+        state.insert(o.value(u"msdyn_occhannelstateconfigurationid"_s).toString(),
+                     ServerRecord {o.value(u"msdyn_name"_s).toString(),
+                                   minutes.isNull() ? std::nullopt : std::optional<int>(minutes.toInt()),
+                                   o.value(u"versionnumber"_s).toVariant().toLongLong()});
+    }
+    return state;
+}
+
+QString idOf(const ServerState &state, const QString &name)
+{
+    for (auto it = state.cbegin(); it != state.cend(); ++it)
+        if (it->name == name)
+            return it.key();
+    return {};
+}
+
+// A snapshot file's records edited: name → new minutes (empty optional: never).
+QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes)
+{
+    QJsonObject root = QJsonDocument::fromJson(snapshot).object();
+    QJsonArray records = root.value(u"records"_s).toArray();
+    for (qsizetype i = 0; i < records.size(); ++i) {
+        QJsonObject r = records.at(i).toObject();
+        const auto found = changes.constFind(r.value(u"name"_s).toString());
+        if (found == changes.cend())
+            continue;
+        r.insert(u"minutes"_s, *found ? QJsonValue(**found) : QJsonValue(QJsonValue::Null));
+        records.replace(i, r);
+    }
+    root.insert(u"records"_s, records);
+    return QJsonDocument(root).toJson();
+}
+
+bool writeFile(const QString &path, const QByteArray &bytes)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+} // namespace
+
+class TestSnapshotCli : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<QTemporaryDir> m_home;
+    std::unique_ptr<SandboxProcess> m_sandbox;
+
+    QProcessEnvironment env(const QString &token = Token) const
+    {
+        QProcessEnvironment e = QProcessEnvironment::systemEnvironment();
+        e.insert(TokenVar, token);
+        e.insert(u"AUTOCLOSE_DATA_DIR"_s, dataDir());
+        e.insert(u"AUTOCLOSE_CONFIG_DIR"_s, m_home->filePath(u"config"_s));
+        return e;
+    }
+    QString dataDir() const { return m_home->filePath(u"data"_s); }
+    QString path(const QString &name) const { return m_home->filePath(name); }
+    QStringList on(const SandboxProcess &sandbox) const
+    {
+        return {u"--url"_s, sandbox.url().toString(), u"--access-token-env"_s, TokenVar};
+    }
+    CliRun cli(const QStringList &args, const QString &token = Token) const
+    {
+        return runCli(on(*m_sandbox) + args, env(token));
+    }
+    QList<AuditLog::Entry> audit() const
+    {
+        const auto entries = AuditLog(dataDir() + u"/audit.jsonl"_s).read();
+        return entries ? entries.value() : QList<AuditLog::Entry> {};
+    }
+    QStringList beforeApplySnapshots() const { return QDir(dataDir() + u"/snapshots"_s).entryList(QDir::Files); }
+    // An export of the sandbox, as a file.
+    QByteArray exported()
+    {
+        const CliRun run = cli({u"export"_s});
+        if (run.exitCode != 0)
+            qWarning() << run.err;
+        return run.out;
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        m_home = std::make_unique<QTemporaryDir>();
+        m_sandbox = std::make_unique<SandboxProcess>(QStringList {Token});
+        QVERIFY2(m_sandbox->waitUntilListening(), m_sandbox->process().readAllStandardError().constData());
+    }
+    void cleanup()
+    {
+        m_sandbox.reset();
+        m_home.reset();
+    }
+
+    void exportThenCompareWithLiveIsEmpty()
+    {
+        const CliRun run = cli({u"export"_s, u"-o"_s, path(u"a.json"_s)});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.err.contains("24 records written to"), run.err.constData());
+        QVERIFY(run.out.isEmpty());
+
+        const CliRun diff = cli({u"diff"_s, path(u"a.json"_s), u"live"_s});
+        QVERIFY2(diff.exitCode == 0, QByteArray(diff.out + diff.err).constData());
+        QVERIFY2(diff.out.contains("0 changed, 0 only left, 0 only right, 0 ambiguous; 24 the same."),
+                 diff.out.constData());
+
+        const CliRun json = cli({u"diff"_s, u"live"_s, path(u"a.json"_s), u"--format"_s, u"json"_s});
+        QCOMPARE(json.exitCode, 0);
+        const QJsonObject root = QJsonDocument::fromJson(json.out).object();
+        QCOMPARE(root.value(u"counts"_s).toObject().value(u"same"_s).toInt(), 24);
+        QVERIFY(root.value(u"differences"_s).toArray().isEmpty());
+
+        const CliRun csv = cli({u"export"_s, u"--format"_s, u"csv"_s});
+        QCOMPARE(csv.exitCode, 0);
+        QVERIFY(csv.out.startsWith("id,name,channel,channel_label,channel_configuration,state,state_label,"));
+        QCOMPARE(csv.out.count('\n'), 25);
+    }
+
+    void twoExportsDifferOnlyInTheExportTimeLine()
+    {
+        const QList<QByteArray> first = exported().split('\n');
+        QTest::qWait(1100); // exportedAt has whole seconds
+        const QList<QByteArray> second = exported().split('\n');
+        QCOMPARE(first.size(), second.size());
+        QVERIFY(first.size() > 24 * 10);
+        QList<qsizetype> differing;
+        for (qsizetype i = 0; i < first.size(); ++i)
+            if (first.at(i) != second.at(i))
+                differing << i;
+        QCOMPARE(differing, QList<qsizetype> {5});
+        QVERIFY(first.at(5).startsWith("  \"exportedAt\": "));
+    }
+
+    void aFailedExportLeavesTheEarlierFileIntact()
+    {
+        QVERIFY(writeFile(path(u"kept.json"_s), "the earlier export\n"));
+        const CliRun run = cli({u"export"_s, u"-o"_s, path(u"kept.json"_s)}, u"wrong-token"_s);
+        QCOMPARE(run.exitCode, 3);
+        QCOMPARE(readFile(path(u"kept.json"_s)), QByteArray("the earlier export\n"));
+        const QStringList left = QDir(m_home->path()).entryList(QDir::Files | QDir::Hidden);
+        QCOMPARE(left, QStringList {u"kept.json"_s});
+    }
+
+    void compareTwoEnvironments()
+    {
+        SandboxProcess other({Token});
+        QVERIFY(other.waitUntilListening());
+        for (const auto &[name, sandbox] : {std::pair {u"Dev"_s, m_sandbox.get()}, std::pair {u"Prod"_s, &other}}) {
+            const CliRun added = runCli({u"profiles"_s, u"add"_s, name, u"--url"_s, sandbox->url().toString(),
+                                         u"--auth"_s, u"env-token"_s, u"--token-env"_s, TokenVar},
+                                        env());
+            QVERIFY2(added.exitCode == 0, added.err.constData());
+        }
+        const CliRun set =
+            runCli({u"--profile"_s, u"Prod"_s, u"set"_s, u"Live Chat - Open"_s, u"2h"_s, u"--yes"_s}, env());
+        QVERIFY2(set.exitCode == 0, QByteArray(set.out + set.err).constData());
+        QCOMPARE(serverState(other.url()).value(idOf(serverState(other.url()), u"Live Chat - Open"_s)).minutes, 120);
+
+        const CliRun diff = runCli({u"diff"_s, u"profile:Dev"_s, u"profile:Prod"_s}, env());
+        QVERIFY2(diff.exitCode == 1, QByteArray(diff.out + diff.err).constData());
+        const QString table = QString::fromUtf8(diff.out);
+        QVERIFY2(table.contains(u"Left:  Dev (live)"_s) && table.contains(u"Right: Prod (live)"_s), qPrintable(table));
+        QVERIFY2(table.contains(QRegularExpression(u"Changed +Live chat +Open +20 min +2 h +Live Chat - Open"_s)),
+                 qPrintable(table));
+        QVERIFY(table.contains(u"1 changed, 0 only left, 0 only right, 0 ambiguous; 23 the same."_s));
+
+        const CliRun json = runCli({u"diff"_s, u"profile:Dev"_s, u"profile:Prod"_s, u"--format"_s, u"json"_s}, env());
+        QCOMPARE(json.exitCode, 1);
+        const QJsonArray differences = QJsonDocument::fromJson(json.out).object().value(u"differences"_s).toArray();
+        QCOMPARE(differences.size(), 1);
+        QCOMPARE(differences.at(0).toObject().value(u"matchedBy"_s).toString(), u"id"_s);
+        QCOMPARE(differences.at(0).toObject().value(u"left"_s).toObject().value(u"minutes"_s).toInt(), 20);
+        QCOMPARE(differences.at(0).toObject().value(u"right"_s).toObject().value(u"minutes"_s).toInt(), 120);
+
+        // Records without ids (a hand-made file) are matched by channel configuration, channel and state.
+        QJsonObject root = QJsonDocument::fromJson(exported()).object();
+        QJsonArray records = root.value(u"records"_s).toArray();
+        for (qsizetype i = 0; i < records.size(); ++i) {
+            QJsonObject r = records.at(i).toObject();
+            r.remove(u"id"_s);
+            records.replace(i, r);
+        }
+        root.insert(u"records"_s, records);
+        QVERIFY(writeFile(path(u"no-ids.json"_s), QJsonDocument(root).toJson()));
+        const CliRun byKey =
+            runCli({u"diff"_s, path(u"no-ids.json"_s), u"profile:Prod"_s, u"--format"_s, u"json"_s}, env());
+        QCOMPARE(byKey.exitCode, 1);
+        const QJsonObject counts = QJsonDocument::fromJson(byKey.out).object().value(u"counts"_s).toObject();
+        QCOMPARE(counts.value(u"changed"_s).toInt(), 1);
+        QCOMPARE(counts.value(u"same"_s).toInt(), 23);
+        const QJsonArray keyed = QJsonDocument::fromJson(byKey.out).object().value(u"differences"_s).toArray();
+        QCOMPARE(keyed.at(0).toObject().value(u"matchedBy"_s).toString(), u"channel-state"_s);
+    }
+
+    void aDryRunChangesNothing()
+    {
+        const ServerState before = serverState(m_sandbox->url());
+        QVERIFY(writeFile(path(u"plan.json"_s),
+                          withMinutes(exported(), {{u"Live Chat - Open"_s, 45}, {u"SMS - Wrap-up"_s, std::nullopt}})));
+        const CliRun run = cli({u"apply"_s, path(u"plan.json"_s), u"--dry-run"_s});
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        const QString out = QString::fromUtf8(run.out);
+        QVERIFY2(out.contains(QRegularExpression(u"Live chat +Open +20 min → 45 min +Live Chat - Open"_s)),
+                 qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression(u"SMS +Wrap-up +1 day → Never +SMS - Wrap-up"_s)), qPrintable(out));
+        QVERIFY(out.contains(u"Dry run: 2 changes planned, nothing was changed."_s));
+        QCOMPARE(serverState(m_sandbox->url()), before);
+        QVERIFY(audit().isEmpty());
+        QVERIFY(beforeApplySnapshots().isEmpty());
+    }
+
+    void applyNeedsYesWithoutATerminal()
+    {
+        const ServerState before = serverState(m_sandbox->url());
+        QVERIFY(writeFile(path(u"plan.json"_s), withMinutes(exported(), {{u"Live Chat - Open"_s, 45}})));
+        const CliRun run = cli({u"apply"_s, path(u"plan.json"_s)});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.err.contains("confirm with --yes"), run.err.constData());
+        QCOMPARE(serverState(m_sandbox->url()), before);
+    }
+
+    void applyKeepsTheEnvironmentAsItWasAndLogs()
+    {
+        const ServerState before = serverState(m_sandbox->url());
+        QVERIFY(writeFile(path(u"plan.json"_s),
+                          withMinutes(exported(), {{u"Live Chat - Open"_s, 45}, {u"SMS - Wrap-up"_s, std::nullopt}})));
+        const CliRun run = cli({u"apply"_s, path(u"plan.json"_s), u"--yes"_s});
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        QVERIFY2(run.out.contains("2 changes applied."), run.out.constData());
+
+        const ServerState after = serverState(m_sandbox->url());
+        const QString chatOpen = idOf(after, u"Live Chat - Open"_s);
+        const QString smsWrapUp = idOf(after, u"SMS - Wrap-up"_s);
+        QCOMPARE(after.value(chatOpen).minutes, 45);
+        QCOMPARE(after.value(smsWrapUp).minutes, std::nullopt);
+        QVERIFY(after.value(chatOpen).version > before.value(chatOpen).version);
+        for (auto it = after.cbegin(); it != after.cend(); ++it)
+            if (it.key() != chatOpen && it.key() != smsWrapUp)
+                QCOMPARE(*it, before.value(it.key()));
+
+        // The environment as it was, kept before anything was sent.
+        const QStringList kept = beforeApplySnapshots();
+        QCOMPARE(kept.size(), 1);
+        QVERIFY(kept.first().startsWith(u"before-apply-127.0.0.1-"_s));
+        const auto snapshot = SnapshotFiles::read(dataDir() + u"/snapshots/"_s + kept.first());
+        QVERIFY(snapshot.ok());
+        for (const ChannelStateConfig &c : snapshot.value().records)
+            QCOMPARE(c.minutes, before.value(c.id).minutes);
+
+        const QList<AuditLog::Entry> log = audit();
+        QCOMPARE(log.size(), 2);
+        for (const AuditLog::Entry &e : log) {
+            QCOMPARE(e.result, u"saved"_s);
+            QCOMPARE(e.environmentUrl, m_sandbox->url().toString());
+            QCOMPARE(e.source, u"apply "_s + path(u"plan.json"_s));
+            QVERIFY(e.beforeSnapshot.endsWith(kept.first()));
+            QCOMPARE(e.oldMinutes, before.value(e.recordId).minutes);
+            QCOMPARE(e.newMinutes, after.value(e.recordId).minutes);
+        }
+
+        const CliRun again = cli({u"diff"_s, path(u"plan.json"_s), u"live"_s});
+        QVERIFY2(again.exitCode == 0, again.out.constData());
+        const CliRun nothing = cli({u"apply"_s, path(u"plan.json"_s), u"--yes"_s});
+        QCOMPARE(nothing.exitCode, 0);
+        QVERIFY(nothing.out.contains("Nothing to apply"));
+    }
+
+    void applyWithAConflictOverwritesNothing()
+    {
+        QVERIFY(writeFile(path(u"plan.json"_s),
+                          withMinutes(exported(), {{u"Live Chat - Open"_s, 45}, {u"Live Chat - Wrap-up"_s, 30}})));
+        // A sandbox with the same demo data that holds back its answer to the CLI's configurations read (the one
+        // with $expand) for 3 s, so a colleague's change lands between that read and the save.
+        QProcessEnvironment logging = QProcessEnvironment::systemEnvironment();
+        logging.insert(u"QT_LOGGING_RULES"_s, u"autoclose.sandbox.debug=true"_s);
+        m_sandbox = std::make_unique<SandboxProcess>(
+            QStringList {Token}, QStringList {u"--faults"_s, u"slow:method=GET:query=$expand:times=1:ms=3000"_s},
+            logging);
+        QVERIFY(m_sandbox->waitUntilListening());
+        const ServerState before = serverState(m_sandbox->url());
+        const QString chatOpen = idOf(before, u"Live Chat - Open"_s);
+        const QString chatWrapUp = idOf(before, u"Live Chat - Wrap-up"_s);
+
+        QProcess apply;
+        apply.setProcessEnvironment(env());
+        apply.start(QStringLiteral(AUTOCLOSE_CLI_BIN),
+                    on(*m_sandbox) + QStringList {u"apply"_s, path(u"plan.json"_s), u"--yes"_s});
+        QByteArray sandboxLog;
+        QVERIFY2(QTest::qWaitFor(
+                     [&] {
+                         sandboxLog += m_sandbox->process().readAllStandardError();
+                         return sandboxLog.contains("(fault injected)");
+                     },
+                     20000),
+                 sandboxLog.constData());
+        QUrl record = m_sandbox->url();
+        record.setPath(u"/api/data/v9.2/msdyn_occhannelstateconfigurations(%1)"_s.arg(chatWrapUp));
+        const TestReply colleague = testRequest(
+            "PATCH", record,
+            {{"Authorization", "Bearer " + Token.toUtf8()}, {"Content-Type", "application/json"}, {"If-Match", "*"}},
+            "{\"msdyn_autocloseliveworkitemafter\": 99}");
+        QCOMPARE(colleague.status, 204);
+
+        QVERIFY(apply.waitForFinished(30000));
+        const QString out = QString::fromUtf8(apply.readAllStandardOutput());
+        const QString err = QString::fromUtf8(apply.readAllStandardError());
+        QVERIFY2(apply.exitCode() == 5, qPrintable(out + err));
+        QVERIFY2(out.contains(QRegularExpression(u"FAILED .*Live Chat - Wrap-up: .*changed"_s)), qPrintable(out));
+        QVERIFY2(out.contains(QRegularExpression(u"not saved .*Live Chat - Open"_s)), qPrintable(out));
+        QVERIFY2(err.contains(u"Applied: 0; not applied: 2."_s), qPrintable(err));
+        const QString retry = u"autoclose-cli --url %1 --access-token-env %2 apply %3 --yes"_s.arg(
+            m_sandbox->url().toString(), TokenVar, path(u"plan.json"_s));
+        QVERIFY2(err.contains(retry), qPrintable(err));
+
+        // Nothing was overwritten: the colleague's value stands, and the batch saved nothing else either.
+        const ServerState after = serverState(m_sandbox->url());
+        QCOMPARE(after.value(chatWrapUp).minutes, 99);
+        QCOMPARE(after.value(chatOpen), before.value(chatOpen));
+        QStringList results;
+        for (const AuditLog::Entry &e : audit())
+            results << e.recordName + u": "_s + e.result;
+        results.sort();
+        QCOMPARE(results, (QStringList {u"Live Chat - Open: not-saved"_s, u"Live Chat - Wrap-up: failed"_s}));
+
+        // The printed command applies what is left once the user has looked.
+        const CliRun again = runCli(QProcess::splitCommand(retry).mid(1), env());
+        QVERIFY2(again.exitCode == 0, QByteArray(again.out + again.err).constData());
+        QCOMPARE(serverState(m_sandbox->url()).value(chatOpen).minutes, 45);
+        QCOMPARE(serverState(m_sandbox->url()).value(chatWrapUp).minutes, 30);
+    }
+
+    void brokenFilesApplyNothing_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("truncated") << u"truncated"_s << u"is not valid JSON"_s;
+        QTest::newRow("wrong types") << u"wrong-types"_s
+                                     << u"field \"minutes\": must be a whole number of minutes from 0 to 2147483647, "
+                                        u"or null for never, not \"45 min\""_s;
+        QTest::newRow("unknown version") << u"unknown-version"_s << u"its schema version is 3"_s;
+        QTest::newRow("duplicate records") << u"duplicate"_s << u"has the same id as"_s;
+        QTest::newRow("missing fields") << u"missing-fields"_s << u"field \"state\": is missing"_s;
+        QTest::newRow("50 MB") << u"huge"_s << u"it is 50 MB; a snapshot is at most 8 MB"_s;
+        QTest::newRow("no such file") << u"absent"_s << u"no such file"_s;
+    }
+    void brokenFilesApplyNothing()
+    {
+        QFETCH(QString, file);
+        QFETCH(QString, message);
+        const QByteArray good = withMinutes(exported(), {{u"Live Chat - Open"_s, 45}});
+        QJsonObject root = QJsonDocument::fromJson(good).object();
+        QJsonArray records = root.value(u"records"_s).toArray();
+        QByteArray bytes;
+        if (file == u"truncated"_s) {
+            bytes = good.left(good.size() * 2 / 3);
+        } else if (file == u"wrong-types"_s) {
+            QJsonObject r = records.at(3).toObject();
+            r.insert(u"minutes"_s, u"45 min"_s);
+            records.replace(3, r);
+        } else if (file == u"unknown-version"_s) {
+            root.insert(u"schemaVersion"_s, 3);
+        } else if (file == u"duplicate"_s) {
+            records.append(records.at(0));
+        } else if (file == u"missing-fields"_s) {
+            QJsonObject r = records.at(5).toObject();
+            r.remove(u"state"_s);
+            records.replace(5, r);
+        } else if (file == u"huge"_s) {
+            bytes = good;
+            bytes.append(QByteArray(50 * 1024 * 1024 - good.size(), ' '));
+        }
+        if (bytes.isEmpty()) {
+            root.insert(u"records"_s, records);
+            bytes = QJsonDocument(root).toJson();
+        }
+        if (file != u"absent"_s)
+            QVERIFY(writeFile(path(u"broken.json"_s), bytes));
+
+        const ServerState before = serverState(m_sandbox->url());
+        const CliRun run = cli({u"apply"_s, path(u"broken.json"_s), u"--yes"_s});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+        QVERIFY(run.out.isEmpty()); // no plan was even shown
+        QCOMPARE(serverState(m_sandbox->url()), before);
+        QVERIFY(audit().isEmpty());
+        QVERIFY(beforeApplySnapshots().isEmpty());
+    }
+
+    void setOneValue()
+    {
+        const ServerState before = serverState(m_sandbox->url());
+        const QString id = idOf(before, u"Live Chat - Open"_s);
+        const CliRun run = cli({u"set"_s, u"Live Chat - Open"_s, u"never"_s, u"--yes"_s});
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        QCOMPARE(serverState(m_sandbox->url()).value(id).minutes, std::nullopt);
+        const QList<AuditLog::Entry> log = audit();
+        QCOMPARE(log.size(), 1);
+        QCOMPARE(log.first().recordId, id);
+        QCOMPARE(log.first().oldMinutes, 20);
+        QCOMPARE(log.first().newMinutes, std::nullopt);
+        QCOMPARE(log.first().source, u"set"_s);
+
+        const CliRun same = cli({u"set"_s, id, u"never"_s, u"--yes"_s});
+        QCOMPARE(same.exitCode, 0);
+        QVERIFY(same.out.contains("Nothing to apply"));
+
+        const CliRun dry = cli({u"set"_s, id, u"1h"_s, u"--dry-run"_s});
+        QCOMPARE(dry.exitCode, 0);
+        QCOMPARE(serverState(m_sandbox->url()).value(id).minutes, std::nullopt);
+        QCOMPARE(audit().size(), 1);
+    }
+
+    void exitCodes_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("token");
+        QTest::addColumn<int>("exitCode");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("unknown name") << QStringList {u"set"_s, u"Chat - Sometime"_s, u"5"_s, u"--yes"_s} << Token << 2
+                                      << u"no configuration has that id or name"_s;
+        QTest::newRow("bad value") << QStringList {u"set"_s, u"Live Chat - Open"_s, u"soon"_s} << Token << 2
+                                   << u"set soon:"_s;
+        QTest::newRow("diff with one side")
+            << QStringList {u"diff"_s, u"live"_s} << Token << 2 << u"diff takes two operands"_s;
+        QTest::newRow("diff of a missing file")
+            << QStringList {u"diff"_s, u"missing.json"_s, u"live"_s} << Token << 2 << u"missing.json: no such file."_s;
+        QTest::newRow("diff with an unknown profile")
+            << QStringList {u"diff"_s, u"live"_s, u"profile:Nowhere"_s} << Token << 2 << u"Nowhere"_s;
+        QTest::newRow("export as xml") << QStringList {u"export"_s, u"--format"_s, u"xml"_s} << Token << 2
+                                       << u"--format must be json or csv for export"_s;
+        QTest::newRow("-o with diff") << QStringList {u"diff"_s, u"live"_s, u"live"_s, u"-o"_s, u"x.json"_s} << Token
+                                      << 2 << u"-o goes with export"_s;
+        QTest::newRow("--yes with export")
+            << QStringList {u"export"_s, u"--yes"_s} << Token << 2 << u"--dry-run and --yes go with set and apply"_s;
+        QTest::newRow("refused sign-in") << QStringList {u"export"_s} << u"wrong"_s << 3
+                                         << u"did not accept the sign-in"_s;
+        QTest::newRow("diff: refused sign-in")
+            << QStringList {u"diff"_s, u"live"_s, u"live"_s} << u"wrong"_s << 3 << u"did not accept the sign-in"_s;
+    }
+    void exitCodes()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, token);
+        QFETCH(int, exitCode);
+        QFETCH(QString, message);
+        const ServerState before = serverState(m_sandbox->url());
+        const CliRun run = cli(args, token);
+        QCOMPARE(run.exitCode, exitCode);
+        QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+        QCOMPARE(serverState(m_sandbox->url()), before);
+    }
+
+    void nobodyListeningIsAServiceFailure()
+    {
+        const CliRun run = runCli({u"--url"_s, u"http://127.0.0.1:1"_s, u"--access-token-env"_s, TokenVar, u"export"_s,
+                                   u"-o"_s, path(u"x.json"_s)},
+                                  env());
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY(!QFile::exists(path(u"x.json"_s)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSnapshotCli)
+#include "tst_snapshotcli.moc"
