@@ -2,6 +2,7 @@
 // undo and redo, saving with its confirmation, a conflict made underneath, refresh with pending edits, a read-only
 // user, a production environment, and the journal surviving a process killed with SIGKILL.
 #include "GuiTestSupport.h"
+#include "WindowTestServer.h"
 #include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
@@ -66,81 +67,6 @@ QPushButton *buttonNamed(QWidget *dialog, const QString &text)
 QString valueAt(QTableView *view, int row)
 {
     return view->model()->index(row, ConfigTableModel::AutoClose).data().toString();
-}
-
-struct Server
-{
-    QTemporaryDir dir;
-    QString token = LocalSandbox::generateToken();
-    std::unique_ptr<LocalSandbox> sandbox;
-    QNetworkAccessManager network;
-    std::unique_ptr<DataverseClient> client; // the window's
-    std::unique_ptr<DataverseClient> colleague; // someone else editing the same environment
-
-    static std::unique_ptr<Server> start(LocalSandbox::Options options = {}, const QString &dataDir = {})
-    {
-        auto server = std::make_unique<Server>();
-        options.dataDir = dataDir.isEmpty() ? server->dir.path() + u"/sandbox"_s : dataDir;
-        options.acceptedTokens = {server->token};
-        auto sandbox = LocalSandbox::start(options);
-        if (!sandbox)
-            return nullptr;
-        server->sandbox = std::move(sandbox).value();
-        server->client = std::make_unique<DataverseClient>(server->sandbox->url(), &server->network);
-        server->client->setAccessToken(server->token);
-        server->colleague = std::make_unique<DataverseClient>(server->sandbox->url(), &server->network);
-        server->colleague->setAccessToken(server->token);
-        return server;
-    }
-
-    // What the server holds for channel × state, read by another client.
-    std::optional<ChannelStateConfig> read(const QString &channel, const QString &state)
-    {
-        std::optional<Result<QList<ChannelStateConfig>>> result;
-        colleague->fetchConfigurations(colleague.get(), [&result](auto r) { result = std::move(r); });
-        if (!QTest::qWaitFor([&result] { return result.has_value(); }, 20000) || !result->ok())
-            return std::nullopt;
-        for (const ChannelStateConfig &c : result->value()) {
-            if (c.channelLabel() == channel && conversationStateLabel(c.state) == state)
-                return c;
-        }
-        return std::nullopt;
-    }
-
-    bool colleagueSaves(const QString &channel, const QString &state, int minutes)
-    {
-        const auto current = read(channel, state);
-        if (!current)
-            return false;
-        std::optional<QList<WriteResult>> results;
-        colleague->saveMinutes({MinutesChange {current->id, current->name, current->etag, minutes}},
-                               DataverseClient::WriteMode::OneByOne, colleague.get(),
-                               [&results](QList<WriteResult> r) { results = std::move(r); });
-        return QTest::qWaitFor([&results] { return results.has_value(); }, 20000) && results->size() == 1 &&
-            results->first().outcome == WriteResult::Outcome::Saved;
-    }
-};
-
-EnvironmentInfo environment(const QString &journalDir, bool production = false)
-{
-    EnvironmentInfo info;
-    info.name = production ? u"Contoso Production"_s : u"Demo environment"_s;
-    info.key = u"test"_s;
-    info.demo = !production;
-    info.production = production;
-    info.journalDir = journalDir;
-    return info;
-}
-
-bool load(MainWindow &window)
-{
-    // Shortcuts reach an active window only.
-    QApplication::setActiveWindow(&window);
-    if (!QTest::qWaitForWindowActive(&window))
-        return false;
-    QSignalSpy loaded(&window, &MainWindow::loadFinished);
-    window.refresh();
-    return loaded.wait(20000) && loaded.last().first().toBool();
 }
 
 // The child process of journalSurvivesAKill: edits one value through the keyboard, says so, and waits to be killed.

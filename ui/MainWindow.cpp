@@ -1,19 +1,28 @@
 #include "ui/MainWindow.h"
 
+#include "app/snapshot/AuditLog.h"
+#include "app/snapshot/SnapshotFiles.h"
+#include "app/snapshot/SnapshotOps.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
 #include "models/EditRisks.h"
 #include "models/MicrosoftDefaults.h"
+#include "ui/ApplyWizard.h"
+#include "ui/CompareWindow.h"
 #include "ui/ConfigProxyModel.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/EditCommands.h"
+#include "ui/HistoryDialog.h"
 #include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -160,16 +169,18 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     m_identityLabel = new QLabel(tr("%1 · %2").arg(environment.name, m_client->orgUrl().toString()), this);
     m_identityLabel->setObjectName(u"identityLabel"_s);
     statusBar()->addWidget(m_identityLabel);
-    if (!environment.demo) {
-        // "Signed in as <user> at <org>", the user confirmed by the environment itself.
-        m_client->whoAmI(this, [this](Result<WebApiReply::Identity> who) {
-            if (!who)
-                return;
-            const QString user = m_environment.account.isEmpty() ? who.value().userId : m_environment.account;
-            m_identityLabel->setText(
-                tr("Signed in as %1 at %2 (%3)").arg(user, m_client->orgUrl().host(), m_environment.name));
-        });
-    }
+    // "Signed in as <user> at <org>", the user confirmed by the environment itself; the ids go in the audit log.
+    m_client->whoAmI(this, [this](Result<WebApiReply::Identity> who) {
+        if (!who)
+            return;
+        m_organizationId = who.value().organizationId;
+        m_userId = who.value().userId;
+        if (m_environment.demo)
+            return;
+        const QString user = m_environment.account.isEmpty() ? who.value().userId : m_environment.account;
+        m_identityLabel->setText(
+            tr("Signed in as %1 at %2 (%3)").arg(user, m_client->orgUrl().host(), m_environment.name));
+    });
     statusBar()->addPermanentWidget(m_pendingLabel);
     statusBar()->addPermanentWidget(m_busy);
     statusBar()->addPermanentWidget(m_countLabel);
@@ -324,6 +335,212 @@ void MainWindow::createActions()
     toolBar->addAction(m_revertAction);
     toolBar->addSeparator();
     toolBar->addAction(m_refreshAction);
+    createSnapshotMenu();
+}
+
+void MainWindow::createSnapshotMenu()
+{
+    QMenu *menu = menuBar()->addMenu(tr("S&napshots"));
+    const auto lastFolder = [] {
+        const QString dir = QSettings().value(u"snapshots/lastFolder"_s).toString();
+        return dir.isEmpty() ? QDir::homePath() : dir;
+    };
+    const auto remember = [](const QString &path) {
+        QSettings().setValue(u"snapshots/lastFolder"_s, QFileInfo(path).absolutePath());
+    };
+    const QString filters = tr("Snapshots (*.json);;All files (*)");
+
+    QAction *exportAction = menu->addAction(tr("&Export Snapshot…"));
+    exportAction->setShortcut(QKeySequence(u"Ctrl+E"_s));
+    exportAction->setToolTip(tr("Save the environment's values to a JSON snapshot or a CSV file (Ctrl+E)"));
+    connect(exportAction, &QAction::triggered, this, [this, lastFolder, remember] {
+        const QString suggested = QDir(lastFolder())
+                                      .filePath(SnapshotFiles::fileName(u"snapshot"_s, m_client->orgUrl().toString(),
+                                                                        QDateTime::currentDateTimeUtc()));
+        QString selected;
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export Snapshot"), suggested,
+                                                          tr("Snapshot (*.json);;CSV (*.csv)"), &selected);
+        if (path.isEmpty())
+            return;
+        remember(path);
+        QString target = path;
+        if (QFileInfo(target).suffix().isEmpty())
+            target += selected.contains(u"*.csv"_s) ? u".csv"_s : u".json"_s;
+        exportSnapshot(target);
+    });
+
+    QAction *compareAction = menu->addAction(tr("&Compare With Snapshot…"));
+    compareAction->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
+    compareAction->setToolTip(tr("What differs between a snapshot file and this environment (Ctrl+Shift+D)"));
+    connect(compareAction, &QAction::triggered, this, [this, lastFolder, remember, filters] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Compare With Snapshot"), lastFolder(), filters);
+        if (path.isEmpty())
+            return;
+        remember(path);
+        compareWithSnapshot(path);
+    });
+
+    QAction *compareFilesAction = menu->addAction(tr("Compare &Two Snapshots…"));
+    connect(compareFilesAction, &QAction::triggered, this, [this, lastFolder, remember, filters] {
+        const QString left = QFileDialog::getOpenFileName(this, tr("Left Snapshot"), lastFolder(), filters);
+        if (left.isEmpty())
+            return;
+        remember(left);
+        const QString right = QFileDialog::getOpenFileName(this, tr("Right Snapshot"), lastFolder(), filters);
+        if (right.isEmpty())
+            return;
+        compareSnapshots(left, right);
+    });
+
+    QAction *applyAction = menu->addAction(tr("&Apply Snapshot…"));
+    applyAction->setToolTip(tr("Make this environment hold a snapshot's values, after showing what would change"));
+    connect(applyAction, &QAction::triggered, this, [this, lastFolder, remember, filters] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Apply Snapshot"), lastFolder(), filters);
+        if (path.isEmpty())
+            return;
+        remember(path);
+        applySnapshot(path);
+    });
+    menu->addSeparator();
+    QAction *historyAction = menu->addAction(tr("&History…"));
+    historyAction->setShortcut(QKeySequence(u"Ctrl+H"_s));
+    historyAction->setToolTip(tr("Every change applied from this computer (Ctrl+H)"));
+    connect(historyAction, &QAction::triggered, this, &MainWindow::showHistory);
+}
+
+std::optional<Snapshot> MainWindow::readSnapshot(const QString &path)
+{
+    const auto snapshot = SnapshotFiles::read(path);
+    if (snapshot)
+        return snapshot.value();
+    QMessageBox box(QMessageBox::Warning, tr("Cannot use this snapshot"), snapshot.error().userMessage, QMessageBox::Ok,
+                    this);
+    box.setInformativeText(tr("Nothing was changed."));
+    box.exec();
+    return std::nullopt;
+}
+
+void MainWindow::exportSnapshot(const QString &path)
+{
+    m_busy->show();
+    statusBar()->showMessage(tr("Reading %1 for the snapshot…").arg(m_environment.name));
+    SnapshotOps::capture(m_client, this, [this, path](Result<Snapshot> snapshot) {
+        m_busy->hide();
+        if (!snapshot) {
+            const QString message = tr("The snapshot was not written: %1").arg(snapshot.error().describe());
+            showSaveError(message);
+            Q_EMIT snapshotExported(false, message);
+            return;
+        }
+        const bool csv = path.endsWith(u".csv"_s, Qt::CaseInsensitive);
+        const auto written =
+            SnapshotFiles::writeAtomically(path, csv ? snapshot.value().toCsv() : snapshot.value().toJson());
+        if (!written) {
+            QMessageBox::warning(this, tr("Export Snapshot"), written.error().userMessage);
+            Q_EMIT snapshotExported(false, written.error().userMessage);
+            return;
+        }
+        QString message = tr("Snapshot of %1 written to %2.").arg(m_environment.name, path);
+        if (m_model->hasPendingEdits())
+            message += u' ' + tr("It holds the saved values; your unsaved edits are not in it.");
+        statusBar()->showMessage(message, 10000);
+        Q_EMIT snapshotExported(true, message);
+    });
+}
+
+CompareWindow *MainWindow::compareWithSnapshot(const QString &path)
+{
+    const auto snapshot = readSnapshot(path);
+    if (!snapshot)
+        return nullptr;
+    auto *window = new CompareWindow(this);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->setBusy(tr("Reading %1…").arg(m_environment.name.toHtmlEscaped()));
+    window->show();
+    const QString leftLabel = QFileInfo(path).fileName();
+    const QList<ChannelStateConfig> desired = snapshot->records;
+    QPointer<CompareWindow> guard(window);
+    SnapshotOps::capture(m_client, window, [this, guard, leftLabel, desired, path](Result<Snapshot> live) {
+        if (!guard)
+            return;
+        if (!live) {
+            guard->setFailed(tr("Could not read %1: %2")
+                                 .arg(m_environment.name.toHtmlEscaped(), live.error().describe().toHtmlEscaped()));
+            return;
+        }
+        guard->setComparison(desired, leftLabel, live.value().records, tr("%1 (live)").arg(m_environment.name));
+        if (!m_model->isReadOnly())
+            guard->offerApply(tr("&Apply %1 to %2…").arg(leftLabel, m_environment.name));
+        connect(guard, &CompareWindow::applyRequested, this,
+                [this, desired, path] { openApplyWizard(desired, u"apply "_s + path); });
+    });
+    return window;
+}
+
+CompareWindow *MainWindow::compareSnapshots(const QString &leftPath, const QString &rightPath)
+{
+    const auto left = readSnapshot(leftPath);
+    if (!left)
+        return nullptr;
+    const auto right = readSnapshot(rightPath);
+    if (!right)
+        return nullptr;
+    auto *window = new CompareWindow(this);
+    window->setAttribute(Qt::WA_DeleteOnClose);
+    window->setComparison(left->records, QFileInfo(leftPath).fileName(), right->records,
+                          QFileInfo(rightPath).fileName());
+    window->show();
+    return window;
+}
+
+ApplyWizard *MainWindow::applySnapshot(const QString &path)
+{
+    const auto snapshot = readSnapshot(path);
+    if (!snapshot)
+        return nullptr;
+    return openApplyWizard(snapshot->records, u"apply "_s + path);
+}
+
+ApplyWizard *MainWindow::openApplyWizard(const QList<ChannelStateConfig> &desired, const QString &source)
+{
+    if (m_model->isReadOnly()) {
+        QMessageBox::information(this, tr("Apply Snapshot"),
+                                 tr("You can view but not change these records in %1.").arg(m_environment.name));
+        return nullptr;
+    }
+    auto *wizard =
+        new ApplyWizard({m_client, m_environment.name, m_environment.production, auditUser()}, desired, source, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &ApplyWizard::applyFinished, this, [this] {
+        // What the apply changed is now on the server: load it (pending edits stay, flagged where it changed
+        // under them).
+        if (!m_loading && !m_saving)
+            refresh();
+    });
+    wizard->show();
+    return wizard;
+}
+
+HistoryDialog *MainWindow::showHistory()
+{
+    auto *dialog = new HistoryDialog(m_client->orgUrl().toString(), AuditLog::defaultPath(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
+
+QString MainWindow::auditUser() const
+{
+    return m_environment.account.isEmpty() ? m_userId : m_environment.account;
+}
+
+void MainWindow::logSave(const QList<MinutesChange> &changes, const QList<std::optional<int>> &before,
+                         const QList<WriteResult> &results, const QString &source)
+{
+    const auto logged = AuditLog().append(SnapshotOps::auditEntries(
+        changes, before, results, m_client->orgUrl().toString(), m_organizationId, auditUser(), source, QString()));
+    if (!logged)
+        statusBar()->showMessage(logged.error().userMessage, 10000);
 }
 
 DurationLineEdit *MainWindow::openEditor() const
@@ -591,14 +808,18 @@ void MainWindow::send(const QList<PendingEdit> &edits)
     m_busy->show();
     statusBar()->showMessage(tr("Saving %n change(s)…", nullptr, int(edits.size())));
     QList<MinutesChange> changes;
+    QList<std::optional<int>> before;
     for (const PendingEdit &edit : edits) {
         const ChannelStateConfig *config = m_model->config(edit.id);
         changes << MinutesChange {edit.id, config ? config->name : edit.id, edit.baseEtag, edit.minutes};
+        before << edit.baseMinutes;
         m_model->markSaving(edit.id);
     }
     m_client->saveMinutes(
-        changes, DataverseClient::WriteMode::Batch, this, [this, edits](const QList<WriteResult> &results) {
+        changes, DataverseClient::WriteMode::Batch, this,
+        [this, edits, changes, before](const QList<WriteResult> &results) {
             m_saving = false;
+            logSave(changes, before, results, u"editor"_s);
             m_busy->hide();
             QList<SavedValue> saved;
             QStringList conflicts;
@@ -742,8 +963,11 @@ void MainWindow::undoLastSave()
     if (dialog.exec() != QDialog::Accepted)
         return;
     QList<MinutesChange> changes;
+    QList<std::optional<int>> replaced;
     for (const SavedValue &value : m_lastSave) {
-        changes << MinutesChange {value.id, value.label, value.etag, value.before};
+        const ChannelStateConfig *config = m_model->config(value.id);
+        changes << MinutesChange {value.id, config ? config->name : value.label, value.etag, value.before};
+        replaced << value.after;
         m_model->markSaving(value.id);
     }
     m_saving = true;
@@ -751,8 +975,9 @@ void MainWindow::undoLastSave()
     m_busy->show();
     const QList<SavedValue> undone = m_lastSave;
     m_client->saveMinutes(changes, DataverseClient::WriteMode::OneByOne, this,
-                          [this, undone](const QList<WriteResult> &results) {
+                          [this, undone, changes, replaced](const QList<WriteResult> &results) {
                               m_saving = false;
+                              logSave(changes, replaced, results, u"editor: undo last save"_s);
                               m_busy->hide();
                               QList<SavedValue> left;
                               QStringList problems;

@@ -3,13 +3,17 @@
 #include "app/dataverse/DataverseClient.h"
 #include "app/journal/EditJournal.h"
 #include "models/Result.h"
+#include "models/Snapshot.h"
 
 #include <QMainWindow>
 
 #include <memory>
 
+class ApplyWizard;
+class CompareWindow;
 class ConfigTableModel;
 class ConfigProxyModel;
+class HistoryDialog;
 class DurationDelegate;
 class DurationLineEdit;
 class PreviewPanel;
@@ -52,6 +56,16 @@ public:
     QAction *undoLastSaveAction() const { return m_undoLastSaveAction; }
     PreviewPanel *previewPanel() const { return m_preview; }
 
+    // Snapshots (the Snapshots menu asks for the files; these do the rest). Errors are shown in the window.
+    // Writes a snapshot of the saved values (CSV when path ends in .csv); snapshotExported reports the outcome.
+    void exportSnapshot(const QString &path);
+    // A compare window (shown, deleted on close): a snapshot file with this environment, or two files.
+    CompareWindow *compareWithSnapshot(const QString &path);
+    CompareWindow *compareSnapshots(const QString &leftPath, const QString &rightPath);
+    // The apply wizard for a snapshot file (shown, deleted on close); null when the file is refused.
+    ApplyWizard *applySnapshot(const QString &path);
+    HistoryDialog *showHistory();
+
 public Q_SLOTS:
     void refresh();
     void save();
@@ -69,6 +83,7 @@ Q_SIGNALS:
     void saveFinished(bool ok);
     // File → Switch Environment: the application shows the profiles and opens the chosen one.
     void switchEnvironmentRequested();
+    void snapshotExported(bool ok, const QString &message);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -83,6 +98,13 @@ private:
         QString etag; // the version the save produced
     };
     void createActions();
+    void createSnapshotMenu();
+    // Reads a snapshot file, or says why not in a message box.
+    std::optional<Snapshot> readSnapshot(const QString &path);
+    ApplyWizard *openApplyWizard(const QList<ChannelStateConfig> &desired, const QString &source);
+    QString auditUser() const;
+    void logSave(const QList<MinutesChange> &changes, const QList<std::optional<int>> &before,
+                 const QList<WriteResult> &results, const QString &source);
     QFrame *createBanner(const QString &objectName, const QString &style, QLabel **text, QPushButton **button);
     void firstLoad();
     void restoreJournal();
@@ -127,6 +149,8 @@ private:
     QAction *m_resetAction;
     QAction *m_editAction;
     QList<SavedValue> m_lastSave;
+    QString m_organizationId; // from WhoAmI, for the audit log
+    QString m_userId; // from WhoAmI
     bool m_loading = false;
     bool m_saving = false;
     bool m_loadedOnce = false;

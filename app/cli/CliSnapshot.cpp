@@ -380,9 +380,11 @@ int runSet(const QCommandLineParser &parser, const Options &options, const QStri
 
 Options::Options()
 {
-    output.setDescription(tr("export: write to FILE (atomically) instead of standard output."));
-    dryRun.setDescription(tr("set, apply: show the plan and change nothing."));
-    yes.setDescription(tr("set, apply: apply without asking."));
+    // (QCoreApplication::translate, not tr: lupdate would file tr() here under "CliSnapshot::Options".)
+    output.setDescription(
+        QCoreApplication::translate("CliSnapshot", "export: write to FILE (atomically) instead of standard output."));
+    dryRun.setDescription(QCoreApplication::translate("CliSnapshot", "set, apply: show the plan and change nothing."));
+    yes.setDescription(QCoreApplication::translate("CliSnapshot", "set, apply: apply without asking."));
 }
 
 QList<QCommandLineOption> Options::all() const

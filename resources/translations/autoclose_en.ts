@@ -147,4 +147,45 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>ApplyWizard</name>
+    <message numerus="yes">
+        <source>%n value(s) would change. Each is saved only if nobody changed it since it was read; all of them or none. A snapshot of %1 as it is now is kept first.</source>
+        <translation>
+            <numerusform>%n value would change. It is saved only if nobody changed it since it was read. A snapshot of %1 as it is now is kept first.</numerusform>
+            <numerusform>%n values would change. Each is saved only if nobody changed it since it was read; all of them or none. A snapshot of %1 as it is now is kept first.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Saving %n change(s)…</source>
+        <translation>
+            <numerusform>Saving %n change…</numerusform>
+            <numerusform>Saving %n changes…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>All %n change(s) were saved.</source>
+        <translation>
+            <numerusform>The change was saved.</numerusform>
+            <numerusform>All %n changes were saved.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message numerus="yes">
+        <source>%n change(s).</source>
+        <translation>
+            <numerusform>%n change.</numerusform>
+            <numerusform>%n changes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n damaged line(s) skipped.</source>
+        <translation>
+            <numerusform>%n damaged line skipped.</numerusform>
+            <numerusform>%n damaged lines skipped.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

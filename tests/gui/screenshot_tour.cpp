@@ -6,6 +6,8 @@
 #include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
 #include "models/PreviewListModel.h"
+#include "ui/ApplyWizard.h"
+#include "ui/CompareWindow.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/MainWindow.h"
@@ -16,6 +18,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -75,6 +78,7 @@ int main(int argc, char *argv[])
     QDir().mkpath(g_outDir);
 
     QTemporaryDir dir;
+    qputenv("AUTOCLOSE_DATA_DIR", QFile::encodeName(dir.path() + u"/data"_s)); // the tour leaves nothing behind
     const QString token = LocalSandbox::generateToken();
     auto sandbox = LocalSandbox::start(dir.path() + u"/sandbox"_s, 0, {token});
     if (!sandbox) {
@@ -160,5 +164,38 @@ int main(int argc, char *argv[])
     window.save();
     if (!saved.wait(20000))
         ++g_failures;
+
+    // A snapshot taken now, compared after the colleague changes two more values; then the apply wizard's plan.
+    QSignalSpy exported(&window, &MainWindow::snapshotExported);
+    const QString snapshot = dir.path() + u"/tour-snapshot.json"_s;
+    window.exportSnapshot(snapshot);
+    if (!exported.wait(20000) || !exported.last().first().toBool())
+        ++g_failures;
+    int changed = 0;
+    colleague.fetchConfigurations(&app, [&](Result<QList<ChannelStateConfig>> r) {
+        QList<MinutesChange> changes;
+        for (const ChannelStateConfig &c : r.ok() ? r.value() : QList<ChannelStateConfig>()) {
+            if (c.streamSource == StreamSource::Sms && c.state == int(ConversationState::WrapUp))
+                changes << MinutesChange {c.id, c.name, c.etag, 60};
+            if (c.streamSource == StreamSource::Voice && c.state == int(ConversationState::Open))
+                changes << MinutesChange {c.id, c.name, c.etag, 120};
+        }
+        colleague.saveMinutes(changes, DataverseClient::WriteMode::Batch, &app,
+                              [&changed](QList<WriteResult> results) { changed = int(results.size()); });
+    });
+    (void)QTest::qWaitFor([&changed] { return changed > 0; }, 20000);
+    if (CompareWindow *compare = window.compareWithSnapshot(snapshot)) {
+        (void)QTest::qWaitFor([compare] { return compare->applyButton()->isEnabled(); }, 20000);
+        save(compare, u"compare-window.png"_s);
+        compare->applyButton()->click();
+        if (auto *wizard = window.findChild<ApplyWizard *>()) {
+            (void)QTest::qWaitFor([wizard] { return wizard->impactCounted(); }, 20000);
+            save(wizard, u"apply-wizard.png"_s);
+            wizard->close();
+        }
+        compare->close();
+    } else {
+        ++g_failures;
+    }
     return g_failures == 0 ? 0 : 1;
 }

@@ -1,0 +1,295 @@
+#include "ui/ApplyWizard.h"
+
+#include "app/preview/ClosurePreview.h"
+#include "models/Duration.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QTableWidget>
+#include <QVBoxLayout>
+#include <QWizardPage>
+
+using namespace Qt::StringLiterals;
+
+// A page whose Next/Finish button waits on a condition the wizard sets.
+class GatedPage final : public QWizardPage
+{
+public:
+    using QWizardPage::QWizardPage;
+    std::function<bool()> complete;
+    bool isComplete() const override { return complete ? complete() : true; }
+    void update() { Q_EMIT completeChanged(); }
+};
+
+namespace {
+enum PlanColumn { Channel, State, Now, After, NewlyCloses, NoLongerCloses, Name, PlanColumns };
+
+QTableWidgetItem *item(const QString &text)
+{
+    auto *i = new QTableWidgetItem(text);
+    i->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+    return i;
+}
+
+// Fits every column but the last to its contents; the last takes the rest of the width (resizing it explicitly
+// would undo the stretch).
+void fitColumns(QTableWidget *table)
+{
+    for (int column = 0; column + 1 < table->columnCount(); ++column)
+        table->resizeColumnToContents(column);
+}
+
+QTableWidget *makeTable(const QStringList &headers)
+{
+    auto *table = new QTableWidget(0, int(headers.size()));
+    table->setHorizontalHeaderLabels(headers);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    return table;
+}
+} // namespace
+
+ApplyWizard::ApplyWizard(const Target &target, const QList<ChannelStateConfig> &desired, const QString &source,
+                         QWidget *parent)
+    : QWizard(parent)
+    , m_target(target)
+    , m_desired(desired)
+    , m_source(source)
+    , m_planPage(new GatedPage)
+    , m_resultPage(new GatedPage)
+    , m_planSummary(new QLabel)
+    , m_planTable(makeTable({tr("Channel"), tr("State"), tr("Now"), tr("After"), tr("Would close now"),
+                             tr("Would no longer close"), tr("Name")}))
+    , m_warnings(new QLabel)
+    , m_confirm(new QLineEdit)
+    , m_planBusy(new QProgressBar)
+    , m_resultSummary(new QLabel)
+    , m_resultTable(makeTable({tr("Result"), tr("Channel"), tr("State"), tr("Change"), tr("Name")}))
+    , m_resultBusy(new QProgressBar)
+{
+    setObjectName(u"applyWizard"_s);
+    setWindowTitle(tr("Apply a snapshot to %1").arg(target.name));
+    setWizardStyle(QWizard::ClassicStyle);
+    setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);
+
+    m_planPage->setTitle(tr("What would change in %1").arg(target.name));
+    m_planPage->setSubTitle(source);
+    m_planPage->setCommitPage(true);
+    m_planPage->complete = [this] {
+        return m_plan && !m_plan->isEmpty() && m_plan->ambiguous.isEmpty() &&
+            (!m_target.production || m_confirm->text().trimmed() == m_target.name);
+    };
+    m_planSummary->setWordWrap(true);
+    m_warnings->setWordWrap(true);
+    m_warnings->setStyleSheet(u"color: #a80000;"_s);
+    m_warnings->hide();
+    m_planBusy->setRange(0, 0);
+    m_confirm->setPlaceholderText(tr("Type %1 to confirm").arg(target.name));
+    m_confirm->setVisible(target.production);
+    m_confirm->setAccessibleName(tr("Environment name, to confirm"));
+    connect(m_confirm, &QLineEdit::textChanged, m_planPage, &GatedPage::update);
+    auto *planLayout = new QVBoxLayout(m_planPage);
+    planLayout->addWidget(m_planSummary);
+    planLayout->addWidget(m_planBusy);
+    planLayout->addWidget(m_planTable, 1);
+    planLayout->addWidget(m_warnings);
+    if (target.production) {
+        auto *production = new QLabel(
+            tr("<b>%1 is a production environment.</b> Type its name to apply.").arg(target.name.toHtmlEscaped()));
+        production->setStyleSheet(u"color: #a80000;"_s);
+        planLayout->addWidget(production);
+    }
+    planLayout->addWidget(m_confirm);
+    setButtonText(QWizard::CommitButton, tr("&Apply"));
+
+    m_resultPage->setTitle(tr("Applying to %1").arg(target.name));
+    m_resultPage->complete = [this] {
+        return m_outcome.has_value() || !m_applying;
+    };
+    m_resultSummary->setWordWrap(true);
+    m_resultSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_resultBusy->setRange(0, 0);
+    auto *resultLayout = new QVBoxLayout(m_resultPage);
+    resultLayout->addWidget(m_resultBusy);
+    resultLayout->addWidget(m_resultTable, 1);
+    resultLayout->addWidget(m_resultSummary);
+
+    setPage(PlanPage, m_planPage);
+    setPage(ResultPage, m_resultPage);
+    connect(this, &QWizard::currentIdChanged, this, [this](int id) {
+        if (id == ResultPage)
+            apply();
+    });
+    resize(860, 520);
+    readEnvironment();
+}
+
+void ApplyWizard::readEnvironment()
+{
+    m_planSummary->setText(tr("Reading the current values of %1…").arg(m_target.name.toHtmlEscaped()));
+    SnapshotOps::capture(m_target.client, this, [this](Result<Snapshot> live) {
+        m_planBusy->hide();
+        if (!live) {
+            m_planSummary->setText(tr("Could not read %1, so nothing can be applied: %2")
+                                       .arg(m_target.name.toHtmlEscaped(), live.error().describe().toHtmlEscaped()));
+            return;
+        }
+        m_live = live.value();
+        showPlan(live.value());
+    });
+}
+
+void ApplyWizard::showPlan(const Snapshot &live)
+{
+    m_plan = ApplyPlan::from(SnapshotDiff::compare(m_desired, live.records));
+    m_planTable->setRowCount(int(m_plan->changes.size()));
+    for (int row = 0; row < m_plan->changes.size(); ++row) {
+        const ApplyPlan::Change &c = m_plan->changes.at(row);
+        m_planTable->setItem(row, Channel, item(c.current.channelLabel()));
+        m_planTable->setItem(row, State, item(conversationStateLabel(c.current.state)));
+        m_planTable->setItem(row, Now, item(Duration::format(c.current.minutes)));
+        m_planTable->setItem(row, After, item(Duration::format(c.minutes)));
+        m_planTable->setItem(row, NewlyCloses, item(tr("counting…")));
+        m_planTable->setItem(row, NoLongerCloses, item(tr("counting…")));
+        m_planTable->setItem(row, Name, item(c.current.name));
+    }
+    fitColumns(m_planTable);
+    if (m_plan->isEmpty() && m_plan->ambiguous.isEmpty())
+        m_planSummary->setText(
+            tr("%1 already holds these values: nothing to apply.").arg(m_target.name.toHtmlEscaped()));
+    else
+        m_planSummary->setText(tr("%n value(s) would change. Each is saved only if nobody changed it since it was "
+                                  "read; all of them or none. A snapshot of %1 as it is now is kept first.",
+                                  nullptr, int(m_plan->changes.size()))
+                                   .arg(m_target.name.toHtmlEscaped()));
+    QStringList warnings;
+    if (!m_plan->ambiguous.isEmpty()) {
+        QStringList names;
+        for (const SnapshotDiff::Entry &e : m_plan->ambiguous)
+            names << u"%1 (%2 · %3)"_s.arg(e.record().name, e.record().channelLabel(),
+                                           conversationStateLabel(e.record().state));
+        warnings << tr("Nothing can be applied: these records cannot be matched with certainty, because they share "
+                       "a channel configuration, channel and state with another and no id matches: %1.")
+                        .arg(names.join(u"; "_s).toHtmlEscaped());
+    }
+    if (!m_plan->notInEnvironment.isEmpty()) {
+        QStringList names;
+        for (const ChannelStateConfig &c : m_plan->notInEnvironment)
+            names << c.name;
+        warnings << tr("Left out, because %1 has no such record (records are never created): %2.")
+                        .arg(m_target.name.toHtmlEscaped(), names.join(u"; "_s).toHtmlEscaped());
+    }
+    m_warnings->setText(warnings.join(u"<br>"_s));
+    m_warnings->setVisible(!warnings.isEmpty());
+    m_planPage->update();
+    Q_EMIT planShown();
+    if (!m_plan->isEmpty())
+        countImpact(live);
+}
+
+void ApplyWizard::countImpact(const Snapshot &live)
+{
+    QHash<QString, std::optional<int>> edits;
+    for (const ApplyPlan::Change &c : m_plan->changes)
+        edits.insert(c.current.id, c.minutes);
+    const PreviewScenario scenario =
+        PreviewScenario::make(live.records, edits, QDateTime::currentDateTimeUtc(), ClosingRule::Basis::Created);
+    ClosurePreview::countImpact(m_target.client, scenario, this, [this](Result<QList<ClosurePreview::Impact>> impacts) {
+        m_impactCounted = true;
+        for (int row = 0; row < m_plan->changes.size(); ++row) {
+            const QString id = m_plan->changes.at(row).current.id;
+            QString newly = tr("unknown");
+            QString noLonger = tr("unknown");
+            if (impacts) {
+                for (const ClosurePreview::Impact &impact : impacts.value()) {
+                    if (impact.configurationId != id)
+                        continue;
+                    newly = impact.capped ? tr("more than %1").arg(impact.newlyCloses)
+                                          : QString::number(impact.newlyCloses);
+                    noLonger = QString::number(impact.noLongerCloses);
+                }
+            }
+            m_planTable->item(row, NewlyCloses)->setText(newly);
+            m_planTable->item(row, NoLongerCloses)->setText(noLonger);
+        }
+        if (!impacts)
+            m_planTable->setToolTip(tr("The closure preview failed: %1").arg(impacts.error().describe()));
+        else
+            m_planTable->setToolTip(tr("Conversations the new value would close at the next run of the closing "
+                                       "job (timer from creation; wrap-up start in Wrap-up)."));
+        fitColumns(m_planTable);
+        Q_EMIT impactShown();
+    });
+}
+
+void ApplyWizard::apply()
+{
+    if (m_applying || m_outcome || !m_plan || !m_live)
+        return;
+    m_applying = true;
+    m_resultPage->update();
+    m_resultSummary->setText(tr("Saving %n change(s)…", nullptr, int(m_plan->changes.size())));
+    SnapshotOps::ApplyRequest request;
+    request.plan = *m_plan;
+    request.before = *m_live;
+    request.source = m_source;
+    request.user = m_target.user;
+    SnapshotOps::apply(m_target.client, request, this,
+                       [this](Result<SnapshotOps::ApplyOutcome> outcome) { showOutcome(outcome); });
+}
+
+void ApplyWizard::showOutcome(const Result<SnapshotOps::ApplyOutcome> &outcome)
+{
+    m_applying = false;
+    m_resultBusy->hide();
+    if (!outcome) {
+        m_resultSummary->setText(outcome.error().describe().toHtmlEscaped());
+        m_resultPage->update();
+        Q_EMIT applyFinished(false);
+        return;
+    }
+    m_outcome = outcome.value();
+    const SnapshotOps::ApplyOutcome &o = *m_outcome;
+    m_resultTable->setRowCount(int(o.results.size()));
+    for (int row = 0; row < o.results.size(); ++row) {
+        const WriteResult &r = o.results.at(row);
+        const ApplyPlan::Change &c = m_plan->changes.at(row);
+        QString result;
+        switch (r.outcome) {
+        case WriteResult::Outcome::Saved:
+            result = tr("Saved");
+            break;
+        case WriteResult::Outcome::Failed:
+            result = tr("Failed: %1").arg(r.error.userMessage);
+            break;
+        case WriteResult::Outcome::NotSaved:
+            result = r.error.userMessage.isEmpty() ? tr("Not saved") : tr("Not saved: %1").arg(r.error.userMessage);
+            break;
+        }
+        m_resultTable->setItem(row, 0, item(result));
+        m_resultTable->setItem(row, 1, item(c.current.channelLabel()));
+        m_resultTable->setItem(row, 2, item(conversationStateLabel(c.current.state)));
+        m_resultTable->setItem(row, 3,
+                               item(Duration::format(c.current.minutes) + u" → " + Duration::format(c.minutes)));
+        m_resultTable->setItem(row, 4, item(c.current.name));
+    }
+    fitColumns(m_resultTable);
+    QString text = o.allSaved()
+        ? tr("All %n change(s) were saved.", nullptr, int(o.results.size()))
+        : tr("Nothing was overwritten: saved %1 of %2. Run the apply again once the reason above is dealt with; values "
+             "already applied are not sent again.")
+              .arg(o.count(WriteResult::Outcome::Saved))
+              .arg(o.results.size());
+    text +=
+        u"<br>"_s + tr("%1 as it was before: %2").arg(m_target.name.toHtmlEscaped(), o.beforeSnapshot.toHtmlEscaped());
+    if (!o.auditProblem.isEmpty())
+        text += u"<br>"_s + o.auditProblem.toHtmlEscaped();
+    m_resultSummary->setText(text);
+    m_resultPage->update();
+    Q_EMIT applyFinished(o.allSaved());
+}

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "app/dataverse/DataverseClient.h"
+#include "app/snapshot/SnapshotOps.h"
+#include "models/Snapshot.h"
+#include "models/SnapshotDiff.h"
+
+#include <QWizard>
+
+#include <optional>
+
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QTableWidget;
+class GatedPage;
+
+// Applying a snapshot to the window's environment: the environment is read again, the plan (each record, old →
+// new) shown with what the new values would close right now, and only then, on the user's word (the environment's
+// name for a production one), applied the way the CLI applies it: a "before apply" snapshot first, one
+// all-or-nothing batch with If-Match, a result per record, an entry per record in the audit log.
+class ApplyWizard final : public QWizard
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ApplyWizard)
+public:
+    struct Target
+    {
+        DataverseClient *client = nullptr; // not owned; outlives the wizard
+        QString name; // the environment, as the user calls it
+        bool production = false;
+        QString user; // for the audit log
+    };
+    ApplyWizard(const Target &target, const QList<ChannelStateConfig> &desired, const QString &source,
+                QWidget *parent = nullptr);
+
+    enum PageId { PlanPage, ResultPage };
+    bool planReady() const { return m_plan.has_value(); }
+    const std::optional<ApplyPlan> &plan() const { return m_plan; }
+    QTableWidget *planTable() const { return m_planTable; }
+    QLabel *planSummary() const { return m_planSummary; }
+    QLineEdit *confirmation() const { return m_confirm; }
+    QTableWidget *resultTable() const { return m_resultTable; }
+    QLabel *resultSummary() const { return m_resultSummary; }
+    bool impactCounted() const { return m_impactCounted; }
+    const std::optional<SnapshotOps::ApplyOutcome> &outcome() const { return m_outcome; }
+
+Q_SIGNALS:
+    void planShown();
+    void impactShown();
+    // The apply has ended (saved or not); the window reloads.
+    void applyFinished(bool allSaved);
+
+private:
+    void readEnvironment();
+    void showPlan(const Snapshot &live);
+    void countImpact(const Snapshot &live);
+    void apply();
+    void showOutcome(const Result<SnapshotOps::ApplyOutcome> &outcome);
+
+    Target m_target;
+    QList<ChannelStateConfig> m_desired;
+    QString m_source;
+    std::optional<Snapshot> m_live;
+    std::optional<ApplyPlan> m_plan;
+    std::optional<SnapshotOps::ApplyOutcome> m_outcome;
+    bool m_impactCounted = false;
+    bool m_applying = false;
+    GatedPage *m_planPage;
+    GatedPage *m_resultPage;
+    QLabel *m_planSummary;
+    QTableWidget *m_planTable;
+    QLabel *m_warnings;
+    QLineEdit *m_confirm;
+    QProgressBar *m_planBusy;
+    QLabel *m_resultSummary;
+    QTableWidget *m_resultTable;
+    QProgressBar *m_resultBusy;
+};
