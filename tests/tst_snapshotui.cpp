@@ -6,6 +6,7 @@
 #include "WindowTestServer.h"
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
+#include "app/snapshot/SnapshotOps.h"
 #include "models/SnapshotDiffModel.h"
 #include "ui/ApplyWizard.h"
 #include "ui/CompareWindow.h"
@@ -197,6 +198,47 @@ private Q_SLOTS:
         QCOMPARE(m_window->tableView()->model()->index(row, ConfigTableModel::AutoClose).data().toString(),
                  u"20 min"_s);
         wizard->close();
+        compare->close();
+    }
+
+    void compareWithAnotherEnvironment()
+    {
+        // A second environment, with one value changed there.
+        QTemporaryDir otherDir;
+        const QString token = LocalSandbox::generateToken();
+        auto other = LocalSandbox::start(otherDir.path(), 0, {token});
+        QVERIFY(other.ok());
+        QNetworkAccessManager network;
+        DataverseClient otherClient(other.value()->url(), &network);
+        otherClient.setAccessToken(token);
+        std::optional<Result<Snapshot>> otherNow;
+        SnapshotOps::capture(&otherClient, this, [&otherNow](Result<Snapshot> r) { otherNow = std::move(r); });
+        QVERIFY(QTest::qWaitFor([&otherNow] { return otherNow.has_value(); }, 20000) && otherNow->ok());
+        std::optional<QList<WriteResult>> written;
+        for (const ChannelStateConfig &c : otherNow->value().records)
+            if (c.name == u"Live Chat - Open"_s)
+                otherClient.saveMinutes({MinutesChange {c.id, c.name, c.etag, 90}},
+                                        DataverseClient::WriteMode::OneByOne, this,
+                                        [&written](QList<WriteResult> r) { written = std::move(r); });
+        QVERIFY(QTest::qWaitFor([&written] { return written.has_value(); }, 20000));
+
+        QStringList asked;
+        m_window->setOtherEnvironments(
+            {[] { return QStringList {u"Test"_s}; },
+             [&](const QString &name, QObject *context, std::function<void(Result<Snapshot>)> done) {
+                 asked << name;
+                 SnapshotOps::capture(&otherClient, context, std::move(done));
+             }});
+        CompareWindow *compare = m_window->compareWithEnvironment(u"Test"_s);
+        QVERIFY(compare);
+        QVERIFY(QTest::qWaitFor([compare] { return compare->applyButton()->isEnabled(); }, 20000));
+        QCOMPARE(asked, QStringList {u"Test"_s});
+        QSortFilterProxyModel *rows = compare->proxy();
+        QCOMPARE(rows->rowCount(), 1);
+        QCOMPARE(rows->headerData(SnapshotDiffModel::Left, Qt::Horizontal).toString(), u"Test (live)"_s);
+        QCOMPARE(rows->index(0, SnapshotDiffModel::Left).data().toString(), u"1 h 30 min"_s);
+        QCOMPARE(rows->index(0, SnapshotDiffModel::Right).data().toString(), u"20 min"_s);
+        QCOMPARE(compare->applyButton()->text().remove(u'&'), u"Apply Test (live) to Demo environment…"_s);
         compare->close();
     }
 

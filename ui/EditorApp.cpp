@@ -8,6 +8,7 @@
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
+#include "app/snapshot/SnapshotOps.h"
 #include "ui/MainWindow.h"
 #include "ui/ProfileDialog.h"
 #include "ui/SignInDialog.h"
@@ -24,6 +25,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <map>
 
 using namespace Qt::StringLiterals;
 
@@ -57,55 +59,25 @@ public:
 
     bool open(const Profile &profile)
     {
-        std::unique_ptr<SignInSession> session;
-        std::unique_ptr<DataverseClient> client;
-        EnvironmentInfo environment;
-        environment.name = profile.name;
-        environment.production = profile.production;
-        if (profile.isDemo()) {
-            if (!m_demo) {
-                const QString token = LocalSandbox::generateToken();
-                auto sandbox = LocalSandbox::start(m_demoDataDir, 0, {token});
-                if (!sandbox) {
-                    const QString message =
-                        QApplication::translate("EditorApp", "The Demo environment could not start: %1")
-                            .arg(sandbox.error().describe());
-                    std::fprintf(stderr, "autoclose-editor: %s\n", qPrintable(message));
-                    QMessageBox::critical(m_window.get(), QApplication::applicationDisplayName(), message);
-                    return false;
-                }
-                m_demo = std::move(sandbox).value();
-                m_demoToken = token;
-            }
-            client = std::make_unique<DataverseClient>(m_demo->url(), &m_network);
-            client->setAccessToken(m_demoToken);
-            environment.key = u"demo"_s; // its port changes every run; its data directory does not
-            environment.demo = true;
-            environment.journalDir = m_demoDataDir + u"/journal"_s; // the demo's edits belong with its data
-        } else {
-            session = std::make_unique<SignInSession>(profile, &m_secrets, &m_network);
-            QObject::connect(session.get(), &SignInSession::secretsNotKept, [this](const QString &message) {
-                QMessageBox::warning(m_window.get(), QApplication::translate("EditorApp", "Sign-in not remembered"),
-                                     message);
-            });
-            const auto token = signIn(*session);
-            if (!token)
-                return false;
-            client = std::make_unique<DataverseClient>(profile.orgUrl, &m_network);
-            client->setAccessToken(*token);
-            client->transport()->setTokenRefresher(session->refresher());
-            environment.account = session->account();
-        }
+        auto connection = connect(profile);
+        if (!connection)
+            return false;
         if (m_window && !m_window->close())
             return false; // the user kept the current window (unsaved edits)
         m_window.reset();
-        m_client = std::move(client);
-        m_session = std::move(session);
+        m_others.clear();
+        m_client = std::move(connection->client);
+        m_session = std::move(connection->session);
         m_profile = profile;
         m_store.setLastUsed(profile.id);
-        m_window = std::make_unique<MainWindow>(m_client.get(), environment);
+        m_window = std::make_unique<MainWindow>(m_client.get(), connection->environment);
         QObject::connect(m_window.get(), &MainWindow::switchEnvironmentRequested, m_window.get(),
                          [this] { QTimer::singleShot(0, [this] { chooseAndOpen(); }); });
+        m_window->setOtherEnvironments(
+            {[this] { return otherNames(); },
+             [this](const QString &name, QObject *context, std::function<void(Result<Snapshot>)> done) {
+                 captureOther(name, context, std::move(done));
+             }});
         if (m_onWindow)
             m_onWindow(m_window.get());
         m_window->show();
@@ -116,6 +88,87 @@ public:
     void onWindow(std::function<void(MainWindow *)> f) { m_onWindow = std::move(f); }
 
 private:
+    // An environment signed in to: the client (and the session refreshing its token), and how the window shows it.
+    struct Connection
+    {
+        std::unique_ptr<SignInSession> session;
+        std::unique_ptr<DataverseClient> client;
+        EnvironmentInfo environment;
+    };
+
+    std::optional<Connection> connect(const Profile &profile)
+    {
+        Connection c;
+        c.environment.name = profile.name;
+        c.environment.production = profile.production;
+        if (profile.isDemo()) {
+            if (!m_demo) {
+                const QString token = LocalSandbox::generateToken();
+                auto sandbox = LocalSandbox::start(m_demoDataDir, 0, {token});
+                if (!sandbox) {
+                    const QString message =
+                        QApplication::translate("EditorApp", "The Demo environment could not start: %1")
+                            .arg(sandbox.error().describe());
+                    std::fprintf(stderr, "autoclose-editor: %s\n", qPrintable(message));
+                    QMessageBox::critical(m_window.get(), QApplication::applicationDisplayName(), message);
+                    return std::nullopt;
+                }
+                m_demo = std::move(sandbox).value();
+                m_demoToken = token;
+            }
+            c.client = std::make_unique<DataverseClient>(m_demo->url(), &m_network);
+            c.client->setAccessToken(m_demoToken);
+            c.environment.key = u"demo"_s; // its port changes every run; its data directory does not
+            c.environment.demo = true;
+            c.environment.journalDir = m_demoDataDir + u"/journal"_s; // the demo's edits belong with its data
+            return c;
+        }
+        c.session = std::make_unique<SignInSession>(profile, &m_secrets, &m_network);
+        QObject::connect(c.session.get(), &SignInSession::secretsNotKept, [this](const QString &message) {
+            QMessageBox::warning(m_window.get(), QApplication::translate("EditorApp", "Sign-in not remembered"),
+                                 message);
+        });
+        const auto token = signIn(*c.session);
+        if (!token)
+            return std::nullopt;
+        c.client = std::make_unique<DataverseClient>(profile.orgUrl, &m_network);
+        c.client->setAccessToken(*token);
+        c.client->transport()->setTokenRefresher(c.session->refresher());
+        c.environment.account = c.session->account();
+        return c;
+    }
+
+    // The profiles a comparison can read besides the window's own.
+    QStringList otherNames() const
+    {
+        QStringList names;
+        for (const Profile &p : m_store.profiles())
+            if (!m_profile || p.id != m_profile->id)
+                names << p.name;
+        return names;
+    }
+
+    // Reads another environment, signing in to it the first time (the same way as opening it).
+    void captureOther(const QString &name, QObject *context, std::function<void(Result<Snapshot>)> done)
+    {
+        const auto profile = m_store.find(name);
+        if (!profile) {
+            done(Error::badInput(QApplication::translate("EditorApp", "No profile is named %1.").arg(name)));
+            return;
+        }
+        auto found = m_others.find(profile->id);
+        if (found == m_others.end()) {
+            auto connection = connect(*profile);
+            if (!connection) {
+                done(Error::badInput(
+                    QApplication::translate("EditorApp", "Not signed in to %1, so it was not read.").arg(name)));
+                return;
+            }
+            found = m_others.emplace(profile->id, std::move(*connection)).first;
+        }
+        SnapshotOps::capture(found->second.client.get(), context, std::move(done));
+    }
+
     // Silently where possible (the token in memory or a stored sign-in); else the sign-in dialog, which shows its
     // own failure until the user cancels.
     std::optional<QString> signIn(SignInSession &session)
@@ -158,6 +211,7 @@ private:
     std::unique_ptr<SignInSession> m_session;
     std::unique_ptr<DataverseClient> m_client;
     std::unique_ptr<MainWindow> m_window;
+    std::map<QString, Connection> m_others; // environments read for comparisons, signed in once
     std::function<void(MainWindow *)> m_onWindow;
 };
 } // namespace

@@ -26,6 +26,7 @@
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLoggingCategory>
@@ -380,6 +381,24 @@ void MainWindow::createSnapshotMenu()
         compareWithSnapshot(path);
     });
 
+    m_compareEnvironmentAction = menu->addAction(tr("Compare With E&nvironment…"));
+    m_compareEnvironmentAction->setToolTip(tr("What differs between another environment and this one"));
+    m_compareEnvironmentAction->setVisible(false); // until the application says which others there are
+    connect(m_compareEnvironmentAction, &QAction::triggered, this, [this] {
+        const QStringList names = m_others.names ? m_others.names() : QStringList();
+        if (names.isEmpty()) {
+            QMessageBox::information(this, tr("Compare With Environment"),
+                                     tr("There is no other environment profile yet. Add one with File → Switch "
+                                        "Environment."));
+            return;
+        }
+        bool ok = false;
+        const QString name = QInputDialog::getItem(
+            this, tr("Compare With Environment"), tr("Compare %1 with:").arg(m_environment.name), names, 0, false, &ok);
+        if (ok)
+            compareWithEnvironment(name);
+    });
+
     QAction *compareFilesAction = menu->addAction(tr("Compare &Two Snapshots…"));
     connect(compareFilesAction, &QAction::triggered, this, [this, lastFolder, remember, filters] {
         const QString left = QFileDialog::getOpenFileName(this, tr("Left Snapshot"), lastFolder(), filters);
@@ -453,28 +472,69 @@ CompareWindow *MainWindow::compareWithSnapshot(const QString &path)
     const auto snapshot = readSnapshot(path);
     if (!snapshot)
         return nullptr;
+    const QList<ChannelStateConfig> records = snapshot->records;
+    return compareWithLive(
+        QFileInfo(path).fileName(),
+        [records](QObject *, std::function<void(Result<QList<ChannelStateConfig>>)> done) { done(records); },
+        u"apply "_s + path);
+}
+
+CompareWindow *MainWindow::compareWithEnvironment(const QString &name)
+{
+    if (!m_others.capture)
+        return nullptr;
+    const auto capture = m_others.capture;
+    return compareWithLive(
+        tr("%1 (live)").arg(name),
+        [capture, name](QObject *context, std::function<void(Result<QList<ChannelStateConfig>>)> done) {
+            capture(name, context, [done](Result<Snapshot> snapshot) {
+                done(snapshot ? Result<QList<ChannelStateConfig>>(snapshot.value().records)
+                              : Result<QList<ChannelStateConfig>>(snapshot.error()));
+            });
+        },
+        tr("apply the values of %1").arg(name));
+}
+
+CompareWindow *MainWindow::compareWithLive(const QString &leftLabel, const ReadSide &readLeft,
+                                           const QString &applySource)
+{
     auto *window = new CompareWindow(this);
     window->setAttribute(Qt::WA_DeleteOnClose);
-    window->setBusy(tr("Reading %1…").arg(m_environment.name.toHtmlEscaped()));
+    window->setBusy(tr("Reading %1…").arg(leftLabel.toHtmlEscaped()));
     window->show();
-    const QString leftLabel = QFileInfo(path).fileName();
-    const QList<ChannelStateConfig> desired = snapshot->records;
     QPointer<CompareWindow> guard(window);
-    SnapshotOps::capture(m_client, window, [this, guard, leftLabel, desired, path](Result<Snapshot> live) {
+    readLeft(window, [this, guard, leftLabel, applySource](Result<QList<ChannelStateConfig>> left) {
         if (!guard)
             return;
-        if (!live) {
-            guard->setFailed(tr("Could not read %1: %2")
-                                 .arg(m_environment.name.toHtmlEscaped(), live.error().describe().toHtmlEscaped()));
+        if (!left) {
+            guard->setFailed(
+                tr("Could not read %1: %2").arg(leftLabel.toHtmlEscaped(), left.error().describe().toHtmlEscaped()));
             return;
         }
-        guard->setComparison(desired, leftLabel, live.value().records, tr("%1 (live)").arg(m_environment.name));
-        if (!m_model->isReadOnly())
-            guard->offerApply(tr("&Apply %1 to %2…").arg(leftLabel, m_environment.name));
-        connect(guard, &CompareWindow::applyRequested, this,
-                [this, desired, path] { openApplyWizard(desired, u"apply "_s + path); });
+        guard->setBusy(tr("Reading %1…").arg(m_environment.name.toHtmlEscaped()));
+        const QList<ChannelStateConfig> desired = left.value();
+        SnapshotOps::capture(m_client, guard, [this, guard, leftLabel, desired, applySource](Result<Snapshot> live) {
+            if (!guard)
+                return;
+            if (!live) {
+                guard->setFailed(tr("Could not read %1: %2")
+                                     .arg(m_environment.name.toHtmlEscaped(), live.error().describe().toHtmlEscaped()));
+                return;
+            }
+            guard->setComparison(desired, leftLabel, live.value().records, tr("%1 (live)").arg(m_environment.name));
+            if (!m_model->isReadOnly())
+                guard->offerApply(tr("&Apply %1 to %2…").arg(leftLabel, m_environment.name));
+            connect(guard, &CompareWindow::applyRequested, this,
+                    [this, desired, applySource] { openApplyWizard(desired, applySource); });
+        });
     });
     return window;
+}
+
+void MainWindow::setOtherEnvironments(OtherEnvironments others)
+{
+    m_others = std::move(others);
+    m_compareEnvironmentAction->setVisible(bool(m_others.capture));
 }
 
 CompareWindow *MainWindow::compareSnapshots(const QString &leftPath, const QString &rightPath)

@@ -7,6 +7,7 @@
 
 #include <QMainWindow>
 
+#include <functional>
 #include <memory>
 
 class ApplyWizard;
@@ -37,6 +38,13 @@ struct EnvironmentInfo
     QString account; // who signed in, when the sign-in said; the status bar asks WhoAmI otherwise
 };
 
+// Environments other than the window's that a comparison can read (the application's profiles).
+struct OtherEnvironments
+{
+    std::function<QStringList()> names;
+    std::function<void(const QString &name, QObject *context, std::function<void(Result<Snapshot>)> done)> capture;
+};
+
 // The editor's window: one environment's channel-state configurations in a sortable, filterable table, edited in
 // place with undo, saved with a confirmation and If-Match, conflicts resolved by the user, nothing typed ever lost.
 class MainWindow final : public QMainWindow
@@ -65,6 +73,9 @@ public:
     // The apply wizard for a snapshot file (shown, deleted on close); null when the file is refused.
     ApplyWizard *applySnapshot(const QString &path);
     HistoryDialog *showHistory();
+    // Another environment (left) with this one (right, live), offering to apply the left one here.
+    void setOtherEnvironments(OtherEnvironments others);
+    CompareWindow *compareWithEnvironment(const QString &name);
 
 public Q_SLOTS:
     void refresh();
@@ -101,6 +112,9 @@ private:
     void createSnapshotMenu();
     // Reads a snapshot file, or says why not in a message box.
     std::optional<Snapshot> readSnapshot(const QString &path);
+    // A compare window: the left side as readLeft gives it, the right side this environment read now.
+    using ReadSide = std::function<void(QObject *context, std::function<void(Result<QList<ChannelStateConfig>>)>)>;
+    CompareWindow *compareWithLive(const QString &leftLabel, const ReadSide &readLeft, const QString &applySource);
     ApplyWizard *openApplyWizard(const QList<ChannelStateConfig> &desired, const QString &source);
     QString auditUser() const;
     void logSave(const QList<MinutesChange> &changes, const QList<std::optional<int>> &before,
@@ -149,6 +163,8 @@ private:
     QAction *m_resetAction;
     QAction *m_editAction;
     QList<SavedValue> m_lastSave;
+    OtherEnvironments m_others;
+    QAction *m_compareEnvironmentAction = nullptr;
     QString m_organizationId; // from WhoAmI, for the audit log
     QString m_userId; // from WhoAmI
     bool m_loading = false;
