@@ -3,6 +3,7 @@
 // What a command changed is always checked on the server, over HTTP, not through the CLI.
 #include "CliProcess.h"
 #include "SandboxProcess.h"
+#include "TestFiles.h"
 #include "TestHttp.h"
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
@@ -76,17 +77,6 @@ QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::opti
     return QJsonDocument(root).toJson();
 }
 
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 } // namespace
 
 class TestSnapshotCli : public QObject

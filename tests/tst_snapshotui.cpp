@@ -3,6 +3,7 @@
 // the result per record) with the server checked afterwards, a broken file refused, and the history of changes
 // including the editor's own saves.
 #include "GuiTestSupport.h"
+#include "TestFiles.h"
 #include "WindowTestServer.h"
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
@@ -40,18 +41,6 @@ template<typename T>
 void whenDialog(std::function<void(T *)> action)
 {
     GuiTestSupport::whenDialog<T>(g_watchers.data(), std::move(action));
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
-bool writeFile(const QString &path, const QByteArray &bytes)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
 }
 
 QList<AuditLog::Entry> auditEntries()

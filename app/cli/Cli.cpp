@@ -305,6 +305,19 @@ Cli::ExitCode Cli::exitCodeFor(const Error &error)
     return ServiceFailed;
 }
 
+int Cli::fail(QTextStream &err, const Error &error)
+{
+    err << "autoclose-cli: " << error.describe() << '\n';
+    return exitCodeFor(error);
+}
+
+int Cli::usage(QTextStream &err, const QString &message)
+{
+    err << "autoclose-cli: " << message << '\n'
+        << QCoreApplication::translate("Cli", "Run 'autoclose-cli --help' for usage.") << '\n';
+    return Usage;
+}
+
 QString Cli::formatColumns(const QStringList &headers, const QList<QStringList> &rows)
 {
     QList<qsizetype> widths;
@@ -391,8 +404,7 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         tr("The command to run: list, preview, export, diff, set, apply, profiles, login, logout or whoami."));
 
     const auto usageError = [&err](const QString &message) {
-        err << "autoclose-cli: " << message << '\n' << tr("Run 'autoclose-cli --help' for usage.") << '\n';
-        return int(Usage);
+        return usage(err, message);
     };
     if (!parser.parse(arguments))
         return usageError(parser.errorText());

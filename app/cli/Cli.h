@@ -23,6 +23,11 @@ enum ExitCode {
 
 ExitCode exitCodeFor(const Error &error);
 
+// Prints "autoclose-cli: <what went wrong>" (with the technical details) and returns the error's exit code.
+int fail(QTextStream &err, const Error &error);
+// Prints a usage error and where the help is, and returns Usage.
+int usage(QTextStream &err, const QString &message);
+
 // Text columns padded to their widest cell, two spaces apart, a header row first.
 QString formatColumns(const QStringList &headers, const QList<QStringList> &rows);
 

@@ -26,17 +26,8 @@ QString tr(const char *text)
     return QCoreApplication::translate("CliAuth", text);
 }
 
-int fail(QTextStream &err, const Error &error)
-{
-    err << "autoclose-cli: " << error.describe() << '\n';
-    return Cli::exitCodeFor(error);
-}
-
-int usage(QTextStream &err, const QString &message)
-{
-    err << "autoclose-cli: " << message << '\n' << tr("Run 'autoclose-cli --help' for usage.") << '\n';
-    return Cli::Usage;
-}
+using Cli::fail;
+using Cli::usage;
 
 QString readSecretFromStdin()
 {

@@ -29,17 +29,8 @@ QString tr(const char *text, const char *disambiguation = nullptr, int n = -1)
     return QCoreApplication::translate("CliSnapshot", text, disambiguation, n);
 }
 
-int fail(QTextStream &err, const Error &error)
-{
-    err << "autoclose-cli: " << error.describe() << '\n';
-    return Cli::exitCodeFor(error);
-}
-
-int usage(QTextStream &err, const QString &message)
-{
-    err << "autoclose-cli: " << message << '\n' << tr("Run 'autoclose-cli --help' for usage.") << '\n';
-    return Cli::Usage;
-}
+using Cli::fail;
+using Cli::usage;
 
 bool stdinIsTerminal()
 {
@@ -59,6 +50,24 @@ Result<Snapshot> capture(Cli::Environment &env)
 {
     return Cli::wait<Snapshot>(
         [&](QObject *context, auto done) { SnapshotOps::capture(env.client(), context, std::move(done)); });
+}
+
+// The environment the command line names, signed in, and what it holds now.
+struct Live
+{
+    std::unique_ptr<Cli::Environment> env;
+    Snapshot snapshot;
+};
+
+Result<Live> readLive(const OpenLive &openLive)
+{
+    auto env = openLive();
+    if (!env)
+        return env.error();
+    auto snapshot = capture(*env.value());
+    if (!snapshot)
+        return snapshot.error();
+    return Live {std::move(env).value(), std::move(snapshot).value()};
 }
 
 // One side of a diff: a file, "live" or "profile:NAME".
@@ -189,13 +198,11 @@ int runExport(const QCommandLineParser &parser, const Options &options, const QS
     if (positional.size() > 1)
         return usage(err,
                      tr("export takes no operands, but got '%1'; write to a file with -o FILE.").arg(positional.at(1)));
-    auto env = openLive();
-    if (!env)
-        return fail(err, env.error());
-    const auto snapshot = capture(*env.value());
-    if (!snapshot)
-        return fail(err, snapshot.error());
-    const QByteArray bytes = format == u"csv"_s ? snapshot.value().toCsv() : snapshot.value().toJson();
+    const auto live = readLive(openLive);
+    if (!live)
+        return fail(err, live.error());
+    const Snapshot &snapshot = live.value().snapshot;
+    const QByteArray bytes = format == u"csv"_s ? snapshot.toCsv() : snapshot.toJson();
     if (!parser.isSet(options.output)) {
         out << QString::fromUtf8(bytes);
         return Cli::Ok;
@@ -204,8 +211,8 @@ int runExport(const QCommandLineParser &parser, const Options &options, const QS
     const auto written = SnapshotFiles::writeAtomically(path, bytes);
     if (!written)
         return fail(err, written.error());
-    err << "autoclose-cli: "
-        << tr("%n record(s) written to %1", nullptr, int(snapshot.value().records.size())).arg(path) << '\n';
+    err << "autoclose-cli: " << tr("%n record(s) written to %1", nullptr, int(snapshot.records.size())).arg(path)
+        << '\n';
     return Cli::Ok;
 }
 
@@ -331,20 +338,18 @@ int runApply(const QCommandLineParser &parser, const Options &options, const QSt
     const auto desired = SnapshotFiles::read(path);
     if (!desired)
         return fail(err, desired.error());
-    auto env = openLive();
-    if (!env)
-        return fail(err, env.error());
-    const auto live = capture(*env.value());
+    const auto live = readLive(openLive);
     if (!live)
         return fail(err, live.error());
-    if (!desired.value().environmentUrl.isEmpty() && desired.value().environmentUrl != live.value().environmentUrl)
+    const Snapshot &now = live.value().snapshot;
+    if (!desired.value().environmentUrl.isEmpty() && desired.value().environmentUrl != now.environmentUrl)
         out << tr("The snapshot was taken from %1; applying it to %2.")
-                   .arg(desired.value().environmentUrl, live.value().environmentUrl)
+                   .arg(desired.value().environmentUrl, now.environmentUrl)
             << '\n';
-    const ApplyPlan plan = ApplyPlan::from(SnapshotDiff::compare(desired.value().records, live.value().records));
-    const QString retry = u"autoclose-cli %1 apply %2 --yes"_s.arg(env.value()->commandLineOptions(),
+    const ApplyPlan plan = ApplyPlan::from(SnapshotDiff::compare(desired.value().records, now.records));
+    const QString retry = u"autoclose-cli %1 apply %2 --yes"_s.arg(live.value().env->commandLineOptions(),
                                                                    path.contains(u' ') ? u'"' + path + u'"' : path);
-    return applyPlan(*env.value(), live.value(), plan, u"apply "_s + path, parser.isSet(options.dryRun),
+    return applyPlan(*live.value().env, now, plan, u"apply "_s + path, parser.isSet(options.dryRun),
                      parser.isSet(options.yes), retry, out, err);
 }
 
@@ -358,23 +363,21 @@ int runSet(const QCommandLineParser &parser, const Options &options, const QStri
     const auto minutes = Duration::parse(positional.at(2));
     if (!minutes)
         return usage(err, tr("set %1: %2").arg(positional.at(2), minutes.error().userMessage));
-    auto env = openLive();
-    if (!env)
-        return fail(err, env.error());
-    const auto live = capture(*env.value());
+    const auto live = readLive(openLive);
     if (!live)
         return fail(err, live.error());
-    const auto id = Cli::resolveConfiguration(live.value().records, positional.at(1));
+    const Snapshot &now = live.value().snapshot;
+    const auto id = Cli::resolveConfiguration(now.records, positional.at(1));
     if (!id)
         return fail(err, id.error());
     ApplyPlan plan;
-    for (const ChannelStateConfig &c : live.value().records)
+    for (const ChannelStateConfig &c : now.records)
         if (c.id == id.value() && c.minutes != minutes.value())
             plan.changes << ApplyPlan::Change {c, minutes.value()};
-    const QString retry = u"autoclose-cli %1 set \"%2\" \"%3\" --yes"_s.arg(env.value()->commandLineOptions(),
+    const QString retry = u"autoclose-cli %1 set \"%2\" \"%3\" --yes"_s.arg(live.value().env->commandLineOptions(),
                                                                             positional.at(1), positional.at(2));
-    return applyPlan(*env.value(), live.value(), plan, u"set"_s, parser.isSet(options.dryRun),
-                     parser.isSet(options.yes), retry, out, err);
+    return applyPlan(*live.value().env, now, plan, u"set"_s, parser.isSet(options.dryRun), parser.isSet(options.yes),
+                     retry, out, err);
 }
 } // namespace
 

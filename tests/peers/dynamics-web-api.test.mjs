@@ -2,46 +2,26 @@
 // Run by ctest as: node --test tests/peers/dynamics-web-api.test.mjs, with AUTOCLOSE_SANDBOX_BIN set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { DynamicsWebApi } from 'dynamics-web-api';
+import { startSandbox } from './sandbox.mjs';
 
 const token = 'peer-test-token';
 const states = 'msdyn_occhannelstateconfigurations';
 const conversations = 'msdyn_ocliveworkitems';
 let sandbox;
-let dataDir;
 let api;
 
 before(async () => {
-  const binary = process.env.AUTOCLOSE_SANDBOX_BIN;
-  assert.ok(binary, 'AUTOCLOSE_SANDBOX_BIN names the autoclose-sandbox executable');
-  dataDir = mkdtempSync(join(tmpdir(), 'autoclose-peer-'));
-  sandbox = spawn(binary, ['--port', '0', '--data-dir', dataDir, '--token', token], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start in 20 s')), 20000);
-    createInterface({ input: sandbox.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      const match = /^Listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
-      match ? resolve(match[1]) : reject(new Error(`unexpected first line: ${line}`));
-    });
-    sandbox.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
-  });
+  sandbox = await startSandbox(token);
   api = new DynamicsWebApi({
-    serverUrl: url,
+    serverUrl: sandbox.url,
     dataApi: { version: '9.2' },
     onTokenRefresh: async () => token,
     propagateErrors: true,
   });
 });
 
-after(() => {
-  sandbox?.kill('SIGTERM');
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => sandbox?.stop());
 
 test('retrieveMultiple pages with maxPageSize and the next link', async () => {
   const request = { collection: conversations, select: ['subject'], maxPageSize: 50 };

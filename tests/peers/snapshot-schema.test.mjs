@@ -4,13 +4,11 @@
 // AUTOCLOSE_CLI_BIN set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { startSandbox } from './sandbox.mjs';
 
 const repo = new URL('../../', import.meta.url);
 const schema = JSON.parse(readFileSync(new URL('resources/schema/snapshot.schema.json', repo)));
@@ -20,37 +18,20 @@ addFormats(ajv);
 const validate = ajv.compile(schema);
 const token = 'schema-test-token';
 let sandbox;
-let dataDir;
-let url;
 
 before(async () => {
-  const binary = process.env.AUTOCLOSE_SANDBOX_BIN;
-  assert.ok(binary, 'AUTOCLOSE_SANDBOX_BIN names the autoclose-sandbox executable');
-  dataDir = mkdtempSync(join(tmpdir(), 'autoclose-schema-'));
-  sandbox = spawn(binary, ['--port', '0', '--data-dir', dataDir, '--token', token], { stdio: ['ignore', 'pipe', 'inherit'] });
-  url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start in 20 s')), 20000);
-    createInterface({ input: sandbox.stdout }).once('line', (line) => {
-      clearTimeout(timer);
-      const match = /^Listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(line);
-      match ? resolve(match[1]) : reject(new Error(`unexpected first line: ${line}`));
-    });
-    sandbox.once('exit', (code) => reject(new Error(`the sandbox exited with ${code}`)));
-  });
+  sandbox = await startSandbox(token);
 });
 
-after(() => {
-  sandbox?.kill('SIGTERM');
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => sandbox?.stop());
 
 const errorsOf = () => ajv.errorsText(validate.errors);
 
 test('an export of the demo environment is valid', () => {
   const cli = process.env.AUTOCLOSE_CLI_BIN;
   assert.ok(cli, 'AUTOCLOSE_CLI_BIN names the autoclose-cli executable');
-  const text = execFileSync(cli, ['--url', url, '--access-token-env', 'SCHEMA_TOKEN', 'export'], {
-    env: { ...process.env, SCHEMA_TOKEN: token, HOME: dataDir },
+  const text = execFileSync(cli, ['--url', sandbox.url, '--access-token-env', 'SCHEMA_TOKEN', 'export'], {
+    env: { ...process.env, SCHEMA_TOKEN: token, HOME: sandbox.dataDir, AUTOCLOSE_DATA_DIR: sandbox.dataDir },
     encoding: 'utf8',
   });
   const exported = JSON.parse(text);
