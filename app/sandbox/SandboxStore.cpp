@@ -186,41 +186,63 @@ Result<Done> SandboxStore::loadIdentity()
     return Done {};
 }
 
-QJsonObject SandboxStore::toJson(const EntitySetDef &set, const QSqlRecord &record,
-                                 const QList<const ColumnDef *> &select, const Query *expandFrom) const
+// The columns a reply reads, in the order a SELECT names them: the version, the key, the selected columns (all when
+// none are), and the lookup an $expand follows.
+struct SandboxStore::RowLayout
+{
+    QList<const ColumnDef *> columns; // position i + 1 in the result (0 is versionnumber)
+    int expandAt = -1; // position of the expanded lookup's id, when there is one
+    QString sqlColumns;
+};
+
+SandboxStore::RowLayout SandboxStore::layoutFor(const EntitySetDef &set, const QList<const ColumnDef *> &select,
+                                                const Query *expandFrom)
+{
+    RowLayout layout;
+    // The key comes with every row, selected or not, as the Web API does.
+    layout.columns << set.column(set.key);
+    if (select.isEmpty()) {
+        for (const ColumnDef &c : set.columns)
+            layout.columns << &c;
+    } else {
+        layout.columns << select;
+    }
+    QStringList names {u"versionnumber"_s};
+    for (const ColumnDef *c : std::as_const(layout.columns))
+        names << c->name;
+    if (expandFrom && expandFrom->expand) {
+        layout.expandAt = int(names.size());
+        names << expandFrom->expand->name;
+    }
+    layout.sqlColumns = names.join(u", "_s);
+    return layout;
+}
+
+QJsonObject SandboxStore::toJson(const QSqlQuery &row, const RowLayout &layout, const Query *expandFrom) const
 {
     QJsonObject object;
-    object.insert(u"@odata.etag"_s, u"W/\"%1\""_s.arg(record.value(u"versionnumber"_s).toLongLong()));
-    const auto put = [&object, &record](const ColumnDef &c) {
-        const QVariant value = record.value(c.name);
+    object.insert(u"@odata.etag"_s, u"W/\"%1\""_s.arg(row.value(0).toLongLong()));
+    for (qsizetype i = 0; i < layout.columns.size(); ++i) {
+        const ColumnDef &c = *layout.columns.at(i);
+        const QVariant value = row.value(int(i) + 1);
         if (value.isNull())
             object.insert(c.jsonName(), QJsonValue::Null);
         else if (c.type == ColumnDef::Type::Int)
             object.insert(c.jsonName(), value.toLongLong());
         else
             object.insert(c.jsonName(), value.toString());
-    };
-    // The key comes with every row, selected or not, as the Web API does.
-    put(*set.column(set.key));
-    if (select.isEmpty()) {
-        for (const ColumnDef &c : set.columns)
-            put(c);
-    } else {
-        for (const ColumnDef *c : select)
-            put(*c);
     }
-
-    if (expandFrom && expandFrom->expand) {
+    if (layout.expandAt >= 0) {
         const ColumnDef &lookup = *expandFrom->expand;
         const EntitySetDef *target = EntitySchema::find(lookup.lookupEntitySet);
-        const QVariant id = record.value(lookup.name);
+        const QVariant id = row.value(layout.expandAt);
         QJsonValue expanded = QJsonValue::Null;
         if (target && !id.isNull()) {
             Query nested;
             nested.select = expandFrom->expandSelect;
-            const auto row = get(*target, id.toString(), nested);
-            if (row && row.value())
-                expanded = *row.value();
+            const auto found = get(*target, id.toString(), nested);
+            if (found && found.value())
+                expanded = *found.value();
         }
         object.insert(lookup.name, expanded);
     }
@@ -231,13 +253,15 @@ Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Que
 {
     QSqlQuery q(db());
     q.setForwardOnly(true);
+    const RowLayout layout = layoutFor(set, query.select, &query);
     // The key ends every ordering, so pages never overlap or skip rows.
     const QString order = (query.orderBy + QStringList {set.key}).join(u", "_s);
     const QString where = query.where.sql.isEmpty() ? QString() : u" WHERE "_s + query.where.sql;
     // The page is chosen by rowid first, so that an index holding the filtered and ordered columns answers it
     // without reading the rows that are not on the page.
-    q.prepare(u"SELECT * FROM "_s + set.logicalName + u" WHERE rowid IN (SELECT rowid FROM "_s + set.logicalName +
-              where + u" ORDER BY "_s + order + u" LIMIT ? OFFSET ?) ORDER BY "_s + order);
+    q.prepare(u"SELECT "_s + layout.sqlColumns + u" FROM "_s + set.logicalName +
+              u" WHERE rowid IN (SELECT rowid FROM "_s + set.logicalName + where + u" ORDER BY "_s + order +
+              u" LIMIT ? OFFSET ?) ORDER BY "_s + order);
     for (const QVariant &value : query.where.binds)
         q.addBindValue(value);
     q.addBindValue(query.limit);
@@ -246,7 +270,7 @@ Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Que
         return storeError(tr("Cannot read the sandbox database."), q.lastError());
     QList<QJsonObject> rows;
     while (q.next())
-        rows.append(toJson(set, q.record(), query.select, &query));
+        rows.append(toJson(q, layout, &query));
     return rows;
 }
 
@@ -254,13 +278,14 @@ Result<std::optional<QJsonObject>> SandboxStore::get(const EntitySetDef &set, co
                                                      const Query &query) const
 {
     QSqlQuery q(db());
-    q.prepare(u"SELECT * FROM "_s + set.logicalName + u" WHERE "_s + set.key + u" = ?"_s);
+    const RowLayout layout = layoutFor(set, query.select, &query);
+    q.prepare(u"SELECT "_s + layout.sqlColumns + u" FROM "_s + set.logicalName + u" WHERE "_s + set.key + u" = ?"_s);
     q.addBindValue(key.toLower());
     if (!q.exec())
         return storeError(tr("Cannot read the sandbox database."), q.lastError());
     if (!q.next())
         return std::optional<QJsonObject>();
-    return std::optional<QJsonObject>(toJson(set, q.record(), query.select, &query));
+    return std::optional<QJsonObject>(toJson(q, layout, &query));
 }
 
 Result<qint64> SandboxStore::count(const EntitySetDef &set, const SqlCondition &where) const

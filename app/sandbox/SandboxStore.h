@@ -88,8 +88,11 @@ private:
     Result<Done> loadIdentity();
     QSqlDatabase db() const;
     Result<qint64> nextVersion();
-    QJsonObject toJson(const EntitySetDef &set, const class QSqlRecord &record, const QList<const ColumnDef *> &select,
-                       const Query *expandFrom) const;
+    struct RowLayout;
+    static RowLayout layoutFor(const EntitySetDef &set, const QList<const ColumnDef *> &select,
+                               const Query *expandFrom);
+    // The current row of a query whose columns are laid out as layout says, as the Web API writes a record.
+    QJsonObject toJson(const class QSqlQuery &row, const RowLayout &layout, const Query *expandFrom) const;
 
     QString m_connectionName;
     QString m_path;
