@@ -705,6 +705,8 @@ HttpResponse SandboxApi::attributeMetadata(const HttpRequest &request, const QSt
 
 void SandboxApi::annotate(QJsonObject &row, const EntitySetDef &set, bool formatted, bool lookups) const
 {
+    if (!formatted && !lookups)
+        return; // nothing asked for: the row as stored
     static const QString Formatted = u"@OData.Community.Display.V1.FormattedValue"_s;
     const QLocale english(QLocale::English, QLocale::UnitedStates);
     for (const ColumnDef &c : set.columns) {

@@ -221,7 +221,7 @@ SandboxStore::RowLayout SandboxStore::layoutFor(const EntitySetDef &set, const Q
 QJsonObject SandboxStore::toJson(const QSqlQuery &row, const RowLayout &layout, const Query *expandFrom) const
 {
     QJsonObject object;
-    object.insert(u"@odata.etag"_s, u"W/\"%1\""_s.arg(row.value(0).toLongLong()));
+    object.insert(u"@odata.etag"_s, QString(u"W/\""_s + QString::number(row.value(0).toLongLong()) + u'"'));
     for (qsizetype i = 0; i < layout.columns.size(); ++i) {
         const ColumnDef &c = *layout.columns.at(i);
         const QVariant value = row.value(int(i) + 1);
