@@ -4,6 +4,7 @@
 #include "app/sandbox/LocalSandbox.h"
 #include "app/sandbox/SandboxStore.h"
 
+#include <QHash>
 #include <QNetworkAccessManager>
 #include <QSet>
 #include <QSignalSpy>
@@ -49,6 +50,37 @@ public:
 
 private:
     QByteArray m_reply;
+};
+
+// An HTTP server that answers each path (with its query) with a body of its own, and remembers what was asked.
+class RoutedServer : public QTcpServer
+{
+public:
+    RoutedServer()
+    {
+        listen(QHostAddress::LocalHost, 0);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection()) {
+                auto request = std::make_shared<QByteArray>();
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket, request] {
+                    *request += socket->readAll();
+                    if (!request->contains("\r\n\r\n"))
+                        return;
+                    const QByteArray target = request->split(' ').value(1);
+                    requested << QString::fromLatin1(target);
+                    const QByteArray body = bodies.value(QString::fromLatin1(target));
+                    socket->write(body.isEmpty() ? QByteArray("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
+                                                              "Connection: close\r\n\r\n")
+                                                 : CannedServer::http200(body));
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+    }
+    QUrl url() const { return QUrl(u"http://127.0.0.1:%1"_s.arg(serverPort())); }
+
+    QHash<QString, QByteArray> bodies; // by path and query, as the request line has them
+    QStringList requested;
 };
 
 template<typename T>
@@ -116,6 +148,38 @@ private Q_SLOTS:
         const qint64 total = m_sandbox->store()->count(*EntitySchema::find(u"msdyn_ocliveworkitems"_s)).value();
         QCOMPARE(qint64(result->value().size()), total);
         QCOMPARE(qint64(ids.size()), total);
+    }
+
+    void aNextLinkGuessedWrongIsNotFollowed()
+    {
+        // The next page is asked for before a page is parsed, from the first "@odata.nextLink" in its text. Here
+        // that is a decoy inside a row; the reply's own link comes last, as Dataverse writes it. Only the parsed
+        // link's page may count.
+        RoutedServer server;
+        const QString base = server.url().toString() + u"/api/data/v9.2/"_s;
+        const auto row = [](const char *id, const QByteArray &extra = {}) -> QByteArray {
+            return "{\"activityid\":\"" + QByteArray(id) +
+                "\",\"statuscode\":1,\"createdon\":\"2026-05-01T08:00:00Z\"" + extra + "}";
+        };
+        const QString first = DataverseClient::conversationQuery({});
+        server.bodies.insert(
+            u"/api/data/v9.2/"_s + first,
+            "{\"value\":[" + row("a1", ",\"extra\":{\"@odata.nextLink\":\"" + (base + u"decoy"_s).toUtf8() + "\"}") +
+                "],\"@odata.nextLink\":\"" + (base + u"page2"_s).toUtf8() + "\"}");
+        server.bodies.insert(u"/api/data/v9.2/page2"_s, "{\"value\":[" + row("a2") + "]}");
+        server.bodies.insert(u"/api/data/v9.2/decoy"_s, "{\"value\":[" + row("wrong") + "]}");
+
+        DataverseClient client(server.url(), &m_network);
+        client.setAccessToken(Token);
+        const auto result = waitFor<QList<Conversation>>(
+            [&client](QObject *context, auto done) { client.fetchConversations({}, context, std::move(done)); });
+        QVERIFY(result.has_value() && result->ok());
+        QStringList ids;
+        for (const Conversation &c : result->value())
+            ids << c.id;
+        QCOMPARE(ids, (QStringList {u"a1"_s, u"a2"_s}));
+        QVERIFY(server.requested.contains(u"/api/data/v9.2/page2"_s));
+        QVERIFY(server.requested.contains(u"/api/data/v9.2/decoy"_s)); // asked for early, then dropped
     }
 
     void wrongTokenIsAnAuthError()

@@ -1,5 +1,6 @@
 #include "app/dataverse/WebApiReply.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QJsonDocument>
 #include <QTest>
@@ -68,6 +69,112 @@ private Q_SLOTS:
         QVERIFY(!page.ok());
         QCOMPARE(page.error().kind, Error::Kind::BadReply);
         QVERIFY2(page.error().userMessage.contains(messagePart), qPrintable(page.error().userMessage));
+        // The fast conversation reader refuses the same replies, with the same words.
+        const auto conversations = WebApiReply::parseConversationPage(body);
+        QVERIFY(!conversations.ok());
+        QCOMPARE(conversations.error().kind, Error::Kind::BadReply);
+        QVERIFY2(conversations.error().userMessage.contains(messagePart),
+                 qPrintable(conversations.error().userMessage));
+    }
+
+    void conversationPagesMatchTheDocumentPath()
+    {
+        // Escapes, non-ASCII text, nulls, annotations, nested values (one holding a decoy "@odata.nextLink"), a
+        // multi-channel conversation, and the next link at the end as Dataverse writes it.
+        const QByteArray body =
+            "{\"@odata.context\":\"https://contoso.crm.dynamics.com/api/data/v9.2/$metadata#msdyn_ocliveworkitems\","
+            "\"value\":["
+            "{\"@odata.etag\":\"W/\\\"1\\\"\",\"activityid\":\"a1\",\"msdyn_title\":\"Ren\\u00e9e \\\"R\\\" "
+            "\\ud83d\\ude00\","
+            "\"subject\":\"Caf\xc3\xa9 \\n "
+            "order\",\"statuscode\":2,\"statuscode@OData.Community.Display.V1.FormattedValue\":"
+            "\"Active\",\"msdyn_channel\":\"192360000,19241000\",\"createdon\":\"2026-05-01T08:00:00Z\","
+            "\"msdyn_wrapupinitiatedon\":null,\"msdyn_modifiedon\":\"2026-05-01T08:05:00.250Z\","
+            "\"modifiedon\":\"2026-05-01T08:06:00Z\",\"_msdyn_liveworkstreamid_value\":\"w1\","
+            "\"extra\":{\"@odata.nextLink\":\"https://contoso.crm.dynamics.com/decoy\",\"list\":[1,2.5e3,true,null]}},"
+            "{\"activityid\":\"a2\",\"statuscode\":5,\"msdyn_channel\":\"192340000\",\"createdon\":\"2026-05-01T09:00:"
+            "00Z\","
+            "\"msdyn_wrapupinitiatedon\":\"2026-05-01T09:30:00Z\",\"modifiedon\":\"2026-05-01T09:31:00Z\","
+            "\"_msdyn_liveworkstreamid_value\":\"w1\"},"
+            "{\"activityid\":\"a3\",\"statuscode\":1,\"msdyn_channel\":\"\",\"createdon\":\"2026-05-01T10:00:00+02:"
+            "00\","
+            "\"msdyn_title\":42}"
+            "],\"@odata.nextLink\":\"https://contoso.crm.dynamics.com/api/data/v9.2/"
+            "msdyn_ocliveworkitems?$skiptoken=x%3D1\"}";
+        const auto document = WebApiReply::parseCollection(body);
+        QVERIFY(document.ok());
+        QList<Conversation> expected;
+        for (const QJsonObject &r : document.value().rows) {
+            auto c = WebApiReply::parseConversation(r);
+            QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().userMessage));
+            expected << c.value();
+        }
+        WebApiReply::StringPool pool;
+        const auto fast = WebApiReply::parseConversationPage(body, &pool);
+        QVERIFY2(fast.ok(), qPrintable(fast.ok() ? QString() : fast.error().userMessage));
+        QCOMPARE(fast.value().rows, expected);
+        QCOMPARE(fast.value().nextLink, document.value().nextLink);
+        QCOMPARE(fast.value().rows.at(0).title, u"Renée \"R\" 😀"_s);
+        QCOMPARE(fast.value().rows.at(0).subject, u"Café \n order"_s);
+        QCOMPARE(fast.value().rows.at(0).channels, (QList<int> {192360000, 19241000}));
+        QCOMPARE(fast.value().rows.at(0).modifiedOn.time().msec(), 250);
+        QVERIFY(!fast.value().rows.at(0).wrapUpInitiatedOn.isValid());
+        QCOMPARE(fast.value().rows.at(2).createdOn, QDateTime(QDate(2026, 5, 1), QTime(8, 0), Qt::UTC));
+        QVERIFY(fast.value().rows.at(2).title.isEmpty()); // not text: left out, as the document path does
+        // One workstream id, one string.
+        QCOMPARE(pool.size(), 1);
+        QVERIFY(fast.value().rows.at(0).workstreamId.constData() == fast.value().rows.at(1).workstreamId.constData());
+    }
+
+    void badConversationRows_data()
+    {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<QString>("messagePart");
+        const QByteArray ok = "\"activityid\":\"a1\",\"createdon\":\"2026-05-01T08:00:00Z\"";
+        QTest::newRow("no activityid") << QByteArray("{\"statuscode\":1}") << u"no activityid"_s;
+        QTest::newRow("no statuscode") << "{" + ok + "}" << u"a1: statuscode is missing"_s;
+        QTest::newRow("fractional statuscode") << "{" + ok + ",\"statuscode\":1.5}" << u"not a whole number"_s;
+        QTest::newRow("statuscode as text") << "{" + ok + ",\"statuscode\":\"1\"}" << u"statuscode is missing"_s;
+        QTest::newRow("huge statuscode") << "{" + ok + ",\"statuscode\":1e12}" << u"not a whole number"_s;
+        QTest::newRow("bad channel") << "{" + ok + ",\"statuscode\":1,\"msdyn_channel\":\"192360000,chat\"}"
+                                     << u"msdyn_channel holds 'chat'"_s;
+        QTest::newRow("no createdon") << QByteArray("{\"activityid\":\"a1\",\"statuscode\":1}")
+                                      << u"createdon is missing"_s;
+        QTest::newRow("bad createdon") << QByteArray(
+                                              "{\"activityid\":\"a1\",\"statuscode\":1,\"createdon\":\"yesterday\"}")
+                                       << u"createdon is missing or not a date"_s;
+    }
+    void badConversationRows()
+    {
+        QFETCH(QByteArray, json);
+        QFETCH(QString, messagePart);
+        const auto one = WebApiReply::parseConversation(row(json.constData()));
+        QVERIFY(!one.ok());
+        QVERIFY2(one.error().userMessage.contains(messagePart), qPrintable(one.error().userMessage));
+        const auto page = WebApiReply::parseConversationPage("{\"value\":[" + json + "]}");
+        QVERIFY(!page.ok());
+        QCOMPARE(page.error().userMessage, one.error().userMessage);
+    }
+
+    void peekNextLink_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("link");
+        const QString next = u"https://contoso.crm.dynamics.com/api/data/v9.2/x?$skiptoken=2"_s;
+        const QByteArray quoted = "\"" + next.toUtf8() + "\"";
+        QTest::newRow("first") << "{\"@odata.nextLink\":" + quoted + ",\"value\":[]}" << next;
+        QTest::newRow("last, spaced") << "{\"value\":[] , \"@odata.nextLink\" :\n " + quoted + "}" << next;
+        QTest::newRow("none") << QByteArray("{\"value\":[]}") << QString();
+        QTest::newRow("the words as a value")
+            << "{\"value\":[{\"subject\":\"@odata.nextLink\"}],\"@odata.nextLink\":" + quoted + "}" << next;
+        QTest::newRow("relative") << QByteArray("{\"@odata.nextLink\":\"page2\",\"value\":[]}") << QString();
+        QTest::newRow("not text") << QByteArray("{\"@odata.nextLink\":42,\"value\":[]}") << QString();
+    }
+    void peekNextLink()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, link);
+        QCOMPARE(WebApiReply::peekNextLink(body).toString(), link);
     }
 
     void badRows_data()

@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QTimer>
 #include <QUuid>
 
 #include <algorithm>
@@ -35,20 +36,6 @@ Error foreignLink(const QUrl &link)
 }
 } // namespace
 
-void DataverseClient::getPage(const QUrl &url, int pageSize, QObject *context,
-                              std::function<void(Result<WebApiReply::Page>)> done)
-{
-    WebApiTransport::Call call;
-    call.url = url;
-    call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(pageSize, 1, 5000))}};
-    m_transport->send(call, context, [done = std::move(done)](Result<WebApiTransport::Reply> reply) {
-        if (!reply)
-            done(reply.error());
-        else
-            done(WebApiReply::parseCollection(reply.value().body));
-    });
-}
-
 DataverseClient::DataverseClient(QUrl orgUrl, QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
     , m_orgUrl(std::move(orgUrl))
@@ -73,17 +60,20 @@ void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, Ro
 void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done, Progress progress)
 {
     auto rows = std::make_shared<QList<QJsonObject>>();
-    auto onPage = std::make_shared<PageCallback>(
-        [rows, progress = std::move(progress)](const QList<QJsonObject> &page) -> std::optional<Error> {
-            rows->append(page);
+    auto onPage =
+        std::make_shared<PageParser>([rows, progress = std::move(progress)](const QByteArray &body) -> Result<QUrl> {
+            auto page = WebApiReply::parseCollection(body);
+            if (!page)
+                return page.error();
+            rows->append(page.value().rows);
             if (progress)
                 progress(rows->size());
-            return std::nullopt;
+            return page.value().nextLink;
         });
     const QUrl url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(pathAndQuery));
-    forEachPage(url, 0, 0, context, onPage, [rows, done = std::move(done)](Result<qsizetype> total) {
-        if (!total)
-            done(total.error());
+    walkPages(requestPage(url, context), 0, context, onPage, [rows, done = std::move(done)](Result<Done> walked) {
+        if (!walked)
+            done(walked.error());
         else
             done(std::move(*rows));
     });
@@ -129,28 +119,28 @@ QString DataverseClient::conversationQuery(const ConversationFilter &filter)
 void DataverseClient::fetchConversations(const ConversationFilter &filter, QObject *context,
                                          std::function<void(Result<QList<Conversation>>)> done, Progress progress)
 {
-    // Parsed page by page, so the JSON of only one page is in memory at a time.
+    // Read page by page straight from the reply's text: only the current page's JSON (and the next one arriving)
+    // is in memory, and workstream ids are kept once.
     auto conversations = std::make_shared<QList<Conversation>>();
-    auto onPage = std::make_shared<PageCallback>(
-        [conversations, progress = std::move(progress)](const QList<QJsonObject> &page) -> std::optional<Error> {
-            conversations->reserve(conversations->size() + page.size());
-            for (const QJsonObject &row : page) {
-                auto c = WebApiReply::parseConversation(row);
-                if (!c)
-                    return c.error();
-                conversations->append(std::move(c).value());
-            }
+    auto pool = std::make_shared<WebApiReply::StringPool>();
+    auto onPage = std::make_shared<PageParser>(
+        [conversations, pool, progress = std::move(progress)](const QByteArray &body) -> Result<QUrl> {
+            auto page = WebApiReply::parseConversationPage(body, pool.get());
+            if (!page)
+                return page.error();
+            conversations->append(std::move(page.value().rows));
             if (progress)
                 progress(conversations->size());
-            return std::nullopt;
+            return page.value().nextLink;
         });
     const QUrl url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(conversationQuery(filter)));
-    forEachPage(url, 0, 0, context, onPage, [conversations, done = std::move(done)](Result<qsizetype> total) {
-        if (!total)
-            done(total.error());
-        else
-            done(std::move(*conversations));
-    });
+    walkPages(requestPage(url, context), 0, context, onPage,
+              [conversations, done = std::move(done)](Result<Done> walked) {
+                  if (!walked)
+                      done(walked.error());
+                  else
+                      done(std::move(*conversations));
+              });
 }
 
 void DataverseClient::countConversations(const ConversationFilter &filter, QObject *context,
@@ -185,23 +175,20 @@ void DataverseClient::fetchConversationPage(const QUrl &url, int pageSize, QObje
         done(foreignLink(url));
         return;
     }
-    getPage(url, pageSize, context, [done = std::move(done)](Result<WebApiReply::Page> page) {
+    WebApiTransport::Call call;
+    call.url = url;
+    call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(pageSize, 1, 5000))}};
+    m_transport->send(call, context, [done = std::move(done)](Result<WebApiTransport::Reply> reply) {
+        if (!reply) {
+            done(reply.error());
+            return;
+        }
+        auto page = WebApiReply::parseConversationPage(reply.value().body);
         if (!page) {
             done(page.error());
             return;
         }
-        ConversationPage result;
-        result.next = page.value().nextLink;
-        result.rows.reserve(page.value().rows.size());
-        for (const QJsonObject &row : page.value().rows) {
-            auto c = WebApiReply::parseConversation(row);
-            if (!c) {
-                done(c.error());
-                return;
-            }
-            result.rows.append(std::move(c).value());
-        }
-        done(std::move(result));
+        done(ConversationPage {std::move(page.value().rows), page.value().nextLink});
     });
 }
 
@@ -283,34 +270,86 @@ void DataverseClient::fetchMinutesRange(QObject *context, std::function<void(Res
             });
 }
 
-void DataverseClient::forEachPage(const QUrl &url, qsizetype rowsSoFar, int pageCount, QPointer<QObject> context,
-                                  std::shared_ptr<PageCallback> onPage, std::function<void(Result<qsizetype>)> done)
+// A page asked for: its body once it has arrived, and who waits for it. Dropping the last reference drops the
+// request's answer (the receiver it was sent for is deleted with it).
+struct DataverseClient::PendingPage
 {
-    getPage(url, m_maxPageSize, context,
-            [this, rowsSoFar, pageCount, context, onPage = std::move(onPage),
-             done = std::move(done)](Result<WebApiReply::Page> page) mutable {
-                if (!page) {
-                    done(page.error());
-                    return;
-                }
-                if (auto refused = (*onPage)(page.value().rows)) {
-                    done(*refused);
-                    return;
-                }
-                if (!context)
-                    return; // cancelled while the page was handled
-                const qsizetype total = rowsSoFar + page.value().rows.size();
-                const QUrl next = page.value().nextLink;
-                if (next.isEmpty()) {
-                    done(total);
-                    return;
-                }
-                if (!sameOrigin(next, m_orgUrl) || pageCount + 1 >= MaxPages) {
-                    done(foreignLink(next));
-                    return;
-                }
-                forEachPage(next, total, pageCount + 1, context, std::move(onPage), std::move(done));
-            });
+    QUrl url;
+    std::optional<Result<QByteArray>> body;
+    std::function<void()> onArrival;
+    QPointer<QObject> receiver;
+    ~PendingPage() { delete receiver.data(); }
+};
+
+std::shared_ptr<DataverseClient::PendingPage> DataverseClient::requestPage(const QUrl &url, QObject *context)
+{
+    auto pending = std::make_shared<PendingPage>();
+    pending->url = url;
+    pending->receiver = new QObject(context); // gone with the context: a cancelled walk hears nothing more
+    WebApiTransport::Call call;
+    call.url = url;
+    call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(m_maxPageSize, 1, 5000))}};
+    std::weak_ptr<PendingPage> weak = pending;
+    m_transport->send(call, pending->receiver, [weak](Result<WebApiTransport::Reply> reply) {
+        const auto page = weak.lock();
+        if (!page)
+            return;
+        page->body = reply ? Result<QByteArray>(std::move(reply).value().body) : Result<QByteArray>(reply.error());
+        if (page->onArrival)
+            std::exchange(page->onArrival, {})();
+    });
+    return pending;
+}
+
+void DataverseClient::walkPages(std::shared_ptr<PendingPage> current, int pageCount, QPointer<QObject> context,
+                                std::shared_ptr<PageParser> onPage, std::function<void(Result<Done>)> done)
+{
+    auto step = [this, current, pageCount, context, onPage, done]() {
+        if (!context)
+            return; // cancelled
+        auto body = std::make_shared<Result<QByteArray>>(std::move(*current->body));
+        if (!*body) {
+            done(body->error());
+            return;
+        }
+        // The next page is asked for before this one is parsed, and the parsing waits for the event loop to send
+        // that request, so that the next transfer overlaps it. The parsed reply has the last word on the link: a
+        // prefetch of anything else is dropped.
+        std::shared_ptr<PendingPage> next;
+        const QUrl peeked = WebApiReply::peekNextLink(body->value());
+        if (!peeked.isEmpty() && sameOrigin(peeked, m_orgUrl) && pageCount + 1 < MaxPages)
+            next = requestPage(peeked, context);
+        QTimer::singleShot(0, this, [this, body, next, pageCount, context, onPage, done]() mutable {
+            if (!context)
+                return; // cancelled
+            const Result<QUrl> link = (*onPage)(body->value());
+            body.reset(); // this page's text is no longer needed
+            if (!link) {
+                done(link.error());
+                return;
+            }
+            if (!context)
+                return; // cancelled while the page was handled
+            if (link.value().isEmpty()) {
+                done(Done {});
+                return;
+            }
+            if (!sameOrigin(link.value(), m_orgUrl) || pageCount + 1 >= MaxPages) {
+                done(foreignLink(link.value()));
+                return;
+            }
+            if (!next || next->url != link.value())
+                next = requestPage(link.value(), context);
+            walkPages(next, pageCount + 1, context, onPage, done);
+        });
+    };
+    if (!current->body) {
+        current->onArrival = std::move(step);
+        return;
+    }
+    // Already here (it arrived while the previous page was parsed): go on from the event loop, not deeper in the
+    // stack.
+    QTimer::singleShot(0, this, std::move(step));
 }
 
 namespace {

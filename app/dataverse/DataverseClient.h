@@ -137,14 +137,15 @@ private:
     void saveBatch(const QList<MinutesChange> &changes, QObject *context, WriteCallback done);
     void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
                   WriteCallback done);
-    // Pages one at a time: onPage sees each page's rows (and may refuse them with an Error, which ends the walk);
-    // done gets the number of rows, or the first error. Nothing but the current page is held here.
-    using PageCallback = std::function<std::optional<Error>(const QList<QJsonObject> &rows)>;
-    void forEachPage(const QUrl &url, qsizetype rowsSoFar, int pageCount, QPointer<QObject> context,
-                     std::shared_ptr<PageCallback> onPage, std::function<void(Result<qsizetype>)> done);
+    // Walks a collection's pages: onPage parses each page's body (keeping what it wants) and returns its
+    // @odata.nextLink (empty after the last) or an Error, which ends the walk. The next page is requested while the
+    // current one is parsed. Only the current page's body and the next one's are held here.
+    using PageParser = std::function<Result<QUrl>(const QByteArray &body)>;
+    struct PendingPage;
+    std::shared_ptr<PendingPage> requestPage(const QUrl &url, QObject *context);
+    void walkPages(std::shared_ptr<PendingPage> current, int pageCount, QPointer<QObject> context,
+                   std::shared_ptr<PageParser> onPage, std::function<void(Result<Done>)> done);
     void getBody(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done);
-    // One page of a collection, at most pageSize rows (Prefer: odata.maxpagesize).
-    void getPage(const QUrl &url, int pageSize, QObject *context, std::function<void(Result<WebApiReply::Page>)> done);
 
     QUrl m_orgUrl;
     WebApiTransport *m_transport;

@@ -1,5 +1,6 @@
 #include "app/dataverse/WebApiReply.h"
 
+#include "app/dataverse/JsonScanner.h"
 #include "app/dataverse/Multipart.h"
 
 #include <QCoreApplication>
@@ -7,6 +8,7 @@
 #include <QJsonDocument>
 #include <QJsonParseError>
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -28,12 +30,17 @@ Error badReply(QString message)
 
 // The Web API writes UTC times as yyyy-MM-ddTHH:mm:ss[.fff]Z; read that form directly (QDateTime::fromString is
 // the slow part of parsing 100,000 conversations) and leave every other form to Qt.
-QDateTime parseUtc(const QString &text)
+QDateTime parseUtc(QByteArrayView text)
 {
-    const auto digits = [&text](qsizetype from, qsizetype count, int &out) {
+    if (text.isEmpty())
+        return {};
+    const auto at = [&text](qsizetype i) {
+        return char16_t(uchar(text.at(i)));
+    };
+    const auto digits = [&at](qsizetype from, qsizetype count, int &out) {
         out = 0;
         for (qsizetype i = from; i < from + count; ++i) {
-            const char16_t c = text.at(i).unicode();
+            const char16_t c = at(i);
             if (c < u'0' || c > u'9')
                 return false;
             out = out * 10 + (c - u'0');
@@ -42,8 +49,8 @@ QDateTime parseUtc(const QString &text)
     };
     int y, mo, d, h, mi, sec, ms = 0;
     const qsizetype n = text.size();
-    const bool shape = (n == 20 || n == 24) && text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' &&
-        text.at(13) == u':' && text.at(16) == u':' && text.at(n - 1) == u'Z' && (n == 20 || text.at(19) == u'.');
+    const bool shape = (n == 20 || n == 24) && at(4) == u'-' && at(7) == u'-' && at(10) == u'T' && at(13) == u':' &&
+        at(16) == u':' && at(n - 1) == u'Z' && (n == 20 || at(19) == u'.');
     if (shape && digits(0, 4, y) && digits(5, 2, mo) && digits(8, 2, d) && digits(11, 2, h) && digits(14, 2, mi) &&
         digits(17, 2, sec) && (n == 20 || digits(20, 3, ms))) {
         const QDate date(y, mo, d);
@@ -51,7 +58,7 @@ QDateTime parseUtc(const QString &text)
         if (date.isValid() && time.isValid())
             return QDateTime(date, time, Qt::UTC);
     }
-    return QDateTime::fromString(text, Qt::ISODateWithMs);
+    return QDateTime::fromString(QString::fromUtf8(text), Qt::ISODateWithMs);
 }
 
 // A JSON number that is a whole number within int range.
@@ -183,39 +190,229 @@ Result<Workstream> WebApiReply::parseWorkstream(const QJsonObject &row)
     return w;
 }
 
-Result<Conversation> WebApiReply::parseConversation(const QJsonObject &row)
+// (In namespace WebApiReply, so that lupdate files the messages under the context tr() uses.)
+namespace WebApiReply {
+namespace {
+// A conversation's columns as the reply gives them (UTF-8), before they are checked: what parseConversation and
+// parseConversationPage share.
+struct RawConversation
 {
+    enum Text {
+        Id,
+        Title,
+        Subject,
+        Channels,
+        CreatedOn,
+        WrapUpInitiatedOn,
+        MsdynModifiedOn,
+        ModifiedOn,
+        Workstream,
+        TextCount
+    };
+    std::array<QByteArrayView, TextCount> text;
+    std::optional<double> statusCode;
+};
+
+// Where each conversation column goes in a RawConversation, or -1.
+int textField(QByteArrayView key)
+{
+    static const std::array<QByteArrayView, RawConversation::TextCount> Columns = {
+        "activityid",       "msdyn_title", "subject",
+        "msdyn_channel",    "createdon",   "msdyn_wrapupinitiatedon",
+        "msdyn_modifiedon", "modifiedon",  "_msdyn_liveworkstreamid_value"};
+    for (int i = 0; i < RawConversation::TextCount; ++i)
+        if (Columns[i] == key)
+            return i;
+    return -1;
+}
+
+// Strings that repeat across rows (workstream ids), kept once: a short list, as there are few of them; past its
+// size new values are simply not shared.
+QString shared(QByteArrayView utf8, QList<QString> *pool)
+{
+    if (!pool)
+        return QString::fromUtf8(utf8);
+    for (const QString &s : std::as_const(*pool))
+        if (s.size() == utf8.size() && s == QLatin1StringView(utf8.data(), utf8.size()))
+            return s;
+    QString s = QString::fromUtf8(utf8);
+    if (pool->size() < 256)
+        pool->append(s);
+    return s;
+}
+
+Result<Conversation> conversationFrom(const RawConversation &raw, QList<QString> *pool)
+{
+    using T = RawConversation::Text;
     Conversation c;
-    c.id = row.value(u"activityid"_s).toString();
+    c.id = QString::fromUtf8(raw.text[T::Id]);
     if (c.id.isEmpty())
         return badReply(tr("A conversation record has no activityid."));
-    const QString where = tr("Conversation %1").arg(c.id);
-    c.title = row.value(u"msdyn_title"_s).toString();
-    c.subject = row.value(u"subject"_s).toString();
-    const auto status = wholeNumber(row.value(u"statuscode"_s));
-    if (!status)
-        return badReply(tr("%1: statuscode is missing or not a whole number.").arg(where));
-    c.statusCode = *status;
-    for (const QString &code : row.value(u"msdyn_channel"_s).toString().split(u',', Qt::SkipEmptyParts)) {
+    const auto where = [&c] {
+        return tr("Conversation %1").arg(c.id);
+    }; // only for an error: not built per row
+    c.title = QString::fromUtf8(raw.text[T::Title]);
+    c.subject = QString::fromUtf8(raw.text[T::Subject]);
+    const double status = raw.statusCode.value_or(0.5);
+    if (!raw.statusCode || std::trunc(status) != status || status < std::numeric_limits<int>::min() ||
+        status > std::numeric_limits<int>::max())
+        return badReply(tr("%1: statuscode is missing or not a whole number.").arg(where()));
+    c.statusCode = int(status);
+    for (QByteArrayView code : QLatin1StringView(raw.text[T::Channels]).tokenize(u',', Qt::SkipEmptyParts)) {
         bool ok = false;
         const int value = code.trimmed().toInt(&ok);
         if (!ok)
-            return badReply(tr("%1: msdyn_channel holds '%2', not a list of channel codes.").arg(where, code));
+            return badReply(
+                tr("%1: msdyn_channel holds '%2', not a list of channel codes.").arg(where(), QString::fromUtf8(code)));
         c.channels << value;
     }
-    const auto time = [&row](const QString &column) {
-        const QJsonValue v = row.value(column);
-        return v.isString() ? parseUtc(v.toString()) : QDateTime();
-    };
-    c.createdOn = time(u"createdon"_s);
+    c.createdOn = parseUtc(raw.text[T::CreatedOn]);
     if (!c.createdOn.isValid())
-        return badReply(tr("%1: createdon is missing or not a date and time.").arg(where));
-    c.wrapUpInitiatedOn = time(u"msdyn_wrapupinitiatedon"_s);
-    c.modifiedOn = time(u"msdyn_modifiedon"_s);
+        return badReply(tr("%1: createdon is missing or not a date and time.").arg(where()));
+    c.wrapUpInitiatedOn = parseUtc(raw.text[T::WrapUpInitiatedOn]);
+    c.modifiedOn = parseUtc(raw.text[T::MsdynModifiedOn]);
     if (!c.modifiedOn.isValid())
-        c.modifiedOn = time(u"modifiedon"_s);
-    c.workstreamId = row.value(u"_msdyn_liveworkstreamid_value"_s).toString();
+        c.modifiedOn = parseUtc(raw.text[T::ModifiedOn]);
+    if (!raw.text[T::Workstream].isEmpty())
+        c.workstreamId = shared(raw.text[T::Workstream], pool);
     return c;
+}
+} // namespace
+} // namespace WebApiReply
+
+Result<Conversation> WebApiReply::parseConversation(const QJsonObject &row)
+{
+    RawConversation raw;
+    std::array<QByteArray, RawConversation::TextCount> storage; // the UTF-8 the views point into
+    for (auto it = row.begin(); it != row.end(); ++it) {
+        const int field = textField(it.key().toLatin1());
+        if (field >= 0 && it.value().isString()) {
+            storage[field] = it.value().toString().toUtf8();
+            raw.text[field] = storage[field];
+        }
+    }
+    const QJsonValue status = row.value(u"statuscode"_s);
+    if (status.isDouble())
+        raw.statusCode = status.toDouble();
+    return conversationFrom(raw, nullptr);
+}
+
+Result<WebApiReply::ConversationRows> WebApiReply::parseConversationPage(const QByteArray &body, StringPool *pool)
+{
+    JsonScanner json(body);
+    const auto notJson = [&json] {
+        return badReply(tr("The environment's reply is not valid JSON (%1 at byte %2).")
+                            .arg(json.errorString())
+                            .arg(json.offset()));
+    };
+    if (json.peek() != JsonScanner::Type::Object) {
+        if (!json.skipValue() || !json.finish())
+            return notJson();
+        return badReply(tr("The environment's reply is not a JSON object."));
+    }
+    ConversationRows page;
+    bool sawValue = false;
+    QByteArrayView key;
+    std::array<QByteArray, RawConversation::TextCount> scratch; // escaped strings, decoded; reused row to row
+    // The first thing that is JSON but not a page of conversations; reported only if the whole text is JSON.
+    std::optional<Error> rowError;
+    qsizetype rowNumber = 0;
+    json.beginObject();
+    while (json.nextMember(&key)) {
+        if (key == "@odata.nextLink") {
+            QString link;
+            if (json.peek() == JsonScanner::Type::Null) {
+                json.readNull();
+                continue;
+            }
+            const bool text = json.peek() == JsonScanner::Type::String;
+            if (!(text ? json.readString(&link) : json.skipValue()))
+                return notJson();
+            const QUrl url(link, QUrl::StrictMode);
+            if (!text || !url.isValid() || url.isRelative())
+                rowError = rowError.value_or(
+                    badReply(tr("The environment's reply has an @odata.nextLink that is not a URL.")));
+            else
+                page.nextLink = url;
+            continue;
+        }
+        if (key != "value") {
+            if (!json.skipValue())
+                return notJson();
+            continue;
+        }
+        if (json.peek() != JsonScanner::Type::Array) {
+            if (!json.skipValue())
+                return notJson();
+            continue; // no "value" array, as if there were none
+        }
+        sawValue = true;
+        json.beginArray();
+        while (json.nextElement()) {
+            ++rowNumber;
+            if (json.peek() != JsonScanner::Type::Object) {
+                if (!json.skipValue())
+                    return notJson();
+                if (!rowError)
+                    rowError =
+                        badReply(tr("Record %1 of the environment's reply is not a JSON object.").arg(rowNumber));
+                continue;
+            }
+            RawConversation raw;
+            QByteArrayView column;
+            json.beginObject();
+            while (json.nextMember(&column)) {
+                if (const int field = textField(column); field >= 0 && json.peek() == JsonScanner::Type::String) {
+                    json.readUtf8(&raw.text[field], &scratch[field]);
+                } else if (column == "statuscode" && json.peek() == JsonScanner::Type::Number) {
+                    double status = 0;
+                    json.readNumber(&status);
+                    raw.statusCode = status;
+                } else if (!json.skipValue()) {
+                    break;
+                }
+            }
+            if (!json.ok())
+                return notJson();
+            if (rowError)
+                continue; // the rest is only checked to be JSON: a broken text is reported before a bad row
+            auto conversation = conversationFrom(raw, pool);
+            if (!conversation)
+                rowError = conversation.error();
+            else
+                page.rows.append(std::move(conversation).value());
+        }
+        if (!json.ok())
+            return notJson();
+    }
+    if (!json.finish())
+        return notJson();
+    if (rowError)
+        return *rowError;
+    if (!sawValue)
+        return badReply(tr("The environment's reply has no \"value\" array of records."));
+    return page;
+}
+
+QUrl WebApiReply::peekNextLink(const QByteArray &body)
+{
+    static const QByteArray Key = QByteArrayLiteral("\"@odata.nextLink\"");
+    for (qsizetype at = body.indexOf(Key); at >= 0; at = body.indexOf(Key, at + 1)) {
+        // A key is followed by a colon; the same text as a value is not.
+        qsizetype i = at + Key.size();
+        while (i < body.size() && (body.at(i) == ' ' || body.at(i) == '\n' || body.at(i) == '\r' || body.at(i) == '\t'))
+            ++i;
+        if (i >= body.size() || body.at(i) != ':')
+            continue;
+        JsonScanner value(QByteArrayView(body).sliced(i + 1));
+        QString link;
+        if (value.peek() == JsonScanner::Type::String && value.readString(&link)) {
+            const QUrl url(link, QUrl::StrictMode);
+            return url.isValid() && !url.isRelative() ? url : QUrl();
+        }
+        return {};
+    }
+    return {};
 }
 
 Result<WebApiReply::Identity> WebApiReply::parseWhoAmI(const QByteArray &body)
