@@ -11,6 +11,8 @@
 #include <QStringList>
 #include <QUuid>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -249,11 +251,10 @@ QJsonObject SandboxStore::toJson(const QSqlQuery &row, const RowLayout &layout, 
     return object;
 }
 
-Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Query &query) const
+Result<Done> SandboxStore::selectPage(QSqlQuery &q, const EntitySetDef &set, const Query &query,
+                                      const RowLayout &layout) const
 {
-    QSqlQuery q(db());
     q.setForwardOnly(true);
-    const RowLayout layout = layoutFor(set, query.select, &query);
     // The key ends every ordering, so pages never overlap or skip rows.
     const QString order = (query.orderBy + QStringList {set.key}).join(u", "_s);
     const QString where = query.where.sql.isEmpty() ? QString() : u" WHERE "_s + query.where.sql;
@@ -268,6 +269,108 @@ Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Que
     q.addBindValue(query.offset);
     if (!q.exec())
         return storeError(tr("Cannot read the sandbox database."), q.lastError());
+    return Done {};
+}
+
+namespace {
+// A string as QJsonDocument writes it: quotes, backslashes and control characters escaped, the rest as UTF-8.
+void writeJsonString(QByteArray *out, const QString &text)
+{
+    static const char Hex[] = "0123456789abcdef";
+    out->append('"');
+    const QByteArray utf8 = text.toUtf8();
+    for (const char c : utf8) {
+        switch (c) {
+        case '"':
+            out->append("\\\"");
+            break;
+        case '\\':
+            out->append("\\\\");
+            break;
+        case '\b':
+            out->append("\\b");
+            break;
+        case '\f':
+            out->append("\\f");
+            break;
+        case '\n':
+            out->append("\\n");
+            break;
+        case '\r':
+            out->append("\\r");
+            break;
+        case '\t':
+            out->append("\\t");
+            break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+                out->append("\\u00");
+                out->append(Hex[(c >> 4) & 0xF]);
+                out->append(Hex[c & 0xF]);
+            } else {
+                out->append(c);
+            }
+        }
+    }
+    out->append('"');
+}
+} // namespace
+
+Result<qsizetype> SandboxStore::writeList(const EntitySetDef &set, const Query &query, qsizetype write,
+                                          QByteArray *out) const
+{
+    Q_ASSERT(!query.expand);
+    QSqlQuery q(db());
+    const RowLayout layout = layoutFor(set, query.select, nullptr);
+    if (auto selected = selectPage(q, set, query, layout); !selected)
+        return selected.error();
+    // QJsonDocument writes an object's keys sorted, once each; "@odata.etag" sorts first.
+    struct Field
+    {
+        QByteArray key; // "name":
+        int position;
+        bool integer;
+    };
+    QList<Field> fields;
+    for (qsizetype i = 0; i < layout.columns.size(); ++i) {
+        const ColumnDef &c = *layout.columns.at(i);
+        fields << Field {'"' + c.jsonName().toUtf8() + "\":", int(i) + 1, c.type == ColumnDef::Type::Int};
+    }
+    std::stable_sort(fields.begin(), fields.end(), [](const Field &a, const Field &b) { return a.key < b.key; });
+    fields.erase(
+        std::unique(fields.begin(), fields.end(), [](const Field &a, const Field &b) { return a.key == b.key; }),
+        fields.end());
+    qsizetype read = 0;
+    while (q.next()) {
+        if (read++ >= write)
+            continue; // read only to tell whether another page follows
+        if (read > 1)
+            out->append(',');
+        out->append("{\"@odata.etag\":\"W/\\\"");
+        out->append(QByteArray::number(q.value(0).toLongLong()));
+        out->append("\\\"\"");
+        for (const Field &f : std::as_const(fields)) {
+            out->append(',');
+            out->append(f.key);
+            const QVariant value = q.value(f.position);
+            if (value.isNull())
+                out->append("null");
+            else if (f.integer)
+                out->append(QByteArray::number(value.toLongLong()));
+            else
+                writeJsonString(out, value.toString());
+        }
+        out->append('}');
+    }
+    return read;
+}
+
+Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Query &query) const
+{
+    QSqlQuery q(db());
+    const RowLayout layout = layoutFor(set, query.select, &query);
+    if (auto selected = selectPage(q, set, query, layout); !selected)
+        return selected.error();
     QList<QJsonObject> rows;
     while (q.next())
         rows.append(toJson(q, layout, &query));

@@ -64,6 +64,10 @@ public:
     QString databasePath() const { return m_path; }
 
     Result<QList<QJsonObject>> list(const EntitySetDef &set, const Query &query) const;
+    // The rows list() reads, as JSON text instead of objects — the elements of a "value" array, comma-separated,
+    // keys in the order QJsonDocument writes them — for pages without $expand. At most `write` rows are written;
+    // the number read (at most query.limit) is returned.
+    Result<qsizetype> writeList(const EntitySetDef &set, const Query &query, qsizetype write, QByteArray *out) const;
     Result<std::optional<QJsonObject>> get(const EntitySetDef &set, const QString &key, const Query &query) const;
     Result<qint64> count(const EntitySetDef &set, const SqlCondition &where = {}) const;
 
@@ -89,6 +93,9 @@ private:
     QSqlDatabase db() const;
     Result<qint64> nextVersion();
     struct RowLayout;
+    // Runs the query of one page (list and writeList share it); q is then on the rows.
+    Result<Done> selectPage(class QSqlQuery &q, const EntitySetDef &set, const Query &query,
+                            const RowLayout &layout) const;
     static RowLayout layoutFor(const EntitySetDef &set, const QList<const ColumnDef *> &select,
                                const Query *expandFrom);
     // The current row of a query whose columns are laid out as layout says, as the Web API writes a record.
