@@ -73,8 +73,9 @@ public:
     // Every row of an entity set query (path relative to the Web API root, with its query), following
     // @odata.nextLink to the end.
     void fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done);
-    // The same, calling progress(rows so far) after each page. Destroying context cancels: no further page is
-    // requested and done is never called.
+    // The same, calling progress(rows so far) after each page. Destroying context cancels: the page already on its
+    // way (each is asked for while the one before is parsed) is dropped, no other is requested, and done is never
+    // called.
     using Progress = std::function<void(qsizetype rowsSoFar)>;
     void fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done, Progress progress);
 
