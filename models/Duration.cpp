@@ -82,7 +82,7 @@ Result<std::optional<int>> Duration::parse(const QString &text, Range range)
 
     // A sequence of <number><unit>, spaces optional; a lone number is minutes. Numbers may have a decimal part
     // ("1.5h"); the total is kept as an exact fraction so "0.01h" is refused rather than rounded.
-    constexpr qint64 Limit = qint64(1) << 50; // far above any valid value, far below overflow
+    constexpr qint64 Limit = qint64(1) << 50; // far above any valid value; the sums below check for overflow
     qint64 numerator = 0; // total minutes × 10^decimals
     qint64 scale = 1;
     qsizetype i = 0;
@@ -136,9 +136,13 @@ Result<std::optional<int>> Duration::parse(const QString &text, Range range)
         }
         if (i < input.size() && !input.at(i).isSpace() && !input.at(i).isDigit())
             return Error::badInput(tr("“%1” is not a duration. ").arg(text.trimmed()) + allowed());
-        // Bring both fractions to one scale, then add.
+        // Bring both fractions to one scale, then add; a number too large for that is too large for a duration.
         const qint64 common = std::max(scale, partScale);
-        numerator = numerator * (common / scale) + digits * perUnit * (common / partScale);
+        qint64 part = 0;
+        qint64 scaled = 0;
+        if (qMulOverflow(digits, perUnit, &part) || qMulOverflow(part, common / partScale, &part) ||
+            qMulOverflow(numerator, common / scale, &scaled) || qAddOverflow(scaled, part, &numerator))
+            return tooLarge();
         scale = common;
         if (numerator / scale > range.max)
             return tooLarge();

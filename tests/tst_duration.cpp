@@ -70,6 +70,9 @@ private Q_SLOTS:
         bad("over the maximum", u"2147483648"_s, u"at most 2147483647 minutes"_s);
         bad("huge days", u"99999999999d"_s, u"at most"_s);
         bad("absurdly long", QString(60, u'9'), u"at most"_s);
+        // Found by fuzz_duration: weeks of a 16-digit number overflowed the arithmetic (undefined behaviour).
+        bad("weeks past 64 bits", u"4180422280641806.w 3w 41"_s, u"at most"_s);
+        bad("decimals past 64 bits", u"999999999999999.999999 weeks"_s, u"at most"_s);
         bad("number without unit after one with", u"1d 12"_s, u"Give every number a unit"_s);
         bad("two points", u"1.5.5h"_s, u"not a duration"_s);
         bad("punctuation", u"5m!"_s, u"not a duration"_s);
