@@ -126,6 +126,25 @@ private Q_SLOTS:
         QVERIFY(fast.value().rows.at(0).workstreamId.constData() == fast.value().rows.at(1).workstreamId.constData());
     }
 
+    void aColumnGivenTwiceCountsByItsLastValue()
+    {
+        // Found by fuzz_reply: the fast reader kept the first of two values, QJsonDocument the last.
+        const QByteArray body = "{\"value\":[{\"activityid\":\"a1\",\"statuscode\":1,\"createdon\":"
+                                "\"2026-05-01T08:00:00Z\",\"msdyn_title\":\"first\",\"msdyn_wrapupinitiatedon\":"
+                                "\"2026-05-01T08:30:00Z\",\"msdyn_title\":\"last\",\"msdyn_wrapupinitiatedon\":null,"
+                                "\"statuscode\":\"text\",\"statuscode\":5}]}";
+        const auto document = WebApiReply::parseCollection(body);
+        QVERIFY(document.ok());
+        const auto one = WebApiReply::parseConversation(document.value().rows.first());
+        QVERIFY(one.ok());
+        const auto fast = WebApiReply::parseConversationPage(body);
+        QVERIFY(fast.ok());
+        QCOMPARE(fast.value().rows.first(), one.value());
+        QCOMPARE(fast.value().rows.first().title, u"last"_s);
+        QVERIFY(!fast.value().rows.first().wrapUpInitiatedOn.isValid());
+        QCOMPARE(fast.value().rows.first().statusCode, 5);
+    }
+
     void badConversationRows_data()
     {
         QTest::addColumn<QByteArray>("json");

@@ -361,16 +361,26 @@ Result<WebApiReply::ConversationRows> WebApiReply::parseConversationPage(const Q
             RawConversation raw;
             QByteArrayView column;
             json.beginObject();
+            // A column given twice counts by its last value, as QJsonDocument reads it; a value of the wrong type
+            // counts as none.
             while (json.nextMember(&column)) {
-                if (const int field = textField(column); field >= 0 && json.peek() == JsonScanner::Type::String) {
+                const int field = textField(column);
+                if (field >= 0 && json.peek() == JsonScanner::Type::String) {
                     json.readUtf8(&raw.text[field], &scratch[field]);
-                } else if (column == "statuscode" && json.peek() == JsonScanner::Type::Number) {
+                    continue;
+                }
+                if (column == "statuscode" && json.peek() == JsonScanner::Type::Number) {
                     double status = 0;
                     json.readNumber(&status);
                     raw.statusCode = status;
-                } else if (!json.skipValue()) {
-                    break;
+                    continue;
                 }
+                if (field >= 0)
+                    raw.text[field] = {};
+                else if (column == "statuscode")
+                    raw.statusCode.reset();
+                if (!json.skipValue())
+                    break;
             }
             if (!json.ok())
                 return notJson();
