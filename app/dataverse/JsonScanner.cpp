@@ -131,9 +131,9 @@ JsonScanner::Type JsonScanner::peek()
     }
 }
 
-bool JsonScanner::beginObject()
+bool JsonScanner::open(char bracket, const char *expected)
 {
-    if (!ok() || !expect('{', QT_TRANSLATE_NOOP("JsonScanner", "an object was expected")))
+    if (!ok() || !expect(bracket, expected))
         return false;
     if (m_first.size() >= MaxDepth)
         return fail(QT_TRANSLATE_NOOP("JsonScanner", "the values are nested too deeply"));
@@ -141,22 +141,35 @@ bool JsonScanner::beginObject()
     return true;
 }
 
-bool JsonScanner::nextMember(QByteArrayView *key)
+bool JsonScanner::advance(char close, const char *commaExpected)
 {
     if (!ok() || m_first.isEmpty())
         return false;
     skipWhitespace();
-    if (m_begin + m_pos < m_end && m_begin[m_pos] == '}') {
+    if (m_begin + m_pos < m_end && m_begin[m_pos] == close) {
         ++m_pos;
         m_first.removeLast();
         return false;
     }
-    if (!m_first.last() &&
-        !expect(',', QT_TRANSLATE_NOOP("JsonScanner", "a comma or the end of an object was expected")))
+    if (!m_first.last() && !expect(',', commaExpected))
         return false;
     m_first.last() = false;
     skipWhitespace();
-    if (m_begin + m_pos >= m_end || m_begin[m_pos] != '"')
+    if (m_begin + m_pos >= m_end)
+        return fail(QT_TRANSLATE_NOOP("JsonScanner", "the text ends too early"));
+    return true;
+}
+
+bool JsonScanner::beginObject()
+{
+    return open('{', QT_TRANSLATE_NOOP("JsonScanner", "an object was expected"));
+}
+
+bool JsonScanner::nextMember(QByteArrayView *key)
+{
+    if (!advance('}', QT_TRANSLATE_NOOP("JsonScanner", "a comma or the end of an object was expected")))
+        return false;
+    if (m_begin[m_pos] != '"')
         return fail(QT_TRANSLATE_NOOP("JsonScanner", "a member name was expected"));
     if (!viewString(key, &m_keyScratch))
         return false;
@@ -165,31 +178,12 @@ bool JsonScanner::nextMember(QByteArrayView *key)
 
 bool JsonScanner::beginArray()
 {
-    if (!ok() || !expect('[', QT_TRANSLATE_NOOP("JsonScanner", "a list was expected")))
-        return false;
-    if (m_first.size() >= MaxDepth)
-        return fail(QT_TRANSLATE_NOOP("JsonScanner", "the values are nested too deeply"));
-    m_first.append(true);
-    return true;
+    return open('[', QT_TRANSLATE_NOOP("JsonScanner", "a list was expected"));
 }
 
 bool JsonScanner::nextElement()
 {
-    if (!ok() || m_first.isEmpty())
-        return false;
-    skipWhitespace();
-    if (m_begin + m_pos < m_end && m_begin[m_pos] == ']') {
-        ++m_pos;
-        m_first.removeLast();
-        return false;
-    }
-    if (!m_first.last() && !expect(',', QT_TRANSLATE_NOOP("JsonScanner", "a comma or the end of a list was expected")))
-        return false;
-    m_first.last() = false;
-    skipWhitespace();
-    if (m_begin + m_pos >= m_end)
-        return fail(QT_TRANSLATE_NOOP("JsonScanner", "the text ends too early"));
-    return true;
+    return advance(']', QT_TRANSLATE_NOOP("JsonScanner", "a comma or the end of a list was expected"));
 }
 
 bool JsonScanner::scanString(QByteArray *utf8)

@@ -48,6 +48,9 @@ public:
 
 private:
     bool fail(const char *what);
+    bool open(char bracket, const char *expected);
+    // Past the comma before a container's next member or element; false at its end (consumed) or on an error.
+    bool advance(char close, const char *commaExpected);
     void skipWhitespace();
     bool expect(char c, const char *what);
     bool readLiteral(QByteArrayView word);
