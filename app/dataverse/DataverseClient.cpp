@@ -8,6 +8,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QTimer>
 #include <QUuid>
 
@@ -270,27 +271,45 @@ void DataverseClient::fetchMinutesRange(QObject *context, std::function<void(Res
             });
 }
 
-// A page asked for: its body once it has arrived, and who waits for it. Dropping the last reference drops the
-// request's answer (the receiver it was sent for is deleted with it).
+// A page asked for: its body once it has arrived, and who waits for it. The receiver the request was sent for owns
+// it: the page lives until the receiver is deleted — with the context (a cancelled walk), or by release() once the
+// page is used or no longer wanted — and its answer is dropped with it.
 struct DataverseClient::PendingPage
 {
     QUrl url;
     std::optional<Result<QByteArray>> body;
     std::function<void()> onArrival;
     QPointer<QObject> receiver;
-    ~PendingPage() { delete receiver.data(); }
+
+    void release()
+    {
+        if (receiver)
+            receiver->deleteLater();
+    }
 };
+
+namespace {
+// The QObject a page's request is sent for, owning the page.
+class PageReceiver final : public QObject
+{
+public:
+    using QObject::QObject;
+    std::shared_ptr<void> page;
+};
+} // namespace
 
 std::shared_ptr<DataverseClient::PendingPage> DataverseClient::requestPage(const QUrl &url, QObject *context)
 {
     auto pending = std::make_shared<PendingPage>();
     pending->url = url;
-    pending->receiver = new QObject(context); // gone with the context: a cancelled walk hears nothing more
+    auto *receiver = new PageReceiver(context); // gone with the context: a cancelled walk hears nothing more
+    receiver->page = pending;
+    pending->receiver = receiver;
     WebApiTransport::Call call;
     call.url = url;
     call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(m_maxPageSize, 1, 5000))}};
     std::weak_ptr<PendingPage> weak = pending;
-    m_transport->send(call, pending->receiver, [weak](Result<WebApiTransport::Reply> reply) {
+    m_transport->send(call, receiver, [weak](Result<WebApiTransport::Reply> reply) {
         const auto page = weak.lock();
         if (!page)
             return;
@@ -304,10 +323,11 @@ std::shared_ptr<DataverseClient::PendingPage> DataverseClient::requestPage(const
 void DataverseClient::walkPages(std::shared_ptr<PendingPage> current, int pageCount, QPointer<QObject> context,
                                 std::shared_ptr<PageParser> onPage, std::function<void(Result<Done>)> done)
 {
-    auto step = [this, current, pageCount, context, onPage, done]() {
+    auto step = [this, pageCount, context, onPage, done](const std::shared_ptr<PendingPage> &page) {
+        page->release(); // its body is taken now
         if (!context)
             return; // cancelled
-        auto body = std::make_shared<Result<QByteArray>>(std::move(*current->body));
+        auto body = std::make_shared<Result<QByteArray>>(std::move(*page->body));
         if (!*body) {
             done(body->error());
             return;
@@ -320,6 +340,11 @@ void DataverseClient::walkPages(std::shared_ptr<PendingPage> current, int pageCo
         if (!peeked.isEmpty() && sameOrigin(peeked, m_orgUrl) && pageCount + 1 < MaxPages)
             next = requestPage(peeked, context);
         QTimer::singleShot(0, this, [this, body, next, pageCount, context, onPage, done]() mutable {
+            // Whatever ends the walk here drops the page asked for in advance.
+            auto dropNext = qScopeGuard([&next] {
+                if (next)
+                    next->release();
+            });
             if (!context)
                 return; // cancelled
             const Result<QUrl> link = (*onPage)(body->value());
@@ -338,18 +363,26 @@ void DataverseClient::walkPages(std::shared_ptr<PendingPage> current, int pageCo
                 done(foreignLink(link.value()));
                 return;
             }
-            if (!next || next->url != link.value())
+            if (!next || next->url != link.value()) {
+                if (next)
+                    next->release();
                 next = requestPage(link.value(), context);
+            }
+            dropNext.dismiss();
             walkPages(next, pageCount + 1, context, onPage, done);
         });
     };
     if (!current->body) {
-        current->onArrival = std::move(step);
+        // Waits without owning the page (its receiver does): no cycle through the page's own callback.
+        current->onArrival = [weak = std::weak_ptr<PendingPage>(current), step] {
+            if (const auto page = weak.lock())
+                step(page);
+        };
         return;
     }
     // Already here (it arrived while the previous page was parsed): go on from the event loop, not deeper in the
     // stack.
-    QTimer::singleShot(0, this, std::move(step));
+    QTimer::singleShot(0, this, [current, step] { step(current); });
 }
 
 namespace {
