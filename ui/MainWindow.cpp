@@ -230,6 +230,9 @@ MainWindow::~MainWindow()
     if (auto *editor = openEditor())
         Q_EMIT m_delegate->closeEditor(editor, QAbstractItemDelegate::RevertModelCache);
     m_delegate->disconnect(this);
+    // The undo stack, a child, is deleted after this class's part of the window is gone, and says so (cleanChanged)
+    // on its way out: nothing here may hear it.
+    m_undo->disconnect(this);
 }
 
 QFrame *MainWindow::createBanner(const QString &objectName, const QString &style, QLabel **text, QPushButton **button)
