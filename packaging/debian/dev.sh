@@ -2,6 +2,7 @@
 # Set-up and daily use on Debian 12, from a fresh clone:
 #   packaging/debian/dev.sh demo        install what is missing, build, open the editor on the Demo environment
 #   packaging/debian/dev.sh test        install what is missing, build (warnings are errors), run every test
+#   packaging/debian/dev.sh sanitize    the same tests on a Debug build with AddressSanitizer and UBSan (preset dev)
 #   packaging/debian/dev.sh screenshot  build, then save screenshots of the real editor under Xvfb to packaging/screenshots/
 set -euo pipefail
 
@@ -9,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
 
 usage() {
-    sed -n '2,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,6p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
     exit 2
 }
 
@@ -43,13 +44,16 @@ build() {
 # Tests get a keychain of their own: a private D-Bus session with an unlocked gnome-keyring, and a throw-away
 # HOME, so they never touch the user's real secrets and behave the same on a headless machine.
 run_tests() {
+    local preset=$1
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
     mkdir -m 700 "$scratch/runtime"
-    HOME="$scratch" XDG_RUNTIME_DIR="$scratch/runtime" QT_QPA_PLATFORM=offscreen \
+    # Sanitized runs stop at the first report, with a stack; leaks are reported when each test ends.
+    HOME="$scratch" XDG_RUNTIME_DIR="$scratch/runtime" QT_QPA_PLATFORM=offscreen PRESET="$preset" \
+        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         dbus-run-session -- sh -c '
             echo -n autoclose-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
-            exec ctest --preset ci --output-on-failure
+            exec ctest --preset "$PRESET" --output-on-failure
         '
 }
 
@@ -67,7 +71,13 @@ test)
     install_missing_packages
     (cd tests/peers && npm ci --no-audit --no-fund --loglevel=error)
     build ci
-    run_tests
+    run_tests ci
+    ;;
+sanitize)
+    install_missing_packages
+    (cd tests/peers && npm ci --no-audit --no-fund --loglevel=error)
+    build dev
+    run_tests dev
     ;;
 screenshot)
     install_missing_packages
