@@ -103,6 +103,46 @@ private Q_SLOTS:
         }
     }
 
+    void aSaveWhoseReplyWasLostIsReportedSaved_data()
+    {
+        QTest::addColumn<int>("mode");
+        QTest::newRow("batch") << int(DataverseClient::WriteMode::Batch);
+        QTest::newRow("one by one") << int(DataverseClient::WriteMode::OneByOne);
+    }
+    void aSaveWhoseReplyWasLostIsReportedSaved()
+    {
+        // The connection drops half-way through the reply of a write the environment has made. The retry (the
+        // write carries If-Match) then meets the version its own first attempt made and gets 412. Reading the
+        // records back shows they hold the values asked for: saved, not "someone changed it".
+        QFETCH(int, mode);
+        start(
+            u"reset:method=%1:times=1"_s.arg(mode == int(DataverseClient::WriteMode::Batch) ? u"POST"_s : u"PATCH"_s));
+        const QList<MinutesChange> changes = changesFor(2, {71, 72});
+        const QList<WriteResult> results = save(changes, DataverseClient::WriteMode(mode));
+        QCOMPARE(results.size(), 2);
+        const QList<ChannelStateConfig> after = load();
+        for (qsizetype i = 0; i < 2; ++i) {
+            QCOMPARE(results.at(i).outcome, Outcome::Saved);
+            QCOMPARE(results.at(i).etag, find(after, changes.at(i).id).etag); // the next save will not conflict
+            QCOMPARE(find(after, changes.at(i).id).minutes, changes.at(i).minutes);
+        }
+        QVERIFY(results.at(0).confirmedByReading); // the one whose reply was lost
+    }
+
+    void aRealConflictStaysAConflict()
+    {
+        // Someone else's value is not mistaken for ours: the read-back only confirms the value asked for.
+        start();
+        QList<MinutesChange> changes = changesFor(1, {33});
+        QCOMPARE(save(changes, DataverseClient::WriteMode::OneByOne).first().outcome, Outcome::Saved);
+        changes[0].minutes = 44; // still with the first version's ETag: stale
+        const WriteResult stale = save(changes, DataverseClient::WriteMode::OneByOne).first();
+        QCOMPARE(stale.outcome, Outcome::Failed);
+        QCOMPARE(stale.error.kind, Error::Kind::Conflict);
+        QVERIFY(!stale.confirmedByReading);
+        QCOMPARE(find(load(), changes.at(0).id).minutes, std::optional<int>(33));
+    }
+
 private:
     void saveAll(DataverseClient::WriteMode mode)
     {

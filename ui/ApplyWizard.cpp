@@ -262,7 +262,7 @@ void ApplyWizard::showOutcome(const Result<SnapshotOps::ApplyOutcome> &outcome)
         QString result;
         switch (r.outcome) {
         case WriteResult::Outcome::Saved:
-            result = tr("Saved");
+            result = r.confirmedByReading ? tr("Saved (its reply was lost; read back to confirm)") : tr("Saved");
             break;
         case WriteResult::Outcome::Failed:
             result = tr("Failed: %1").arg(r.error.userMessage);

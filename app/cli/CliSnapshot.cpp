@@ -294,7 +294,8 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
         const QString change = Duration::format(c.current.minutes) + u" → " + Duration::format(c.minutes);
         switch (r.outcome) {
         case WriteResult::Outcome::Saved:
-            out << tr("saved      %1  %2  %3").arg(where(c.current), change, c.current.name) << '\n';
+            out << tr("saved      %1  %2  %3").arg(where(c.current), change, c.current.name)
+                << (r.confirmedByReading ? tr(" (its reply was lost; read back to confirm)") : QString()) << '\n';
             break;
         case WriteResult::Outcome::Failed:
             out << tr("FAILED     %1  %2  %3: %4").arg(where(c.current), change, c.current.name, r.error.userMessage)

@@ -556,10 +556,67 @@ void DataverseClient::saveMinutes(const QList<MinutesChange> &changes, WriteMode
         done({});
         return;
     }
+    QPointer<QObject> guard(context);
+    WriteCallback check = [this, changes, guard, done = std::move(done)](QList<WriteResult> results) {
+        if (guard)
+            confirmByReading(changes, std::move(results), guard, done);
+    };
     if (mode == WriteMode::Batch)
-        saveBatch(changes, context, std::move(done));
+        saveBatch(changes, context, std::move(check));
     else
-        saveNext(changes, {}, context, std::move(done));
+        saveNext(changes, {}, context, std::move(check));
+}
+
+void DataverseClient::confirmByReading(const QList<MinutesChange> &changes, QList<WriteResult> results,
+                                       QObject *context, WriteCallback done)
+{
+    // The records whose fate the save's reply leaves open: refused as changed (possibly by this very save, retried
+    // after its reply was lost), or without a readable answer.
+    QStringList unsure;
+    for (const WriteResult &r : std::as_const(results)) {
+        const Error::Kind kind = r.error.kind;
+        if (r.outcome != WriteResult::Outcome::Saved &&
+            (kind == Error::Kind::Conflict || kind == Error::Kind::Network || kind == Error::Kind::BadReply))
+            unsure << r.id;
+    }
+    if (unsure.isEmpty()) {
+        done(std::move(results));
+        return;
+    }
+    QStringList clauses;
+    for (const QString &id : std::as_const(unsure))
+        clauses << u"msdyn_occhannelstateconfigurationid eq "_s + QUuid::fromString(id).toString(QUuid::WithoutBraces);
+    const QString query = ODataQuery(u"msdyn_occhannelstateconfigurations"_s)
+                              .select({u"msdyn_autocloseliveworkitemafter"_s, u"versionnumber"_s})
+                              .filter(clauses.join(u" or "_s))
+                              .toString();
+    fetchAll(query, context,
+             [changes, results = std::move(results), done = std::move(done)](Result<QList<QJsonObject>> rows) mutable {
+                 if (!rows) {
+                     done(std::move(results)); // what the save's reply said stands
+                     return;
+                 }
+                 QHash<QString, QJsonObject> byId;
+                 for (const QJsonObject &row : rows.value())
+                     byId.insert(row.value(u"msdyn_occhannelstateconfigurationid"_s).toString().toLower(), row);
+                 for (qsizetype i = 0; i < results.size() && i < changes.size(); ++i) {
+                     WriteResult &r = results[i];
+                     const auto found = byId.constFind(r.id.toLower());
+                     if (r.outcome == WriteResult::Outcome::Saved || found == byId.cend())
+                         continue;
+                     const QJsonValue held = found->value(u"msdyn_autocloseliveworkitemafter"_s);
+                     const std::optional<int> minutes =
+                         held.isDouble() ? std::optional<int>(held.toInt()) : std::nullopt;
+                     if (minutes != changes.at(i).minutes || !(held.isDouble() || held.isNull()))
+                         continue;
+                     r.outcome = WriteResult::Outcome::Saved;
+                     r.minutes = minutes;
+                     r.etag = found->value(u"@odata.etag"_s).toString();
+                     r.error = Error();
+                     r.confirmedByReading = true;
+                 }
+                 done(std::move(results));
+             });
 }
 
 void DataverseClient::saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,

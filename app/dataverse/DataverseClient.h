@@ -46,6 +46,9 @@ struct WriteResult
     QString etag;
     std::optional<int> minutes;
     Error error;
+    // Set when the save's own reply said otherwise (a conflict, or no readable reply) but reading the record back
+    // showed it holds the value asked for: the save went through and its reply was lost, or someone saved the same.
+    bool confirmedByReading = false;
 };
 
 class DataverseClient final : public QObject
@@ -128,6 +131,9 @@ public:
     };
     using WriteCallback = std::function<void(QList<WriteResult>)>;
     // PATCH msdyn_autocloseliveworkitemafter with If-Match and return=representation; a result per change, in order.
+    // When a change comes back refused as a conflict or with no readable answer, the record is read back: if it
+    // holds the value asked for, it is reported saved (confirmedByReading) — a write retried after a connection
+    // reset meets its own first attempt as "someone changed this", and must not be reported as not saved.
     void saveMinutes(const QList<MinutesChange> &changes, WriteMode mode, QObject *context, WriteCallback done);
 
 private:
@@ -136,6 +142,8 @@ private:
                                      const ConfigsCallback &done);
     WebApiTransport::Call patchCall(const MinutesChange &change) const;
     void saveBatch(const QList<MinutesChange> &changes, QObject *context, WriteCallback done);
+    void confirmByReading(const QList<MinutesChange> &changes, QList<WriteResult> results, QObject *context,
+                          WriteCallback done);
     void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
                   WriteCallback done);
     // Walks a collection's pages: onPage parses each page's body (keeping what it wants) and returns its
