@@ -210,8 +210,14 @@ void DataverseClient::aggregateCount(const QString &entitySet, const QString &fi
             done(body.error());
             return;
         }
-        const QJsonArray rows = QJsonDocument::fromJson(body.value()).object().value(u"value"_s).toArray();
-        const QJsonValue count = rows.isEmpty() ? QJsonValue(0) : rows.first().toObject().value(u"count"_s);
+        // A reply that is not a collection is an error, never "no rows": a preview must not under-count.
+        const auto page = WebApiReply::parseCollection(body.value());
+        if (!page) {
+            done(page.error());
+            return;
+        }
+        const QList<QJsonObject> &rows = page.value().rows;
+        const QJsonValue count = rows.isEmpty() ? QJsonValue(0) : rows.first().value(u"count"_s);
         if (!count.isDouble() || count.toDouble() < 0) {
             Error e;
             e.kind = Error::Kind::BadReply;
