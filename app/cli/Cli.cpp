@@ -393,8 +393,10 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption atOption(u"at"_s, tr("preview: when, as ISO 8601 or +8h, +2d (default: now)."), u"TIME"_s);
     const QCommandLineOption basisOption(u"basis"_s, tr("preview: timer basis, created (default) or modified."),
                                          u"BASIS"_s, u"created"_s);
-    parser.addOptions(
-        {helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption, basisOption});
+    const QCommandLineOption timeoutOption(
+        u"timeout"_s, tr("Seconds each request may take before it counts as failed (default 60)."), u"SECONDS"_s);
+    parser.addOptions({helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption,
+                       basisOption, timeoutOption});
     const CliAuth::Options authOptions;
     parser.addOptions(authOptions.all());
     const CliSnapshot::Options snapshotOptions;
@@ -435,20 +437,39 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (parser.isSet(o))
             return usageError(tr("--%1 goes with 'profiles add'.").arg(o.names().constFirst()));
 
-    const CliSnapshot::OpenLive openLive = [&]() -> Result<std::unique_ptr<Environment>> {
-        if (parser.isSet(authOptions.profile)) {
-            if (parser.isSet(urlOption) || parser.isSet(tokenEnvOption))
-                return Error::badInput(tr("--profile names the environment and its sign-in; leave out --url and "
-                                          "--access-token-env."));
-            return Environment::fromProfile(parser.value(authOptions.profile), err);
-        }
-        if (!parser.isSet(urlOption))
-            return Error::badInput(tr("No environment given: pass --profile NAME (see 'autoclose-cli profiles "
-                                      "list'), or --url https://<org>.crm.dynamics.com with --access-token-env VAR."));
-        if (!parser.isSet(tokenEnvOption))
-            return Error::badInput(tr("No sign-in given: pass --access-token-env VAR, with the access token in the "
-                                      "environment variable VAR, or use --profile NAME."));
-        return Environment::fromUrl(parser.value(urlOption), parser.value(tokenEnvOption), err);
+    std::chrono::milliseconds timeout {0};
+    if (parser.isSet(timeoutOption)) {
+        bool ok = false;
+        const double seconds = parser.value(timeoutOption).toDouble(&ok);
+        if (!ok || seconds <= 0 || seconds > 3600)
+            return usageError(
+                tr("--timeout takes seconds, from 0.1 to 3600, not '%1'.").arg(parser.value(timeoutOption)));
+        timeout = std::chrono::milliseconds(qint64(seconds * 1000));
+    }
+    const auto opened = [timeout](Result<std::unique_ptr<Environment>> env) {
+        if (env && timeout.count() > 0)
+            env.value()->client()->setTransferTimeout(timeout);
+        return env;
+    };
+    const CliSnapshot::OpenLive openLive = [&](const QString &profile) -> Result<std::unique_ptr<Environment>> {
+        if (!profile.isEmpty())
+            return opened(Environment::fromProfile(profile, err));
+        return opened([&]() -> Result<std::unique_ptr<Environment>> {
+            if (parser.isSet(authOptions.profile)) {
+                if (parser.isSet(urlOption) || parser.isSet(tokenEnvOption))
+                    return Error::badInput(tr("--profile names the environment and its sign-in; leave out --url and "
+                                              "--access-token-env."));
+                return Environment::fromProfile(parser.value(authOptions.profile), err);
+            }
+            if (!parser.isSet(urlOption))
+                return Error::badInput(
+                    tr("No environment given: pass --profile NAME (see 'autoclose-cli profiles "
+                       "list'), or --url https://<org>.crm.dynamics.com with --access-token-env VAR."));
+            if (!parser.isSet(tokenEnvOption))
+                return Error::badInput(tr("No sign-in given: pass --access-token-env VAR, with the access token in the "
+                                          "environment variable VAR, or use --profile NAME."));
+            return Environment::fromUrl(parser.value(urlOption), parser.value(tokenEnvOption), err);
+        }());
     };
     const QString format = parser.value(formatOption);
     if (CliSnapshot::isSnapshotCommand(command)) {
@@ -509,7 +530,7 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         }
     }
 
-    auto env = openLive();
+    auto env = openLive({});
     if (!env)
         return env.error().kind == Error::Kind::BadInput
             ? usageError(env.error().userMessage)

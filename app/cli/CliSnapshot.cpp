@@ -61,7 +61,7 @@ struct Live
 
 Result<Live> readLive(const OpenLive &openLive)
 {
-    auto env = openLive();
+    auto env = openLive({});
     if (!env)
         return env.error();
     auto snapshot = capture(*env.value());
@@ -77,7 +77,7 @@ struct Side
     QList<ChannelStateConfig> records;
 };
 
-Result<Side> loadSide(const QString &operand, const OpenLive &openLive, QTextStream &err)
+Result<Side> loadSide(const QString &operand, const OpenLive &openLive)
 {
     const auto fromEnvironment = [](Result<std::unique_ptr<Cli::Environment>> env) -> Result<Side> {
         if (!env)
@@ -88,12 +88,12 @@ Result<Side> loadSide(const QString &operand, const OpenLive &openLive, QTextStr
         return Side {tr("%1 (live)").arg(env.value()->label()), snapshot.value().records};
     };
     if (operand == u"live"_s)
-        return fromEnvironment(openLive());
+        return fromEnvironment(openLive({}));
     if (operand.startsWith(u"profile:"_s)) {
         const QString name = operand.mid(8);
         if (name.isEmpty())
             return Error::badInput(tr("profile: needs a profile name, as in profile:Production."));
-        return fromEnvironment(Cli::Environment::fromProfile(name, err));
+        return fromEnvironment(openLive(name));
     }
     const auto snapshot = SnapshotFiles::read(operand);
     if (!snapshot)
@@ -122,10 +122,10 @@ int runDiff(const QStringList &positional, const QString &format, const OpenLive
         return usage(err,
                      tr("diff takes two operands, each a snapshot file, live or profile:NAME, as in "
                         "'autoclose-cli diff production.json live'."));
-    const auto left = loadSide(positional.at(1), openLive, err);
+    const auto left = loadSide(positional.at(1), openLive);
     if (!left)
         return fail(err, left.error());
-    const auto right = loadSide(positional.at(2), openLive, err);
+    const auto right = loadSide(positional.at(2), openLive);
     if (!right)
         return fail(err, right.error());
     const SnapshotDiff diff = SnapshotDiff::compare(left.value().records, right.value().records);
