@@ -3,6 +3,7 @@
 // What a command changed is always checked on the server, over HTTP, not through the CLI.
 #include "CliProcess.h"
 #include "SandboxProcess.h"
+#include "ServerState.h"
 #include "TestFiles.h"
 #include "TestHttp.h"
 #include "app/snapshot/AuditLog.h"
@@ -23,59 +24,6 @@ using namespace Qt::StringLiterals;
 namespace {
 const QString Token = u"snapshot-test-token"_s;
 const QString TokenVar = u"AUTOCLOSE_SNAPSHOT_TOKEN"_s;
-
-struct ServerRecord
-{
-    QString name;
-    std::optional<int> minutes;
-    qint64 version = 0;
-    friend bool operator==(const ServerRecord &, const ServerRecord &) = default;
-};
-using ServerState = QMap<QString, ServerRecord>; // by id
-
-// What the sandbox holds, read over HTTP.
-ServerState serverState(const QUrl &sandbox)
-{
-    QUrl url = sandbox;
-    url.setPath(u"/api/data/v9.2/msdyn_occhannelstateconfigurations"_s);
-    url.setQuery(u"$select=msdyn_name,msdyn_autocloseliveworkitemafter,versionnumber"_s);
-    const TestReply reply = testGet(url, Token.toUtf8());
-    ServerState state;
-    for (const QJsonValue &v : reply.json().value(u"value"_s).toArray()) {
-        const QJsonObject o = v.toObject();
-        const QJsonValue minutes = o.value(u"msdyn_autocloseliveworkitemafter"_s);
-        state.insert(o.value(u"msdyn_occhannelstateconfigurationid"_s).toString(),
-                     ServerRecord {o.value(u"msdyn_name"_s).toString(),
-                                   minutes.isNull() ? std::nullopt : std::optional<int>(minutes.toInt()),
-                                   o.value(u"versionnumber"_s).toVariant().toLongLong()});
-    }
-    return state;
-}
-
-QString idOf(const ServerState &state, const QString &name)
-{
-    for (auto it = state.cbegin(); it != state.cend(); ++it)
-        if (it->name == name)
-            return it.key();
-    return {};
-}
-
-// A snapshot file's records edited: name → new minutes (empty optional: never).
-QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes)
-{
-    QJsonObject root = QJsonDocument::fromJson(snapshot).object();
-    QJsonArray records = root.value(u"records"_s).toArray();
-    for (qsizetype i = 0; i < records.size(); ++i) {
-        QJsonObject r = records.at(i).toObject();
-        const auto found = changes.constFind(r.value(u"name"_s).toString());
-        if (found == changes.cend())
-            continue;
-        r.insert(u"minutes"_s, *found ? QJsonValue(**found) : QJsonValue(QJsonValue::Null));
-        records.replace(i, r);
-    }
-    root.insert(u"records"_s, records);
-    return QJsonDocument(root).toJson();
-}
 
 } // namespace
 
@@ -194,7 +142,9 @@ private Q_SLOTS:
         const CliRun set =
             runCli({u"--profile"_s, u"Prod"_s, u"set"_s, u"Live Chat - Open"_s, u"2h"_s, u"--yes"_s}, env());
         QVERIFY2(set.exitCode == 0, QByteArray(set.out + set.err).constData());
-        QCOMPARE(serverState(other.url()).value(idOf(serverState(other.url()), u"Live Chat - Open"_s)).minutes, 120);
+        QCOMPARE(
+            serverState(other.url(), Token).value(idOf(serverState(other.url(), Token), u"Live Chat - Open"_s)).minutes,
+            120);
 
         const CliRun diff = runCli({u"diff"_s, u"profile:Dev"_s, u"profile:Prod"_s}, env());
         QVERIFY2(diff.exitCode == 1, QByteArray(diff.out + diff.err).constData());
@@ -234,7 +184,7 @@ private Q_SLOTS:
 
     void aDryRunChangesNothing()
     {
-        const ServerState before = serverState(m_sandbox->url());
+        const ServerState before = serverState(m_sandbox->url(), Token);
         QVERIFY(writeFile(path(u"plan.json"_s),
                           withMinutes(exported(), {{u"Live Chat - Open"_s, 45}, {u"SMS - Wrap-up"_s, std::nullopt}})));
         const CliRun run = cli({u"apply"_s, path(u"plan.json"_s), u"--dry-run"_s});
@@ -244,31 +194,31 @@ private Q_SLOTS:
                  qPrintable(out));
         QVERIFY2(out.contains(QRegularExpression(u"SMS +Wrap-up +1 day → Never +SMS - Wrap-up"_s)), qPrintable(out));
         QVERIFY(out.contains(u"Dry run: 2 changes planned, nothing was changed."_s));
-        QCOMPARE(serverState(m_sandbox->url()), before);
+        QCOMPARE(serverState(m_sandbox->url(), Token), before);
         QVERIFY(audit().isEmpty());
         QVERIFY(beforeApplySnapshots().isEmpty());
     }
 
     void applyNeedsYesWithoutATerminal()
     {
-        const ServerState before = serverState(m_sandbox->url());
+        const ServerState before = serverState(m_sandbox->url(), Token);
         QVERIFY(writeFile(path(u"plan.json"_s), withMinutes(exported(), {{u"Live Chat - Open"_s, 45}})));
         const CliRun run = cli({u"apply"_s, path(u"plan.json"_s)});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(run.err.contains("confirm with --yes"), run.err.constData());
-        QCOMPARE(serverState(m_sandbox->url()), before);
+        QCOMPARE(serverState(m_sandbox->url(), Token), before);
     }
 
     void applyKeepsTheEnvironmentAsItWasAndLogs()
     {
-        const ServerState before = serverState(m_sandbox->url());
+        const ServerState before = serverState(m_sandbox->url(), Token);
         QVERIFY(writeFile(path(u"plan.json"_s),
                           withMinutes(exported(), {{u"Live Chat - Open"_s, 45}, {u"SMS - Wrap-up"_s, std::nullopt}})));
         const CliRun run = cli({u"apply"_s, path(u"plan.json"_s), u"--yes"_s});
         QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
         QVERIFY2(run.out.contains("2 changes applied."), run.out.constData());
 
-        const ServerState after = serverState(m_sandbox->url());
+        const ServerState after = serverState(m_sandbox->url(), Token);
         const QString chatOpen = idOf(after, u"Live Chat - Open"_s);
         const QString smsWrapUp = idOf(after, u"SMS - Wrap-up"_s);
         QCOMPARE(after.value(chatOpen).minutes, 45);
@@ -317,7 +267,7 @@ private Q_SLOTS:
             QStringList {Token}, QStringList {u"--faults"_s, u"slow:method=GET:query=$expand:times=1:ms=3000"_s},
             logging);
         QVERIFY(m_sandbox->waitUntilListening());
-        const ServerState before = serverState(m_sandbox->url());
+        const ServerState before = serverState(m_sandbox->url(), Token);
         const QString chatOpen = idOf(before, u"Live Chat - Open"_s);
         const QString chatWrapUp = idOf(before, u"Live Chat - Wrap-up"_s);
 
@@ -353,7 +303,7 @@ private Q_SLOTS:
         QVERIFY2(err.contains(retry), qPrintable(err));
 
         // Nothing was overwritten: the colleague's value stands, and the batch saved nothing else either.
-        const ServerState after = serverState(m_sandbox->url());
+        const ServerState after = serverState(m_sandbox->url(), Token);
         QCOMPARE(after.value(chatWrapUp).minutes, 99);
         QCOMPARE(after.value(chatOpen), before.value(chatOpen));
         QStringList results;
@@ -365,8 +315,8 @@ private Q_SLOTS:
         // The printed command applies what is left once the user has looked.
         const CliRun again = runCli(QProcess::splitCommand(retry).mid(1), env());
         QVERIFY2(again.exitCode == 0, QByteArray(again.out + again.err).constData());
-        QCOMPARE(serverState(m_sandbox->url()).value(chatOpen).minutes, 45);
-        QCOMPARE(serverState(m_sandbox->url()).value(chatWrapUp).minutes, 30);
+        QCOMPARE(serverState(m_sandbox->url(), Token).value(chatOpen).minutes, 45);
+        QCOMPARE(serverState(m_sandbox->url(), Token).value(chatWrapUp).minutes, 30);
     }
 
     void brokenFilesApplyNothing_data()
@@ -416,23 +366,23 @@ private Q_SLOTS:
         if (file != u"absent"_s)
             QVERIFY(writeFile(path(u"broken.json"_s), bytes));
 
-        const ServerState before = serverState(m_sandbox->url());
+        const ServerState before = serverState(m_sandbox->url(), Token);
         const CliRun run = cli({u"apply"_s, path(u"broken.json"_s), u"--yes"_s});
         QCOMPARE(run.exitCode, 2);
         QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
         QVERIFY(run.out.isEmpty()); // no plan was even shown
-        QCOMPARE(serverState(m_sandbox->url()), before);
+        QCOMPARE(serverState(m_sandbox->url(), Token), before);
         QVERIFY(audit().isEmpty());
         QVERIFY(beforeApplySnapshots().isEmpty());
     }
 
     void setOneValue()
     {
-        const ServerState before = serverState(m_sandbox->url());
+        const ServerState before = serverState(m_sandbox->url(), Token);
         const QString id = idOf(before, u"Live Chat - Open"_s);
         const CliRun run = cli({u"set"_s, u"Live Chat - Open"_s, u"never"_s, u"--yes"_s});
         QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
-        QCOMPARE(serverState(m_sandbox->url()).value(id).minutes, std::nullopt);
+        QCOMPARE(serverState(m_sandbox->url(), Token).value(id).minutes, std::nullopt);
         const QList<AuditLog::Entry> log = audit();
         QCOMPARE(log.size(), 1);
         QCOMPARE(log.first().recordId, id);
@@ -446,7 +396,7 @@ private Q_SLOTS:
 
         const CliRun dry = cli({u"set"_s, id, u"1h"_s, u"--dry-run"_s});
         QCOMPARE(dry.exitCode, 0);
-        QCOMPARE(serverState(m_sandbox->url()).value(id).minutes, std::nullopt);
+        QCOMPARE(serverState(m_sandbox->url(), Token).value(id).minutes, std::nullopt);
         QCOMPARE(audit().size(), 1);
     }
 
@@ -483,11 +433,11 @@ private Q_SLOTS:
         QFETCH(QString, token);
         QFETCH(int, exitCode);
         QFETCH(QString, message);
-        const ServerState before = serverState(m_sandbox->url());
+        const ServerState before = serverState(m_sandbox->url(), Token);
         const CliRun run = cli(args, token);
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
-        QCOMPARE(serverState(m_sandbox->url()), before);
+        QCOMPARE(serverState(m_sandbox->url(), Token), before);
     }
 
     void nobodyListeningIsAServiceFailure()
