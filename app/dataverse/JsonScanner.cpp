@@ -332,34 +332,33 @@ bool JsonScanner::scanNumber(double *out)
     qsizetype i = m_pos;
     if (at(i) == '-')
         ++i;
-    if (at(i) == '0') {
-        ++i;
-    } else if (isDigit(at(i))) {
+    // One or more digits; false (and i where they should be) when there are none.
+    const auto digits = [&at, &i] {
+        if (!isDigit(at(i)))
+            return false;
         while (isDigit(at(i)))
             ++i;
-    } else {
+        return true;
+    };
+    const auto malformed = [this, &i] {
         m_pos = i;
         return fail(QT_TRANSLATE_NOOP("JsonScanner", "a number is malformed"));
-    }
+    };
+    if (at(i) == '0')
+        ++i; // no leading zeros: "01" ends the number after the 0
+    else if (!digits())
+        return malformed();
     if (at(i) == '.') {
         ++i;
-        if (!isDigit(at(i))) {
-            m_pos = i;
-            return fail(QT_TRANSLATE_NOOP("JsonScanner", "a number is malformed"));
-        }
-        while (isDigit(at(i)))
-            ++i;
+        if (!digits())
+            return malformed();
     }
     if (at(i) == 'e' || at(i) == 'E') {
         ++i;
         if (at(i) == '+' || at(i) == '-')
             ++i;
-        if (!isDigit(at(i))) {
-            m_pos = i;
-            return fail(QT_TRANSLATE_NOOP("JsonScanner", "a number is malformed"));
-        }
-        while (isDigit(at(i)))
-            ++i;
+        if (!digits())
+            return malformed();
     }
     double value = 0;
     const auto [ptr, ec] = std::from_chars(m_begin + start, m_begin + i, value);
