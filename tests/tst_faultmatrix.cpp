@@ -2,7 +2,8 @@
 // save, against each operation of the real autoclose-cli — load (list), save (set), preview, export, diff and
 // apply. Each cell either succeeds after retrying or fails with its exit code and message; and whatever happens,
 // an export leaves a whole file or none, and a save is reported as the server holds it (checked over HTTP) and
-// logged the same way in the audit log. The table of outcomes is printed at the end.
+// logged the same way in the audit log; and no file the CLI wrote holds the token. The table of outcomes is printed
+// at the end.
 #include "CliProcess.h"
 #include "SandboxProcess.h"
 #include "ServerState.h"
@@ -11,6 +12,7 @@
 #include "app/snapshot/SnapshotFiles.h"
 
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
@@ -214,6 +216,12 @@ private Q_SLOTS:
             QCOMPARE(log.value().size(), op == Op::Apply ? 2 : 1);
             for (const AuditLog::Entry &e : log.value())
                 QCOMPARE(e.result == u"saved"_s, saved);
+        }
+        // Nothing the CLI wrote (audit log, before-apply snapshots, exports, settings) holds the token.
+        QDirIterator files(data.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+        while (files.hasNext()) {
+            const QString file = files.next();
+            QVERIFY2(!readFile(file).contains(Token.toUtf8()), qPrintable(file));
         }
         const QString what = exitCode != 0               ? u"failed: "_s + message
             : output.contains(u"read back to confirm"_s) ? u"saved; its lost reply confirmed by reading back"_s
