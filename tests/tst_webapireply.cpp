@@ -240,6 +240,20 @@ private Q_SLOTS:
         QVERIFY2(config.error().userMessage.contains(messagePart), qPrintable(config.error().userMessage));
     }
 
+    void countsAndRangesAreWholeNumbersThatFit()
+    {
+        // Found by fuzz_reply: a count of 5.2e95 was cast to a 64-bit integer (undefined behaviour).
+        const QByteArray huge = "522222222222222222222222222222222222222222222222222222222222222222222222222222222000";
+        QVERIFY(!WebApiReply::parseCount("{\"@odata.count\":" + huge + "}").ok());
+        QVERIFY(!WebApiReply::parseCount("{\"@odata.count\":-1}").ok());
+        QVERIFY(!WebApiReply::parseCount("{\"@odata.count\":2.5}").ok());
+        QCOMPARE(WebApiReply::parseCount("{\"@odata.count\":4999}").value().count, 4999);
+        QVERIFY(!WebApiReply::parseColumnRange("{\"MinValue\":0,\"MaxValue\":" + huge + "}").ok());
+        QVERIFY(!WebApiReply::parseColumnRange("{\"MinValue\":-" + huge + ",\"MaxValue\":5}").ok());
+        QCOMPARE(WebApiReply::parseColumnRange("{\"MinValue\":-5,\"MaxValue\":2147483647}").value().maxValue,
+                 2147483647);
+    }
+
     void errors_data()
     {
         QTest::addColumn<int>("status");

@@ -217,8 +217,8 @@ void DataverseClient::aggregateCount(const QString &entitySet, const QString &fi
             return;
         }
         const QList<QJsonObject> &rows = page.value().rows;
-        const QJsonValue count = rows.isEmpty() ? QJsonValue(0) : rows.first().value(u"count"_s);
-        if (!count.isDouble() || count.toDouble() < 0) {
+        const auto count = WebApiReply::exactInteger(rows.isEmpty() ? QJsonValue(0) : rows.first().value(u"count"_s));
+        if (!count || *count < 0) {
             Error e;
             e.kind = Error::Kind::BadReply;
             e.userMessage = QCoreApplication::translate("DataverseClient",
@@ -227,7 +227,7 @@ void DataverseClient::aggregateCount(const QString &entitySet, const QString &fi
             done(e);
             return;
         }
-        done(WebApiReply::Count {qint64(count.toDouble()), false});
+        done(WebApiReply::Count {*count, false});
     });
 }
 

@@ -435,25 +435,37 @@ Result<WebApiReply::Identity> WebApiReply::parseWhoAmI(const QByteArray &body)
     return id;
 }
 
+std::optional<qint64> WebApiReply::exactInteger(const QJsonValue &value)
+{
+    constexpr double Exact = 9007199254740992.0; // 2^53
+    if (!value.isDouble())
+        return std::nullopt;
+    const double d = value.toDouble();
+    if (!std::isfinite(d) || std::trunc(d) != d || d < -Exact || d > Exact)
+        return std::nullopt;
+    return qint64(d);
+}
+
 Result<WebApiReply::ColumnRange> WebApiReply::parseColumnRange(const QByteArray &body)
 {
     const QJsonObject o = QJsonDocument::fromJson(body).object();
     const QJsonValue min = o.value(u"MinValue"_s);
     const QJsonValue max = o.value(u"MaxValue"_s);
-    if (!min.isDouble() || !max.isDouble() || min.toDouble() > max.toDouble())
+    const auto low = exactInteger(min);
+    const auto high = exactInteger(max);
+    if (!low || !high || *low > *high)
         return badReply(tr("The column's metadata has no usable MinValue and MaxValue."));
-    return ColumnRange {qint64(min.toDouble()), qint64(max.toDouble())};
+    return ColumnRange {*low, *high};
 }
 
 Result<WebApiReply::Count> WebApiReply::parseCount(const QByteArray &body)
 {
     const QJsonObject o = QJsonDocument::fromJson(body).object();
-    const QJsonValue count = o.value(u"@odata.count"_s);
-    if (!count.isDouble())
+    const auto count = exactInteger(o.value(u"@odata.count"_s));
+    if (!count || *count < 0)
         return badReply(tr("The environment's reply has no @odata.count."));
-    return Count {qint64(count.toDouble()),
-                  o.value(u"@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"_s).toBool() ||
-                      qint64(count.toDouble()) >= 5000};
+    return Count {*count,
+                  o.value(u"@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"_s).toBool() || *count >= 5000};
 }
 
 std::pair<QString, QString> WebApiReply::serviceError(const QByteArray &body)

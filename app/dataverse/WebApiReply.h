@@ -11,8 +11,14 @@
 #include <QList>
 #include <QUrl>
 
+#include <optional>
+
 // Pure functions that turn Web API replies into values or Errors. No network here, so each is tested alone.
 namespace WebApiReply {
+
+// A JSON number that is a whole number a double holds exactly (within ±2^53), or nothing: what counts and ranges
+// may be read as, with no overflow on absurd values.
+std::optional<qint64> exactInteger(const QJsonValue &value);
 
 // One page of a collection: its rows and, when there are more, the link to the next page.
 struct Page
