@@ -69,23 +69,88 @@ QString valueAt(QTableView *view, int row)
     return view->model()->index(row, ConfigTableModel::AutoClose).data().toString();
 }
 
-// The child process of journalSurvivesAKill: edits one value through the keyboard, says so, and waits to be killed.
-int runChild(const QString &dir)
+// The child process of the kill tests. Edits one value through the keyboard (mode "edit") or two values and saves
+// them, the save held up by a sandbox fault (mode "save:FAULT"), says so, and waits to be killed. The sandbox runs in
+// this process: the kill takes it down too, with whatever it had not acted on yet.
+int runChild(const QString &dir, const QString &mode)
 {
-    auto server = Server::start({}, dir + u"/sandbox"_s);
+    LocalSandbox::Options options;
+    if (mode.startsWith(u"save:"_s))
+        options.faults = mode.mid(5) + u":method=POST:path=$batch:ms=600000"_s;
+    auto server = Server::start(options, dir + u"/sandbox"_s);
     if (!server)
         return 3;
     MainWindow window(server->client.get(), environment(dir + u"/journal"_s));
     window.show();
     if (!load(window))
         return 4;
-    const int row = rowOf(window.tableView(), u"Live chat"_s, u"Open"_s);
-    typeValue(window.tableView(), row, u"2h"_s);
-    if (valueAt(window.tableView(), row) != u"2 h"_s)
+    QTableView *view = window.tableView();
+    typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"2h"_s);
+    if (valueAt(view, rowOf(view, u"Live chat"_s, u"Open"_s)) != u"2 h"_s)
         return 5;
-    std::printf("edited\n");
+    if (mode == u"edit"_s) {
+        std::printf("edited\n");
+        std::fflush(stdout);
+        return QApplication::exec(); // until killed
+    }
+    typeValue(view, rowOf(view, u"Live chat"_s, u"Waiting"_s), u"45m"_s);
+    QObject watchers;
+    GuiTestSupport::whenDialog<SaveConfirmDialog>(
+        &watchers, [](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
+    QTest::keyClick(view, Qt::Key_S, Qt::ControlModifier);
+    const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+    const auto saving = [view, row] {
+        return view->model()->index(row, ConfigTableModel::Status).data(ConfigTableModel::StatusRole).toInt() ==
+            int(ConfigTableModel::RowStatus::Saving);
+    };
+    if (!QTest::qWaitFor(saving, 20000))
+        return 6;
+    // "slow" acts on the save at once and holds the reply back: wait until the server holds the values. "hold" holds
+    // the request itself back: give it time to arrive, then be killed before the server acts on it.
+    if (mode == u"save:slow"_s) {
+        if (!QTest::qWaitFor([&server] { return server->read(u"Live chat"_s, u"Open"_s)->minutes == 120; }, 20000))
+            return 7;
+    } else {
+        QTest::qWait(500);
+    }
+    if (!saving())
+        return 8;
+    std::printf("saving\n");
     std::fflush(stdout);
     return QApplication::exec(); // until killed
+}
+
+// Starts the child in mode on dir, waits for it to say word, and kills it with SIGKILL: no chance to save anything on
+// the way out.
+bool killChild(const QString &dir, const QString &mode, const QByteArray &word)
+{
+    QProcess child;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(u"TST_EDITOR_CHILD"_s, dir);
+    env.insert(u"TST_EDITOR_CHILD_MODE"_s, mode);
+    child.setProcessEnvironment(env);
+    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    child.start(QCoreApplication::applicationFilePath(), {});
+    if (!child.waitForStarted())
+        return false;
+    QByteArray said;
+    (void)QTest::qWaitFor(
+        [&] { return (said += child.readAllStandardOutput()).contains(word) || child.state() == QProcess::NotRunning; },
+        60000);
+    if (child.state() != QProcess::Running) {
+        qWarning("the child (%s) ended by itself with %d", qPrintable(mode), child.exitCode());
+        return false;
+    }
+    child.kill();
+    return child.waitForFinished() && child.exitStatus() == QProcess::CrashExit;
+}
+
+QString bannerText(MainWindow &window)
+{
+    QStringList texts;
+    for (QLabel *label : window.findChild<QFrame *>(u"restoredBanner"_s)->findChildren<QLabel *>())
+        texts << label->text();
+    return texts.join(u'\n');
 }
 } // namespace
 
@@ -501,19 +566,7 @@ private Q_SLOTS:
     {
         QTemporaryDir killed; // outlives the servers of this test
         const QString dir = killed.path();
-        QProcess child;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"TST_EDITOR_CHILD"_s, dir);
-        child.setProcessEnvironment(env);
-        child.start(QCoreApplication::applicationFilePath(), {});
-        QVERIFY(child.waitForStarted());
-        QByteArray said;
-        QTRY_VERIFY_WITH_TIMEOUT(
-            (said += child.readAllStandardOutput()).contains("edited") || child.state() == QProcess::NotRunning, 30000);
-        QCOMPARE(child.state(), QProcess::Running);
-        child.kill(); // SIGKILL: no chance to save anything on the way out
-        QVERIFY(child.waitForFinished());
-        QCOMPARE(child.exitStatus(), QProcess::CrashExit);
+        QVERIFY(killChild(dir, u"edit"_s, "edited"));
 
         // The next start, on the same data: the edit is back, and the window says so.
         m_server.reset();
@@ -540,6 +593,74 @@ private Q_SLOTS:
         QCOMPARE(valueAt(view, row), u"2 h"_s);
     }
 
+    // Killed mid-save, after the server acted on the save but before its reply arrived: on restart the values are
+    // shown as saved (the server holds them), nothing is left as an edit to be refused as a conflict with itself.
+    void killedAfterTheServerSaved()
+    {
+        QTemporaryDir killed;
+        const QString dir = killed.path();
+        QVERIFY(killChild(dir, u"save:slow"_s, "saving"));
+
+        m_server.reset();
+        m_server = Server::start({}, dir + u"/sandbox"_s);
+        QVERIFY(m_server);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(120));
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Waiting"_s)->minutes, std::optional<int>(45));
+        MainWindow window(m_server->client.get(), environment(dir + u"/journal"_s));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        for (const auto &[state, value] : {std::pair {u"Open"_s, u"2 h"_s}, std::pair {u"Waiting"_s, u"45 min"_s}}) {
+            const int row = rowOf(view, u"Live chat"_s, state);
+            QCOMPARE(valueAt(view, row), value);
+            QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Saved"_s);
+        }
+        QVERIFY(!window.model()->hasPendingEdits());
+        QVERIFY2(bannerText(window).contains(u"2 edits from your last session are already saved"_s),
+                 qPrintable(bannerText(window)));
+        QVERIFY(bannerText(window).contains(u"Live chat · Open"_s));
+        // The journal now holds nothing: the next start restores nothing.
+        MainWindow again(m_server->client.get(), environment(dir + u"/journal"_s));
+        again.show();
+        QVERIFY(load(again));
+        QVERIFY(!again.findChild<QFrame *>(u"restoredBanner"_s)->isVisible());
+    }
+
+    // Killed mid-save before the server acted on it: on restart the typed values are back as edits, the server
+    // still holds the old ones, and saving them then works.
+    void killedBeforeTheServerSaved()
+    {
+        QTemporaryDir killed;
+        const QString dir = killed.path();
+        QVERIFY(killChild(dir, u"save:hold"_s, "saving"));
+
+        m_server.reset();
+        m_server = Server::start({}, dir + u"/sandbox"_s);
+        QVERIFY(m_server);
+        const auto open = m_server->read(u"Live chat"_s, u"Open"_s);
+        const auto waiting = m_server->read(u"Live chat"_s, u"Waiting"_s);
+        QCOMPARE(open->minutes, std::optional<int>(20));
+        QVERIFY(waiting->minutes != std::optional<int>(45));
+        MainWindow window(m_server->client.get(), environment(dir + u"/journal"_s));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        QCOMPARE(valueAt(view, row), u"2 h"_s);
+        QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Edited (was 20 min)"_s);
+        QCOMPARE(valueAt(view, rowOf(view, u"Live chat"_s, u"Waiting"_s)), u"45 min"_s);
+        QVERIFY2(bannerText(window).contains(u"2 unsaved edits from your last session were restored"_s),
+                 qPrintable(bannerText(window)));
+
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
+        QTest::keyClick(view, Qt::Key_S, Qt::ControlModifier);
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(saved.last().first().toBool(), true);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(120));
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Waiting"_s)->minutes, std::optional<int>(45));
+    }
+
 private:
     std::unique_ptr<Server> m_server;
     QString m_journalDir;
@@ -550,7 +671,7 @@ int main(int argc, char *argv[])
     QApplication app(argc, argv);
     Translations::install(&app); // as the editor does: "1 edit", "2 edits"
     if (const QString child = qEnvironmentVariable("TST_EDITOR_CHILD"); !child.isEmpty())
-        return runChild(child);
+        return runChild(child, qEnvironmentVariable("TST_EDITOR_CHILD_MODE", u"edit"_s));
     TestEditor test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);

@@ -106,6 +106,61 @@ private Q_SLOTS:
         QVERIFY2(result->error().userMessage.contains(messagePart), qPrintable(result->error().describe()));
     }
 
+    // "hold" acts on a request only after its delay, and never when the client has gone by then (as for a client
+    // killed mid-save); "slow" acts at once and delays only the reply.
+    void heldRequestsAreActedOnLateOrNever_data()
+    {
+        QTest::addColumn<QString>("spec");
+        QTest::addColumn<int>("timeoutMs");
+        QTest::addColumn<bool>("saved");
+        QTest::addColumn<int>("onServer");
+        QTest::newRow("hold, client waits") << u"hold:method=PATCH:ms=300"_s << 5000 << true << 45;
+        QTest::newRow("hold, client gone") << u"hold:method=PATCH:ms=1500"_s << 300 << false << 20;
+        // The client gives up waiting, reads the record back, and finds its value saved.
+        QTest::newRow("slow, client gone") << u"slow:method=PATCH:ms=1500"_s << 300 << true << 45;
+    }
+    void heldRequestsAreActedOnLateOrNever()
+    {
+        QFETCH(QString, spec);
+        QFETCH(int, timeoutMs);
+        QFETCH(bool, saved);
+        QFETCH(int, onServer);
+        QTemporaryDir dir;
+        LocalSandbox::Options options;
+        options.dataDir = dir.path();
+        options.acceptedTokens = {Token};
+        options.faults = spec;
+        auto sandbox = LocalSandbox::start(options);
+        QVERIFY(sandbox.ok());
+        QNetworkAccessManager network;
+        DataverseClient client(sandbox.value()->url(), &network);
+        client.setAccessToken(Token);
+        client.setTransferTimeout(std::chrono::milliseconds(timeoutMs));
+        noRetries(client);
+        const auto liveChatOpen = [&client, this]() -> std::optional<ChannelStateConfig> {
+            std::optional<Result<QList<ChannelStateConfig>>> read;
+            client.fetchConfigurations(this, [&read](Result<QList<ChannelStateConfig>> r) { read = std::move(r); });
+            if (!QTest::qWaitFor([&read] { return read.has_value(); }, 10000) || !read->ok())
+                return std::nullopt;
+            for (const ChannelStateConfig &c : read->value()) {
+                if (c.channelLabel() == u"Live chat"_s && conversationStateLabel(c.state) == u"Open"_s)
+                    return c;
+            }
+            return std::nullopt;
+        };
+        const auto before = liveChatOpen();
+        QVERIFY(before && before->minutes == 20);
+        std::optional<QList<WriteResult>> results;
+        client.saveMinutes({MinutesChange {before->id, before->name, before->etag, 45}},
+                           DataverseClient::WriteMode::OneByOne, this,
+                           [&results](QList<WriteResult> r) { results = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(results.has_value(), 10000);
+        QCOMPARE(results->first().outcome == WriteResult::Outcome::Saved, saved);
+        QTest::qWait(2000); // past every delay: what the server did is done
+        client.setTransferTimeout(std::chrono::milliseconds(5000));
+        QCOMPARE(liveChatOpen()->minutes, std::optional<int>(onServer));
+    }
+
     void faultsFireOnlyWhereAsked()
     {
         QTemporaryDir dir;

@@ -712,15 +712,48 @@ void MainWindow::restoreJournal()
     }
     if (saved.value().isEmpty())
         return;
-    const QList<PendingEdit> gone = m_model->restorePending(saved.value());
-    const int restored = int(saved.value().size() - gone.size());
-    QString text = tr("<b>%n unsaved edit(s) from your last session were restored.</b> Review them, then save "
-                      "(Ctrl+S) or discard them.",
-                      nullptr, restored);
+    // An edit whose value the server now holds over a newer version needs no saving: the app was closed (or killed)
+    // while saving it, after the server had acted, or someone set the same value. It is shown as saved, not as an
+    // edit that would then be reported as a conflict with itself.
+    QList<PendingEdit> restore;
+    QStringList onServer;
+    for (const PendingEdit &edit : saved.value()) {
+        const ChannelStateConfig *config = m_model->config(edit.id);
+        if (config && config->etag != edit.baseEtag && config->minutes == edit.minutes) {
+            m_model->markFailed(edit.id, ConfigTableModel::RowStatus::Saved,
+                                tr("The server already holds this value from your last session."));
+            onServer << label(edit.id);
+        } else {
+            restore << edit;
+        }
+    }
+    const QList<PendingEdit> gone = m_model->restorePending(restore);
+    const int restored = int(restore.size() - gone.size());
+    int changed = 0;
+    for (const PendingEdit &edit : restore)
+        changed += m_model->status(edit.id) == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
+    QStringList text;
+    if (restored > 0)
+        text << tr("<b>%n unsaved edit(s) from your last session were restored.</b> Review them, then save "
+                   "(Ctrl+S) or discard them.",
+                   nullptr, restored);
+    if (changed > 0)
+        text << tr("%n of them changed on the server since you typed them; saving will ask which value to keep.",
+                   nullptr, changed);
+    if (!onServer.isEmpty())
+        text << tr("<b>%n edit(s) from your last session are already saved</b> — the server holds the value you "
+                   "typed (the save under way when the app closed had reached it, or someone set the same value): %1.",
+                   nullptr, int(onServer.size()))
+                    .arg(onServer.join(u", "_s).toHtmlEscaped());
     if (!gone.isEmpty())
-        text += u' ' + tr("%n could not be restored: the record no longer exists.", nullptr, int(gone.size()));
-    m_restoredText->setText(text);
+        text << tr("%n could not be restored: the record no longer exists.", nullptr, int(gone.size()));
+    m_restoredText->setText(text.join(u' '));
+    // With nothing restored the banner's button only dismisses it (discarding nothing).
+    if (auto *button = m_restoredBanner->findChild<QPushButton *>())
+        button->setText(restored > 0 ? tr("&Discard them") : tr("&Dismiss"));
     m_restoredBanner->show();
+    if (!onServer.isEmpty())
+        writeJournal(); // the journal now holds only what is still unsaved
 }
 
 void MainWindow::writeJournal()

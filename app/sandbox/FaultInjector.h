@@ -12,22 +12,24 @@
 //
 //   SPEC  := RULE [';' RULE]...
 //   RULE  := KIND [':' PARAM]...
-//   KIND  := 400 | 429 | 500 | 502 | 503 | expired | reset | truncate | slow
+//   KIND  := 400 | 429 | 500 | 502 | 503 | expired | reset | truncate | slow | hold
 //   PARAM := every=K        the K-th, 2K-th, … request the rule matches (default 1: every one)
 //          | times=N        at most N times in all (default: no limit)
 //          | path=TEXT      only requests whose path contains TEXT
 //          | query=TEXT     only requests whose decoded query contains TEXT (e.g. query=$expand)
 //          | method=M       only requests with this method (GET, PATCH, POST)
 //          | retry-after=S  with 429: the Retry-After seconds (default 2)
-//          | ms=N           with slow: the delay before the reply (default 2000)
+//          | ms=N           with slow or hold: the delay (default 2000)
 //
 // 400/429/5xx answer with the Web API's error body; expired answers 401 as for an expired token; reset closes the
-// connection half-way through the body; truncate sends a 200 whose JSON is cut in half; slow delays the reply.
+// connection half-way through the body; truncate sends a 200 whose JSON is cut in half; slow acts on the request at
+// once and delays the reply; hold waits before acting on the request at all (and drops it if the client has gone
+// meanwhile), so that a client killed during the wait has changed nothing.
 // Each rule counts only the requests it matches; the first rule that fires decides.
 class FaultInjector
 {
 public:
-    enum class Kind { Status400, Status429, Status500, Status502, Status503, Expired, Reset, Truncate, Slow };
+    enum class Kind { Status400, Status429, Status500, Status502, Status503, Expired, Reset, Truncate, Slow, Hold };
 
     struct Fault
     {

@@ -891,6 +891,7 @@ HttpResponse SandboxApi::faultResponse(const FaultInjector::Fault &fault, const 
     case Kind::Reset:
     case Kind::Truncate:
     case Kind::Slow:
+    case Kind::Hold:
         break;
     }
     return errorResponse(500, {}, u"Unexpected fault."_s);

@@ -77,6 +77,13 @@ SandboxServer::Reply SandboxServer::reply(const QHttpServerRequest &request)
         ? std::nullopt
         : m_faults.next(req.method, req.url.path(), req.url.query(QUrl::FullyDecoded));
     using Kind = FaultInjector::Kind;
+    if (fault && fault->kind == Kind::Hold) {
+        reply.held = std::move(req);
+        reply.delayMs = fault->delayMs;
+        qCDebug(lcSandbox) << reply.held->method << reply.held->url.path() << "held for" << reply.delayMs
+                           << "ms (fault injected)";
+        return reply;
+    }
     if (fault && fault->kind != Kind::Truncate && fault->kind != Kind::Reset && fault->kind != Kind::Slow) {
         reply.response = m_api->faultResponse(*fault, req);
     } else {
@@ -123,9 +130,10 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket 
     // A slow reply: written later, unless the client has gone by then.
     auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
     QPointer<QTcpSocket> alive(socket);
-    QTimer::singleShot(r.delayMs, this, [responder, alive, r] {
-        if (alive)
-            write(*responder, r.response, r.resetMidBody);
+    QTimer::singleShot(r.delayMs, this, [this, responder, alive, r] {
+        if (!alive)
+            return; // the client has gone: a held request is never acted on
+        write(*responder, r.held ? m_api->handle(*r.held) : r.response, r.resetMidBody);
     });
     return true;
 }
@@ -144,7 +152,7 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QHttpServer
     const Reply r = reply(request);
     if (r.delayMs > 0)
         QThread::msleep(r.delayMs);
-    write(responder, r.response, r.resetMidBody);
+    write(responder, r.held ? m_api->handle(*r.held) : r.response, r.resetMidBody);
     return true;
 }
 

@@ -7,6 +7,8 @@
 #include <QAbstractHttpServer>
 #include <QUrl>
 
+#include <optional>
+
 // The sandbox's HTTP face: QtHttpServer on 127.0.0.1 only, handing every request to SandboxApi.
 class SandboxServer final : public QAbstractHttpServer
 {
@@ -36,6 +38,7 @@ private:
         HttpResponse response;
         int delayMs = 0;
         bool resetMidBody = false;
+        std::optional<HttpRequest> held; // a request to act on only after delayMs (the "hold" fault)
     };
     Reply reply(const QHttpServerRequest &request);
     static void write(QHttpServerResponder &responder, const HttpResponse &response, bool resetMidBody);

@@ -4,6 +4,20 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
+        <source>%n of them changed on the server since you typed them; saving will ask which value to keep.</source>
+        <translation>
+            <numerusform>%n of them changed on the server since you typed it; saving will ask which value to keep.</numerusform>
+            <numerusform>%n of them changed on the server since you typed them; saving will ask which value to keep.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n edit(s) from your last session are already saved&lt;/b&gt; — the server holds the value you typed (the save under way when the app closed had reached it, or someone set the same value): %1.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n edit from your last session is already saved&lt;/b&gt; — the server holds the value you typed (the save under way when the app closed had reached it, or someone set the same value): %1.</numerusform>
+            <numerusform>&lt;b&gt;%n edits from your last session are already saved&lt;/b&gt; — the server holds the values you typed (the save under way when the app closed had reached it, or someone set the same values): %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n conversation(s) would close at the next run of the closing job (closure preview).</source>
         <translation>
             <numerusform>%n conversation would close at the next run of the closing job (closure preview).</numerusform>
