@@ -7,6 +7,7 @@
 
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QPushButton>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
@@ -30,6 +31,16 @@ void whenDialog(QObject *owner, std::function<void(T *)> action)
         }
     });
     timer->start();
+}
+
+// The push button of a dialog (or any widget) whose text, without its mnemonic, is text; or null.
+inline QPushButton *buttonNamed(QWidget *dialog, const QString &text)
+{
+    for (QPushButton *button : dialog->findChildren<QPushButton *>()) {
+        if (button->text().remove(u'&') == text)
+            return button;
+    }
+    return nullptr;
 }
 
 // The view row showing channel × state, or -1.

@@ -41,6 +41,7 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
+using GuiTestSupport::buttonNamed;
 using GuiTestSupport::openEditor;
 using GuiTestSupport::rowOf;
 using GuiTestSupport::typeValue;
@@ -53,15 +54,6 @@ template<typename T>
 void whenDialog(std::function<void(T *)> action)
 {
     GuiTestSupport::whenDialog<T>(g_watchers.data(), std::move(action));
-}
-
-QPushButton *buttonNamed(QWidget *dialog, const QString &text)
-{
-    for (QPushButton *button : dialog->findChildren<QPushButton *>()) {
-        if (button->text().remove(u'&') == text)
-            return button;
-    }
-    return nullptr;
 }
 
 QString valueAt(QTableView *view, int row)

@@ -43,6 +43,20 @@ private Q_SLOTS:
         QVERIFY(!f.next("PATCH", u"/x/other"_s)); // times=1
     }
 
+    void afterLetsTheFirstRequestsPass()
+    {
+        auto faults = FaultInjector::parse(u"hold:after=2:every=2:ms=5"_s);
+        QVERIFY(faults.ok());
+        QList<bool> fired;
+        for (int i = 0; i < 6; ++i) {
+            const auto fault = faults.value().next("GET", u"/x"_s);
+            fired << fault.has_value();
+            if (fault)
+                QCOMPARE(fault->delayMs, 5);
+        }
+        QCOMPARE(fired, (QList<bool> {false, false, false, true, false, true}));
+    }
+
     void badSpecs_data()
     {
         QTest::addColumn<QString>("spec");
@@ -53,6 +67,8 @@ private Q_SLOTS:
         QTest::newRow("retry-after on 500") << u"500:retry-after=3"_s << u"not a parameter"_s;
         QTest::newRow("every zero") << u"429:every=0"_s << u"whole number"_s;
         QTest::newRow("ms text") << u"slow:ms=soon"_s << u"whole number"_s;
+        QTest::newRow("after negative") << u"500:after=-1"_s << u"whole number"_s;
+        QTest::newRow("ms on 500") << u"500:ms=10"_s << u"not a parameter"_s;
     }
     void badSpecs()
     {

@@ -35,6 +35,8 @@ Result<FaultInjector> FaultInjector::parse(const QString &spec)
                 rule.every = number(1);
             else if (name == u"times"_s)
                 rule.times = number(1);
+            else if (name == u"after"_s)
+                rule.after = number(0);
             else if (name == u"retry-after"_s && rule.fault.kind == Kind::Status429)
                 rule.fault.retryAfterSeconds = number(0);
             else if (name == u"ms"_s && (rule.fault.kind == Kind::Slow || rule.fault.kind == Kind::Hold))
@@ -67,7 +69,8 @@ std::optional<FaultInjector::Fault> FaultInjector::next(const QByteArray &method
             (!rule.query.isEmpty() && !query.contains(rule.query)))
             continue;
         ++rule.matched;
-        if (fault || rule.matched % rule.every != 0 || (rule.times >= 0 && rule.fired >= rule.times))
+        const int counted = rule.matched - rule.after;
+        if (fault || counted <= 0 || counted % rule.every != 0 || (rule.times >= 0 && rule.fired >= rule.times))
             continue;
         ++rule.fired;
         fault = rule.fault;

@@ -15,6 +15,7 @@
 //   KIND  := 400 | 429 | 500 | 502 | 503 | expired | reset | truncate | slow | hold
 //   PARAM := every=K        the K-th, 2K-th, … request the rule matches (default 1: every one)
 //          | times=N        at most N times in all (default: no limit)
+//          | after=N        only once N matching requests have passed untouched (default 0)
 //          | path=TEXT      only requests whose path contains TEXT
 //          | query=TEXT     only requests whose decoded query contains TEXT (e.g. query=$expand)
 //          | method=M       only requests with this method (GET, PATCH, POST)
@@ -49,6 +50,7 @@ private:
         Fault fault;
         int every = 1;
         int times = -1;
+        int after = 0;
         QString path;
         QString query;
         QByteArray method;
