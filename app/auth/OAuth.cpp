@@ -1,5 +1,6 @@
 #include "app/auth/OAuth.h"
 
+#include "app/common/TlsRefusal.h"
 #include "app/dataverse/OrgUrl.h"
 
 #include <QCoreApplication>
@@ -46,7 +47,9 @@ QNetworkReply *postForm(QNetworkAccessManager *network, const QUrl &url, const O
     request.setRawHeader("Accept", "application/json");
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(int(std::chrono::milliseconds(TransferTimeout).count()));
-    return network->post(request, formEncode(form));
+    QNetworkReply *reply = network->post(request, formEncode(form));
+    TlsRefusal::watch(reply);
+    return reply;
 }
 
 // Entra puts its code in the description ("AADSTS50076: Due to …"); the digits, or empty.
@@ -80,6 +83,10 @@ Error networkError(const QNetworkReply *reply, const QUrl &url)
     Error e;
     e.kind = Error::Kind::Network;
     e.serviceMessage = reply->errorString();
+    if (const QString tls = TlsRefusal::errorsOf(reply); !tls.isEmpty()) {
+        e.userMessage = TlsRefusal::sentence(url.host(), tls);
+        return e;
+    }
     e.userMessage = tr("Could not reach the sign-in service at %1: %2. Check the network and the authority "
                        "address in the profile.")
                         .arg(url.host(), reply->errorString());
@@ -540,6 +547,7 @@ void OAuth::discoverTenant(const QUrl &org, QNetworkAccessManager *network, QObj
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
     request.setTransferTimeout(int(std::chrono::milliseconds(TransferTimeout).count()));
     QNetworkReply *reply = network->get(request);
+    TlsRefusal::watch(reply);
     QPointer<QObject> guard(context);
     QObject::connect(reply, &QNetworkReply::finished, reply, [reply, org, guard, done] {
         reply->deleteLater();

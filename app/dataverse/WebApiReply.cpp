@@ -1,5 +1,7 @@
 #include "app/dataverse/WebApiReply.h"
 
+#include "app/common/TlsRefusal.h"
+
 #include "app/dataverse/JsonScanner.h"
 #include "app/dataverse/Multipart.h"
 
@@ -482,6 +484,12 @@ Error WebApiReply::toError(const Failure &failure)
     std::tie(e.serviceCode, e.serviceMessage) = serviceError(failure.body);
     const QString host = failure.host.isEmpty() ? tr("the environment") : failure.host;
 
+    if (failure.httpStatus == 0 && !failure.tlsErrors.isEmpty()) {
+        e.kind = Error::Kind::Network;
+        e.serviceMessage = failure.tlsErrors;
+        e.userMessage = TlsRefusal::sentence(host, failure.tlsErrors);
+        return e;
+    }
     if (failure.httpStatus == 0) {
         e.kind = Error::Kind::Network;
         e.userMessage = failure.timedOut

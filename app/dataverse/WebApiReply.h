@@ -85,6 +85,7 @@ struct Failure
     QByteArray retryAfter; // Retry-After, in seconds
     bool timedOut = false; // the transfer timeout fired
     QString networkErrorText; // the transport's description, when no HTTP reply arrived
+    QString tlsErrors; // the server's certificate was refused, for these reasons
     QString host; // which environment, for the sentence shown to the user
 };
 

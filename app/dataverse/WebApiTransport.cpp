@@ -1,5 +1,7 @@
 #include "app/dataverse/WebApiTransport.h"
 
+#include "app/common/TlsRefusal.h"
+
 #include "app/dataverse/WebApiReply.h"
 
 #include <QCoreApplication>
@@ -70,6 +72,7 @@ void WebApiTransport::start(const JobPtr &job)
 
     ++m_active;
     QNetworkReply *reply = m_network->sendCustomRequest(request, job->call.method, job->call.body);
+    TlsRefusal::watch(reply);
     // Deleted exactly once, whatever happens to the job.
     connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
     auto timer = std::make_shared<QElapsedTimer>();
@@ -139,6 +142,7 @@ void WebApiTransport::finished(const JobPtr &job, QNetworkReply *reply)
     failure.retryAfter = reply->rawHeader("Retry-After");
     failure.timedOut = networkError == QNetworkReply::OperationCanceledError;
     failure.networkErrorText = reply->errorString();
+    failure.tlsErrors = TlsRefusal::errorsOf(reply);
     failure.host = m_host;
     job->done(WebApiReply::toError(failure));
 }
