@@ -1,5 +1,6 @@
 #include "ui/MainWindow.h"
 
+#include "app/common/PrivateFiles.h"
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
 #include "app/snapshot/SnapshotOps.h"
@@ -350,7 +351,10 @@ void MainWindow::createSnapshotMenu()
         return dir.isEmpty() ? QDir::homePath() : dir;
     };
     const auto remember = [](const QString &path) {
-        QSettings().setValue(u"snapshots/lastFolder"_s, QFileInfo(path).absolutePath());
+        QSettings settings;
+        settings.setValue(u"snapshots/lastFolder"_s, QFileInfo(path).absolutePath());
+        settings.sync();
+        PrivateFiles::restrictFile(settings.fileName());
     };
     const QString filters = tr("Snapshots (*.json);;All files (*)");
 
@@ -1165,5 +1169,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/state"_s, saveState());
+    settings.sync();
+    PrivateFiles::restrictFile(settings.fileName()); // it names the last snapshot folder
     QMainWindow::closeEvent(event);
 }

@@ -1,9 +1,11 @@
 #include "app/auth/Profile.h"
 
+#include "app/common/PrivateFiles.h"
 #include "app/dataverse/OrgUrl.h"
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFileInfo>
 #include <QRegularExpression>
 #include <QSettings>
 #include <QStandardPaths>
@@ -174,6 +176,7 @@ Result<Profile> ProfileStore::save(Profile profile)
             return Error::badInput(tr("A profile named \"%1\" exists already; choose another name.").arg(other.name));
     if (profile.id.isEmpty())
         profile.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    PrivateFiles::makeDirectory(QFileInfo(m_fileName).absolutePath());
 
     QSettings settings(m_fileName, QSettings::IniFormat);
     settings.beginGroup(u"profiles"_s);
@@ -189,6 +192,7 @@ Result<Profile> ProfileStore::save(Profile profile)
     settings.endGroup();
     settings.endGroup();
     settings.sync();
+    PrivateFiles::restrictFile(m_fileName);
     if (settings.status() != QSettings::NoError)
         return Error::badInput(tr("Could not write the profiles to %1; check that the folder is writable.")
                                    .arg(QDir::toNativeSeparators(m_fileName)));
@@ -208,6 +212,7 @@ bool ProfileStore::remove(const QString &id)
     if (settings.value(u"lastUsed"_s).toString() == id)
         settings.remove(u"lastUsed"_s);
     settings.sync();
+    PrivateFiles::restrictFile(m_fileName);
     return settings.status() == QSettings::NoError;
 }
 
@@ -221,6 +226,8 @@ void ProfileStore::setLastUsed(const QString &id)
 {
     QSettings settings(m_fileName, QSettings::IniFormat);
     settings.setValue(u"lastUsed"_s, id);
+    settings.sync();
+    PrivateFiles::restrictFile(m_fileName);
 }
 
 bool ProfileStore::plaintextSecretsAllowed() const
@@ -233,4 +240,6 @@ void ProfileStore::setPlaintextSecretsAllowed(bool allowed)
 {
     QSettings settings(m_fileName, QSettings::IniFormat);
     settings.setValue(u"secrets/plaintextFileOptIn"_s, allowed);
+    settings.sync();
+    PrivateFiles::restrictFile(m_fileName);
 }

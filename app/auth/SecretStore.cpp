@@ -1,5 +1,7 @@
 #include "app/auth/SecretStore.h"
 
+#include "app/common/PrivateFiles.h"
+
 #include "app/auth/Profile.h"
 
 #include <qt6keychain/keychain.h>
@@ -305,7 +307,7 @@ Result<Done> SecretStore::fileWrite(const QString &key, const std::optional<QStr
         return Done {};
     else
         all.remove(key);
-    QDir().mkpath(QFileInfo(m_plaintextFile).absolutePath());
+    PrivateFiles::makeDirectory(QFileInfo(m_plaintextFile).absolutePath());
     QSaveFile file(m_plaintextFile);
     if (!file.open(QIODevice::WriteOnly))
         return Error::badInput(

@@ -1,5 +1,7 @@
 #include "app/common/LogFile.h"
 
+#include "app/common/PrivateFiles.h"
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
@@ -124,7 +126,7 @@ Result<QString> LogFile::install(const QString &dir, const QString &name, Option
 {
     State &s = state();
     QMutexLocker lock(&s.mutex);
-    if (!QDir().mkpath(dir))
+    if (!PrivateFiles::makeDirectory(dir))
         return Error::badInput(QCoreApplication::translate("LogFile", "Cannot create the log folder %1.")
                                    .arg(QDir::toNativeSeparators(dir)));
     if (s.file.isOpen())

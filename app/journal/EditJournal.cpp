@@ -1,5 +1,7 @@
 #include "app/journal/EditJournal.h"
 
+#include "app/common/PrivateFiles.h"
+
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDir>
@@ -94,7 +96,7 @@ Result<Done> EditJournal::write(const QList<PendingEdit> &edits) const
             return Error::badInput(tr("Cannot remove %1.").arg(QDir::toNativeSeparators(m_path)));
         return Done {};
     }
-    if (!QDir().mkpath(QFileInfo(m_path).absolutePath()))
+    if (!PrivateFiles::makeDirectory(QFileInfo(m_path).absolutePath()))
         return Error::badInput(tr("Cannot create the folder for unsaved edits, %1.")
                                    .arg(QDir::toNativeSeparators(QFileInfo(m_path).absolutePath())));
     QSaveFile file(m_path);

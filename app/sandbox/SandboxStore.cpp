@@ -1,5 +1,7 @@
 #include "app/sandbox/SandboxStore.h"
 
+#include "app/common/PrivateFiles.h"
+
 #include "app/sandbox/DemoSeed.h"
 
 #include <QCoreApplication>
@@ -63,7 +65,7 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir)
 
 Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir, const Seed &seed)
 {
-    if (!QDir().mkpath(dataDir))
+    if (!PrivateFiles::makeDirectory(dataDir))
         return Error::badInput(tr("Cannot create the data directory %1. Choose a directory you can write to with "
                                   "--data-dir.")
                                    .arg(QDir::toNativeSeparators(dataDir)));
@@ -74,6 +76,10 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir,
     if (!QSqlDatabase::isDriverAvailable(u"QSQLITE"_s))
         return Error::badInput(
             tr("Qt's SQLite driver is not installed (on Debian: apt-get install libqt6sql6-sqlite)."));
+    // Private from the start: SQLite gives its -wal and -shm files the database's mode.
+    if (!PrivateFiles::createPrivately(store->m_path))
+        return Error::badInput(tr("Cannot create the sandbox database %1 in a folder you can write to.")
+                                   .arg(QDir::toNativeSeparators(store->m_path)));
     QSqlDatabase database = QSqlDatabase::addDatabase(u"QSQLITE"_s, store->m_connectionName);
     database.setDatabaseName(store->m_path);
     if (!database.open())

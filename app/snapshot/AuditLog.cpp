@@ -1,5 +1,7 @@
 #include "app/snapshot/AuditLog.h"
 
+#include "app/common/PrivateFiles.h"
+
 #include "app/snapshot/SnapshotFiles.h"
 
 #include <QDir>
@@ -61,7 +63,7 @@ Result<Done> AuditLog::append(const QList<Entry> &entries) const
         lines += QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
     }
     const QFileInfo info(m_path);
-    if (!info.absoluteDir().exists() && !QDir().mkpath(info.absolutePath()))
+    if (!info.absoluteDir().exists() && !PrivateFiles::makeDirectory(info.absolutePath()))
         return Error::badInput(tr("Cannot create the folder %1 for the audit log.").arg(info.absolutePath()));
     QFile file(m_path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Append))

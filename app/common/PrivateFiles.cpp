@@ -1,0 +1,27 @@
+#include "app/common/PrivateFiles.h"
+
+#include <QDir>
+#include <QFile>
+
+bool PrivateFiles::makeDirectory(const QString &dir)
+{
+    if (!QDir().mkpath(dir))
+        return false;
+    return QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+}
+
+bool PrivateFiles::restrictFile(const QString &path)
+{
+    return QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
+bool PrivateFiles::createPrivately(const QString &path)
+{
+    if (QFile::exists(path))
+        return restrictFile(path);
+    QFile file(path);
+    // NewOnly: never truncate a file that appeared meanwhile.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
+        return QFile::exists(path) && restrictFile(path);
+    return file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
