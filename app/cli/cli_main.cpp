@@ -1,5 +1,6 @@
 // autoclose-cli: see Cli::run.
 #include "app/cli/Cli.h"
+#include "app/common/NoCoreDumps.h"
 #include "app/common/Translations.h"
 #include "app/common/Version.h"
 
@@ -12,6 +13,7 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    NoCoreDumps::apply();
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"AutoCloseEditor"_s);
     QCoreApplication::setApplicationName(u"autoclose-cli"_s);

@@ -1,4 +1,5 @@
 // autoclose-sandbox: a local Dataverse for demos and tests.
+#include "app/common/NoCoreDumps.h"
 #include "app/common/QuitOnSignals.h"
 #include "app/common/Translations.h"
 #include "app/common/Version.h"
@@ -18,6 +19,7 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    NoCoreDumps::apply();
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"AutoCloseEditor"_s);
     QCoreApplication::setApplicationName(u"autoclose-sandbox"_s);
