@@ -44,6 +44,8 @@ private Q_SLOTS:
         QTest::newRow("ftp") << u"ftp://contoso.crm.dynamics.com"_s << u"https"_s;
         QTest::newRow("credentials") << u"https://user:pw@contoso.crm.dynamics.com"_s << u"user name"_s;
         QTest::newRow("garbage") << u"https://"_s << u"not a web address"_s;
+        QTest::newRow("a word") << u"contoso"_s << u"https://contoso.crm.dynamics.com"_s;
+        QTest::newRow("a word with scheme") << u"https://prod"_s << u"not a full environment address"_s;
     }
     void refused()
     {

@@ -41,6 +41,12 @@ Result<QUrl> OrgUrl::parse(const QString &text)
                                         "Refusing plain http to %1: the access token would travel unencrypted. "
                                         "Use https://%1 instead (http is only allowed for 127.0.0.1).")
                 .arg(url.host()));
+    // A word typed where the address belongs ("contoso", "prod"): an environment's host always has a domain.
+    if (!url.host().contains(u'.') && !url.host().contains(u':') && !isLoopbackHost(url.host()))
+        return Error::badInput(QCoreApplication::translate("OrgUrl",
+                                                           "\"%1\" is not a full environment address. Use the whole "
+                                                           "address, for example https://%1.crm.dynamics.com.")
+                                   .arg(trimmed));
     if (!url.userInfo().isEmpty())
         return Error::badInput(
             QCoreApplication::translate("OrgUrl", "The environment URL must not contain a user name or password."));
