@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QProcessEnvironment>
 #include <QSet>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <csignal>
@@ -118,6 +119,67 @@ private Q_SLOTS:
         QTest::newRow("nobody listening")
             << QStringList {u"--url"_s, u"http://127.0.0.1:1"_s, u"--access-token-env"_s, var, u"list"_s} << Token << 4
             << u"Could not reach 127.0.0.1"_s;
+
+        // Every flag and operand a user can get wrong, with what they read (exit 2: nothing was done).
+        const QStringList env = {u"--url"_s, url, u"--access-token-env"_s, var};
+        const auto bad = [&](const char *name, const QStringList &args, const QString &message) {
+            QTest::newRow(name) << args << Token << 2 << message;
+        };
+        bad("timeout zero", env + QStringList {u"--timeout"_s, u"0"_s, u"list"_s},
+            u"--timeout takes seconds, from 0.1 to 3600, not '0'"_s);
+        bad("timeout word", env + QStringList {u"--timeout"_s, u"soon"_s, u"list"_s}, u"not 'soon'"_s);
+        bad("-o with list", env + QStringList {u"list"_s, u"-o"_s, u"x.json"_s}, u"-o goes with export"_s);
+        bad("--dry-run with list", env + QStringList {u"list"_s, u"--dry-run"_s},
+            u"--dry-run and --yes go with set and apply"_s);
+        bad("--auth with list", env + QStringList {u"list"_s, u"--auth"_s, u"browser"_s},
+            u"--auth goes with 'profiles add'"_s);
+        bad("list with an operand", env + QStringList {u"list"_s, u"extra"_s},
+            u"'list' takes no arguments, but got 'extra'"_s);
+        bad("set without a value", env + QStringList {u"set"_s, u"Live Chat - Open"_s},
+            u"set takes a configuration and a value"_s);
+        bad("set with an unknown unit", env + QStringList {u"set"_s, u"Live Chat - Open"_s, u"5 fortnights"_s},
+            u"“fortnights” is not a unit"_s);
+        bad("set a negative value", env + QStringList {u"set"_s, u"Live Chat - Open"_s, u"-5"_s},
+            u"-5: a value cannot be negative"_s);
+        bad("set an unknown configuration", env + QStringList {u"set"_s, u"Nonexistent"_s, u"5"_s, u"--yes"_s},
+            u"Nonexistent: no configuration has that id or name"_s);
+        bad("set an ambiguous name", env + QStringList {u"set"_s, u"Live Chat"_s, u"5"_s, u"--yes"_s},
+            u"Did you mean:\n"_s);
+        bad("apply without a file", env + QStringList {u"apply"_s}, u"apply takes one snapshot file"_s);
+        bad("apply a missing file", env + QStringList {u"apply"_s, u"/nonexistent/x.json"_s},
+            u"/nonexistent/x.json: no such file"_s);
+        bad("diff with one operand", env + QStringList {u"diff"_s, u"live"_s}, u"diff takes two operands"_s);
+        bad("export as xml", env + QStringList {u"export"_s, u"--format"_s, u"xml"_s},
+            u"--format must be json or csv for export, not 'xml'"_s);
+        bad("diff as csv", env + QStringList {u"diff"_s, u"a"_s, u"b"_s, u"--format"_s, u"csv"_s},
+            u"--format must be table or json, not 'csv'"_s);
+        bad("preview at a word", env + QStringList {u"preview"_s, u"--at"_s, u"tomorrow"_s},
+            u"--at tomorrow: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d)"_s);
+        bad("preview basis", env + QStringList {u"preview"_s, u"--basis"_s, u"closed"_s},
+            u"--basis must be created or modified, not 'closed'"_s);
+        bad("preview --set without a value", env + QStringList {u"preview"_s, u"--set"_s, u"Live Chat - Open"_s},
+            u"--set takes NAME_OR_ID=VALUE"_s);
+        bad("preview --set an unknown configuration", env + QStringList {u"preview"_s, u"--set"_s, u"Nope=5"_s},
+            u"--set Nope: no configuration has that id or name"_s);
+        bad("--set with export", env + QStringList {u"export"_s, u"--set"_s, u"x=5"_s},
+            u"--set, --at and --basis go with preview"_s);
+        bad("unknown profile", {u"--profile"_s, u"Nobody"_s, u"list"_s}, u"No profile named \"Nobody\""_s);
+        bad("profile and url", {u"--profile"_s, u"Nobody"_s, u"--url"_s, url, u"list"_s}, u"leave out --url"_s);
+        bad("profiles add without url", {u"profiles"_s, u"add"_s, u"X"_s}, u"profiles add needs --url"_s);
+        bad("profiles add unknown method",
+            {u"profiles"_s, u"add"_s, u"X"_s, u"--url"_s, u"https://contoso.crm.dynamics.com"_s, u"--auth"_s,
+             u"magic"_s},
+            u"--auth must be browser, device-code, client-secret or env-token, not 'magic'"_s);
+        bad("profiles add a word for url",
+            {u"profiles"_s, u"add"_s, u"X"_s, u"--url"_s, u"contoso"_s, u"--auth"_s, u"device-code"_s},
+            u"\"contoso\" is not a full environment address"_s);
+        bad("profiles remove unknown", {u"profiles"_s, u"remove"_s, u"Nobody"_s}, u"No profile named \"Nobody\""_s);
+        bad("plaintext-secrets maybe", {u"profiles"_s, u"plaintext-secrets"_s, u"maybe"_s}, u"takes on or off"_s);
+        bad("profiles unknown verb", {u"profiles"_s, u"frobnicate"_s},
+            u"profiles takes list, add, remove or plaintext-secrets"_s);
+        bad("login with url", {u"login"_s, u"--url"_s, url}, u"login works on a profile"_s);
+        bad("ftp url", {u"--url"_s, u"ftp://contoso.crm.dynamics.com"_s, u"--access-token-env"_s, var, u"list"_s},
+            u"uses ftp:, but an environment is reached over https"_s);
     }
     void failures()
     {
@@ -126,7 +188,12 @@ private Q_SLOTS:
         QFETCH(int, exitCode);
         QFETCH(QString, messagePart);
         args.replaceInStrings(u"SANDBOX"_s, m_sandbox->url().toString());
-        const CliRun run = runCli(args, envWithToken(token));
+        // Profiles and data of this run only.
+        QTemporaryDir config;
+        QProcessEnvironment env = envWithToken(token);
+        env.insert(u"AUTOCLOSE_CONFIG_DIR"_s, config.path());
+        env.insert(u"AUTOCLOSE_DATA_DIR"_s, config.path());
+        const CliRun run = runCli(args, env);
         QCOMPARE(run.exitCode, exitCode);
         QVERIFY(run.out.isEmpty());
         QVERIFY2(QString::fromUtf8(run.err).contains(messagePart), run.err.constData());

@@ -15,6 +15,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTextStream>
 
 #include <algorithm>
@@ -408,8 +409,16 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const auto usageError = [&err](const QString &message) {
         return usage(err, message);
     };
-    if (!parser.parse(arguments))
+    if (!parser.parse(arguments)) {
+        // "-5" reads as options to the parser; say what it is.
+        static const QRegularExpression negative(u"^-\\d"_s);
+        for (const QString &argument : arguments.mid(1))
+            if (negative.match(argument).hasMatch())
+                return usageError(tr("%1: a value cannot be negative. Type minutes (45), hours (2h), days (1d 12h) "
+                                     "or never.")
+                                      .arg(argument));
         return usageError(parser.errorText());
+    }
     if (parser.isSet(helpOption)) {
         out << parser.helpText() << '\n' << tr(HelpEpilogue);
         return Ok;
