@@ -247,6 +247,47 @@ private Q_SLOTS:
         QCOMPARE(m_server->read(u"Live chat"_s, u"Wrap-up"_s)->minutes, std::optional<int>(15));
     }
 
+    // What a user can type wrong, each refused in the editor with its sentence; Enter keeps the editor open with the
+    // text, Escape leaves the value as it was, and nothing becomes an edit.
+    void typedValuesAreRefusedInline_data()
+    {
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("a word") << u"soon"_s << u"“soon” is not a duration"_s;
+        QTest::newRow("negative") << u"-5"_s << u"cannot be negative"_s;
+        QTest::newRow("part of a minute") << u"0.5"_s << u"whole number of minutes"_s;
+        QTest::newRow("unknown unit") << u"5 fortnights"_s << u"“fortnights” is not a unit"_s;
+        QTest::newRow("past the column's maximum") << u"2147483648"_s << u"at most 2147483647 minutes"_s;
+        QTest::newRow("a unit without a number") << u"h"_s << u"not a duration"_s;
+    }
+    void typedValuesAreRefusedInline()
+    {
+        QFETCH(QString, typed);
+        QFETCH(QString, message);
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        view->setFocus();
+        view->setCurrentIndex(view->model()->index(row, ConfigTableModel::Channel));
+        QTest::keyClick(view, Qt::Key_F2);
+        auto *editor = openEditor(view);
+        QVERIFY(editor);
+        editor->selectAll();
+        QTest::keyClicks(editor, typed);
+        QVERIFY(editor->hint()->isVisible());
+        QVERIFY2(editor->hint()->text().contains(message), qPrintable(editor->hint()->text()));
+        QTest::keyClick(editor, Qt::Key_Return);
+        QVERIFY(openEditor(view) == editor);
+        QCOMPARE(editor->text(), typed);
+        QVERIFY(!window.model()->hasPendingEdits());
+        QTest::keyClick(editor, Qt::Key_Escape);
+        QTRY_VERIFY(!openEditor(view));
+        QCOMPARE(valueAt(view, row), u"20 min"_s);
+        QVERIFY(!window.model()->hasPendingEdits());
+    }
+
     void saveConfirmsThenWritesAndCanBeUndone()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir));
