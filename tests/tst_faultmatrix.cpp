@@ -8,6 +8,7 @@
 #include "SandboxProcess.h"
 #include "ServerState.h"
 #include "TestFiles.h"
+#include "app/sandbox/SandboxApi.h"
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
 
@@ -56,9 +57,14 @@ private:
         return e;
     }
 
-    QStringList arguments(Op op, const QUrl &url, const QString &exportFile, const QString &timeout) const
+    // The environment given by --url and a token in the environment, or by a profile that signs in (and in again
+    // after a 401) with a client secret.
+    QStringList arguments(Op op, const QUrl &url, const QString &exportFile, const QString &timeout,
+                          bool profile = false) const
     {
-        QStringList args {u"--url"_s, url.toString(), u"--access-token-env"_s, TokenVar, u"--timeout"_s, timeout};
+        QStringList args = profile ? QStringList {u"--profile"_s, u"Sandbox"_s}
+                                   : QStringList {u"--url"_s, url.toString(), u"--access-token-env"_s, TokenVar};
+        args << u"--timeout"_s << timeout;
         switch (op) {
         case Op::Load:
             return args << u"list"_s;
@@ -95,7 +101,7 @@ private Q_SLOTS:
     void cleanupTestCase()
     {
         qInfo().noquote() << "\nFault matrix (autoclose-cli against autoclose-sandbox --faults):\n"
-                          << u"fault       | operation | exit | what happened\n"_s + g_table.join(u'\n');
+                          << u"fault                | operation | exit | what happened\n"_s + g_table.join(u'\n');
     }
 
     void cell_data()
@@ -108,7 +114,7 @@ private Q_SLOTS:
         // the save's $batch.
         const auto target = [](Op op) {
             if (writes(op))
-                return u"method=POST"_s;
+                return u"method=POST:path=$batch"_s; // not the sign-in's token request
             if (op == Op::Preview)
                 return u"method=GET:path=msdyn_ocliveworkitems"_s;
             // (With $expand: the test's own reads of the server, without it, leave the fault to the CLI.)
@@ -126,6 +132,7 @@ private Q_SLOTS:
         const QList<Fault> faults = {
             {u"429"_s, u"429:%1:times=1:retry-after=1"_s, 0, 0, u"throttled by the environment, retrying in 1 s"_s,
              u"throttled by the environment, retrying in 1 s"_s},
+            {u"500"_s, u"500:%1:times=1"_s, 0, 0, u"HTTP 500, retrying"_s, u"HTTP 500, retrying"_s},
             {u"503"_s, u"503:%1:times=1"_s, 0, 0, u"HTTP 503, retrying"_s, u"HTTP 503, retrying"_s},
             {u"reset"_s, u"reset:%1:times=1"_s, 0, 0, u"connection reset, retrying"_s,
              u"its reply was lost; read back to confirm"_s},
@@ -135,6 +142,8 @@ private Q_SLOTS:
              u"its reply was lost; read back to confirm"_s},
             {u"401 expired"_s, u"expired:%1:times=1"_s, 3, 3, u"did not accept the sign-in"_s,
              u"did not accept the sign-in"_s},
+            // The same expiry for a profile that can sign in again by itself: it does, and the request succeeds.
+            {u"401 expired, profile"_s, u"expired:%1:times=1"_s, 0, 0, QString(), QString()},
         };
         for (const Fault &f : faults)
             for (const auto &[op, name] : Ops)
@@ -152,6 +161,7 @@ private Q_SLOTS:
         QFETCH(int, exitCode);
         QFETCH(QString, message);
         const bool colleague = fault == u"412"_s;
+        const bool profile = QString::fromUtf8(QTest::currentDataTag()).contains(u"profile"_s);
         QProcessEnvironment logging = QProcessEnvironment::systemEnvironment();
         logging.insert(u"QT_LOGGING_RULES"_s, u"autoclose.sandbox.debug=true"_s);
         // For 412 the sandbox holds back its answer to the CLI's read so that the colleague's save lands first.
@@ -164,10 +174,18 @@ private Q_SLOTS:
         QTemporaryDir data;
         const QString exportFile = data.filePath(u"export.json"_s);
 
+        if (profile) {
+            const CliRun added =
+                runCli({u"profiles"_s, u"add"_s, u"Sandbox"_s, u"--url"_s, sandbox.url().toString(), u"--auth"_s,
+                        u"client-secret"_s, u"--authority"_s, sandbox.url().toString(), u"--client-id"_s,
+                        QString::fromLatin1(SandboxApi::DemoClientId), u"--client-secret-stdin"_s},
+                       env(data.path()), QByteArray(SandboxApi::DemoClientSecret) + '\n');
+            QVERIFY2(added.exitCode == 0, added.err.constData());
+        }
         QProcess cli;
         cli.setProcessEnvironment(env(data.path()));
         cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN),
-                  arguments(op, sandbox.url(), exportFile, fault.startsWith(u"slow"_s) ? u"1"_s : u"20"_s));
+                  arguments(op, sandbox.url(), exportFile, fault.startsWith(u"slow"_s) ? u"1"_s : u"20"_s, profile));
         if (colleague) {
             QByteArray log;
             QVERIFY(QTest::qWaitFor(
@@ -191,6 +209,17 @@ private Q_SLOTS:
         QVERIFY2(cli.exitCode() == exitCode, qPrintable(u"exit %1:\n"_s.arg(cli.exitCode()) + output));
         QVERIFY2(output.contains(message), qPrintable(output));
         QVERIFY(!output.contains(Token));
+        QVERIFY(!output.contains(QString::fromLatin1(SandboxApi::DemoClientSecret)));
+        // The fault did fire (a cell that passes because nothing happened proves nothing).
+        QByteArray sandboxLog;
+        const bool fired = colleague ||
+            QTest::qWaitFor(
+                               [&] {
+                                   sandboxLog += sandbox.process().readAllStandardError();
+                                   return sandboxLog.contains("(fault injected)");
+                               },
+                               5000);
+        QVERIFY2(fired, sandboxLog.right(2000).constData());
 
         // An export is a whole, valid file or no file.
         if (op == Op::Export)
@@ -224,11 +253,12 @@ private Q_SLOTS:
             QVERIFY2(!readFile(file).contains(Token.toUtf8()), qPrintable(file));
         }
         const QString what = exitCode != 0               ? u"failed: "_s + message
+            : profile                                    ? u"signed in again by itself, then succeeded"_s
             : output.contains(u"read back to confirm"_s) ? u"saved; its lost reply confirmed by reading back"_s
             : output.contains(u"retrying"_s)             ? u"succeeded after retrying"_s
                                                          : u"succeeded"_s;
         g_table << u"%1 | %2 | %3    | %4"_s
-                       .arg(fault.section(u':', 0, 0).leftJustified(11),
+                       .arg(QString::fromUtf8(QTest::currentDataTag()).section(u" × "_s, 0, 0).leftJustified(20),
                             QString::fromUtf8(QTest::currentDataTag()).section(u" × "_s, 1).leftJustified(9))
                        .arg(exitCode)
                        .arg(what +
