@@ -6,6 +6,7 @@
 #include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
+#include "app/snapshot/AuditLog.h"
 #include "models/ConfigTableModel.h"
 #include "models/PreviewListModel.h"
 #include "ui/ConflictDialog.h"
@@ -652,6 +653,14 @@ private Q_SLOTS:
         QVERIFY2(bannerText(window).contains(u"2 edits from your last session are already saved"_s),
                  qPrintable(bannerText(window)));
         QVERIFY(bannerText(window).contains(u"Live chat · Open"_s));
+        // The audit log, which the interrupted save never reached, now has both.
+        const auto log = AuditLog(m_server->dataDir() + u"/audit.jsonl"_s).read();
+        QVERIFY(log.ok());
+        QCOMPARE(log.value().size(), 2);
+        for (const AuditLog::Entry &entry : log.value()) {
+            QCOMPARE(entry.result, u"saved"_s);
+            QCOMPARE(entry.source, u"editor (found saved at the next start)"_s);
+        }
         // The journal now holds nothing: the next start restores nothing.
         MainWindow again(m_server->client.get(), environment(dir + u"/journal"_s));
         again.show();

@@ -721,12 +721,24 @@ void MainWindow::restoreJournal()
     // edit that would then be reported as a conflict with itself.
     QList<PendingEdit> restore;
     QStringList onServer;
+    QList<MinutesChange> changes; // for the audit log, which the interrupted save never reached
+    QList<std::optional<int>> before;
+    QList<WriteResult> results;
     for (const PendingEdit &edit : saved.value()) {
         const ChannelStateConfig *config = m_model->config(edit.id);
         if (config && config->etag != edit.baseEtag && config->minutes == edit.minutes) {
             m_model->markFailed(edit.id, ConfigTableModel::RowStatus::Saved,
                                 tr("The server already holds this value from your last session."));
             onServer << label(edit.id);
+            changes << MinutesChange {edit.id, config->name, edit.baseEtag, edit.minutes};
+            before << edit.baseMinutes;
+            WriteResult result;
+            result.id = edit.id;
+            result.outcome = WriteResult::Outcome::Saved;
+            result.etag = config->etag;
+            result.minutes = config->minutes;
+            result.confirmedByReading = true;
+            results << result;
         } else {
             restore << edit;
         }
@@ -756,8 +768,10 @@ void MainWindow::restoreJournal()
     if (auto *button = m_restoredBanner->findChild<QPushButton *>())
         button->setText(restored > 0 ? tr("&Discard them") : tr("&Dismiss"));
     m_restoredBanner->show();
-    if (!onServer.isEmpty())
+    if (!onServer.isEmpty()) {
         writeJournal(); // the journal now holds only what is still unsaved
+        logSave(changes, before, results, u"editor (found saved at the next start)"_s);
+    }
 }
 
 void MainWindow::writeJournal()
