@@ -599,21 +599,16 @@ private Q_SLOTS:
     void journalSurvivesAKill()
     {
         QTemporaryDir killed; // outlives the servers of this test
-        const QString dir = killed.path();
-        QVERIFY(killChild(dir, u"edit"_s, "edited"));
+        QVERIFY(killChild(killed.path(), u"edit"_s, "edited"));
 
         // The next start, on the same data: the edit is back, and the window says so.
-        m_server.reset();
-        m_server = Server::start({}, dir + u"/sandbox"_s);
-        QVERIFY(m_server);
-        MainWindow window(m_server->client.get(), environment(dir + u"/journal"_s));
-        window.show();
-        QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        const auto window = restartOn(killed.path());
+        QVERIFY(window);
+        QTableView *view = window->tableView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         QCOMPARE(valueAt(view, row), u"2 h"_s);
         QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Edited (was 20 min)"_s);
-        auto *banner = window.findChild<QFrame *>(u"restoredBanner"_s);
+        auto *banner = window->findChild<QFrame *>(u"restoredBanner"_s);
         QVERIFY(banner->isVisible());
         const QList<QLabel *> labels = banner->findChildren<QLabel *>();
         QVERIFY(std::any_of(labels.begin(), labels.end(), [](QLabel *l) {
@@ -623,7 +618,7 @@ private Q_SLOTS:
         buttonNamed(banner, u"Discard them"_s)->click();
         QCOMPARE(valueAt(view, row), u"20 min"_s);
         QVERIFY(!banner->isVisible());
-        window.undoStack()->undo();
+        window->undoStack()->undo();
         QCOMPARE(valueAt(view, row), u"2 h"_s);
     }
 
@@ -635,14 +630,11 @@ private Q_SLOTS:
         const QString dir = killed.path();
         QVERIFY(killChild(dir, u"save:slow"_s, "saving"));
 
-        m_server.reset();
-        m_server = Server::start({}, dir + u"/sandbox"_s);
-        QVERIFY(m_server);
+        const auto restarted = restartOn(dir);
+        QVERIFY(restarted);
+        MainWindow &window = *restarted;
         QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(120));
         QCOMPARE(m_server->read(u"Live chat"_s, u"Waiting"_s)->minutes, std::optional<int>(45));
-        MainWindow window(m_server->client.get(), environment(dir + u"/journal"_s));
-        window.show();
-        QVERIFY(load(window));
         QTableView *view = window.tableView();
         for (const auto &[state, value] : {std::pair {u"Open"_s, u"2 h"_s}, std::pair {u"Waiting"_s, u"45 min"_s}}) {
             const int row = rowOf(view, u"Live chat"_s, state);
@@ -673,19 +665,13 @@ private Q_SLOTS:
     void killedBeforeTheServerSaved()
     {
         QTemporaryDir killed;
-        const QString dir = killed.path();
-        QVERIFY(killChild(dir, u"save:hold"_s, "saving"));
+        QVERIFY(killChild(killed.path(), u"save:hold"_s, "saving"));
 
-        m_server.reset();
-        m_server = Server::start({}, dir + u"/sandbox"_s);
-        QVERIFY(m_server);
-        const auto open = m_server->read(u"Live chat"_s, u"Open"_s);
-        const auto waiting = m_server->read(u"Live chat"_s, u"Waiting"_s);
-        QCOMPARE(open->minutes, std::optional<int>(20));
-        QVERIFY(waiting->minutes != std::optional<int>(45));
-        MainWindow window(m_server->client.get(), environment(dir + u"/journal"_s));
-        window.show();
-        QVERIFY(load(window));
+        const auto restarted = restartOn(killed.path());
+        QVERIFY(restarted);
+        MainWindow &window = *restarted;
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(20));
+        QVERIFY(m_server->read(u"Live chat"_s, u"Waiting"_s)->minutes != std::optional<int>(45));
         QTableView *view = window.tableView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         QCOMPARE(valueAt(view, row), u"2 h"_s);
@@ -704,6 +690,19 @@ private Q_SLOTS:
     }
 
 private:
+    // The next start after a kill, on the killed run's data: its sandbox again, and a window loaded from it with the
+    // journal it left. Null if either does not start.
+    std::unique_ptr<MainWindow> restartOn(const QString &dir)
+    {
+        m_server.reset();
+        m_server = Server::start({}, dir + u"/sandbox"_s);
+        if (!m_server)
+            return nullptr;
+        auto window = std::make_unique<MainWindow>(m_server->client.get(), environment(dir + u"/journal"_s));
+        window->show();
+        return load(*window) ? std::move(window) : nullptr;
+    }
+
     std::unique_ptr<Server> m_server;
     QString m_journalDir;
 };

@@ -15,6 +15,16 @@ namespace {
 const QString Token = u"fault-test-token"_s;
 
 // These tests look at each fault as it arrives, so the client does not retry (tst_transport covers retries).
+// A sandbox in this process on dir, accepting Token, injecting spec.
+Result<std::unique_ptr<LocalSandbox>> startWithFaults(const QTemporaryDir &dir, const QString &spec)
+{
+    LocalSandbox::Options options;
+    options.dataDir = dir.path();
+    options.acceptedTokens = {Token};
+    options.faults = spec;
+    return LocalSandbox::start(options);
+}
+
 void noRetries(DataverseClient &client)
 {
     WebApiTransport::RetryPolicy policy;
@@ -101,11 +111,7 @@ private Q_SLOTS:
         QFETCH(int, status);
         QFETCH(QString, messagePart);
         QTemporaryDir dir;
-        LocalSandbox::Options options;
-        options.dataDir = dir.path();
-        options.acceptedTokens = {Token};
-        options.faults = spec;
-        auto sandbox = LocalSandbox::start(options);
+        auto sandbox = startWithFaults(dir, spec);
         QVERIFY2(sandbox.ok(), qPrintable(sandbox.ok() ? QString() : sandbox.error().userMessage));
 
         QNetworkAccessManager network;
@@ -142,12 +148,8 @@ private Q_SLOTS:
         QFETCH(bool, saved);
         QFETCH(int, onServer);
         QTemporaryDir dir;
-        LocalSandbox::Options options;
-        options.dataDir = dir.path();
-        options.acceptedTokens = {Token};
-        options.faults = spec;
-        auto sandbox = LocalSandbox::start(options);
-        QVERIFY(sandbox.ok());
+        auto sandbox = startWithFaults(dir, spec);
+        QVERIFY2(sandbox.ok(), qPrintable(sandbox.ok() ? QString() : sandbox.error().userMessage));
         QNetworkAccessManager network;
         DataverseClient client(sandbox.value()->url(), &network);
         client.setAccessToken(Token);
@@ -180,11 +182,7 @@ private Q_SLOTS:
     void faultsFireOnlyWhereAsked()
     {
         QTemporaryDir dir;
-        LocalSandbox::Options options;
-        options.dataDir = dir.path();
-        options.acceptedTokens = {Token};
-        options.faults = u"503:every=2"_s;
-        auto sandbox = LocalSandbox::start(options);
+        auto sandbox = startWithFaults(dir, u"503:every=2"_s);
         QVERIFY(sandbox.ok());
         QNetworkAccessManager network;
         DataverseClient client(sandbox.value()->url(), &network);

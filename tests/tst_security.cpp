@@ -8,6 +8,7 @@
 #include "GuiTestSupport.h"
 #include "SandboxProcess.h"
 #include "TestFiles.h"
+#include "WindowTestServer.h"
 #include "app/auth/OAuth.h"
 #include "app/auth/Profile.h"
 #include "app/dataverse/DataverseClient.h"
@@ -121,6 +122,19 @@ CliRun runCliServing(const QStringList &args, const QProcessEnvironment &env)
     return run;
 }
 
+// WhoAmI through the product's client, signed in with the test's token, against url.
+std::optional<Result<WebApiReply::Identity>> whoAmI(const QUrl &url)
+{
+    QNetworkAccessManager network;
+    DataverseClient client(url, &network);
+    client.setAccessToken(Token);
+    std::optional<Result<WebApiReply::Identity>> who;
+    QObject context;
+    client.whoAmI(&context, [&who](Result<WebApiReply::Identity> r) { who = std::move(r); });
+    (void)QTest::qWaitFor([&who] { return who.has_value(); }, 20000);
+    return who;
+}
+
 QProcessEnvironment cliEnvironment()
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -156,12 +170,8 @@ private Q_SLOTS:
     {
         TlsPeer peer;
         QVERIFY(peer.start());
-        QNetworkAccessManager network;
-        DataverseClient client(peer.url(), &network);
-        client.setAccessToken(Token);
-        std::optional<Result<WebApiReply::Identity>> who;
-        client.whoAmI(this, [&who](Result<WebApiReply::Identity> r) { who = std::move(r); });
-        QTRY_VERIFY_WITH_TIMEOUT(who.has_value(), 20000);
+        const auto who = whoAmI(peer.url());
+        QVERIFY(who.has_value());
         QVERIFY(!who->ok());
         const QString message = who->error().userMessage;
         QVERIFY2(message.contains(u"certificate could not be verified"_s), qPrintable(message));
@@ -176,6 +186,7 @@ private Q_SLOTS:
         profile.authority = peer.url();
         profile.tenant = u"contoso"_s;
         profile.method = AuthMethod::ClientSecret;
+        QNetworkAccessManager network;
         OAuth::TokenClient tokens(profile, &network);
         std::optional<Result<OAuth::Tokens>> got;
         tokens.clientCredentials(QString::fromLatin1(Secret), this,
@@ -206,13 +217,9 @@ private Q_SLOTS:
         QSslConfiguration trusting = before;
         trusting.addCaCertificates(QSslCertificate::fromPath(tlsFile(u"cert.pem"_s)));
         QSslConfiguration::setDefaultConfiguration(trusting);
-        QNetworkAccessManager network;
-        DataverseClient client(peer.url(), &network);
-        client.setAccessToken(Token);
-        std::optional<Result<WebApiReply::Identity>> who;
-        client.whoAmI(this, [&who](Result<WebApiReply::Identity> r) { who = std::move(r); });
-        QTRY_VERIFY_WITH_TIMEOUT(who.has_value(), 20000);
+        const auto who = whoAmI(peer.url());
         QSslConfiguration::setDefaultConfiguration(before);
+        QVERIFY(who.has_value());
         QVERIFY2(who->ok(), qPrintable(who->ok() ? QString() : who->error().describe()));
         QVERIFY(peer.received().contains(QByteArray("Authorization: Bearer " + Token.toUtf8())));
     }
@@ -398,11 +405,7 @@ private Q_SLOTS:
             info.name = u"Sandbox"_s;
             MainWindow window(&client, info);
             window.show();
-            QApplication::setActiveWindow(&window);
-            QVERIFY(QTest::qWaitForWindowActive(&window));
-            QSignalSpy loaded(&window, &MainWindow::loadFinished);
-            window.refresh();
-            QVERIFY(loaded.wait(20000));
+            QVERIFY(load(window));
             QTableView *view = window.tableView();
             GuiTestSupport::typeValue(view, GuiTestSupport::rowOf(view, u"SMS"_s, u"Open"_s), u"3h"_s);
             QObject watchers;
