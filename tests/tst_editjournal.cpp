@@ -25,6 +25,11 @@ private Q_SLOTS:
         EditJournal other(u"https://fabrikam.crm.dynamics.com"_s, dir.path() + u"/nested"_s);
         QVERIFY(other.path() != journal.path());
         QVERIFY(other.read().value().isEmpty());
+        // Which edits were being saved is kept too (an interrupted save, told apart at the next start).
+        QVERIFY(journal.write(edits, {u"b"_s}).ok());
+        QStringList saving;
+        QCOMPARE(journal.read(&saving).value(), edits);
+        QCOMPARE(saving, QStringList {u"b"_s});
         // No edits left: no file left.
         QVERIFY(journal.write({}).ok());
         QVERIFY(!QFile::exists(journal.path()));
@@ -45,6 +50,9 @@ private Q_SLOTS:
                                          << u"edit 1 of 1 is malformed"_s;
         QTest::newRow("negative minutes")
             << head + "[{\"id\": \"a\", \"baseEtag\": \"1\", \"minutes\": -4, \"baseMinutes\": 1}]}" << u"malformed"_s;
+        QTest::newRow("saving as text") << head +
+                "[{\"id\": \"a\", \"baseEtag\": \"1\", \"minutes\": 4, \"baseMinutes\": 1, \"saving\": \"yes\"}]}"
+                                        << u"malformed"_s;
         QTest::newRow("no id") << head + "[{\"baseEtag\": \"1\", \"minutes\": 4, \"baseMinutes\": 1}]}"
                                << u"malformed"_s;
     }

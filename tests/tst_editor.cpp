@@ -642,7 +642,7 @@ private Q_SLOTS:
             QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Saved"_s);
         }
         QVERIFY(!window.model()->hasPendingEdits());
-        QVERIFY2(bannerText(window).contains(u"2 edits from your last session are already saved"_s),
+        QVERIFY2(bannerText(window).contains(u"2 edits you were saving when the app closed reached the server"_s),
                  qPrintable(bannerText(window)));
         QVERIFY(bannerText(window).contains(u"Live chat · Open"_s));
         // The audit log, which the interrupted save never reached, now has both.
@@ -679,6 +679,9 @@ private Q_SLOTS:
         QCOMPARE(valueAt(view, rowOf(view, u"Live chat"_s, u"Waiting"_s)), u"45 min"_s);
         QVERIFY2(bannerText(window).contains(u"2 unsaved edits from your last session were restored"_s),
                  qPrintable(bannerText(window)));
+        QVERIFY2(bannerText(window).contains(
+                     u"2 of them were being saved when the app closed; that save did not reach the server"_s),
+                 qPrintable(bannerText(window)));
 
         QSignalSpy saved(&window, &MainWindow::saveFinished);
         whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
@@ -687,6 +690,32 @@ private Q_SLOTS:
         QCOMPARE(saved.last().first().toBool(), true);
         QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(120));
         QCOMPARE(m_server->read(u"Live chat"_s, u"Waiting"_s)->minutes, std::optional<int>(45));
+    }
+
+    // An edit left unsaved (never sent) whose value a colleague then set: at the next start it needs no saving, and
+    // the window says who did it — not the user's save, and not in the audit log as theirs.
+    void sameValueSetMeanwhileNeedsNoSaving()
+    {
+        {
+            MainWindow first(m_server->client.get(), environment(m_journalDir));
+            first.show();
+            QVERIFY(load(first));
+            typeValue(first.tableView(), rowOf(first.tableView(), u"Live chat"_s, u"Open"_s), u"45"_s);
+            QVERIFY(first.model()->hasPendingEdits());
+        }
+        QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 45));
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        QTableView *view = window.tableView();
+        const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
+        QCOMPARE(valueAt(view, row), u"45 min"_s);
+        QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Saved"_s);
+        QVERIFY(!window.model()->hasPendingEdits());
+        QVERIFY2(bannerText(window).contains(u"1 edit from your last session needs no saving: someone set the same "
+                                             u"value meanwhile: Live chat · Open"_s),
+                 qPrintable(bannerText(window)));
+        QVERIFY(!QFile::exists(m_server->dataDir() + u"/audit.jsonl"_s));
     }
 
 private:

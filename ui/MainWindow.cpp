@@ -37,6 +37,7 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -707,7 +708,8 @@ void MainWindow::firstLoad()
 
 void MainWindow::restoreJournal()
 {
-    const auto saved = m_journal.read();
+    QStringList wasSaving;
+    const auto saved = m_journal.read(&wasSaving);
     if (!saved) {
         m_restoredText->setText(tr("%1 The file is kept at %2; nothing was restored.")
                                     .arg(saved.error().userMessage.toHtmlEscaped(), m_journal.path().toHtmlEscaped()));
@@ -717,10 +719,11 @@ void MainWindow::restoreJournal()
     if (saved.value().isEmpty())
         return;
     // An edit whose value the server now holds over a newer version needs no saving: the app was closed (or killed)
-    // while saving it, after the server had acted, or someone set the same value. It is shown as saved, not as an
-    // edit that would then be reported as a conflict with itself.
+    // while saving it, after the server had acted, or someone set the same value meanwhile. It is shown as saved,
+    // not as an edit that would then be reported as a conflict with itself; the journal says which it was.
     QList<PendingEdit> restore;
-    QStringList onServer;
+    QStringList onServer; // saved by the interrupted save
+    QStringList sameOnServer; // set to the same value by someone else
     QList<MinutesChange> changes; // for the audit log, which the interrupted save never reached
     QList<std::optional<int>> before;
     QList<WriteResult> results;
@@ -729,6 +732,10 @@ void MainWindow::restoreJournal()
         if (config && config->etag != edit.baseEtag && config->minutes == edit.minutes) {
             m_model->markFailed(edit.id, ConfigTableModel::RowStatus::Saved,
                                 tr("The server already holds this value from your last session."));
+            if (!wasSaving.contains(edit.id)) {
+                sameOnServer << label(edit.id);
+                continue;
+            }
             onServer << label(edit.id);
             changes << MinutesChange {edit.id, config->name, edit.baseEtag, edit.minutes};
             before << edit.baseMinutes;
@@ -746,21 +753,31 @@ void MainWindow::restoreJournal()
     const QList<PendingEdit> gone = m_model->restorePending(restore);
     const int restored = int(restore.size() - gone.size());
     int changed = 0;
-    for (const PendingEdit &edit : restore)
-        changed += m_model->status(edit.id) == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
+    int notArrived = 0; // being saved when the app closed, and the server still holds the version they were typed over
+    for (const PendingEdit &edit : restore) {
+        const ConfigTableModel::RowStatus status = m_model->status(edit.id);
+        changed += status == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
+        notArrived += status == ConfigTableModel::RowStatus::Pending && wasSaving.contains(edit.id) ? 1 : 0;
+    }
     QStringList text;
     if (restored > 0)
         text << tr("<b>%n unsaved edit(s) from your last session were restored.</b> Review them, then save "
                    "(Ctrl+S) or discard them.",
                    nullptr, restored);
+    if (notArrived > 0)
+        text << tr("%n of them were being saved when the app closed; that save did not reach the server.", nullptr,
+                   notArrived);
     if (changed > 0)
         text << tr("%n of them changed on the server since you typed them; saving will ask which value to keep.",
                    nullptr, changed);
     if (!onServer.isEmpty())
-        text << tr("<b>%n edit(s) from your last session are already saved</b> — the server holds the value you "
-                   "typed (the save under way when the app closed had reached it, or someone set the same value): %1.",
+        text << tr("<b>%n edit(s) you were saving when the app closed reached the server</b> and are saved: %1.",
                    nullptr, int(onServer.size()))
                     .arg(onServer.join(u", "_s).toHtmlEscaped());
+    if (!sameOnServer.isEmpty())
+        text << tr("%n edit(s) from your last session need no saving: someone set the same value meanwhile: %1.",
+                   nullptr, int(sameOnServer.size()))
+                    .arg(sameOnServer.join(u", "_s).toHtmlEscaped());
     if (!gone.isEmpty())
         text << tr("%n could not be restored: the record no longer exists.", nullptr, int(gone.size()));
     m_restoredText->setText(text.join(u' '));
@@ -768,17 +785,21 @@ void MainWindow::restoreJournal()
     if (auto *button = m_restoredBanner->findChild<QPushButton *>())
         button->setText(restored > 0 ? tr("&Discard them") : tr("&Dismiss"));
     m_restoredBanner->show();
-    if (!onServer.isEmpty()) {
+    if (!onServer.isEmpty() || !sameOnServer.isEmpty())
         writeJournal(); // the journal now holds only what is still unsaved
+    if (!onServer.isEmpty())
         logSave(changes, before, results, u"editor (found saved at the next start)"_s);
-    }
 }
 
 void MainWindow::writeJournal()
 {
     if (!m_loadedOnce)
         return; // before the first load there is nothing of the user's to keep, and the journal must not be lost
-    if (auto written = m_journal.write(m_model->pendingEdits()); !written) {
+    QStringList saving;
+    for (const PendingEdit &edit : m_model->pendingEdits())
+        if (m_model->status(edit.id) == ConfigTableModel::RowStatus::Saving)
+            saving << edit.id;
+    if (auto written = m_journal.write(m_model->pendingEdits(), saving); !written) {
         m_retrySave = false;
         m_errorText->setText(tr("<b>Your unsaved edits are not protected against a crash.</b> %1")
                                  .arg(written.error().userMessage.toHtmlEscaped()));
@@ -929,10 +950,13 @@ void MainWindow::send(const QList<PendingEdit> &edits)
         before << edit.baseMinutes;
         m_model->markSaving(edit.id);
     }
+    writeJournal(); // a save under way, should the app not live to see its reply
     m_client->saveMinutes(
         changes, DataverseClient::WriteMode::Batch, this,
         [this, edits, changes, before](const QList<WriteResult> &results) {
             m_saving = false;
+            // Whatever happens below, no save is under way any more.
+            const auto journalAfter = qScopeGuard([this] { writeJournal(); });
             logSave(changes, before, results, u"editor"_s);
             m_busy->hide();
             QList<SavedValue> saved;

@@ -36,22 +36,27 @@ QString EditJournal::defaultDirectory()
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/journal"_s;
 }
 
-QByteArray EditJournal::serialize(const QString &environmentKey, const QList<PendingEdit> &edits)
+QByteArray EditJournal::serialize(const QString &environmentKey, const QList<PendingEdit> &edits,
+                                  const QStringList &saving)
 {
     QJsonArray array;
     for (const PendingEdit &edit : edits) {
-        array.append(QJsonObject {
+        QJsonObject object {
             {u"id"_s, edit.id},
             {u"minutes"_s, edit.minutes ? QJsonValue(*edit.minutes) : QJsonValue(QJsonValue::Null)},
             {u"baseEtag"_s, edit.baseEtag},
             {u"baseMinutes"_s, edit.baseMinutes ? QJsonValue(*edit.baseMinutes) : QJsonValue(QJsonValue::Null)},
-        });
+        };
+        if (saving.contains(edit.id))
+            object.insert(u"saving"_s, true);
+        array.append(object);
     }
     const QJsonObject root {{u"version"_s, FormatVersion}, {u"environment"_s, environmentKey}, {u"edits"_s, array}};
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
-Result<QList<PendingEdit>> EditJournal::parse(const QByteArray &content, const QString &environmentKey)
+Result<QList<PendingEdit>> EditJournal::parse(const QByteArray &content, const QString &environmentKey,
+                                              QStringList *saving)
 {
     QJsonParseError parseError {};
     const QJsonDocument doc = QJsonDocument::fromJson(content, &parseError);
@@ -75,7 +80,8 @@ Result<QList<PendingEdit>> EditJournal::parse(const QByteArray &content, const Q
     QList<PendingEdit> edits;
     for (const QJsonValue &item : root.value(u"edits"_s).toArray()) {
         const QJsonObject o = item.toObject();
-        bool ok = o.value(u"id"_s).isString() && o.value(u"baseEtag"_s).isString();
+        bool ok = o.value(u"id"_s).isString() && o.value(u"baseEtag"_s).isString() &&
+            (!o.contains(u"saving"_s) || o.value(u"saving"_s).isBool());
         PendingEdit edit;
         edit.id = o.value(u"id"_s).toString();
         edit.baseEtag = o.value(u"baseEtag"_s).toString();
@@ -85,11 +91,13 @@ Result<QList<PendingEdit>> EditJournal::parse(const QByteArray &content, const Q
             return damaged(
                 tr("edit %1 of %2 is malformed").arg(edits.size() + 1).arg(root.value(u"edits"_s).toArray().size()));
         edits << edit;
+        if (saving && o.value(u"saving"_s).toBool())
+            saving->append(edit.id);
     }
     return edits;
 }
 
-Result<Done> EditJournal::write(const QList<PendingEdit> &edits) const
+Result<Done> EditJournal::write(const QList<PendingEdit> &edits, const QStringList &saving) const
 {
     if (edits.isEmpty()) {
         if (QFile::exists(m_path) && !QFile::remove(m_path))
@@ -104,14 +112,14 @@ Result<Done> EditJournal::write(const QList<PendingEdit> &edits) const
         return Error::badInput(
             tr("Cannot write your unsaved edits to %1: %2.").arg(QDir::toNativeSeparators(m_path), file.errorString()));
     file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
-    file.write(serialize(m_key, edits));
+    file.write(serialize(m_key, edits, saving));
     if (!file.commit())
         return Error::badInput(
             tr("Cannot write your unsaved edits to %1: %2.").arg(QDir::toNativeSeparators(m_path), file.errorString()));
     return Done {};
 }
 
-Result<QList<PendingEdit>> EditJournal::read() const
+Result<QList<PendingEdit>> EditJournal::read(QStringList *saving) const
 {
     QFile file(m_path);
     if (!file.exists())
@@ -119,5 +127,5 @@ Result<QList<PendingEdit>> EditJournal::read() const
     if (!file.open(QIODevice::ReadOnly))
         return Error::badInput(tr("Cannot read your unsaved edits from %1: %2.")
                                    .arg(QDir::toNativeSeparators(m_path), file.errorString()));
-    return parse(file.readAll(), m_key);
+    return parse(file.readAll(), m_key, saving);
 }

@@ -4,17 +4,31 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
+        <source>%n of them were being saved when the app closed; that save did not reach the server.</source>
+        <translation>
+            <numerusform>%n of them was being saved when the app closed; that save did not reach the server.</numerusform>
+            <numerusform>%n of them were being saved when the app closed; that save did not reach the server.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n edit(s) you were saving when the app closed reached the server&lt;/b&gt; and are saved: %1.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n edit you were saving when the app closed reached the server&lt;/b&gt; and is saved: %1.</numerusform>
+            <numerusform>&lt;b&gt;%n edits you were saving when the app closed reached the server&lt;/b&gt; and are saved: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edit(s) from your last session need no saving: someone set the same value meanwhile: %1.</source>
+        <translation>
+            <numerusform>%n edit from your last session needs no saving: someone set the same value meanwhile: %1.</numerusform>
+            <numerusform>%n edits from your last session need no saving: someone set the same values meanwhile: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n of them changed on the server since you typed them; saving will ask which value to keep.</source>
         <translation>
             <numerusform>%n of them changed on the server since you typed it; saving will ask which value to keep.</numerusform>
             <numerusform>%n of them changed on the server since you typed them; saving will ask which value to keep.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>&lt;b&gt;%n edit(s) from your last session are already saved&lt;/b&gt; — the server holds the value you typed (the save under way when the app closed had reached it, or someone set the same value): %1.</source>
-        <translation>
-            <numerusform>&lt;b&gt;%n edit from your last session is already saved&lt;/b&gt; — the server holds the value you typed (the save under way when the app closed had reached it, or someone set the same value): %1.</numerusform>
-            <numerusform>&lt;b&gt;%n edits from your last session are already saved&lt;/b&gt; — the server holds the values you typed (the save under way when the app closed had reached it, or someone set the same values): %1.</numerusform>
         </translation>
     </message>
     <message numerus="yes">
