@@ -25,8 +25,11 @@ Result<std::unique_ptr<LocalSandbox>> startWithFaults(const QTemporaryDir &dir, 
     return LocalSandbox::start(options);
 }
 
-void noRetries(DataverseClient &client)
+// Signed in with Token, giving up at the first fault (each cell sees the fault itself, not a retry's outcome).
+void noRetries(DataverseClient &client, std::chrono::milliseconds timeout = std::chrono::milliseconds(30000))
 {
+    client.setAccessToken(Token);
+    client.setTransferTimeout(timeout);
     WebApiTransport::RetryPolicy policy;
     policy.maxRetries = 0;
     policy.maxThrottleWait = std::chrono::seconds(0);
@@ -116,9 +119,7 @@ private Q_SLOTS:
 
         QNetworkAccessManager network;
         DataverseClient client(sandbox.value()->url(), &network);
-        client.setAccessToken(Token);
-        client.setTransferTimeout(std::chrono::milliseconds(500));
-        noRetries(client);
+        noRetries(client, std::chrono::milliseconds(500));
         std::optional<Result<QList<ChannelStateConfig>>> result;
         client.fetchConfigurations(this, [&result](Result<QList<ChannelStateConfig>> r) { result = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
@@ -152,9 +153,7 @@ private Q_SLOTS:
         QVERIFY2(sandbox.ok(), qPrintable(sandbox.ok() ? QString() : sandbox.error().userMessage));
         QNetworkAccessManager network;
         DataverseClient client(sandbox.value()->url(), &network);
-        client.setAccessToken(Token);
-        client.setTransferTimeout(std::chrono::milliseconds(timeoutMs));
-        noRetries(client);
+        noRetries(client, std::chrono::milliseconds(timeoutMs));
         const auto liveChatOpen = [&client, this]() -> std::optional<ChannelStateConfig> {
             std::optional<Result<QList<ChannelStateConfig>>> read;
             client.fetchConfigurations(this, [&read](Result<QList<ChannelStateConfig>> r) { read = std::move(r); });
@@ -186,7 +185,6 @@ private Q_SLOTS:
         QVERIFY(sandbox.ok());
         QNetworkAccessManager network;
         DataverseClient client(sandbox.value()->url(), &network);
-        client.setAccessToken(Token);
         noRetries(client);
         QList<bool> outcomes;
         for (int i = 0; i < 4; ++i) {
