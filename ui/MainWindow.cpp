@@ -354,8 +354,7 @@ void MainWindow::createSnapshotMenu()
     const auto remember = [](const QString &path) {
         QSettings settings;
         settings.setValue(u"snapshots/lastFolder"_s, QFileInfo(path).absolutePath());
-        settings.sync();
-        PrivateFiles::restrictFile(settings.fileName());
+        PrivateFiles::syncPrivately(settings);
     };
     const QString filters = tr("Snapshots (*.json);;All files (*)");
 
@@ -730,7 +729,7 @@ void MainWindow::restoreJournal()
     for (const PendingEdit &edit : saved.value()) {
         const ChannelStateConfig *config = m_model->config(edit.id);
         if (config && config->etag != edit.baseEtag && config->minutes == edit.minutes) {
-            m_model->markFailed(edit.id, ConfigTableModel::RowStatus::Saved,
+            m_model->markStatus(edit.id, ConfigTableModel::RowStatus::Saved,
                                 tr("The server already holds this value from your last session."));
             if (!wasSaving.contains(edit.id)) {
                 sameOnServer << label(edit.id);
@@ -970,9 +969,9 @@ void MainWindow::send(const QList<PendingEdit> &edits)
                     m_model->markSaved(edit.id, result.etag, result.minutes);
                 } else if (result.error.kind == Error::Kind::Conflict) {
                     conflicts << edit.id;
-                    m_model->markFailed(edit.id, ConfigTableModel::RowStatus::Conflict, result.error.describe());
+                    m_model->markStatus(edit.id, ConfigTableModel::RowStatus::Conflict, result.error.describe());
                 } else {
-                    m_model->markFailed(edit.id, ConfigTableModel::RowStatus::Failed, result.error.describe());
+                    m_model->markStatus(edit.id, ConfigTableModel::RowStatus::Failed, result.error.describe());
                     if (failure.isEmpty())
                         failure = result.error.describe();
                 }
@@ -1031,7 +1030,7 @@ void MainWindow::resolveConflicts(const QStringList &refused, const QStringList 
             const auto edit = m_model->pending(id);
             if (!config || !edit)
                 continue;
-            m_model->markFailed(id, ConfigTableModel::RowStatus::Conflict,
+            m_model->markStatus(id, ConfigTableModel::RowStatus::Conflict,
                                 tr("Changed by someone else after you began editing; your value was not saved."));
             ConflictDialog dialog(ConflictDialog::Values {label(id), config->minutes, config->modifiedOn, edit->minutes,
                                                           edit->baseMinutes},
@@ -1125,7 +1124,7 @@ void MainWindow::undoLastSave()
                                       m_model->markSaved(result.id, result.etag, result.minutes);
                                   } else {
                                       left << undone.at(i);
-                                      m_model->markFailed(result.id,
+                                      m_model->markStatus(result.id,
                                                           result.error.kind == Error::Kind::Conflict
                                                               ? ConfigTableModel::RowStatus::Conflict
                                                               : ConfigTableModel::RowStatus::Failed,
@@ -1207,7 +1206,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/state"_s, saveState());
-    settings.sync();
-    PrivateFiles::restrictFile(settings.fileName()); // it names the last snapshot folder
+    PrivateFiles::syncPrivately(settings); // it names the last snapshot folder
     QMainWindow::closeEvent(event);
 }

@@ -191,8 +191,7 @@ Result<Profile> ProfileStore::save(Profile profile)
     settings.setValue(u"production"_s, profile.production);
     settings.endGroup();
     settings.endGroup();
-    settings.sync();
-    PrivateFiles::restrictFile(m_fileName);
+    PrivateFiles::syncPrivately(settings);
     if (settings.status() != QSettings::NoError)
         return Error::badInput(tr("Could not write the profiles to %1; check that the folder is writable.")
                                    .arg(QDir::toNativeSeparators(m_fileName)));
@@ -211,8 +210,7 @@ bool ProfileStore::remove(const QString &id)
     settings.endGroup();
     if (settings.value(u"lastUsed"_s).toString() == id)
         settings.remove(u"lastUsed"_s);
-    settings.sync();
-    PrivateFiles::restrictFile(m_fileName);
+    PrivateFiles::syncPrivately(settings);
     return settings.status() == QSettings::NoError;
 }
 
@@ -226,8 +224,7 @@ void ProfileStore::setLastUsed(const QString &id)
 {
     QSettings settings(m_fileName, QSettings::IniFormat);
     settings.setValue(u"lastUsed"_s, id);
-    settings.sync();
-    PrivateFiles::restrictFile(m_fileName);
+    PrivateFiles::syncPrivately(settings);
 }
 
 bool ProfileStore::plaintextSecretsAllowed() const
@@ -240,6 +237,5 @@ void ProfileStore::setPlaintextSecretsAllowed(bool allowed)
 {
     QSettings settings(m_fileName, QSettings::IniFormat);
     settings.setValue(u"secrets/plaintextFileOptIn"_s, allowed);
-    settings.sync();
-    PrivateFiles::restrictFile(m_fileName);
+    PrivateFiles::syncPrivately(settings);
 }

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QSettings>
 
 bool PrivateFiles::makeDirectory(const QString &dir)
 {
@@ -13,6 +14,12 @@ bool PrivateFiles::makeDirectory(const QString &dir)
 bool PrivateFiles::restrictFile(const QString &path)
 {
     return QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
+bool PrivateFiles::syncPrivately(QSettings &settings)
+{
+    settings.sync();
+    return settings.status() == QSettings::NoError && restrictFile(settings.fileName());
 }
 
 bool PrivateFiles::createPrivately(const QString &path)
