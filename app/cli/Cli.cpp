@@ -29,59 +29,60 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
-const char *const HelpEpilogue = QT_TRANSLATE_NOOP(
-    "Cli",
-    "Commands:\n"
-    "  list                 Show every channel-state auto-close configuration.\n"
-    "  preview              List the conversations that would auto-close at a time, under the\n"
-    "                       saved values with --set overrides, filtered by the server:\n"
-    "                         --set NAME_OR_ID=VALUE  a value as the editor takes it (45, 2h,\n"
-    "                                                 1d 12h, never); repeatable\n"
-    "                         --at ISO8601|+8h|+2d    when (default: now)\n"
-    "                         --basis created|modified  what the timer counts from\n"
-    "                                                 (default: created; the docs disagree)\n"
-    "                         --format table|json|csv\n"
-    "  export [-o FILE] [--format json|csv]\n"
-    "                       A snapshot of the environment (stdout without -o; the file is\n"
-    "                       written whole or not at all).\n"
-    "  diff A B [--format table|json]\n"
-    "                       Compare two sides, each a snapshot file, live (the environment of\n"
-    "                       --profile or --url) or profile:NAME. Exit 1 when they differ.\n"
-    "  set NAME_OR_ID VALUE [--dry-run] [--yes]\n"
-    "                       Change one value (45, 2h, 1d 12h, never), checked against the\n"
-    "                       version read (If-Match).\n"
-    "  apply FILE [--dry-run] [--yes]\n"
-    "                       Make the environment hold a snapshot's values: shows the plan\n"
-    "                       (old -> new), keeps a snapshot of the environment first, then saves\n"
-    "                       all changes in one all-or-nothing batch. Asks first unless --yes.\n"
-    "  profiles list        The saved environments (* marks the last used).\n"
-    "  profiles add NAME --url URL --auth browser|device-code|client-secret|env-token\n"
-    "                       [--tenant T] [--authority URL] [--client-id C]\n"
-    "                       [--client-secret-stdin] [--token-env VAR] [--production]\n"
-    "  profiles remove NAME Removes the profile and its stored sign-in.\n"
-    "  profiles plaintext-secrets on|off\n"
-    "                       Keep secrets in a 0600 file where no keychain exists (opt-in).\n"
-    "  login                Sign in to the profile (browser or device code as it says) and\n"
-    "                       keep the refresh token in the OS keychain.\n"
-    "  logout               Forget the profile's sign-in.\n"
-    "  whoami               Who the profile signs in as, from WhoAmI (with --url: whose the token is).\n"
-    "\n"
-    "Sign-in:\n"
-    "  --profile NAME uses a saved profile (login first for browser and device code; client\n"
-    "  secrets come from the keychain; env-token profiles read their variable). Or give\n"
-    "  --url with --access-token-env VAR, the access token in the environment variable VAR,\n"
-    "  never on the command line (where other users could see it in the process list).\n"
-    "  AUTOCLOSE_CONFIG_DIR moves where profiles are kept.\n"
-    "\n"
-    "Applied changes are logged, one JSON line each, in the audit log (audit.jsonl in the\n"
-    "application's data folder), with the \"before apply\" snapshots beside it.\n"
-    "\n"
-    "Exit codes (the same for every command):\n"
-    "  0 success (diff: no differences)   1 differences found (diff)\n"
-    "  2 usage error or bad input (a flag, a value, a snapshot file)\n"
-    "  3 sign-in missing or refused (401/403)\n"
-    "  4 the environment or the network failed (no reply, 404, throttled, 5xx, a bad reply)\n"
-    "  5 conflict: a record changed since it was read (412); nothing was overwritten\n");
+const char *const HelpEpilogue =
+    QT_TRANSLATE_NOOP("Cli",
+                      "Commands:\n"
+                      "  list                 Show every channel-state auto-close configuration.\n"
+                      "  preview              List the conversations that would auto-close at a time, under the\n"
+                      "                       saved values with --set overrides, filtered by the server:\n"
+                      "                         --set NAME_OR_ID=VALUE  a value as the editor takes it (45, 2h,\n"
+                      "                                                 1d 12h, never); repeatable\n"
+                      "                         --at ISO8601|+8h|+2d    when (default: now)\n"
+                      "                         --basis created|modified  what the timer counts from\n"
+                      "                                                 (default: created; the docs disagree)\n"
+                      "                         --format table|json|csv\n"
+                      "  export [-o FILE] [--format json|csv]\n"
+                      "                       A snapshot of the environment (stdout without -o; the file is\n"
+                      "                       written whole or not at all).\n"
+                      "  diff A B [--format table|json]\n"
+                      "                       Compare two sides, each a snapshot file, live (the environment of\n"
+                      "                       --profile or --url) or profile:NAME. Exit 1 when they differ.\n"
+                      "  set NAME_OR_ID VALUE [--dry-run] [--yes]\n"
+                      "                       Change one value (45, 2h, 1d 12h, never), checked against the\n"
+                      "                       version read (If-Match).\n"
+                      "  apply FILE [--dry-run] [--yes]\n"
+                      "                       Make the environment hold a snapshot's values: shows the plan\n"
+                      "                       (old -> new), keeps a snapshot of the environment first, then saves\n"
+                      "                       all changes in one all-or-nothing batch. Asks first unless --yes.\n"
+                      "  profiles list        The saved environments (* marks the last used).\n"
+                      "  profiles add NAME --url URL --auth browser|device-code|client-secret|env-token\n"
+                      "                       [--tenant T] [--authority URL] [--client-id C]\n"
+                      "                       [--client-secret-stdin] [--token-env VAR] [--production]\n"
+                      "  profiles remove NAME Removes the profile and its stored sign-in.\n"
+                      "  profiles plaintext-secrets on|off\n"
+                      "                       Keep secrets in a 0600 file where no keychain exists (opt-in).\n"
+                      "  login                Sign in to the profile (browser or device code as it says) and\n"
+                      "                       keep the refresh token in the OS keychain.\n"
+                      "  logout               Forget the profile's sign-in.\n"
+                      "  whoami               Who the profile signs in as, from WhoAmI (with --url: whose the\n"
+                      "                       access token is).\n"
+                      "\n"
+                      "Sign-in:\n"
+                      "  --profile NAME uses a saved profile (login first for browser and device code; client\n"
+                      "  secrets come from the keychain; env-token profiles read their variable). Or give\n"
+                      "  --url with --access-token-env VAR, the access token in the environment variable VAR,\n"
+                      "  never on the command line (where other users could see it in the process list).\n"
+                      "  AUTOCLOSE_CONFIG_DIR moves where profiles are kept.\n"
+                      "\n"
+                      "Applied changes are logged, one JSON line each, in the audit log (audit.jsonl in the\n"
+                      "application's data folder), with the \"before apply\" snapshots beside it.\n"
+                      "\n"
+                      "Exit codes (the same for every command):\n"
+                      "  0 success (diff: no differences)   1 differences found (diff)\n"
+                      "  2 usage error or bad input (a flag, a value, a snapshot file)\n"
+                      "  3 sign-in missing or refused (401/403)\n"
+                      "  4 the environment or the network failed (no reply, 404, throttled, 5xx, a bad reply)\n"
+                      "  5 conflict: a record changed since it was read (412); nothing was overwritten\n");
 
 QString pad(const QString &text, qsizetype width)
 {
@@ -496,11 +497,8 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
             [&](QObject *ctx, auto done) { env.value()->client()->whoAmI(ctx, done); });
         if (!who)
             return fail(err, who.error());
-        const QString user = env.value()->user().isEmpty() ? who.value().userId : env.value()->user();
-        out << tr("Signed in as %1 at %2").arg(user, env.value()->label()) << '\n'
-            << tr("  user id: %1").arg(who.value().userId) << '\n'
-            << tr("  organization id: %1").arg(who.value().organizationId) << '\n'
-            << tr("  business unit id: %1").arg(who.value().businessUnitId) << '\n';
+        CliAuth::writeIdentity(out, env.value()->user().isEmpty() ? who.value().userId : env.value()->user(),
+                               env.value()->label(), {}, who.value());
         return Ok;
     }
     const QString format = parser.value(formatOption);

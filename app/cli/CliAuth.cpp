@@ -231,16 +231,23 @@ int printIdentity(SignInSession &session, QNetworkAccessManager &network, QTextS
     const auto who = Cli::wait<WebApiReply::Identity>([&](QObject *ctx, auto done) { client.whoAmI(ctx, done); });
     if (!who)
         return fail(err, who.error());
-    const QString user = session.account().isEmpty() ? who.value().userId : session.account();
-    out << tr("Signed in as %1 at %2").arg(user, session.profile().orgUrl.toString()) << '\n'
-        << tr("  profile: %1").arg(session.profile().name) << '\n'
-        << tr("  user id: %1").arg(who.value().userId) << '\n'
-        << tr("  organization id: %1").arg(who.value().organizationId) << '\n'
-        << tr("  business unit id: %1").arg(who.value().businessUnitId) << '\n';
+    writeIdentity(out, session.account().isEmpty() ? who.value().userId : session.account(),
+                  session.profile().orgUrl.toString(), session.profile().name, who.value());
     return Cli::Ok;
 }
 } // namespace
 } // namespace CliAuth
+
+void CliAuth::writeIdentity(QTextStream &out, const QString &user, const QString &where, const QString &profileName,
+                            const WebApiReply::Identity &who)
+{
+    out << tr("Signed in as %1 at %2").arg(user, where) << '\n';
+    if (!profileName.isEmpty())
+        out << tr("  profile: %1").arg(profileName) << '\n';
+    out << tr("  user id: %1").arg(who.userId) << '\n'
+        << tr("  organization id: %1").arg(who.organizationId) << '\n'
+        << tr("  business unit id: %1").arg(who.businessUnitId) << '\n';
+}
 
 CliAuth::Options::Options()
 {

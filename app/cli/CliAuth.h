@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/auth/Profile.h"
+#include "app/dataverse/WebApiReply.h"
 #include "models/Result.h"
 
 #include <QCommandLineOption>
@@ -46,5 +47,9 @@ std::unique_ptr<SecretStore> makeSecretStore(QTextStream &err);
 Result<std::unique_ptr<SignInSession>> signedInSession(const QString &profileName, SecretStore *secrets,
                                                        QNetworkAccessManager *network, QString *token,
                                                        QTextStream &err);
+
+// What whoami prints: user at where, the profile's name (when one is used) and the ids WhoAmI answered.
+void writeIdentity(QTextStream &out, const QString &user, const QString &where, const QString &profileName,
+                   const WebApiReply::Identity &who);
 
 } // namespace CliAuth
