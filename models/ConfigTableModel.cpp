@@ -443,7 +443,7 @@ void ConfigTableModel::markSaved(const QString &id, const QString &etag, std::op
         Q_EMIT pendingChanged();
 }
 
-void ConfigTableModel::markFailed(const QString &id, RowStatus status, const QString &message)
+void ConfigTableModel::markStatus(const QString &id, RowStatus status, const QString &message)
 {
     m_states.insert(id, RowState {status, message});
     rowChanged(rowOf(id));

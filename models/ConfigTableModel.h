@@ -70,10 +70,11 @@ public:
     // theirs over it.
     void rebase(const QString &id);
 
-    // What became of a save: the new version and value, with the pending edit gone; or a refusal.
+    // What became of a save: the new version and value, with the pending edit gone; or a refusal (Conflict, Failed),
+    // or a status found otherwise (Saved, when the next start finds an interrupted save on the server), with why.
     void markSaving(const QString &id);
     void markSaved(const QString &id, const QString &etag, std::optional<int> minutes);
-    void markFailed(const QString &id, RowStatus status, const QString &message);
+    void markStatus(const QString &id, RowStatus status, const QString &message);
     RowStatus status(const QString &id) const;
 
     // Risks known from elsewhere (the closure preview: "N conversations would close at the next run"), shown with

@@ -187,7 +187,7 @@ private Q_SLOTS:
         m_model->markSaving(u"a"_s);
         QCOMPARE(m_model->index(0, ConfigTableModel::Status).data().toString(), u"Saving…"_s);
         m_model->markSaved(u"a"_s, u"W/\"9\""_s, 30);
-        m_model->markFailed(u"b"_s, ConfigTableModel::RowStatus::Conflict, u"Someone changed it."_s);
+        m_model->markStatus(u"b"_s, ConfigTableModel::RowStatus::Conflict, u"Someone changed it."_s);
         QCOMPARE(m_model->index(0, ConfigTableModel::Status).data().toString(), u"Saved"_s);
         QCOMPARE(m_model->configs().at(0).etag, u"W/\"9\""_s);
         QCOMPARE(m_model->configs().at(0).minutes, std::optional<int>(30));
