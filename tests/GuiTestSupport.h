@@ -7,6 +7,8 @@
 
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QFrame>
+#include <QLabel>
 #include <QPushButton>
 #include <QTableView>
 #include <QTest>
@@ -41,6 +43,19 @@ inline QPushButton *buttonNamed(QWidget *dialog, const QString &text)
             return button;
     }
     return nullptr;
+}
+
+// The text of the window's banner named name (errorBanner, restoredBanner, …), its labels joined; empty while the
+// banner is hidden.
+inline QString bannerText(QWidget *window, const QString &name)
+{
+    auto *banner = window->findChild<QFrame *>(name);
+    if (!banner || !banner->isVisible())
+        return {};
+    QStringList texts;
+    for (QLabel *label : banner->findChildren<QLabel *>())
+        texts << label->text();
+    return texts.join(u'\n');
 }
 
 // The view row showing channel × state, or -1.

@@ -140,10 +140,7 @@ bool killChild(const QString &dir, const QString &mode, const QByteArray &word)
 
 QString bannerText(MainWindow &window)
 {
-    QStringList texts;
-    for (QLabel *label : window.findChild<QFrame *>(u"restoredBanner"_s)->findChildren<QLabel *>())
-        texts << label->text();
-    return texts.join(u'\n');
+    return GuiTestSupport::bannerText(&window, u"restoredBanner"_s);
 }
 } // namespace
 

@@ -34,13 +34,7 @@ QStringList g_table; // "fault | operation | what happened", one line per cell
 
 QString bannerText(MainWindow &window)
 {
-    auto *banner = window.findChild<QFrame *>(u"errorBanner"_s);
-    if (!banner || !banner->isVisible())
-        return {};
-    QStringList texts;
-    for (QLabel *label : banner->findChildren<QLabel *>())
-        texts << label->text();
-    return texts.join(u'\n');
+    return GuiTestSupport::bannerText(&window, u"errorBanner"_s);
 }
 } // namespace
 Q_DECLARE_METATYPE(Op)
