@@ -5,10 +5,10 @@
 
 #include <optional>
 
-// Codes of the msdyn_ocliveworkitemstate choice (DESIGN.md §2).
+// Codes of the msdyn_ocliveworkitemstate choice (docs/dataverse-tables.md).
 enum class ConversationState { Open = 0, Active = 1, Waiting = 2, Closed = 3, WrapUp = 4 };
 
-// Codes of the global choice msdyn_streamsource that the product names (DESIGN.md §2).
+// Codes of the global choice msdyn_streamsource that the product names (docs/dataverse-tables.md).
 namespace StreamSource {
 constexpr int LiveChat = 192360000;
 constexpr int Sms = 192340000;

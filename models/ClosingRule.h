@@ -9,11 +9,11 @@
 
 #include <optional>
 
-// The auto-close rule of DESIGN.md §3 as pure functions: when a conversation becomes eligible to be closed by a
+// The auto-close rule of docs/closing-rule.md as pure functions: when a conversation becomes eligible to be closed by a
 // channel-state configuration, and by when the periodic job would close it. No I/O, so every case is tested alone.
 namespace ClosingRule {
 
-// What the timer counts from. The docs conflict (DESIGN.md §3), so both are offered and the product says which.
+// What the timer counts from. The docs conflict (docs/closing-rule.md), so both are offered and the product says which.
 enum class Basis {
     Created, // createdon; in Wrap-up, msdyn_wrapupinitiatedon (the documented Web API behaviour; the default)
     Modified, // msdyn_modifiedon, else modifiedon (the 2024 admin article)
@@ -37,7 +37,7 @@ struct Start
 std::optional<Start> timerStart(const Conversation &conversation, Basis basis);
 
 // Whether configuration applies to conversation: the same state, and a channel of the conversation equal to the
-// configuration's stream source (UNCONFIRMED mapping, DESIGN.md §3).
+// configuration's stream source (UNCONFIRMED mapping, docs/closing-rule.md).
 bool matches(const Conversation &conversation, const ChannelStateConfig &configuration);
 
 // When the configuration (with minutes: empty = never) makes the conversation eligible. 0 minutes: eligible from

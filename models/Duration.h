@@ -15,7 +15,7 @@ constexpr int MinutesPerWeek = 7 * MinutesPerDay;
 
 QString format(std::optional<int> minutes);
 
-// The values msdyn_autocloseliveworkitemafter accepts, from the column's metadata (DESIGN.md §4).
+// The values msdyn_autocloseliveworkitemafter accepts, from the column's metadata (docs/web-api.md).
 struct Range
 {
     qint64 min = 0;

@@ -21,7 +21,7 @@ QList<EditRisk> EditRisks::assess(const ChannelStateConfig &config, std::optiona
     const int value = *minutes;
     const auto state = ConversationState(config.state);
     if (value == 0) {
-        // DESIGN.md §2: UNCONFIRMED what 0 means; the product assumes "at the next job run" and says so.
+        // docs/dataverse-tables.md: UNCONFIRMED what 0 means; the product assumes "at the next job run" and says so.
         risks << EditRisk {EditRisk::Kind::Zero,
                            tr("0 minutes: conversations in this state may close at the next run of the closing job "
                               "(Microsoft does not document what 0 means; this tool assumes that).")};

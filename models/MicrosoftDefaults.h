@@ -4,7 +4,7 @@
 
 #include <optional>
 
-// Microsoft's documented default auto-close value for a channel and state (DESIGN.md §3, admin article 2024).
+// Microsoft's documented default auto-close value for a channel and state (docs/closing-rule.md, admin article 2024).
 struct DefaultValue
 {
     std::optional<int> minutes; // empty = never auto-closes by default

@@ -9,7 +9,7 @@
 #include <QList>
 #include <QString>
 
-// A configuration snapshot (DESIGN.md §7): the auto-close values of one environment at one time, as a file for
+// A configuration snapshot (docs/snapshots.md): the auto-close values of one environment at one time, as a file for
 // people and for git. resources/snapshot.schema.json describes the JSON form.
 struct Snapshot
 {

@@ -8,7 +8,7 @@
 
 #include <optional>
 
-// Two sets of configurations compared record by record (DESIGN.md §7): matched by id where both sides have it,
+// Two sets of configurations compared record by record (docs/snapshots.md): matched by id where both sides have it,
 // otherwise by channel configuration name, stream source and state. When that key names more than one record on a
 // side, the records are shown as ambiguous, never paired by guess.
 struct SnapshotDiff

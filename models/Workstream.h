@@ -5,7 +5,8 @@
 #include <optional>
 
 // One msdyn_liveworkstream: its "auto-close after inactivity" governs Waiting conversations of persistent chat, SMS,
-// social channels and Teams instead of the channel-state configuration (DESIGN.md §2, §3).
+// social channels and Teams instead of the channel-state configuration (docs/dataverse-tables.md,
+// docs/closing-rule.md).
 struct Workstream
 {
     QString id; // msdyn_liveworkstreamid

@@ -1,4 +1,4 @@
-// The closing rule of DESIGN.md §3, case by case: timer bases, state and channel matching, never and zero, the
+// The closing rule of docs/closing-rule.md, case by case: timer bases, state and channel matching, never and zero, the
 // earliest deadline among several configurations, and the boundaries.
 #include "models/ClosingRule.h"
 

@@ -114,7 +114,7 @@ private Q_SLOTS:
             for (int state : {0, 1, 2, 4})
                 QVERIFY2(seen.contains({source, state}), qPrintable(u"%1/%2"_s.arg(source).arg(state)));
         }
-        // Microsoft's defaults (DESIGN.md §3).
+        // Microsoft's defaults (docs/closing-rule.md).
         QCOMPARE(minutes.value({StreamSource::LiveChat, 0}).toInt(), 20);
         QVERIFY(minutes.value({StreamSource::LiveChat, 1}).isNull());
         QCOMPARE(minutes.value({StreamSource::LiveChat, 4}).toInt(), 15);

@@ -135,7 +135,7 @@ QJsonObject OAuth::unverifiedClaims(const QString &jwt)
 
 QString OAuth::sentenceFor(const QString &error, const QString &aadsts, const QString &description)
 {
-    // Entra's codes first (DESIGN.md §5): they say more than the OAuth error they come with.
+    // Entra's codes first (docs/sign-in.md): they say more than the OAuth error they come with.
     if (aadsts == u"7000218"_s)
         return tr("This app registration does not allow public client flows. In Microsoft Entra ID, open the app "
                   "registration → Authentication and set \"Allow public client flows\" to Yes, or sign in with the "

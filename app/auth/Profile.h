@@ -9,7 +9,7 @@
 
 #include <optional>
 
-// How a profile signs in (DESIGN.md §5).
+// How a profile signs in (docs/sign-in.md).
 enum class AuthMethod {
     Browser, // authorization code + PKCE in the system browser, loopback redirect
     DeviceCode, // a code typed at the authority's page, on any device
@@ -76,7 +76,7 @@ public:
     QString lastUsed() const; // an id; "demo" when none
     void setLastUsed(const QString &id);
 
-    // Explicit opt-in to keeping secrets in a 0600 file where no keychain exists (DESIGN.md §5).
+    // Explicit opt-in to keeping secrets in a 0600 file where no keychain exists (docs/sign-in.md).
     bool plaintextSecretsAllowed() const;
     void setPlaintextSecretsAllowed(bool allowed);
 

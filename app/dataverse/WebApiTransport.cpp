@@ -54,7 +54,7 @@ void WebApiTransport::pump()
 void WebApiTransport::start(const JobPtr &job)
 {
     QNetworkRequest request(job->call.url);
-    // The headers every Web API request carries (DESIGN.md §4).
+    // The headers every Web API request carries (docs/web-api.md).
     request.setRawHeader("Accept", "application/json");
     request.setRawHeader("OData-MaxVersion", "4.0");
     request.setRawHeader("OData-Version", "4.0");

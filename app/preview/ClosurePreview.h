@@ -31,7 +31,7 @@ struct Impact
 };
 // Waiting conversations that their workstream's "auto-close after inactivity" would close at the scenario's time,
 // counted apart: for persistent chat, SMS, social channels and Teams that setting, not the configuration, governs
-// Waiting (DESIGN.md §3). The timer is the scenario's basis (UNCONFIRMED what inactivity counts from).
+// Waiting (docs/closing-rule.md). The timer is the scenario's basis (UNCONFIRMED what inactivity counts from).
 struct WaitingImpact
 {
     Workstream workstream;

@@ -6,8 +6,8 @@
 #include <QSqlDatabase>
 
 // Fills an empty sandbox database with a realistic demo environment built from Microsoft's defaults
-// (DESIGN.md §3): six channels, their state configurations, workstreams and a few hundred conversations of every
-// state and age. Deterministic for a given time and seed. The caller owns the transaction.
+// (docs/closing-rule.md): six channels, their state configurations, workstreams and a few hundred conversations of
+// every state and age. Deterministic for a given time and seed. The caller owns the transaction.
 namespace DemoSeed {
 constexpr int DefaultConversationCount = 360;
 constexpr quint32 DefaultRandomSeed = 20240501;

@@ -53,7 +53,7 @@ QList<EntitySetDef> makeSchema()
                           withSystemColumns({
                               {u"msdyn_occhannelstateconfigurationid"_s, T::Guid, {}},
                               {u"msdyn_name"_s, T::Text, {}},
-                              // Range from the column's metadata (DESIGN.md §2).
+                              // Range from the column's metadata (docs/dataverse-tables.md).
                               {u"msdyn_autocloseliveworkitemafter"_s, T::Int, {}, false, 0, 2147483647},
                               {u"msdyn_ocliveworkitemstate"_s, T::Int, {}},
                               {u"msdyn_occhannelconfigurationid"_s, T::Lookup, u"msdyn_occhannelconfigurations"_s},

@@ -22,7 +22,7 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr int MaxPageSize = 5000; // the Web API's cap and default (DESIGN.md §4)
+constexpr int MaxPageSize = 5000; // the Web API's cap and default (docs/web-api.md)
 
 // Dataverse's codes for the errors the sandbox returns.
 const QString CodeBadQuery = u"0x80060888"_s;
@@ -177,7 +177,7 @@ AnnotationRequest requestedAnnotations(const QByteArray &prefer)
     return request;
 }
 
-// Labels of the choice columns the sandbox serves (DESIGN.md §2).
+// Labels of the choice columns the sandbox serves (docs/dataverse-tables.md).
 std::optional<QString> choiceLabel(const EntitySetDef &set, const QString &column, qint64 value)
 {
     const bool conversation = set.logicalName == u"msdyn_ocliveworkitem"_s;
@@ -218,7 +218,7 @@ SandboxApi::SandboxApi(SandboxStore *store)
 HttpResponse SandboxApi::unauthorized(const HttpRequest &request) const
 {
     // As Dataverse answers: the tenant's authorize endpoint and the org as resource, so that a client can discover
-    // where to sign in from the org URL alone (DESIGN.md §4). The body is empty, as it is from the service.
+    // where to sign in from the org URL alone (docs/web-api.md). The body is empty, as it is from the service.
     HttpResponse response;
     response.status = 401;
     response.headers = commonHeaders();
@@ -506,7 +506,7 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
         const AnnotationRequest annotations = requestedAnnotations(request.header("Prefer"));
         annotate(object, set, annotations.formatted, annotations.lookups);
         const QByteArray etag = object.value(u"@odata.etag"_s).toString().toUtf8();
-        // A conditional read: the client's copy is current (DESIGN.md §4; "null" means no condition).
+        // A conditional read: the client's copy is current (docs/web-api.md; "null" means no condition).
         const QByteArray ifNoneMatch = request.header("If-None-Match").trimmed();
         if (!ifNoneMatch.isEmpty() && ifNoneMatch != "null" && (ifNoneMatch == etag || ifNoneMatch == "*")) {
             HttpResponse notModified;
@@ -556,7 +556,7 @@ HttpResponse SandboxApi::getEntitySet(const HttpRequest &request, const EntitySe
         const auto total = m_store->count(set, query.where);
         if (!total)
             return errorResponse(500, {}, total.error().describe());
-        // The Web API counts at most 5000 rows (DESIGN.md §4) and says when there were more. UNCONFIRMED: the
+        // The Web API counts at most 5000 rows (docs/web-api.md) and says when there were more. UNCONFIRMED: the
         // exact values of the totalrecordcount annotations when $count is used without FetchXML.
         const qint64 capped = std::min<qint64>(total.value(), MaxPageSize);
         body.insert(u"@odata.count"_s, capped);
@@ -623,7 +623,7 @@ QStringList splitTransformations(const QString &text)
 HttpResponse SandboxApi::apply(const HttpRequest &request, const EntitySetDef &set,
                                const QString &transformations) const
 {
-    // Dataverse aggregates at most 50,000 rows (DESIGN.md §4).
+    // Dataverse aggregates at most 50,000 rows (docs/web-api.md).
     constexpr qint64 AggregateLimit = 50000;
     SqlCondition where;
     QList<const ColumnDef *> groupBy;
@@ -789,7 +789,7 @@ HttpRequest SandboxApi::innerRequest(const HttpRequest &batch, HttpRequest inner
 
 HttpResponse SandboxApi::batch(const HttpRequest &request)
 {
-    constexpr qsizetype MaxRequests = 1000; // DESIGN.md §4
+    constexpr qsizetype MaxRequests = 1000; // docs/web-api.md
     const QByteArray boundary = BatchMessage::boundaryOf(request.header("Content-Type"));
     if (!request.header("Content-Type").startsWith("multipart/mixed") || boundary.isEmpty())
         return badQuery(u"A $batch request needs Content-Type: multipart/mixed; boundary=…"_s);

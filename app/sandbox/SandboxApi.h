@@ -39,7 +39,7 @@ struct HttpResponse
 };
 
 // The Dataverse Web API as the sandbox speaks it: routing, authorization, query options and the documented reply
-// and error shapes (DESIGN.md §4). Independent of the socket, so the HTTP server stays a thin adapter.
+// and error shapes (docs/web-api.md). Independent of the socket, so the HTTP server stays a thin adapter.
 class SandboxApi final
 {
     Q_DISABLE_COPY_MOVE(SandboxApi)
