@@ -268,6 +268,52 @@ private Q_SLOTS:
         QVERIFY(!called);
     }
 
+    // A failed change set names the record refused: by its Content-ID, or as the only record of the save when the
+    // failing part has none; the others were rolled back, and say which record stopped them.
+    void batchRepliesNameTheRefusedRecord_data()
+    {
+        QTest::addColumn<int>("changes");
+        QTest::addColumn<QByteArray>("failingContentId");
+        QTest::addColumn<QStringList>("outcomes"); // per change: Failed or NotSaved
+        QTest::addColumn<QStringList>("messages"); // per change: what its message starts with
+        const QString conflict = u"Someone changed this record"_s;
+        QTest::addRow("one record, with its Content-ID")
+            << 1 << QByteArray("1") << QStringList {u"Failed"_s} << QStringList {conflict};
+        QTest::addRow("one record, no Content-ID")
+            << 1 << QByteArray() << QStringList {u"Failed"_s} << QStringList {conflict};
+        QTest::addRow("two records, the second refused")
+            << 2 << QByteArray("2") << QStringList {u"NotSaved"_s, u"Failed"_s}
+            << QStringList {u"Not saved: the save was all-or-nothing and SMS - Open was refused (Someone"_s, conflict};
+        QTest::addRow("two records, no Content-ID")
+            << 2 << QByteArray() << QStringList {u"NotSaved"_s, u"NotSaved"_s}
+            << QStringList {u"Not saved: the save was all-or-nothing and one of its records was refused (Someone"_s,
+                            u"Not saved: the save was all-or-nothing and one of its records was refused (Someone"_s};
+    }
+
+    void batchRepliesNameTheRefusedRecord()
+    {
+        QFETCH(int, changes);
+        QFETCH(QByteArray, failingContentId);
+        QFETCH(QStringList, outcomes);
+        QFETCH(QStringList, messages);
+        const QList<MinutesChange> all = {{u"a"_s, u"Live Chat - Open"_s, u"W/\"1\""_s, 10},
+                                          {u"b"_s, u"SMS - Open"_s, u"W/\"2\""_s, 20}};
+        WebApiReply::BatchPart refused;
+        refused.contentId = failingContentId;
+        refused.status = 412;
+        refused.body = "{\"error\":{\"code\":\"0x80060882\",\"message\":\"The version of the existing record "
+                       "doesn't match\"}}";
+        const QList<WriteResult> results = DataverseClient::resultsOfBatch(all.first(changes), {refused});
+        QCOMPARE(results.size(), changes);
+        for (int i = 0; i < changes; ++i) {
+            const WriteResult &r = results.at(i);
+            QCOMPARE(r.id, all.at(i).id);
+            QCOMPARE(r.outcome == WriteResult::Outcome::Failed ? u"Failed"_s : u"NotSaved"_s, outcomes.at(i));
+            QCOMPARE(r.error.kind, Error::Kind::Conflict);
+            QVERIFY2(r.error.userMessage.startsWith(messages.at(i)), qPrintable(r.error.userMessage));
+        }
+    }
+
 private:
     QTemporaryDir m_dir;
     std::unique_ptr<LocalSandbox> m_sandbox;

@@ -151,7 +151,10 @@ private Q_SLOTS:
                     << f.spec.arg(target(op)) << op << (writes(op) ? f.writeExit : f.readExit)
                     << (writes(op) ? f.writeMessage : f.readMessage);
         // 412: a colleague saves between the read and the save (reads have no version to conflict with).
-        QTest::addRow("412 × save") << u"412"_s << Op::Save << 5 << u"Someone changed this record"_s;
+        // The one record of the save is named as the refused one (not as "another record" that stopped it).
+        QTest::addRow("412 × save") << u"412"_s << Op::Save << 5
+                                    << u"FAILED     Live chat · Open  20 min → 45 min  Live Chat - Open: Someone "
+                                       "changed this record"_s;
         QTest::addRow("412 × apply") << u"412"_s << Op::Apply << 5 << u"Someone changed this record"_s;
     }
     void cell()

@@ -684,54 +684,68 @@ void DataverseClient::saveBatch(const QList<MinutesChange> &changes, QObject *co
             done(results);
             return;
         }
-        QHash<QByteArray, WebApiReply::BatchPart> byId;
-        for (const WebApiReply::BatchPart &part : parts.value())
-            byId.insert(part.contentId, part);
+        done(resultsOfBatch(changes, parts.value()));
+    });
+}
 
-        // The change set failed as a whole: the failing record says why, the others were rolled back.
-        const WebApiReply::BatchPart *failing = nullptr;
-        for (const WebApiReply::BatchPart &part : parts.value()) {
-            if (part.status >= 400)
-                failing = &part;
-        }
-        QString failingName;
-        Error failingError;
-        if (failing) {
-            WebApiReply::Failure failure;
-            failure.httpStatus = failing->status;
-            failure.body = failing->body;
-            failingError = WebApiReply::toError(failure);
-            const int index = failing->contentId.toInt() - 1;
-            failingName = index >= 0 && index < changes.size()
-                ? (changes.at(index).name.isEmpty() ? changes.at(index).id : changes.at(index).name)
-                : QString();
-        }
-        for (qsizetype i = 0; i < changes.size(); ++i) {
-            const MinutesChange &change = changes.at(i);
-            const auto part = byId.constFind(QByteArray::number(i + 1));
-            if (failing && part != byId.cend() && part->status >= 400) {
-                results << failedWith(change, WriteResult::Outcome::Failed, failingError);
-            } else if (failing) {
-                Error rolledBack = failingError;
+QList<WriteResult> DataverseClient::resultsOfBatch(const QList<MinutesChange> &changes,
+                                                   const QList<WebApiReply::BatchPart> &parts)
+{
+    QHash<QByteArray, WebApiReply::BatchPart> byId;
+    const WebApiReply::BatchPart *failing = nullptr;
+    for (const WebApiReply::BatchPart &part : parts) {
+        byId.insert(part.contentId, part);
+        if (part.status >= 400)
+            failing = &part;
+    }
+    // The change set failed as a whole: the failing record says why, the others were rolled back. Which record
+    // failed is in its Content-ID; a reply without one still names it when the save held a single record.
+    Error failingError;
+    qsizetype failingIndex = -1;
+    if (failing) {
+        WebApiReply::Failure failure;
+        failure.httpStatus = failing->status;
+        failure.body = failing->body;
+        failingError = WebApiReply::toError(failure);
+        bool numbered = false;
+        const qsizetype index = failing->contentId.toInt(&numbered) - 1;
+        if (numbered && index >= 0 && index < changes.size())
+            failingIndex = index;
+        else if (failing->contentId.isEmpty() && changes.size() == 1)
+            failingIndex = 0;
+    }
+    QList<WriteResult> results;
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        const MinutesChange &change = changes.at(i);
+        if (failing && i == failingIndex) {
+            results << failedWith(change, WriteResult::Outcome::Failed, failingError);
+        } else if (failing) {
+            Error rolledBack = failingError;
+            if (failingIndex >= 0) {
+                const MinutesChange &refused = changes.at(failingIndex);
                 rolledBack.userMessage =
                     QCoreApplication::translate("DataverseClient",
                                                 "Not saved: the save was all-or-nothing and %1 was refused (%2).")
-                        .arg(failingName.isEmpty() ? QCoreApplication::translate("DataverseClient", "another record")
-                                                   : failingName,
-                             failingError.userMessage);
-                results << failedWith(change, WriteResult::Outcome::NotSaved, rolledBack);
-            } else if (part != byId.cend()) {
-                results << savedFrom(change, part->body);
+                        .arg(refused.name.isEmpty() ? refused.id : refused.name, failingError.userMessage);
             } else {
-                Error missing;
-                missing.kind = Error::Kind::BadReply;
-                missing.userMessage = QCoreApplication::translate(
-                    "DataverseClient",
-                    "The environment's batch reply says nothing about this record; refresh to "
-                    "see whether it was saved.");
-                results << failedWith(change, WriteResult::Outcome::NotSaved, missing);
+                rolledBack.userMessage =
+                    QCoreApplication::translate("DataverseClient",
+                                                "Not saved: the save was all-or-nothing and one of its records was "
+                                                "refused (%1).")
+                        .arg(failingError.userMessage);
             }
+            results << failedWith(change, WriteResult::Outcome::NotSaved, rolledBack);
+        } else if (const auto part = byId.constFind(QByteArray::number(i + 1)); part != byId.cend()) {
+            results << savedFrom(change, part->body);
+        } else {
+            Error missing;
+            missing.kind = Error::Kind::BadReply;
+            missing.userMessage =
+                QCoreApplication::translate("DataverseClient",
+                                            "The environment's batch reply says nothing about this record; refresh to "
+                                            "see whether it was saved.");
+            results << failedWith(change, WriteResult::Outcome::NotSaved, missing);
         }
-        done(results);
-    });
+    }
+    return results;
 }

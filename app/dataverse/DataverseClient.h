@@ -135,6 +135,10 @@ public:
     // holds the value asked for, it is reported saved (confirmedByReading) — a write retried after a connection
     // reset meets its own first attempt as "someone changed this", and must not be reported as not saved.
     void saveMinutes(const QList<MinutesChange> &changes, WriteMode mode, QObject *context, WriteCallback done);
+    // What a $batch reply's parts say of each change, in order: pure, for tests. A failed change set names the
+    // refused record (by its Content-ID, or as the only record of the save) and reports the rest as rolled back.
+    static QList<WriteResult> resultsOfBatch(const QList<MinutesChange> &changes,
+                                             const QList<WebApiReply::BatchPart> &parts);
 
 private:
     void fetchConfigurationsWithoutExpand(QObject *context, ConfigsCallback done);
