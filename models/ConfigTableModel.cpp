@@ -91,6 +91,12 @@ QVariant ConfigTableModel::data(const QModelIndex &index, int role) const
     }
 }
 
+QString ConfigTableModel::label(const QString &id) const
+{
+    const ChannelStateConfig *c = config(id);
+    return c ? tr("%1 · %2").arg(c->channelLabel(), conversationStateLabel(c->state)) : id;
+}
+
 QString ConfigTableModel::risks(int row) const
 {
     const ChannelStateConfig &config = m_configs.at(row);

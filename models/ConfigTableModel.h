@@ -52,6 +52,8 @@ public:
     const QList<ChannelStateConfig> &configs() const { return m_configs; }
     int rowOf(const QString &id) const;
     const ChannelStateConfig *config(const QString &id) const;
+    // How messages name a record: "Live chat · Open"; the id when it is not here.
+    QString label(const QString &id) const;
     // Replaces one record with what the server now holds (after a conflict), keeping its pending edit.
     void updateConfig(const ChannelStateConfig &config);
 

@@ -69,8 +69,8 @@ private:
 
     bool exportTo(const QString &file)
     {
-        QSignalSpy exported(m_window.get(), &MainWindow::snapshotExported);
-        m_window->exportSnapshot(file);
+        QSignalSpy exported(m_window->snapshots(), &SnapshotActions::exported);
+        m_window->snapshots()->exportSnapshot(file);
         return exported.wait(20000) && exported.last().first().toBool();
     }
 
@@ -109,7 +109,7 @@ private Q_SLOTS:
         QVERIFY(exportTo(path(u"a.json"_s)));
         QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 45));
 
-        CompareWindow *compare = m_window->compareWithSnapshot(path(u"a.json"_s));
+        CompareWindow *compare = m_window->snapshots()->compareWithSnapshot(path(u"a.json"_s));
         QVERIFY(compare);
         QVERIFY(QTest::qWaitFor([compare] { return compare->model()->rowCount() == 24; }, 20000));
         QSortFilterProxyModel *rows = compare->proxy();
@@ -147,7 +147,7 @@ private Q_SLOTS:
     {
         QVERIFY(exportTo(path(u"a.json"_s)));
         QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 45));
-        CompareWindow *compare = m_window->compareWithSnapshot(path(u"a.json"_s));
+        CompareWindow *compare = m_window->snapshots()->compareWithSnapshot(path(u"a.json"_s));
         QVERIFY(compare);
         QVERIFY(QTest::qWaitFor([compare] { return compare->applyButton()->isEnabled(); }, 20000));
         compare->applyButton()->click();
@@ -212,13 +212,13 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitFor([&written] { return written.has_value(); }, 20000));
 
         QStringList asked;
-        m_window->setOtherEnvironments(
+        m_window->snapshots()->setOtherEnvironments(
             {[] { return QStringList {u"Test"_s}; },
              [&](const QString &name, QObject *context, std::function<void(Result<Snapshot>)> done) {
                  asked << name;
                  SnapshotOps::capture(&otherClient, context, std::move(done));
              }});
-        CompareWindow *compare = m_window->compareWithEnvironment(u"Test"_s);
+        CompareWindow *compare = m_window->snapshots()->compareWithEnvironment(u"Test"_s);
         QVERIFY(compare);
         QVERIFY(QTest::qWaitFor([compare] { return compare->applyButton()->isEnabled(); }, 20000));
         QCOMPARE(asked, QStringList {u"Test"_s});
@@ -247,7 +247,7 @@ private Q_SLOTS:
 
         m_window.reset();
         QVERIFY(openWindow(true));
-        ApplyWizard *wizard = m_window->applySnapshot(path(u"change.json"_s));
+        ApplyWizard *wizard = m_window->snapshots()->applySnapshot(path(u"change.json"_s));
         QVERIFY(wizard);
         QVERIFY(QTest::qWaitFor([wizard] { return wizard->planReady(); }, 20000));
         QCOMPARE(wizard->planTable()->rowCount(), 1);
@@ -269,7 +269,7 @@ private Q_SLOTS:
             shown = box->text() + u'\n' + box->informativeText();
             box->accept();
         });
-        QVERIFY(!m_window->applySnapshot(path(u"broken.json"_s)));
+        QVERIFY(!m_window->snapshots()->applySnapshot(path(u"broken.json"_s)));
         QVERIFY2(shown.contains(u"is not valid JSON"_s), qPrintable(shown));
         QVERIFY(shown.contains(u"Nothing was changed."_s));
         QVERIFY(!m_window->findChild<ApplyWizard *>());
@@ -300,7 +300,7 @@ private Q_SLOTS:
         AuditLog::Entry elsewhere = log.first();
         elsewhere.environmentUrl = u"https://contoso.crm.dynamics.com"_s;
         QVERIFY(AuditLog().append({elsewhere}).ok());
-        HistoryDialog *history = m_window->showHistory();
+        HistoryDialog *history = m_window->snapshots()->showHistory();
         QCOMPARE(history->table()->rowCount(), 1);
         QCOMPARE(history->table()->item(0, 1)->text(), u"Live Chat - Open"_s);
         QCOMPARE(history->table()->item(0, 2)->text(), u"20 min → 2 h"_s);

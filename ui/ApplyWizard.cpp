@@ -1,6 +1,7 @@
 #include "ui/ApplyWizard.h"
 
 #include "app/preview/ClosurePreview.h"
+#include "app/snapshot/SnapshotOps.h"
 #include "models/Duration.h"
 
 #include <QHeaderView>
@@ -234,16 +235,11 @@ void ApplyWizard::apply()
     m_applying = true;
     m_resultPage->update();
     m_resultSummary->setText(tr("Saving %n change(s)…", nullptr, int(m_plan->changes.size())));
-    SnapshotOps::ApplyRequest request;
-    request.plan = *m_plan;
-    request.before = *m_live;
-    request.source = m_source;
-    request.user = m_target.user;
-    SnapshotOps::apply(m_target.client, request, this,
-                       [this](Result<SnapshotOps::ApplyOutcome> outcome) { showOutcome(outcome); });
+    m_target.session->apply(*m_plan, *m_live, m_source, this,
+                            [this](Result<EditSession::Outcome> outcome) { showOutcome(outcome); });
 }
 
-void ApplyWizard::showOutcome(const Result<SnapshotOps::ApplyOutcome> &outcome)
+void ApplyWizard::showOutcome(const Result<EditSession::Outcome> &outcome)
 {
     m_applying = false;
     m_resultBusy->hide();
@@ -254,7 +250,7 @@ void ApplyWizard::showOutcome(const Result<SnapshotOps::ApplyOutcome> &outcome)
         return;
     }
     m_outcome = outcome.value();
-    const SnapshotOps::ApplyOutcome &o = *m_outcome;
+    const EditSession::Outcome &o = *m_outcome;
     m_resultTable->setRowCount(int(o.results.size()));
     for (int row = 0; row < o.results.size(); ++row) {
         const WriteResult &r = o.results.at(row);

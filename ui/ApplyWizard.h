@@ -1,7 +1,7 @@
 #pragma once
 
 #include "app/dataverse/DataverseClient.h"
-#include "app/snapshot/SnapshotOps.h"
+#include "app/session/EditSession.h"
 #include "models/Snapshot.h"
 #include "models/SnapshotDiff.h"
 
@@ -29,7 +29,7 @@ public:
         DataverseClient *client = nullptr; // not owned; outlives the wizard
         QString name; // the environment, as the user calls it
         bool production = false;
-        QString user; // for the audit log
+        EditSession *session = nullptr; // not owned; saves the plan and writes the audit log
     };
     ApplyWizard(const Target &target, const QList<ChannelStateConfig> &desired, const QString &source,
                 QWidget *parent = nullptr);
@@ -43,7 +43,7 @@ public:
     QTableWidget *resultTable() const { return m_resultTable; }
     QLabel *resultSummary() const { return m_resultSummary; }
     bool impactCounted() const { return m_impactCounted; }
-    const std::optional<SnapshotOps::ApplyOutcome> &outcome() const { return m_outcome; }
+    const std::optional<EditSession::Outcome> &outcome() const { return m_outcome; }
 
 Q_SIGNALS:
     void planShown();
@@ -56,14 +56,14 @@ private:
     void showPlan(const Snapshot &live);
     void countImpact(const Snapshot &live);
     void apply();
-    void showOutcome(const Result<SnapshotOps::ApplyOutcome> &outcome);
+    void showOutcome(const Result<EditSession::Outcome> &outcome);
 
     Target m_target;
     QList<ChannelStateConfig> m_desired;
     QString m_source;
     std::optional<Snapshot> m_live;
     std::optional<ApplyPlan> m_plan;
-    std::optional<SnapshotOps::ApplyOutcome> m_outcome;
+    std::optional<EditSession::Outcome> m_outcome;
     bool m_impactCounted = false;
     bool m_applying = false;
     GatedPage *m_planPage;

@@ -73,7 +73,7 @@ public:
         m_window = std::make_unique<MainWindow>(m_client.get(), connection->environment);
         QObject::connect(m_window.get(), &MainWindow::switchEnvironmentRequested, m_window.get(),
                          [this] { QTimer::singleShot(0, [this] { chooseAndOpen(); }); });
-        m_window->setOtherEnvironments(
+        m_window->snapshots()->setOtherEnvironments(
             {[this] { return otherNames(); },
              [this](const QString &name, QObject *context, std::function<void(Result<Snapshot>)> done) {
                  captureOther(name, context, std::move(done));

@@ -1,43 +1,30 @@
 #include "ui/MainWindow.h"
 
 #include "app/common/PrivateFiles.h"
-#include "app/snapshot/AuditLog.h"
-#include "app/snapshot/SnapshotFiles.h"
-#include "app/snapshot/SnapshotOps.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
 #include "models/EditRisks.h"
 #include "models/MicrosoftDefaults.h"
-#include "ui/ApplyWizard.h"
-#include "ui/CompareWindow.h"
+#include "ui/Banner.h"
 #include "ui/ConfigProxyModel.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/EditCommands.h"
-#include "ui/HistoryDialog.h"
 #include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDir>
-#include <QFileDialog>
-#include <QFileInfo>
-#include <QFrame>
-#include <QHBoxLayout>
 #include <QHeaderView>
-#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLoggingCategory>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScopeGuard>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -52,28 +39,26 @@ using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcUi, "autoclose.ui", QtInfoMsg)
 
-namespace {
-const QString ErrorStyle = u"QFrame { background: #fde7e9; color: #a80000; } QLabel { color: #a80000; }"_s;
-const QString NoticeStyle = u"QFrame { background: #fff4ce; color: #4d3800; } QLabel { color: #4d3800; }"_s;
-const QString ProductionStyle = u"QFrame { background: #a80000; } QLabel { color: white; }"_s;
-} // namespace
-
 MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environment, QWidget *parent)
     : QMainWindow(parent)
     , m_client(client)
     , m_environment(environment)
-    , m_journal(environment.key.isEmpty() ? client->orgUrl().toString() : environment.key,
-                environment.journalDir.isEmpty() ? EditJournal::defaultDirectory() : environment.journalDir)
     , m_model(new ConfigTableModel(this))
+    , m_session(new EditSession(client, {environment.account, {}, {}}, this))
     , m_proxy(new ConfigProxyModel(this))
     , m_view(new QTableView)
     , m_undo(new QUndoStack(this))
     , m_preview(new PreviewPanel(client, m_model))
+    , m_snapshots(new SnapshotActions(this, m_session, m_model, {environment.name, environment.production}))
     , m_filter(new QLineEdit)
     , m_countLabel(new QLabel)
     , m_pendingLabel(new QLabel)
     , m_busy(new QProgressBar)
 {
+    m_session->attach(
+        m_model,
+        EditJournal(environment.key.isEmpty() ? client->orgUrl().toString() : environment.key,
+                    environment.journalDir.isEmpty() ? EditJournal::defaultDirectory() : environment.journalDir));
     setWindowTitle(tr("%1[*] — Auto-Close Editor").arg(environment.name));
     resize(1040, 680);
 
@@ -91,7 +76,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
             if (!config || (current ? current->minutes : config->minutes) == minutes)
                 return; // nothing changes: nothing to undo
             m_undo->push(new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Set, minutes,
-                                                tr("Set %1 to %2").arg(label(id), Duration::format(minutes))));
+                                                tr("Set %1 to %2").arg(m_model->label(id), Duration::format(minutes))));
         },
         this);
     connect(m_delegate, &DurationDelegate::refused, this,
@@ -121,26 +106,23 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::updateStatus);
 
     // Errors stay on screen, with what to do and a retry, until the next attempt succeeds.
-    m_errorBanner = createBanner(u"errorBanner"_s, ErrorStyle, &m_errorText, &m_errorButton);
-    m_errorButton->setText(tr("&Retry"));
-    connect(m_errorButton, &QPushButton::clicked, this, [this] { m_retrySave ? save() : refresh(); });
-    QPushButton *discardRestored = nullptr;
-    m_restoredBanner = createBanner(u"restoredBanner"_s, NoticeStyle, &m_restoredText, &discardRestored);
-    discardRestored->setText(tr("&Discard them"));
-    connect(discardRestored, &QPushButton::clicked, this, [this] {
+    m_errorBanner = new Banner(Banner::Kind::Error, u"errorBanner"_s);
+    m_errorBanner->button()->setText(tr("&Retry"));
+    connect(m_errorBanner, &Banner::clicked, this, [this] { m_retrySave ? save() : refresh(); });
+    m_restoredBanner = new Banner(Banner::Kind::Notice, u"restoredBanner"_s);
+    m_restoredBanner->button()->setText(tr("&Discard them"));
+    connect(m_restoredBanner, &Banner::clicked, this, [this] {
         discardAll();
         m_restoredBanner->hide();
     });
-    m_readOnlyBanner = createBanner(u"readOnlyBanner"_s, NoticeStyle, &m_readOnlyText, nullptr);
+    m_readOnlyBanner = new Banner(Banner::Kind::ReadOnly, u"readOnlyBanner"_s);
 
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
     if (environment.production) {
-        QLabel *text = nullptr;
-        QFrame *banner = createBanner(u"productionBanner"_s, ProductionStyle, &text, nullptr);
-        text->setText(tr("<b>PRODUCTION</b> — %1. Changes here affect live customer conversations.")
-                          .arg(environment.name.toHtmlEscaped()));
-        banner->show();
+        auto *banner = new Banner(Banner::Kind::Production, u"productionBanner"_s);
+        banner->showMessage(tr("<b>PRODUCTION</b> — %1. Changes here affect live customer conversations.")
+                                .arg(environment.name.toHtmlEscaped()));
         layout->addWidget(banner);
     }
     if (environment.demo) {
@@ -176,8 +158,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     m_client->whoAmI(this, [this](Result<WebApiReply::Identity> who) {
         if (!who)
             return;
-        m_organizationId = who.value().organizationId;
-        m_userId = who.value().userId;
+        m_session->setIdentity(who.value().organizationId, who.value().userId);
         if (m_environment.demo)
             return;
         const QString user = m_environment.account.isEmpty() ? who.value().userId : m_environment.account;
@@ -213,12 +194,13 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     });
     connect(m_model, &ConfigTableModel::pendingChanged, this, [this] {
         m_model->setRiskNotes({}); // until the preview has counted the new values
-        writeJournal();
+        m_session->writeJournal();
         updateActions();
         updateStatus();
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateActions);
     connect(m_undo, &QUndoStack::cleanChanged, this, &MainWindow::updateActions);
+    connectSession();
 
     QSettings settings;
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
@@ -235,25 +217,7 @@ MainWindow::~MainWindow()
     // The undo stack, a child, is deleted after this class's part of the window is gone, and says so (cleanChanged)
     // on its way out: nothing here may hear it.
     m_undo->disconnect(this);
-}
-
-QFrame *MainWindow::createBanner(const QString &objectName, const QString &style, QLabel **text, QPushButton **button)
-{
-    auto *banner = new QFrame;
-    banner->setObjectName(objectName);
-    banner->setFrameShape(QFrame::StyledPanel);
-    banner->setStyleSheet(style);
-    *text = new QLabel;
-    (*text)->setWordWrap(true);
-    (*text)->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    auto *bannerLayout = new QHBoxLayout(banner);
-    bannerLayout->addWidget(*text, 1);
-    if (button) {
-        *button = new QPushButton;
-        bannerLayout->addWidget(*button);
-    }
-    banner->hide();
-    return banner;
+    m_session->disconnect(this);
 }
 
 void MainWindow::createActions()
@@ -341,273 +305,7 @@ void MainWindow::createActions()
     toolBar->addAction(m_revertAction);
     toolBar->addSeparator();
     toolBar->addAction(m_refreshAction);
-    createSnapshotMenu();
-}
-
-void MainWindow::createSnapshotMenu()
-{
-    QMenu *menu = menuBar()->addMenu(tr("S&napshots"));
-    const auto lastFolder = [] {
-        const QString dir = QSettings().value(u"snapshots/lastFolder"_s).toString();
-        return dir.isEmpty() ? QDir::homePath() : dir;
-    };
-    const auto remember = [](const QString &path) {
-        QSettings settings;
-        settings.setValue(u"snapshots/lastFolder"_s, QFileInfo(path).absolutePath());
-        PrivateFiles::syncPrivately(settings);
-    };
-    const QString filters = tr("Snapshots (*.json);;All files (*)");
-
-    QAction *exportAction = menu->addAction(tr("&Export Snapshot…"));
-    exportAction->setShortcut(QKeySequence(u"Ctrl+E"_s));
-    exportAction->setToolTip(tr("Save the environment's values to a JSON snapshot or a CSV file (Ctrl+E)"));
-    connect(exportAction, &QAction::triggered, this, [this, lastFolder, remember] {
-        const QString suggested = QDir(lastFolder())
-                                      .filePath(SnapshotFiles::fileName(u"snapshot"_s, m_client->orgUrl().toString(),
-                                                                        QDateTime::currentDateTimeUtc()));
-        QString selected;
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export Snapshot"), suggested,
-                                                          tr("Snapshot (*.json);;CSV (*.csv)"), &selected);
-        if (path.isEmpty())
-            return;
-        remember(path);
-        QString target = path;
-        if (QFileInfo(target).suffix().isEmpty())
-            target += selected.contains(u"*.csv"_s) ? u".csv"_s : u".json"_s;
-        exportSnapshot(target);
-    });
-
-    QAction *compareAction = menu->addAction(tr("&Compare With Snapshot…"));
-    compareAction->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
-    compareAction->setToolTip(tr("What differs between a snapshot file and this environment (Ctrl+Shift+D)"));
-    connect(compareAction, &QAction::triggered, this, [this, lastFolder, remember, filters] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Compare With Snapshot"), lastFolder(), filters);
-        if (path.isEmpty())
-            return;
-        remember(path);
-        compareWithSnapshot(path);
-    });
-
-    m_compareEnvironmentAction = menu->addAction(tr("Compare With E&nvironment…"));
-    m_compareEnvironmentAction->setToolTip(tr("What differs between another environment and this one"));
-    m_compareEnvironmentAction->setVisible(false); // until the application says which others there are
-    connect(m_compareEnvironmentAction, &QAction::triggered, this, [this] {
-        const QStringList names = m_others.names ? m_others.names() : QStringList();
-        if (names.isEmpty()) {
-            QMessageBox::information(this, tr("Compare With Environment"),
-                                     tr("There is no other environment profile yet. Add one with File → Switch "
-                                        "Environment."));
-            return;
-        }
-        bool ok = false;
-        const QString name = QInputDialog::getItem(
-            this, tr("Compare With Environment"), tr("Compare %1 with:").arg(m_environment.name), names, 0, false, &ok);
-        if (ok)
-            compareWithEnvironment(name);
-    });
-
-    QAction *compareFilesAction = menu->addAction(tr("Compare &Two Snapshots…"));
-    connect(compareFilesAction, &QAction::triggered, this, [this, lastFolder, remember, filters] {
-        const QString left = QFileDialog::getOpenFileName(this, tr("Left Snapshot"), lastFolder(), filters);
-        if (left.isEmpty())
-            return;
-        remember(left);
-        const QString right = QFileDialog::getOpenFileName(this, tr("Right Snapshot"), lastFolder(), filters);
-        if (right.isEmpty())
-            return;
-        compareSnapshots(left, right);
-    });
-
-    QAction *applyAction = menu->addAction(tr("&Apply Snapshot…"));
-    applyAction->setToolTip(tr("Make this environment hold a snapshot's values, after showing what would change"));
-    connect(applyAction, &QAction::triggered, this, [this, lastFolder, remember, filters] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Apply Snapshot"), lastFolder(), filters);
-        if (path.isEmpty())
-            return;
-        remember(path);
-        applySnapshot(path);
-    });
-    menu->addSeparator();
-    QAction *historyAction = menu->addAction(tr("&History…"));
-    historyAction->setShortcut(QKeySequence(u"Ctrl+H"_s));
-    historyAction->setToolTip(tr("Every change applied from this computer (Ctrl+H)"));
-    connect(historyAction, &QAction::triggered, this, &MainWindow::showHistory);
-}
-
-std::optional<Snapshot> MainWindow::readSnapshot(const QString &path)
-{
-    const auto snapshot = SnapshotFiles::read(path);
-    if (snapshot)
-        return snapshot.value();
-    QMessageBox box(QMessageBox::Warning, tr("Cannot use this snapshot"), snapshot.error().userMessage, QMessageBox::Ok,
-                    this);
-    box.setInformativeText(tr("Nothing was changed."));
-    box.exec();
-    return std::nullopt;
-}
-
-void MainWindow::exportSnapshot(const QString &path)
-{
-    m_busy->show();
-    statusBar()->showMessage(tr("Reading %1 for the snapshot…").arg(m_environment.name));
-    SnapshotOps::capture(m_client, this, [this, path](Result<Snapshot> snapshot) {
-        m_busy->hide();
-        if (!snapshot) {
-            const QString message = tr("The snapshot was not written: %1").arg(snapshot.error().describe());
-            showSaveError(message);
-            Q_EMIT snapshotExported(false, message);
-            return;
-        }
-        const bool csv = path.endsWith(u".csv"_s, Qt::CaseInsensitive);
-        const auto written =
-            SnapshotFiles::writeAtomically(path, csv ? snapshot.value().toCsv() : snapshot.value().toJson());
-        if (!written) {
-            QMessageBox::warning(this, tr("Export Snapshot"), written.error().userMessage);
-            Q_EMIT snapshotExported(false, written.error().userMessage);
-            return;
-        }
-        QString message = tr("Snapshot of %1 written to %2.").arg(m_environment.name, path);
-        if (m_model->hasPendingEdits())
-            message += u' ' + tr("It holds the saved values; your unsaved edits are not in it.");
-        statusBar()->showMessage(message, 10000);
-        Q_EMIT snapshotExported(true, message);
-    });
-}
-
-CompareWindow *MainWindow::compareWithSnapshot(const QString &path)
-{
-    const auto snapshot = readSnapshot(path);
-    if (!snapshot)
-        return nullptr;
-    const QList<ChannelStateConfig> records = snapshot->records;
-    return compareWithLive(
-        QFileInfo(path).fileName(),
-        [records](QObject *, std::function<void(Result<QList<ChannelStateConfig>>)> done) { done(records); },
-        u"apply "_s + path);
-}
-
-CompareWindow *MainWindow::compareWithEnvironment(const QString &name)
-{
-    if (!m_others.capture)
-        return nullptr;
-    const auto capture = m_others.capture;
-    return compareWithLive(
-        tr("%1 (live)").arg(name),
-        [capture, name](QObject *context, std::function<void(Result<QList<ChannelStateConfig>>)> done) {
-            capture(name, context, [done](Result<Snapshot> snapshot) {
-                done(snapshot ? Result<QList<ChannelStateConfig>>(snapshot.value().records)
-                              : Result<QList<ChannelStateConfig>>(snapshot.error()));
-            });
-        },
-        tr("apply the values of %1").arg(name));
-}
-
-CompareWindow *MainWindow::compareWithLive(const QString &leftLabel, const ReadSide &readLeft,
-                                           const QString &applySource)
-{
-    auto *window = new CompareWindow(this);
-    window->setAttribute(Qt::WA_DeleteOnClose);
-    window->setBusy(tr("Reading %1…").arg(leftLabel.toHtmlEscaped()));
-    window->show();
-    QPointer<CompareWindow> guard(window);
-    readLeft(window, [this, guard, leftLabel, applySource](Result<QList<ChannelStateConfig>> left) {
-        if (!guard)
-            return;
-        if (!left) {
-            guard->setFailed(
-                tr("Could not read %1: %2").arg(leftLabel.toHtmlEscaped(), left.error().describe().toHtmlEscaped()));
-            return;
-        }
-        guard->setBusy(tr("Reading %1…").arg(m_environment.name.toHtmlEscaped()));
-        const QList<ChannelStateConfig> desired = left.value();
-        SnapshotOps::capture(m_client, guard, [this, guard, leftLabel, desired, applySource](Result<Snapshot> live) {
-            if (!guard)
-                return;
-            if (!live) {
-                guard->setFailed(tr("Could not read %1: %2")
-                                     .arg(m_environment.name.toHtmlEscaped(), live.error().describe().toHtmlEscaped()));
-                return;
-            }
-            guard->setComparison(desired, leftLabel, live.value().records, tr("%1 (live)").arg(m_environment.name));
-            if (!m_model->isReadOnly())
-                guard->offerApply(tr("&Apply %1 to %2…").arg(leftLabel, m_environment.name));
-            connect(guard, &CompareWindow::applyRequested, this,
-                    [this, desired, applySource] { openApplyWizard(desired, applySource); });
-        });
-    });
-    return window;
-}
-
-void MainWindow::setOtherEnvironments(OtherEnvironments others)
-{
-    m_others = std::move(others);
-    m_compareEnvironmentAction->setVisible(bool(m_others.capture));
-}
-
-CompareWindow *MainWindow::compareSnapshots(const QString &leftPath, const QString &rightPath)
-{
-    const auto left = readSnapshot(leftPath);
-    if (!left)
-        return nullptr;
-    const auto right = readSnapshot(rightPath);
-    if (!right)
-        return nullptr;
-    auto *window = new CompareWindow(this);
-    window->setAttribute(Qt::WA_DeleteOnClose);
-    window->setComparison(left->records, QFileInfo(leftPath).fileName(), right->records,
-                          QFileInfo(rightPath).fileName());
-    window->show();
-    return window;
-}
-
-ApplyWizard *MainWindow::applySnapshot(const QString &path)
-{
-    const auto snapshot = readSnapshot(path);
-    if (!snapshot)
-        return nullptr;
-    return openApplyWizard(snapshot->records, u"apply "_s + path);
-}
-
-ApplyWizard *MainWindow::openApplyWizard(const QList<ChannelStateConfig> &desired, const QString &source)
-{
-    if (m_model->isReadOnly()) {
-        QMessageBox::information(this, tr("Apply Snapshot"),
-                                 tr("You can view but not change these records in %1.").arg(m_environment.name));
-        return nullptr;
-    }
-    auto *wizard =
-        new ApplyWizard({m_client, m_environment.name, m_environment.production, auditUser()}, desired, source, this);
-    wizard->setAttribute(Qt::WA_DeleteOnClose);
-    connect(wizard, &ApplyWizard::applyFinished, this, [this] {
-        // What the apply changed is now on the server: load it (pending edits stay, flagged where it changed
-        // under them).
-        if (!m_loading && !m_saving)
-            refresh();
-    });
-    wizard->show();
-    return wizard;
-}
-
-HistoryDialog *MainWindow::showHistory()
-{
-    auto *dialog = new HistoryDialog(m_client->orgUrl().toString(), AuditLog::defaultPath(), this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->show();
-    return dialog;
-}
-
-QString MainWindow::auditUser() const
-{
-    return m_environment.account.isEmpty() ? m_userId : m_environment.account;
-}
-
-void MainWindow::logSave(const QList<MinutesChange> &changes, const QList<std::optional<int>> &before,
-                         const QList<WriteResult> &results, const QString &source)
-{
-    const auto logged = AuditLog().append(SnapshotOps::auditEntries(
-        changes, before, results, m_client->orgUrl().toString(), m_organizationId, auditUser(), source, QString()));
-    if (!logged)
-        statusBar()->showMessage(logged.error().userMessage, 10000);
+    m_snapshots->addMenu(menuBar()->addMenu(tr("S&napshots")));
 }
 
 DurationLineEdit *MainWindow::openEditor() const
@@ -618,12 +316,6 @@ DurationLineEdit *MainWindow::openEditor() const
             return editor;
     }
     return nullptr;
-}
-
-QString MainWindow::label(const QString &id) const
-{
-    const ChannelStateConfig *config = m_model->config(id);
-    return config ? tr("%1 · %2").arg(config->channelLabel(), conversationStateLabel(config->state)) : id;
 }
 
 QStringList MainWindow::selectedIds() const
@@ -638,7 +330,7 @@ QStringList MainWindow::selectedIds() const
 
 void MainWindow::refresh()
 {
-    if (m_loading || m_saving)
+    if (m_loading || m_session->isSaving())
         return;
     m_loading = true;
     updateActions();
@@ -684,17 +376,16 @@ void MainWindow::refresh()
 
 void MainWindow::firstLoad()
 {
-    restoreJournal();
+    showRecovery(m_session->recoverJournal());
     m_client->fetchCanWriteConfigurations(this, [this](Result<bool> canWrite) {
         // When the privilege cannot be read, editing stays on: the save itself will say if it is refused.
         const bool writable = !canWrite.ok() || canWrite.value();
         m_model->setReadOnly(!writable);
         if (!writable) {
-            m_readOnlyText->setText(
+            m_readOnlyBanner->showMessage(
                 tr("<b>You can view these values but not change them.</b> Your security role lacks the Write "
                    "privilege on Channel State Configuration records. Ask an administrator for a role that has "
                    "it (the Omnichannel Administrator role does not)."));
-            m_readOnlyBanner->show();
         }
         updateActions();
         Q_EMIT permissionsKnown(writable);
@@ -705,105 +396,40 @@ void MainWindow::firstLoad()
     });
 }
 
-void MainWindow::restoreJournal()
+void MainWindow::showRecovery(const EditSession::Recovery &recovery)
 {
-    QStringList wasSaving;
-    const auto saved = m_journal.read(&wasSaving);
-    if (!saved) {
-        m_restoredText->setText(tr("%1 The file is kept at %2; nothing was restored.")
-                                    .arg(saved.error().userMessage.toHtmlEscaped(), m_journal.path().toHtmlEscaped()));
-        m_restoredBanner->show();
+    if (recovery.unreadable) {
+        m_restoredBanner->showMessage(
+            tr("%1 The file is kept at %2; nothing was restored.")
+                .arg(recovery.unreadable->userMessage.toHtmlEscaped(), m_session->journalPath().toHtmlEscaped()));
         return;
     }
-    if (saved.value().isEmpty())
+    if (!recovery.any())
         return;
-    // An edit whose value the server now holds over a newer version needs no saving: the app was closed (or killed)
-    // while saving it, after the server had acted, or someone set the same value meanwhile. It is shown as saved,
-    // not as an edit that would then be reported as a conflict with itself; the journal says which it was.
-    QList<PendingEdit> restore;
-    QStringList onServer; // saved by the interrupted save
-    QStringList sameOnServer; // set to the same value by someone else
-    QList<MinutesChange> changes; // for the audit log, which the interrupted save never reached
-    QList<std::optional<int>> before;
-    QList<WriteResult> results;
-    for (const PendingEdit &edit : saved.value()) {
-        const ChannelStateConfig *config = m_model->config(edit.id);
-        if (config && config->etag != edit.baseEtag && config->minutes == edit.minutes) {
-            m_model->markStatus(edit.id, ConfigTableModel::RowStatus::Saved,
-                                tr("The server already holds this value from your last session."));
-            if (!wasSaving.contains(edit.id)) {
-                sameOnServer << label(edit.id);
-                continue;
-            }
-            onServer << label(edit.id);
-            changes << MinutesChange {edit.id, config->name, edit.baseEtag, edit.minutes};
-            before << edit.baseMinutes;
-            WriteResult result;
-            result.id = edit.id;
-            result.outcome = WriteResult::Outcome::Saved;
-            result.etag = config->etag;
-            result.minutes = config->minutes;
-            result.confirmedByReading = true;
-            results << result;
-        } else {
-            restore << edit;
-        }
-    }
-    const QList<PendingEdit> gone = m_model->restorePending(restore);
-    const int restored = int(restore.size() - gone.size());
-    int changed = 0;
-    int notArrived = 0; // being saved when the app closed, and the server still holds the version they were typed over
-    for (const PendingEdit &edit : restore) {
-        const ConfigTableModel::RowStatus status = m_model->status(edit.id);
-        changed += status == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
-        notArrived += status == ConfigTableModel::RowStatus::Pending && wasSaving.contains(edit.id) ? 1 : 0;
-    }
     QStringList text;
-    if (restored > 0)
+    if (recovery.restored > 0)
         text << tr("<b>%n unsaved edit(s) from your last session were restored.</b> Review them, then save "
                    "(Ctrl+S) or discard them.",
-                   nullptr, restored);
-    if (notArrived > 0)
+                   nullptr, recovery.restored);
+    if (recovery.notArrived > 0)
         text << tr("%n of them were being saved when the app closed; that save did not reach the server.", nullptr,
-                   notArrived);
-    if (changed > 0)
+                   recovery.notArrived);
+    if (recovery.changedOnServer > 0)
         text << tr("%n of them changed on the server since you typed them; saving will ask which value to keep.",
-                   nullptr, changed);
-    if (!onServer.isEmpty())
+                   nullptr, recovery.changedOnServer);
+    if (const QStringList &saved = recovery.savedByInterruptedSave; !saved.isEmpty())
         text << tr("<b>%n edit(s) you were saving when the app closed reached the server</b> and are saved: %1.",
-                   nullptr, int(onServer.size()))
-                    .arg(onServer.join(u", "_s).toHtmlEscaped());
-    if (!sameOnServer.isEmpty())
+                   nullptr, int(saved.size()))
+                    .arg(saved.join(u", "_s).toHtmlEscaped());
+    if (const QStringList &same = recovery.sameValueSetMeanwhile; !same.isEmpty())
         text << tr("%n edit(s) from your last session need no saving: someone set the same value meanwhile: %1.",
-                   nullptr, int(sameOnServer.size()))
-                    .arg(sameOnServer.join(u", "_s).toHtmlEscaped());
-    if (!gone.isEmpty())
-        text << tr("%n could not be restored: the record no longer exists.", nullptr, int(gone.size()));
-    m_restoredText->setText(text.join(u' '));
+                   nullptr, int(same.size()))
+                    .arg(same.join(u", "_s).toHtmlEscaped());
+    if (recovery.gone > 0)
+        text << tr("%n could not be restored: the record no longer exists.", nullptr, recovery.gone);
     // With nothing restored the banner's button only dismisses it (discarding nothing).
-    if (auto *button = m_restoredBanner->findChild<QPushButton *>())
-        button->setText(restored > 0 ? tr("&Discard them") : tr("&Dismiss"));
-    m_restoredBanner->show();
-    if (!onServer.isEmpty() || !sameOnServer.isEmpty())
-        writeJournal(); // the journal now holds only what is still unsaved
-    if (!onServer.isEmpty())
-        logSave(changes, before, results, u"editor (found saved at the next start)"_s);
-}
-
-void MainWindow::writeJournal()
-{
-    if (!m_loadedOnce)
-        return; // before the first load there is nothing of the user's to keep, and the journal must not be lost
-    QStringList saving;
-    for (const PendingEdit &edit : m_model->pendingEdits())
-        if (m_model->status(edit.id) == ConfigTableModel::RowStatus::Saving)
-            saving << edit.id;
-    if (auto written = m_journal.write(m_model->pendingEdits(), saving); !written) {
-        m_retrySave = false;
-        m_errorText->setText(tr("<b>Your unsaved edits are not protected against a crash.</b> %1")
-                                 .arg(written.error().userMessage.toHtmlEscaped()));
-        m_errorBanner->show();
-    }
+    m_restoredBanner->button()->setText(recovery.restored > 0 ? tr("&Discard them") : tr("&Dismiss"));
+    m_restoredBanner->showMessage(text.join(u' '));
 }
 
 void MainWindow::editSelected()
@@ -834,8 +460,9 @@ void MainWindow::resetSelectedToDefault()
     if (resets.size() > 1)
         m_undo->beginMacro(tr("Reset %n rows to default", nullptr, int(resets.size())));
     for (const auto &[id, minutes] : resets) {
-        m_undo->push(new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Set, minutes,
-                                            tr("Reset %1 to default (%2)").arg(label(id), Duration::format(minutes))));
+        m_undo->push(
+            new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Set, minutes,
+                                   tr("Reset %1 to default (%2)").arg(m_model->label(id), Duration::format(minutes))));
     }
     if (resets.size() > 1)
         m_undo->endMacro();
@@ -853,8 +480,8 @@ void MainWindow::revertSelected()
     if (ids.size() > 1)
         m_undo->beginMacro(tr("Revert %n edits", nullptr, int(ids.size())));
     for (const QString &id : ids)
-        m_undo->push(
-            new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Revert, {}, tr("Revert %1").arg(label(id))));
+        m_undo->push(new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Revert, {},
+                                            tr("Revert %1").arg(m_model->label(id))));
     if (ids.size() > 1)
         m_undo->endMacro();
 }
@@ -867,13 +494,13 @@ void MainWindow::discardAll()
     m_undo->beginMacro(tr("Discard %n edit(s)", nullptr, int(edits.size())));
     for (const PendingEdit &edit : edits)
         m_undo->push(new PendingEditCommand(m_model, edit.id, PendingEditCommand::Kind::Revert, {},
-                                            tr("Revert %1").arg(label(edit.id))));
+                                            tr("Revert %1").arg(m_model->label(edit.id))));
     m_undo->endMacro();
 }
 
 void MainWindow::save()
 {
-    if (m_saving || m_loading || m_model->isReadOnly())
+    if (m_session->isSaving() || m_loading || m_model->isReadOnly())
         return;
     // Take what is being typed first, or keep the editor open and say why when it cannot be taken.
     if (auto *editor = openEditor()) {
@@ -931,162 +558,16 @@ void MainWindow::save()
                              m_environment.name, tr("&Save"), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    send(edits);
-}
-
-void MainWindow::send(const QList<PendingEdit> &edits)
-{
-    m_saving = true;
-    m_retrySave = false;
-    updateActions();
-    m_busy->show();
-    statusBar()->showMessage(tr("Saving %n change(s)…", nullptr, int(edits.size())));
-    QList<MinutesChange> changes;
-    QList<std::optional<int>> before;
-    for (const PendingEdit &edit : edits) {
-        const ChannelStateConfig *config = m_model->config(edit.id);
-        changes << MinutesChange {edit.id, config ? config->name : edit.id, edit.baseEtag, edit.minutes};
-        before << edit.baseMinutes;
-        m_model->markSaving(edit.id);
-    }
-    writeJournal(); // a save under way, should the app not live to see its reply
-    m_client->saveMinutes(
-        changes, DataverseClient::WriteMode::Batch, this,
-        [this, edits, changes, before](const QList<WriteResult> &results) {
-            m_saving = false;
-            // Whatever happens below, no save is under way any more.
-            const auto journalAfter = qScopeGuard([this] { writeJournal(); });
-            logSave(changes, before, results, u"editor"_s);
-            m_busy->hide();
-            QList<SavedValue> saved;
-            QStringList conflicts;
-            QString failure;
-            for (qsizetype i = 0; i < results.size() && i < edits.size(); ++i) {
-                const WriteResult &result = results.at(i);
-                const PendingEdit &edit = edits.at(i);
-                if (result.outcome == WriteResult::Outcome::Saved) {
-                    saved << SavedValue {edit.id, label(edit.id), edit.baseMinutes, result.minutes, result.etag};
-                    m_model->markSaved(edit.id, result.etag, result.minutes);
-                } else if (result.error.kind == Error::Kind::Conflict) {
-                    conflicts << edit.id;
-                    m_model->markStatus(edit.id, ConfigTableModel::RowStatus::Conflict, result.error.describe());
-                } else {
-                    m_model->markStatus(edit.id, ConfigTableModel::RowStatus::Failed, result.error.describe());
-                    if (failure.isEmpty())
-                        failure = result.error.describe();
-                }
-            }
-            qCInfo(lcUi) << "save to" << m_client->orgUrl().host() << ":" << saved.size() << "saved,"
-                         << conflicts.size() << "conflicts," << (failure.isEmpty() ? "no other failure" : "failed:")
-                         << failure;
-            if (!saved.isEmpty()) {
-                // Saved values are no longer edits: undoing them is "Undo last save", which writes to the server.
-                m_undo->clear();
-                m_lastSave = saved;
-                m_errorBanner->hide();
-                statusBar()->showMessage(
-                    tr("Saved %n change(s) to %1.", nullptr, int(saved.size())).arg(m_environment.name), 10000);
-            }
-            updateActions();
-            updateStatus();
-            if (!conflicts.isEmpty()) {
-                QStringList ids;
-                for (const PendingEdit &edit : edits)
-                    ids << edit.id;
-                resolveConflicts(conflicts, ids);
-                return;
-            }
-            if (!failure.isEmpty())
-                showSaveError(failure);
-            Q_EMIT saveFinished(failure.isEmpty());
-        });
-}
-
-void MainWindow::resolveConflicts(const QStringList &refused, const QStringList &saving)
-{
-    // Read what the server holds now; every edit made over an older version is a conflict to resolve, not only the
-    // one the all-or-nothing save stopped at.
-    m_busy->show();
-    m_client->fetchConfigurations(this, [this, refused, saving](Result<QList<ChannelStateConfig>> configs) {
-        m_busy->hide();
-        if (!configs) {
-            showSaveError(tr("A colleague changed %1 meanwhile, and the current values could not be read: %2")
-                              .arg(label(refused.first()), configs.error().describe()));
-            Q_EMIT saveFinished(false);
-            return;
-        }
-        m_model->reset(std::move(configs).value());
-        QStringList ids;
-        for (const PendingEdit &edit : m_model->pendingEdits()) {
-            const ChannelStateConfig *config = m_model->config(edit.id);
-            if (config && config->etag != edit.baseEtag)
-                ids << edit.id;
-        }
-        QStringList held; // left pending by the user's choice: not sent again now
-        bool overwriting = false;
-        QString editId;
-        for (const QString &id : ids) {
-            const ChannelStateConfig *config = m_model->config(id);
-            const auto edit = m_model->pending(id);
-            if (!config || !edit)
-                continue;
-            m_model->markStatus(id, ConfigTableModel::RowStatus::Conflict,
-                                tr("Changed by someone else after you began editing; your value was not saved."));
-            ConflictDialog dialog(ConflictDialog::Values {label(id), config->minutes, config->modifiedOn, edit->minutes,
-                                                          edit->baseMinutes},
-                                  this);
-            dialog.exec();
-            switch (dialog.choice()) {
-            case ConflictDialog::Choice::KeepTheirs:
-                m_model->clearPending(id);
-                break;
-            case ConflictDialog::Choice::Overwrite:
-                m_model->rebase(id);
-                overwriting = true;
-                break;
-            case ConflictDialog::Choice::Edit:
-                m_model->rebase(id);
-                editId = id;
-                held << id;
-                break;
-            case ConflictDialog::Choice::Later:
-                held << id;
-                break;
-            }
-        }
-        updateStatus();
-        updateActions();
-        // The rest of what the user confirmed was held back only because the save was all-or-nothing: send it now,
-        // with the values the user chose to overwrite, each checked against the version just read.
-        QList<PendingEdit> resend;
-        for (const PendingEdit &edit : m_model->pendingEdits()) {
-            if (saving.contains(edit.id) && !held.contains(edit.id))
-                resend << edit;
-        }
-        if (!resend.isEmpty() && (overwriting || held.isEmpty())) {
-            send(resend);
-            return;
-        }
-        if (!editId.isEmpty()) {
-            const int row = m_model->rowOf(editId);
-            const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, ConfigTableModel::AutoClose));
-            m_view->setCurrentIndex(index);
-            m_view->edit(index);
-        }
-        statusBar()->showMessage(m_model->hasPendingEdits()
-                                     ? tr("Some edits are still unsaved; press Ctrl+S when they are ready.")
-                                     : tr("Conflicts resolved; nothing left to save."),
-                                 10000);
-        Q_EMIT saveFinished(false);
-    });
+    m_session->saveEdits(edits);
 }
 
 void MainWindow::undoLastSave()
 {
-    if (m_lastSave.isEmpty() || m_saving || m_loading || m_model->isReadOnly())
+    const QList<EditSession::SavedValue> &lastSave = m_session->lastSave();
+    if (lastSave.isEmpty() || m_session->isSaving() || m_loading || m_model->isReadOnly())
         return;
     QList<SaveConfirmDialog::Row> rows;
-    for (const SavedValue &value : m_lastSave) {
+    for (const EditSession::SavedValue &value : lastSave) {
         const ChannelStateConfig *config = m_model->config(value.id);
         rows << SaveConfirmDialog::Row {config ? config->channelLabel() : value.label,
                                         config ? conversationStateLabel(config->state) : QString(),
@@ -1099,65 +580,84 @@ void MainWindow::undoLastSave()
                              rows, m_environment.production, m_environment.name, tr("&Put Back"), this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    QList<MinutesChange> changes;
-    QList<std::optional<int>> replaced;
-    for (const SavedValue &value : m_lastSave) {
-        const ChannelStateConfig *config = m_model->config(value.id);
-        changes << MinutesChange {value.id, config ? config->name : value.label, value.etag, value.before};
-        replaced << value.after;
-        m_model->markSaving(value.id);
-    }
-    m_saving = true;
-    updateActions();
-    m_busy->show();
-    const QList<SavedValue> undone = m_lastSave;
-    m_client->saveMinutes(changes, DataverseClient::WriteMode::OneByOne, this,
-                          [this, undone, changes, replaced](const QList<WriteResult> &results) {
-                              m_saving = false;
-                              logSave(changes, replaced, results, u"editor: undo last save"_s);
-                              m_busy->hide();
-                              QList<SavedValue> left;
-                              QStringList problems;
-                              for (qsizetype i = 0; i < results.size() && i < undone.size(); ++i) {
-                                  const WriteResult &result = results.at(i);
-                                  if (result.outcome == WriteResult::Outcome::Saved) {
-                                      m_model->markSaved(result.id, result.etag, result.minutes);
-                                  } else {
-                                      left << undone.at(i);
-                                      m_model->markStatus(result.id,
-                                                          result.error.kind == Error::Kind::Conflict
-                                                              ? ConfigTableModel::RowStatus::Conflict
-                                                              : ConfigTableModel::RowStatus::Failed,
-                                                          result.error.describe());
-                                      problems << tr("%1: %2").arg(undone.at(i).label, result.error.userMessage);
-                                  }
-                              }
-                              m_lastSave = left;
-                              updateActions();
-                              updateStatus();
-                              if (!problems.isEmpty())
-                                  showSaveError(tr("Not every value was put back. %1").arg(problems.join(u"; "_s)));
-                              else
-                                  statusBar()->showMessage(tr("The last save was undone."), 10000);
-                              Q_EMIT saveFinished(problems.isEmpty());
-                          });
+    m_session->undoLastSave();
+}
+
+void MainWindow::connectSession()
+{
+    connect(m_session, &EditSession::savingChanged, this, [this](bool saving) {
+        m_busy->setVisible(saving || m_loading);
+        updateActions();
+        updateStatus();
+    });
+    connect(m_session, &EditSession::saveStarted, this, [this](int count) {
+        m_retrySave = false;
+        statusBar()->showMessage(tr("Saving %n change(s)…", nullptr, count));
+    });
+    connect(m_session, &EditSession::changesSaved, this, [this](int count) {
+        // Saved values are no longer edits: undoing them is "Undo last save", which writes to the server.
+        m_undo->clear();
+        m_errorBanner->hide();
+        statusBar()->showMessage(tr("Saved %n change(s) to %1.", nullptr, count).arg(m_environment.name), 10000);
+    });
+    connect(m_session, &EditSession::saveFailed, this, &MainWindow::showSaveError);
+    connect(m_session, &EditSession::saveFinished, this, &MainWindow::saveFinished);
+    connect(m_session, &EditSession::notice, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10000); });
+    connect(m_session, &EditSession::journalFailed, this, [this](const QString &message) {
+        m_retrySave = false;
+        m_errorBanner->showMessage(
+            tr("<b>Your unsaved edits are not protected against a crash.</b> %1").arg(message.toHtmlEscaped()));
+    });
+    connect(m_session, &EditSession::editRequested, this, [this](const QString &id) {
+        const int row = m_model->rowOf(id);
+        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, ConfigTableModel::AutoClose));
+        m_view->setCurrentIndex(index);
+        m_view->edit(index);
+    });
+    m_session->setResolver([this](const EditSession::Conflict &conflict) {
+        ConflictDialog dialog(ConflictDialog::Values {conflict.label, conflict.theirs, conflict.theirsModifiedOn,
+                                                      conflict.yours, conflict.base},
+                              this);
+        dialog.exec();
+        switch (dialog.choice()) {
+        case ConflictDialog::Choice::KeepTheirs:
+            return EditSession::Decision::KeepTheirs;
+        case ConflictDialog::Choice::Overwrite:
+            return EditSession::Decision::Overwrite;
+        case ConflictDialog::Choice::Edit:
+            return EditSession::Decision::Edit;
+        case ConflictDialog::Choice::Later:
+            break;
+        }
+        return EditSession::Decision::Later;
+    });
+
+    connect(m_snapshots, &SnapshotActions::busy, m_busy, &QWidget::setVisible);
+    connect(m_snapshots, &SnapshotActions::status, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(m_snapshots, &SnapshotActions::failed, this, &MainWindow::showSaveError);
+    connect(m_snapshots, &SnapshotActions::applied, this, [this] {
+        // What the apply changed is now on the server: load it (pending edits stay, flagged where it changed
+        // under them).
+        if (!m_loading && !m_session->isSaving())
+            refresh();
+    });
 }
 
 void MainWindow::showLoadError(const Error &error)
 {
     m_retrySave = false;
-    m_errorButton->setText(tr("&Retry"));
-    m_errorText->setText(tr("Could not load the configurations. %1").arg(error.describe().toHtmlEscaped()));
-    m_errorBanner->show();
+    m_errorBanner->button()->setText(tr("&Retry"));
+    m_errorBanner->showMessage(tr("Could not load the configurations. %1").arg(error.describe().toHtmlEscaped()));
 }
 
 void MainWindow::showSaveError(const QString &text)
 {
     m_retrySave = true;
-    m_errorButton->setText(tr("&Try Again"));
-    m_errorText->setText(tr("<b>Not saved.</b> %1 Your edits are kept; try again when the problem is solved.")
-                             .arg(text.toHtmlEscaped()));
-    m_errorBanner->show();
+    m_errorBanner->button()->setText(tr("&Try Again"));
+    m_errorBanner->showMessage(tr("<b>Not saved.</b> %1 Your edits are kept; try again when the problem is solved.")
+                                   .arg(text.toHtmlEscaped()));
 }
 
 void MainWindow::updateStatus()
@@ -1172,7 +672,7 @@ void MainWindow::updateStatus()
 
 void MainWindow::updateActions()
 {
-    const bool idle = !m_loading && !m_saving;
+    const bool idle = !m_loading && !m_session->isSaving();
     const bool writable = !m_model->isReadOnly();
     const bool pending = m_model->hasPendingEdits();
     const bool selection = !selectedIds().isEmpty();
@@ -1182,10 +682,10 @@ void MainWindow::updateActions()
     m_revertAction->setEnabled(pending && selection);
     m_resetAction->setEnabled(writable && selection);
     m_editAction->setEnabled(writable && selection);
-    m_undoLastSaveAction->setEnabled(idle && writable && !m_lastSave.isEmpty());
-    m_undoLastSaveAction->setText(m_lastSave.isEmpty()
-                                      ? tr("Undo &Last Save…")
-                                      : tr("Undo &Last Save (%n change(s))…", nullptr, int(m_lastSave.size())));
+    m_undoLastSaveAction->setEnabled(idle && writable && !m_session->lastSave().isEmpty());
+    m_undoLastSaveAction->setText(m_session->lastSave().isEmpty() ? tr("Undo &Last Save…")
+                                                                  : tr("Undo &Last Save (%n change(s))…", nullptr,
+                                                                       int(m_session->lastSave().size())));
     setWindowModified(pending);
 }
 

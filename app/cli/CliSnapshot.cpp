@@ -1,6 +1,7 @@
 #include "app/cli/CliSnapshot.h"
 
 #include "app/cli/Cli.h"
+#include "app/session/EditSession.h"
 #include "app/snapshot/SnapshotFiles.h"
 #include "app/snapshot/SnapshotOps.h"
 #include "models/Duration.h"
@@ -278,16 +279,12 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
             return Cli::Ok;
         }
     }
-    SnapshotOps::ApplyRequest request;
-    request.plan = plan;
-    request.before = live;
-    request.source = source;
-    request.user = env.user();
-    const auto outcome = Cli::wait<SnapshotOps::ApplyOutcome>(
-        [&](QObject *context, auto done) { SnapshotOps::apply(env.client(), request, context, std::move(done)); });
+    EditSession session(env.client(), {env.user(), {}, {}});
+    const auto outcome = Cli::wait<EditSession::Outcome>(
+        [&](QObject *context, auto done) { session.apply(plan, live, source, context, std::move(done)); });
     if (!outcome)
         return fail(err, outcome.error());
-    const SnapshotOps::ApplyOutcome &o = outcome.value();
+    const EditSession::Outcome &o = outcome.value();
     for (qsizetype i = 0; i < o.results.size(); ++i) {
         const WriteResult &r = o.results.at(i);
         const ApplyPlan::Change &c = plan.changes.at(i);

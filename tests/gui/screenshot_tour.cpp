@@ -166,9 +166,9 @@ int main(int argc, char *argv[])
         ++g_failures;
 
     // A snapshot taken now, compared after the colleague changes two more values; then the apply wizard's plan.
-    QSignalSpy exported(&window, &MainWindow::snapshotExported);
+    QSignalSpy exported(window.snapshots(), &SnapshotActions::exported);
     const QString snapshot = dir.path() + u"/tour-snapshot.json"_s;
-    window.exportSnapshot(snapshot);
+    window.snapshots()->exportSnapshot(snapshot);
     if (!exported.wait(20000) || !exported.last().first().toBool())
         ++g_failures;
     int changed = 0;
@@ -184,7 +184,7 @@ int main(int argc, char *argv[])
                               [&changed](QList<WriteResult> results) { changed = int(results.size()); });
     });
     (void)QTest::qWaitFor([&changed] { return changed > 0; }, 20000);
-    if (CompareWindow *compare = window.compareWithSnapshot(snapshot)) {
+    if (CompareWindow *compare = window.snapshots()->compareWithSnapshot(snapshot)) {
         (void)QTest::qWaitFor([compare] { return compare->applyButton()->isEnabled(); }, 20000);
         save(compare, u"compare-window.png"_s);
         compare->applyButton()->click();
