@@ -3,6 +3,7 @@
 #include "app/preview/ClosurePreview.h"
 #include "app/snapshot/SnapshotOps.h"
 #include "models/Duration.h"
+#include "ui/Palette.h"
 
 #include <QHeaderView>
 #include <QLabel>
@@ -87,7 +88,7 @@ ApplyWizard::ApplyWizard(const Target &target, const QList<ChannelStateConfig> &
     };
     m_planSummary->setWordWrap(true);
     m_warnings->setWordWrap(true);
-    m_warnings->setStyleSheet(u"color: #a80000;"_s);
+    m_warnings->setStyleSheet(u"color: %1;"_s.arg(Palette::css(Palette::Role::Error)));
     m_warnings->hide();
     m_planBusy->setRange(0, 0);
     m_confirm->setPlaceholderText(tr("Type %1 to confirm").arg(target.name));
@@ -102,7 +103,7 @@ ApplyWizard::ApplyWizard(const Target &target, const QList<ChannelStateConfig> &
     if (target.production) {
         auto *production = new QLabel(
             tr("<b>%1 is a production environment.</b> Type its name to apply.").arg(target.name.toHtmlEscaped()));
-        production->setStyleSheet(u"color: #a80000;"_s);
+        production->setStyleSheet(u"color: %1;"_s.arg(Palette::css(Palette::Role::Error)));
         planLayout->addWidget(production);
     }
     planLayout->addWidget(m_confirm);

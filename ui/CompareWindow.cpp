@@ -1,6 +1,7 @@
 #include "ui/CompareWindow.h"
 
 #include "models/SnapshotDiffModel.h"
+#include "ui/Palette.h"
 
 #include <QAction>
 #include <QApplication>
@@ -23,16 +24,15 @@ using Kind = SnapshotDiff::Kind;
 
 QColor kindColor(Kind kind)
 {
-    const bool dark = QApplication::palette().color(QPalette::Window).lightness() < 128;
     switch (kind) {
     case Kind::Changed:
-        return dark ? QColor(0xff, 0xc8, 0x3d) : QColor(0x8a, 0x5a, 0x00);
+        return Palette::color(Palette::Role::Warning);
     case Kind::OnlyLeft:
-        return dark ? QColor(0x6c, 0xb8, 0xff) : QColor(0x00, 0x5a, 0x9e);
+        return Palette::color(Palette::Role::Information);
     case Kind::OnlyRight:
-        return dark ? QColor(0xd5, 0x9d, 0xff) : QColor(0x6b, 0x2f, 0xa8);
+        return Palette::color(Palette::Role::Other);
     case Kind::Ambiguous:
-        return dark ? QColor(0xff, 0x99, 0xa4) : QColor(0xa8, 0x00, 0x00);
+        return Palette::color(Palette::Role::Error);
     case Kind::Same:
         break;
     }

@@ -2,6 +2,7 @@
 
 #include "models/ChannelStateConfig.h"
 #include "models/ConfigTableModel.h"
+#include "ui/Palette.h"
 
 #include <QApplication>
 #include <QFont>
@@ -13,24 +14,18 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-bool darkPalette()
-{
-    return QApplication::palette().color(QPalette::Window).lightness() < 128;
-}
-
 QColor statusColor(ConfigTableModel::RowStatus status)
 {
-    const bool dark = darkPalette();
     switch (status) {
     case ConfigTableModel::RowStatus::Pending:
     case ConfigTableModel::RowStatus::Saving:
-        return dark ? QColor(0x6c, 0xb8, 0xff) : QColor(0x00, 0x5a, 0x9e);
+        return Palette::color(Palette::Role::Information);
     case ConfigTableModel::RowStatus::Saved:
-        return dark ? QColor(0x6c, 0xcb, 0x5f) : QColor(0x10, 0x7c, 0x10);
+        return Palette::color(Palette::Role::Success);
     case ConfigTableModel::RowStatus::ServerChanged:
     case ConfigTableModel::RowStatus::Conflict:
     case ConfigTableModel::RowStatus::Failed:
-        return dark ? QColor(0xff, 0x99, 0xa4) : QColor(0xa8, 0x00, 0x00);
+        return Palette::color(Palette::Role::Error);
     case ConfigTableModel::RowStatus::Unchanged:
         break;
     }

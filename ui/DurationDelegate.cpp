@@ -2,6 +2,7 @@
 
 #include "models/ConfigTableModel.h"
 #include "models/EditRisks.h"
+#include "ui/Palette.h"
 
 #include <QAbstractItemView>
 #include <QKeyEvent>
@@ -40,6 +41,14 @@ Result<std::optional<int>> DurationLineEdit::value() const
     return Duration::parse(text(), m_range);
 }
 
+namespace {
+// How a refusal opens in the hint; insistOnHint finds it again to make it bold.
+QString errorSpan()
+{
+    return u"<span style='color:%1'>"_s.arg(Palette::css(Palette::Role::Error));
+}
+} // namespace
+
 void DurationLineEdit::updateHint()
 {
     if (!m_hint)
@@ -47,7 +56,7 @@ void DurationLineEdit::updateHint()
     const auto parsed = value();
     QString text;
     if (!parsed) {
-        text = u"<span style='color:#c50f1f'>%1</span>"_s.arg(parsed.error().userMessage.toHtmlEscaped());
+        text = errorSpan() + parsed.error().userMessage.toHtmlEscaped() + u"</span>"_s;
         setAccessibleDescription(parsed.error().userMessage);
     } else {
         const std::optional<int> minutes = parsed.value();
@@ -56,8 +65,8 @@ void DurationLineEdit::updateHint()
         text = text.toHtmlEscaped();
         const QString risks = m_risks ? m_risks(minutes) : QString();
         if (!risks.isEmpty())
-            text += u"<br><span style='color:#b35900'>⚠ %1</span>"_s.arg(
-                risks.toHtmlEscaped().replace(u"\n"_s, u"<br>⚠ "_s));
+            text += u"<br><span style='color:%1'>⚠ %2</span>"_s.arg(
+                Palette::css(Palette::Role::Warning), risks.toHtmlEscaped().replace(u"\n"_s, u"<br>⚠ "_s));
         setAccessibleDescription(Duration::format(minutes));
     }
     m_hint->setText(text);
@@ -68,7 +77,7 @@ void DurationLineEdit::insistOnHint()
 {
     if (!m_hint)
         return;
-    m_hint->setText(m_hint->text().replace(u"<span style='color:#c50f1f'>"_s, u"<span style='color:#c50f1f'><b>"_s));
+    m_hint->setText(m_hint->text().replace(errorSpan(), errorSpan() + u"<b>"_s));
     m_hint->show();
     m_hint->raise();
 }

@@ -4,6 +4,7 @@
 #include "app/auth/SignInSession.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/OrgUrl.h"
+#include "ui/Palette.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -213,8 +214,10 @@ Profile ProfileDialog::fromForm() const
 void ProfileDialog::say(const QString &text, bool error)
 {
     m_message->setText(text);
-    m_message->setStyleSheet(error ? u"color: palette(highlighted-text); background: #b3261e; padding: 4px"_s
-                                   : QString());
+    m_message->setStyleSheet(error
+                                 ? u"color: %1; background: %2; padding: 4px"_s.arg(
+                                       Palette::css(Palette::Role::Error), Palette::css(Palette::Role::ErrorBackground))
+                                 : QString());
 }
 
 void ProfileDialog::save()

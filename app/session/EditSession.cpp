@@ -52,21 +52,19 @@ QString EditSession::auditUser() const
     return m_settings.user.isEmpty() ? m_userId : m_settings.user;
 }
 
-QString EditSession::appendToAuditLog(const QList<Change> &changes, const QList<WriteResult> &results,
-                                      const QString &source, const QString &environmentUrl,
-                                      const QString &organizationId, const QString &beforeSnapshot) const
+QString EditSession::appendToAuditLog(const Outcome &outcome, const AuditContext &audit) const
 {
     QList<AuditLog::Entry> entries;
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    for (qsizetype i = 0; i < changes.size(); ++i) {
-        const Change &change = changes.at(i);
-        const WriteResult result = i < results.size() ? results.at(i) : WriteResult {};
+    for (qsizetype i = 0; i < outcome.changes.size(); ++i) {
+        const Change &change = outcome.changes.at(i);
+        const WriteResult result = i < outcome.results.size() ? outcome.results.at(i) : WriteResult {};
         AuditLog::Entry e;
         e.at = now;
         e.user = auditUser();
         e.osUser = AuditLog::currentOsUser();
-        e.environmentUrl = environmentUrl;
-        e.organizationId = organizationId;
+        e.environmentUrl = audit.environmentUrl;
+        e.organizationId = audit.organizationId;
         e.recordId = change.id;
         e.recordName = change.name;
         e.oldMinutes = change.before;
@@ -83,8 +81,8 @@ QString EditSession::appendToAuditLog(const QList<Change> &changes, const QList<
             break;
         }
         e.error = result.outcome == WriteResult::Outcome::Saved ? QString() : result.error.userMessage;
-        e.source = source;
-        e.beforeSnapshot = beforeSnapshot;
+        e.source = audit.source;
+        e.beforeSnapshot = audit.beforeSnapshot;
         entries << e;
     }
     const AuditLog log(m_settings.auditLogPath.isEmpty() ? AuditLog::defaultPath() : m_settings.auditLogPath);
@@ -92,24 +90,29 @@ QString EditSession::appendToAuditLog(const QList<Change> &changes, const QList<
     return logged ? QString() : logged.error().userMessage;
 }
 
-void EditSession::save(const QList<Change> &changes, DataverseClient::WriteMode mode, const QString &source,
-                       QObject *context, std::function<void(Outcome)> done)
+void EditSession::write(const QList<Change> &changes, DataverseClient::WriteMode mode, const AuditContext &audit,
+                        QObject *context, std::function<void(Outcome)> done)
 {
     QList<MinutesChange> writes;
     for (const Change &c : changes)
         writes << MinutesChange {c.id, c.name, c.etag, c.after};
     QPointer<EditSession> self(this);
-    const QString url = m_client->orgUrl().toString();
-    m_client->saveMinutes(
-        writes, mode, context, [self, changes, source, url, done = std::move(done)](QList<WriteResult> results) {
-            Outcome outcome;
-            outcome.changes = changes;
-            outcome.results = std::move(results);
-            if (self)
-                outcome.auditProblem =
-                    self->appendToAuditLog(changes, outcome.results, source, url, self->m_organizationId, {});
-            done(std::move(outcome));
-        });
+    m_client->saveMinutes(writes, mode, context,
+                          [self, changes, audit, done = std::move(done)](QList<WriteResult> results) {
+                              Outcome outcome;
+                              outcome.changes = changes;
+                              outcome.beforeSnapshot = audit.beforeSnapshot;
+                              outcome.results = std::move(results);
+                              if (self)
+                                  outcome.auditProblem = self->appendToAuditLog(outcome, audit);
+                              done(std::move(outcome));
+                          });
+}
+
+void EditSession::save(const QList<Change> &changes, DataverseClient::WriteMode mode, const QString &source,
+                       QObject *context, std::function<void(Outcome)> done)
+{
+    write(changes, mode, {source, m_client->orgUrl().toString(), m_organizationId, {}}, context, std::move(done));
 }
 
 void EditSession::apply(const ApplyPlan &plan, const Snapshot &before, const QString &source, QObject *context,
@@ -129,24 +132,11 @@ void EditSession::apply(const ApplyPlan &plan, const Snapshot &before, const QSt
         return;
     }
     QList<Change> changes;
-    QList<MinutesChange> writes;
-    for (const ApplyPlan::Change &c : plan.changes) {
+    for (const ApplyPlan::Change &c : plan.changes)
         changes << Change {c.current.id, c.current.name, c.current.etag, c.current.minutes, c.minutes};
-        writes << MinutesChange {c.current.id, c.current.name, c.current.etag, c.minutes};
-    }
-    QPointer<EditSession> self(this);
-    m_client->saveMinutes(
-        writes, DataverseClient::WriteMode::Batch, context,
-        [self, changes, before, source, beforePath, done = std::move(done)](QList<WriteResult> results) {
-            Outcome outcome;
-            outcome.changes = changes;
-            outcome.beforeSnapshot = beforePath;
-            outcome.results = std::move(results);
-            if (self)
-                outcome.auditProblem = self->appendToAuditLog(changes, outcome.results, source, before.environmentUrl,
-                                                              before.organizationId, beforePath);
-            done(std::move(outcome));
-        });
+    write(changes, DataverseClient::WriteMode::Batch,
+          {source, before.environmentUrl, before.organizationId, beforePath}, context,
+          [done = std::move(done)](Outcome outcome) { done(std::move(outcome)); });
 }
 
 void EditSession::attach(ConfigTableModel *model, const EditJournal &journal)
@@ -356,8 +346,7 @@ EditSession::Recovery EditSession::recoverJournal()
         return recovery;
     }
     QList<PendingEdit> restore;
-    QList<Change> found; // for the audit log, which the interrupted save never reached
-    QList<WriteResult> results;
+    Outcome found; // for the audit log, which the interrupted save never reached
     for (const PendingEdit &edit : kept.value()) {
         const ChannelStateConfig *config = m_model->config(edit.id);
         if (!config || config->etag == edit.baseEtag || config->minutes != edit.minutes) {
@@ -371,14 +360,14 @@ EditSession::Recovery EditSession::recoverJournal()
             continue;
         }
         recovery.savedByInterruptedSave << label(edit.id);
-        found << Change {edit.id, config->name, edit.baseEtag, edit.baseMinutes, edit.minutes};
+        found.changes << Change {edit.id, config->name, edit.baseEtag, edit.baseMinutes, edit.minutes};
         WriteResult result;
         result.id = edit.id;
         result.outcome = WriteResult::Outcome::Saved;
         result.etag = config->etag;
         result.minutes = config->minutes;
         result.confirmedByReading = true;
-        results << result;
+        found.results << result;
     }
     const QList<PendingEdit> gone = m_model->restorePending(restore);
     recovery.restored = int(restore.size() - gone.size());
@@ -390,9 +379,9 @@ EditSession::Recovery EditSession::recoverJournal()
     }
     if (!recovery.savedByInterruptedSave.isEmpty() || !recovery.sameValueSetMeanwhile.isEmpty())
         writeJournal(); // the journal now holds only what is still unsaved
-    if (!found.isEmpty()) {
-        const QString problem = appendToAuditLog(found, results, u"editor (found saved at the next start)"_s,
-                                                 m_client->orgUrl().toString(), m_organizationId, {});
+    if (!found.changes.isEmpty()) {
+        const QString problem = appendToAuditLog(
+            found, {u"editor (found saved at the next start)"_s, m_client->orgUrl().toString(), m_organizationId, {}});
         if (!problem.isEmpty())
             Q_EMIT notice(problem);
     }

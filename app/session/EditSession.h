@@ -162,9 +162,18 @@ private:
     // refused: the records the server refused as changed; saving: every record of the save they interrupted.
     void resolveConflicts(const QStringList &refused, const QStringList &saving);
     void setSaving(bool saving);
-    QString appendToAuditLog(const QList<Change> &changes, const QList<WriteResult> &results, const QString &source,
-                             const QString &environmentUrl, const QString &organizationId,
-                             const QString &beforeSnapshot) const;
+    // Where an outcome goes in the audit log, beyond its changes and results.
+    struct AuditContext
+    {
+        QString source; // "editor", "apply <file>", "set", …
+        QString environmentUrl;
+        QString organizationId;
+        QString beforeSnapshot;
+    };
+    void write(const QList<Change> &changes, DataverseClient::WriteMode mode, const AuditContext &audit,
+               QObject *context, std::function<void(Outcome)> done);
+    // Appends an entry per record; returns why it could not, or nothing.
+    QString appendToAuditLog(const Outcome &outcome, const AuditContext &audit) const;
     QString label(const QString &id) const;
 
     DataverseClient *m_client;
