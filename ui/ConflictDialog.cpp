@@ -11,7 +11,7 @@
 
 using namespace Qt::StringLiterals;
 
-ConflictDialog::ConflictDialog(const Values &values, QWidget *parent)
+ConflictDialog::ConflictDialog(const EditSession::Conflict &values, QWidget *parent)
     : QDialog(parent)
 {
     setObjectName(u"conflictDialog"_s);
@@ -19,7 +19,7 @@ ConflictDialog::ConflictDialog(const Values &values, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     auto *intro = new QLabel(tr("<b>%1</b> was changed on the server after you began editing it, so your value was "
                                 "not saved. Choose which value to keep.")
-                                 .arg(values.record.toHtmlEscaped()));
+                                 .arg(values.label.toHtmlEscaped()));
     intro->setWordWrap(true);
     layout->addWidget(intro);
 
@@ -49,16 +49,23 @@ ConflictDialog::ConflictDialog(const Values &values, QWidget *parent)
     edit->setToolTip(tr("Keep your edit pending over their version and change it before saving."));
     QPushButton *later = buttons->addButton(tr("Decide &later"), QDialogButtonBox::ActionRole);
     later->setObjectName(u"later"_s);
-    const auto choose = [this](Choice choice) {
+    const auto choose = [this](Decision choice) {
         return [this, choice] {
             m_choice = choice;
-            done(choice == Choice::Later ? QDialog::Rejected : QDialog::Accepted);
+            done(choice == Decision::Later ? QDialog::Rejected : QDialog::Accepted);
         };
     };
-    connect(keep, &QPushButton::clicked, this, choose(Choice::KeepTheirs));
-    connect(overwrite, &QPushButton::clicked, this, choose(Choice::Overwrite));
-    connect(edit, &QPushButton::clicked, this, choose(Choice::Edit));
-    connect(later, &QPushButton::clicked, this, choose(Choice::Later));
+    connect(keep, &QPushButton::clicked, this, choose(Decision::KeepTheirs));
+    connect(overwrite, &QPushButton::clicked, this, choose(Decision::Overwrite));
+    connect(edit, &QPushButton::clicked, this, choose(Decision::Edit));
+    connect(later, &QPushButton::clicked, this, choose(Decision::Later));
     layout->addWidget(buttons);
     later->setFocus();
+}
+
+EditSession::Decision ConflictDialog::ask(const EditSession::Conflict &conflict, QWidget *parent)
+{
+    ConflictDialog dialog(conflict, parent);
+    dialog.exec();
+    return dialog.choice();
 }

@@ -1,6 +1,11 @@
 #include "ui/EditCommands.h"
 
 #include "models/ConfigTableModel.h"
+#include "models/Duration.h"
+#include "models/MicrosoftDefaults.h"
+
+#include <QCoreApplication>
+#include <QUndoStack>
 
 PendingEditCommand::PendingEditCommand(ConfigTableModel *model, const QString &id, Kind kind,
                                        std::optional<int> minutes, const QString &text, QUndoCommand *parent)
@@ -30,4 +35,71 @@ void PendingEditCommand::undo()
         m_model->restorePending({*m_before});
     else
         m_model->clearPending(m_id);
+}
+
+namespace {
+// Pushes one command per record, as a macro named macroText when there are several.
+void pushAll(QUndoStack *stack, const QList<PendingEditCommand *> &commands, const QString &macroText)
+{
+    if (commands.size() > 1)
+        stack->beginMacro(macroText);
+    for (PendingEditCommand *command : commands)
+        stack->push(command);
+    if (commands.size() > 1)
+        stack->endMacro();
+}
+} // namespace
+
+void EditCommands::set(QUndoStack *stack, ConfigTableModel *model, const QString &id, std::optional<int> minutes)
+{
+    const auto current = model->pending(id);
+    const ChannelStateConfig *config = model->config(id);
+    if (!config || (current ? current->minutes : config->minutes) == minutes)
+        return; // nothing changes: nothing to undo
+    stack->push(new PendingEditCommand(
+        model, id, PendingEditCommand::Kind::Set, minutes,
+        QCoreApplication::translate("EditCommands", "Set %1 to %2").arg(model->label(id), Duration::format(minutes))));
+}
+
+bool EditCommands::resetToDefault(QUndoStack *stack, ConfigTableModel *model, const QStringList &ids)
+{
+    QList<PendingEditCommand *> commands;
+    for (const QString &id : ids) {
+        const ChannelStateConfig *config = model->config(id);
+        const auto def = config ? MicrosoftDefaults::lookup(config->streamSource, config->state) : std::nullopt;
+        if (def)
+            commands << new PendingEditCommand(model, id, PendingEditCommand::Kind::Set, def->minutes,
+                                               QCoreApplication::translate("EditCommands", "Reset %1 to default (%2)")
+                                                   .arg(model->label(id), Duration::format(def->minutes)));
+    }
+    pushAll(stack, commands,
+            QCoreApplication::translate("EditCommands", "Reset %n rows to default", nullptr, int(commands.size())));
+    return !commands.isEmpty();
+}
+
+void EditCommands::revert(QUndoStack *stack, ConfigTableModel *model, const QStringList &ids)
+{
+    QList<PendingEditCommand *> commands;
+    for (const QString &id : ids) {
+        if (model->pending(id))
+            commands << new PendingEditCommand(
+                model, id, PendingEditCommand::Kind::Revert, {},
+                QCoreApplication::translate("EditCommands", "Revert %1").arg(model->label(id)));
+    }
+    pushAll(stack, commands,
+            QCoreApplication::translate("EditCommands", "Revert %n edits", nullptr, int(commands.size())));
+}
+
+void EditCommands::discardAll(QUndoStack *stack, ConfigTableModel *model)
+{
+    const QList<PendingEdit> edits = model->pendingEdits();
+    if (edits.isEmpty())
+        return;
+    // One step even for a single edit: "Discard 1 edit" is what the user asked for.
+    stack->beginMacro(QCoreApplication::translate("EditCommands", "Discard %n edit(s)", nullptr, int(edits.size())));
+    for (const PendingEdit &edit : edits)
+        stack->push(new PendingEditCommand(
+            model, edit.id, PendingEditCommand::Kind::Revert, {},
+            QCoreApplication::translate("EditCommands", "Revert %1").arg(model->label(edit.id))));
+    stack->endMacro();
 }

@@ -3,11 +3,13 @@
 #include "models/PendingEdit.h"
 
 #include <QPointer>
+#include <QStringList>
 #include <QUndoCommand>
 
 #include <optional>
 
 class ConfigTableModel;
+class QUndoStack;
 
 // One change to the pending edits of one record, undoable: a new value, a reset to Microsoft's default, or a revert
 // to the server's value. Undo puts back exactly the pending edit there was before (or none).
@@ -29,3 +31,17 @@ private:
     std::optional<int> m_minutes;
     std::optional<PendingEdit> m_before;
 };
+
+// The undoable edits the window's actions make, each pushed onto stack as one step (several records: one macro).
+namespace EditCommands {
+
+// Sets a record's value; nothing when it already shows that value (nothing to undo).
+void set(QUndoStack *stack, ConfigTableModel *model, const QString &id, std::optional<int> minutes);
+// Resets the records to Microsoft's default; false when none of them has one.
+bool resetToDefault(QUndoStack *stack, ConfigTableModel *model, const QStringList &ids);
+// Drops the edits of these records (those without one are left alone).
+void revert(QUndoStack *stack, ConfigTableModel *model, const QStringList &ids);
+// Drops every edit.
+void discardAll(QUndoStack *stack, ConfigTableModel *model);
+
+} // namespace EditCommands

@@ -11,6 +11,7 @@
 #include "ui/DurationDelegate.h"
 #include "ui/EditCommands.h"
 #include "ui/PreviewPanel.h"
+#include "ui/RecoveryMessage.h"
 #include "ui/SaveConfirmDialog.h"
 
 #include <QAction>
@@ -32,8 +33,6 @@
 #include <QToolBar>
 #include <QUndoStack>
 #include <QVBoxLayout>
-
-#include <climits>
 
 using namespace Qt::StringLiterals;
 
@@ -70,13 +69,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     m_delegate = new DurationDelegate(
         m_model,
         [this](const QModelIndex &index, std::optional<int> minutes) {
-            const QString id = index.data(ConfigTableModel::IdRole).toString();
-            const auto current = m_model->pending(id);
-            const ChannelStateConfig *config = m_model->config(id);
-            if (!config || (current ? current->minutes : config->minutes) == minutes)
-                return; // nothing changes: nothing to undo
-            m_undo->push(new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Set, minutes,
-                                                tr("Set %1 to %2").arg(m_model->label(id), Duration::format(minutes))));
+            EditCommands::set(m_undo, m_model, index.data(ConfigTableModel::IdRole).toString(), minutes);
         },
         this);
     connect(m_delegate, &DurationDelegate::refused, this,
@@ -179,19 +172,8 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
             });
     // The preview, when it is for now, tells which edits would close conversations at the job's next run: a risk
     // shown beside the value like the others.
-    connect(m_preview, &PreviewPanel::updated, this, [this](bool ok) {
-        QHash<QString, QString> notes;
-        if (ok && m_preview->isNow()) {
-            for (const ClosurePreview::Impact &impact : m_preview->impacts()) {
-                if (impact.edited && impact.newlyCloses > 0)
-                    notes.insert(impact.configurationId,
-                                 tr("%n conversation(s) would close at the next run of the closing job (closure "
-                                    "preview).",
-                                    nullptr, int(std::min<qint64>(impact.newlyCloses, INT_MAX))));
-            }
-        }
-        m_model->setRiskNotes(notes);
-    });
+    connect(m_preview, &PreviewPanel::updated, this,
+            [this](bool ok) { m_model->setRiskNotes(ok ? m_preview->nextRunNotes() : QHash<QString, QString>()); });
     connect(m_model, &ConfigTableModel::pendingChanged, this, [this] {
         m_model->setRiskNotes({}); // until the preview has counted the new values
         m_session->writeJournal();
@@ -398,38 +380,11 @@ void MainWindow::firstLoad()
 
 void MainWindow::showRecovery(const EditSession::Recovery &recovery)
 {
-    if (recovery.unreadable) {
-        m_restoredBanner->showMessage(
-            tr("%1 The file is kept at %2; nothing was restored.")
-                .arg(recovery.unreadable->userMessage.toHtmlEscaped(), m_session->journalPath().toHtmlEscaped()));
-        return;
-    }
     if (!recovery.any())
         return;
-    QStringList text;
-    if (recovery.restored > 0)
-        text << tr("<b>%n unsaved edit(s) from your last session were restored.</b> Review them, then save "
-                   "(Ctrl+S) or discard them.",
-                   nullptr, recovery.restored);
-    if (recovery.notArrived > 0)
-        text << tr("%n of them were being saved when the app closed; that save did not reach the server.", nullptr,
-                   recovery.notArrived);
-    if (recovery.changedOnServer > 0)
-        text << tr("%n of them changed on the server since you typed them; saving will ask which value to keep.",
-                   nullptr, recovery.changedOnServer);
-    if (const QStringList &saved = recovery.savedByInterruptedSave; !saved.isEmpty())
-        text << tr("<b>%n edit(s) you were saving when the app closed reached the server</b> and are saved: %1.",
-                   nullptr, int(saved.size()))
-                    .arg(saved.join(u", "_s).toHtmlEscaped());
-    if (const QStringList &same = recovery.sameValueSetMeanwhile; !same.isEmpty())
-        text << tr("%n edit(s) from your last session need no saving: someone set the same value meanwhile: %1.",
-                   nullptr, int(same.size()))
-                    .arg(same.join(u", "_s).toHtmlEscaped());
-    if (recovery.gone > 0)
-        text << tr("%n could not be restored: the record no longer exists.", nullptr, recovery.gone);
     // With nothing restored the banner's button only dismisses it (discarding nothing).
     m_restoredBanner->button()->setText(recovery.restored > 0 ? tr("&Discard them") : tr("&Dismiss"));
-    m_restoredBanner->showMessage(text.join(u' '));
+    m_restoredBanner->showMessage(RecoveryMessage::text(recovery, m_session->journalPath()));
 }
 
 void MainWindow::editSelected()
@@ -444,58 +399,18 @@ void MainWindow::editSelected()
 
 void MainWindow::resetSelectedToDefault()
 {
-    if (m_model->isReadOnly())
-        return;
-    QList<std::pair<QString, std::optional<int>>> resets;
-    for (const QString &id : selectedIds()) {
-        const ChannelStateConfig *config = m_model->config(id);
-        const auto def = config ? MicrosoftDefaults::lookup(config->streamSource, config->state) : std::nullopt;
-        if (def)
-            resets.append({id, def->minutes});
-    }
-    if (resets.isEmpty()) {
+    if (!m_model->isReadOnly() && !EditCommands::resetToDefault(m_undo, m_model, selectedIds()))
         statusBar()->showMessage(tr("Microsoft documents no default for the selected rows."), 8000);
-        return;
-    }
-    if (resets.size() > 1)
-        m_undo->beginMacro(tr("Reset %n rows to default", nullptr, int(resets.size())));
-    for (const auto &[id, minutes] : resets) {
-        m_undo->push(
-            new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Set, minutes,
-                                   tr("Reset %1 to default (%2)").arg(m_model->label(id), Duration::format(minutes))));
-    }
-    if (resets.size() > 1)
-        m_undo->endMacro();
 }
 
 void MainWindow::revertSelected()
 {
-    QStringList ids;
-    for (const QString &id : selectedIds()) {
-        if (m_model->pending(id))
-            ids << id;
-    }
-    if (ids.isEmpty())
-        return;
-    if (ids.size() > 1)
-        m_undo->beginMacro(tr("Revert %n edits", nullptr, int(ids.size())));
-    for (const QString &id : ids)
-        m_undo->push(new PendingEditCommand(m_model, id, PendingEditCommand::Kind::Revert, {},
-                                            tr("Revert %1").arg(m_model->label(id))));
-    if (ids.size() > 1)
-        m_undo->endMacro();
+    EditCommands::revert(m_undo, m_model, selectedIds());
 }
 
 void MainWindow::discardAll()
 {
-    const QList<PendingEdit> edits = m_model->pendingEdits();
-    if (edits.isEmpty())
-        return;
-    m_undo->beginMacro(tr("Discard %n edit(s)", nullptr, int(edits.size())));
-    for (const PendingEdit &edit : edits)
-        m_undo->push(new PendingEditCommand(m_model, edit.id, PendingEditCommand::Kind::Revert, {},
-                                            tr("Revert %1").arg(m_model->label(edit.id))));
-    m_undo->endMacro();
+    EditCommands::discardAll(m_undo, m_model);
 }
 
 void MainWindow::save()
@@ -516,46 +431,11 @@ void MainWindow::save()
         statusBar()->showMessage(tr("Nothing to save: no value was edited."), 5000);
         return;
     }
-    // The preview's impact, when it is current: how many conversations each edit closes or spares right now.
-    QHash<QString, ClosurePreview::Impact> impacts;
-    if (m_preview->isCurrent()) {
-        for (const ClosurePreview::Impact &impact : m_preview->impacts())
-            impacts.insert(impact.configurationId, impact);
-    }
-    qint64 newly = 0;
-    qint64 spared = 0;
-    QList<SaveConfirmDialog::Row> rows;
-    for (const PendingEdit &edit : edits) {
-        const ChannelStateConfig *config = m_model->config(edit.id);
-        QString note = EditRisks::describe(EditRisks::assess(*config, edit.minutes));
-        if (const auto impact = impacts.constFind(edit.id); impact != impacts.cend()) {
-            newly += impact->newlyCloses;
-            spared += impact->noLongerCloses;
-            const QString count = impact->newlyCloses > 0
-                ? tr("%1 more conversations would close at the preview's time.").arg(impact->newlyCloses)
-                : (impact->noLongerCloses > 0
-                       ? tr("%1 fewer conversations would close at the preview's time.").arg(impact->noLongerCloses)
-                       : QString());
-            if (!count.isEmpty())
-                note = note.isEmpty() ? count : count + u'\n' + note;
-        }
-        if (edit.baseEtag != config->etag)
-            note = tr("Changed on the server meanwhile (now %1): you will be asked which to keep.")
-                       .arg(Duration::format(config->minutes)) +
-                (note.isEmpty() ? QString() : u'\n' + note);
-        rows << SaveConfirmDialog::Row {config->channelLabel(), conversationStateLabel(config->state),
-                                        Duration::format(edit.baseMinutes), Duration::format(edit.minutes), note};
-    }
-    QString intro = tr("These values will be written to <b>%1</b>, all or none. Each is checked against the version "
-                       "you edited, so a colleague's change made meanwhile is never overwritten.")
-                        .arg(m_environment.name.toHtmlEscaped());
+    std::optional<QList<ClosurePreview::Impact>> impacts;
     if (m_preview->isCurrent())
-        intro += u"<br>"_s +
-            tr("Closure preview: <b>%1</b> more conversations would close, %2 fewer.").arg(newly).arg(spared);
-    else
-        intro += u"<br>"_s + tr("The closure preview is not up to date; its counts are not shown.");
-    SaveConfirmDialog dialog(tr("Save %n change(s)", nullptr, int(edits.size())), intro, rows, m_environment.production,
-                             m_environment.name, tr("&Save"), this);
+        impacts = m_preview->impacts();
+    SaveConfirmDialog dialog(SaveConfirmDialog::forSave(*m_model, edits, impacts, m_environment.name),
+                             m_environment.production, m_environment.name, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_session->saveEdits(edits);
@@ -566,18 +446,8 @@ void MainWindow::undoLastSave()
     const QList<EditSession::SavedValue> &lastSave = m_session->lastSave();
     if (lastSave.isEmpty() || m_session->isSaving() || m_loading || m_model->isReadOnly())
         return;
-    QList<SaveConfirmDialog::Row> rows;
-    for (const EditSession::SavedValue &value : lastSave) {
-        const ChannelStateConfig *config = m_model->config(value.id);
-        rows << SaveConfirmDialog::Row {config ? config->channelLabel() : value.label,
-                                        config ? conversationStateLabel(config->state) : QString(),
-                                        Duration::format(value.after), Duration::format(value.before), QString()};
-    }
-    SaveConfirmDialog dialog(tr("Undo last save"),
-                             tr("These values will be put back in <b>%1</b>. A record changed by someone else since "
-                                "your save is left as it is and reported.")
-                                 .arg(m_environment.name.toHtmlEscaped()),
-                             rows, m_environment.production, m_environment.name, tr("&Put Back"), this);
+    SaveConfirmDialog dialog(SaveConfirmDialog::forUndo(*m_model, lastSave, m_environment.name),
+                             m_environment.production, m_environment.name, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     m_session->undoLastSave();
@@ -615,23 +485,8 @@ void MainWindow::connectSession()
         m_view->setCurrentIndex(index);
         m_view->edit(index);
     });
-    m_session->setResolver([this](const EditSession::Conflict &conflict) {
-        ConflictDialog dialog(ConflictDialog::Values {conflict.label, conflict.theirs, conflict.theirsModifiedOn,
-                                                      conflict.yours, conflict.base},
-                              this);
-        dialog.exec();
-        switch (dialog.choice()) {
-        case ConflictDialog::Choice::KeepTheirs:
-            return EditSession::Decision::KeepTheirs;
-        case ConflictDialog::Choice::Overwrite:
-            return EditSession::Decision::Overwrite;
-        case ConflictDialog::Choice::Edit:
-            return EditSession::Decision::Edit;
-        case ConflictDialog::Choice::Later:
-            break;
-        }
-        return EditSession::Decision::Later;
-    });
+    m_session->setResolver(
+        [this](const EditSession::Conflict &conflict) { return ConflictDialog::ask(conflict, this); });
 
     connect(m_snapshots, &SnapshotActions::busy, m_busy, &QWidget::setVisible);
     connect(m_snapshots, &SnapshotActions::status, this,

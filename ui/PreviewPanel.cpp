@@ -22,6 +22,8 @@
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
+#include <climits>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -372,4 +374,18 @@ void PreviewPanel::showCounts(const PreviewScenario &scenario)
     if (noLonger > 0)
         text += tr(", %1 fewer because of your edits").arg(countText(noLonger, capped));
     m_summary->setText(text + u'.');
+}
+
+QHash<QString, QString> PreviewPanel::nextRunNotes() const
+{
+    QHash<QString, QString> notes;
+    if (!isNow())
+        return notes;
+    for (const ClosurePreview::Impact &impact : m_impacts) {
+        if (impact.edited && impact.newlyCloses > 0)
+            notes.insert(impact.configurationId,
+                         tr("%n conversation(s) would close at the next run of the closing job (closure preview).",
+                            nullptr, int(std::min<qint64>(impact.newlyCloses, INT_MAX))));
+    }
+    return notes;
 }

@@ -2,6 +2,7 @@
 
 #include "app/preview/ClosurePreview.h"
 
+#include <QHash>
 #include <QPointer>
 #include <QWidget>
 
@@ -38,6 +39,9 @@ public:
     QLabel *waiting() const { return m_waiting; }
     // The last counts, and whether they match the current edits and settings.
     const QList<ClosurePreview::Impact> &impacts() const { return m_impacts; }
+    // When the preview is for now: per edited configuration, how many conversations the edit would close at the
+    // closing job's next run, as a risk note for the table; empty otherwise.
+    QHash<QString, QString> nextRunNotes() const;
     bool isCurrent() const { return m_current; }
     // Whether the preview is for now (rather than a later time).
     bool isNow() const;

@@ -1,5 +1,9 @@
 #include "ui/SaveConfirmDialog.h"
 
+#include "models/ConfigTableModel.h"
+#include "models/Duration.h"
+#include "models/EditRisks.h"
+
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>
@@ -62,4 +66,73 @@ SaveConfirmDialog::SaveConfirmDialog(const QString &title, const QString &intro,
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(m_buttons);
     resize(720, 360);
+}
+
+SaveConfirmDialog::SaveConfirmDialog(const Content &content, bool production, const QString &environmentName,
+                                     QWidget *parent)
+    : SaveConfirmDialog(content.title, content.intro, content.rows, production, environmentName, content.acceptText,
+                        parent)
+{ }
+
+SaveConfirmDialog::Content SaveConfirmDialog::forSave(const ConfigTableModel &model, const QList<PendingEdit> &edits,
+                                                      const std::optional<QList<ClosurePreview::Impact>> &impacts,
+                                                      const QString &environmentName)
+{
+    QHash<QString, ClosurePreview::Impact> byId;
+    for (const ClosurePreview::Impact &impact : impacts.value_or(QList<ClosurePreview::Impact> {}))
+        byId.insert(impact.configurationId, impact);
+    qint64 newly = 0;
+    qint64 spared = 0;
+    Content content;
+    for (const PendingEdit &edit : edits) {
+        const ChannelStateConfig *config = model.config(edit.id);
+        QString note = EditRisks::describe(EditRisks::assess(*config, edit.minutes));
+        if (const auto impact = byId.constFind(edit.id); impact != byId.cend()) {
+            newly += impact->newlyCloses;
+            spared += impact->noLongerCloses;
+            const QString count = impact->newlyCloses > 0
+                ? tr("%1 more conversations would close at the preview's time.").arg(impact->newlyCloses)
+                : (impact->noLongerCloses > 0
+                       ? tr("%1 fewer conversations would close at the preview's time.").arg(impact->noLongerCloses)
+                       : QString());
+            if (!count.isEmpty())
+                note = note.isEmpty() ? count : count + u'\n' + note;
+        }
+        if (edit.baseEtag != config->etag)
+            note = tr("Changed on the server meanwhile (now %1): you will be asked which to keep.")
+                       .arg(Duration::format(config->minutes)) +
+                (note.isEmpty() ? QString() : u'\n' + note);
+        content.rows << Row {config->channelLabel(), conversationStateLabel(config->state),
+                             Duration::format(edit.baseMinutes), Duration::format(edit.minutes), note};
+    }
+    content.intro = tr("These values will be written to <b>%1</b>, all or none. Each is checked against the version "
+                       "you edited, so a colleague's change made meanwhile is never overwritten.")
+                        .arg(environmentName.toHtmlEscaped());
+    if (impacts)
+        content.intro += u"<br>"_s +
+            tr("Closure preview: <b>%1</b> more conversations would close, %2 fewer.").arg(newly).arg(spared);
+    else
+        content.intro += u"<br>"_s + tr("The closure preview is not up to date; its counts are not shown.");
+    content.title = tr("Save %n change(s)", nullptr, int(edits.size()));
+    content.acceptText = tr("&Save");
+    return content;
+}
+
+SaveConfirmDialog::Content SaveConfirmDialog::forUndo(const ConfigTableModel &model,
+                                                      const QList<EditSession::SavedValue> &lastSave,
+                                                      const QString &environmentName)
+{
+    Content content;
+    for (const EditSession::SavedValue &value : lastSave) {
+        const ChannelStateConfig *config = model.config(value.id);
+        content.rows << Row {config ? config->channelLabel() : value.label,
+                             config ? conversationStateLabel(config->state) : QString(), Duration::format(value.after),
+                             Duration::format(value.before), QString()};
+    }
+    content.title = tr("Undo last save");
+    content.intro = tr("These values will be put back in <b>%1</b>. A record changed by someone else since your "
+                       "save is left as it is and reported.")
+                        .arg(environmentName.toHtmlEscaped());
+    content.acceptText = tr("&Put Back");
+    return content;
 }

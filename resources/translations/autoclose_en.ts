@@ -4,41 +4,6 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <source>%n of them were being saved when the app closed; that save did not reach the server.</source>
-        <translation>
-            <numerusform>%n of them was being saved when the app closed; that save did not reach the server.</numerusform>
-            <numerusform>%n of them were being saved when the app closed; that save did not reach the server.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>&lt;b&gt;%n edit(s) you were saving when the app closed reached the server&lt;/b&gt; and are saved: %1.</source>
-        <translation>
-            <numerusform>&lt;b&gt;%n edit you were saving when the app closed reached the server&lt;/b&gt; and is saved: %1.</numerusform>
-            <numerusform>&lt;b&gt;%n edits you were saving when the app closed reached the server&lt;/b&gt; and are saved: %1.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n edit(s) from your last session need no saving: someone set the same value meanwhile: %1.</source>
-        <translation>
-            <numerusform>%n edit from your last session needs no saving: someone set the same value meanwhile: %1.</numerusform>
-            <numerusform>%n edits from your last session need no saving: someone set the same values meanwhile: %1.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n of them changed on the server since you typed them; saving will ask which value to keep.</source>
-        <translation>
-            <numerusform>%n of them changed on the server since you typed it; saving will ask which value to keep.</numerusform>
-            <numerusform>%n of them changed on the server since you typed them; saving will ask which value to keep.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n conversation(s) would close at the next run of the closing job (closure preview).</source>
-        <translation>
-            <numerusform>%n conversation would close at the next run of the closing job (closure preview).</numerusform>
-            <numerusform>%n conversations would close at the next run of the closing job (closure preview).</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
         <source>%n unsaved edit(s) dropped: the record no longer exists in the environment.</source>
         <translation>
             <numerusform>%n unsaved edit dropped: the record no longer exists in the environment.</numerusform>
@@ -50,48 +15,6 @@
         <translation>
             <numerusform>%n of your unsaved edits was changed on the server meanwhile; saving it will ask which value to keep.</numerusform>
             <numerusform>%n of your unsaved edits were changed on the server meanwhile; saving them will ask which value to keep.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>&lt;b&gt;%n unsaved edit(s) from your last session were restored.&lt;/b&gt; Review them, then save (Ctrl+S) or discard them.</source>
-        <translation>
-            <numerusform>&lt;b&gt;%n unsaved edit from your last session was restored.&lt;/b&gt; Review it, then save (Ctrl+S) or discard it.</numerusform>
-            <numerusform>&lt;b&gt;%n unsaved edits from your last session were restored.&lt;/b&gt; Review them, then save (Ctrl+S) or discard them.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n could not be restored: the record no longer exists.</source>
-        <translation>
-            <numerusform>%n could not be restored: the record no longer exists.</numerusform>
-            <numerusform>%n could not be restored: the record no longer exists.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Reset %n rows to default</source>
-        <translation>
-            <numerusform>Reset %n row to default</numerusform>
-            <numerusform>Reset %n rows to default</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Revert %n edits</source>
-        <translation>
-            <numerusform>Revert %n edit</numerusform>
-            <numerusform>Revert %n edits</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Discard %n edit(s)</source>
-        <translation>
-            <numerusform>Discard %n edit</numerusform>
-            <numerusform>Discard %n edits</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>Save %n change(s)</source>
-        <translation>
-            <numerusform>Save %n change</numerusform>
-            <numerusform>Save %n changes</numerusform>
         </translation>
     </message>
     <message numerus="yes">
@@ -213,6 +136,95 @@
         <translation>
             <numerusform>%n damaged line skipped.</numerusform>
             <numerusform>%n damaged lines skipped.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EditCommands</name>
+    <message numerus="yes">
+        <source>Reset %n rows to default</source>
+        <translation>
+            <numerusform>Reset %n row to default</numerusform>
+            <numerusform>Reset %n rows to default</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Revert %n edits</source>
+        <translation>
+            <numerusform>Revert %n edit</numerusform>
+            <numerusform>Revert %n edits</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Discard %n edit(s)</source>
+        <translation>
+            <numerusform>Discard %n edit</numerusform>
+            <numerusform>Discard %n edits</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SaveConfirmDialog</name>
+    <message numerus="yes">
+        <source>Save %n change(s)</source>
+        <translation>
+            <numerusform>Save %n change</numerusform>
+            <numerusform>Save %n changes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryMessage</name>
+    <message numerus="yes">
+        <source>%n of them were being saved when the app closed; that save did not reach the server.</source>
+        <translation>
+            <numerusform>%n of them was being saved when the app closed; that save did not reach the server.</numerusform>
+            <numerusform>%n of them were being saved when the app closed; that save did not reach the server.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n edit(s) you were saving when the app closed reached the server&lt;/b&gt; and are saved: %1.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n edit you were saving when the app closed reached the server&lt;/b&gt; and is saved: %1.</numerusform>
+            <numerusform>&lt;b&gt;%n edits you were saving when the app closed reached the server&lt;/b&gt; and are saved: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n edit(s) from your last session need no saving: someone set the same value meanwhile: %1.</source>
+        <translation>
+            <numerusform>%n edit from your last session needs no saving: someone set the same value meanwhile: %1.</numerusform>
+            <numerusform>%n edits from your last session need no saving: someone set the same values meanwhile: %1.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n of them changed on the server since you typed them; saving will ask which value to keep.</source>
+        <translation>
+            <numerusform>%n of them changed on the server since you typed it; saving will ask which value to keep.</numerusform>
+            <numerusform>%n of them changed on the server since you typed them; saving will ask which value to keep.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n unsaved edit(s) from your last session were restored.&lt;/b&gt; Review them, then save (Ctrl+S) or discard them.</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n unsaved edit from your last session was restored.&lt;/b&gt; Review it, then save (Ctrl+S) or discard it.</numerusform>
+            <numerusform>&lt;b&gt;%n unsaved edits from your last session were restored.&lt;/b&gt; Review them, then save (Ctrl+S) or discard them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n could not be restored: the record no longer exists.</source>
+        <translation>
+            <numerusform>%n could not be restored: the record no longer exists.</numerusform>
+            <numerusform>%n could not be restored: the record no longer exists.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPanel</name>
+    <message numerus="yes">
+        <source>%n conversation(s) would close at the next run of the closing job (closure preview).</source>
+        <translation>
+            <numerusform>%n conversation would close at the next run of the closing job (closure preview).</numerusform>
+            <numerusform>%n conversations would close at the next run of the closing job (closure preview).</numerusform>
         </translation>
     </message>
 </context>
