@@ -1,6 +1,6 @@
 #pragma once
 
-#include "app/sandbox/SandboxApi.h"
+#include "app/sandbox/SandboxHttp.h"
 #include "models/Result.h"
 
 #include <QByteArray>
