@@ -1,6 +1,7 @@
 // $batch over real HTTP: change sets succeed or fail as a whole; odata.continue-on-error; malformed batches.
 #include "TestHttp.h"
 #include "app/sandbox/LocalSandbox.h"
+#include "app/sandbox/SandboxMultipart.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -165,6 +166,108 @@ private Q_SLOTS:
                                             single({patchTo(0, 5, "*")}));
         QCOMPARE(reply.status, 401);
         QVERIFY(minutes(0) != 5);
+    }
+
+    // The sandbox's own multipart reader (RFC 2046 §5.1), apart from the client's.
+    void multipartReader_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QByteArrayList>("contents"); // each part's content after its header fields
+        QTest::addColumn<QByteArrayList>("firstHeaders"); // each part's first header field, "Name=value"
+        QTest::newRow("CRLF") << QByteArray("--b\r\nA: 1\r\n\r\nx\r\n--b\r\nB:2\r\n\r\ny\r\nz\r\n--b--\r\n")
+                              << QByteArrayList {"x", "y\r\nz"} << QByteArrayList {"A=1", "B=2"};
+        QTest::newRow("LF") << QByteArray("--b\nA: 1\n\nx\n--b--\n") << QByteArrayList {"x"} << QByteArrayList {"A=1"};
+        QTest::newRow("preamble and epilogue")
+            << QByteArray("ignored\r\n--b\r\nA: 1\r\n\r\nx\r\n--b--\r\nignored too\r\n") << QByteArrayList {"x"}
+            << QByteArrayList {"A=1"};
+        QTest::newRow("padding after the boundary")
+            << QByteArray("--b \t\r\nA: 1\r\n\r\nx\r\n--b-- \r\n") << QByteArrayList {"x"} << QByteArrayList {"A=1"};
+        QTest::newRow("boundary-like content") << QByteArray("--b\r\nA: 1\r\n\r\n--bx\r\n x--b\r\n--b--")
+                                               << QByteArrayList {"--bx\r\n x--b"} << QByteArrayList {"A=1"};
+        QTest::newRow("empty content") << QByteArray("--b\r\nA: 1\r\n\r\n\r\n--b--") << QByteArrayList {""}
+                                       << QByteArrayList {"A=1"};
+        QTest::newRow("folded field") << QByteArray("--b\r\nA: 1\r\n 2\r\n\r\nx\r\n--b--") << QByteArrayList {"x"}
+                                      << QByteArrayList {"A=1 2"};
+        QTest::newRow("no parts") << QByteArray("--b--\r\n") << QByteArrayList {} << QByteArrayList {};
+    }
+    void multipartReader()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QByteArrayList, contents);
+        QFETCH(QByteArrayList, firstHeaders);
+        const auto parts = SandboxMultipart::read(body, "b");
+        QVERIFY2(parts.ok(), qPrintable(parts.ok() ? QString() : parts.error().userMessage));
+        QByteArrayList gotContents;
+        QByteArrayList gotHeaders;
+        for (const SandboxMultipart::Part &part : parts.value()) {
+            gotContents << part.content;
+            gotHeaders << part.headers.value(0).first + '=' + part.headers.value(0).second;
+        }
+        QCOMPARE(gotContents, contents);
+        QCOMPARE(gotHeaders, firstHeaders);
+    }
+
+    void multipartReaderRefuses_data()
+    {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no delimiter") << QByteArray("A: 1\r\n\r\nx\r\n")
+                                      << u"The batch body has no part delimited by --b."_s;
+        QTest::newRow("not closed") << QByteArray("--b\r\nA: 1\r\n\r\nx\r\n--b\r\nA: 2\r\n\r\ny\r\n")
+                                    << u"The batch body does not end with --b-- (part 2 is not closed)."_s;
+        QTest::newRow("delimiter inside a line")
+            << QByteArray("x --b\r\n") << u"The batch body has no part delimited by --b."_s;
+    }
+    void multipartReaderRefuses()
+    {
+        QFETCH(QByteArray, body);
+        QFETCH(QString, message);
+        const auto parts = SandboxMultipart::read(body, "b");
+        QVERIFY(!parts.ok());
+        QCOMPARE(parts.error().userMessage, message);
+    }
+
+    void multipartBoundaryParameter_data()
+    {
+        QTest::addColumn<QByteArray>("contentType");
+        QTest::addColumn<QByteArray>("boundary");
+        QTest::newRow("plain") << QByteArray("multipart/mixed; boundary=batch_1") << QByteArray("batch_1");
+        QTest::newRow("quoted") << QByteArray("multipart/mixed; boundary=\"batch_1\"") << QByteArray("batch_1");
+        QTest::newRow("no space, other case")
+            << QByteArray("multipart/mixed;Boundary=batch_1") << QByteArray("batch_1");
+        QTest::newRow("after another parameter")
+            << QByteArray("multipart/mixed; charset=utf-8; boundary=b") << QByteArray("b");
+        QTest::newRow("none") << QByteArray("multipart/mixed") << QByteArray();
+        QTest::newRow("not a parameter") << QByteArray("multipart/boundary=x") << QByteArray();
+    }
+    void multipartBoundaryParameter()
+    {
+        QFETCH(QByteArray, contentType);
+        QFETCH(QByteArray, boundary);
+        QCOMPARE(SandboxMultipart::boundaryParameter(contentType), boundary);
+    }
+
+    void multipartWriterIsReadBack()
+    {
+        SandboxMultipart::Writer inner("changesetresponse_1");
+        inner.addPart({{"Content-ID", "1"}}, "HTTP/1.1 204 No Content\r\n\r\n");
+        inner.addPart({{"Content-ID", "2"}}, "HTTP/1.1 204 No Content\r\n\r\n");
+        SandboxMultipart::Writer outer("batchresponse_1");
+        outer.addPart({{"Content-Type", "multipart/mixed; boundary=" + inner.boundary()}}, inner.finish());
+        outer.addPart({{"Content-Type", "application/http"}}, "HTTP/1.1 200 OK\r\n\r\n{}");
+        const QByteArray body = outer.finish() + "\r\n";
+        QVERIFY(body.endsWith("\r\n--batchresponse_1--\r\n"));
+        QVERIFY(body.contains("--changesetresponse_1--\r\n--batchresponse_1\r\n")); // no empty line between
+
+        const auto parts = SandboxMultipart::read(body, outer.boundary());
+        QVERIFY(parts.ok());
+        QCOMPARE(parts.value().size(), 2);
+        QCOMPARE(parts.value().at(1).content, QByteArray("HTTP/1.1 200 OK\r\n\r\n{}"));
+        const auto changes = SandboxMultipart::read(parts.value().at(0).content, inner.boundary());
+        QVERIFY(changes.ok());
+        QCOMPARE(changes.value().size(), 2);
+        QCOMPARE(changes.value().at(1).headers, (HttpHeaders {{"Content-ID", "2"}}));
+        QCOMPARE(changes.value().at(1).content, QByteArray("HTTP/1.1 204 No Content\r\n\r\n"));
     }
 
 private:

@@ -1,6 +1,7 @@
 #include "app/sandbox/BatchHandler.h"
 
 #include "app/sandbox/BatchMessage.h"
+#include "app/sandbox/SandboxMultipart.h"
 #include "app/sandbox/SandboxStore.h"
 
 #include <QUuid>
@@ -56,14 +57,12 @@ HttpResponse BatchHandler::batch(const HttpRequest &request) const
         return badQuery(u"A $batch holds at most %1 requests; this one has %2."_s.arg(MaxRequests).arg(requests));
 
     const bool continueOnError = request.header("Prefer").contains("odata.continue-on-error");
-    const QByteArray responseBoundary = newBoundary("batchresponse_");
-    QByteArray body;
+    SandboxMultipart::Writer reply(newBoundary("batchresponse_"));
     int status = 200;
     for (const BatchMessage::Item &item : items.value()) {
-        body += "--" + responseBoundary + "\r\n";
         if (!item.changeSet) {
             const HttpResponse response = m_dispatch(innerRequest(request, item.parts.constFirst().request));
-            body += BatchMessage::responsePart(response);
+            BatchMessage::addResponse(reply, response);
             if (response.status >= 400 && !continueOnError) {
                 // Without odata.continue-on-error the batch stops at the first failure and takes its status.
                 status = response.status;
@@ -74,8 +73,7 @@ HttpResponse BatchHandler::batch(const HttpRequest &request) const
         // A change set commits as a whole or not at all; a failure answers for the whole set.
         if (auto begun = m_store->savepoint(u"changeset"_s); !begun)
             return error(500, {}, begun.error().describe());
-        const QByteArray changeBoundary = newBoundary("changesetresponse_");
-        QByteArray changes;
+        SandboxMultipart::Writer changes(newBoundary("changesetresponse_"));
         std::optional<std::pair<HttpResponse, QByteArray>> failure;
         for (const BatchMessage::Part &part : item.parts) {
             const HttpResponse response = m_dispatch(innerRequest(request, part.request));
@@ -83,11 +81,13 @@ HttpResponse BatchHandler::batch(const HttpRequest &request) const
                 failure = std::pair(response, part.contentId);
                 break;
             }
-            changes += "--" + changeBoundary + "\r\n" + BatchMessage::responsePart(response, part.contentId);
+            BatchMessage::addResponse(changes, response, part.contentId);
         }
         if (failure) {
+            // The failed change set is answered by the failing request's response alone, as an application/http
+            // part of the batch (not a nested multipart), with that request's Content-ID.
             m_store->rollbackTo(u"changeset"_s);
-            body += BatchMessage::responsePart(failure->first, failure->second);
+            BatchMessage::addResponse(reply, failure->first, failure->second);
             if (!continueOnError) {
                 status = failure->first.status;
                 break;
@@ -98,18 +98,16 @@ HttpResponse BatchHandler::batch(const HttpRequest &request) const
             m_store->rollbackTo(u"changeset"_s);
             return error(500, {}, released.error().describe());
         }
-        body += "Content-Type: multipart/mixed; boundary=" + changeBoundary + "\r\n\r\n" + changes + "--" +
-            changeBoundary + "--\r\n";
+        reply.addPart({{"Content-Type", "multipart/mixed; boundary=" + changes.boundary()}}, changes.finish());
     }
-    body += "--" + responseBoundary + "--\r\n";
 
     HttpResponse response;
     response.status = status;
     response.headers = commonHeaders();
     response.headers << std::pair<QByteArray, QByteArray>("Content-Type",
-                                                          "multipart/mixed; boundary=" + responseBoundary);
+                                                          "multipart/mixed; boundary=" + reply.boundary());
     if (continueOnError)
         response.headers << std::pair<QByteArray, QByteArray>("Preference-Applied", "odata.continue-on-error");
-    response.body = body;
+    response.body = reply.finish() + "\r\n";
     return response;
 }
