@@ -64,7 +64,8 @@ HttpResponse BatchHandler::batch(const HttpRequest &request) const
             const HttpResponse response = m_dispatch(innerRequest(request, item.parts.constFirst().request));
             BatchMessage::addResponse(reply, response);
             if (response.status >= 400 && !continueOnError) {
-                // Without odata.continue-on-error the batch stops at the first failure and takes its status.
+                // Without odata.continue-on-error the batch stops at the first failure and takes its status
+                // (docs/web-api.md).
                 status = response.status;
                 break;
             }
@@ -84,8 +85,9 @@ HttpResponse BatchHandler::batch(const HttpRequest &request) const
             BatchMessage::addResponse(changes, response, part.contentId);
         }
         if (failure) {
-            // The failed change set is answered by the failing request's response alone, as an application/http
-            // part of the batch (not a nested multipart), with that request's Content-ID.
+            // The failed change set is answered by the failing request's response alone, an application/http part
+            // of the batch (not a nested multipart), with that request's Content-ID (docs/web-api.md: not
+            // documented by Microsoft, UNCONFIRMED).
             m_store->rollbackTo(u"changeset"_s);
             BatchMessage::addResponse(reply, failure->first, failure->second);
             if (!continueOnError) {
