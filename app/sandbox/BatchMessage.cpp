@@ -1,10 +1,9 @@
 #include "app/sandbox/BatchMessage.h"
 
-#include "app/dataverse/Multipart.h"
-
 #include <QStringList>
 
 using namespace Qt::StringLiterals;
+using SandboxHttp::headerValue;
 
 namespace {
 QByteArray statusText(int status)
@@ -33,47 +32,45 @@ QByteArray statusText(int status)
     }
 }
 
-Result<BatchMessage::Part> parseRequest(const QByteArray &mimePart, const QString &where)
+// An application/http part: the request line, the request's header fields and its body.
+Result<BatchMessage::Part> parseRequest(const SandboxMultipart::Part &mime, const QString &where)
 {
-    HttpHeaders mimeHeaders;
-    const qsizetype offset = Multipart::readHeaders(mimePart, mimeHeaders);
-    if (!Multipart::header(mimeHeaders, "Content-Type").startsWith("application/http"))
+    if (!headerValue(mime.headers, "Content-Type").startsWith("application/http"))
         return Error::badInput(u"%1 is not Content-Type: application/http."_s.arg(where));
-    const QByteArray http = mimePart.mid(offset);
+    const QByteArray &http = mime.content;
     const qsizetype lineEnd = http.indexOf('\n');
     const QByteArray requestLine = (lineEnd < 0 ? http : http.first(lineEnd)).trimmed();
     const QList<QByteArray> words = requestLine.split(' ');
     if (words.size() < 2 || words.size() > 3 || (words.size() == 3 && !words.at(2).startsWith("HTTP/")))
         return Error::badInput(u"%1 has no request line such as \"PATCH <url> HTTP/1.1\"."_s.arg(where));
     BatchMessage::Part part;
-    part.contentId = Multipart::header(mimeHeaders, "Content-ID");
+    part.contentId = headerValue(mime.headers, "Content-ID");
     part.request.method = words.at(0).toUpper();
     part.request.url = QUrl::fromEncoded(words.at(1));
     if (!part.request.url.isValid())
         return Error::badInput(u"%1 has an invalid URL."_s.arg(where));
-    const QByteArray rest = lineEnd < 0 ? QByteArray() : http.mid(lineEnd + 1);
-    const qsizetype bodyOffset = Multipart::readHeaders(rest, part.request.headers);
-    part.request.body = rest.mid(bodyOffset).trimmed();
+    const SandboxMultipart::Part message =
+        SandboxMultipart::readHeaders(lineEnd < 0 ? QByteArray() : http.sliced(lineEnd + 1));
+    part.request.headers = message.headers;
+    part.request.body = message.content.trimmed();
     return part;
 }
 } // namespace
 
 QByteArray BatchMessage::boundaryOf(const QByteArray &contentType)
 {
-    return Multipart::boundaryOf(contentType);
+    return SandboxMultipart::boundaryParameter(contentType);
 }
 
 Result<QList<BatchMessage::Item>> BatchMessage::parse(const QByteArray &body, const QByteArray &boundary)
 {
-    const auto parts = Multipart::split(body, boundary);
+    const auto parts = SandboxMultipart::read(body, boundary);
     if (!parts)
         return parts.error();
     QList<Item> items;
     for (qsizetype i = 0; i < parts.value().size(); ++i) {
-        const QByteArray &part = parts.value().at(i);
-        HttpHeaders headers;
-        const qsizetype offset = Multipart::readHeaders(part, headers);
-        const QByteArray contentType = Multipart::header(headers, "Content-Type");
+        const SandboxMultipart::Part &part = parts.value().at(i);
+        const QByteArray contentType = headerValue(part.headers, "Content-Type");
         const QString where = u"Batch part %1"_s.arg(i + 1);
         Item item;
         if (contentType.startsWith("multipart/mixed")) {
@@ -81,7 +78,7 @@ Result<QList<BatchMessage::Item>> BatchMessage::parse(const QByteArray &body, co
             const QByteArray inner = boundaryOf(contentType);
             if (inner.isEmpty())
                 return Error::badInput(u"%1 is a change set without a boundary."_s.arg(where));
-            const auto changes = Multipart::split(part.mid(offset), inner);
+            const auto changes = SandboxMultipart::read(part.content, inner);
             if (!changes)
                 return Error::badInput(where + u": "_s + changes.error().userMessage);
             for (qsizetype j = 0; j < changes.value().size(); ++j) {
@@ -104,14 +101,15 @@ Result<QList<BatchMessage::Item>> BatchMessage::parse(const QByteArray &body, co
     return items;
 }
 
-QByteArray BatchMessage::responsePart(const HttpResponse &response, const QByteArray &contentId)
+void BatchMessage::addResponse(SandboxMultipart::Writer &writer, const HttpResponse &response,
+                               const QByteArray &contentId)
 {
-    QByteArray out = "Content-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n";
+    HttpHeaders mime {{"Content-Type", "application/http"}, {"Content-Transfer-Encoding", "binary"}};
     if (!contentId.isEmpty())
-        out += "Content-ID: " + contentId + "\r\n";
-    out += "\r\nHTTP/1.1 " + QByteArray::number(response.status) + ' ' + statusText(response.status) + "\r\n";
+        mime.append({"Content-ID", contentId});
+    QByteArray http = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + statusText(response.status) + "\r\n";
     for (const auto &[name, value] : response.headers)
-        out += name + ": " + value + "\r\n";
-    out += "\r\n" + response.body + "\r\n";
-    return out;
+        http += name + ": " + value + "\r\n";
+    http += "\r\n" + response.body;
+    writer.addPart(mime, http);
 }

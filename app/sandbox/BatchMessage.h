@@ -1,13 +1,15 @@
 #pragma once
 
-#include "app/sandbox/SandboxApi.h"
+#include "app/sandbox/SandboxHttp.h"
+#include "app/sandbox/SandboxMultipart.h"
 #include "models/Result.h"
 
 #include <QByteArray>
 #include <QList>
 
-// The multipart/mixed body of a Web API $batch (OData 4.0 §11.7): parsing requests out of it and writing
-// responses into it. Pure functions; the sandbox executes what they parse.
+// The messages inside a Web API $batch (OData 4.0 §11.7; docs/web-api.md): the application/http requests read out of
+// the multipart body, and the application/http responses written into the reply. Pure functions; the sandbox
+// executes what they read.
 namespace BatchMessage {
 
 struct Part
@@ -28,7 +30,7 @@ Result<QList<Item>> parse(const QByteArray &body, const QByteArray &boundary);
 // The boundary parameter of a multipart Content-Type; empty when there is none.
 QByteArray boundaryOf(const QByteArray &contentType);
 
-// One application/http response part (without its delimiter).
-QByteArray responsePart(const HttpResponse &response, const QByteArray &contentId = {});
+// Adds one application/http response part to a batch or change set reply; contentId echoes the request's.
+void addResponse(SandboxMultipart::Writer &writer, const HttpResponse &response, const QByteArray &contentId = {});
 
 } // namespace BatchMessage
