@@ -176,7 +176,6 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
             [this](bool ok) { m_model->setRiskNotes(ok ? m_preview->nextRunNotes() : QHash<QString, QString>()); });
     connect(m_model, &ConfigTableModel::pendingChanged, this, [this] {
         m_model->setRiskNotes({}); // until the preview has counted the new values
-        m_session->writeJournal();
         updateActions();
         updateStatus();
     });

@@ -143,6 +143,8 @@ void EditSession::attach(ConfigTableModel *model, const EditJournal &journal)
 {
     m_model = model;
     m_journal = journal;
+    // Every edit made, changed, undone, saved or dropped is on disk before the user can lose it.
+    connect(model, &ConfigTableModel::pendingChanged, this, &EditSession::writeJournal);
 }
 
 QString EditSession::label(const QString &id) const

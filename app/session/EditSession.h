@@ -73,8 +73,8 @@ public:
     void apply(const ApplyPlan &plan, const Snapshot &before, const QString &source, QObject *context,
                std::function<void(Result<Outcome>)> done);
 
-    // --- The window's pending edits: held by a table model, kept in a journal. Without a model (the CLI), the
-    // session saves and applies only what it is given.
+    // --- The window's pending edits: held by a table model, kept in a journal that is rewritten whenever they
+    // change. Without a model (the CLI), the session saves and applies only what it is given.
     void attach(ConfigTableModel *model, const EditJournal &journal);
 
     // A record changed by someone else after the user's edit began, and what to do about it.
