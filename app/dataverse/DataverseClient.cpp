@@ -2,6 +2,7 @@
 
 #include "app/dataverse/ODataQuery.h"
 #include "app/dataverse/OrgUrl.h"
+#include "app/dataverse/PageWalker.h"
 #include "app/dataverse/WebApiReply.h"
 
 #include <QCoreApplication>
@@ -16,36 +17,21 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-// A server that keeps sending next links would otherwise keep us paging forever.
-constexpr int MaxPages = 100000;
-
-bool sameOrigin(const QUrl &a, const QUrl &b)
-{
-    return a.scheme() == b.scheme() && a.host() == b.host() && a.port() == b.port();
-}
-
-Error foreignLink(const QUrl &link)
-{
-    Error e;
-    e.kind = Error::Kind::BadReply;
-    e.userMessage = QCoreApplication::translate("DataverseClient",
-                                                "The environment sent a link to a next page that leads elsewhere "
-                                                "(%1); it was not followed.")
-                        .arg(link.host());
-    return e;
-}
-} // namespace
-
 DataverseClient::DataverseClient(QUrl orgUrl, QNetworkAccessManager *network, QObject *parent)
     : QObject(parent)
     , m_orgUrl(std::move(orgUrl))
     , m_transport(new WebApiTransport(network, m_orgUrl.host(), this))
+    , m_pages(new PageWalker(m_transport, m_orgUrl, this))
 { }
 
 void DataverseClient::setAccessToken(const QString &token)
 {
     m_transport->setAccessToken(token);
+}
+
+void DataverseClient::setMaxPageSize(int rows)
+{
+    m_pages->setMaxPageSize(rows);
 }
 
 void DataverseClient::setTransferTimeout(std::chrono::milliseconds timeout)
@@ -61,8 +47,8 @@ void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, Ro
 void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, RowsCallback done, Progress progress)
 {
     auto rows = std::make_shared<QList<QJsonObject>>();
-    auto onPage =
-        std::make_shared<PageParser>([rows, progress = std::move(progress)](const QByteArray &body) -> Result<QUrl> {
+    auto onPage = std::make_shared<PageWalker::PageParser>(
+        [rows, progress = std::move(progress)](const QByteArray &body) -> Result<QUrl> {
             auto page = WebApiReply::parseCollection(body);
             if (!page)
                 return page.error();
@@ -72,7 +58,7 @@ void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, Ro
             return page.value().nextLink;
         });
     const QUrl url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(pathAndQuery));
-    walkPages(requestPage(url, context), 0, context, onPage, [rows, done = std::move(done)](Result<Done> walked) {
+    m_pages->walk(url, context, onPage, [rows, done = std::move(done)](Result<Done> walked) {
         if (!walked)
             done(walked.error());
         else
@@ -124,7 +110,7 @@ void DataverseClient::fetchConversations(const ConversationFilter &filter, QObje
     // is in memory, and workstream ids are kept once.
     auto conversations = std::make_shared<QList<Conversation>>();
     auto pool = std::make_shared<WebApiReply::StringPool>();
-    auto onPage = std::make_shared<PageParser>(
+    auto onPage = std::make_shared<PageWalker::PageParser>(
         [conversations, pool, progress = std::move(progress)](const QByteArray &body) -> Result<QUrl> {
             auto page = WebApiReply::parseConversationPage(body, pool.get());
             if (!page)
@@ -135,13 +121,12 @@ void DataverseClient::fetchConversations(const ConversationFilter &filter, QObje
             return page.value().nextLink;
         });
     const QUrl url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(conversationQuery(filter)));
-    walkPages(requestPage(url, context), 0, context, onPage,
-              [conversations, done = std::move(done)](Result<Done> walked) {
-                  if (!walked)
-                      done(walked.error());
-                  else
-                      done(std::move(*conversations));
-              });
+    m_pages->walk(url, context, onPage, [conversations, done = std::move(done)](Result<Done> walked) {
+        if (!walked)
+            done(walked.error());
+        else
+            done(std::move(*conversations));
+    });
 }
 
 void DataverseClient::countConversations(const ConversationFilter &filter, QObject *context,
@@ -172,8 +157,8 @@ QUrl DataverseClient::apiUrl(const QString &pathAndQuery) const
 void DataverseClient::fetchConversationPage(const QUrl &url, int pageSize, QObject *context,
                                             std::function<void(Result<ConversationPage>)> done)
 {
-    if (!sameOrigin(url, m_orgUrl)) {
-        done(foreignLink(url));
+    if (!m_pages->mayFollow(url)) {
+        done(PageWalker::foreignLink(url));
         return;
     }
     WebApiTransport::Call call;
@@ -275,120 +260,6 @@ void DataverseClient::fetchMinutesRange(QObject *context, std::function<void(Res
                 else
                     done(WebApiReply::parseColumnRange(body.value()));
             });
-}
-
-// A page asked for: its body once it has arrived, and who waits for it. The receiver the request was sent for owns
-// it: the page lives until the receiver is deleted — with the context (a cancelled walk), or by release() once the
-// page is used or no longer wanted — and its answer is dropped with it.
-struct DataverseClient::PendingPage
-{
-    QUrl url;
-    std::optional<Result<QByteArray>> body;
-    std::function<void()> onArrival;
-    QPointer<QObject> receiver;
-
-    void release()
-    {
-        if (receiver)
-            receiver->deleteLater();
-    }
-};
-
-namespace {
-// The QObject a page's request is sent for, owning the page.
-class PageReceiver final : public QObject
-{
-public:
-    using QObject::QObject;
-    std::shared_ptr<void> page;
-};
-} // namespace
-
-std::shared_ptr<DataverseClient::PendingPage> DataverseClient::requestPage(const QUrl &url, QObject *context)
-{
-    auto pending = std::make_shared<PendingPage>();
-    pending->url = url;
-    auto *receiver = new PageReceiver(context); // gone with the context: a cancelled walk hears nothing more
-    receiver->page = pending;
-    pending->receiver = receiver;
-    WebApiTransport::Call call;
-    call.url = url;
-    call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(m_maxPageSize, 1, 5000))}};
-    std::weak_ptr<PendingPage> weak = pending;
-    m_transport->send(call, receiver, [weak](Result<WebApiTransport::Reply> reply) {
-        const auto page = weak.lock();
-        if (!page)
-            return;
-        page->body = reply ? Result<QByteArray>(std::move(reply).value().body) : Result<QByteArray>(reply.error());
-        if (page->onArrival)
-            std::exchange(page->onArrival, {})();
-    });
-    return pending;
-}
-
-void DataverseClient::walkPages(std::shared_ptr<PendingPage> current, int pageCount, QPointer<QObject> context,
-                                std::shared_ptr<PageParser> onPage, std::function<void(Result<Done>)> done)
-{
-    auto step = [this, pageCount, context, onPage, done](const std::shared_ptr<PendingPage> &page) {
-        page->release(); // its body is taken now
-        if (!context)
-            return; // cancelled
-        auto body = std::make_shared<Result<QByteArray>>(std::move(*page->body));
-        if (!*body) {
-            done(body->error());
-            return;
-        }
-        // The next page is asked for before this one is parsed, and the parsing waits for the event loop to send
-        // that request, so that the next transfer overlaps it. The parsed reply has the last word on the link: a
-        // prefetch of anything else is dropped.
-        std::shared_ptr<PendingPage> next;
-        const QUrl peeked = WebApiReply::peekNextLink(body->value());
-        if (!peeked.isEmpty() && sameOrigin(peeked, m_orgUrl) && pageCount + 1 < MaxPages)
-            next = requestPage(peeked, context);
-        QTimer::singleShot(0, this, [this, body, next, pageCount, context, onPage, done]() mutable {
-            // Whatever ends the walk here drops the page asked for in advance.
-            auto dropNext = qScopeGuard([&next] {
-                if (next)
-                    next->release();
-            });
-            if (!context)
-                return; // cancelled
-            const Result<QUrl> link = (*onPage)(body->value());
-            body.reset(); // this page's text is no longer needed
-            if (!link) {
-                done(link.error());
-                return;
-            }
-            if (!context)
-                return; // cancelled while the page was handled
-            if (link.value().isEmpty()) {
-                done(Done {});
-                return;
-            }
-            if (!sameOrigin(link.value(), m_orgUrl) || pageCount + 1 >= MaxPages) {
-                done(foreignLink(link.value()));
-                return;
-            }
-            if (!next || next->url != link.value()) {
-                if (next)
-                    next->release();
-                next = requestPage(link.value(), context);
-            }
-            dropNext.dismiss();
-            walkPages(next, pageCount + 1, context, onPage, done);
-        });
-    };
-    if (!current->body) {
-        // Waits without owning the page (its receiver does): no cycle through the page's own callback.
-        current->onArrival = [weak = std::weak_ptr<PendingPage>(current), step] {
-            if (const auto page = weak.lock())
-                step(page);
-        };
-        return;
-    }
-    // Already here (it arrived while the previous page was parsed): go on from the event loop, not deeper in the
-    // stack.
-    QTimer::singleShot(0, this, [current, step] { step(current); });
 }
 
 namespace {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 
+class PageWalker;
 class QNetworkAccessManager;
 class QNetworkReply;
 class QNetworkRequest;
@@ -68,7 +69,7 @@ public:
     void setAccessToken(const QString &token);
     void setTransferTimeout(std::chrono::milliseconds timeout);
     // Rows per page asked for with Prefer: odata.maxpagesize (the Web API caps it at 5000).
-    void setMaxPageSize(int rows) { m_maxPageSize = rows; }
+    void setMaxPageSize(int rows);
 
     // Every msdyn_occhannelstateconfiguration with its channel's stream source, in channel/state order.
     void fetchConfigurations(QObject *context, ConfigsCallback done);
@@ -150,17 +151,9 @@ private:
                           WriteCallback done);
     void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
                   WriteCallback done);
-    // Walks a collection's pages: onPage parses each page's body (keeping what it wants) and returns its
-    // @odata.nextLink (empty after the last) or an Error, which ends the walk. The next page is requested while the
-    // current one is parsed. Only the current page's body and the next one's are held here.
-    using PageParser = std::function<Result<QUrl>(const QByteArray &body)>;
-    struct PendingPage;
-    std::shared_ptr<PendingPage> requestPage(const QUrl &url, QObject *context);
-    void walkPages(std::shared_ptr<PendingPage> current, int pageCount, QPointer<QObject> context,
-                   std::shared_ptr<PageParser> onPage, std::function<void(Result<Done>)> done);
     void getBody(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done);
 
     QUrl m_orgUrl;
     WebApiTransport *m_transport;
-    int m_maxPageSize = 5000;
+    PageWalker *m_pages;
 };
