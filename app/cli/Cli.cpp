@@ -380,25 +380,20 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         tr("Read and change the auto-close timers of Dynamics 365 Omnichannel conversations."));
-    const QCommandLineOption helpOption({u"h"_s, u"help"_s}, tr("Show this help."));
-    const QCommandLineOption versionOption({u"v"_s, u"version"_s}, tr("Show the version."));
-    const QCommandLineOption urlOption(u"url"_s,
-                                       tr("The environment, e.g. https://contoso.crm.dynamics.com (http only for "
-                                          "127.0.0.1)."),
-                                       u"URL"_s);
-    const QCommandLineOption tokenEnvOption(
-        u"access-token-env"_s, tr("Name of the environment variable that holds the access token."), u"VAR"_s);
-    const QCommandLineOption formatOption(u"format"_s, tr("Output format: table (default), json, or (preview) csv."),
-                                          u"FORMAT"_s, u"table"_s);
+    const GlobalOptions global;
+    const QCommandLineOption &helpOption = global.help;
+    const QCommandLineOption &versionOption = global.version;
+    const QCommandLineOption &urlOption = global.url;
+    const QCommandLineOption &tokenEnvOption = global.accessTokenEnv;
+    const QCommandLineOption &formatOption = global.format;
     const QCommandLineOption setOption(u"set"_s, tr("preview: a configuration's value, NAME_OR_ID=VALUE."),
                                        u"NAME_OR_ID=VALUE"_s);
     const QCommandLineOption atOption(u"at"_s, tr("preview: when, as ISO 8601 or +8h, +2d (default: now)."), u"TIME"_s);
     const QCommandLineOption basisOption(u"basis"_s, tr("preview: timer basis, created (default) or modified."),
                                          u"BASIS"_s, u"created"_s);
-    const QCommandLineOption timeoutOption(
-        u"timeout"_s, tr("Seconds each request may take before it counts as failed (default 60)."), u"SECONDS"_s);
+    const QCommandLineOption &timeoutOption = global.timeout;
     parser.addOptions({helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption,
-                       basisOption, timeoutOption});
+                       basisOption, timeoutOption, global.profile});
     const CliAuth::Options authOptions;
     parser.addOptions(authOptions.all());
     const CliSnapshot::Options snapshotOptions;
@@ -445,7 +440,7 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
             parser.isSet(snapshotOptions.yes))
             return usageError(tr("-o goes with export; --dry-run and --yes go with set and apply."));
-        return CliAuth::run(parser, authOptions, positional, out, err);
+        return CliAuth::run(parser, authOptions, global, positional, out, err);
     }
     for (const QCommandLineOption &o :
          {authOptions.auth, authOptions.tenant, authOptions.authority, authOptions.clientId,
@@ -453,40 +448,16 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (parser.isSet(o))
             return usageError(tr("--%1 goes with 'profiles add'.").arg(o.names().constFirst()));
 
-    std::chrono::milliseconds timeout {0};
+    Invocation call {parser, global, positional};
     if (parser.isSet(timeoutOption)) {
         bool ok = false;
         const double seconds = parser.value(timeoutOption).toDouble(&ok);
         if (!ok || seconds <= 0 || seconds > 3600)
             return usageError(
                 tr("--timeout takes seconds, from 0.1 to 3600, not '%1'.").arg(parser.value(timeoutOption)));
-        timeout = std::chrono::milliseconds(qint64(seconds * 1000));
+        call.timeout = std::chrono::milliseconds(qint64(seconds * 1000));
     }
-    const auto opened = [timeout](Result<std::unique_ptr<Environment>> env) {
-        if (env && timeout.count() > 0)
-            env.value()->client()->setTransferTimeout(timeout);
-        return env;
-    };
-    const CliSnapshot::OpenLive openLive = [&](const QString &profile) -> Result<std::unique_ptr<Environment>> {
-        if (!profile.isEmpty())
-            return opened(Environment::fromProfile(profile, err));
-        return opened([&]() -> Result<std::unique_ptr<Environment>> {
-            if (parser.isSet(authOptions.profile)) {
-                if (parser.isSet(urlOption) || parser.isSet(tokenEnvOption))
-                    return Error::badInput(tr("--profile names the environment and its sign-in; leave out --url and "
-                                              "--access-token-env."));
-                return Environment::fromProfile(parser.value(authOptions.profile), err);
-            }
-            if (!parser.isSet(urlOption))
-                return Error::badInput(
-                    tr("No environment given: pass --profile NAME (see 'autoclose-cli profiles "
-                       "list'), or --url https://<org>.crm.dynamics.com with --access-token-env VAR."));
-            if (!parser.isSet(tokenEnvOption))
-                return Error::badInput(tr("No sign-in given: pass --access-token-env VAR, with the access token in the "
-                                          "environment variable VAR, or use --profile NAME."));
-            return Environment::fromUrl(parser.value(urlOption), parser.value(tokenEnvOption), err);
-        }());
-    };
+    const OpenLive openLive = Cli::openLive(call, err);
     if (tokenWhoAmI) {
         if (positional.size() > 1)
             return usageError(tr("'%1' takes no arguments, but got '%2'.").arg(command, positional.at(1)));

@@ -213,7 +213,7 @@ int profilesCommand(const QCommandLineParser &parser, const CliAuth::Options &o,
     return usage(err, tr("profiles takes list, add, remove or plaintext-secrets."));
 }
 
-std::optional<Profile> chosenProfile(const QCommandLineParser &parser, const CliAuth::Options &o, QTextStream &err)
+std::optional<Profile> chosenProfile(const QCommandLineParser &parser, const Cli::GlobalOptions &o, QTextStream &err)
 {
     ProfileStore store;
     const QString name = parser.isSet(o.profile) ? parser.value(o.profile) : store.lastUsed();
@@ -251,8 +251,6 @@ void CliAuth::writeIdentity(QTextStream &out, const QString &user, const QString
 
 CliAuth::Options::Options()
 {
-    profile.setDescription(QCoreApplication::translate(
-        "CliAuth", "The profile to use (see 'profiles list'); default: the last one used."));
     auth.setDescription(
         QCoreApplication::translate("CliAuth", "profiles add: browser, device-code, client-secret or env-token."));
     tenant.setDescription(
@@ -271,7 +269,7 @@ CliAuth::Options::Options()
 
 QList<QCommandLineOption> CliAuth::Options::all() const
 {
-    return {profile, auth, tenant, authority, clientId, clientSecretStdin, tokenEnv, production};
+    return {auth, tenant, authority, clientId, clientSecretStdin, tokenEnv, production};
 }
 
 bool CliAuth::isAuthCommand(const QString &command)
@@ -317,15 +315,15 @@ Result<std::unique_ptr<SignInSession>> CliAuth::signedInSession(const QString &p
     return session;
 }
 
-int CliAuth::run(const QCommandLineParser &parser, const Options &o, const QStringList &positional, QTextStream &out,
-                 QTextStream &err)
+int CliAuth::run(const QCommandLineParser &parser, const Options &o, const Cli::GlobalOptions &global,
+                 const QStringList &positional, QTextStream &out, QTextStream &err)
 {
     const QString command = positional.constFirst();
     if (command == u"profiles"_s)
         return profilesCommand(parser, o, positional, out, err);
     if (positional.size() > 1)
         return usage(err, tr("'%1' takes no arguments, but got '%2'.").arg(command, positional.at(1)));
-    const auto profile = chosenProfile(parser, o, err);
+    const auto profile = chosenProfile(parser, global, err);
     if (!profile)
         return Cli::Usage;
     if (profile->isDemo())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/auth/Profile.h"
+#include "app/cli/Command.h"
 #include "app/dataverse/WebApiReply.h"
 #include "models/Result.h"
 
@@ -20,7 +21,6 @@ namespace CliAuth {
 
 struct Options
 {
-    QCommandLineOption profile {QStringLiteral("profile"), QString(), QStringLiteral("NAME")};
     QCommandLineOption auth {QStringLiteral("auth"), QString(), QStringLiteral("METHOD")};
     QCommandLineOption tenant {QStringLiteral("tenant"), QString(), QStringLiteral("T")};
     QCommandLineOption authority {QStringLiteral("authority"), QString(), QStringLiteral("URL")};
@@ -35,8 +35,8 @@ struct Options
 bool isAuthCommand(const QString &command); // profiles, login, logout, whoami
 
 // Runs profiles / login / logout / whoami. positional[0] is the command.
-int run(const QCommandLineParser &parser, const Options &options, const QStringList &positional, QTextStream &out,
-        QTextStream &err);
+int run(const QCommandLineParser &parser, const Options &options, const Cli::GlobalOptions &global,
+        const QStringList &positional, QTextStream &out, QTextStream &err);
 
 // The secret store the CLI uses: the keychain, or the plaintext file after the user's opt-in (with a warning on
 // stderr every run).

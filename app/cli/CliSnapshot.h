@@ -24,10 +24,7 @@ struct Options
 
 bool isSnapshotCommand(const QString &command); // export, diff, set, apply
 
-// Opens an environment with the command line's settings: the one it names (--profile, or --url with
-// --access-token-env) when profile is empty, else that profile (diff's profile:NAME). Asked for only by the
-// commands and diff operands that need it.
-using OpenLive = std::function<Result<std::unique_ptr<Cli::Environment>>(const QString &profile)>;
+using Cli::OpenLive;
 
 // positional[0] is the command; format is --format's value (already checked against the command).
 int run(const QCommandLineParser &parser, const Options &options, const QStringList &positional, const QString &format,
