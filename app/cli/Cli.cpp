@@ -240,7 +240,7 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const CliAuth::Options authOptions;
     parser.addOptions(authOptions.all());
     const CliSnapshot::Options snapshotOptions;
-    parser.addOptions(snapshotOptions.all());
+    parser.addOptions({snapshotOptions.output, snapshotOptions.dryRun, snapshotOptions.yes});
     parser.addPositionalArgument(
         u"command"_s,
         tr("The command to run: list, preview, export, diff, set, apply, profiles, login, logout or whoami."));
@@ -315,22 +315,23 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                                env.value()->label(), {}, who.value());
         return Ok;
     }
-    const QString format = parser.value(formatOption);
-    if (CliSnapshot::isSnapshotCommand(command)) {
+    if (command == u"export"_s || command == u"diff"_s || command == u"set"_s || command == u"apply"_s) {
         if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
             return usageError(tr("--set, --at and --basis go with preview."));
-        QString snapshotFormat = format;
-        if (command == u"export"_s) {
-            snapshotFormat = parser.isSet(formatOption) ? format : u"json"_s;
-            if (snapshotFormat != u"json"_s && snapshotFormat != u"csv"_s)
-                return usageError(tr("--format must be json or csv for export, not '%1'.").arg(format));
-        } else if (command == u"diff"_s) {
-            if (format != u"table"_s && format != u"json"_s)
-                return usageError(tr("--format must be table or json, not '%1'.").arg(format));
-        } else if (parser.isSet(formatOption)) {
+        if ((command == u"set"_s || command == u"apply"_s) && parser.isSet(formatOption))
             return usageError(tr("--format goes with list, preview, export and diff."));
-        }
-        return CliSnapshot::run(parser, snapshotOptions, positional, snapshotFormat, openLive, out, err);
+        if (parser.isSet(snapshotOptions.output) && command != u"export"_s)
+            return usageError(tr("-o goes with export."));
+        if ((parser.isSet(snapshotOptions.dryRun) || parser.isSet(snapshotOptions.yes)) && command != u"set"_s &&
+            command != u"apply"_s)
+            return usageError(tr("--dry-run and --yes go with set and apply."));
+        if (command == u"export"_s)
+            return CliSnapshot::ExportCommand(global).run(call, out, err);
+        if (command == u"diff"_s)
+            return CliSnapshot::DiffCommand(global).run(call, out, err);
+        if (command == u"set"_s)
+            return CliSnapshot::SetCommand(global).run(call, out, err);
+        return CliSnapshot::ApplyCommand(global).run(call, out, err);
     }
     if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
         parser.isSet(snapshotOptions.yes))

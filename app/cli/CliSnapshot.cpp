@@ -6,6 +6,7 @@
 #include "models/Duration.h"
 #include "models/SnapshotDiff.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
@@ -115,9 +116,15 @@ QJsonValue sideJson(const std::optional<ChannelStateConfig> &c)
                         {u"minutes"_s, c->minutes ? QJsonValue(*c->minutes) : QJsonValue(QJsonValue::Null)}};
 }
 
-int runDiff(const QStringList &positional, const QString &format, const OpenLive &openLive, QTextStream &out,
-            QTextStream &err)
+} // namespace
+
+int DiffCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
 {
+    const QStringList &positional = call.positional;
+    const QString format = call.parser.value(m_global.format);
+    if (format != u"table"_s && format != u"json"_s)
+        return usage(err, tr("--format must be table or json, not '%1'.").arg(format));
+    const OpenLive openLive = Cli::openLive(call, err);
     if (positional.size() != 3)
         return usage(err,
                      tr("diff takes two operands, each a snapshot file, live or profile:NAME, as in "
@@ -192,9 +199,15 @@ int runDiff(const QStringList &positional, const QString &format, const OpenLive
     return diff.hasDifferences() ? Cli::Differences : Cli::Ok;
 }
 
-int runExport(const QCommandLineParser &parser, const Options &options, const QStringList &positional,
-              const QString &format, const OpenLive &openLive, QTextStream &out, QTextStream &err)
+int ExportCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
 {
+    const QCommandLineParser &parser = call.parser;
+    const Options &options = m_options;
+    const QStringList &positional = call.positional;
+    const QString format = parser.isSet(m_global.format) ? parser.value(m_global.format) : u"json"_s;
+    if (format != u"json"_s && format != u"csv"_s)
+        return usage(err, tr("--format must be json or csv for export, not '%1'.").arg(format));
+    const OpenLive openLive = Cli::openLive(call, err);
     if (positional.size() > 1)
         return usage(err,
                      tr("export takes no operands, but got '%1'; write to a file with -o FILE.").arg(positional.at(1)));
@@ -216,6 +229,7 @@ int runExport(const QCommandLineParser &parser, const Options &options, const QS
     return Cli::Ok;
 }
 
+namespace {
 void printPlan(const ApplyPlan &plan, QTextStream &out)
 {
     QList<QStringList> rows;
@@ -327,10 +341,14 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
     const auto error = o.firstError();
     return error ? Cli::exitCodeFor(*error) : int(Cli::ServiceFailed);
 }
+} // namespace
 
-int runApply(const QCommandLineParser &parser, const Options &options, const QStringList &positional,
-             const OpenLive &openLive, QTextStream &out, QTextStream &err)
+int ApplyCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
 {
+    const QCommandLineParser &parser = call.parser;
+    const Options &options = m_options;
+    const QStringList &positional = call.positional;
+    const OpenLive openLive = Cli::openLive(call, err);
     if (positional.size() != 2)
         return usage(err,
                      tr("apply takes one snapshot file, as in 'autoclose-cli apply production.json "
@@ -354,9 +372,12 @@ int runApply(const QCommandLineParser &parser, const Options &options, const QSt
                      parser.isSet(options.yes), retry, out, err);
 }
 
-int runSet(const QCommandLineParser &parser, const Options &options, const QStringList &positional,
-           const OpenLive &openLive, QTextStream &out, QTextStream &err)
+int SetCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
 {
+    const QCommandLineParser &parser = call.parser;
+    const Options &options = m_options;
+    const QStringList &positional = call.positional;
+    const OpenLive openLive = Cli::openLive(call, err);
     if (positional.size() != 3)
         return usage(err,
                      tr("set takes a configuration and a value, as in 'autoclose-cli set \"Live Chat - Open\" "
@@ -380,7 +401,6 @@ int runSet(const QCommandLineParser &parser, const Options &options, const QStri
     return applyPlan(*live.value().env, now, plan, u"set"_s, parser.isSet(options.dryRun), parser.isSet(options.yes),
                      retry, out, err);
 }
-} // namespace
 
 Options::Options()
 {
@@ -391,31 +411,95 @@ Options::Options()
     yes.setDescription(QCoreApplication::translate("CliSnapshot", "set, apply: apply without asking."));
 }
 
-QList<QCommandLineOption> Options::all() const
+SnapshotCommand::SnapshotCommand(QString name, const Cli::GlobalOptions &global)
+    : Command(std::move(name))
+    , m_global(global)
+{ }
+
+QList<Cli::OptionGroup> SnapshotCommand::familyOptions() const
 {
-    return {output, dryRun, yes};
+    return {{m_options.output}, {m_options.dryRun, m_options.yes}};
 }
 
-bool isSnapshotCommand(const QString &command)
+ExportCommand::ExportCommand(const Cli::GlobalOptions &global)
+    : SnapshotCommand(u"export"_s, global)
+{ }
+
+QString ExportCommand::syntax() const
 {
-    return command == u"export"_s || command == u"diff"_s || command == u"set"_s || command == u"apply"_s;
+    return tr("[-o FILE] [--format json|csv]");
 }
 
-int run(const QCommandLineParser &parser, const Options &options, const QStringList &positional, const QString &format,
-        const OpenLive &openLive, QTextStream &out, QTextStream &err)
+QString ExportCommand::description() const
 {
-    const QString command = positional.constFirst();
-    if (parser.isSet(options.output) && command != u"export"_s)
-        return usage(err, tr("-o goes with export."));
-    if ((parser.isSet(options.dryRun) || parser.isSet(options.yes)) && command != u"set"_s && command != u"apply"_s)
-        return usage(err, tr("--dry-run and --yes go with set and apply."));
-    if (command == u"export"_s)
-        return runExport(parser, options, positional, format, openLive, out, err);
-    if (command == u"diff"_s)
-        return runDiff(positional, format, openLive, out, err);
-    if (command == u"set"_s)
-        return runSet(parser, options, positional, openLive, out, err);
-    return runApply(parser, options, positional, openLive, out, err);
+    return tr("A snapshot of the environment (stdout without -o; the file is\n"
+              "written whole or not at all).");
+}
+
+QList<Cli::OptionGroup> ExportCommand::options() const
+{
+    return QList<Cli::OptionGroup> {{m_options.output}, {m_global.format}} + m_global.environment();
+}
+
+DiffCommand::DiffCommand(const Cli::GlobalOptions &global)
+    : SnapshotCommand(u"diff"_s, global)
+{ }
+
+QString DiffCommand::syntax() const
+{
+    return tr("A B [--format table|json]");
+}
+
+QString DiffCommand::description() const
+{
+    return tr("Compare two sides, each a snapshot file, live (the environment of\n"
+              "--profile or --url) or profile:NAME. Exit 1 when they differ.");
+}
+
+QList<Cli::OptionGroup> DiffCommand::options() const
+{
+    return QList<Cli::OptionGroup> {{m_global.format}} + m_global.environment();
+}
+
+SetCommand::SetCommand(const Cli::GlobalOptions &global)
+    : SnapshotCommand(u"set"_s, global)
+{ }
+
+QString SetCommand::syntax() const
+{
+    return tr("NAME_OR_ID VALUE [--dry-run] [--yes]");
+}
+
+QString SetCommand::description() const
+{
+    return tr("Change one value (45, 2h, 1d 12h, never), checked against the\n"
+              "version read (If-Match).");
+}
+
+QList<Cli::OptionGroup> SetCommand::options() const
+{
+    return QList<Cli::OptionGroup> {{m_options.dryRun, m_options.yes}} + m_global.environment();
+}
+
+ApplyCommand::ApplyCommand(const Cli::GlobalOptions &global)
+    : SnapshotCommand(u"apply"_s, global)
+{ }
+
+QString ApplyCommand::syntax() const
+{
+    return tr("FILE [--dry-run] [--yes]");
+}
+
+QString ApplyCommand::description() const
+{
+    return tr("Make the environment hold a snapshot's values: shows the plan\n"
+              "(old -> new), keeps a snapshot of the environment first, then saves\n"
+              "all changes in one all-or-nothing batch. Asks first unless --yes.");
+}
+
+QList<Cli::OptionGroup> ApplyCommand::options() const
+{
+    return QList<Cli::OptionGroup> {{m_options.dryRun, m_options.yes}} + m_global.environment();
 }
 
 } // namespace CliSnapshot

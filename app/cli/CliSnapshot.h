@@ -1,11 +1,10 @@
 #pragma once
 
 #include "app/cli/CliEnvironment.h"
+#include "app/cli/Command.h"
 
 #include <QCommandLineOption>
-#include <QCommandLineParser>
-
-#include <functional>
+#include <QCoreApplication>
 
 class QTextStream;
 
@@ -13,21 +12,80 @@ class QTextStream;
 // (SnapshotOps, SnapshotDiff, ApplyPlan).
 namespace CliSnapshot {
 
+// The options of the snapshot family: -o (export), --dry-run and --yes (set, apply).
 struct Options
 {
     QCommandLineOption output {{QStringLiteral("o"), QStringLiteral("output")}, QString(), QStringLiteral("FILE")};
     QCommandLineOption dryRun {QStringLiteral("dry-run")};
     QCommandLineOption yes {QStringLiteral("yes")};
     Options(); // fills in the descriptions (translated)
-    QList<QCommandLineOption> all() const;
 };
-
-bool isSnapshotCommand(const QString &command); // export, diff, set, apply
 
 using Cli::OpenLive;
 
-// positional[0] is the command; format is --format's value (already checked against the command).
-int run(const QCommandLineParser &parser, const Options &options, const QStringList &positional, const QString &format,
-        const OpenLive &openLive, QTextStream &out, QTextStream &err);
+// What export, diff, set and apply share: the environment they name, and -o, --dry-run and --yes as a family.
+class SnapshotCommand : public Cli::Command
+{
+public:
+    QList<Cli::OptionGroup> familyOptions() const override;
+
+protected:
+    SnapshotCommand(QString name, const Cli::GlobalOptions &global);
+
+    const Cli::GlobalOptions &m_global;
+    const Options m_options;
+};
+
+// export: a snapshot of the environment, to standard output or written whole to a file.
+class ExportCommand final : public SnapshotCommand
+{
+    Q_DECLARE_TR_FUNCTIONS(ExportCommand)
+
+public:
+    explicit ExportCommand(const Cli::GlobalOptions &global);
+    QString syntax() const override;
+    QString description() const override;
+    QList<Cli::OptionGroup> options() const override;
+    int run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const override;
+};
+
+// diff: compares two snapshots, files or environments, record by record; exit 1 when they differ.
+class DiffCommand final : public SnapshotCommand
+{
+    Q_DECLARE_TR_FUNCTIONS(DiffCommand)
+
+public:
+    explicit DiffCommand(const Cli::GlobalOptions &global);
+    QString syntax() const override;
+    QString description() const override;
+    QList<Cli::OptionGroup> options() const override;
+    int run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const override;
+};
+
+// set: changes one configuration's value, with the plan shown and confirmed as apply does.
+class SetCommand final : public SnapshotCommand
+{
+    Q_DECLARE_TR_FUNCTIONS(SetCommand)
+
+public:
+    explicit SetCommand(const Cli::GlobalOptions &global);
+    QString syntax() const override;
+    QString description() const override;
+    QList<Cli::OptionGroup> options() const override;
+    int run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const override;
+};
+
+// apply: makes the environment hold a snapshot file's values, in one all-or-nothing batch.
+class ApplyCommand final : public SnapshotCommand
+{
+    Q_DECLARE_TR_FUNCTIONS(ApplyCommand)
+
+public:
+    explicit ApplyCommand(const Cli::GlobalOptions &global);
+    QString syntax() const override;
+    QString description() const override;
+    QList<Cli::OptionGroup> options() const override;
+    int run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const override;
+};
 
 } // namespace CliSnapshot
