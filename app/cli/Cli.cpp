@@ -4,6 +4,7 @@
 #include "app/cli/CliEnvironment.h"
 #include "app/cli/CliList.h"
 #include "app/cli/CliPreview.h"
+#include "app/cli/CliProfiles.h"
 #include "app/cli/CliSnapshot.h"
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
@@ -237,8 +238,9 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
     const QCommandLineOption &timeoutOption = global.timeout;
     parser.addOptions({helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption,
                        basisOption, timeoutOption, global.profile});
-    const CliAuth::Options authOptions;
-    parser.addOptions(authOptions.all());
+    const CliProfiles::AddOptions authOptions;
+    parser.addOptions({authOptions.auth, authOptions.tenant, authOptions.authority, authOptions.clientId,
+                       authOptions.clientSecretStdin, authOptions.tokenEnv, authOptions.production});
     const CliSnapshot::Options snapshotOptions;
     parser.addOptions({snapshotOptions.output, snapshotOptions.dryRun, snapshotOptions.yes});
     parser.addPositionalArgument(
@@ -277,13 +279,31 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return usageError(tr("%1 works on a profile (--profile NAME); with --url and --access-token-env there is no "
                              "sign-in to keep.")
                               .arg(command));
-    if (CliAuth::isAuthCommand(command) && !tokenWhoAmI) {
+    Invocation call {parser, global, positional};
+    const bool authCommand =
+        command == u"profiles"_s || command == u"login"_s || command == u"logout"_s || command == u"whoami"_s;
+    if (authCommand && !tokenWhoAmI) {
         if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
             return usageError(tr("--set, --at and --basis go with preview."));
         if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
             parser.isSet(snapshotOptions.yes))
             return usageError(tr("-o goes with export; --dry-run and --yes go with set and apply."));
-        return CliAuth::run(parser, authOptions, global, positional, out, err);
+        const QString sub = positional.value(1);
+        if (command == u"login"_s)
+            return CliAuth::SignInCommand(CliAuth::SignInCommand::Verb::Login, global).run(call, out, err);
+        if (command == u"logout"_s)
+            return CliAuth::SignInCommand(CliAuth::SignInCommand::Verb::Logout, global).run(call, out, err);
+        if (command == u"whoami"_s)
+            return CliAuth::SignInCommand(CliAuth::SignInCommand::Verb::WhoAmI, global).run(call, out, err);
+        if (sub == u"list"_s)
+            return CliProfiles::ProfilesList(global).run(call, out, err);
+        if (sub == u"add"_s)
+            return CliProfiles::ProfilesAdd(global).run(call, out, err);
+        if (sub == u"remove"_s)
+            return CliProfiles::ProfilesRemove().run(call, out, err);
+        if (sub == u"plaintext-secrets"_s)
+            return CliProfiles::ProfilesPlaintextSecrets().run(call, out, err);
+        return usageError(tr("profiles takes list, add, remove or plaintext-secrets."));
     }
     for (const QCommandLineOption &o :
          {authOptions.auth, authOptions.tenant, authOptions.authority, authOptions.clientId,
@@ -291,7 +311,6 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         if (parser.isSet(o))
             return usageError(tr("--%1 goes with 'profiles add'.").arg(o.names().constFirst()));
 
-    Invocation call {parser, global, positional};
     if (parser.isSet(timeoutOption)) {
         bool ok = false;
         const double seconds = parser.value(timeoutOption).toDouble(&ok);
@@ -300,21 +319,8 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
                 tr("--timeout takes seconds, from 0.1 to 3600, not '%1'.").arg(parser.value(timeoutOption)));
         call.timeout = std::chrono::milliseconds(qint64(seconds * 1000));
     }
-    const OpenLive openLive = Cli::openLive(call, err);
-    if (tokenWhoAmI) {
-        if (positional.size() > 1)
-            return usageError(tr("'%1' takes no arguments, but got '%2'.").arg(command, positional.at(1)));
-        const auto env = openLive({});
-        if (!env)
-            return fail(err, env.error());
-        const auto who = Cli::wait<WebApiReply::Identity>(
-            [&](QObject *ctx, auto done) { env.value()->client()->whoAmI(ctx, done); });
-        if (!who)
-            return fail(err, who.error());
-        CliAuth::writeIdentity(out, env.value()->user().isEmpty() ? who.value().userId : env.value()->user(),
-                               env.value()->label(), {}, who.value());
-        return Ok;
-    }
+    if (tokenWhoAmI)
+        return CliAuth::SignInCommand(CliAuth::SignInCommand::Verb::WhoAmI, global).run(call, out, err);
     if (command == u"export"_s || command == u"diff"_s || command == u"set"_s || command == u"apply"_s) {
         if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
             return usageError(tr("--set, --at and --basis go with preview."));
