@@ -1,6 +1,7 @@
 #include "app/cli/Cli.h"
 
 #include "app/cli/CliAuth.h"
+#include "app/cli/CliDiff.h"
 #include "app/cli/CliEnvironment.h"
 #include "app/cli/CliList.h"
 #include "app/cli/CliPreview.h"

@@ -7,9 +7,10 @@
 #include <QCoreApplication>
 
 class QTextStream;
+struct Snapshot;
 
-// autoclose-cli's snapshot commands: export, diff, set and apply. They call the same operations as the window
-// (SnapshotOps, SnapshotDiff, ApplyPlan).
+// autoclose-cli's snapshot commands: export, diff (CliDiff.h), set and apply. They call the same operations as the
+// window (SnapshotOps, SnapshotDiff, ApplyPlan).
 namespace CliSnapshot {
 
 // The options of the snapshot family: -o (export), --dry-run and --yes (set, apply).
@@ -22,6 +23,9 @@ struct Options
 };
 
 using Cli::OpenLive;
+
+// What the environment holds now, as a snapshot.
+Result<Snapshot> capture(Cli::Environment &env);
 
 // What export, diff, set and apply share: the environment they name, and -o, --dry-run and --yes as a family.
 class SnapshotCommand : public Cli::Command
@@ -43,19 +47,6 @@ class ExportCommand final : public SnapshotCommand
 
 public:
     explicit ExportCommand(const Cli::GlobalOptions &global);
-    QString syntax() const override;
-    QString description() const override;
-    QList<Cli::OptionGroup> options() const override;
-    int run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const override;
-};
-
-// diff: compares two snapshots, files or environments, record by record; exit 1 when they differ.
-class DiffCommand final : public SnapshotCommand
-{
-    Q_DECLARE_TR_FUNCTIONS(DiffCommand)
-
-public:
-    explicit DiffCommand(const Cli::GlobalOptions &global);
     QString syntax() const override;
     QString description() const override;
     QList<Cli::OptionGroup> options() const override;
