@@ -1,12 +1,6 @@
 #include "app/cli/Cli.h"
 
-#include "app/cli/CliAuth.h"
-#include "app/cli/CliDiff.h"
-#include "app/cli/CliEnvironment.h"
-#include "app/cli/CliList.h"
-#include "app/cli/CliPreview.h"
-#include "app/cli/CliProfiles.h"
-#include "app/cli/CliSnapshot.h"
+#include "app/cli/CommandTable.h"
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
 #include "models/Duration.h"
@@ -24,7 +18,6 @@
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
-using Cli::Environment;
 
 namespace {
 QString tr(const char *text)
@@ -222,132 +215,55 @@ QByteArray Cli::formatJson(const QList<ChannelStateConfig> &configs)
 
 int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
+    const CommandTable table;
+    const GlobalOptions &global = table.global();
     QCommandLineParser parser;
     parser.setApplicationDescription(
         tr("Read and change the auto-close timers of Dynamics 365 Omnichannel conversations."));
-    const GlobalOptions global;
-    const QCommandLineOption &helpOption = global.help;
-    const QCommandLineOption &versionOption = global.version;
-    const QCommandLineOption &urlOption = global.url;
-    const QCommandLineOption &tokenEnvOption = global.accessTokenEnv;
-    const QCommandLineOption &formatOption = global.format;
-    const QCommandLineOption setOption(u"set"_s, tr("preview: a configuration's value, NAME_OR_ID=VALUE."),
-                                       u"NAME_OR_ID=VALUE"_s);
-    const QCommandLineOption atOption(u"at"_s, tr("preview: when, as ISO 8601 or +8h, +2d (default: now)."), u"TIME"_s);
-    const QCommandLineOption basisOption(u"basis"_s, tr("preview: timer basis, created (default) or modified."),
-                                         u"BASIS"_s, u"created"_s);
-    const QCommandLineOption &timeoutOption = global.timeout;
-    parser.addOptions({helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption,
-                       basisOption, timeoutOption, global.profile});
-    const CliProfiles::AddOptions authOptions;
-    parser.addOptions({authOptions.auth, authOptions.tenant, authOptions.authority, authOptions.clientId,
-                       authOptions.clientSecretStdin, authOptions.tokenEnv, authOptions.production});
-    const CliSnapshot::Options snapshotOptions;
-    parser.addOptions({snapshotOptions.output, snapshotOptions.dryRun, snapshotOptions.yes});
+    for (const OptionGroup &group : table.options())
+        parser.addOptions(group);
     parser.addPositionalArgument(
         u"command"_s,
         tr("The command to run: list, preview, export, diff, set, apply, profiles, login, logout or whoami."));
 
-    const auto usageError = [&err](const QString &message) {
-        return usage(err, message);
-    };
     if (!parser.parse(arguments)) {
         // "-5" reads as options to the parser; say what it is.
         static const QRegularExpression negative(u"^-\\d"_s);
         for (const QString &argument : arguments.mid(1))
             if (negative.match(argument).hasMatch())
-                return usageError(tr("%1: a value cannot be negative. Type minutes (45), hours (2h), days (1d 12h) "
-                                     "or never.")
-                                      .arg(argument));
-        return usageError(parser.errorText());
+                return usage(err,
+                             tr("%1: a value cannot be negative. Type minutes (45), hours (2h), days (1d 12h) "
+                                "or never.")
+                                 .arg(argument));
+        return usage(err, parser.errorText());
     }
-    if (parser.isSet(helpOption)) {
+    if (parser.isSet(global.help)) {
         out << parser.helpText() << '\n' << tr(HelpEpilogue);
         return Ok;
     }
-    if (parser.isSet(versionOption)) {
+    if (parser.isSet(global.version)) {
         out << "autoclose-cli " << Version::describe() << '\n';
         return Ok;
     }
 
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
-        return usageError(tr("No command given."));
-    const QString command = positional.constFirst();
-    // whoami with --url tells who the access token is; sign-in itself belongs to profiles.
-    const bool tokenWhoAmI = command == u"whoami"_s && parser.isSet(urlOption);
-    if ((command == u"login"_s || command == u"logout"_s) && (parser.isSet(urlOption) || parser.isSet(tokenEnvOption)))
-        return usageError(tr("%1 works on a profile (--profile NAME); with --url and --access-token-env there is no "
-                             "sign-in to keep.")
-                              .arg(command));
-    Invocation call {parser, global, positional};
-    const bool authCommand =
-        command == u"profiles"_s || command == u"login"_s || command == u"logout"_s || command == u"whoami"_s;
-    if (authCommand && !tokenWhoAmI) {
-        if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
-            return usageError(tr("--set, --at and --basis go with preview."));
-        if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
-            parser.isSet(snapshotOptions.yes))
-            return usageError(tr("-o goes with export; --dry-run and --yes go with set and apply."));
-        const QString sub = positional.value(1);
-        if (command == u"login"_s)
-            return CliAuth::SignInCommand(CliAuth::SignInCommand::Verb::Login, global).run(call, out, err);
-        if (command == u"logout"_s)
-            return CliAuth::SignInCommand(CliAuth::SignInCommand::Verb::Logout, global).run(call, out, err);
-        if (command == u"whoami"_s)
-            return CliAuth::SignInCommand(CliAuth::SignInCommand::Verb::WhoAmI, global).run(call, out, err);
-        if (sub == u"list"_s)
-            return CliProfiles::ProfilesList(global).run(call, out, err);
-        if (sub == u"add"_s)
-            return CliProfiles::ProfilesAdd(global).run(call, out, err);
-        if (sub == u"remove"_s)
-            return CliProfiles::ProfilesRemove().run(call, out, err);
-        if (sub == u"plaintext-secrets"_s)
-            return CliProfiles::ProfilesPlaintextSecrets().run(call, out, err);
-        return usageError(tr("profiles takes list, add, remove or plaintext-secrets."));
-    }
-    for (const QCommandLineOption &o :
-         {authOptions.auth, authOptions.tenant, authOptions.authority, authOptions.clientId,
-          authOptions.clientSecretStdin, authOptions.tokenEnv, authOptions.production})
-        if (parser.isSet(o))
-            return usageError(tr("--%1 goes with 'profiles add'.").arg(o.names().constFirst()));
+        return usage(err, tr("No command given."));
+    QString problem;
+    const Command *command = table.find(positional, &problem);
+    if (!command)
+        return usage(err, problem);
+    if (const QString refused = table.refusal(*command, parser.optionNames()); !refused.isEmpty())
+        return usage(err, refused);
 
-    if (parser.isSet(timeoutOption)) {
+    Invocation call {parser, global, positional};
+    if (parser.isSet(global.timeout)) {
         bool ok = false;
-        const double seconds = parser.value(timeoutOption).toDouble(&ok);
+        const double seconds = parser.value(global.timeout).toDouble(&ok);
         if (!ok || seconds <= 0 || seconds > 3600)
-            return usageError(
-                tr("--timeout takes seconds, from 0.1 to 3600, not '%1'.").arg(parser.value(timeoutOption)));
+            return usage(err,
+                         tr("--timeout takes seconds, from 0.1 to 3600, not '%1'.").arg(parser.value(global.timeout)));
         call.timeout = std::chrono::milliseconds(qint64(seconds * 1000));
     }
-    if (tokenWhoAmI)
-        return CliAuth::SignInCommand(CliAuth::SignInCommand::Verb::WhoAmI, global).run(call, out, err);
-    if (command == u"export"_s || command == u"diff"_s || command == u"set"_s || command == u"apply"_s) {
-        if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
-            return usageError(tr("--set, --at and --basis go with preview."));
-        if ((command == u"set"_s || command == u"apply"_s) && parser.isSet(formatOption))
-            return usageError(tr("--format goes with list, preview, export and diff."));
-        if (parser.isSet(snapshotOptions.output) && command != u"export"_s)
-            return usageError(tr("-o goes with export."));
-        if ((parser.isSet(snapshotOptions.dryRun) || parser.isSet(snapshotOptions.yes)) && command != u"set"_s &&
-            command != u"apply"_s)
-            return usageError(tr("--dry-run and --yes go with set and apply."));
-        if (command == u"export"_s)
-            return CliSnapshot::ExportCommand(global).run(call, out, err);
-        if (command == u"diff"_s)
-            return CliSnapshot::DiffCommand(global).run(call, out, err);
-        if (command == u"set"_s)
-            return CliSnapshot::SetCommand(global).run(call, out, err);
-        return CliSnapshot::ApplyCommand(global).run(call, out, err);
-    }
-    if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
-        parser.isSet(snapshotOptions.yes))
-        return usageError(tr("-o goes with export; --dry-run and --yes go with set and apply."));
-    if (command != u"list"_s && command != u"preview"_s)
-        return usageError(tr("Unknown command '%1'.").arg(command));
-    if (command == u"list"_s && (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption)))
-        return usageError(tr("--set, --at and --basis go with preview."));
-    if (command == u"list"_s)
-        return ListCommand(global).run(call, out, err);
-    return PreviewCommand(global).run(call, out, err);
+    return command->run(call, out, err);
 }
