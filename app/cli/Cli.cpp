@@ -25,44 +25,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
+// What --help says after the commands (the table writes those).
 const char *const HelpEpilogue =
     QT_TRANSLATE_NOOP("Cli",
-                      "Commands:\n"
-                      "  list                 Show every channel-state auto-close configuration.\n"
-                      "  preview              List the conversations that would auto-close at a time, under the\n"
-                      "                       saved values with --set overrides, filtered by the server:\n"
-                      "                         --set NAME_OR_ID=VALUE  a value as the editor takes it (45, 2h,\n"
-                      "                                                 1d 12h, never); repeatable\n"
-                      "                         --at ISO8601|+8h|+2d    when (default: now)\n"
-                      "                         --basis created|modified  what the timer counts from\n"
-                      "                                                 (default: created; the docs disagree)\n"
-                      "                         --format table|json|csv\n"
-                      "  export [-o FILE] [--format json|csv]\n"
-                      "                       A snapshot of the environment (stdout without -o; the file is\n"
-                      "                       written whole or not at all).\n"
-                      "  diff A B [--format table|json]\n"
-                      "                       Compare two sides, each a snapshot file, live (the environment of\n"
-                      "                       --profile or --url) or profile:NAME. Exit 1 when they differ.\n"
-                      "  set NAME_OR_ID VALUE [--dry-run] [--yes]\n"
-                      "                       Change one value (45, 2h, 1d 12h, never), checked against the\n"
-                      "                       version read (If-Match).\n"
-                      "  apply FILE [--dry-run] [--yes]\n"
-                      "                       Make the environment hold a snapshot's values: shows the plan\n"
-                      "                       (old -> new), keeps a snapshot of the environment first, then saves\n"
-                      "                       all changes in one all-or-nothing batch. Asks first unless --yes.\n"
-                      "  profiles list        The saved environments (* marks the last used).\n"
-                      "  profiles add NAME --url URL --auth browser|device-code|client-secret|env-token\n"
-                      "                       [--tenant T] [--authority URL] [--client-id C]\n"
-                      "                       [--client-secret-stdin] [--token-env VAR] [--production]\n"
-                      "  profiles remove NAME Removes the profile and its stored sign-in.\n"
-                      "  profiles plaintext-secrets on|off\n"
-                      "                       Keep secrets in a 0600 file where no keychain exists (opt-in).\n"
-                      "  login                Sign in to the profile (browser or device code as it says) and\n"
-                      "                       keep the refresh token in the OS keychain.\n"
-                      "  logout               Forget the profile's sign-in.\n"
-                      "  whoami               Who the profile signs in as, from WhoAmI (with --url: whose the\n"
-                      "                       access token is).\n"
-                      "\n"
                       "Sign-in:\n"
                       "  --profile NAME uses a saved profile (login first for browser and device code; client\n"
                       "  secrets come from the keychain; env-token profiles read their variable). Or give\n"
@@ -222,9 +187,7 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         tr("Read and change the auto-close timers of Dynamics 365 Omnichannel conversations."));
     for (const OptionGroup &group : table.options())
         parser.addOptions(group);
-    parser.addPositionalArgument(
-        u"command"_s,
-        tr("The command to run: list, preview, export, diff, set, apply, profiles, login, logout or whoami."));
+    parser.addPositionalArgument(u"command"_s, tr("The command to run: %1.").arg(table.commandNames()));
 
     if (!parser.parse(arguments)) {
         // "-5" reads as options to the parser; say what it is.
@@ -238,7 +201,7 @@ int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
         return usage(err, parser.errorText());
     }
     if (parser.isSet(global.help)) {
-        out << parser.helpText() << '\n' << tr(HelpEpilogue);
+        out << parser.helpText() << '\n' << tr("Commands:") << '\n' << table.commandsHelp() << '\n' << tr(HelpEpilogue);
         return Ok;
     }
     if (parser.isSet(global.version)) {

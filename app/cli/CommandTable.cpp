@@ -131,6 +131,40 @@ QString CommandTable::refusal(const Command &command, const QStringList &given) 
     return sentences.join(u"; "_s) + u'.';
 }
 
+QString CommandTable::commandNames() const
+{
+    QStringList names;
+    for (const auto &command : m_commands)
+        if (const QString first = command->name().section(u' ', 0, 0); !names.contains(first))
+            names << first;
+    return listed(names, Conjunction::Or);
+}
+
+QString CommandTable::commandsHelp() const
+{
+    constexpr qsizetype Indent = 2;
+    constexpr qsizetype DescriptionColumn = 23;
+    const QString continuation(DescriptionColumn, u' ');
+    QString text;
+    for (const auto &command : m_commands) {
+        QStringList synopsis = QString(command->name() + u' ' + command->syntax()).trimmed().split(u'\n');
+        QStringList description = command->description().split(u'\n', Qt::SkipEmptyParts);
+        // A short synopsis has its description beside it; a long one, below.
+        if (synopsis.size() == 1 && !description.isEmpty() &&
+            Indent + synopsis.constFirst().size() < DescriptionColumn) {
+            text += QString(Indent, u' ') + synopsis.constFirst().leftJustified(DescriptionColumn - Indent) +
+                description.takeFirst() + u'\n';
+        } else {
+            text += QString(Indent, u' ') + synopsis.takeFirst() + u'\n';
+            for (const QString &line : std::as_const(synopsis))
+                text += continuation + line + u'\n';
+        }
+        for (const QString &line : std::as_const(description))
+            text += continuation + line + u'\n';
+    }
+    return text;
+}
+
 const Command *CommandTable::named(const QString &name) const
 {
     for (const auto &command : m_commands)

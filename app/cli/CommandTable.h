@@ -30,6 +30,10 @@ public:
     // Why command refuses options it was given (their names as the parser found them, without dashes): which
     // commands take them ("-o goes with export."), or its own sentence; empty when it takes them all.
     QString refusal(const Command &command, const QStringList &given) const;
+    // The commands' names, as --help lists them for the command argument: "list, preview, … or whoami".
+    QString commandNames() const;
+    // The Commands section of --help: each command's synopsis, then what it does from the description column on.
+    QString commandsHelp() const;
 
 private:
     const Command *named(const QString &name) const;
