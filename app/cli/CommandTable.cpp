@@ -94,18 +94,18 @@ QString CommandTable::refusal(const Command &command, const QStringList &given) 
             return own;
         // A command outside the family that shares the option is told of all the family's options it does not
         // take ("-o goes with export; --dry-run and --yes go with set and apply"); one of the family, of that one.
-        QList<const OptionGroup *> named {group};
+        QList<const OptionGroup *> toName {group};
         for (const auto &other : m_commands) {
             const QList<OptionGroup> family = other->familyOptions();
             if (!hasGroup(family, *group) || hasGroup(command.familyOptions(), *group))
                 continue;
-            named.clear();
+            toName.clear();
             for (const OptionGroup &member : family)
                 if (!command.takes(firstName(member)))
-                    named << groupOf(firstName(member));
+                    toName << groupOf(firstName(member));
             break;
         }
-        for (const OptionGroup *g : std::as_const(named))
+        for (const OptionGroup *g : std::as_const(toName))
             if (!refused.contains(g))
                 refused << g;
     }
