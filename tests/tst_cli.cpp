@@ -2,6 +2,7 @@
 #include "CliProcess.h"
 #include "SandboxProcess.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -198,6 +199,69 @@ private Q_SLOTS:
         QVERIFY(run.out.isEmpty());
         QVERIFY2(QString::fromUtf8(run.err).contains(messagePart), run.err.constData());
         QVERIFY2(!run.err.contains(Token.toUtf8()), "the token never appears in the output");
+    }
+
+    // The dispatcher refuses, from its table, an option the command does not take, naming the commands that do:
+    // one of each family's options (list and preview, the snapshot commands, profiles, login/logout/whoami's
+    // --profile and the shared ones) given to a command of each family.
+    void optionsACommandDoesNotTakeAreRefused_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("sentence");
+        const auto refused = [](const char *name, const QStringList &args, const QString &sentence) {
+            QTest::newRow(name) << args << sentence;
+        };
+        const QString preview = u"--set, --at and --basis go with preview."_s;
+        const QString snapshot = u"-o goes with export; --dry-run and --yes go with set and apply."_s;
+        refused("preview's --at with list", {u"list"_s, u"--at"_s, u"+8h"_s}, preview);
+        refused("preview's --basis with diff", {u"diff"_s, u"a"_s, u"b"_s, u"--basis"_s, u"modified"_s}, preview);
+        refused("preview's --set with profiles add", {u"profiles"_s, u"add"_s, u"X"_s, u"--set"_s, u"x=5"_s}, preview);
+        refused("preview's --set with login", {u"login"_s, u"--set"_s, u"x=5"_s}, preview);
+        refused("export's -o with preview", {u"preview"_s, u"-o"_s, u"x.json"_s}, snapshot);
+        refused("export's --output with whoami", {u"whoami"_s, u"--output"_s, u"x.json"_s}, snapshot);
+        refused("apply's --yes with profiles list", {u"profiles"_s, u"list"_s, u"--yes"_s}, snapshot);
+        refused("set's --dry-run with export", {u"export"_s, u"--dry-run"_s},
+                u"--dry-run and --yes go with set and apply."_s);
+        refused("export's -o with set", {u"set"_s, u"X"_s, u"5"_s, u"-o"_s, u"x.json"_s}, u"-o goes with export."_s);
+        refused("profiles add's --tenant with whoami", {u"whoami"_s, u"--tenant"_s, u"t"_s},
+                u"--tenant goes with 'profiles add'."_s);
+        refused("profiles add's --production and --client-id with apply",
+                {u"apply"_s, u"x.json"_s, u"--production"_s, u"--client-id"_s, u"c"_s},
+                u"--client-id and --production go with 'profiles add'."_s);
+        refused("profiles list's --format with set", {u"set"_s, u"X"_s, u"5"_s, u"--format"_s, u"json"_s},
+                u"--format goes with list, preview, export, diff and 'profiles list'."_s);
+        refused("--format with logout", {u"logout"_s, u"--format"_s, u"json"_s},
+                u"--format goes with list, preview, export, diff and 'profiles list'."_s);
+        refused("login's --profile with profiles remove", {u"profiles"_s, u"remove"_s, u"X"_s, u"--profile"_s, u"P"_s},
+                u"--profile goes with list, preview, export, diff, set, apply, login, logout and whoami."_s);
+        refused("--timeout with profiles plaintext-secrets",
+                {u"profiles"_s, u"plaintext-secrets"_s, u"on"_s, u"--timeout"_s, u"5"_s},
+                u"--timeout goes with list, preview, export, diff, set, apply and whoami."_s);
+        refused("--access-token-env with profiles add",
+                {u"profiles"_s, u"add"_s, u"X"_s, u"--url"_s, u"https://contoso.crm.dynamics.com"_s,
+                 u"--access-token-env"_s, u"V"_s},
+                u"--access-token-env goes with list, preview, export, diff, set, apply and whoami."_s);
+        refused("--url with logout", {u"logout"_s, u"--url"_s, u"https://contoso.crm.dynamics.com"_s},
+                u"logout works on a profile (--profile NAME); with --url and --access-token-env there is no sign-in "
+                u"to keep."_s);
+        refused("several at once", {u"list"_s, u"--yes"_s, u"--basis"_s, u"created"_s, u"--tenant"_s, u"t"_s},
+                u"--set, --at and --basis go with preview; --tenant goes with 'profiles add'; "_s + snapshot);
+    }
+    void optionsACommandDoesNotTakeAreRefused()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, sentence);
+        // Profiles and data of this run only: nothing may be read or written.
+        QTemporaryDir config;
+        QProcessEnvironment env = envWithToken(Token);
+        env.insert(u"AUTOCLOSE_CONFIG_DIR"_s, config.path());
+        env.insert(u"AUTOCLOSE_DATA_DIR"_s, config.path());
+        const CliRun run = runCli(args, env);
+        QCOMPARE(run.exitCode, 2);
+        QCOMPARE(run.out, QByteArray());
+        QCOMPARE(QString::fromUtf8(run.err),
+                 u"autoclose-cli: "_s + sentence + u"\nRun 'autoclose-cli --help' for usage.\n"_s);
+        QCOMPARE(QDir(config.path()).entryList(QDir::AllEntries | QDir::NoDotAndDotDot), QStringList());
     }
 
     void throttlingIsReportedAndWaitedFor()

@@ -1,11 +1,8 @@
 #include "app/cli/Cli.h"
 
-#include "app/cli/CliAuth.h"
-#include "app/cli/CliEnvironment.h"
-#include "app/cli/CliSnapshot.h"
+#include "app/cli/CommandTable.h"
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
-#include "app/preview/ClosurePreview.h"
 #include "models/Duration.h"
 #include "models/MicrosoftDefaults.h"
 
@@ -21,7 +18,6 @@
 #include <algorithm>
 
 using namespace Qt::StringLiterals;
-using Cli::Environment;
 
 namespace {
 QString tr(const char *text)
@@ -29,44 +25,9 @@ QString tr(const char *text)
     return QCoreApplication::translate("Cli", text);
 }
 
+// What --help says after the commands (the table writes those).
 const char *const HelpEpilogue =
     QT_TRANSLATE_NOOP("Cli",
-                      "Commands:\n"
-                      "  list                 Show every channel-state auto-close configuration.\n"
-                      "  preview              List the conversations that would auto-close at a time, under the\n"
-                      "                       saved values with --set overrides, filtered by the server:\n"
-                      "                         --set NAME_OR_ID=VALUE  a value as the editor takes it (45, 2h,\n"
-                      "                                                 1d 12h, never); repeatable\n"
-                      "                         --at ISO8601|+8h|+2d    when (default: now)\n"
-                      "                         --basis created|modified  what the timer counts from\n"
-                      "                                                 (default: created; the docs disagree)\n"
-                      "                         --format table|json|csv\n"
-                      "  export [-o FILE] [--format json|csv]\n"
-                      "                       A snapshot of the environment (stdout without -o; the file is\n"
-                      "                       written whole or not at all).\n"
-                      "  diff A B [--format table|json]\n"
-                      "                       Compare two sides, each a snapshot file, live (the environment of\n"
-                      "                       --profile or --url) or profile:NAME. Exit 1 when they differ.\n"
-                      "  set NAME_OR_ID VALUE [--dry-run] [--yes]\n"
-                      "                       Change one value (45, 2h, 1d 12h, never), checked against the\n"
-                      "                       version read (If-Match).\n"
-                      "  apply FILE [--dry-run] [--yes]\n"
-                      "                       Make the environment hold a snapshot's values: shows the plan\n"
-                      "                       (old -> new), keeps a snapshot of the environment first, then saves\n"
-                      "                       all changes in one all-or-nothing batch. Asks first unless --yes.\n"
-                      "  profiles list        The saved environments (* marks the last used).\n"
-                      "  profiles add NAME --url URL --auth browser|device-code|client-secret|env-token\n"
-                      "                       [--tenant T] [--authority URL] [--client-id C]\n"
-                      "                       [--client-secret-stdin] [--token-env VAR] [--production]\n"
-                      "  profiles remove NAME Removes the profile and its stored sign-in.\n"
-                      "  profiles plaintext-secrets on|off\n"
-                      "                       Keep secrets in a 0600 file where no keychain exists (opt-in).\n"
-                      "  login                Sign in to the profile (browser or device code as it says) and\n"
-                      "                       keep the refresh token in the OS keychain.\n"
-                      "  logout               Forget the profile's sign-in.\n"
-                      "  whoami               Who the profile signs in as, from WhoAmI (with --url: whose the\n"
-                      "                       access token is).\n"
-                      "\n"
                       "Sign-in:\n"
                       "  --profile NAME uses a saved profile (login first for browser and device code; client\n"
                       "  secrets come from the keychain; env-token profiles read their variable). Or give\n"
@@ -89,171 +50,6 @@ QString pad(const QString &text, qsizetype width)
     return text.leftJustified(width, u' ');
 }
 
-struct PreviewOptions
-{
-    QList<std::pair<QString, std::optional<int>>> sets; // NAME_OR_ID → minutes (empty: never)
-    QDateTime at;
-    ClosingRule::Basis basis = ClosingRule::Basis::Created;
-};
-
-// --at: ISO 8601 ("2026-05-01T08:00:00Z", an offset, or local time without one), or "+" and a duration as the
-// editor reads it ("+8h", "+2d", "+1d 12h").
-Result<QDateTime> parseAt(const QString &text, const QDateTime &now)
-{
-    const QString t = text.trimmed();
-    if (t.startsWith(u'+')) {
-        const auto minutes = Duration::parse(t.mid(1));
-        if (!minutes || !minutes.value())
-            return Error::badInput(
-                QCoreApplication::translate("Cli", "--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).")
-                    .arg(t));
-        return now.addSecs(qint64(*minutes.value()) * 60);
-    }
-    const QDateTime at = QDateTime::fromString(t, Qt::ISODate);
-    if (!at.isValid())
-        return Error::badInput(
-            QCoreApplication::translate("Cli", "--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).")
-                .arg(t));
-    return at.toUTC();
-}
-
-QString csvField(const QString &text)
-{
-    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n'))
-        return text;
-    return u'"' + QString(text).replace(u"\""_s, u"\"\""_s) + u'"';
-}
-
-int runPreview(DataverseClient &client, const PreviewOptions &options, const QString &format, QTextStream &out,
-               QTextStream &err)
-{
-    const auto fail = [&err](const Error &error) {
-        err << "autoclose-cli: " << error.describe() << '\n';
-        return int(error.kind == Error::Kind::BadInput ? Cli::Usage : Cli::exitCodeFor(error));
-    };
-    QEventLoop loop;
-    std::optional<Result<QList<ChannelStateConfig>>> configs;
-    client.fetchConfigurations(&loop, [&](Result<QList<ChannelStateConfig>> r) {
-        configs = std::move(r);
-        loop.quit();
-    });
-    loop.exec();
-    if (!configs->ok())
-        return fail(configs->error());
-    QHash<QString, std::optional<int>> edits;
-    for (const auto &[nameOrId, minutes] : options.sets) {
-        const auto id = Cli::resolveConfiguration(configs->value(), nameOrId);
-        if (!id) {
-            Error e = id.error();
-            e.userMessage.prepend(u"--set "_s);
-            return fail(e);
-        }
-        edits.insert(id.value(), minutes);
-    }
-    PreviewScenario scenario = PreviewScenario::make(configs->value(), edits, options.at, options.basis);
-    // What would close under the values given: the edited side of the scenario alone.
-    scenario.saved = scenario.edited;
-
-    std::optional<Result<QList<ClosurePreview::Impact>>> impacts;
-    ClosurePreview::countImpact(&client, scenario, &loop, [&](Result<QList<ClosurePreview::Impact>> r) {
-        impacts = std::move(r);
-        loop.quit();
-    });
-    loop.exec();
-    if (!impacts->ok())
-        return fail(impacts->error());
-
-    ClosurePreview::Lister lister(&client, scenario);
-    QList<PreviewRow> rows;
-    std::optional<Error> listError;
-    while (!lister.atEnd() && !listError) {
-        lister.fetchNext(5000, &loop, [&](Result<QList<PreviewRow>> page, bool) {
-            if (!page)
-                listError = page.error();
-            else
-                rows << page.value();
-            loop.quit();
-        });
-        loop.exec();
-    }
-    if (listError)
-        return fail(*listError);
-
-    QHash<QString, const ChannelStateConfig *> byId;
-    for (const ChannelStateConfig &c : scenario.edited)
-        byId.insert(c.id, &c);
-    const QString at = scenario.at.toString(Qt::ISODate);
-    if (format == u"json"_s) {
-        QJsonArray conversations;
-        for (const PreviewRow &row : rows) {
-            const ChannelStateConfig *c = byId.value(row.configurationId);
-            conversations.append(QJsonObject {{u"activityid"_s, row.conversation.id},
-                                              {u"configuration"_s, row.configurationId},
-                                              {u"channel"_s, c && c->streamSource ? *c->streamSource : 0},
-                                              {u"state"_s, c ? c->state : 0},
-                                              {u"eligibleSince"_s, row.eligibleSince.toString(Qt::ISODate)}});
-        }
-        QJsonArray counts;
-        for (const ClosurePreview::Impact &impact : impacts->value()) {
-            const ChannelStateConfig *c = byId.value(impact.configurationId);
-            counts.append(
-                QJsonObject {{u"configuration"_s, impact.configurationId},
-                             {u"name"_s, c ? c->name : QString()},
-                             {u"minutes"_s, impact.editedMinutes ? QJsonValue(*impact.editedMinutes) : QJsonValue()},
-                             {u"count"_s, impact.closesUnderBoth},
-                             {u"capped"_s, impact.capped}});
-        }
-        const QJsonObject root {{u"at"_s, at},
-                                {u"basis"_s, ClosingRule::basisName(scenario.basis)},
-                                {u"conversations"_s, conversations},
-                                {u"counts"_s, counts}};
-        out << QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
-        return Cli::Ok;
-    }
-    if (format == u"csv"_s) {
-        out << "activityid,configuration,channel,state,eligibleSince,title\n";
-        for (const PreviewRow &row : rows) {
-            const ChannelStateConfig *c = byId.value(row.configurationId);
-            out << row.conversation.id << ',' << row.configurationId << ','
-                << (c && c->streamSource ? *c->streamSource : 0) << ',' << (c ? c->state : 0) << ','
-                << row.eligibleSince.toString(Qt::ISODate) << ',' << csvField(row.conversation.title) << '\n';
-        }
-        return Cli::Ok;
-    }
-    out << QCoreApplication::translate("Cli", "Conversations that would auto-close by %1 (timer from %2):")
-               .arg(at,
-                    scenario.basis == ClosingRule::Basis::Created
-                        ? QCoreApplication::translate("Cli", "creation; wrap-up start in Wrap-up")
-                        : QCoreApplication::translate("Cli", "last modification"))
-        << '\n';
-    for (const ClosurePreview::Impact &impact : impacts->value()) {
-        const ChannelStateConfig *c = byId.value(impact.configurationId);
-        if (!c || (impact.closesUnderBoth == 0 && !edits.contains(impact.configurationId)))
-            continue;
-        out << "  " << pad(c->channelLabel() + u" · " + conversationStateLabel(c->state), 34)
-            << pad(Duration::format(impact.editedMinutes), 12)
-            << (impact.capped ? QCoreApplication::translate("Cli", "more than %1").arg(impact.closesUnderBoth)
-                              : QString::number(impact.closesUnderBoth))
-            << '\n';
-    }
-    out << '\n'
-        << pad(QCoreApplication::translate("Cli", "Eligible since"), 22)
-        << pad(QCoreApplication::translate("Cli", "Configuration"), 34)
-        << QCoreApplication::translate("Cli", "Conversation") << '\n';
-    for (const PreviewRow &row : rows) {
-        const ChannelStateConfig *c = byId.value(row.configurationId);
-        out << pad(row.eligibleSince.toString(Qt::ISODate), 22)
-            << pad(c ? c->channelLabel() + u" · " + conversationStateLabel(c->state) : row.configurationId, 34)
-            << (row.conversation.title.isEmpty() ? row.conversation.id : row.conversation.title) << '\n';
-    }
-    out << QCoreApplication::translate(
-               "Cli",
-               "%1 conversations. The job runs about every 5 minutes, so each closes within about 5 minutes of "
-               "becoming eligible.")
-               .arg(rows.size())
-        << '\n';
-    return Cli::Ok;
-}
 } // namespace
 
 Result<QString> Cli::resolveConfiguration(const QList<ChannelStateConfig> &configs, const QString &nameOrId)
@@ -311,6 +107,13 @@ int Cli::fail(QTextStream &err, const Error &error)
 {
     err << "autoclose-cli: " << error.describe() << '\n';
     return exitCodeFor(error);
+}
+
+int Cli::openFailed(QTextStream &err, const Error &error)
+{
+    return error.kind == Error::Kind::BadInput
+        ? usage(err, error.userMessage)
+        : (err << "autoclose-cli: " << error.describe() << '\n', int(exitCodeFor(error)));
 }
 
 int Cli::usage(QTextStream &err, const QString &message)
@@ -377,214 +180,53 @@ QByteArray Cli::formatJson(const QList<ChannelStateConfig> &configs)
 
 int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)
 {
+    const CommandTable table;
+    const GlobalOptions &global = table.global();
     QCommandLineParser parser;
     parser.setApplicationDescription(
         tr("Read and change the auto-close timers of Dynamics 365 Omnichannel conversations."));
-    const QCommandLineOption helpOption({u"h"_s, u"help"_s}, tr("Show this help."));
-    const QCommandLineOption versionOption({u"v"_s, u"version"_s}, tr("Show the version."));
-    const QCommandLineOption urlOption(u"url"_s,
-                                       tr("The environment, e.g. https://contoso.crm.dynamics.com (http only for "
-                                          "127.0.0.1)."),
-                                       u"URL"_s);
-    const QCommandLineOption tokenEnvOption(
-        u"access-token-env"_s, tr("Name of the environment variable that holds the access token."), u"VAR"_s);
-    const QCommandLineOption formatOption(u"format"_s, tr("Output format: table (default), json, or (preview) csv."),
-                                          u"FORMAT"_s, u"table"_s);
-    const QCommandLineOption setOption(u"set"_s, tr("preview: a configuration's value, NAME_OR_ID=VALUE."),
-                                       u"NAME_OR_ID=VALUE"_s);
-    const QCommandLineOption atOption(u"at"_s, tr("preview: when, as ISO 8601 or +8h, +2d (default: now)."), u"TIME"_s);
-    const QCommandLineOption basisOption(u"basis"_s, tr("preview: timer basis, created (default) or modified."),
-                                         u"BASIS"_s, u"created"_s);
-    const QCommandLineOption timeoutOption(
-        u"timeout"_s, tr("Seconds each request may take before it counts as failed (default 60)."), u"SECONDS"_s);
-    parser.addOptions({helpOption, versionOption, urlOption, tokenEnvOption, formatOption, setOption, atOption,
-                       basisOption, timeoutOption});
-    const CliAuth::Options authOptions;
-    parser.addOptions(authOptions.all());
-    const CliSnapshot::Options snapshotOptions;
-    parser.addOptions(snapshotOptions.all());
-    parser.addPositionalArgument(
-        u"command"_s,
-        tr("The command to run: list, preview, export, diff, set, apply, profiles, login, logout or whoami."));
+    for (const OptionGroup &group : table.options())
+        parser.addOptions(group);
+    parser.addPositionalArgument(u"command"_s, tr("The command to run: %1.").arg(table.commandNames()));
 
-    const auto usageError = [&err](const QString &message) {
-        return usage(err, message);
-    };
     if (!parser.parse(arguments)) {
         // "-5" reads as options to the parser; say what it is.
         static const QRegularExpression negative(u"^-\\d"_s);
         for (const QString &argument : arguments.mid(1))
             if (negative.match(argument).hasMatch())
-                return usageError(tr("%1: a value cannot be negative. Type minutes (45), hours (2h), days (1d 12h) "
-                                     "or never.")
-                                      .arg(argument));
-        return usageError(parser.errorText());
+                return usage(err,
+                             tr("%1: a value cannot be negative. Type minutes (45), hours (2h), days (1d 12h) "
+                                "or never.")
+                                 .arg(argument));
+        return usage(err, parser.errorText());
     }
-    if (parser.isSet(helpOption)) {
-        out << parser.helpText() << '\n' << tr(HelpEpilogue);
+    if (parser.isSet(global.help)) {
+        out << parser.helpText() << '\n' << tr("Commands:") << '\n' << table.commandsHelp() << '\n' << tr(HelpEpilogue);
         return Ok;
     }
-    if (parser.isSet(versionOption)) {
+    if (parser.isSet(global.version)) {
         out << "autoclose-cli " << Version::describe() << '\n';
         return Ok;
     }
 
     const QStringList positional = parser.positionalArguments();
     if (positional.isEmpty())
-        return usageError(tr("No command given."));
-    const QString command = positional.constFirst();
-    // whoami with --url tells who the access token is; sign-in itself belongs to profiles.
-    const bool tokenWhoAmI = command == u"whoami"_s && parser.isSet(urlOption);
-    if ((command == u"login"_s || command == u"logout"_s) && (parser.isSet(urlOption) || parser.isSet(tokenEnvOption)))
-        return usageError(tr("%1 works on a profile (--profile NAME); with --url and --access-token-env there is no "
-                             "sign-in to keep.")
-                              .arg(command));
-    if (CliAuth::isAuthCommand(command) && !tokenWhoAmI) {
-        if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
-            return usageError(tr("--set, --at and --basis go with preview."));
-        if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
-            parser.isSet(snapshotOptions.yes))
-            return usageError(tr("-o goes with export; --dry-run and --yes go with set and apply."));
-        return CliAuth::run(parser, authOptions, positional, out, err);
-    }
-    for (const QCommandLineOption &o :
-         {authOptions.auth, authOptions.tenant, authOptions.authority, authOptions.clientId,
-          authOptions.clientSecretStdin, authOptions.tokenEnv, authOptions.production})
-        if (parser.isSet(o))
-            return usageError(tr("--%1 goes with 'profiles add'.").arg(o.names().constFirst()));
+        return usage(err, tr("No command given."));
+    QString problem;
+    const Command *command = table.find(positional, &problem);
+    if (!command)
+        return usage(err, problem);
+    if (const QString refused = table.refusal(*command, parser.optionNames()); !refused.isEmpty())
+        return usage(err, refused);
 
-    std::chrono::milliseconds timeout {0};
-    if (parser.isSet(timeoutOption)) {
+    Invocation call {parser, global, positional};
+    if (parser.isSet(global.timeout)) {
         bool ok = false;
-        const double seconds = parser.value(timeoutOption).toDouble(&ok);
+        const double seconds = parser.value(global.timeout).toDouble(&ok);
         if (!ok || seconds <= 0 || seconds > 3600)
-            return usageError(
-                tr("--timeout takes seconds, from 0.1 to 3600, not '%1'.").arg(parser.value(timeoutOption)));
-        timeout = std::chrono::milliseconds(qint64(seconds * 1000));
+            return usage(err,
+                         tr("--timeout takes seconds, from 0.1 to 3600, not '%1'.").arg(parser.value(global.timeout)));
+        call.timeout = std::chrono::milliseconds(qint64(seconds * 1000));
     }
-    const auto opened = [timeout](Result<std::unique_ptr<Environment>> env) {
-        if (env && timeout.count() > 0)
-            env.value()->client()->setTransferTimeout(timeout);
-        return env;
-    };
-    const CliSnapshot::OpenLive openLive = [&](const QString &profile) -> Result<std::unique_ptr<Environment>> {
-        if (!profile.isEmpty())
-            return opened(Environment::fromProfile(profile, err));
-        return opened([&]() -> Result<std::unique_ptr<Environment>> {
-            if (parser.isSet(authOptions.profile)) {
-                if (parser.isSet(urlOption) || parser.isSet(tokenEnvOption))
-                    return Error::badInput(tr("--profile names the environment and its sign-in; leave out --url and "
-                                              "--access-token-env."));
-                return Environment::fromProfile(parser.value(authOptions.profile), err);
-            }
-            if (!parser.isSet(urlOption))
-                return Error::badInput(
-                    tr("No environment given: pass --profile NAME (see 'autoclose-cli profiles "
-                       "list'), or --url https://<org>.crm.dynamics.com with --access-token-env VAR."));
-            if (!parser.isSet(tokenEnvOption))
-                return Error::badInput(tr("No sign-in given: pass --access-token-env VAR, with the access token in the "
-                                          "environment variable VAR, or use --profile NAME."));
-            return Environment::fromUrl(parser.value(urlOption), parser.value(tokenEnvOption), err);
-        }());
-    };
-    if (tokenWhoAmI) {
-        if (positional.size() > 1)
-            return usageError(tr("'%1' takes no arguments, but got '%2'.").arg(command, positional.at(1)));
-        const auto env = openLive({});
-        if (!env)
-            return fail(err, env.error());
-        const auto who = Cli::wait<WebApiReply::Identity>(
-            [&](QObject *ctx, auto done) { env.value()->client()->whoAmI(ctx, done); });
-        if (!who)
-            return fail(err, who.error());
-        CliAuth::writeIdentity(out, env.value()->user().isEmpty() ? who.value().userId : env.value()->user(),
-                               env.value()->label(), {}, who.value());
-        return Ok;
-    }
-    const QString format = parser.value(formatOption);
-    if (CliSnapshot::isSnapshotCommand(command)) {
-        if (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption))
-            return usageError(tr("--set, --at and --basis go with preview."));
-        QString snapshotFormat = format;
-        if (command == u"export"_s) {
-            snapshotFormat = parser.isSet(formatOption) ? format : u"json"_s;
-            if (snapshotFormat != u"json"_s && snapshotFormat != u"csv"_s)
-                return usageError(tr("--format must be json or csv for export, not '%1'.").arg(format));
-        } else if (command == u"diff"_s) {
-            if (format != u"table"_s && format != u"json"_s)
-                return usageError(tr("--format must be table or json, not '%1'.").arg(format));
-        } else if (parser.isSet(formatOption)) {
-            return usageError(tr("--format goes with list, preview, export and diff."));
-        }
-        return CliSnapshot::run(parser, snapshotOptions, positional, snapshotFormat, openLive, out, err);
-    }
-    if (parser.isSet(snapshotOptions.output) || parser.isSet(snapshotOptions.dryRun) ||
-        parser.isSet(snapshotOptions.yes))
-        return usageError(tr("-o goes with export; --dry-run and --yes go with set and apply."));
-    if (command != u"list"_s && command != u"preview"_s)
-        return usageError(tr("Unknown command '%1'.").arg(command));
-    if (positional.size() > 1)
-        return usageError(tr("'%1' takes no arguments, but got '%2'.").arg(command, positional.at(1)));
-    const bool preview = command == u"preview"_s;
-    if (!preview && (parser.isSet(setOption) || parser.isSet(atOption) || parser.isSet(basisOption)))
-        return usageError(tr("--set, --at and --basis go with preview."));
-
-    if (format != u"table"_s && format != u"json"_s && (!preview || format != u"csv"_s))
-        return usageError(preview ? tr("--format must be table, json or csv, not '%1'.").arg(format)
-                                  : tr("--format must be table or json, not '%1'.").arg(format));
-
-    PreviewOptions previewOptions;
-    if (preview) {
-        const auto basis = ClosingRule::basisFromName(parser.value(basisOption));
-        if (!basis)
-            return usageError(tr("--basis must be created or modified, not '%1'.").arg(parser.value(basisOption)));
-        previewOptions.basis = *basis;
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        if (parser.isSet(atOption)) {
-            const auto at = parseAt(parser.value(atOption), now);
-            if (!at)
-                return usageError(at.error().userMessage);
-            previewOptions.at = at.value();
-        } else {
-            previewOptions.at = now;
-        }
-        for (const QString &set : parser.values(setOption)) {
-            const qsizetype eq = set.lastIndexOf(u'=');
-            if (eq <= 0)
-                return usageError(
-                    tr("--set takes NAME_OR_ID=VALUE, as in --set \"Live Chat - Open=45\"; got '%1'.").arg(set));
-            const auto minutes = Duration::parse(set.mid(eq + 1));
-            if (!minutes)
-                return usageError(tr("--set %1: %2").arg(set, minutes.error().userMessage));
-            previewOptions.sets.append({set.left(eq).trimmed(), minutes.value()});
-        }
-    }
-
-    auto env = openLive({});
-    if (!env)
-        return env.error().kind == Error::Kind::BadInput
-            ? usageError(env.error().userMessage)
-            : (err << "autoclose-cli: " << env.error().describe() << '\n', int(exitCodeFor(env.error())));
-    DataverseClient &client = *env.value()->client();
-
-    if (preview)
-        return runPreview(client, previewOptions, format, out, err);
-
-    QEventLoop loop;
-    int exitCode = ServiceFailed;
-    client.fetchConfigurations(&loop, [&](Result<QList<ChannelStateConfig>> configs) {
-        if (!configs) {
-            err << "autoclose-cli: " << configs.error().describe() << '\n';
-            exitCode = exitCodeFor(configs.error());
-        } else if (format == u"json"_s) {
-            out << QString::fromUtf8(formatJson(configs.value()));
-            exitCode = Ok;
-        } else {
-            out << formatTable(configs.value());
-            exitCode = Ok;
-        }
-        loop.quit();
-    });
-    loop.exec();
-    return exitCode;
+    return command->run(call, out, err);
 }

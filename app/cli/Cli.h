@@ -27,6 +27,8 @@ ExitCode exitCodeFor(const Error &error);
 int fail(QTextStream &err, const Error &error);
 // Prints a usage error and where the help is, and returns Usage.
 int usage(QTextStream &err, const QString &message);
+// Reports an environment that could not be opened: what the command line got wrong as a usage error, else as fail.
+int openFailed(QTextStream &err, const Error &error);
 
 // Text columns padded to their widest cell, two spaces apart, a header row first.
 QString formatColumns(const QStringList &headers, const QList<QStringList> &rows);

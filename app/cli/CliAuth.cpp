@@ -6,14 +6,10 @@
 #include "app/cli/Cli.h"
 #include "app/cli/CliEnvironment.h"
 #include "app/dataverse/DataverseClient.h"
-#include "app/dataverse/OrgUrl.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QEventLoop>
-#include <QFile>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QTextStream>
 
@@ -29,191 +25,7 @@ QString tr(const char *text)
 using Cli::fail;
 using Cli::usage;
 
-QString readSecretFromStdin()
-{
-    QFile in;
-    if (!in.open(stdin, QIODevice::ReadOnly))
-        return {};
-    return QString::fromUtf8(in.readLine()).trimmed();
-}
-
-std::optional<Profile> findProfile(const ProfileStore &store, const QString &name, QTextStream &err)
-{
-    const auto profile = store.find(name);
-    if (!profile) {
-        QStringList names;
-        for (const Profile &p : store.profiles())
-            names << p.name;
-        err << "autoclose-cli: " << tr("No profile named \"%1\". Profiles: %2.").arg(name, names.join(u", "_s)) << '\n';
-    }
-    return profile;
-}
-
-QString describeProfile(const Profile &p)
-{
-    if (p.isDemo())
-        return tr("built in; runs inside the editor");
-    QString text = p.orgUrl.toString() + u"  "_s + authMethodName(p.method);
-    if (p.method == AuthMethod::EnvToken)
-        text += u" ($"_s + p.tokenEnv + u')';
-    if (p.method == AuthMethod::Browser || p.method == AuthMethod::DeviceCode || p.method == AuthMethod::ClientSecret)
-        text += u"  tenant "_s + p.tenant + u"  client "_s + p.clientId +
-            (p.usesSampleClient() ? tr(" (Microsoft's sample client, for trying things out)") : QString());
-    if (p.production)
-        text += tr("  PRODUCTION");
-    return text;
-}
-
-int profilesCommand(const QCommandLineParser &parser, const CliAuth::Options &o, const QStringList &positional,
-                    QTextStream &out, QTextStream &err)
-{
-    ProfileStore store;
-    const QString sub = positional.value(1);
-    if (sub == u"list"_s) {
-        if (positional.size() > 2)
-            return usage(err, tr("'profiles list' takes no arguments."));
-        const QString format = parser.value(u"format"_s);
-        const QList<Profile> all = store.profiles();
-        if (format == u"json"_s) {
-            QJsonArray array;
-            for (const Profile &p : all)
-                array.append(QJsonObject {{u"id"_s, p.id},
-                                          {u"name"_s, p.name},
-                                          {u"url"_s, p.isDemo() ? QString() : p.orgUrl.toString()},
-                                          {u"auth"_s, authMethodName(p.method)},
-                                          {u"tenant"_s, p.isDemo() ? QString() : p.tenant},
-                                          {u"clientId"_s, p.isDemo() ? QString() : p.clientId},
-                                          {u"production"_s, p.production},
-                                          {u"lastUsed"_s, p.id == store.lastUsed()}});
-            out << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
-            return Cli::Ok;
-        }
-        if (format != u"table"_s)
-            return usage(err, tr("--format must be table or json, not '%1'.").arg(format));
-        qsizetype width = 4;
-        for (const Profile &p : all)
-            width = std::max(width, p.name.size());
-        for (const Profile &p : all)
-            out << (p.id == store.lastUsed() ? u"* "_s : u"  "_s) << p.name.leftJustified(width + 2, u' ')
-                << describeProfile(p) << '\n';
-        return Cli::Ok;
-    }
-    if (sub == u"add"_s) {
-        if (positional.size() != 3)
-            return usage(err, tr("profiles add takes the profile's name: profiles add NAME --url URL --auth METHOD."));
-        if (!parser.isSet(u"url"_s))
-            return usage(err, tr("profiles add needs --url https://<org>.crm.dynamics.com."));
-        if (!parser.isSet(o.auth))
-            return usage(err, tr("profiles add needs --auth browser|device-code|client-secret|env-token."));
-        Profile p;
-        p.name = positional.at(2);
-        const auto org = OrgUrl::parse(parser.value(u"url"_s));
-        if (!org)
-            return usage(err, org.error().userMessage);
-        p.orgUrl = org.value();
-        const auto method = authMethodFromName(parser.value(o.auth));
-        if (!method)
-            return usage(err,
-                         tr("--auth must be browser, device-code, client-secret or env-token, not '%1'.")
-                             .arg(parser.value(o.auth)));
-        p.method = *method;
-        if (parser.isSet(o.tenant))
-            p.tenant = parser.value(o.tenant);
-        if (parser.isSet(o.authority))
-            p.authority = QUrl(parser.value(o.authority));
-        if (parser.isSet(o.clientId))
-            p.clientId = parser.value(o.clientId);
-        p.tokenEnv = parser.value(o.tokenEnv);
-        p.production = parser.isSet(o.production);
-        if (p.method == AuthMethod::EnvToken && !parser.isSet(o.tokenEnv))
-            return usage(err, tr("--auth env-token needs --token-env VAR, the variable holding the access token."));
-        if (p.method != AuthMethod::EnvToken && parser.isSet(o.tokenEnv))
-            return usage(err, tr("--token-env goes with --auth env-token."));
-        if (parser.isSet(o.clientSecretStdin) != (p.method == AuthMethod::ClientSecret))
-            return usage(err,
-                         p.method == AuthMethod::ClientSecret
-                             ? tr("--auth client-secret needs --client-secret-stdin, with the secret on "
-                                  "standard input (never on the command line).")
-                             : tr("--client-secret-stdin goes with --auth client-secret."));
-        if (p.method == AuthMethod::ClientSecret && !parser.isSet(o.clientId))
-            return usage(err, tr("--auth client-secret needs --client-id, the application user's app id."));
-        if (const auto valid = p.validate(); !valid)
-            return usage(err, valid.error().userMessage);
-        if (store.find(p.name))
-            return usage(
-                err, tr("A profile named \"%1\" exists already; remove it first or choose another name.").arg(p.name));
-        if (!parser.isSet(o.tenant) && p.method != AuthMethod::EnvToken) {
-            // The tenant the environment names in its WWW-Authenticate challenge; "organizations" if it names none.
-            QNetworkAccessManager network;
-            const auto tenant = Cli::wait<QString>(
-                [&](QObject *ctx, auto done) { OAuth::discoverTenant(p.orgUrl, &network, ctx, done); });
-            if (tenant) {
-                p.tenant = tenant.value();
-                err << "autoclose-cli: " << tr("the environment belongs to the tenant %1").arg(p.tenant) << '\n';
-            } else {
-                err << "autoclose-cli: " << tenant.error().userMessage << ' '
-                    << tr("Using \"organizations\" (any work account).") << '\n';
-            }
-        }
-        QString secret;
-        if (p.method == AuthMethod::ClientSecret) {
-            secret = readSecretFromStdin();
-            if (secret.isEmpty())
-                return usage(err, tr("No client secret on standard input."));
-        }
-        // The secret goes first: a profile is only saved once what it needs is stored.
-        p.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        auto secrets = CliAuth::makeSecretStore(err);
-        if (!secret.isEmpty()) {
-            const auto stored = Cli::wait<Done>(
-                [&](QObject *ctx, auto done) { secrets->write(p.clientSecretKey(), secret, ctx, done); });
-            if (!stored)
-                return fail(err, stored.error());
-        }
-        const auto saved = store.save(p);
-        if (!saved)
-            return fail(err, saved.error());
-        out << tr("Added the profile \"%1\" (%2).").arg(p.name, describeProfile(saved.value())) << '\n';
-        return Cli::Ok;
-    }
-    if (sub == u"remove"_s) {
-        if (positional.size() != 3)
-            return usage(err, tr("profiles remove takes the profile's name."));
-        const auto p = findProfile(store, positional.at(2), err);
-        if (!p)
-            return Cli::Usage;
-        if (p->isDemo())
-            return usage(err, tr("The Demo environment is built in and cannot be removed."));
-        // Its secrets go with it; a keychain that cannot be reached is reported, and the profile is kept so the
-        // removal can be retried (nothing is left behind unnoticed).
-        auto secrets = CliAuth::makeSecretStore(err);
-        for (const QString &key : {p->refreshTokenKey(), p->clientSecretKey()}) {
-            const auto removed = Cli::wait<Done>([&](QObject *ctx, auto done) { secrets->remove(key, ctx, done); });
-            if (!removed)
-                return fail(err, removed.error());
-        }
-        store.remove(p->id);
-        out << tr("Removed the profile \"%1\" and its stored sign-in.").arg(p->name) << '\n';
-        return Cli::Ok;
-    }
-    if (sub == u"plaintext-secrets"_s) {
-        const QString value = positional.value(2);
-        if (value != u"on"_s && value != u"off"_s)
-            return usage(err, tr("profiles plaintext-secrets takes on or off."));
-        store.setPlaintextSecretsAllowed(value == u"on"_s);
-        if (value == u"on"_s)
-            out << tr("Secrets will be kept in %1 (mode 0600) instead of the keychain. Anyone who can read your "
-                      "files can use them. Turn it off with: autoclose-cli profiles plaintext-secrets off")
-                       .arg(SecretStore::defaultPlaintextFile())
-                << '\n';
-        else
-            out << tr("Secrets will be kept only in the keychain.") << '\n';
-        return Cli::Ok;
-    }
-    return usage(err, tr("profiles takes list, add, remove or plaintext-secrets."));
-}
-
-std::optional<Profile> chosenProfile(const QCommandLineParser &parser, const CliAuth::Options &o, QTextStream &err)
+std::optional<Profile> chosenProfile(const QCommandLineParser &parser, const Cli::GlobalOptions &o, QTextStream &err)
 {
     ProfileStore store;
     const QString name = parser.isSet(o.profile) ? parser.value(o.profile) : store.lastUsed();
@@ -235,6 +47,24 @@ int printIdentity(SignInSession &session, QNetworkAccessManager &network, QTextS
                   session.profile().orgUrl.toString(), session.profile().name, who.value());
     return Cli::Ok;
 }
+
+// whoami --url: whose the access token is, as WhoAmI answers.
+int whoAmIWithToken(const Cli::Invocation &call, QTextStream &out, QTextStream &err)
+{
+    const QStringList &positional = call.positional;
+    if (positional.size() > 1)
+        return usage(err, tr("'%1' takes no arguments, but got '%2'.").arg(positional.constFirst(), positional.at(1)));
+    const auto env = Cli::openLive(call, err)({});
+    if (!env)
+        return fail(err, env.error());
+    const auto who =
+        Cli::wait<WebApiReply::Identity>([&](QObject *ctx, auto done) { env.value()->client()->whoAmI(ctx, done); });
+    if (!who)
+        return fail(err, who.error());
+    writeIdentity(out, env.value()->user().isEmpty() ? who.value().userId : env.value()->user(), env.value()->label(),
+                  {}, who.value());
+    return Cli::Ok;
+}
 } // namespace
 } // namespace CliAuth
 
@@ -249,34 +79,16 @@ void CliAuth::writeIdentity(QTextStream &out, const QString &user, const QString
         << tr("  business unit id: %1").arg(who.businessUnitId) << '\n';
 }
 
-CliAuth::Options::Options()
+std::optional<Profile> CliAuth::findProfile(const ProfileStore &store, const QString &name, QTextStream &err)
 {
-    profile.setDescription(QCoreApplication::translate(
-        "CliAuth", "The profile to use (see 'profiles list'); default: the last one used."));
-    auth.setDescription(
-        QCoreApplication::translate("CliAuth", "profiles add: browser, device-code, client-secret or env-token."));
-    tenant.setDescription(
-        QCoreApplication::translate("CliAuth", "profiles add: tenant id or domain (default: organizations)."));
-    authority.setDescription(QCoreApplication::translate(
-        "CliAuth", "profiles add: sign-in authority (default: https://login.microsoftonline.com)."));
-    clientId.setDescription(QCoreApplication::translate(
-        "CliAuth", "profiles add: application (client) id (default: Microsoft's sample client)."));
-    clientSecretStdin.setDescription(
-        QCoreApplication::translate("CliAuth", "profiles add: read the client secret from standard input."));
-    tokenEnv.setDescription(QCoreApplication::translate(
-        "CliAuth", "profiles add: the environment variable holding the access token (env-token)."));
-    production.setDescription(
-        QCoreApplication::translate("CliAuth", "profiles add: mark the environment as production."));
-}
-
-QList<QCommandLineOption> CliAuth::Options::all() const
-{
-    return {profile, auth, tenant, authority, clientId, clientSecretStdin, tokenEnv, production};
-}
-
-bool CliAuth::isAuthCommand(const QString &command)
-{
-    return command == u"profiles"_s || command == u"login"_s || command == u"logout"_s || command == u"whoami"_s;
+    const auto profile = store.find(name);
+    if (!profile) {
+        QStringList names;
+        for (const Profile &p : store.profiles())
+            names << p.name;
+        err << "autoclose-cli: " << tr("No profile named \"%1\". Profiles: %2.").arg(name, names.join(u", "_s)) << '\n';
+    }
+    return profile;
 }
 
 std::unique_ptr<SecretStore> CliAuth::makeSecretStore(QTextStream &err)
@@ -317,15 +129,57 @@ Result<std::unique_ptr<SignInSession>> CliAuth::signedInSession(const QString &p
     return session;
 }
 
-int CliAuth::run(const QCommandLineParser &parser, const Options &o, const QStringList &positional, QTextStream &out,
-                 QTextStream &err)
+CliAuth::SignInCommand::SignInCommand(Verb verb, const Cli::GlobalOptions &global)
+    : Command(verb == Verb::Login        ? u"login"_s
+                  : verb == Verb::Logout ? u"logout"_s
+                                         : u"whoami"_s)
+    , m_verb(verb)
+    , m_global(global)
+{ }
+
+QString CliAuth::SignInCommand::description() const
 {
+    switch (m_verb) {
+    case Verb::Login:
+        return tr("Sign in to the profile (browser or device code as it says) and\n"
+                  "keep the refresh token in the OS keychain.");
+    case Verb::Logout:
+        return tr("Forget the profile's sign-in.");
+    case Verb::WhoAmI:
+        break;
+    }
+    return tr("Who the profile signs in as, from WhoAmI (with --url: whose the\n"
+              "access token is).");
+}
+
+QList<Cli::OptionGroup> CliAuth::SignInCommand::options() const
+{
+    if (m_verb == Verb::WhoAmI)
+        return m_global.environment();
+    return {{m_global.profile}};
+}
+
+QString CliAuth::SignInCommand::refusal(const QCommandLineOption &option) const
+{
+    if (m_verb != Verb::WhoAmI &&
+        (option.names() == m_global.url.names() || option.names() == m_global.accessTokenEnv.names()))
+        return tr("%1 works on a profile (--profile NAME); with --url and --access-token-env there is no sign-in to "
+                  "keep.")
+            .arg(name());
+    return {};
+}
+
+int CliAuth::SignInCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
+{
+    const QCommandLineParser &parser = call.parser;
+    const QStringList &positional = call.positional;
     const QString command = positional.constFirst();
-    if (command == u"profiles"_s)
-        return profilesCommand(parser, o, positional, out, err);
+    // whoami with --url tells who the access token is; sign-in itself belongs to profiles.
+    if (m_verb == Verb::WhoAmI && parser.isSet(m_global.url))
+        return whoAmIWithToken(call, out, err);
     if (positional.size() > 1)
         return usage(err, tr("'%1' takes no arguments, but got '%2'.").arg(command, positional.at(1)));
-    const auto profile = chosenProfile(parser, o, err);
+    const auto profile = chosenProfile(parser, m_global, err);
     if (!profile)
         return Cli::Usage;
     if (profile->isDemo())

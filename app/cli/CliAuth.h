@@ -1,42 +1,45 @@
 #pragma once
 
 #include "app/auth/Profile.h"
+#include "app/cli/Command.h"
 #include "app/dataverse/WebApiReply.h"
 #include "models/Result.h"
 
 #include <QCommandLineOption>
-#include <QCommandLineParser>
+#include <QCoreApplication>
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QTextStream;
 class SecretStore;
 class SignInSession;
 
-// autoclose-cli's sign-in: the profile commands (profiles, login, logout, whoami) and the session the data
-// commands run under with --profile. Secrets come from the keychain, or from stdin when they are being stored.
+// autoclose-cli's sign-in: login, logout and whoami, and the session the data commands run under with --profile.
+// Secrets come from the keychain, or from stdin when they are being stored.
 namespace CliAuth {
 
-struct Options
+// login, logout and whoami: a profile's sign-in (whoami with --url: whose the access token is).
+class SignInCommand final : public Cli::Command
 {
-    QCommandLineOption profile {QStringLiteral("profile"), QString(), QStringLiteral("NAME")};
-    QCommandLineOption auth {QStringLiteral("auth"), QString(), QStringLiteral("METHOD")};
-    QCommandLineOption tenant {QStringLiteral("tenant"), QString(), QStringLiteral("T")};
-    QCommandLineOption authority {QStringLiteral("authority"), QString(), QStringLiteral("URL")};
-    QCommandLineOption clientId {QStringLiteral("client-id"), QString(), QStringLiteral("C")};
-    QCommandLineOption clientSecretStdin {QStringLiteral("client-secret-stdin")};
-    QCommandLineOption tokenEnv {QStringLiteral("token-env"), QString(), QStringLiteral("VAR")};
-    QCommandLineOption production {QStringLiteral("production")};
-    Options(); // fills in the descriptions (translated)
-    QList<QCommandLineOption> all() const;
+    Q_DECLARE_TR_FUNCTIONS(SignInCommand)
+
+public:
+    enum class Verb { Login, Logout, WhoAmI };
+    SignInCommand(Verb verb, const Cli::GlobalOptions &global);
+    QString description() const override;
+    QList<Cli::OptionGroup> options() const override;
+    QString refusal(const QCommandLineOption &option) const override;
+    int run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const override;
+
+private:
+    const Verb m_verb;
+    const Cli::GlobalOptions &m_global;
 };
 
-bool isAuthCommand(const QString &command); // profiles, login, logout, whoami
-
-// Runs profiles / login / logout / whoami. positional[0] is the command.
-int run(const QCommandLineParser &parser, const Options &options, const QStringList &positional, QTextStream &out,
-        QTextStream &err);
+// The profile of that name, or nothing after saying on err which profiles there are.
+std::optional<Profile> findProfile(const ProfileStore &store, const QString &name, QTextStream &err);
 
 // The secret store the CLI uses: the keychain, or the plaintext file after the user's opt-in (with a warning on
 // stderr every run).

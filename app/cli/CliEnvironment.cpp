@@ -6,6 +6,7 @@
 #include "app/cli/CliAuth.h"
 #include "app/dataverse/OrgUrl.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QTextStream>
@@ -87,6 +88,43 @@ void Environment::finish(const QUrl &orgUrl, const QString &token, QTextStream &
                              << '\n';
                          err.flush();
                      });
+}
+
+OpenLive openLive(const Invocation &call, QTextStream &err)
+{
+    const auto opened = [timeout = call.timeout](Result<std::unique_ptr<Environment>> env) {
+        if (env && timeout.count() > 0)
+            env.value()->client()->setTransferTimeout(timeout);
+        return env;
+    };
+    const QCommandLineParser &parser = call.parser;
+    const GlobalOptions &global = call.global;
+    return [opened, &parser, &global, &err](const QString &profile) -> Result<std::unique_ptr<Environment>> {
+        if (!profile.isEmpty())
+            return opened(Environment::fromProfile(profile, err));
+        return opened([&]() -> Result<std::unique_ptr<Environment>> {
+            if (parser.isSet(global.profile)) {
+                if (parser.isSet(global.url) || parser.isSet(global.accessTokenEnv))
+                    return Error::badInput(QCoreApplication::translate(
+                        "Cli",
+                        "--profile names the environment and its sign-in; leave out --url and "
+                        "--access-token-env."));
+                return Environment::fromProfile(parser.value(global.profile), err);
+            }
+            if (!parser.isSet(global.url))
+                return Error::badInput(
+                    QCoreApplication::translate("Cli",
+                                                "No environment given: pass --profile NAME (see 'autoclose-cli "
+                                                "profiles list'), or --url https://<org>.crm.dynamics.com with "
+                                                "--access-token-env VAR."));
+            if (!parser.isSet(global.accessTokenEnv))
+                return Error::badInput(
+                    QCoreApplication::translate("Cli",
+                                                "No sign-in given: pass --access-token-env VAR, with the access token "
+                                                "in the environment variable VAR, or use --profile NAME."));
+            return Environment::fromUrl(parser.value(global.url), parser.value(global.accessTokenEnv), err);
+        }());
+    };
 }
 
 } // namespace Cli

@@ -1,11 +1,13 @@
 #pragma once
 
+#include "app/cli/Command.h"
 #include "app/dataverse/DataverseClient.h"
 #include "models/Result.h"
 
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -62,5 +64,11 @@ private:
     QString m_options;
     bool m_production = false;
 };
+
+// Opens an environment with the command line's settings: the one it names (--profile, or --url with
+// --access-token-env) when profile is empty, else that profile (diff's profile:NAME). Asked for only by the
+// commands and diff operands that need it.
+using OpenLive = std::function<Result<std::unique_ptr<Environment>>(const QString &profile)>;
+OpenLive openLive(const Invocation &call, QTextStream &err);
 
 } // namespace Cli

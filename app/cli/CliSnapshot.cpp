@@ -7,6 +7,7 @@
 #include "models/Duration.h"
 #include "models/SnapshotDiff.h"
 
+#include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QFile>
 #include <QJsonArray>
@@ -47,12 +48,15 @@ QString where(const ChannelStateConfig &c)
     return c.channelLabel() + u" · " + conversationStateLabel(c.state);
 }
 
+} // namespace
+
 Result<Snapshot> capture(Cli::Environment &env)
 {
     return Cli::wait<Snapshot>(
         [&](QObject *context, auto done) { SnapshotOps::capture(env.client(), context, std::move(done)); });
 }
 
+namespace {
 // The environment the command line names, signed in, and what it holds now.
 struct Live
 {
@@ -71,131 +75,17 @@ Result<Live> readLive(const OpenLive &openLive)
     return Live {std::move(env).value(), std::move(snapshot).value()};
 }
 
-// One side of a diff: a file, "live" or "profile:NAME".
-struct Side
-{
-    QString label;
-    QList<ChannelStateConfig> records;
-};
+} // namespace
 
-Result<Side> loadSide(const QString &operand, const OpenLive &openLive)
+int ExportCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
 {
-    const auto fromEnvironment = [](Result<std::unique_ptr<Cli::Environment>> env) -> Result<Side> {
-        if (!env)
-            return env.error();
-        const auto snapshot = capture(*env.value());
-        if (!snapshot)
-            return snapshot.error();
-        return Side {tr("%1 (live)").arg(env.value()->label()), snapshot.value().records};
-    };
-    if (operand == u"live"_s)
-        return fromEnvironment(openLive({}));
-    if (operand.startsWith(u"profile:"_s)) {
-        const QString name = operand.mid(8);
-        if (name.isEmpty())
-            return Error::badInput(tr("profile: needs a profile name, as in profile:Production."));
-        return fromEnvironment(openLive(name));
-    }
-    const auto snapshot = SnapshotFiles::read(operand);
-    if (!snapshot)
-        return snapshot.error();
-    return Side {operand, snapshot.value().records};
-}
-
-QString minutesText(const std::optional<ChannelStateConfig> &c)
-{
-    return c ? Duration::format(c->minutes) : u"—"_s;
-}
-
-QJsonValue sideJson(const std::optional<ChannelStateConfig> &c)
-{
-    if (!c)
-        return QJsonValue(QJsonValue::Null);
-    return QJsonObject {{u"id"_s, c->id},
-                        {u"name"_s, c->name},
-                        {u"minutes"_s, c->minutes ? QJsonValue(*c->minutes) : QJsonValue(QJsonValue::Null)}};
-}
-
-int runDiff(const QStringList &positional, const QString &format, const OpenLive &openLive, QTextStream &out,
-            QTextStream &err)
-{
-    if (positional.size() != 3)
-        return usage(err,
-                     tr("diff takes two operands, each a snapshot file, live or profile:NAME, as in "
-                        "'autoclose-cli diff production.json live'."));
-    const auto left = loadSide(positional.at(1), openLive);
-    if (!left)
-        return fail(err, left.error());
-    const auto right = loadSide(positional.at(2), openLive);
-    if (!right)
-        return fail(err, right.error());
-    const SnapshotDiff diff = SnapshotDiff::compare(left.value().records, right.value().records);
-    using Kind = SnapshotDiff::Kind;
-    if (format == u"json"_s) {
-        QJsonArray differences;
-        for (const SnapshotDiff::Entry &e : diff.entries) {
-            if (e.kind == Kind::Same)
-                continue;
-            const ChannelStateConfig &r = e.record();
-            differences.append(QJsonObject {
-                {u"kind"_s, SnapshotDiff::kindName(e.kind)},
-                {u"matchedBy"_s,
-                 e.matchedBy == SnapshotDiff::MatchedBy::Id               ? u"id"_s
-                     : e.matchedBy == SnapshotDiff::MatchedBy::NaturalKey ? u"channel-state"_s
-                                                                          : QString()},
-                {u"channel"_s, r.streamSource ? QJsonValue(*r.streamSource) : QJsonValue(QJsonValue::Null)},
-                {u"channelConfiguration"_s, r.channelName},
-                {u"state"_s, r.state},
-                {u"left"_s, sideJson(e.left)},
-                {u"right"_s, sideJson(e.right)},
-            });
-        }
-        QJsonObject counts;
-        for (Kind kind : {Kind::Same, Kind::Changed, Kind::OnlyLeft, Kind::OnlyRight, Kind::Ambiguous})
-            counts.insert(SnapshotDiff::kindName(kind), double(diff.count(kind)));
-        out << QString::fromUtf8(QJsonDocument(QJsonObject {{u"left"_s, left.value().label},
-                                                            {u"right"_s, right.value().label},
-                                                            {u"counts"_s, counts},
-                                                            {u"differences"_s, differences}})
-                                     .toJson(QJsonDocument::Indented));
-    } else {
-        out << tr("Left:  %1").arg(left.value().label) << '\n' << tr("Right: %1").arg(right.value().label) << '\n';
-        QList<QStringList> rows;
-        for (const SnapshotDiff::Entry &e : diff.entries) {
-            if (e.kind == Kind::Same)
-                continue;
-            const ChannelStateConfig &r = e.record();
-            rows << QStringList {SnapshotDiff::kindLabel(e.kind),
-                                 r.channelLabel(),
-                                 conversationStateLabel(r.state),
-                                 minutesText(e.left),
-                                 minutesText(e.right),
-                                 r.name};
-        }
-        if (!rows.isEmpty())
-            out << '\n'
-                << Cli::formatColumns(
-                       {tr("DIFFERENCE"), tr("CHANNEL"), tr("STATE"), tr("LEFT"), tr("RIGHT"), tr("NAME")}, rows);
-        out << '\n'
-            << tr("%1 changed, %2 only left, %3 only right, %4 ambiguous; %5 the same.")
-                   .arg(diff.count(Kind::Changed))
-                   .arg(diff.count(Kind::OnlyLeft))
-                   .arg(diff.count(Kind::OnlyRight))
-                   .arg(diff.count(Kind::Ambiguous))
-                   .arg(diff.count(Kind::Same))
-            << '\n';
-        if (diff.count(Kind::Ambiguous))
-            out << tr("Ambiguous records share their channel configuration, channel and state with another record "
-                      "and have no id on the other side, so which pairs with which is not known. Compare snapshots "
-                      "that carry ids, or remove the duplicate.")
-                << '\n';
-    }
-    return diff.hasDifferences() ? Cli::Differences : Cli::Ok;
-}
-
-int runExport(const QCommandLineParser &parser, const Options &options, const QStringList &positional,
-              const QString &format, const OpenLive &openLive, QTextStream &out, QTextStream &err)
-{
+    const QCommandLineParser &parser = call.parser;
+    const Options &options = m_options;
+    const QStringList &positional = call.positional;
+    const QString format = parser.isSet(m_global.format) ? parser.value(m_global.format) : u"json"_s;
+    if (format != u"json"_s && format != u"csv"_s)
+        return usage(err, tr("--format must be json or csv for export, not '%1'.").arg(format));
+    const OpenLive openLive = Cli::openLive(call, err);
     if (positional.size() > 1)
         return usage(err,
                      tr("export takes no operands, but got '%1'; write to a file with -o FILE.").arg(positional.at(1)));
@@ -217,6 +107,7 @@ int runExport(const QCommandLineParser &parser, const Options &options, const QS
     return Cli::Ok;
 }
 
+namespace {
 void printPlan(const ApplyPlan &plan, QTextStream &out)
 {
     QList<QStringList> rows;
@@ -324,10 +215,14 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
     const auto error = o.firstError();
     return error ? Cli::exitCodeFor(*error) : int(Cli::ServiceFailed);
 }
+} // namespace
 
-int runApply(const QCommandLineParser &parser, const Options &options, const QStringList &positional,
-             const OpenLive &openLive, QTextStream &out, QTextStream &err)
+int ApplyCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
 {
+    const QCommandLineParser &parser = call.parser;
+    const Options &options = m_options;
+    const QStringList &positional = call.positional;
+    const OpenLive openLive = Cli::openLive(call, err);
     if (positional.size() != 2)
         return usage(err,
                      tr("apply takes one snapshot file, as in 'autoclose-cli apply production.json "
@@ -351,9 +246,12 @@ int runApply(const QCommandLineParser &parser, const Options &options, const QSt
                      parser.isSet(options.yes), retry, out, err);
 }
 
-int runSet(const QCommandLineParser &parser, const Options &options, const QStringList &positional,
-           const OpenLive &openLive, QTextStream &out, QTextStream &err)
+int SetCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
 {
+    const QCommandLineParser &parser = call.parser;
+    const Options &options = m_options;
+    const QStringList &positional = call.positional;
+    const OpenLive openLive = Cli::openLive(call, err);
     if (positional.size() != 3)
         return usage(err,
                      tr("set takes a configuration and a value, as in 'autoclose-cli set \"Live Chat - Open\" "
@@ -377,7 +275,6 @@ int runSet(const QCommandLineParser &parser, const Options &options, const QStri
     return applyPlan(*live.value().env, now, plan, u"set"_s, parser.isSet(options.dryRun), parser.isSet(options.yes),
                      retry, out, err);
 }
-} // namespace
 
 Options::Options()
 {
@@ -388,31 +285,75 @@ Options::Options()
     yes.setDescription(QCoreApplication::translate("CliSnapshot", "set, apply: apply without asking."));
 }
 
-QList<QCommandLineOption> Options::all() const
+SnapshotCommand::SnapshotCommand(QString name, const Cli::GlobalOptions &global)
+    : Command(std::move(name))
+    , m_global(global)
+{ }
+
+QList<Cli::OptionGroup> SnapshotCommand::familyOptions() const
 {
-    return {output, dryRun, yes};
+    return {{m_options.output}, {m_options.dryRun, m_options.yes}};
 }
 
-bool isSnapshotCommand(const QString &command)
+ExportCommand::ExportCommand(const Cli::GlobalOptions &global)
+    : SnapshotCommand(u"export"_s, global)
+{ }
+
+QString ExportCommand::syntax() const
 {
-    return command == u"export"_s || command == u"diff"_s || command == u"set"_s || command == u"apply"_s;
+    return tr("[-o FILE] [--format json|csv]");
 }
 
-int run(const QCommandLineParser &parser, const Options &options, const QStringList &positional, const QString &format,
-        const OpenLive &openLive, QTextStream &out, QTextStream &err)
+QString ExportCommand::description() const
 {
-    const QString command = positional.constFirst();
-    if (parser.isSet(options.output) && command != u"export"_s)
-        return usage(err, tr("-o goes with export."));
-    if ((parser.isSet(options.dryRun) || parser.isSet(options.yes)) && command != u"set"_s && command != u"apply"_s)
-        return usage(err, tr("--dry-run and --yes go with set and apply."));
-    if (command == u"export"_s)
-        return runExport(parser, options, positional, format, openLive, out, err);
-    if (command == u"diff"_s)
-        return runDiff(positional, format, openLive, out, err);
-    if (command == u"set"_s)
-        return runSet(parser, options, positional, openLive, out, err);
-    return runApply(parser, options, positional, openLive, out, err);
+    return tr("A snapshot of the environment (stdout without -o; the file is\n"
+              "written whole or not at all).");
+}
+
+QList<Cli::OptionGroup> ExportCommand::options() const
+{
+    return QList<Cli::OptionGroup> {{m_options.output}, {m_global.format}} + m_global.environment();
+}
+
+SetCommand::SetCommand(const Cli::GlobalOptions &global)
+    : SnapshotCommand(u"set"_s, global)
+{ }
+
+QString SetCommand::syntax() const
+{
+    return tr("NAME_OR_ID VALUE [--dry-run] [--yes]");
+}
+
+QString SetCommand::description() const
+{
+    return tr("Change one value (45, 2h, 1d 12h, never), checked against the\n"
+              "version read (If-Match).");
+}
+
+QList<Cli::OptionGroup> SetCommand::options() const
+{
+    return QList<Cli::OptionGroup> {{m_options.dryRun, m_options.yes}} + m_global.environment();
+}
+
+ApplyCommand::ApplyCommand(const Cli::GlobalOptions &global)
+    : SnapshotCommand(u"apply"_s, global)
+{ }
+
+QString ApplyCommand::syntax() const
+{
+    return tr("FILE [--dry-run] [--yes]");
+}
+
+QString ApplyCommand::description() const
+{
+    return tr("Make the environment hold a snapshot's values: shows the plan\n"
+              "(old -> new), keeps a snapshot of the environment first, then saves\n"
+              "all changes in one all-or-nothing batch. Asks first unless --yes.");
+}
+
+QList<Cli::OptionGroup> ApplyCommand::options() const
+{
+    return QList<Cli::OptionGroup> {{m_options.dryRun, m_options.yes}} + m_global.environment();
 }
 
 } // namespace CliSnapshot

@@ -61,7 +61,7 @@
     </message>
 </context>
 <context>
-    <name>CliSnapshot</name>
+    <name>ExportCommand</name>
     <message numerus="yes">
         <source>%n record(s) written to %1</source>
         <translation>
@@ -69,6 +69,9 @@
             <numerusform>%n records written to %1</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>CliSnapshot</name>
     <message numerus="yes">
         <source>Dry run: %n change(s) planned, nothing was changed.</source>
         <translation>

@@ -1,0 +1,256 @@
+#include "app/cli/CliPreview.h"
+
+#include "app/cli/Cli.h"
+#include "app/cli/CliEnvironment.h"
+#include "app/dataverse/DataverseClient.h"
+#include "app/preview/ClosurePreview.h"
+#include "models/Duration.h"
+
+#include <QCommandLineParser>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+QString pad(const QString &text, qsizetype width)
+{
+    return text.leftJustified(width, u' ');
+}
+
+struct PreviewOptions
+{
+    QList<std::pair<QString, std::optional<int>>> sets; // NAME_OR_ID → minutes (empty: never)
+    QDateTime at;
+    ClosingRule::Basis basis = ClosingRule::Basis::Created;
+};
+
+// --at: ISO 8601 ("2026-05-01T08:00:00Z", an offset, or local time without one), or "+" and a duration as the
+// editor reads it ("+8h", "+2d", "+1d 12h").
+Result<QDateTime> parseAt(const QString &text, const QDateTime &now)
+{
+    const QString t = text.trimmed();
+    if (t.startsWith(u'+')) {
+        const auto minutes = Duration::parse(t.mid(1));
+        if (!minutes || !minutes.value())
+            return Error::badInput(
+                QCoreApplication::translate("Cli", "--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).")
+                    .arg(t));
+        return now.addSecs(qint64(*minutes.value()) * 60);
+    }
+    const QDateTime at = QDateTime::fromString(t, Qt::ISODate);
+    if (!at.isValid())
+        return Error::badInput(
+            QCoreApplication::translate("Cli", "--at %1: give a time (2026-05-01T08:00:00Z) or a delay (+8h, +2d).")
+                .arg(t));
+    return at.toUTC();
+}
+
+QString csvField(const QString &text)
+{
+    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n'))
+        return text;
+    return u'"' + QString(text).replace(u"\""_s, u"\"\""_s) + u'"';
+}
+
+int runPreview(DataverseClient &client, const PreviewOptions &options, const QString &format, QTextStream &out,
+               QTextStream &err)
+{
+    const auto fail = [&err](const Error &error) {
+        err << "autoclose-cli: " << error.describe() << '\n';
+        return int(error.kind == Error::Kind::BadInput ? Cli::Usage : Cli::exitCodeFor(error));
+    };
+    QEventLoop loop;
+    std::optional<Result<QList<ChannelStateConfig>>> configs;
+    client.fetchConfigurations(&loop, [&](Result<QList<ChannelStateConfig>> r) {
+        configs = std::move(r);
+        loop.quit();
+    });
+    loop.exec();
+    if (!configs->ok())
+        return fail(configs->error());
+    QHash<QString, std::optional<int>> edits;
+    for (const auto &[nameOrId, minutes] : options.sets) {
+        const auto id = Cli::resolveConfiguration(configs->value(), nameOrId);
+        if (!id) {
+            Error e = id.error();
+            e.userMessage.prepend(u"--set "_s);
+            return fail(e);
+        }
+        edits.insert(id.value(), minutes);
+    }
+    PreviewScenario scenario = PreviewScenario::make(configs->value(), edits, options.at, options.basis);
+    // What would close under the values given: the edited side of the scenario alone.
+    scenario.saved = scenario.edited;
+
+    std::optional<Result<QList<ClosurePreview::Impact>>> impacts;
+    ClosurePreview::countImpact(&client, scenario, &loop, [&](Result<QList<ClosurePreview::Impact>> r) {
+        impacts = std::move(r);
+        loop.quit();
+    });
+    loop.exec();
+    if (!impacts->ok())
+        return fail(impacts->error());
+
+    ClosurePreview::Lister lister(&client, scenario);
+    QList<PreviewRow> rows;
+    std::optional<Error> listError;
+    while (!lister.atEnd() && !listError) {
+        lister.fetchNext(5000, &loop, [&](Result<QList<PreviewRow>> page, bool) {
+            if (!page)
+                listError = page.error();
+            else
+                rows << page.value();
+            loop.quit();
+        });
+        loop.exec();
+    }
+    if (listError)
+        return fail(*listError);
+
+    QHash<QString, const ChannelStateConfig *> byId;
+    for (const ChannelStateConfig &c : scenario.edited)
+        byId.insert(c.id, &c);
+    const QString at = scenario.at.toString(Qt::ISODate);
+    if (format == u"json"_s) {
+        QJsonArray conversations;
+        for (const PreviewRow &row : rows) {
+            const ChannelStateConfig *c = byId.value(row.configurationId);
+            conversations.append(QJsonObject {{u"activityid"_s, row.conversation.id},
+                                              {u"configuration"_s, row.configurationId},
+                                              {u"channel"_s, c && c->streamSource ? *c->streamSource : 0},
+                                              {u"state"_s, c ? c->state : 0},
+                                              {u"eligibleSince"_s, row.eligibleSince.toString(Qt::ISODate)}});
+        }
+        QJsonArray counts;
+        for (const ClosurePreview::Impact &impact : impacts->value()) {
+            const ChannelStateConfig *c = byId.value(impact.configurationId);
+            counts.append(
+                QJsonObject {{u"configuration"_s, impact.configurationId},
+                             {u"name"_s, c ? c->name : QString()},
+                             {u"minutes"_s, impact.editedMinutes ? QJsonValue(*impact.editedMinutes) : QJsonValue()},
+                             {u"count"_s, impact.closesUnderBoth},
+                             {u"capped"_s, impact.capped}});
+        }
+        const QJsonObject root {{u"at"_s, at},
+                                {u"basis"_s, ClosingRule::basisName(scenario.basis)},
+                                {u"conversations"_s, conversations},
+                                {u"counts"_s, counts}};
+        out << QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
+        return Cli::Ok;
+    }
+    if (format == u"csv"_s) {
+        out << "activityid,configuration,channel,state,eligibleSince,title\n";
+        for (const PreviewRow &row : rows) {
+            const ChannelStateConfig *c = byId.value(row.configurationId);
+            out << row.conversation.id << ',' << row.configurationId << ','
+                << (c && c->streamSource ? *c->streamSource : 0) << ',' << (c ? c->state : 0) << ','
+                << row.eligibleSince.toString(Qt::ISODate) << ',' << csvField(row.conversation.title) << '\n';
+        }
+        return Cli::Ok;
+    }
+    out << QCoreApplication::translate("Cli", "Conversations that would auto-close by %1 (timer from %2):")
+               .arg(at,
+                    scenario.basis == ClosingRule::Basis::Created
+                        ? QCoreApplication::translate("Cli", "creation; wrap-up start in Wrap-up")
+                        : QCoreApplication::translate("Cli", "last modification"))
+        << '\n';
+    for (const ClosurePreview::Impact &impact : impacts->value()) {
+        const ChannelStateConfig *c = byId.value(impact.configurationId);
+        if (!c || (impact.closesUnderBoth == 0 && !edits.contains(impact.configurationId)))
+            continue;
+        out << "  " << pad(c->channelLabel() + u" · " + conversationStateLabel(c->state), 34)
+            << pad(Duration::format(impact.editedMinutes), 12)
+            << (impact.capped ? QCoreApplication::translate("Cli", "more than %1").arg(impact.closesUnderBoth)
+                              : QString::number(impact.closesUnderBoth))
+            << '\n';
+    }
+    out << '\n'
+        << pad(QCoreApplication::translate("Cli", "Eligible since"), 22)
+        << pad(QCoreApplication::translate("Cli", "Configuration"), 34)
+        << QCoreApplication::translate("Cli", "Conversation") << '\n';
+    for (const PreviewRow &row : rows) {
+        const ChannelStateConfig *c = byId.value(row.configurationId);
+        out << pad(row.eligibleSince.toString(Qt::ISODate), 22)
+            << pad(c ? c->channelLabel() + u" · " + conversationStateLabel(c->state) : row.configurationId, 34)
+            << (row.conversation.title.isEmpty() ? row.conversation.id : row.conversation.title) << '\n';
+    }
+    out << QCoreApplication::translate(
+               "Cli",
+               "%1 conversations. The job runs about every 5 minutes, so each closes within about 5 minutes of "
+               "becoming eligible.")
+               .arg(rows.size())
+        << '\n';
+    return Cli::Ok;
+}
+} // namespace
+
+Cli::PreviewCommand::PreviewCommand(const GlobalOptions &global)
+    : Command(u"preview"_s)
+    , m_global(global)
+{
+    m_set.setDescription(tr("preview: a configuration's value, NAME_OR_ID=VALUE."));
+    m_at.setDescription(tr("preview: when, as ISO 8601 or +8h, +2d (default: now)."));
+    m_basis.setDescription(tr("preview: timer basis, created (default) or modified."));
+}
+
+QString Cli::PreviewCommand::description() const
+{
+    return tr("List the conversations that would auto-close at a time, under the\n"
+              "saved values with --set overrides, filtered by the server:\n"
+              "  --set NAME_OR_ID=VALUE  a value as the editor takes it (45, 2h,\n"
+              "                          1d 12h, never); repeatable\n"
+              "  --at ISO8601|+8h|+2d    when (default: now)\n"
+              "  --basis created|modified  what the timer counts from\n"
+              "                          (default: created; the docs disagree)\n"
+              "  --format table|json|csv");
+}
+
+QList<Cli::OptionGroup> Cli::PreviewCommand::options() const
+{
+    return QList<OptionGroup> {{m_set, m_at, m_basis}, {m_global.format}} + m_global.environment();
+}
+
+int Cli::PreviewCommand::run(const Invocation &call, QTextStream &out, QTextStream &err) const
+{
+    const QCommandLineParser &parser = call.parser;
+    const QStringList &positional = call.positional;
+    const QString format = parser.value(m_global.format);
+    if (positional.size() > 1)
+        return usage(err, tr("'%1' takes no arguments, but got '%2'.").arg(name(), positional.at(1)));
+    if (format != u"table"_s && format != u"json"_s && format != u"csv"_s)
+        return usage(err, tr("--format must be table, json or csv, not '%1'.").arg(format));
+
+    PreviewOptions previewOptions;
+    const auto basis = ClosingRule::basisFromName(parser.value(m_basis));
+    if (!basis)
+        return usage(err, tr("--basis must be created or modified, not '%1'.").arg(parser.value(m_basis)));
+    previewOptions.basis = *basis;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (parser.isSet(m_at)) {
+        const auto at = parseAt(parser.value(m_at), now);
+        if (!at)
+            return usage(err, at.error().userMessage);
+        previewOptions.at = at.value();
+    } else {
+        previewOptions.at = now;
+    }
+    for (const QString &set : parser.values(m_set)) {
+        const qsizetype eq = set.lastIndexOf(u'=');
+        if (eq <= 0)
+            return usage(err,
+                         tr("--set takes NAME_OR_ID=VALUE, as in --set \"Live Chat - Open=45\"; got '%1'.").arg(set));
+        const auto minutes = Duration::parse(set.mid(eq + 1));
+        if (!minutes)
+            return usage(err, tr("--set %1: %2").arg(set, minutes.error().userMessage));
+        previewOptions.sets.append({set.left(eq).trimmed(), minutes.value()});
+    }
+
+    auto env = openLive(call, err)({});
+    if (!env)
+        return openFailed(err, env.error());
+    return runPreview(*env.value()->client(), previewOptions, format, out, err);
+}

@@ -1,0 +1,50 @@
+#include "app/cli/Command.h"
+
+#include <QCoreApplication>
+
+Cli::GlobalOptions::GlobalOptions()
+{
+    // (QCoreApplication::translate, not tr: lupdate would file tr() here under "Cli::GlobalOptions".)
+    help.setDescription(QCoreApplication::translate("Cli", "Show this help."));
+    version.setDescription(QCoreApplication::translate("Cli", "Show the version."));
+    url.setDescription(QCoreApplication::translate(
+        "Cli", "The environment, e.g. https://contoso.crm.dynamics.com (http only for 127.0.0.1)."));
+    accessTokenEnv.setDescription(
+        QCoreApplication::translate("Cli", "Name of the environment variable that holds the access token."));
+    format.setDescription(
+        QCoreApplication::translate("Cli", "Output format: table (default), json, or (preview) csv."));
+    timeout.setDescription(
+        QCoreApplication::translate("Cli", "Seconds each request may take before it counts as failed (default 60)."));
+    profile.setDescription(QCoreApplication::translate(
+        "CliAuth", "The profile to use (see 'profiles list'); default: the last one used."));
+}
+
+QList<Cli::OptionGroup> Cli::GlobalOptions::environment() const
+{
+    return {{profile}, {url}, {accessTokenEnv}, {timeout}};
+}
+
+Cli::Command::Command(QString name)
+    : m_name(std::move(name))
+{ }
+
+Cli::Command::~Command() = default;
+
+QString Cli::Command::refusal(const QCommandLineOption &) const
+{
+    return {};
+}
+
+bool Cli::Command::takes(const QString &optionName) const
+{
+    for (const OptionGroup &group : options())
+        for (const QCommandLineOption &option : group)
+            if (hasName(option, optionName))
+                return true;
+    return false;
+}
+
+bool Cli::hasName(const QCommandLineOption &option, const QString &name)
+{
+    return option.names().contains(name);
+}
