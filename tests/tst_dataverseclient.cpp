@@ -4,8 +4,10 @@
 #include "app/sandbox/LocalSandbox.h"
 #include "app/sandbox/SandboxStore.h"
 
+#include <QFile>
 #include <QHash>
 #include <QNetworkAccessManager>
+#include <QRegularExpression>
 #include <QSet>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -82,6 +84,89 @@ public:
     QHash<QString, QByteArray> bodies; // by path and query, as the request line has them
     QStringList requested;
 };
+
+// An HTTP server that keeps every request whole (head and body) and answers each with 400.
+class RecordingServer : public QTcpServer
+{
+public:
+    RecordingServer()
+    {
+        listen(QHostAddress::LocalHost, 0);
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = nextPendingConnection()) {
+                auto request = std::make_shared<QByteArray>();
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket, request] {
+                    *request += socket->readAll();
+                    const qsizetype headEnd = request->indexOf("\r\n\r\n");
+                    if (headEnd < 0)
+                        return;
+                    qsizetype length = 0;
+                    for (const QByteArray &line : request->first(headEnd).split('\n'))
+                        if (line.toLower().startsWith("content-length:"))
+                            length = line.mid(15).trimmed().toLongLong();
+                    if (request->size() < headEnd + 4 + length)
+                        return;
+                    requests << *request;
+                    const QByteArray body = R"({"error":{"code":"0x0","message":"recorded"}})";
+                    socket->write("HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " +
+                                  QByteArray::number(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+                    socket->disconnectFromHost();
+                });
+            }
+        });
+    }
+    QUrl url() const { return QUrl(u"http://127.0.0.1:%1"_s.arg(serverPort())); }
+
+    QList<QByteArray> requests;
+};
+
+// The structure of a $batch body, line by line, without what differs between two batches that follow the same
+// rules: boundaries become BATCH and CHANGESET, a request line keeps its protocol, a part's own headers and body are
+// left out (but for whether it is JSON). Ends after the change set, with the batch's closing delimiter.
+QStringList batchSkeleton(QByteArray body)
+{
+    body.replace("\r\n", "\n");
+    QStringList lines;
+    enum { Between, MimeHeaders, Request, InnerHeaders, Body } where = Between;
+    for (const QByteArray &raw : body.split('\n')) {
+        const QString line = QString::fromUtf8(raw);
+        if (line.startsWith(u"--batch"_s) || line.startsWith(u"--changeset"_s)) {
+            const bool batch = line.startsWith(u"--batch"_s);
+            lines << (batch ? u"--BATCH"_s : u"--CHANGESET"_s) + (line.endsWith(u"--"_s) ? u"--"_s : QString());
+            if (!batch && line.endsWith(u"--"_s)) {
+                lines << u"--BATCH--"_s; // the change set is all this skeleton compares
+                return lines;
+            }
+            where = MimeHeaders;
+            continue;
+        }
+        switch (where) {
+        case MimeHeaders:
+            if (line.isEmpty()) {
+                where = lines.constLast().startsWith(u"Content-Type: multipart"_s) ? Between : Request;
+            } else {
+                QString header = line;
+                header.replace(QRegularExpression(u"boundary=\"?changeset_[^\"]*\"?"_s), u"boundary=CHANGESET"_s);
+                lines << header;
+            }
+            break;
+        case Request:
+            lines << u"REQUEST "_s + line.section(u' ', -1);
+            where = InnerHeaders;
+            break;
+        case InnerHeaders:
+            if (line.isEmpty())
+                where = Body;
+            else if (line.startsWith(u"Content-Type: application/json"_s))
+                lines << u"Content-Type: application/json"_s;
+            break;
+        case Between:
+        case Body:
+            break;
+        }
+    }
+    return lines;
+}
 
 template<typename T>
 std::optional<Result<T>> waitFor(const std::function<void(QObject *, std::function<void(Result<T>)>)> &start)
@@ -266,6 +351,52 @@ private Q_SLOTS:
         QVERIFY(after.has_value() && after->ok());
         QTest::qWait(50);
         QVERIFY(!called);
+    }
+
+    // The client's $batch follows Microsoft's documented example of a change set (tests/data/batch/): the same
+    // request line and headers, the same nesting of delimiters, and the same part headers with Content-IDs in order.
+    void batchRequestHasTheDocumentedShape()
+    {
+        QFile documented(QStringLiteral(AUTOCLOSE_TEST_DATA "/batch/ms-changeset-request.txt"));
+        QVERIFY(documented.open(QIODevice::ReadOnly));
+        const QByteArray example = documented.readAll();
+        const QByteArray exampleBody = example.mid(example.indexOf("\n\n") + 2);
+
+        RecordingServer server;
+        DataverseClient client(server.url(), &m_network);
+        client.setAccessToken(Token);
+        QList<MinutesChange> changes;
+        for (int i = 1; i <= 3; ++i)
+            changes << MinutesChange {u"00000000-0000-0000-0000-00000000000%1"_s.arg(i), u"Record %1"_s.arg(i),
+                                      u"W/\"%1\""_s.arg(i), i * 10};
+        QObject context;
+        client.saveMinutes(changes, DataverseClient::WriteMode::Batch, &context, [](QList<WriteResult>) {});
+        QVERIFY(QTest::qWaitFor([&server] { return !server.requests.isEmpty(); }, 20000));
+        const QByteArray request = server.requests.first();
+        const qsizetype headEnd = request.indexOf("\r\n\r\n");
+        const QList<QByteArray> head = request.first(headEnd).split('\n');
+        QCOMPARE(head.first().trimmed(), QByteArray("POST /api/data/v9.2/$batch HTTP/1.1"));
+        // A header's value in a message's head (its lines).
+        const auto headerIn = [](const QList<QByteArray> &lines, const QByteArray &name) {
+            const QByteArray prefix = name.toLower() + ':';
+            for (const QByteArray &line : lines)
+                if (line.toLower().startsWith(prefix))
+                    return line.mid(prefix.size()).trimmed();
+            return QByteArray();
+        };
+        const QList<QByteArray> exampleHead = example.first(example.indexOf("\n\n")).split('\n');
+        for (const QByteArray &name :
+             {QByteArray("OData-MaxVersion"), QByteArray("OData-Version"), QByteArray("Accept")})
+            QCOMPARE(headerIn(head, name), headerIn(exampleHead, name));
+        const auto header = [&](const QByteArray &name) {
+            return headerIn(head, name);
+        };
+        QVERIFY2(header("Content-Type").startsWith("multipart/mixed; boundary=batch_"), header("Content-Type"));
+
+        const QStringList expected = batchSkeleton(exampleBody);
+        // The batch delimiter and the change set header, six lines for each of the three parts, the two ends.
+        QCOMPARE(expected.size(), 22);
+        QCOMPARE(batchSkeleton(request.mid(headEnd + 4)), expected);
     }
 
     // A failed change set names the record refused: by its Content-ID, or as the only record of the save when the
