@@ -1,7 +1,7 @@
 // Reads through the client against the sandbox: server-side conversation filters (checked against the same rule
 // applied here to every row), counts, identity, the column range, paging progress, cancellation, and literals
 // that need encoding.
-#include "SandboxClient.h"
+#include "SandboxFixture.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/ODataQuery.h"
 #include "app/sandbox/LocalSandbox.h"
@@ -199,9 +199,9 @@ private Q_SLOTS:
     {
         LocalSandbox::Options options;
         options.faults = u"400:query=$expand"_s;
-        const auto fixture = SandboxClient::start(Token, options);
+        const auto fixture = SandboxFixture::start(options, Token, SandboxFixture::Retries::Fast);
         QVERIFY(fixture);
-        DataverseClient &client = fixture->client();
+        DataverseClient &client = *fixture->client;
         std::optional<Result<QList<ChannelStateConfig>>> configs;
         client.fetchConfigurations(this, [&configs](auto r) { configs = std::move(r); });
         QVERIFY(wait(configs).has_value());
@@ -224,9 +224,9 @@ private Q_SLOTS:
         QFETCH(bool, readOnly);
         LocalSandbox::Options options;
         options.readOnlyUser = readOnly;
-        const auto fixture = SandboxClient::start(Token, options);
+        const auto fixture = SandboxFixture::start(options, Token, SandboxFixture::Retries::Fast);
         QVERIFY(fixture);
-        DataverseClient &client = fixture->client();
+        DataverseClient &client = *fixture->client;
         std::optional<Result<bool>> canWrite;
         client.fetchCanWriteConfigurations(this, [&canWrite](auto r) { canWrite = std::move(r); });
         QVERIFY(wait(canWrite).has_value() && canWrite->ok());

@@ -54,7 +54,7 @@ class TestSnapshotUi : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<Server> m_server;
+    std::unique_ptr<SandboxFixture> m_server;
     std::unique_ptr<MainWindow> m_window;
 
     QString path(const QString &name) const { return m_server->dir.filePath(name); }
@@ -78,7 +78,7 @@ private Q_SLOTS:
     void init()
     {
         g_watchers = new QObject(this);
-        m_server = Server::start();
+        m_server = SandboxFixture::start();
         QVERIFY(m_server);
         QVERIFY(openWindow());
     }

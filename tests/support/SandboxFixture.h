@@ -1,7 +1,9 @@
 #pragma once
 
-// A sandbox in this process on a temporary directory, a client signed in to it, and a colleague's client editing the
-// same environment underneath. No widgets: the edit session's tests use it as the window's tests do.
+// The one way client-side tests start a sandbox in this process: on a temporary directory, with a client signed in to
+// it and a colleague's client editing the same environment underneath. No widgets: the edit session's tests use it as
+// the window's tests do. (Tests of the sandbox itself start LocalSandbox; process tests start autoclose-sandbox with
+// SandboxProcess.)
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 
@@ -13,33 +15,58 @@
 #include <memory>
 #include <optional>
 
-struct Server
+struct SandboxFixture
 {
+    // Fast: the client retries after FastRetries' short pause instead of the default policy's, for tests of the client
+    // that go through faults but do not time the retries. The window's tests keep the default.
+    enum class Retries { Default, Fast };
+    static inline const WebApiTransport::RetryPolicy FastRetries {3, std::chrono::milliseconds(20)};
+
     QTemporaryDir dir;
-    QString token = LocalSandbox::generateToken();
+    QString token;
     std::unique_ptr<LocalSandbox> sandbox;
     QNetworkAccessManager network;
-    std::unique_ptr<DataverseClient> client; // the window's
+    std::unique_ptr<DataverseClient> client; // the window's, or the test's
     std::unique_ptr<DataverseClient> colleague; // someone else editing the same environment
 
-    static std::unique_ptr<Server> start(LocalSandbox::Options options = {}, const QString &dataDir = {})
+    // options.dataDir defaults to <dir>/sandbox; options.acceptedTokens is set to {token}, a random one unless given.
+    // Null, with a warning saying why, when the sandbox cannot start.
+    static std::unique_ptr<SandboxFixture> start(LocalSandbox::Options options = {}, const QString &token = {},
+                                                 Retries retries = Retries::Default)
     {
-        auto server = std::make_unique<Server>();
-        // The audit log and "before apply" snapshots go to this test's directory, never the user's.
-        qputenv("AUTOCLOSE_DATA_DIR", QFile::encodeName(server->dataDir()));
-        options.dataDir = dataDir.isEmpty() ? server->dir.path() + QStringLiteral("/sandbox") : dataDir;
-        options.acceptedTokens = {server->token};
-        auto sandbox = LocalSandbox::start(options);
-        if (!sandbox)
+        std::unique_ptr<SandboxFixture> fixture(new SandboxFixture);
+        fixture->token = token.isEmpty() ? LocalSandbox::generateToken() : token;
+        s_live.append(fixture.get());
+        qputenv("AUTOCLOSE_DATA_DIR", QFile::encodeName(fixture->dataDir()));
+        if (options.dataDir.isEmpty())
+            options.dataDir = fixture->dir.path() + QStringLiteral("/sandbox");
+        options.acceptedTokens = {fixture->token};
+        auto started = LocalSandbox::start(options);
+        if (!started) {
+            qWarning("the sandbox did not start: %s", qPrintable(started.error().describe()));
             return nullptr;
-        server->sandbox = std::move(sandbox).value();
-        server->client = std::make_unique<DataverseClient>(server->sandbox->url(), &server->network);
-        server->client->setAccessToken(server->token);
-        server->colleague = std::make_unique<DataverseClient>(server->sandbox->url(), &server->network);
-        server->colleague->setAccessToken(server->token);
-        return server;
+        }
+        fixture->sandbox = std::move(started).value();
+        fixture->client = std::make_unique<DataverseClient>(fixture->sandbox->url(), &fixture->network);
+        fixture->client->setAccessToken(fixture->token);
+        if (retries == Retries::Fast)
+            fixture->client->transport()->setRetryPolicy(FastRetries);
+        fixture->colleague = std::make_unique<DataverseClient>(fixture->sandbox->url(), &fixture->network);
+        fixture->colleague->setAccessToken(fixture->token);
+        return fixture;
     }
 
+    ~SandboxFixture()
+    {
+        s_live.removeOne(this);
+        if (!s_live.isEmpty())
+            qputenv("AUTOCLOSE_DATA_DIR", QFile::encodeName(s_live.last()->dataDir()));
+    }
+    SandboxFixture(const SandboxFixture &) = delete;
+    SandboxFixture &operator=(const SandboxFixture &) = delete;
+
+    // The audit log and "before apply" snapshots go here, never to the user's directory: AUTOCLOSE_DATA_DIR names the
+    // newest live fixture's dataDir() (a test may hold two), and after the last one the last one's.
     QString dataDir() const { return dir.path() + QStringLiteral("/data"); }
 
     // What the server holds for channel × state, read by another client.
@@ -56,6 +83,7 @@ struct Server
         return std::nullopt;
     }
 
+    // The colleague sets channel × state to minutes: true once the server holds it.
     bool colleagueSaves(const QString &channel, const QString &state, int minutes)
     {
         const auto current = read(channel, state);
@@ -68,4 +96,8 @@ struct Server
         return QTest::qWaitFor([&results] { return results.has_value(); }, 20000) && results->size() == 1 &&
             results->first().outcome == WriteResult::Outcome::Saved;
     }
+
+private:
+    SandboxFixture() = default;
+    static inline QList<const SandboxFixture *> s_live; // oldest first
 };
