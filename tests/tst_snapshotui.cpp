@@ -193,13 +193,9 @@ private Q_SLOTS:
     void compareWithAnotherEnvironment()
     {
         // A second environment, with one value changed there.
-        QTemporaryDir otherDir;
-        const QString token = LocalSandbox::generateToken();
-        auto other = LocalSandbox::start(otherDir.path(), 0, {token});
-        QVERIFY(other.ok());
-        QNetworkAccessManager network;
-        DataverseClient otherClient(other.value()->url(), &network);
-        otherClient.setAccessToken(token);
+        auto other = SandboxFixture::start();
+        QVERIFY(other);
+        DataverseClient &otherClient = *other->client;
         std::optional<Result<Snapshot>> otherNow;
         SnapshotOps::capture(&otherClient, this, [&otherNow](Result<Snapshot> r) { otherNow = std::move(r); });
         QVERIFY(QTest::qWaitFor([&otherNow] { return otherNow.has_value(); }, 20000) && otherNow->ok());
