@@ -8,6 +8,7 @@
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
 #include "app/snapshot/SnapshotOps.h"
+#include "models/ConfigTableModel.h"
 #include "models/SnapshotDiffModel.h"
 #include "ui/ApplyWizard.h"
 #include "ui/CompareWindow.h"

@@ -4,10 +4,9 @@
 // for them.
 #include "TestHttp.h"
 
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMap>
+#include <QString>
+#include <QUrl>
 
 #include <optional>
 
@@ -21,45 +20,9 @@ struct ServerRecord
 using ServerState = QMap<QString, ServerRecord>; // by id
 
 // What the sandbox holds, read over HTTP.
-inline ServerState serverState(const QUrl &sandbox, const QString &token)
-{
-    QUrl url = sandbox;
-    url.setPath(QStringLiteral("/api/data/v9.2/msdyn_occhannelstateconfigurations"));
-    url.setQuery(QStringLiteral("$select=msdyn_name,msdyn_autocloseliveworkitemafter,versionnumber"));
-    const TestReply reply = testGet(url, token.toUtf8());
-    ServerState state;
-    for (const QJsonValue &v : reply.json().value(QStringLiteral("value")).toArray()) {
-        const QJsonObject o = v.toObject();
-        const QJsonValue minutes = o.value(QStringLiteral("msdyn_autocloseliveworkitemafter"));
-        state.insert(o.value(QStringLiteral("msdyn_occhannelstateconfigurationid")).toString(),
-                     ServerRecord {o.value(QStringLiteral("msdyn_name")).toString(),
-                                   minutes.isNull() ? std::nullopt : std::optional<int>(minutes.toInt()),
-                                   o.value(QStringLiteral("versionnumber")).toVariant().toLongLong()});
-    }
-    return state;
-}
+ServerState serverState(const QUrl &sandbox, const QString &token);
 
-inline QString idOf(const ServerState &state, const QString &name)
-{
-    for (auto it = state.cbegin(); it != state.cend(); ++it)
-        if (it->name == name)
-            return it.key();
-    return {};
-}
+QString idOf(const ServerState &state, const QString &name);
 
 // A snapshot file's records edited: name → new minutes (empty optional: never).
-inline QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes)
-{
-    QJsonObject root = QJsonDocument::fromJson(snapshot).object();
-    QJsonArray records = root.value(QStringLiteral("records")).toArray();
-    for (qsizetype i = 0; i < records.size(); ++i) {
-        QJsonObject r = records.at(i).toObject();
-        const auto found = changes.constFind(r.value(QStringLiteral("name")).toString());
-        if (found == changes.cend())
-            continue;
-        r.insert(QStringLiteral("minutes"), *found ? QJsonValue(**found) : QJsonValue(QJsonValue::Null));
-        records.replace(i, r);
-    }
-    root.insert(QStringLiteral("records"), records);
-    return QJsonDocument(root).toJson();
-}
+QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes);

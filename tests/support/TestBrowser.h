@@ -2,12 +2,11 @@
 
 // The "browser" of the sign-in tests: a cookie-keeping HTTP client that follows redirects one by one (so a test sees
 // each hop) and fills in the peer's plain HTML forms.
-#include <QEventLoop>
+#include <QList>
 #include <QNetworkAccessManager>
-#include <QNetworkCookieJar>
-#include <QNetworkReply>
-#include <QRegularExpression>
-#include <QUrlQuery>
+#include <QUrl>
+
+#include <utility>
 
 class TestBrowser
 {
@@ -20,34 +19,14 @@ public:
         QString error; // transport failure
     };
 
-    TestBrowser() { m_network.setCookieJar(new QNetworkCookieJar(&m_network)); }
+    TestBrowser();
 
     // GET, then follow every redirect (the last hop may be the product's loopback listener).
-    Page open(const QUrl &url) { return follow(send(url, {}, false)); }
+    Page open(const QUrl &url);
     // POSTs a form, then follows redirects.
-    Page submit(const QUrl &url, const QList<std::pair<QString, QString>> &fields)
-    {
-        QByteArray body;
-        for (const auto &[k, v] : fields)
-            body += (body.isEmpty() ? "" : "&") + QUrl::toPercentEncoding(k) + '=' + QUrl::toPercentEncoding(v);
-        return follow(send(url, body, true));
-    }
+    Page submit(const QUrl &url, const QList<std::pair<QString, QString>> &fields);
     // The page's first form: its action and its hidden fields.
-    static std::pair<QUrl, QList<std::pair<QString, QString>>> firstForm(const Page &page)
-    {
-        const QString html = QString::fromUtf8(page.body);
-        static const QRegularExpression form(QStringLiteral("<form[^>]*action=\"([^\"]+)\"[^>]*>(.*?)</form>"),
-                                             QRegularExpression::DotMatchesEverythingOption);
-        static const QRegularExpression hidden(
-            QStringLiteral("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\""));
-        const auto match = form.match(html);
-        QList<std::pair<QString, QString>> fields;
-        for (auto it = hidden.globalMatch(match.captured(2)); it.hasNext();) {
-            const auto h = it.next();
-            fields.append({h.captured(1), h.captured(2)});
-        }
-        return {page.url.resolved(QUrl(match.captured(1))), fields};
-    }
+    static std::pair<QUrl, QList<std::pair<QString, QString>>> firstForm(const Page &page);
 
 private:
     struct Hop
@@ -55,38 +34,8 @@ private:
         Page page;
         QUrl location;
     };
-    Hop send(const QUrl &url, const QByteArray &body, bool post)
-    {
-        QNetworkRequest request(url);
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-        request.setTransferTimeout(20000);
-        QNetworkReply *reply;
-        if (post) {
-            request.setRawHeader("Content-Type", "application/x-www-form-urlencoded");
-            reply = m_network.post(request, body);
-        } else {
-            reply = m_network.get(request);
-        }
-        QEventLoop loop;
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-        Hop hop;
-        hop.page.url = url;
-        hop.page.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        hop.page.body = reply->readAll();
-        if (hop.page.status == 0)
-            hop.page.error = reply->errorString();
-        if (hop.page.status >= 300 && hop.page.status < 400)
-            hop.location = url.resolved(QUrl(QString::fromUtf8(reply->rawHeader("Location"))));
-        reply->deleteLater();
-        return hop;
-    }
-    Page follow(Hop hop)
-    {
-        for (int i = 0; i < 20 && hop.location.isValid(); ++i)
-            hop = send(hop.location, {}, false);
-        return hop.page;
-    }
+    Hop send(const QUrl &url, const QByteArray &body, bool post);
+    Page follow(Hop hop);
 
     QNetworkAccessManager m_network;
 };
