@@ -1,7 +1,7 @@
 // The Web API client against the sandbox over real HTTP, and against raw sockets for replies the sandbox never
 // sends.
+#include "SandboxFixture.h"
 #include "app/dataverse/DataverseClient.h"
-#include "app/sandbox/LocalSandbox.h"
 #include "app/sandbox/SandboxStore.h"
 
 #include <QFile>
@@ -12,7 +12,6 @@
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTcpSocket>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <optional>
@@ -186,16 +185,14 @@ class TestDataverseClient : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        auto sandbox = LocalSandbox::start(m_dir.path(), 0, {Token});
-        QVERIFY(sandbox.ok());
-        m_sandbox = std::move(sandbox).value();
+        m_fixture = SandboxFixture::start({}, Token);
+        QVERIFY(m_fixture);
     }
-    void cleanupTestCase() { m_sandbox.reset(); }
+    void cleanupTestCase() { m_fixture.reset(); }
 
     void loadsConfigurationsWithTheirChannels()
     {
-        DataverseClient client(m_sandbox->url(), &m_network);
+        DataverseClient client(m_fixture->sandbox->url(), &m_network);
         client.setAccessToken(Token);
         const auto result = waitFor<QList<ChannelStateConfig>>(
             [&client](QObject *context, auto done) { client.fetchConfigurations(context, std::move(done)); });
@@ -220,7 +217,7 @@ private Q_SLOTS:
 
     void followsNextLinksAcrossPages()
     {
-        DataverseClient client(m_sandbox->url(), &m_network);
+        DataverseClient client(m_fixture->sandbox->url(), &m_network);
         client.setAccessToken(Token);
         client.setMaxPageSize(37);
         const auto result = waitFor<QList<QJsonObject>>([&client](QObject *context, auto done) {
@@ -230,7 +227,8 @@ private Q_SLOTS:
         QSet<QString> ids;
         for (const QJsonObject &row : result->value())
             ids.insert(row.value(u"activityid"_s).toString());
-        const qint64 total = m_sandbox->store()->count(*EntitySchema::find(u"msdyn_ocliveworkitems"_s)).value();
+        const qint64 total =
+            m_fixture->sandbox->store()->count(*EntitySchema::find(u"msdyn_ocliveworkitems"_s)).value();
         QCOMPARE(qint64(result->value().size()), total);
         QCOMPARE(qint64(ids.size()), total);
     }
@@ -269,7 +267,7 @@ private Q_SLOTS:
 
     void wrongTokenIsAnAuthError()
     {
-        DataverseClient client(m_sandbox->url(), &m_network);
+        DataverseClient client(m_fixture->sandbox->url(), &m_network);
         client.setAccessToken(u"stolen"_s);
         const auto result = waitFor<QList<ChannelStateConfig>>(
             [&client](QObject *context, auto done) { client.fetchConfigurations(context, std::move(done)); });
@@ -338,7 +336,7 @@ private Q_SLOTS:
 
     void noCallbackAfterTheContextIsGone()
     {
-        DataverseClient client(m_sandbox->url(), &m_network);
+        DataverseClient client(m_fixture->sandbox->url(), &m_network);
         client.setAccessToken(Token);
         bool called = false;
         auto *context = new QObject;
@@ -446,8 +444,7 @@ private Q_SLOTS:
     }
 
 private:
-    QTemporaryDir m_dir;
-    std::unique_ptr<LocalSandbox> m_sandbox;
+    std::unique_ptr<SandboxFixture> m_fixture;
     QNetworkAccessManager m_network;
 };
 

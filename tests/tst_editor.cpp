@@ -70,7 +70,8 @@ int runChild(const QString &dir, const QString &mode)
     LocalSandbox::Options options;
     if (mode.startsWith(u"save:"_s))
         options.faults = mode.mid(5) + u":method=POST:path=$batch:ms=600000"_s;
-    auto server = Server::start(options, dir + u"/sandbox"_s);
+    options.dataDir = dir + u"/sandbox"_s;
+    auto server = SandboxFixture::start(options);
     if (!server)
         return 3;
     MainWindow window(server->client.get(), environment(dir + u"/journal"_s));
@@ -151,7 +152,7 @@ private Q_SLOTS:
     void init()
     {
         g_watchers = new QObject(this);
-        m_server = Server::start();
+        m_server = SandboxFixture::start();
         QVERIFY(m_server);
         m_journalDir = m_server->dir.path() + u"/journal"_s;
     }
@@ -488,7 +489,7 @@ private Q_SLOTS:
     {
         LocalSandbox::Options options;
         options.readOnlyUser = true;
-        m_server = Server::start(options);
+        m_server = SandboxFixture::start(options);
         QVERIFY(m_server);
         MainWindow window(m_server->client.get(), environment(m_journalDir));
         window.show();
@@ -513,7 +514,7 @@ private Q_SLOTS:
         LocalSandbox::Options options;
         options.seed.file = QFINDTESTDATA("data/seeds/preview.json");
         options.seed.required = true;
-        m_server = Server::start(options);
+        m_server = SandboxFixture::start(options);
         QVERIFY(m_server);
         MainWindow window(m_server->client.get(), environment(m_journalDir));
         window.show();
@@ -721,7 +722,9 @@ private:
     std::unique_ptr<MainWindow> restartOn(const QString &dir)
     {
         m_server.reset();
-        m_server = Server::start({}, dir + u"/sandbox"_s);
+        LocalSandbox::Options options;
+        options.dataDir = dir + u"/sandbox"_s; // the killed run's
+        m_server = SandboxFixture::start(options);
         if (!m_server)
             return nullptr;
         auto window = std::make_unique<MainWindow>(m_server->client.get(), environment(dir + u"/journal"_s));
@@ -729,7 +732,7 @@ private:
         return load(*window) ? std::move(window) : nullptr;
     }
 
-    std::unique_ptr<Server> m_server;
+    std::unique_ptr<SandboxFixture> m_server;
     QString m_journalDir;
 };
 

@@ -70,7 +70,8 @@ int runChild(const QString &dir, const QString &mode)
     LocalSandbox::Options options;
     if (mode.startsWith(u"save:"_s))
         options.faults = mode.mid(5) + u":method=POST:path=$batch:ms=600000"_s;
-    auto server = Server::start(options, dir + u"/sandbox"_s);
+    options.dataDir = dir + u"/sandbox"_s;
+    auto server = SandboxFixture::start(options);
     if (!server)
         return 3;
     Editor editor(server->client.get(), dir + u"/journal"_s);
@@ -126,7 +127,7 @@ bool killChild(const QString &dir, const QString &mode, const QByteArray &word)
     return child.waitForFinished() && child.exitStatus() == QProcess::CrashExit;
 }
 
-QList<AuditLog::Entry> auditEntries(const Server &server)
+QList<AuditLog::Entry> auditEntries(const SandboxFixture &server)
 {
     const auto log = AuditLog(server.dataDir() + u"/audit.jsonl"_s).read();
     return log ? log.value() : QList<AuditLog::Entry> {};
@@ -140,7 +141,7 @@ class TestEditSession : public QObject
 private Q_SLOTS:
     void init()
     {
-        m_server = Server::start();
+        m_server = SandboxFixture::start();
         QVERIFY(m_server);
         m_journalDir = m_server->dir.path() + u"/journal"_s;
     }
@@ -401,7 +402,9 @@ private:
     std::optional<std::pair<std::unique_ptr<Editor>, EditSession::Recovery>> restartOn(const QString &dir)
     {
         m_server.reset();
-        m_server = Server::start({}, dir + u"/sandbox"_s);
+        LocalSandbox::Options options;
+        options.dataDir = dir + u"/sandbox"_s; // the killed run's
+        m_server = SandboxFixture::start(options);
         if (!m_server)
             return std::nullopt;
         auto editor = std::make_unique<Editor>(m_server->client.get(), dir + u"/journal"_s);
@@ -411,7 +414,7 @@ private:
         return std::pair {std::move(editor), *recovery};
     }
 
-    std::unique_ptr<Server> m_server;
+    std::unique_ptr<SandboxFixture> m_server;
     QString m_journalDir;
 };
 

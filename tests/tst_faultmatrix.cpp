@@ -62,8 +62,12 @@ private:
     QStringList arguments(Op op, const QUrl &url, const QString &exportFile, const QString &timeout,
                           bool profile = false) const
     {
-        QStringList args = profile ? QStringList {u"--profile"_s, u"Sandbox"_s}
-                                   : QStringList {u"--url"_s, url.toString(), u"--access-token-env"_s, TokenVar};
+        // Appended, not a conditional of two initializer lists: GCC 12 takes that for a dangling pointer.
+        QStringList args;
+        if (profile)
+            args << u"--profile"_s << u"Sandbox"_s;
+        else
+            args << u"--url"_s << url.toString() << u"--access-token-env"_s << TokenVar;
         args << u"--timeout"_s << timeout;
         switch (op) {
         case Op::Load:

@@ -2,18 +2,17 @@
 // window has loaded and saved against a sandbox with every debug line switched on.
 #include "app/common/LogFile.h"
 #include "app/dataverse/DataverseClient.h"
-#include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
 #include "ui/MainWindow.h"
 #include "ui/SaveConfirmDialog.h"
 
 #include "GuiTestSupport.h"
+#include "SandboxFixture.h"
 
 #include <QApplication>
 #include <QDir>
 #include <QFile>
 #include <QLoggingCategory>
-#include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -83,12 +82,10 @@ private Q_SLOTS:
         const auto path = LogFile::install(dir.path(), u"editor"_s);
         QVERIFY(path.ok());
         QLoggingCategory::setFilterRules(u"autoclose.*.debug=true\nqt.network.*.debug=true"_s);
-        const QString token = LocalSandbox::generateToken();
-        auto sandbox = LocalSandbox::start(dir.path() + u"/sandbox"_s, 0, {token});
-        QVERIFY(sandbox.ok());
-        QNetworkAccessManager network;
-        DataverseClient client(sandbox.value()->url(), &network);
-        client.setAccessToken(token);
+        auto fixture = SandboxFixture::start();
+        QVERIFY(fixture);
+        DataverseClient &client = *fixture->client;
+        const QString token = fixture->token;
         {
             EnvironmentInfo environment;
             environment.name = u"Demo environment"_s;

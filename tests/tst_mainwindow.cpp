@@ -1,6 +1,6 @@
 // The real main window against a sandbox on 127.0.0.1, offscreen.
+#include "SandboxFixture.h"
 #include "app/dataverse/DataverseClient.h"
-#include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
 #include "ui/MainWindow.h"
 
@@ -10,7 +10,6 @@
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTableView>
-#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -21,18 +20,15 @@ class TestMainWindow : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        m_token = LocalSandbox::generateToken();
-        auto sandbox = LocalSandbox::start(m_dir.path(), 0, {m_token});
-        QVERIFY(sandbox.ok());
-        m_sandbox = std::move(sandbox).value();
+        m_fixture = SandboxFixture::start();
+        QVERIFY(m_fixture);
     }
-    void cleanupTestCase() { m_sandbox.reset(); }
+    void cleanupTestCase() { m_fixture.reset(); }
 
     void showsTheDemoConfigurations()
     {
-        DataverseClient client(m_sandbox->url(), &m_network);
-        client.setAccessToken(m_token);
+        DataverseClient client(m_fixture->sandbox->url(), &m_network);
+        client.setAccessToken(m_fixture->token);
         MainWindow window(&client, demoEnvironment());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
@@ -74,7 +70,7 @@ private Q_SLOTS:
 
     void showsWhatWentWrongAndRetries()
     {
-        DataverseClient client(m_sandbox->url(), &m_network);
+        DataverseClient client(m_fixture->sandbox->url(), &m_network);
         client.setAccessToken(u"expired"_s);
         MainWindow window(&client, demoEnvironment());
         window.show();
@@ -89,7 +85,7 @@ private Q_SLOTS:
         });
         QVERIFY2(shown, "the error and what to do are on screen");
 
-        client.setAccessToken(m_token);
+        client.setAccessToken(m_fixture->token);
         QTest::keyClick(&window, Qt::Key_F5);
         QVERIFY(loaded.wait(20000));
         QCOMPARE(loaded.last().first().toBool(), true);
@@ -102,13 +98,11 @@ private:
         EnvironmentInfo environment;
         environment.name = u"Demo environment"_s;
         environment.demo = true;
-        environment.journalDir = m_dir.path() + u"/journal"_s;
+        environment.journalDir = m_fixture->dir.path() + u"/journal"_s;
         return environment;
     }
 
-    QTemporaryDir m_dir;
-    QString m_token;
-    std::unique_ptr<LocalSandbox> m_sandbox;
+    std::unique_ptr<SandboxFixture> m_fixture;
     QNetworkAccessManager m_network;
 };
 

@@ -2,7 +2,7 @@
 // and a fixed moment, with the expected closures for both timer bases, with and without edits — through the real
 // autoclose-cli over HTTP, and through the preview core the window uses (counts and the paged list).
 #include "CliProcess.h"
-#include "SandboxClient.h"
+#include "SandboxFixture.h"
 #include "SandboxProcess.h"
 #include "app/preview/ClosurePreview.h"
 #include "models/PreviewListModel.h"
@@ -165,9 +165,9 @@ private Q_SLOTS:
     // The window's path: counts per configuration for saved and edited values, and the list a page at a time.
     void coreCountsAndListsBothModes()
     {
-        auto fixture = SandboxClient::start(Token, seeded());
+        auto fixture = SandboxFixture::start(seeded(), Token, SandboxFixture::Retries::Fast);
         QVERIFY(fixture);
-        DataverseClient &client = fixture->client();
+        DataverseClient &client = *fixture->client;
         const auto configs = configurations(client);
         QVERIFY(configs.ok());
         const QHash<QString, std::optional<int>> edits {{cfg(1), 10}, {cfg(2), 60}, {cfg(4), std::nullopt}};
@@ -228,9 +228,9 @@ private Q_SLOTS:
 
     void timelineCountsAhead()
     {
-        auto fixture = SandboxClient::start(Token, seeded());
+        auto fixture = SandboxFixture::start(seeded(), Token, SandboxFixture::Retries::Fast);
         QVERIFY(fixture);
-        DataverseClient &client = fixture->client();
+        DataverseClient &client = *fixture->client;
         const auto configs = configurations(client);
         QVERIFY(configs.ok());
         const QDateTime at = QDateTime::fromString(At, Qt::ISODate);
@@ -249,9 +249,9 @@ private Q_SLOTS:
     // workstream's setting governs nothing here.
     void waitingByWorkstream()
     {
-        auto fixture = SandboxClient::start(Token, seeded());
+        auto fixture = SandboxFixture::start(seeded(), Token, SandboxFixture::Retries::Fast);
         QVERIFY(fixture);
-        DataverseClient &client = fixture->client();
+        DataverseClient &client = *fixture->client;
         std::optional<Result<QList<Workstream>>> workstreams;
         client.fetchWorkstreams(this, [&workstreams](auto r) { workstreams = std::move(r); });
         QTRY_VERIFY(workstreams.has_value());

@@ -1,16 +1,14 @@
 // Reads through the client against the sandbox: server-side conversation filters (checked against the same rule
 // applied here to every row), counts, identity, the column range, paging progress, cancellation, and literals
 // that need encoding.
-#include "SandboxClient.h"
+#include "SandboxFixture.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/ODataQuery.h"
 #include "app/sandbox/LocalSandbox.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
 #include <QSet>
-#include <QTemporaryDir>
 #include <QTest>
 
 #include <optional>
@@ -35,19 +33,16 @@ class TestReads : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(m_dir.isValid());
-        auto sandbox = LocalSandbox::start(m_dir.path(), 0, {Token});
-        QVERIFY(sandbox.ok());
-        m_sandbox = std::move(sandbox).value();
-        m_client = std::make_unique<DataverseClient>(m_sandbox->url(), &m_network);
-        m_client->setAccessToken(Token);
+        m_fixture = SandboxFixture::start({}, Token);
+        QVERIFY(m_fixture);
+        m_client = m_fixture->client.get();
         m_all = conversations({});
         QCOMPARE(m_all.size(), 360);
     }
     void cleanupTestCase()
     {
-        m_client.reset();
-        m_sandbox.reset();
+        m_client = nullptr;
+        m_fixture.reset();
     }
 
     void queryEncodesLiterals()
@@ -121,8 +116,8 @@ private Q_SLOTS:
         std::optional<Result<WebApiReply::Identity>> me;
         m_client->whoAmI(this, [&me](auto r) { me = std::move(r); });
         QVERIFY(wait(me).has_value() && me->ok());
-        QCOMPARE(me->value().organizationId, m_sandbox->store()->identity().organizationId);
-        QCOMPARE(me->value().userId, m_sandbox->store()->identity().userId);
+        QCOMPARE(me->value().organizationId, m_fixture->sandbox->store()->identity().organizationId);
+        QCOMPARE(me->value().userId, m_fixture->sandbox->store()->identity().userId);
 
         std::optional<Result<WebApiReply::ColumnRange>> range;
         m_client->fetchMinutesRange(this, [&range](auto r) { range = std::move(r); });
@@ -175,7 +170,7 @@ private Q_SLOTS:
         const QString id = u"5e5e5e5e-0000-4000-8000-000000000001"_s;
         WebApiTransport::Call create;
         create.method = "PATCH";
-        create.url = QUrl(m_sandbox->url().toString() + u"/api/data/v9.2/msdyn_ocliveworkitems(%1)"_s.arg(id));
+        create.url = QUrl(m_fixture->sandbox->url().toString() + u"/api/data/v9.2/msdyn_ocliveworkitems(%1)"_s.arg(id));
         create.headers = {{"If-None-Match", "*"}};
         create.body = QJsonDocument(QJsonObject {{u"subject"_s, subject}, {u"statuscode"_s, 1}}).toJson();
         create.idempotent = false;
@@ -199,9 +194,9 @@ private Q_SLOTS:
     {
         LocalSandbox::Options options;
         options.faults = u"400:query=$expand"_s;
-        const auto fixture = SandboxClient::start(Token, options);
+        const auto fixture = SandboxFixture::start(options, Token, SandboxFixture::Retries::Fast);
         QVERIFY(fixture);
-        DataverseClient &client = fixture->client();
+        DataverseClient &client = *fixture->client;
         std::optional<Result<QList<ChannelStateConfig>>> configs;
         client.fetchConfigurations(this, [&configs](auto r) { configs = std::move(r); });
         QVERIFY(wait(configs).has_value());
@@ -224,9 +219,9 @@ private Q_SLOTS:
         QFETCH(bool, readOnly);
         LocalSandbox::Options options;
         options.readOnlyUser = readOnly;
-        const auto fixture = SandboxClient::start(Token, options);
+        const auto fixture = SandboxFixture::start(options, Token, SandboxFixture::Retries::Fast);
         QVERIFY(fixture);
-        DataverseClient &client = fixture->client();
+        DataverseClient &client = *fixture->client;
         std::optional<Result<bool>> canWrite;
         client.fetchCanWriteConfigurations(this, [&canWrite](auto r) { canWrite = std::move(r); });
         QVERIFY(wait(canWrite).has_value() && canWrite->ok());
@@ -259,10 +254,8 @@ private:
         return result->value();
     }
 
-    QTemporaryDir m_dir;
-    QNetworkAccessManager m_network;
-    std::unique_ptr<LocalSandbox> m_sandbox;
-    std::unique_ptr<DataverseClient> m_client;
+    std::unique_ptr<SandboxFixture> m_fixture;
+    DataverseClient *m_client = nullptr;
     QList<Conversation> m_all;
 };
 

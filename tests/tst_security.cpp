@@ -13,6 +13,7 @@
 #include "app/auth/Profile.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/SandboxApi.h"
+#include "models/ConfigTableModel.h"
 #include "ui/MainWindow.h"
 #include "ui/SaveConfirmDialog.h"
 
@@ -23,6 +24,7 @@
 #include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkInterface>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QSslCertificate>
 #include <QSslConfiguration>

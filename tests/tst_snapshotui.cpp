@@ -8,6 +8,7 @@
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
 #include "app/snapshot/SnapshotOps.h"
+#include "models/ConfigTableModel.h"
 #include "models/SnapshotDiffModel.h"
 #include "ui/ApplyWizard.h"
 #include "ui/CompareWindow.h"
@@ -54,7 +55,7 @@ class TestSnapshotUi : public QObject
 {
     Q_OBJECT
 private:
-    std::unique_ptr<Server> m_server;
+    std::unique_ptr<SandboxFixture> m_server;
     std::unique_ptr<MainWindow> m_window;
 
     QString path(const QString &name) const { return m_server->dir.filePath(name); }
@@ -78,7 +79,7 @@ private Q_SLOTS:
     void init()
     {
         g_watchers = new QObject(this);
-        m_server = Server::start();
+        m_server = SandboxFixture::start();
         QVERIFY(m_server);
         QVERIFY(openWindow());
     }
@@ -193,13 +194,9 @@ private Q_SLOTS:
     void compareWithAnotherEnvironment()
     {
         // A second environment, with one value changed there.
-        QTemporaryDir otherDir;
-        const QString token = LocalSandbox::generateToken();
-        auto other = LocalSandbox::start(otherDir.path(), 0, {token});
-        QVERIFY(other.ok());
-        QNetworkAccessManager network;
-        DataverseClient otherClient(other.value()->url(), &network);
-        otherClient.setAccessToken(token);
+        auto other = SandboxFixture::start();
+        QVERIFY(other);
+        DataverseClient &otherClient = *other->client;
         std::optional<Result<Snapshot>> otherNow;
         SnapshotOps::capture(&otherClient, this, [&otherNow](Result<Snapshot> r) { otherNow = std::move(r); });
         QVERIFY(QTest::qWaitFor([&otherNow] { return otherNow.has_value(); }, 20000) && otherNow->ok());

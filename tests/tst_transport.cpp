@@ -1,6 +1,6 @@
 // The transport's resilience against the sandbox's injected faults, over real HTTP: retries, throttling, token
 // refresh and the concurrency limit.
-#include "SandboxClient.h"
+#include "SandboxFixture.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/WebApiTransport.h"
 #include "app/sandbox/LocalSandbox.h"
@@ -210,10 +210,10 @@ private:
         m_fixture.reset();
         LocalSandbox::Options options;
         options.faults = faults;
-        m_fixture = SandboxClient::start(Token, options);
+        m_fixture = SandboxFixture::start(options, Token, SandboxFixture::Retries::Fast);
         QVERIFY(m_fixture);
-        m_sandbox = &m_fixture->sandbox();
-        m_transport = m_fixture->client().transport();
+        m_sandbox = m_fixture->sandbox.get();
+        m_transport = m_fixture->client->transport();
     }
 
     WebApiTransport::Call getCall() const
@@ -250,7 +250,7 @@ private:
     }
     Result<WebApiTransport::Reply> get() { return send(getCall()); }
 
-    std::unique_ptr<SandboxClient> m_fixture;
+    std::unique_ptr<SandboxFixture> m_fixture;
     LocalSandbox *m_sandbox = nullptr;
     WebApiTransport *m_transport = nullptr;
 };

@@ -102,7 +102,7 @@ private Q_SLOTS:
         LocalSandbox::Options options;
         if (!colleague)
             options.faults = fault;
-        auto server = Server::start(options);
+        auto server = SandboxFixture::start(options);
         QVERIFY(server);
         // A short timeout for the slow cell, and short pauses between retries; the retries themselves are real.
         server->client->setTransferTimeout(std::chrono::milliseconds(1500));

@@ -1,5 +1,5 @@
 // Saving minutes through the client against the sandbox: one atomic batch or one by one, a result per record.
-#include "SandboxClient.h"
+#include "SandboxFixture.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/sandbox/LocalSandbox.h"
 
@@ -169,9 +169,9 @@ private:
         m_fixture.reset();
         LocalSandbox::Options options;
         options.faults = faults;
-        m_fixture = SandboxClient::start(Token, options);
+        m_fixture = SandboxFixture::start(options, Token, SandboxFixture::Retries::Fast);
         QVERIFY(m_fixture);
-        m_client = &m_fixture->client();
+        m_client = m_fixture->client.get();
         m_client->transport()->setRetryPolicy(WebApiTransport::RetryPolicy {3, std::chrono::milliseconds(10)});
         m_before = load();
         QCOMPARE(m_before.size(), 24);
@@ -211,7 +211,7 @@ private:
         return it == configs.end() ? ChannelStateConfig {} : *it;
     }
 
-    std::unique_ptr<SandboxClient> m_fixture;
+    std::unique_ptr<SandboxFixture> m_fixture;
     DataverseClient *m_client = nullptr;
     QList<ChannelStateConfig> m_before;
 };

@@ -3,7 +3,6 @@
 // in the directory given as the only argument. tests/gui/screenshots.sh runs it under Xvfb.
 #include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
-#include "app/sandbox/LocalSandbox.h"
 #include "models/ConfigTableModel.h"
 #include "models/PreviewListModel.h"
 #include "ui/ApplyWizard.h"
@@ -15,11 +14,10 @@
 #include "ui/SaveConfirmDialog.h"
 
 #include "GuiTestSupport.h"
+#include "SandboxFixture.h"
 
 #include <QApplication>
 #include <QDir>
-#include <QFile>
-#include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -77,19 +75,15 @@ int main(int argc, char *argv[])
     g_outDir = QString::fromLocal8Bit(argv[1]);
     QDir().mkpath(g_outDir);
 
-    QTemporaryDir dir;
-    qputenv("AUTOCLOSE_DATA_DIR", QFile::encodeName(dir.path() + u"/data"_s)); // the tour leaves nothing behind
-    const QString token = LocalSandbox::generateToken();
-    auto sandbox = LocalSandbox::start(dir.path() + u"/sandbox"_s, 0, {token});
-    if (!sandbox) {
-        std::fprintf(stderr, "screenshot_tour: %s\n", qPrintable(sandbox.error().describe()));
+    // The tour leaves nothing behind: its sandbox, journal, audit log and snapshots are in the fixture's directory.
+    const auto fixture = SandboxFixture::start();
+    if (!fixture) {
+        std::fprintf(stderr, "screenshot_tour: the sandbox did not start\n");
         return 1;
     }
-    QNetworkAccessManager network;
-    DataverseClient client(sandbox.value()->url(), &network);
-    client.setAccessToken(token);
-    DataverseClient colleague(sandbox.value()->url(), &network);
-    colleague.setAccessToken(token);
+    const QTemporaryDir &dir = fixture->dir;
+    DataverseClient &client = *fixture->client;
+    DataverseClient &colleague = *fixture->colleague;
 
     EnvironmentInfo environment;
     environment.name = u"Demo environment"_s;

@@ -1,37 +1,26 @@
-#pragma once
+#include "TestHttp.h"
 
-// Plain HTTP for tests: one request, waited for, with status, headers and body as values.
 #include <QEventLoop>
 #include <QJsonDocument>
-#include <QJsonObject>
 #include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QTimer>
 
-#include <utility>
-
-struct TestReply
+QJsonObject TestReply::json() const
 {
-    int status = 0;
-    QByteArray body;
-    QList<QNetworkReply::RawHeaderPair> headers;
-    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    return QJsonDocument::fromJson(body).object();
+}
 
-    QJsonObject json() const { return QJsonDocument::fromJson(body).object(); }
-
-    QByteArray header(const QByteArray &name) const
-    {
-        for (const auto &[key, value] : headers) {
-            if (key.compare(name, Qt::CaseInsensitive) == 0)
-                return value;
-        }
-        return {};
+QByteArray TestReply::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
     }
-};
+    return {};
+}
 
-inline TestReply testRequest(const QByteArray &method, const QUrl &url,
-                             const QList<std::pair<QByteArray, QByteArray>> &headers = {}, const QByteArray &body = {})
+TestReply testRequest(const QByteArray &method, const QUrl &url,
+                      const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &body)
 {
     QNetworkAccessManager network;
     QNetworkRequest request(url);
@@ -51,8 +40,7 @@ inline TestReply testRequest(const QByteArray &method, const QUrl &url,
     return result;
 }
 
-inline TestReply testGet(const QUrl &url, const QByteArray &token = {},
-                         QList<std::pair<QByteArray, QByteArray>> headers = {})
+TestReply testGet(const QUrl &url, const QByteArray &token, QList<std::pair<QByteArray, QByteArray>> headers)
 {
     if (!token.isEmpty())
         headers.append(std::pair<QByteArray, QByteArray>("Authorization", "Bearer " + token));

@@ -1,27 +1,10 @@
-#pragma once
-
-// What a sandbox holds, read over HTTP by the tests (never through the code under test), and snapshot files edited
-// for them.
-#include "TestHttp.h"
+#include "ServerState.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMap>
 
-#include <optional>
-
-struct ServerRecord
-{
-    QString name;
-    std::optional<int> minutes;
-    qint64 version = 0;
-    friend bool operator==(const ServerRecord &, const ServerRecord &) = default;
-};
-using ServerState = QMap<QString, ServerRecord>; // by id
-
-// What the sandbox holds, read over HTTP.
-inline ServerState serverState(const QUrl &sandbox, const QString &token)
+ServerState serverState(const QUrl &sandbox, const QString &token)
 {
     QUrl url = sandbox;
     url.setPath(QStringLiteral("/api/data/v9.2/msdyn_occhannelstateconfigurations"));
@@ -39,7 +22,7 @@ inline ServerState serverState(const QUrl &sandbox, const QString &token)
     return state;
 }
 
-inline QString idOf(const ServerState &state, const QString &name)
+QString idOf(const ServerState &state, const QString &name)
 {
     for (auto it = state.cbegin(); it != state.cend(); ++it)
         if (it->name == name)
@@ -47,8 +30,7 @@ inline QString idOf(const ServerState &state, const QString &name)
     return {};
 }
 
-// A snapshot file's records edited: name → new minutes (empty optional: never).
-inline QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes)
+QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes)
 {
     QJsonObject root = QJsonDocument::fromJson(snapshot).object();
     QJsonArray records = root.value(QStringLiteral("records")).toArray();

@@ -1,20 +1,10 @@
-#pragma once
-
-// The GUI tests' environment: the sandbox fixture (SandboxFixture.h), and a window on it.
-#include "SandboxFixture.h"
-#include "ui/MainWindow.h"
+#include "WindowTestServer.h"
 
 #include <QApplication>
-#include <QFile>
-#include <QNetworkAccessManager>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 
-#include <memory>
-#include <optional>
-
-inline EnvironmentInfo environment(const QString &journalDir, bool production = false)
+EnvironmentInfo environment(const QString &journalDir, bool production)
 {
     EnvironmentInfo info;
     info.name = production ? QStringLiteral("Contoso Production") : QStringLiteral("Demo environment");
@@ -25,7 +15,7 @@ inline EnvironmentInfo environment(const QString &journalDir, bool production = 
     return info;
 }
 
-inline bool load(MainWindow &window)
+bool load(MainWindow &window)
 {
     // Shortcuts reach an active window only.
     QApplication::setActiveWindow(&window);

@@ -1,0 +1,28 @@
+#pragma once
+
+// What a sandbox holds, read over HTTP by the tests (never through the code under test), and snapshot files edited
+// for them.
+#include "TestHttp.h"
+
+#include <QMap>
+#include <QString>
+#include <QUrl>
+
+#include <optional>
+
+struct ServerRecord
+{
+    QString name;
+    std::optional<int> minutes;
+    qint64 version = 0;
+    friend bool operator==(const ServerRecord &, const ServerRecord &) = default;
+};
+using ServerState = QMap<QString, ServerRecord>; // by id
+
+// What the sandbox holds, read over HTTP.
+ServerState serverState(const QUrl &sandbox, const QString &token);
+
+QString idOf(const ServerState &state, const QString &name);
+
+// A snapshot file's records edited: name → new minutes (empty optional: never).
+QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes);
