@@ -2,6 +2,7 @@
 // undo and redo, saving with its confirmation, a conflict made underneath, refresh with pending edits, a read-only
 // user, a production environment, and the journal surviving a process killed with SIGKILL.
 #include "GuiTestSupport.h"
+#include "KilledChild.h"
 #include "WindowTestServer.h"
 #include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
@@ -112,31 +113,6 @@ int runChild(const QString &dir, const QString &mode)
     std::printf("saving\n");
     std::fflush(stdout);
     return QApplication::exec(); // until killed
-}
-
-// Starts the child in mode on dir, waits for it to say word, and kills it with SIGKILL: no chance to save anything on
-// the way out.
-bool killChild(const QString &dir, const QString &mode, const QByteArray &word)
-{
-    QProcess child;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"TST_EDITOR_CHILD"_s, dir);
-    env.insert(u"TST_EDITOR_CHILD_MODE"_s, mode);
-    child.setProcessEnvironment(env);
-    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    child.start(QCoreApplication::applicationFilePath(), {});
-    if (!child.waitForStarted())
-        return false;
-    QByteArray said;
-    (void)QTest::qWaitFor(
-        [&] { return (said += child.readAllStandardOutput()).contains(word) || child.state() == QProcess::NotRunning; },
-        60000);
-    if (child.state() != QProcess::Running) {
-        qWarning("the child (%s) ended by itself with %d", qPrintable(mode), child.exitCode());
-        return false;
-    }
-    child.kill();
-    return child.waitForFinished() && child.exitStatus() == QProcess::CrashExit;
 }
 
 QString bannerText(MainWindow &window)
@@ -597,7 +573,7 @@ private Q_SLOTS:
     void journalSurvivesAKill()
     {
         QTemporaryDir killed; // outlives the servers of this test
-        QVERIFY(killChild(killed.path(), u"edit"_s, "edited"));
+        QVERIFY(KilledChild::run(killed.path(), u"edit"_s, "edited"));
 
         // The next start, on the same data: the edit is back, and the window says so.
         const auto window = restartOn(killed.path());
@@ -626,7 +602,7 @@ private Q_SLOTS:
     {
         QTemporaryDir killed;
         const QString dir = killed.path();
-        QVERIFY(killChild(dir, u"save:slow"_s, "saving"));
+        QVERIFY(KilledChild::run(dir, u"save:slow"_s, "saving"));
 
         const auto restarted = restartOn(dir);
         QVERIFY(restarted);
@@ -663,7 +639,7 @@ private Q_SLOTS:
     void killedBeforeTheServerSaved()
     {
         QTemporaryDir killed;
-        QVERIFY(killChild(killed.path(), u"save:hold"_s, "saving"));
+        QVERIFY(KilledChild::run(killed.path(), u"save:hold"_s, "saving"));
 
         const auto restarted = restartOn(killed.path());
         QVERIFY(restarted);
@@ -740,8 +716,8 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     Translations::install(&app); // as the editor does: "1 edit", "2 edits"
-    if (const QString child = qEnvironmentVariable("TST_EDITOR_CHILD"); !child.isEmpty())
-        return runChild(child, qEnvironmentVariable("TST_EDITOR_CHILD_MODE", u"edit"_s));
+    if (const QString child = KilledChild::directory(); !child.isEmpty())
+        return runChild(child, KilledChild::mode(u"edit"_s));
     TestEditor test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);

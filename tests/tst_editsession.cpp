@@ -1,6 +1,7 @@
 // The edit session without a window: saving pending edits with If-Match, conflicts decided through the resolver,
 // undoing the last save, applying a plan, the audit log, and the journal across a process killed with SIGKILL
 // mid-edit and mid-save (the kill-and-restart cases the window's tests also drive through the widgets).
+#include "KilledChild.h"
 #include "SandboxFixture.h"
 #include "app/session/EditSession.h"
 #include "app/snapshot/AuditLog.h"
@@ -101,30 +102,6 @@ int runChild(const QString &dir, const QString &mode)
     std::printf("saving\n");
     std::fflush(stdout);
     return QCoreApplication::exec(); // until killed
-}
-
-// Starts the child in mode on dir, waits for it to say word, and kills it with SIGKILL.
-bool killChild(const QString &dir, const QString &mode, const QByteArray &word)
-{
-    QProcess child;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(u"TST_EDITSESSION_CHILD"_s, dir);
-    env.insert(u"TST_EDITSESSION_CHILD_MODE"_s, mode);
-    child.setProcessEnvironment(env);
-    child.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    child.start(QCoreApplication::applicationFilePath(), {});
-    if (!child.waitForStarted())
-        return false;
-    QByteArray said;
-    (void)QTest::qWaitFor(
-        [&] { return (said += child.readAllStandardOutput()).contains(word) || child.state() == QProcess::NotRunning; },
-        60000);
-    if (child.state() != QProcess::Running) {
-        qWarning("the child (%s) ended by itself with %d", qPrintable(mode), child.exitCode());
-        return false;
-    }
-    child.kill();
-    return child.waitForFinished() && child.exitStatus() == QProcess::CrashExit;
 }
 
 QList<AuditLog::Entry> auditEntries(const SandboxFixture &server)
@@ -306,7 +283,7 @@ private Q_SLOTS:
     void journalSurvivesAKill()
     {
         QTemporaryDir killed; // outlives the servers of this test
-        QVERIFY(killChild(killed.path(), u"edit"_s, "edited"));
+        QVERIFY(KilledChild::run(killed.path(), u"edit"_s, "edited"));
         const auto restarted = restartOn(killed.path());
         QVERIFY(restarted);
         const auto &[editor, recovery] = *restarted;
@@ -322,7 +299,7 @@ private Q_SLOTS:
     void killedAfterTheServerSaved()
     {
         QTemporaryDir killed;
-        QVERIFY(killChild(killed.path(), u"save:slow"_s, "saving"));
+        QVERIFY(KilledChild::run(killed.path(), u"save:slow"_s, "saving"));
         const auto restarted = restartOn(killed.path());
         QVERIFY(restarted);
         const auto &[editor, recovery] = *restarted;
@@ -347,7 +324,7 @@ private Q_SLOTS:
     void killedBeforeTheServerSaved()
     {
         QTemporaryDir killed;
-        QVERIFY(killChild(killed.path(), u"save:hold"_s, "saving"));
+        QVERIFY(KilledChild::run(killed.path(), u"save:hold"_s, "saving"));
         const auto restarted = restartOn(killed.path());
         QVERIFY(restarted);
         const auto &[editor, recovery] = *restarted;
@@ -421,8 +398,8 @@ private:
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
-    if (const QString child = qEnvironmentVariable("TST_EDITSESSION_CHILD"); !child.isEmpty())
-        return runChild(child, qEnvironmentVariable("TST_EDITSESSION_CHILD_MODE", u"edit"_s));
+    if (const QString child = KilledChild::directory(); !child.isEmpty())
+        return runChild(child, KilledChild::mode(u"edit"_s));
     TestEditSession test;
     QTEST_SET_MAIN_SOURCE_PATH
     return QTest::qExec(&test, argc, argv);
