@@ -664,6 +664,9 @@ private Q_SLOTS:
         QCOMPARE(saved.last().first().toBool(), true);
         QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(120));
         QCOMPARE(m_server->read(u"Live chat"_s, u"Waiting"_s)->minutes, std::optional<int>(45));
+        // Restored edits are on no undo stack: what the save replaced can still be put back, and the action says so.
+        QVERIFY(window.undoLastSaveAction()->isEnabled());
+        QCOMPARE(window.undoLastSaveAction()->text(), u"Undo &Last Save (2 changes)…"_s);
     }
 
     // An edit left unsaved (never sent) whose value a colleague then set: at the next start it needs no saving, and

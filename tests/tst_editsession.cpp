@@ -27,7 +27,7 @@ struct Editor
     EditSession session;
 
     Editor(DataverseClient *client, const QString &journalDir)
-        : session(client, {u"admin@contoso.com"_s, {}, {}})
+        : session(client, {u"admin@contoso.com"_s, {}})
     {
         session.attach(&model, EditJournal(u"test"_s, journalDir));
     }
@@ -245,7 +245,7 @@ private Q_SLOTS:
     // naming that snapshot; a record changed since the plan was made is refused and nothing is overwritten.
     void appliesAPlan()
     {
-        EditSession session(m_server->client.get(), {u"ci@contoso.com"_s, {}, m_server->dir.path() + u"/before"_s});
+        EditSession session(m_server->client.get(), {u"ci@contoso.com"_s, m_server->dir.path() + u"/before"_s});
         std::optional<Result<Snapshot>> before;
         SnapshotOps::capture(m_server->client.get(), &session, [&before](auto r) { before = std::move(r); });
         QVERIFY(QTest::qWaitFor([&before] { return before.has_value(); }, 20000) && before->ok());

@@ -134,7 +134,7 @@ ApplyWizard::ApplyWizard(const Target &target, const QList<ChannelStateConfig> &
 void ApplyWizard::readEnvironment()
 {
     m_planSummary->setText(tr("Reading the current values of %1…").arg(m_target.name.toHtmlEscaped()));
-    SnapshotOps::capture(m_target.client, this, [this](Result<Snapshot> live) {
+    SnapshotOps::capture(m_target.session->client(), this, [this](Result<Snapshot> live) {
         m_planBusy->hide();
         if (!live) {
             m_planSummary->setText(tr("Could not read %1, so nothing can be applied: %2")
@@ -201,32 +201,33 @@ void ApplyWizard::countImpact(const Snapshot &live)
         edits.insert(c.current.id, c.minutes);
     const PreviewScenario scenario =
         PreviewScenario::make(live.records, edits, QDateTime::currentDateTimeUtc(), ClosingRule::Basis::Created);
-    ClosurePreview::countImpact(m_target.client, scenario, this, [this](Result<QList<ClosurePreview::Impact>> impacts) {
-        m_impactCounted = true;
-        for (int row = 0; row < m_plan->changes.size(); ++row) {
-            const QString id = m_plan->changes.at(row).current.id;
-            QString newly = tr("unknown");
-            QString noLonger = tr("unknown");
-            if (impacts) {
-                for (const ClosurePreview::Impact &impact : impacts.value()) {
-                    if (impact.configurationId != id)
-                        continue;
-                    newly = impact.capped ? tr("more than %1").arg(impact.newlyCloses)
-                                          : QString::number(impact.newlyCloses);
-                    noLonger = QString::number(impact.noLongerCloses);
+    ClosurePreview::countImpact(
+        m_target.session->client(), scenario, this, [this](Result<QList<ClosurePreview::Impact>> impacts) {
+            m_impactCounted = true;
+            for (int row = 0; row < m_plan->changes.size(); ++row) {
+                const QString id = m_plan->changes.at(row).current.id;
+                QString newly = tr("unknown");
+                QString noLonger = tr("unknown");
+                if (impacts) {
+                    for (const ClosurePreview::Impact &impact : impacts.value()) {
+                        if (impact.configurationId != id)
+                            continue;
+                        newly = impact.capped ? tr("more than %1").arg(impact.newlyCloses)
+                                              : QString::number(impact.newlyCloses);
+                        noLonger = QString::number(impact.noLongerCloses);
+                    }
                 }
+                m_planTable->item(row, NewlyCloses)->setText(newly);
+                m_planTable->item(row, NoLongerCloses)->setText(noLonger);
             }
-            m_planTable->item(row, NewlyCloses)->setText(newly);
-            m_planTable->item(row, NoLongerCloses)->setText(noLonger);
-        }
-        if (!impacts)
-            m_planTable->setToolTip(tr("The closure preview failed: %1").arg(impacts.error().describe()));
-        else
-            m_planTable->setToolTip(tr("Conversations the new value would close at the next run of the closing "
-                                       "job (timer from creation; wrap-up start in Wrap-up)."));
-        fitColumns(m_planTable);
-        Q_EMIT impactShown();
-    });
+            if (!impacts)
+                m_planTable->setToolTip(tr("The closure preview failed: %1").arg(impacts.error().describe()));
+            else
+                m_planTable->setToolTip(tr("Conversations the new value would close at the next run of the closing "
+                                           "job (timer from creation; wrap-up start in Wrap-up)."));
+            fitColumns(m_planTable);
+            Q_EMIT impactShown();
+        });
 }
 
 void ApplyWizard::apply()

@@ -26,7 +26,6 @@ class ApplyWizard final : public QWizard
 public:
     struct Target
     {
-        DataverseClient *client = nullptr; // not owned; outlives the wizard
         QString name; // the environment, as the user calls it
         bool production = false;
         EditSession *session = nullptr; // not owned; saves the plan and writes the audit log

@@ -3,8 +3,6 @@
 #include "app/common/PrivateFiles.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
-#include "models/EditRisks.h"
-#include "models/MicrosoftDefaults.h"
 #include "ui/Banner.h"
 #include "ui/ConfigProxyModel.h"
 #include "ui/ConflictDialog.h"
@@ -15,7 +13,6 @@
 #include "ui/SaveConfirmDialog.h"
 
 #include <QAction>
-#include <QApplication>
 #include <QCloseEvent>
 #include <QHeaderView>
 #include <QLabel>
@@ -43,7 +40,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     , m_client(client)
     , m_environment(environment)
     , m_model(new ConfigTableModel(this))
-    , m_session(new EditSession(client, {environment.account, {}, {}}, this))
+    , m_session(new EditSession(client, {environment.account, {}}, this))
     , m_proxy(new ConfigProxyModel(this))
     , m_view(new QTableView)
     , m_undo(new QUndoStack(this))
@@ -488,8 +485,7 @@ void MainWindow::connectSession()
         [this](const EditSession::Conflict &conflict) { return ConflictDialog::ask(conflict, this); });
 
     connect(m_snapshots, &SnapshotActions::busy, m_busy, &QWidget::setVisible);
-    connect(m_snapshots, &SnapshotActions::status, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 10000); });
+    connect(m_snapshots, &SnapshotActions::status, statusBar(), &QStatusBar::showMessage);
     connect(m_snapshots, &SnapshotActions::failed, this, &MainWindow::showSaveError);
     connect(m_snapshots, &SnapshotActions::applied, this, [this] {
         // What the apply changed is now on the server: load it (pending edits stay, flagged where it changed

@@ -7,14 +7,11 @@
 
 #include <QMainWindow>
 
-class ApplyWizard;
 class Banner;
-class CompareWindow;
 class ConfigTableModel;
 class ConfigProxyModel;
 class DurationDelegate;
 class DurationLineEdit;
-class HistoryDialog;
 class PreviewPanel;
 class QAction;
 class QLabel;

@@ -141,7 +141,7 @@ std::optional<Snapshot> SnapshotActions::readSnapshot(const QString &path)
 void SnapshotActions::exportSnapshot(const QString &path)
 {
     Q_EMIT busy(true);
-    Q_EMIT status(tr("Reading %1 for the snapshot…").arg(m_environment.name));
+    Q_EMIT status(tr("Reading %1 for the snapshot…").arg(m_environment.name), 0);
     SnapshotOps::capture(client(), this, [this, path](Result<Snapshot> snapshot) {
         Q_EMIT busy(false);
         if (!snapshot) {
@@ -161,7 +161,7 @@ void SnapshotActions::exportSnapshot(const QString &path)
         QString message = tr("Snapshot of %1 written to %2.").arg(m_environment.name, path);
         if (m_model->hasPendingEdits())
             message += u' ' + tr("It holds the saved values; your unsaved edits are not in it.");
-        Q_EMIT status(message);
+        Q_EMIT status(message, 10000);
         Q_EMIT exported(true, message);
     });
 }
@@ -268,7 +268,7 @@ ApplyWizard *SnapshotActions::openApplyWizard(const QList<ChannelStateConfig> &d
         return nullptr;
     }
     auto *wizard =
-        new ApplyWizard({client(), m_environment.name, m_environment.production, m_session}, desired, source, m_window);
+        new ApplyWizard({m_environment.name, m_environment.production, m_session}, desired, source, m_window);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &ApplyWizard::applyFinished, this, &SnapshotActions::applied);
     wizard->show();

@@ -61,7 +61,8 @@ Q_SIGNALS:
     void exported(bool ok, const QString &message);
     // Reading the environment for an export has begun (true) or ended.
     void busy(bool busy);
-    void status(const QString &message);
+    // For the status bar, for timeout milliseconds (0: until the next message).
+    void status(const QString &message, int timeout);
     // The export could not read the environment: shown in the window's error banner.
     void failed(const QString &message);
     // An apply has ended: what it changed is on the server.

@@ -16,11 +16,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-QString pad(const QString &text, qsizetype width)
-{
-    return text.leftJustified(width, u' ');
-}
-
 struct PreviewOptions
 {
     QList<std::pair<QString, std::optional<int>>> sets; // NAME_OR_ID → minutes (empty: never)
@@ -162,20 +157,21 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
         const ChannelStateConfig *c = byId.value(impact.configurationId);
         if (!c || (impact.closesUnderBoth == 0 && !edits.contains(impact.configurationId)))
             continue;
-        out << "  " << pad(c->channelLabel() + u" · " + conversationStateLabel(c->state), 34)
-            << pad(Duration::format(impact.editedMinutes), 12)
+        out << "  " << QString(c->channelLabel() + u" · " + conversationStateLabel(c->state)).leftJustified(34)
+            << Duration::format(impact.editedMinutes).leftJustified(12)
             << (impact.capped ? QCoreApplication::translate("Cli", "more than %1").arg(impact.closesUnderBoth)
                               : QString::number(impact.closesUnderBoth))
             << '\n';
     }
     out << '\n'
-        << pad(QCoreApplication::translate("Cli", "Eligible since"), 22)
-        << pad(QCoreApplication::translate("Cli", "Configuration"), 34)
+        << QCoreApplication::translate("Cli", "Eligible since").leftJustified(22)
+        << QCoreApplication::translate("Cli", "Configuration").leftJustified(34)
         << QCoreApplication::translate("Cli", "Conversation") << '\n';
     for (const PreviewRow &row : rows) {
         const ChannelStateConfig *c = byId.value(row.configurationId);
-        out << pad(row.eligibleSince.toString(Qt::ISODate), 22)
-            << pad(c ? c->channelLabel() + u" · " + conversationStateLabel(c->state) : row.configurationId, 34)
+        out << row.eligibleSince.toString(Qt::ISODate).leftJustified(22)
+            << (c ? QString(c->channelLabel() + u" · " + conversationStateLabel(c->state)) : row.configurationId)
+                   .leftJustified(34)
             << (row.conversation.title.isEmpty() ? row.conversation.id : row.conversation.title) << '\n';
     }
     out << QCoreApplication::translate(

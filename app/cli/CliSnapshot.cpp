@@ -170,7 +170,7 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
             return Cli::Ok;
         }
     }
-    EditSession session(env.client(), {env.user(), {}, {}});
+    EditSession session(env.client(), {env.user(), {}});
     const auto outcome = Cli::wait<EditSession::Outcome>(
         [&](QObject *context, auto done) { session.apply(plan, live, source, context, std::move(done)); });
     if (!outcome)

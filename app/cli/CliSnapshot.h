@@ -10,7 +10,7 @@ class QTextStream;
 struct Snapshot;
 
 // autoclose-cli's snapshot commands: export, diff (CliDiff.h), set and apply. They call the same operations as the
-// window (SnapshotOps, SnapshotDiff, ApplyPlan).
+// window (SnapshotOps::capture, SnapshotDiff, ApplyPlan) and write through EditSession, as the window does.
 namespace CliSnapshot {
 
 // The options of the snapshot family: -o (export), --dry-run and --yes (set, apply).

@@ -7,8 +7,8 @@
 
 #include <utility>
 
-// multipart/mixed as $batch uses it (OData 4.0 §11.7, RFC 2046): shared by the client, which writes batches and
-// reads their replies, and the sandbox, which reads batches and writes replies.
+// multipart/mixed as $batch uses it (OData 4.0 §11.7, RFC 2046), as the client reads a batch's reply. The sandbox
+// has its own reader and writer (app/sandbox/SandboxMultipart), so that one mistake cannot hide in both.
 namespace Multipart {
 using Headers = QList<std::pair<QByteArray, QByteArray>>;
 

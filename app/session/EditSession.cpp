@@ -85,8 +85,7 @@ QString EditSession::appendToAuditLog(const Outcome &outcome, const AuditContext
         e.beforeSnapshot = audit.beforeSnapshot;
         entries << e;
     }
-    const AuditLog log(m_settings.auditLogPath.isEmpty() ? AuditLog::defaultPath() : m_settings.auditLogPath);
-    const auto logged = log.append(entries);
+    const auto logged = AuditLog().append(entries);
     return logged ? QString() : logged.error().userMessage;
 }
 
@@ -96,16 +95,21 @@ void EditSession::write(const QList<Change> &changes, DataverseClient::WriteMode
     QList<MinutesChange> writes;
     for (const Change &c : changes)
         writes << MinutesChange {c.id, c.name, c.etag, c.after};
-    QPointer<EditSession> self(this);
-    m_client->saveMinutes(writes, mode, context,
-                          [self, changes, audit, done = std::move(done)](QList<WriteResult> results) {
+    // The session, not the caller, waits for the reply: whatever became of the records goes into the audit log even
+    // when the caller has gone (a wizard closed mid-apply); only the caller's callback goes with it.
+    QPointer<QObject> caller(context);
+    m_client->saveMinutes(writes, mode, this,
+                          [this, changes, audit, caller, done = std::move(done)](QList<WriteResult> results) {
                               Outcome outcome;
                               outcome.changes = changes;
                               outcome.beforeSnapshot = audit.beforeSnapshot;
                               outcome.results = std::move(results);
-                              if (self)
-                                  outcome.auditProblem = self->appendToAuditLog(outcome, audit);
-                              done(std::move(outcome));
+                              AuditContext logged = audit;
+                              if (logged.organizationId.isEmpty())
+                                  logged.organizationId = m_organizationId; // WhoAmI may have answered meanwhile
+                              outcome.auditProblem = appendToAuditLog(outcome, logged);
+                              if (caller)
+                                  done(std::move(outcome));
                           });
 }
 
@@ -204,11 +208,11 @@ void EditSession::send(const QList<PendingEdit> &edits)
         qCInfo(lcSession) << "save to" << m_client->orgUrl().host() << ":" << saved.size() << "saved,"
                           << conflicts.size() << "conflicts," << (failure.isEmpty() ? "no other failure" : "failed:")
                           << failure;
+        if (!saved.isEmpty())
+            m_lastSave = saved; // before saving ends: whoever hears that reads what can be undone now
         setSaving(false);
-        if (!saved.isEmpty()) {
-            m_lastSave = saved;
+        if (!saved.isEmpty())
             Q_EMIT changesSaved(int(saved.size()));
-        }
         if (!conflicts.isEmpty()) {
             QStringList ids;
             for (const Change &change : changes)

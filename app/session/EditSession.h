@@ -51,7 +51,6 @@ public:
     struct Settings
     {
         QString user; // for the audit log: the signed-in account; WhoAmI's user id when empty and known
-        QString auditLogPath; // default: AuditLog::defaultPath()
         QString beforeDirectory; // apply's "before apply" snapshots (default: SnapshotFiles::defaultDirectory())
     };
 
@@ -63,13 +62,15 @@ public:
     void setIdentity(const QString &organizationId, const QString &userId);
     QString auditUser() const;
 
-    // Writes the changes (one all-or-nothing $batch, or one PATCH each) and appends an audit entry per record.
+    // Writes the changes (one all-or-nothing $batch, or one PATCH each) and appends an audit entry per record (to
+    // AuditLog::defaultPath()), also when context is destroyed meanwhile; done is then not called.
     void save(const QList<Change> &changes, DataverseClient::WriteMode mode, const QString &source, QObject *context,
               std::function<void(Outcome)> done);
 
     // Applies a plan computed against before (the environment as just read): keeps before in a file first (nothing is
     // sent when that fails), then saves every change at once. A conflict overwrites nothing; it is reported per
-    // record. done gets an Error only when nothing was sent.
+    // record. done gets an Error only when nothing was sent; like save, the audit log is written whatever becomes of
+    // context.
     void apply(const ApplyPlan &plan, const Snapshot &before, const QString &source, QObject *context,
                std::function<void(Result<Outcome>)> done);
 
