@@ -264,8 +264,8 @@ QByteArray Snapshot::toJson() const
             {u"versionnumber"_s, version ? QJsonValue(double(*version)) : QJsonValue(QJsonValue::Null)},
         });
     }
-    // QJsonObject keeps its keys sorted: environment, exportedAt, records, schemaVersion, toolVersion. exportedAt
-    // is a short scalar, so it is the second line of the file.
+    // QJsonObject keeps its keys sorted: environment, exportedAt, records, schemaVersion, toolVersion. environment
+    // takes four lines, so exportedAt, a short scalar, stands alone on line 6 of the file (docs/snapshots.md).
     const QJsonObject root {
         {u"schemaVersion"_s, SchemaVersion},
         {u"environment"_s, QJsonObject {{u"url"_s, environmentUrl}, {u"organizationId"_s, organizationId}}},

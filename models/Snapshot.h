@@ -10,7 +10,7 @@
 #include <QString>
 
 // A configuration snapshot (docs/snapshots.md): the auto-close values of one environment at one time, as a file for
-// people and for git. resources/snapshot.schema.json describes the JSON form.
+// people and for git. resources/schema/snapshot.schema.json describes the JSON form.
 struct Snapshot
 {
     Q_DECLARE_TR_FUNCTIONS(Snapshot)
