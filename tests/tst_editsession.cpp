@@ -68,11 +68,7 @@ struct Editor
 // takes it down too, with whatever it had not acted on yet.
 int runChild(const QString &dir, const QString &mode)
 {
-    LocalSandbox::Options options;
-    if (mode.startsWith(u"save:"_s))
-        options.faults = mode.mid(5) + u":method=POST:path=$batch:ms=600000"_s;
-    options.dataDir = dir + u"/sandbox"_s;
-    auto server = SandboxFixture::start(options);
+    auto server = SandboxFixture::start(KilledChild::sandboxOptions(dir, mode));
     if (!server)
         return 3;
     Editor editor(server->client.get(), dir + u"/journal"_s);

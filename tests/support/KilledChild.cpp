@@ -21,6 +21,15 @@ QString KilledChild::mode(const QString &fallback)
     return qEnvironmentVariable(qPrintable(ModeVariable), fallback);
 }
 
+LocalSandbox::Options KilledChild::sandboxOptions(const QString &dir, const QString &mode)
+{
+    LocalSandbox::Options options;
+    if (mode.startsWith(u"save:"_s))
+        options.faults = mode.mid(5) + u":method=POST:path=$batch:ms=600000"_s;
+    options.dataDir = dir + u"/sandbox"_s;
+    return options;
+}
+
 bool KilledChild::run(const QString &dir, const QString &mode, const QByteArray &word)
 {
     QProcess child;

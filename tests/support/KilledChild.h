@@ -1,5 +1,7 @@
 #pragma once
 
+#include "app/sandbox/LocalSandbox.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -11,6 +13,10 @@ namespace KilledChild {
 // In the child: its data directory (empty in the test itself) and its mode.
 QString directory();
 QString mode(const QString &fallback);
+
+// In the child: its sandbox's options, on <dir>/sandbox; in mode "save:FAULT" the save's $batch is held up by that
+// sandbox fault ("slow" acts on it and holds the reply back, "hold" holds the request itself back).
+LocalSandbox::Options sandboxOptions(const QString &dir, const QString &mode);
 
 // In the test: starts the child in mode on dir, waits for it to print word, and kills it. False when it ended by
 // itself (its exit code is logged) or did not die of the kill.
