@@ -111,6 +111,16 @@ QString OAuth::applicationScope(const QUrl &org)
     return stripSlash(org) + u"/.default"_s;
 }
 
+QString OAuth::userScopes(const Profile &profile)
+{
+    return profile.resource() + u"/user_impersonation offline_access openid profile"_s;
+}
+
+QString OAuth::applicationScope(const Profile &profile)
+{
+    return profile.resource() + u"/.default"_s;
+}
+
 QByteArray OAuth::randomUrlSafe(int bytes)
 {
     QByteArray raw(bytes, Qt::Uninitialized);
@@ -265,7 +275,7 @@ void OAuth::TokenClient::refresh(const QString &refreshToken, QObject *context, 
     form.append({u"grant_type"_s, u"refresh_token"_s});
     form.append({u"refresh_token"_s, refreshToken});
     // A subset of the first request's scopes, as Entra asks; offline_access is implied by the refresh token itself.
-    form.append({u"scope"_s, stripSlash(m_profile.orgUrl) + u"/user_impersonation openid profile"_s});
+    form.append({u"scope"_s, m_profile.resource() + u"/user_impersonation openid profile"_s});
     post(form, context, std::move(done));
 }
 
@@ -274,7 +284,7 @@ void OAuth::TokenClient::clientCredentials(const QString &secret, QObject *conte
     TokenClient::Form form;
     form.append({u"grant_type"_s, u"client_credentials"_s});
     form.append({u"client_secret"_s, secret});
-    form.append({u"scope"_s, applicationScope(m_profile.orgUrl)});
+    form.append({u"scope"_s, applicationScope(m_profile)});
     post(form, context, std::move(done));
 }
 
@@ -286,7 +296,7 @@ void OAuth::TokenClient::redeemCode(const QString &code, const QByteArray &verif
     form.append({u"code"_s, code});
     form.append({u"redirect_uri"_s, redirectUri.toString()});
     form.append({u"code_verifier"_s, QString::fromLatin1(verifier)});
-    form.append({u"scope"_s, userScopes(m_profile.orgUrl)});
+    form.append({u"scope"_s, userScopes(m_profile)});
     post(form, context, std::move(done));
 }
 
@@ -305,7 +315,7 @@ void OAuth::DeviceCodeFlow::start()
     const QUrl url = endpointsFor(m_tokens.profile()).deviceCode;
     TokenClient::Form form;
     form.append({u"client_id"_s, m_tokens.profile().clientId});
-    form.append({u"scope"_s, userScopes(m_tokens.profile().orgUrl)});
+    form.append({u"scope"_s, userScopes(m_tokens.profile())});
     QNetworkReply *reply = postForm(m_tokens.network(), url, form);
     connect(reply, &QNetworkReply::finished, this, [this, reply, url] {
         reply->deleteLater();
@@ -428,7 +438,7 @@ void OAuth::BrowserFlow::start()
     query.addQueryItem(u"response_type"_s, u"code"_s);
     query.addQueryItem(u"redirect_uri"_s, QString::fromLatin1(QUrl::toPercentEncoding(m_redirectUri.toString())));
     query.addQueryItem(u"response_mode"_s, u"query"_s);
-    query.addQueryItem(u"scope"_s, QString::fromLatin1(QUrl::toPercentEncoding(userScopes(profile.orgUrl))));
+    query.addQueryItem(u"scope"_s, QString::fromLatin1(QUrl::toPercentEncoding(userScopes(profile))));
     query.addQueryItem(u"state"_s, m_state);
     query.addQueryItem(u"code_challenge"_s, QString::fromLatin1(pkceChallenge(m_verifier)));
     query.addQueryItem(u"code_challenge_method"_s, u"S256"_s);

@@ -32,6 +32,9 @@ Endpoints endpointsFor(const Profile &profile);
 // "<org>/user_impersonation offline_access openid profile" for a user; "<org>/.default" for an application.
 QString userScopes(const QUrl &org);
 QString applicationScope(const QUrl &org);
+// The same for the profile's resource (Profile::resource: the environment, or the discovery service).
+QString userScopes(const Profile &profile);
+QString applicationScope(const Profile &profile);
 
 struct Tokens
 {

@@ -72,6 +72,36 @@ Profile Profile::demo()
     return p;
 }
 
+QString Profile::resource() const
+{
+    if (!tokenResource.isEmpty())
+        return tokenResource;
+    QString org = orgUrl.toString(QUrl::RemoveQuery | QUrl::RemoveFragment);
+    while (org.endsWith(u'/'))
+        org.chop(1);
+    return org;
+}
+
+void Profile::setCloud(Cloud c)
+{
+    cloud = c;
+    if (c != Cloud::Custom)
+        authority = Clouds::authority(c);
+}
+
+// The cloud a profile stored without one (before clouds existed) is in: the authority's, told apart by the
+// environment's host where two clouds share an authority (commercial and GCC; GCC High and DoD).
+static Cloud inferredCloud(const QUrl &authority, const QUrl &orgUrl)
+{
+    const auto byAuthority = Clouds::ofAuthority(authority);
+    if (!byAuthority)
+        return Cloud::Custom;
+    if (const auto byHost = Clouds::ofEnvironment(orgUrl);
+        byHost && Clouds::authority(*byHost) == Clouds::authority(*byAuthority))
+        return *byHost;
+    return *byAuthority;
+}
+
 Result<Done> Profile::validate() const
 {
     if (name.trimmed().isEmpty())
@@ -91,6 +121,18 @@ Result<Done> Profile::validate() const
         return Error::badInput(tr("The authority \"%1\" must be an https:// address (http:// only on this computer, "
                                   "for tests).")
                                    .arg(authority.toString()));
+    if (const auto hostCloud = Clouds::ofEnvironment(orgUrl);
+        cloud != Cloud::Custom && hostCloud && *hostCloud != cloud)
+        return Error::badInput(tr("The environment %1 is in the %2 cloud, but the profile says %3. Choose %2, or "
+                                  "check the address.")
+                                   .arg(orgUrl.host(), Clouds::label(*hostCloud), Clouds::label(cloud)));
+    if (cloud == Cloud::Custom && !discoveryUrl.isEmpty() &&
+        (!discoveryUrl.isValid() || discoveryUrl.host().isEmpty() ||
+         !(discoveryUrl.scheme() == u"https"_s ||
+           (discoveryUrl.scheme() == u"http"_s && OrgUrl::isLoopbackHost(discoveryUrl.host())))))
+        return Error::badInput(tr("The discovery service \"%1\" must be an https:// address (http:// only on this "
+                                  "computer, for tests).")
+                                   .arg(discoveryUrl.toString()));
     if (clientId.trimmed().isEmpty())
         return Error::badInput(tr("Give the application (client) id of the app registration to sign in with."));
     if (method == AuthMethod::EnvToken) {
@@ -137,10 +179,15 @@ QList<Profile> ProfileStore::profiles() const
         p.orgUrl = QUrl(settings.value(u"url"_s).toString());
         p.tenant = settings.value(u"tenant"_s, p.tenant).toString();
         p.authority = QUrl(settings.value(u"authority"_s, p.authority.toString()).toString());
+        p.discoveryUrl = QUrl(settings.value(u"discoveryUrl"_s).toString());
         p.clientId = settings.value(u"clientId"_s, p.clientId).toString();
         p.method = authMethodFromName(settings.value(u"auth"_s).toString()).value_or(AuthMethod::Browser);
         p.tokenEnv = settings.value(u"tokenEnv"_s).toString();
         p.production = settings.value(u"production"_s, false).toBool();
+        const auto cloud = Clouds::fromName(settings.value(u"cloud"_s).toString());
+        p.cloud = cloud && (*cloud == Cloud::Custom || Clouds::authority(*cloud) == p.authority)
+            ? *cloud
+            : inferredCloud(p.authority, p.orgUrl);
         settings.endGroup();
         if (!p.name.isEmpty())
             list.append(p);
@@ -174,6 +221,11 @@ Result<Profile> ProfileStore::save(Profile profile)
     for (const Profile &other : profiles())
         if (other.id != profile.id && other.name.compare(profile.name, Qt::CaseInsensitive) == 0)
             return Error::badInput(tr("A profile named \"%1\" exists already; choose another name.").arg(other.name));
+    // An authority other than the cloud's own makes the profile a custom cloud's; only those keep a discovery URL.
+    if (profile.cloud != Cloud::Custom && profile.authority != Clouds::authority(profile.cloud))
+        profile.cloud = Cloud::Custom;
+    if (profile.cloud != Cloud::Custom)
+        profile.discoveryUrl.clear();
     if (profile.id.isEmpty())
         profile.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     PrivateFiles::makeDirectory(QFileInfo(m_fileName).absolutePath());
@@ -184,7 +236,12 @@ Result<Profile> ProfileStore::save(Profile profile)
     settings.setValue(u"name"_s, profile.name);
     settings.setValue(u"url"_s, profile.orgUrl.toString());
     settings.setValue(u"tenant"_s, profile.tenant);
+    settings.setValue(u"cloud"_s, Clouds::name(profile.cloud));
     settings.setValue(u"authority"_s, profile.authority.toString());
+    if (profile.discoveryUrl.isEmpty())
+        settings.remove(u"discoveryUrl"_s);
+    else
+        settings.setValue(u"discoveryUrl"_s, profile.discoveryUrl.toString());
     settings.setValue(u"clientId"_s, profile.clientId);
     settings.setValue(u"auth"_s, authMethodName(profile.method));
     settings.setValue(u"tokenEnv"_s, profile.tokenEnv);

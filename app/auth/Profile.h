@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/auth/Cloud.h"
 #include "models/Result.h"
 
 #include <QCoreApplication>
@@ -27,13 +28,26 @@ public:
     QString name; // what the user calls it; unique, case-insensitively
     QUrl orgUrl; // https://<org>.crm.dynamics.com
     QString tenant = QStringLiteral("organizations"); // tenant id or domain, or "organizations"
+    // The cloud decides the authority and the discovery service (docs/discovery.md); a Custom cloud gives both by
+    // hand. When the authority is not the cloud's own, the profile is saved as Custom.
+    Cloud cloud = Cloud::Commercial;
     QUrl authority = defaultAuthority(); // https://login.microsoftonline.com, another for sovereign clouds
+    QUrl discoveryUrl; // Custom clouds only: their Global Discovery Service, when they have one
     QString clientId = sampleClientId();
     AuthMethod method = AuthMethod::Browser;
     QString tokenEnv; // EnvToken: the variable's name
     bool production = false;
+    // The resource tokens are asked for when it is not the environment (the discovery service: docs/discovery.md);
+    // never saved.
+    QString tokenResource;
 
     bool isDemo() const { return method == AuthMethod::Demo; }
+    // What the scopes name: tokenResource, else the environment's address without its trailing slash.
+    QString resource() const;
+    // Sets the cloud and, unless it is Custom, its authority.
+    void setCloud(Cloud c);
+    // The Global Discovery Service that lists this sign-in's environments; empty when the cloud has none known.
+    QUrl discovery() const { return cloud == Cloud::Custom ? discoveryUrl : Clouds::discovery(cloud); }
     bool usesSampleClient() const { return clientId == sampleClientId(); }
     // Keychain keys: "<id>/refresh-token", "<id>/client-secret".
     QString refreshTokenKey() const { return id + QStringLiteral("/refresh-token"); }

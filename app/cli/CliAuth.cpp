@@ -79,6 +79,22 @@ void CliAuth::writeIdentity(QTextStream &out, const QString &user, const QString
         << tr("  business unit id: %1").arg(who.businessUnitId) << '\n';
 }
 
+void CliAuth::reportInteractiveSteps(SignInSession &session, QTextStream &err)
+{
+    QObject::connect(&session, &SignInSession::browserUrlReady, [&err](const QUrl &url) {
+        err << tr("Open this address in a browser on this computer to sign in:") << '\n'
+            << url.toString(QUrl::FullyEncoded) << '\n';
+        err.flush();
+    });
+    QObject::connect(&session, &SignInSession::deviceCodeReady, [&err](const OAuth::DeviceCodeFlow::Code &code) {
+        err << tr("To sign in, open %1 on any device and enter the code %2 (it expires at %3).")
+                   .arg(code.verificationUri.toString(), code.userCode,
+                        code.expiresAt.toLocalTime().toString(u"HH:mm"_s))
+            << '\n';
+        err.flush();
+    });
+}
+
 std::optional<Profile> CliAuth::findProfile(const ProfileStore &store, const QString &name, QTextStream &err)
 {
     const auto profile = store.find(name);
@@ -200,18 +216,7 @@ int CliAuth::SignInCommand::run(const Cli::Invocation &call, QTextStream &out, Q
         return Cli::Ok;
     }
     if (command == u"login"_s) {
-        QObject::connect(&session, &SignInSession::browserUrlReady, [&err](const QUrl &url) {
-            err << tr("Open this address in a browser on this computer to sign in:") << '\n'
-                << url.toString(QUrl::FullyEncoded) << '\n';
-            err.flush();
-        });
-        QObject::connect(&session, &SignInSession::deviceCodeReady, [&err](const OAuth::DeviceCodeFlow::Code &code) {
-            err << tr("To sign in, open %1 on any device and enter the code %2 (it expires at %3).")
-                       .arg(code.verificationUri.toString(), code.userCode,
-                            code.expiresAt.toLocalTime().toString(u"HH:mm"_s))
-                << '\n';
-            err.flush();
-        });
+        reportInteractiveSteps(session, err);
         const auto token = Cli::wait<QString>([&](QObject *ctx, auto done) { session.signInInteractively(ctx, done); });
         if (!token)
             return fail(err, token.error());

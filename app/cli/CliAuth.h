@@ -39,6 +39,9 @@ private:
 };
 
 // The profile of that name, or nothing after saying on err which profiles there are.
+// Prints the browser address or the device code of an interactive sign-in on err, as they come.
+void reportInteractiveSteps(SignInSession &session, QTextStream &err);
+
 std::optional<Profile> findProfile(const ProfileStore &store, const QString &name, QTextStream &err);
 
 // The secret store the CLI uses: the keychain, or the plaintext file after the user's opt-in (with a warning on

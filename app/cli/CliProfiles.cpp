@@ -37,6 +37,33 @@ QString readSecretFromStdin()
     return QString::fromUtf8(in.readLine()).trimmed();
 }
 
+// --cloud, checked against --authority and the environment's address; without it, the address's cloud, a custom one
+// when an authority is given, else commercial.
+Result<Cloud> chosenCloud(const QCommandLineParser &parser, const QCommandLineOption &cloudOption, const AddOptions &o,
+                          const QUrl &orgUrl)
+{
+    const auto hostCloud = Clouds::ofEnvironment(orgUrl);
+    if (!parser.isSet(cloudOption)) {
+        if (parser.isSet(o.authority))
+            return Cloud::Custom;
+        return hostCloud.value_or(Cloud::Commercial);
+    }
+    const auto cloud = Clouds::fromName(parser.value(cloudOption));
+    if (!cloud)
+        return Error::badInput(tr("--cloud must be commercial, gcc, gcc-high, dod, china or custom, not '%1'.")
+                                   .arg(parser.value(cloudOption)));
+    if (*cloud == Cloud::Custom && !parser.isSet(o.authority))
+        return Error::badInput(tr("--cloud custom needs --authority URL, the sign-in authority of that cloud."));
+    if (*cloud != Cloud::Custom && parser.isSet(o.authority))
+        return Error::badInput(tr("--cloud %1 signs in at %2; leave out --authority, or use --cloud custom.")
+                                   .arg(Clouds::name(*cloud), Clouds::authority(*cloud).toString()));
+    if (hostCloud && *cloud != Cloud::Custom && *hostCloud != *cloud)
+        return Error::badInput(
+            tr("%1 is in the %2 cloud (--cloud %3), not %4.")
+                .arg(orgUrl.host(), Clouds::label(*hostCloud), Clouds::name(*hostCloud), Clouds::label(*cloud)));
+    return *cloud;
+}
+
 QString describeProfile(const Profile &p)
 {
     if (p.isDemo())
@@ -45,7 +72,9 @@ QString describeProfile(const Profile &p)
     if (p.method == AuthMethod::EnvToken)
         text += u" ($"_s + p.tokenEnv + u')';
     if (p.method == AuthMethod::Browser || p.method == AuthMethod::DeviceCode || p.method == AuthMethod::ClientSecret)
-        text += u"  tenant "_s + p.tenant + u"  client "_s + p.clientId +
+        text += u"  cloud "_s + Clouds::name(p.cloud) +
+            (p.cloud == Cloud::Custom ? u" ("_s + p.authority.toString() + u')' : QString()) + u"  tenant "_s +
+            p.tenant + u"  client "_s + p.clientId +
             (p.usesSampleClient() ? tr(" (Microsoft's sample client, for trying things out)") : QString());
     if (p.production)
         text += tr("  PRODUCTION");
@@ -61,7 +90,7 @@ AddOptions::AddOptions()
     tenant.setDescription(
         QCoreApplication::translate("CliProfiles", "profiles add: tenant id or domain (default: organizations)."));
     authority.setDescription(QCoreApplication::translate(
-        "CliProfiles", "profiles add: sign-in authority (default: https://login.microsoftonline.com)."));
+        "CliProfiles", "profiles add: sign-in authority of a custom cloud (default: the cloud's)."));
     clientId.setDescription(QCoreApplication::translate(
         "CliProfiles", "profiles add: application (client) id (default: Microsoft's sample client)."));
     clientSecretStdin.setDescription(
@@ -103,6 +132,8 @@ int ProfilesList::run(const Cli::Invocation &call, QTextStream &out, QTextStream
                                       {u"name"_s, p.name},
                                       {u"url"_s, p.isDemo() ? QString() : p.orgUrl.toString()},
                                       {u"auth"_s, authMethodName(p.method)},
+                                      {u"cloud"_s, p.isDemo() ? QString() : Clouds::name(p.cloud)},
+                                      {u"authority"_s, p.isDemo() ? QString() : p.authority.toString()},
                                       {u"tenant"_s, p.isDemo() ? QString() : p.tenant},
                                       {u"clientId"_s, p.isDemo() ? QString() : p.clientId},
                                       {u"production"_s, p.production},
@@ -129,7 +160,7 @@ ProfilesAdd::ProfilesAdd(const Cli::GlobalOptions &global)
 QString ProfilesAdd::syntax() const
 {
     return tr("NAME --url URL --auth browser|device-code|client-secret|env-token\n"
-              "[--tenant T] [--authority URL] [--client-id C]\n"
+              "[--cloud CLOUD] [--tenant T] [--authority URL] [--client-id C]\n"
               "[--client-secret-stdin] [--token-env VAR] [--production]");
 }
 
@@ -141,7 +172,7 @@ QString ProfilesAdd::description() const
 QList<Cli::OptionGroup> ProfilesAdd::options() const
 {
     const AddOptions &o = m_options;
-    return {{m_global.url},        {o.auth},     {o.tenant},    {o.authority}, {o.clientId},
+    return {{m_global.url},        {o.auth},     {m_global.cloud}, {o.tenant}, {o.authority}, {o.clientId},
             {o.clientSecretStdin}, {o.tokenEnv}, {o.production}};
 }
 
@@ -171,6 +202,10 @@ int ProfilesAdd::run(const Cli::Invocation &call, QTextStream &out, QTextStream 
     p.method = *method;
     if (parser.isSet(o.tenant))
         p.tenant = parser.value(o.tenant);
+    if (const auto cloud = chosenCloud(parser, m_global.cloud, o, p.orgUrl); !cloud)
+        return usage(err, cloud.error().userMessage);
+    else
+        p.setCloud(cloud.value());
     if (parser.isSet(o.authority))
         p.authority = QUrl(parser.value(o.authority));
     if (parser.isSet(o.clientId))

@@ -17,6 +17,10 @@ Cli::GlobalOptions::GlobalOptions()
         QCoreApplication::translate("Cli", "Seconds each request may take before it counts as failed (default 60)."));
     profile.setDescription(QCoreApplication::translate(
         "CliAuth", "The profile to use (see 'profiles list'); default: the last one used."));
+    cloud.setDescription(QCoreApplication::translate(
+        "Cli",
+        "commercial, gcc, gcc-high, dod, china or custom (profiles add: default from the URL, else "
+        "commercial; environments: default the profile's, else commercial)."));
 }
 
 QList<Cli::OptionGroup> Cli::GlobalOptions::environment() const

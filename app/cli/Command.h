@@ -27,6 +27,8 @@ struct GlobalOptions
     QCommandLineOption format {QStringLiteral("format"), QString(), QStringLiteral("FORMAT"), QStringLiteral("table")};
     QCommandLineOption timeout {QStringLiteral("timeout"), QString(), QStringLiteral("SECONDS")};
     QCommandLineOption profile {QStringLiteral("profile"), QString(), QStringLiteral("NAME")};
+    // Which Microsoft cloud: profiles add and environments (docs/discovery.md).
+    QCommandLineOption cloud {QStringLiteral("cloud"), QString(), QStringLiteral("CLOUD")};
     GlobalOptions(); // fills in the descriptions (translated)
     // What a command that reads or changes an environment takes: --profile, --url, --access-token-env, --timeout.
     QList<OptionGroup> environment() const;

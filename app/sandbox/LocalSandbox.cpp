@@ -19,6 +19,7 @@ Result<std::unique_ptr<LocalSandbox>> LocalSandbox::start(const Options &options
     sandbox->m_api->setTokenLifetime(options.tokenLifetime);
     sandbox->m_api->setTrustedJwtKey(options.trustedJwtKey);
     sandbox->m_api->setReadOnlyUser(options.readOnlyUser);
+    sandbox->m_api->setOtherDiscoveryInstances(options.discoveryInstances);
     sandbox->m_server = std::make_unique<SandboxServer>(sandbox->m_api.get());
     if (!options.faults.isEmpty()) {
         auto faults = FaultInjector::parse(options.faults);

@@ -2,6 +2,7 @@
 
 #include "models/Result.h"
 
+#include <QJsonArray>
 #include <QStringList>
 #include <QUrl>
 
@@ -29,6 +30,7 @@ public:
         SandboxStore::Seed seed; // what an empty data directory is filled with
         QString faults; // a FaultInjector spec; empty: none
         bool readOnlyUser = false; // the signed-in user may read but not write
+        QJsonArray discoveryInstances; // served by the discovery endpoint after the sandbox itself
     };
 
     static Result<std::unique_ptr<LocalSandbox>> start(const Options &options);

@@ -15,12 +15,14 @@ SandboxApi::SandboxApi(SandboxStore *store)
     , m_aggregates(store)
     , m_writes(store)
     , m_batches(store, [this](const HttpRequest &inner) { return handle(inner); })
+    , m_discovery(store)
 { }
 
 void SandboxApi::setReadOnlyUser(bool readOnly)
 {
     m_reads.setReadOnlyUser(readOnly);
     m_writes.setReadOnlyUser(readOnly);
+    m_discovery.setUserIsAdmin(!readOnly);
 }
 
 HttpResponse SandboxApi::handle(const HttpRequest &request)
@@ -28,6 +30,13 @@ HttpResponse SandboxApi::handle(const HttpRequest &request)
     static const QRegularExpression tokenPath(u"^/([^/]+)/oauth2/v2.0/token$"_s);
     if (const auto t = tokenPath.match(request.url.path(QUrl::FullyDecoded)); t.hasMatch())
         return m_auth.issueToken(request, t.captured(1));
+
+    // The Global Discovery Service, signed in like the Web API (docs/discovery.md).
+    if (request.url.path(QUrl::FullyDecoded) == u"/api/discovery/v2.0/Instances"_s) {
+        if (!m_auth.authorized(request))
+            return m_auth.unauthorized(request);
+        return m_discovery.instances(request);
+    }
 
     static const QRegularExpression apiPath(u"^/api/data/(v9\\.[012])/(.+)$"_s);
     const auto match = apiPath.match(request.url.path(QUrl::FullyDecoded));

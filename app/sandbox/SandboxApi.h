@@ -3,6 +3,7 @@
 #include "app/sandbox/AggregateHandler.h"
 #include "app/sandbox/AuthHandler.h"
 #include "app/sandbox/BatchHandler.h"
+#include "app/sandbox/DiscoveryHandler.h"
 #include "app/sandbox/FaultInjector.h"
 #include "app/sandbox/MetadataHandler.h"
 #include "app/sandbox/ReadHandler.h"
@@ -40,6 +41,8 @@ public:
     void setTokenLifetime(std::chrono::seconds lifetime) { m_auth.setTokenLifetime(lifetime); }
     // The signed-in user may read but not write (as an Omnichannel administrator without Write privilege).
     void setReadOnlyUser(bool readOnly);
+    // The Global Discovery Service's instances besides the sandbox itself (docs/discovery.md).
+    void setOtherDiscoveryInstances(const QJsonArray &instances) { m_discovery.setOtherInstances(instances); }
     HttpResponse handle(const HttpRequest &request);
     // What the service answers when it fails in this way (429, 5xx, an expired token); see FaultInjector.
     HttpResponse faultResponse(const FaultInjector::Fault &fault, const HttpRequest &request) const;
@@ -59,4 +62,5 @@ private:
     MetadataHandler m_metadata;
     WriteHandler m_writes;
     BatchHandler m_batches;
+    DiscoveryHandler m_discovery;
 };

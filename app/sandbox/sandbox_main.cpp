@@ -11,6 +11,9 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QStandardPaths>
 
 #include <cstdio>
@@ -99,8 +102,15 @@ int main(int argc, char *argv[])
         QCoreApplication::translate("main",
                                     "The signed-in user may read but not write (RetrieveUserPrivileges "
                                     "lacks prvWrite; PATCH answers 403)."));
-    parser.addOptions({readOnlyOption, portOption, dataDirOption, tokenOption, jwtKeyOption, lifetimeOption, seedOption,
-                       conversationsOption, randomSeedOption, faultsOption});
+    const QCommandLineOption discoveryOption(
+        u"discovery-instances"_s,
+        QCoreApplication::translate("main",
+                                    "A JSON file holding an array of Global Discovery Service instances (FriendlyName, "
+                                    "UniqueName, Url, Version, State, Region, EnvironmentId, …) that "
+                                    "/api/discovery/v2.0/Instances lists after the sandbox itself."),
+        u"FILE"_s);
+    parser.addOptions({discoveryOption, readOnlyOption, portOption, dataDirOption, tokenOption, jwtKeyOption,
+                       lifetimeOption, seedOption, conversationsOption, randomSeedOption, faultsOption});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
@@ -179,8 +189,27 @@ int main(int argc, char *argv[])
         }
     }
 
+    QJsonArray discoveryInstances;
+    if (parser.isSet(discoveryOption)) {
+        QFile file(parser.value(discoveryOption));
+        if (!file.open(QIODevice::ReadOnly)) {
+            std::fprintf(stderr, "autoclose-sandbox: --discovery-instances: cannot read %s: %s\n",
+                         qPrintable(file.fileName()), qPrintable(file.errorString()));
+            return 2;
+        }
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+        if (parseError.error != QJsonParseError::NoError || !doc.isArray()) {
+            std::fprintf(stderr, "autoclose-sandbox: --discovery-instances: %s must hold a JSON array of instances.\n",
+                         qPrintable(file.fileName()));
+            return 2;
+        }
+        discoveryInstances = doc.array();
+    }
+
     QuitOnSignals quitOnSignals;
     LocalSandbox::Options options;
+    options.discoveryInstances = discoveryInstances;
     options.trustedJwtKey = jwtKey;
     options.dataDir = dataDir;
     options.port = quint16(port);
