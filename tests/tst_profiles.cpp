@@ -3,28 +3,45 @@
 #include "OidcPeer.h"
 #include "SandboxProcess.h"
 
+#include "TestBrowser.h"
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
+#include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
+#include "ui/EnvironmentPicker.h"
 #include "ui/MainWindow.h"
 #include "ui/ProfileDialog.h"
 
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
+#include <QUrlQuery>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
+
+// Stands in for the system browser: QDesktopServices hands it the address the product opens.
+class BrowserStandIn : public QObject
+{
+    Q_OBJECT
+public:
+    QUrl opened;
+public Q_SLOTS:
+    void open(const QUrl &url) { opened = url; }
+};
 
 class TestProfiles : public QObject
 {
@@ -65,7 +82,13 @@ private Q_SLOTS:
         QCOMPARE(dialog.list()->count(), 1); // the Demo environment, always there
         QVERIFY(!dialog.saveButton()->isEnabled());
 
+        // Add starts with the environments of an account; typing an address stays possible.
+        QTimer::singleShot(0, [] {
+            if (auto *picker = qobject_cast<EnvironmentPicker *>(QApplication::activeModalWidget()))
+                QTest::mouseClick(picker->addressButton(), Qt::LeftButton);
+        });
         QTest::mouseClick(dialog.newButton(), Qt::LeftButton);
+        QVERIFY(dialog.nameEdit()->text().isEmpty());
         QTest::keyClicks(dialog.nameEdit(), u"Contoso service"_s);
         QTest::keyClicks(dialog.urlEdit(), u"http://contoso.example.com"_s);
         dialog.methodBox()->setCurrentIndex(dialog.methodBox()->findData(int(AuthMethod::ClientSecret)));
@@ -112,6 +135,96 @@ private Q_SLOTS:
         QTRY_VERIFY(!stored(secrets, profile->clientSecretKey()).has_value());
     }
 
+    // Add: sign in once at the account's cloud (here a custom one: the oidc peer signs in, the sandbox is the
+    // discovery service), search the environments the account reaches, pick one, and it becomes a profile that
+    // keeps the sign-in.
+    void addFromTheAccountsEnvironments()
+    {
+        QTemporaryDir files;
+        QFile instances(files.filePath(u"instances.json"_s));
+        QVERIFY(instances.open(QIODevice::WriteOnly));
+        instances.write(QByteArray("[{'FriendlyName': 'Contoso Production', 'UniqueName': 'contoso', 'Url': "
+                                   "'https://contoso.crm.dynamics.com', 'Version': '9.2.25063.00180', 'State': 0, "
+                                   "'Region': 'NorthAmerica', 'IsUserSysAdmin': true},"
+                                   " {'FriendlyName': 'Fabrikam Test', 'Url': 'https://fabrikam.crm4.dynamics.com', "
+                                   "'State': 1, 'Region': 'Europe'}]")
+                            .replace('\'', '"'));
+        instances.close();
+        SandboxProcess discovery(
+            {u"static-token"_s},
+            {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s, u"--discovery-instances"_s, instances.fileName()});
+        QVERIFY(discovery.waitUntilListening());
+
+        ProfileStore store(files.filePath(u"profiles.ini"_s));
+        SecretStore secrets(u"autoclose-test-"_s + QUuid::createUuid().toString(QUuid::Id128));
+        ProfileDialog dialog(&store, &secrets, &m_network);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        BrowserStandIn browser;
+        QDesktopServices::setUrlHandler(u"http"_s, &browser, "open");
+        const auto unsetHandler = qScopeGuard([] { QDesktopServices::unsetUrlHandler(u"http"_s); });
+
+        bool picked = false;
+        QString discoverySignIn; // the keychain entry of the picker's own sign-in
+        QTimer::singleShot(0, [&] {
+            auto *picker = qobject_cast<EnvironmentPicker *>(QApplication::activeModalWidget());
+            QVERIFY(picker);
+            auto closeOnFailure = qScopeGuard([picker] {
+                if (picker->isVisible())
+                    picker->reject();
+            });
+            picker->cloudBox()->setCurrentIndex(picker->cloudBox()->findData(int(Cloud::Custom)));
+            picker->authorityEdit()->setText(m_peer->url().toString());
+            picker->discoveryEdit()->setText(discovery.url().toString());
+            picker->tenantEdit()->setText(OidcPeer::tenant());
+            picker->clientIdEdit()->setText(u"public-app"_s);
+            QSignalSpy listed(picker, &EnvironmentPicker::listed);
+            QTest::mouseClick(picker->listButton(), Qt::LeftButton);
+            QTRY_VERIFY_WITH_TIMEOUT(browser.opened.isValid(), 10000);
+            QVERIFY(picker->statusLabel()->text().contains(u"Finish signing in in your browser"_s));
+            // The scope asks for the discovery service with its trailing slash (docs/discovery.md).
+            QVERIFY2(QUrlQuery(browser.opened)
+                         .queryItemValue(u"scope"_s, QUrl::FullyDecoded)
+                         .startsWith(discovery.url().toString() + u"//user_impersonation"_s),
+                     qPrintable(browser.opened.toString()));
+            TestBrowser user;
+            const auto last = user.signInAndConsent(user.open(browser.opened), u"erin@contoso.example"_s);
+            QVERIFY2(last.body.contains("Signed in"), last.body.constData());
+            QTRY_COMPARE_WITH_TIMEOUT(listed.size(), 1, 20000);
+            QVERIFY2(listed.first().first().toBool(), qPrintable(picker->statusLabel()->text()));
+            QAbstractItemModel *rows = picker->table()->model();
+            QCOMPARE(rows->rowCount(), 3);
+            QVERIFY(picker->statusLabel()->text().startsWith(u"3 environments."_s));
+            QTest::keyClicks(picker->searchEdit(), u"CONTOSO"_s);
+            QCOMPARE(rows->rowCount(), 1);
+            QCOMPARE(rows->index(0, 0).data().toString(), u"Contoso Production"_s);
+            QCOMPARE(rows->index(0, 5).data().toString(), u"System Administrator"_s);
+            picker->table()->selectRow(0);
+            QCOMPARE(picker->addButton()->text(), u"&Add Profile"_s);
+            picked = true;
+            closeOnFailure.dismiss(); // Add closes it once the sign-in is handed over
+            QTest::mouseClick(picker->addButton(), Qt::LeftButton);
+        });
+        QSignalSpy saved(&dialog, &ProfileDialog::saved);
+        QTest::mouseClick(dialog.newButton(), Qt::LeftButton);
+        QVERIFY(picked);
+        QCOMPARE(saved.size(), 1);
+        const auto profile = store.find(u"Contoso Production"_s);
+        QVERIFY(profile);
+        QCOMPARE(profile->orgUrl, QUrl(u"https://contoso.crm.dynamics.com"_s));
+        QCOMPARE(profile->cloud, Cloud::Custom);
+        QCOMPARE(profile->authority, m_peer->url());
+        QCOMPARE(profile->discovery(), discovery.url());
+        QCOMPARE(profile->method, AuthMethod::Browser);
+        QCOMPARE(profile->clientId, u"public-app"_s);
+        QCOMPARE(profile->tenant, OidcPeer::tenant());
+        QVERIFY(dialog.messageLabel()->text().startsWith(u"Added 1 profile: Contoso Production."_s));
+        QCOMPARE(dialog.list()->currentItem()->text(), u"Contoso Production"_s);
+        // The account's refresh token went to the new profile.
+        const auto handedOver = stored(secrets, profile->refreshTokenKey());
+        QVERIFY(handedOver && !handedOver->isEmpty());
+    }
+
     void signedInWindowSaysWho()
     {
         Profile p;
@@ -154,5 +267,13 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestProfiles)
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    Translations::install(&app); // as the editor does: "1 environment", "3 environments"
+    TestProfiles test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_profiles.moc"

@@ -4,6 +4,7 @@
 #include "app/auth/SignInSession.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/OrgUrl.h"
+#include "ui/EnvironmentPicker.h"
 #include "ui/Palette.h"
 
 #include <QCheckBox>
@@ -29,6 +30,7 @@ ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetwork
     , m_list(new QListWidget(this))
     , m_name(new QLineEdit(this))
     , m_url(new QLineEdit(this))
+    , m_cloud(new QComboBox(this))
     , m_method(new QComboBox(this))
     , m_tenant(new QLineEdit(this))
     , m_authority(new QLineEdit(this))
@@ -42,13 +44,16 @@ ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetwork
     , m_plaintext(
           new QCheckBox(tr("Where no keychain exists, keep secrets in a plaintext file (not recommended)"), this))
     , m_message(new QLabel(this))
-    , m_new(new QPushButton(tr("&New"), this))
+    , m_new(new QPushButton(tr("&Add…"), this))
     , m_save(new QPushButton(tr("&Save"), this))
     , m_delete(new QPushButton(tr("&Delete"), this))
     , m_test(new QPushButton(tr("&Test Connection"), this))
     , m_open(new QPushButton(tr("&Open"), this))
 {
     setWindowTitle(tr("Environments"));
+    for (const Cloud cloud : Clouds::all())
+        m_cloud->addItem(Clouds::label(cloud), int(cloud));
+    m_new->setToolTip(tr("Sign in and choose from the environments your account can reach, or enter an address"));
     for (AuthMethod m : {AuthMethod::Browser, AuthMethod::DeviceCode, AuthMethod::ClientSecret, AuthMethod::EnvToken})
         m_method->addItem(authMethodLabel(m), int(m));
     m_url->setPlaceholderText(u"https://contoso.crm.dynamics.com"_s);
@@ -64,6 +69,7 @@ ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetwork
     auto *form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
     form->addRow(tr("Environment &URL:"), m_url);
+    form->addRow(tr("C&loud:"), m_cloud);
     form->addRow(tr("Sign &in with:"), m_method);
     form->addRow(tr("&Tenant:"), m_tenant);
     form->addRow(tr("&Authority:"), m_authority);
@@ -107,11 +113,18 @@ ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetwork
     connect(m_list, &QListWidget::itemActivated, m_open, &QPushButton::click);
     connect(m_method, &QComboBox::currentIndexChanged, this, &ProfileDialog::updateForm);
     connect(m_clientId, &QLineEdit::textChanged, this, &ProfileDialog::updateForm);
-    connect(m_new, &QPushButton::clicked, this, [this] {
-        m_list->setCurrentRow(-1);
-        m_list->clearSelection();
-        showProfile(Profile {});
-        m_name->setFocus();
+    connect(m_new, &QPushButton::clicked, this, &ProfileDialog::add);
+    // The cloud sets the authority; an authority of another makes the cloud custom (as ProfileStore::save does).
+    connect(m_cloud, &QComboBox::currentIndexChanged, this, [this] {
+        if (const auto cloud = Cloud(m_cloud->currentData().toInt()); cloud != Cloud::Custom)
+            m_authority->setText(Clouds::authority(cloud).toString());
+    });
+    connect(m_authority, &QLineEdit::textEdited, this, [this](const QString &text) {
+        if (const auto cloud = Cloud(m_cloud->currentData().toInt());
+            cloud != Cloud::Custom && QUrl(text.trimmed()) != Clouds::authority(cloud)) {
+            const QSignalBlocker block(m_cloud);
+            m_cloud->setCurrentIndex(m_cloud->findData(int(Cloud::Custom)));
+        }
     });
     connect(m_save, &QPushButton::clicked, this, &ProfileDialog::save);
     connect(m_delete, &QPushButton::clicked, this, &ProfileDialog::remove);
@@ -168,6 +181,10 @@ void ProfileDialog::showProfile(const Profile &profile)
     m_current = profile;
     m_name->setText(profile.name);
     m_url->setText(profile.isDemo() ? QString() : profile.orgUrl.toString());
+    {
+        const QSignalBlocker block(m_cloud);
+        m_cloud->setCurrentIndex(std::max(0, m_cloud->findData(int(profile.cloud))));
+    }
     m_method->setCurrentIndex(std::max(0, m_method->findData(int(profile.method))));
     m_tenant->setText(profile.tenant);
     m_authority->setText(profile.authority.toString());
@@ -183,8 +200,9 @@ void ProfileDialog::updateForm()
 {
     const bool demo = m_current.isDemo();
     const auto method = AuthMethod(m_method->currentData().toInt());
-    for (QWidget *w : std::initializer_list<QWidget *> {m_name, m_url, m_method, m_tenant, m_authority, m_clientId,
-                                                        m_secret, m_tokenEnv, m_production, m_save, m_delete})
+    for (QWidget *w :
+         std::initializer_list<QWidget *> {m_name, m_url, m_cloud, m_method, m_tenant, m_authority, m_clientId,
+                                           m_secret, m_tokenEnv, m_production, m_save, m_delete})
         w->setEnabled(!demo);
     m_tenant->setEnabled(!demo && method != AuthMethod::EnvToken);
     m_authority->setEnabled(!demo && method != AuthMethod::EnvToken);
@@ -204,7 +222,10 @@ Profile ProfileDialog::fromForm() const
     p.orgUrl = org ? org.value() : QUrl(m_url->text().trimmed());
     p.method = AuthMethod(m_method->currentData().toInt());
     p.tenant = m_tenant->text().trimmed().isEmpty() ? u"organizations"_s : m_tenant->text().trimmed();
+    p.cloud = Cloud(m_cloud->currentData().toInt());
     p.authority = QUrl(m_authority->text().trimmed());
+    if (p.cloud != Cloud::Custom && p.authority != Clouds::authority(p.cloud))
+        p.cloud = Cloud::Custom;
     p.clientId = m_clientId->text().trimmed();
     p.tokenEnv = m_tokenEnv->text().trimmed();
     p.production = m_production->isChecked();
@@ -252,6 +273,47 @@ void ProfileDialog::save()
             return self->say(written.error().userMessage, true);
         store();
     });
+}
+
+void ProfileDialog::add()
+{
+    EnvironmentPicker picker(m_secrets, m_network, this);
+    if (picker.exec() != QDialog::Accepted)
+        return;
+    if (picker.typeAddressInstead()) {
+        m_list->setCurrentRow(-1);
+        m_list->clearSelection();
+        showProfile(Profile {});
+        m_name->setFocus();
+        return;
+    }
+    addProfiles(picker.chosenProfiles());
+}
+
+void ProfileDialog::addProfiles(QList<Profile> profiles)
+{
+    QStringList added;
+    QString firstId;
+    for (Profile &p : profiles) {
+        // A name already taken gets a number: "Contoso (2)".
+        const QString base = p.name;
+        for (int n = 2; m_store->find(p.name); ++n)
+            p.name = tr("%1 (%2)").arg(base).arg(n);
+        const auto saved = m_store->save(p);
+        if (!saved)
+            return say(tr("Could not add \"%1\": %2").arg(p.name, saved.error().userMessage), true);
+        added << saved.value().name;
+        if (firstId.isEmpty())
+            firstId = saved.value().id;
+        Q_EMIT this->saved(saved.value());
+    }
+    if (added.isEmpty())
+        return;
+    reload(firstId);
+    say(tr("Added %n profile(s): %1. Mark production environments as such before you open them.", nullptr,
+           int(added.size()))
+            .arg(added.join(u", "_s)),
+        false);
 }
 
 void ProfileDialog::remove()

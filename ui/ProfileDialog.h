@@ -28,6 +28,7 @@ public:
     // For tests and keyboard users alike: the form's parts.
     QLineEdit *nameEdit() const { return m_name; }
     QLineEdit *urlEdit() const { return m_url; }
+    QComboBox *cloudBox() const { return m_cloud; }
     QComboBox *methodBox() const { return m_method; }
     QLineEdit *tenantEdit() const { return m_tenant; }
     QLineEdit *authorityEdit() const { return m_authority; }
@@ -54,6 +55,9 @@ private:
     void save();
     void remove();
     void test();
+    // Add: the environment picker first (docs/discovery.md); typing an address stays possible.
+    void add();
+    void addProfiles(QList<Profile> profiles);
     void say(const QString &text, bool error);
 
     ProfileStore *m_store;
@@ -64,6 +68,7 @@ private:
     QListWidget *m_list;
     QLineEdit *m_name;
     QLineEdit *m_url;
+    QComboBox *m_cloud;
     QComboBox *m_method;
     QLineEdit *m_tenant;
     QLineEdit *m_authority;

@@ -231,4 +231,31 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>EnvironmentPicker</name>
+    <message numerus="yes">
+        <source>%n environment(s). Choose one or several (Ctrl or Shift to choose more), then Add.</source>
+        <translation>
+            <numerusform>%n environment. Choose one or several (Ctrl or Shift to choose more), then Add.</numerusform>
+            <numerusform>%n environments. Choose one or several (Ctrl or Shift to choose more), then Add.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&amp;Add %n Profiles</source>
+        <translation>
+            <numerusform>&amp;Add %n Profile</numerusform>
+            <numerusform>&amp;Add %n Profiles</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ProfileDialog</name>
+    <message numerus="yes">
+        <source>Added %n profile(s): %1. Mark production environments as such before you open them.</source>
+        <translation>
+            <numerusform>Added %n profile: %1. Mark production environments as such before you open them.</numerusform>
+            <numerusform>Added %n profiles: %1. Mark production environments as such before you open them.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1,14 +1,17 @@
 // Screenshots of the real editor for the README and reviews: the main window, the value editor refusing a value,
 // the save confirmation and the conflict dialog, against an in-process sandbox with its demo data. Each is a PNG
 // in the directory given as the only argument. tests/gui/screenshots.sh runs it under Xvfb.
+#include "app/auth/SecretStore.h"
 #include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
+#include "app/dataverse/Discovery.h"
 #include "models/ConfigTableModel.h"
 #include "models/PreviewListModel.h"
 #include "ui/ApplyWizard.h"
 #include "ui/CompareWindow.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
+#include "ui/EnvironmentPicker.h"
 #include "ui/MainWindow.h"
 #include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
@@ -18,6 +21,8 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QLineEdit>
+#include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -51,6 +56,39 @@ template<typename T>
 void whenDialog(std::function<void(T *)> action)
 {
     GuiTestSupport::whenDialog<T>(qApp, std::move(action));
+}
+
+// The profile manager's Add: the environments of an account, as the Global Discovery Service lists them (the sign-in
+// before it is tested in tst_profiles against a real OAuth server).
+void environmentPicker()
+{
+    const QByteArray reply = QByteArray(R"json({"value": [
+        {"FriendlyName": "Contoso Customer Service", "UniqueName": "contosocs", "Url": "https://contosocs.crm.dynamics.com",
+         "Version": "9.2.25063.00180", "State": 0, "Region": "NorthAmerica", "IsUserSysAdmin": true},
+        {"FriendlyName": "Contoso Customer Service (Test)", "UniqueName": "contosocstest",
+         "Url": "https://contosocstest.crm.dynamics.com", "Version": "9.2.25071.00145", "State": 0,
+         "Region": "NorthAmerica", "IsUserSysAdmin": true},
+        {"FriendlyName": "Contoso Europe", "UniqueName": "contosoeu", "Url": "https://contosoeu.crm4.dynamics.com",
+         "Version": "9.2.25063.00180", "State": 0, "Region": "Europe", "IsUserSysAdmin": false},
+        {"FriendlyName": "Contoso Sandbox (2024)", "UniqueName": "contosoold", "Url": "https://contosoold.crm.dynamics.com",
+         "Version": "9.2.24101.00112", "State": 1, "Region": "NorthAmerica", "IsUserSysAdmin": true}
+    ]
+})json");
+    const auto environments = Discovery::parseInstances(reply);
+    if (!environments) {
+        ++g_failures;
+        return;
+    }
+    QNetworkAccessManager network;
+    SecretStore secrets;
+    EnvironmentPicker picker(&secrets, &network);
+    picker.tenantEdit()->setText(u"contoso.onmicrosoft.com"_s);
+    picker.show();
+    picker.showEnvironments(environments.value());
+    picker.table()->selectRow(0);
+    picker.table()->selectionModel()->select(picker.table()->model()->index(1, 0),
+                                             QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    save(&picker, u"environment-picker.png"_s);
 }
 
 // Opens the value editor on a row, as F2 does.
@@ -191,5 +229,6 @@ int main(int argc, char *argv[])
     } else {
         ++g_failures;
     }
+    environmentPicker();
     return g_failures == 0 ? 0 : 1;
 }

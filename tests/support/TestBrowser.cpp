@@ -23,6 +23,20 @@ TestBrowser::Page TestBrowser::submit(const QUrl &url, const QList<std::pair<QSt
     return follow(send(url, body, true));
 }
 
+TestBrowser::Page TestBrowser::signInAndConsent(Page page, const QString &login, bool approve)
+{
+    static const QRegularExpression prompt(QStringLiteral("<p id=\"prompt\">(\\w+)</p>"));
+    for (int i = 0; i < 6 && page.url.path().startsWith(QStringLiteral("/interaction/")); ++i) {
+        const QString name = prompt.match(QString::fromUtf8(page.body)).captured(1);
+        const QString base = page.url.toString(QUrl::RemoveQuery);
+        if (name == QStringLiteral("login"))
+            page = submit(QUrl(base + QStringLiteral("/login")), {{QStringLiteral("login"), login}});
+        else
+            page = submit(QUrl(base + (approve ? QStringLiteral("/confirm") : QStringLiteral("/abort"))), {});
+    }
+    return page;
+}
+
 std::pair<QUrl, QList<std::pair<QString, QString>>> TestBrowser::firstForm(const Page &page)
 {
     const QString html = QString::fromUtf8(page.body);

@@ -25,6 +25,9 @@ public:
     Page open(const QUrl &url);
     // POSTs a form, then follows redirects.
     Page submit(const QUrl &url, const QList<std::pair<QString, QString>> &fields);
+    // The user on the oidc peer's pages (tests/peers/oidc-peer.mjs): signs in as `login` on each login prompt, then
+    // approves (or declines) the consent; returns the page the last redirect ended on.
+    Page signInAndConsent(Page page, const QString &login, bool approve = true);
     // The page's first form: its action and its hidden fields.
     static std::pair<QUrl, QList<std::pair<QString, QString>>> firstForm(const Page &page);
 
