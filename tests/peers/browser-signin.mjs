@@ -61,7 +61,7 @@ if (!redirect) usage('the authorize URL has no redirect_uri');
 const loopbackOrigin = new URL(redirect).origin;
 
 const log = (message) => console.error(`browser-signin: ${message}`);
-// A page named without its query: codes and states stay out of the log.
+// A page named without its query, in the progress lines: the code and the state are not repeated there.
 const where = (url) => {
   const u = new URL(url);
   return `${u.origin}${u.pathname}`;
@@ -78,6 +78,13 @@ async function signIn() {
     headless: true, // --headless=new: the real browser without a window, not the old headless shell
     pipe: true, // DevTools over a pipe: no debugging port to find or to collide on
     userDataDir: profileDir, // a fresh profile: no cookies, no earlier sign-in
+    // Chromium still writes below HOME (crash report settings, dconf's cache): there too, only into the profile.
+    env: {
+      ...process.env,
+      HOME: profileDir,
+      XDG_CONFIG_HOME: join(profileDir, 'config'),
+      XDG_CACHE_HOME: join(profileDir, 'cache'),
+    },
     timeout: timeoutMs,
     args: [
       '--no-sandbox', // CI runs as root, where Chromium's sandbox refuses to start; the pages are local test peers
@@ -144,7 +151,7 @@ try {
   console.log(JSON.stringify(result));
   exitCode = 0;
 } catch (error) {
-  const hint = error && error.message && /ENOENT|Failed to launch/.test(error.message)
+  const hint = error && error.message && /ENOENT|Failed to launch|not found/.test(error.message)
     ? ` (is Chromium installed at ${executablePath}? Debian: apt-get install chromium; or set CHROMIUM)`
     : '';
   log(`failed: ${error && error.message ? error.message : error}${hint}`);
