@@ -481,6 +481,10 @@ void answer(QTcpSocket *socket, int status, const QString &title, const QString 
                   "\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close\r\n"
                   "Content-Length: " +
                   QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    // Handed to the system now, not at the next turn of the event loop: a refused sign-in finishes the flow at once,
+    // and autoclose-cli exits on that, which would otherwise close the connection with the page unsent
+    // (docs/sign-in.md).
+    socket->flush();
     socket->disconnectFromHost();
 }
 } // namespace
@@ -496,7 +500,9 @@ void OAuth::BrowserFlow::handleRequest(QTcpSocket *socket, const QByteArray &hea
     if (m_done)
         return answer(socket, 400, tr("Sign-in already finished"),
                       tr("This sign-in has already finished. Return to Auto-Close Editor."));
-    const QUrlQuery query(target);
+    // The answer is form-encoded (docs/sign-in.md): a '+' in it is a space (a literal '+' comes as %2B), which
+    // QUrlQuery would leave in an error description.
+    const QUrlQuery query(target.query(QUrl::FullyEncoded).replace(u'+', u"%20"_s));
     const QString state = query.queryItemValue(u"state"_s, QUrl::FullyDecoded);
     if (state != m_state) {
         answer(socket, 400, tr("Sign-in refused"),
