@@ -23,6 +23,13 @@ public:
     }
     QUrl url() const { return m_server.url(); }
     QByteArray keyHex() const { return m_key; }
+    // What the peer has logged on stderr so far: a line per authorize, device code and token request, such as
+    // "token client_credentials service-app 200 claims=acrs" (the names of the access_token claims asked for).
+    QByteArray log()
+    {
+        m_log += m_server.process().readAllStandardError();
+        return m_log;
+    }
     static QString tenant() { return QStringLiteral("test-tenant"); }
 
 private:
@@ -41,4 +48,5 @@ private:
 
     QByteArray m_key; // declared first: the server is started with it
     ListeningProcess m_server;
+    QByteArray m_log;
 };
