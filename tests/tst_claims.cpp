@@ -139,33 +139,6 @@ class TestClaims : public QObject
         return *configs;
     }
 
-    // The user in the browser: signs in as login and approves what the client asked for.
-    static TestBrowser::Page approveInBrowser(TestBrowser &browser, TestBrowser::Page page, const QString &login)
-    {
-        static const QRegularExpression prompt(u"<p id=\"prompt\">(\\w+)</p>"_s);
-        for (int i = 0; i < 6 && page.url.path().startsWith(u"/interaction/"_s); ++i) {
-            const QString name = prompt.match(QString::fromUtf8(page.body)).captured(1);
-            const QString base = page.url.toString(QUrl::RemoveQuery);
-            page = name == u"login"_s ? browser.submit(QUrl(base + u"/login"_s), {{u"login"_s, login}})
-                                      : browser.submit(QUrl(base + u"/confirm"_s), {});
-        }
-        return page;
-    }
-
-    // A device code entered at its verification page (the RFC 8628 address with the code) and approved.
-    static TestBrowser::Page enterDeviceCode(const QUrl &verificationUri, const QString &userCode)
-    {
-        TestBrowser browser;
-        QUrl complete = verificationUri;
-        complete.setQuery(u"user_code="_s + userCode);
-        TestBrowser::Page page = browser.open(complete);
-        auto [action, fields] = TestBrowser::firstForm(page);
-        page = browser.submit(action, fields);
-        std::tie(action, fields) = TestBrowser::firstForm(page); // "is this your device?"
-        page = browser.submit(action, fields);
-        return approveInBrowser(browser, page, u"dora@contoso.example"_s);
-    }
-
     QProcessEnvironment cliEnvironment() const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -188,7 +161,8 @@ class TestClaims : public QObject
             20000);
         if (!shown)
             return false;
-        return enterDeviceCode(QUrl(match.captured(1)), match.captured(2)).body.contains("Sign-in Success");
+        return OidcPeer::enterDeviceCode(QUrl(match.captured(1)), match.captured(2), u"dora@contoso.example"_s)
+            .body.contains("Sign-in Success");
     }
 
 private Q_SLOTS:
@@ -381,7 +355,7 @@ private Q_SLOTS:
                 return {QUrl(), Error::badInput(u"no URL"_s)};
             const QUrl authorize = urls.first().first().toUrl();
             TestBrowser browser;
-            approveInBrowser(browser, browser.open(authorize), u"erin@contoso.example"_s);
+            OidcPeer::approveInBrowser(browser, browser.open(authorize), u"erin@contoso.example"_s);
             if (!waitFor(result))
                 return {authorize, Error::badInput(u"the sign-in did not finish"_s)};
             return {authorize, *result};
