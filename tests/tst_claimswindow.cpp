@@ -3,7 +3,8 @@
 // organization's access policy asks to sign in again and shows a new device code. Cancelled, the load fails with that
 // said in the banner; signed in at the real oidc-provider peer (over HTTP), the load goes on and succeeds with a
 // token that carries the claims. The window is wired as autoclose-editor wires it (SignInDialog::
-// signInAgainOnChallenge), and the refresh token lands in the real keychain.
+// signInAgainOnChallenge), and the refresh token lands in the real keychain. The profile manager's Test answers a
+// challenge the same way.
 #include "GuiTestSupport.h"
 #include "OidcPeer.h"
 #include "WindowTestServer.h"
@@ -12,6 +13,7 @@
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
 #include "ui/MainWindow.h"
+#include "ui/ProfileDialog.h"
 #include "ui/SignInDialog.h"
 
 #include <QApplication>
@@ -22,6 +24,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUuid>
 
@@ -148,6 +151,46 @@ private Q_SLOTS:
         QCOMPARE(claims.value(u"acrs"_s).toArray(), QJsonArray {u"c1"_s});
         QCOMPARE(claims.value(u"xms_cc"_s).toArray(), QJsonArray {u"cp1"_s});
         QVERIFY(m_peer->log().contains("devicecode - public-app 200 claims=acrs,xms_cc\n"));
+    }
+
+    // The profile manager's Test meets the challenge too, and answers it as the window does: a client secret asks
+    // for a token with the claims, and the test succeeds.
+    void theProfileTestAnswersTheChallenge()
+    {
+        LocalSandbox::Options options;
+        options.trustedJwtKey = QByteArray::fromHex(m_peer->keyHex());
+        options.faults = u"claims"_s;
+        auto server = SandboxFixture::start(options);
+        QVERIFY(server);
+        QTemporaryDir config;
+        ProfileStore store(config.filePath(u"profiles.ini"_s));
+        Profile p;
+        p.name = u"Contoso service"_s;
+        p.orgUrl = server->sandbox->url();
+        p.tenant = OidcPeer::tenant();
+        p.authority = m_peer->url();
+        p.clientId = u"service-app"_s;
+        p.method = AuthMethod::ClientSecret;
+        const auto saved = store.save(p);
+        QVERIFY(saved);
+        SecretStore secrets(u"autoclose-test-"_s + QUuid::createUuid().toString(QUuid::Id128));
+        std::optional<Result<Done>> written;
+        secrets.write(saved.value().clientSecretKey(), u"service-secret"_s, this,
+                      [&written](Result<Done> r) { written.emplace(std::move(r)); });
+        QTRY_VERIFY(written.has_value() && written->ok());
+
+        const QByteArray claimed = "token client_credentials service-app 200 claims=acrs\n";
+        const qsizetype before = m_peer->log().count(claimed);
+        ProfileDialog dialog(&store, &secrets, &server->network);
+        dialog.select(saved.value().id);
+        dialog.show();
+        QSignalSpy tested(&dialog, &ProfileDialog::tested);
+        QTest::mouseClick(dialog.testButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(tested.size(), 1, 20000);
+        QVERIFY2(tested.first().first().toBool(), qPrintable(dialog.messageLabel()->text()));
+        QVERIFY2(dialog.messageLabel()->text().startsWith(u"Signed in as application service-app at "_s),
+                 qPrintable(dialog.messageLabel()->text()));
+        QCOMPARE(m_peer->log().count(claimed), before + 1);
     }
 };
 
