@@ -32,8 +32,11 @@
 //     before oidc-provider reads the request, the peer gives such a request an empty `"id_token": {}` (asking for no
 //     id_token claim), and leaves every other `claims` as sent — invalid JSON is still refused by oidc-provider.
 //   - The token endpoint knows no `claims` parameter (it drops what a grant does not declare), so each grant is
-//     registered again with `claims` among its parameters (its own handler, from oidc-provider's grants); the peer
-//     refuses a token request whose `claims` is not a JSON object with an object `access_token` (invalid_request).
+//     registered again with `claims` among its parameters (its own handler, from oidc-provider's internal module
+//     lib/actions/grants of the pinned 8.8.1: a newer version may move it); the peer refuses a token request whose
+//     `claims` is not a JSON object with an object `access_token` (invalid_request).
+//   - The device code request's form is read by the peer and handed on as req.body, which oidc-provider takes (with a
+//     one-time warning on stderr) when the request's stream has been read already.
 //   - extraTokenClaims puts acrs and xms_cc in the access token, from the claims kept with the code or refresh token
 //     and from the token request's own.
 // Each authorize, device code and token request is logged on stderr with the names of its access_token claims (never
