@@ -7,6 +7,7 @@
 
 #include <QRandomGenerator>
 #include <QRegularExpression>
+#include <QTest>
 
 class OidcPeer
 {
@@ -29,6 +30,8 @@ public:
     // "token client_credentials service-app 200 claims=acrs" (the names of the access_token claims asked for).
     QByteArray log()
     {
+        // The peer writes a line before it answers its request; a moment lets the pipe's last lines arrive here.
+        QTest::qWait(100);
         m_log += m_server.process().readAllStandardError();
         return m_log;
     }
