@@ -148,6 +148,11 @@ private Q_SLOTS:
              u"did not accept the sign-in"_s},
             // The same expiry for a profile that can sign in again by itself: it does, and the request succeeds.
             {u"401 expired, profile"_s, u"expired:%1:times=1"_s, 0, 0, QString(), QString()},
+            // A claims challenge (Conditional Access): a token from the environment cannot satisfy it; a profile with
+            // a client secret asks for a token carrying the claims, and the request goes again once with it.
+            {u"401 claims"_s, u"claims:%1"_s, 3, 3, u"Your organization's access policy asks you to sign in again"_s,
+             u"Your organization's access policy asks you to sign in again"_s},
+            {u"401 claims, profile"_s, u"claims:%1"_s, 0, 0, QString(), QString()},
         };
         for (const Fault &f : faults)
             for (const auto &[op, name] : Ops)

@@ -82,6 +82,8 @@ private Q_SLOTS:
         QTest::newRow("ms text") << u"slow:ms=soon"_s << u"whole number"_s;
         QTest::newRow("after negative") << u"500:after=-1"_s << u"whole number"_s;
         QTest::newRow("ms on 500") << u"500:ms=10"_s << u"not a parameter"_s;
+        QTest::newRow("satisfiable on 401") << u"expired:satisfiable=no"_s << u"not a parameter"_s;
+        QTest::newRow("satisfiable maybe") << u"claims:satisfiable=maybe"_s << u"takes yes or no"_s;
     }
     void badSpecs()
     {
@@ -102,6 +104,11 @@ private Q_SLOTS:
         QTest::newRow("500") << u"500"_s << int(Error::Kind::Server) << 500 << u"HTTP 500"_s;
         QTest::newRow("503") << u"503"_s << int(Error::Kind::Server) << 503 << u"HTTP 503"_s;
         QTest::newRow("expired") << u"expired"_s << int(Error::Kind::Auth) << 401 << u"Sign in again"_s;
+        // A claims challenge to a client that cannot answer one (a static token, no sign-in): it says what to do.
+        QTest::newRow("claims") << u"claims"_s << int(Error::Kind::Auth) << 401
+                                << u"Your organization's access policy asks you to sign in again"_s;
+        QTest::newRow("claims, unsatisfiable")
+            << u"claims:satisfiable=no"_s << int(Error::Kind::Auth) << 401 << u"get a new access token"_s;
         QTest::newRow("truncate") << u"truncate"_s << int(Error::Kind::BadReply) << 0 << u"not valid JSON"_s;
         QTest::newRow("reset") << u"reset"_s << int(Error::Kind::Network) << 0 << u"Could not reach"_s;
         QTest::newRow("slow past the timeout")

@@ -79,6 +79,9 @@ private Q_SLOTS:
             {u"slow"_s, u"slow:%1:times=1:ms=4000"_s, false, true, u"did not answer in time"_s, {}},
             {u"401 expired"_s, u"expired:%1:times=1"_s, false, false, u"did not accept the sign-in"_s,
              u"did not accept the sign-in"_s},
+            // A claims challenge to a window without a sign-in to answer it (a fixed token): it says what to do.
+            {u"401 claims"_s, u"claims:%1:times=1"_s, false, false, u"access policy asks you to sign in again"_s,
+             u"access policy asks you to sign in again"_s},
         };
         for (const Row &r : rows) {
             const bool passing = r.spec.contains(u":times="_s);

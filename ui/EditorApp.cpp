@@ -134,6 +134,10 @@ private:
         c.client = std::make_unique<DataverseClient>(profile.orgUrl, &m_network);
         c.client->setAccessToken(*token);
         c.client->transport()->setTokenRefresher(c.session->refresher());
+        // A claims challenge in the middle of work: the sign-in dialog says why and signs in again.
+        c.client->transport()->setChallengeAnswerer(c.session->challengeAnswerer());
+        c.session->setInteraction(
+            SignInDialog::signInAgainOnChallenge(c.session.get(), [this]() -> QWidget * { return m_window.get(); }));
         c.environment.account = c.session->account();
         return c;
     }

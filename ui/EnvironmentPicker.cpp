@@ -1,5 +1,6 @@
 #include "ui/EnvironmentPicker.h"
 
+#include "app/auth/AuthChallenge.h"
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
 #include "app/dataverse/OrgUrl.h"
@@ -222,6 +223,16 @@ void EnvironmentPicker::listEnvironments()
         self->m_transport = std::make_unique<WebApiTransport>(self->m_network, service.host());
         self->m_transport->setAccessToken(token.value());
         self->m_transport->setTokenRefresher(self->m_session->refresher());
+        // A claims challenge from the discovery service: the same sign-in again, carrying the claims
+        // (docs/sign-in.md, "Conditional Access and claims challenges").
+        self->m_transport->setChallengeAnswerer(self->m_session->challengeAnswerer());
+        SignInSession *session = self->m_session.get();
+        session->setInteraction(
+            [self, session](const AuthChallenge::Claims &claims, SignInSession::TokenCallback done) {
+                if (self)
+                    self->say(AuthChallenge::signInAgainSentence(), false);
+                session->signInInteractively(session, std::move(done), claims.json);
+            });
         Discovery::list(self->m_transport.get(), service, self, [self](Result<QList<Discovery::Environment>> listed) {
             if (self)
                 self->finishListing(listed);

@@ -6,6 +6,7 @@
 #include "app/dataverse/OrgUrl.h"
 #include "ui/EnvironmentPicker.h"
 #include "ui/Palette.h"
+#include "ui/SignInDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -361,6 +362,11 @@ void ProfileDialog::test()
             return finish(false, token.error().userMessage);
         auto *client = new DataverseClient(session->profile().orgUrl, self->m_network, session);
         client->setAccessToken(token.value());
+        // As in the window: a claims challenge is answered, the sign-in dialog saying why (docs/sign-in.md).
+        client->transport()->setTokenRefresher(session->refresher());
+        client->transport()->setChallengeAnswerer(session->challengeAnswerer());
+        session->setInteraction(
+            SignInDialog::signInAgainOnChallenge(session, [self]() -> QWidget * { return self.data(); }));
         client->whoAmI(self, [session, finish](Result<WebApiReply::Identity> who) {
             if (!who)
                 return finish(false, who.error().userMessage);

@@ -17,11 +17,16 @@ using namespace Qt::StringLiterals;
 SignInDialog::SignInDialog(SignInSession *session, QWidget *parent)
     : QDialog(parent)
     , m_session(session)
+    , m_reason(new QLabel(this))
     , m_text(new QLabel(this))
     , m_address(new QLineEdit(this))
     , m_copy(new QPushButton(tr("&Copy"), this))
 {
     setWindowTitle(tr("Sign in to %1").arg(session->profile().name));
+    m_reason->setObjectName(u"reason"_s);
+    m_reason->setWordWrap(true);
+    m_reason->setTextFormat(Qt::PlainText);
+    m_reason->hide();
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_text->setText(tr("Starting the sign-in…"));
@@ -37,6 +42,7 @@ SignInDialog::SignInDialog(SignInSession *session, QWidget *parent)
     row->addWidget(m_address, 1);
     row->addWidget(m_copy);
     auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_reason);
     layout->addWidget(m_text);
     layout->addLayout(row);
     layout->addWidget(buttons);
@@ -67,18 +73,59 @@ SignInDialog::SignInDialog(SignInSession *session, QWidget *parent)
     });
 }
 
+void SignInDialog::setReason(const QString &reason)
+{
+    m_reason->setText(reason);
+    m_reason->setVisible(!reason.isEmpty());
+}
+
+void SignInDialog::start()
+{
+    m_session->signInInteractively(
+        this,
+        [this](Result<QString> token) {
+            if (token) {
+                m_token = token.value();
+                accept();
+                return;
+            }
+            if (token.error().serviceCode == u"cancelled"_s)
+                return;
+            m_text->setText(token.error().userMessage); // stays until the user cancels
+            m_address->hide();
+            m_copy->hide();
+        },
+        m_claims);
+}
+
 int SignInDialog::exec()
 {
-    m_session->signInInteractively(this, [this](Result<QString> token) {
-        if (token) {
-            accept();
-            return;
-        }
-        if (token.error().serviceCode == u"cancelled"_s)
-            return;
-        m_text->setText(token.error().userMessage); // stays until the user cancels
-        m_address->hide();
-        m_copy->hide();
-    });
+    start();
     return QDialog::exec();
+}
+
+SignInSession::Interaction SignInDialog::signInAgainOnChallenge(SignInSession *session,
+                                                                std::function<QWidget *()> parent)
+{
+    return [session, parent](const AuthChallenge::Claims &challenge, SignInSession::TokenCallback done) {
+        auto *dialog = new SignInDialog(session, parent());
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setReason(AuthChallenge::signInAgainSentence() + u' ' +
+                          tr("%1 asks for a new sign-in before it goes on; what you were doing continues once you "
+                             "have signed in.")
+                              .arg(session->profile().orgUrl.host()));
+        dialog->setChallengeClaims(challenge.json);
+        connect(dialog, &QDialog::finished, dialog, [dialog, done](int result) {
+            if (result == QDialog::Accepted && dialog->token())
+                return done(*dialog->token());
+            Error e;
+            e.kind = Error::Kind::Auth;
+            e.serviceCode = u"cancelled"_s;
+            e.userMessage = AuthChallenge::signInAgainSentence() + u' ' +
+                tr("The sign-in was cancelled, so what needed it was not done. Try again and sign in when asked.");
+            done(e);
+        });
+        dialog->open();
+        dialog->start();
+    };
 }

@@ -121,6 +121,23 @@ QString OAuth::applicationScope(const Profile &profile)
     return profile.resource() + u"/.default"_s;
 }
 
+QByteArray OAuth::claimsParameter(const QByteArray &challenge)
+{
+    // Microsoft's claims-challenge guide: "cp1" declares that this client answers claims challenges, so Entra may
+    // issue tokens that a service revokes early (continuous access evaluation) or challenges for more. A challenge's
+    // claims request keeps its own members; the capability joins its access_token member.
+    QJsonObject request = QJsonDocument::fromJson(challenge).object();
+    QJsonObject accessToken = request.value(u"access_token"_s).toObject();
+    QJsonArray capabilities = accessToken.value(u"xms_cc"_s).toObject().value(u"values"_s).toArray();
+    if (!capabilities.contains(u"cp1"_s))
+        capabilities.prepend(u"cp1"_s);
+    QJsonObject xmsCc = accessToken.value(u"xms_cc"_s).toObject();
+    xmsCc.insert(u"values"_s, capabilities);
+    accessToken.insert(u"xms_cc"_s, xmsCc);
+    request.insert(u"access_token"_s, accessToken);
+    return QJsonDocument(request).toJson(QJsonDocument::Compact);
+}
+
 QByteArray OAuth::randomUrlSafe(int bytes)
 {
     QByteArray raw(bytes, Qt::Uninitialized);
@@ -276,20 +293,24 @@ void OAuth::TokenClient::refresh(const QString &refreshToken, QObject *context, 
     form.append({u"refresh_token"_s, refreshToken});
     // A subset of the first request's scopes, as Entra asks; offline_access is implied by the refresh token itself.
     form.append({u"scope"_s, m_profile.resource() + u"/user_impersonation openid profile"_s});
+    form.append({u"claims"_s, QString::fromUtf8(claimsParameter())});
     post(form, context, std::move(done));
 }
 
-void OAuth::TokenClient::clientCredentials(const QString &secret, QObject *context, Callback done)
+void OAuth::TokenClient::clientCredentials(const QString &secret, QObject *context, Callback done,
+                                           const QByteArray &claims)
 {
     TokenClient::Form form;
     form.append({u"grant_type"_s, u"client_credentials"_s});
     form.append({u"client_secret"_s, secret});
     form.append({u"scope"_s, applicationScope(m_profile)});
+    if (!claims.isEmpty())
+        form.append({u"claims"_s, QString::fromUtf8(claims)});
     post(form, context, std::move(done));
 }
 
 void OAuth::TokenClient::redeemCode(const QString &code, const QByteArray &verifier, const QUrl &redirectUri,
-                                    QObject *context, Callback done)
+                                    QObject *context, Callback done, const QByteArray &claims)
 {
     TokenClient::Form form;
     form.append({u"grant_type"_s, u"authorization_code"_s});
@@ -297,6 +318,8 @@ void OAuth::TokenClient::redeemCode(const QString &code, const QByteArray &verif
     form.append({u"redirect_uri"_s, redirectUri.toString()});
     form.append({u"code_verifier"_s, QString::fromLatin1(verifier)});
     form.append({u"scope"_s, userScopes(m_profile)});
+    if (!claims.isEmpty())
+        form.append({u"claims"_s, QString::fromUtf8(claims)});
     post(form, context, std::move(done));
 }
 
@@ -316,6 +339,7 @@ void OAuth::DeviceCodeFlow::start()
     TokenClient::Form form;
     form.append({u"client_id"_s, m_tokens.profile().clientId});
     form.append({u"scope"_s, userScopes(m_tokens.profile())});
+    form.append({u"claims"_s, QString::fromUtf8(claimsParameter(m_challengeClaims))});
     QNetworkReply *reply = postForm(m_tokens.network(), url, form);
     connect(reply, &QNetworkReply::finished, this, [this, reply, url] {
         reply->deleteLater();
@@ -364,6 +388,7 @@ void OAuth::DeviceCodeFlow::poll()
     TokenClient::Form form;
     form.append({u"grant_type"_s, u"urn:ietf:params:oauth:grant-type:device_code"_s});
     form.append({u"device_code"_s, m_deviceCode});
+    form.append({u"claims"_s, QString::fromUtf8(claimsParameter(m_challengeClaims))});
     m_tokens.post(form, this, [this](Result<Tokens> result) {
         if (m_done)
             return;
@@ -442,6 +467,10 @@ void OAuth::BrowserFlow::start()
     query.addQueryItem(u"state"_s, m_state);
     query.addQueryItem(u"code_challenge"_s, QString::fromLatin1(pkceChallenge(m_verifier)));
     query.addQueryItem(u"code_challenge_method"_s, u"S256"_s);
+    // Until a token is issued the claims go with every authorize request (Microsoft's claims-challenge guide).
+    query.addQueryItem(
+        u"claims"_s,
+        QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(claimsParameter(m_challengeClaims)))));
     url.setQuery(query.toString(QUrl::FullyEncoded), QUrl::StrictMode);
     m_timer.start(m_timeout);
     Q_EMIT browserUrlReady(url);
@@ -528,7 +557,9 @@ void OAuth::BrowserFlow::handleRequest(QTcpSocket *socket, const QByteArray &hea
     answer(socket, 200, tr("Signed in"), tr("You can close this tab and return to Auto-Close Editor."));
     m_timer.stop();
     m_server->close(); // one answer only
-    m_tokens.redeemCode(code, m_verifier, m_redirectUri, this, [this](Result<Tokens> tokens) { finish(tokens); });
+    m_tokens.redeemCode(
+        code, m_verifier, m_redirectUri, this, [this](Result<Tokens> tokens) { finish(tokens); },
+        claimsParameter(m_challengeClaims));
 }
 
 void OAuth::BrowserFlow::finish(const Result<Tokens> &result)

@@ -36,6 +36,11 @@ QString applicationScope(const QUrl &org);
 QString userScopes(const Profile &profile);
 QString applicationScope(const Profile &profile);
 
+// The claims parameter of a public client's requests (docs/sign-in.md, "Conditional Access and claims challenges"):
+// the client's capability to answer claims challenges, {"access_token":{"xms_cc":{"values":["cp1"]}}}, merged into a
+// challenge's claims request when there is one (compact JSON, as a challenge's claims are).
+QByteArray claimsParameter(const QByteArray &challenge = {});
+
 struct Tokens
 {
     QString accessToken;
@@ -63,10 +68,13 @@ public:
     using Callback = std::function<void(Result<Tokens>)>;
     TokenClient(const Profile &profile, QNetworkAccessManager *network, QObject *parent = nullptr);
 
+    // Declares the client's capability (claimsParameter()).
     void refresh(const QString &refreshToken, QObject *context, Callback done);
-    void clientCredentials(const QString &secret, QObject *context, Callback done);
+    // With claims: a challenge's claims request, sent as it came (an application declares no capability).
+    void clientCredentials(const QString &secret, QObject *context, Callback done, const QByteArray &claims = {});
+    // claims: the claims parameter, sent when not empty.
     void redeemCode(const QString &code, const QByteArray &verifier, const QUrl &redirectUri, QObject *context,
-                    Callback done);
+                    Callback done, const QByteArray &claims = {});
     // Any grant: the form's fields besides client_id, sent as they are (percent-encoded here).
     using Form = QList<std::pair<QString, QString>>;
     void post(Form form, QObject *context, Callback done);
@@ -97,6 +105,9 @@ public:
     };
 
     DeviceCodeFlow(const Profile &profile, QNetworkAccessManager *network, QObject *parent = nullptr);
+    // A claims challenge to answer (AuthChallenge::Claims::json): the device code and token requests carry it with
+    // the client's capability (claimsParameter). Before start().
+    void setChallengeClaims(const QByteArray &claims) { m_challengeClaims = claims; }
     void start();
     void cancel();
     int intervalSeconds() const { return m_code.intervalSeconds; }
@@ -110,6 +121,7 @@ private:
     void finish(const Result<Tokens> &result);
 
     TokenClient m_tokens;
+    QByteArray m_challengeClaims;
     QString m_deviceCode;
     Code m_code;
     QTimer m_timer;
@@ -127,6 +139,9 @@ public:
     BrowserFlow(const Profile &profile, QNetworkAccessManager *network, QObject *parent = nullptr);
     ~BrowserFlow() override;
     void setTimeout(std::chrono::seconds timeout) { m_timeout = timeout; }
+    // A claims challenge to answer (AuthChallenge::Claims::json): the authorize URL and the code's redemption carry
+    // it with the client's capability (claimsParameter). Before start().
+    void setChallengeClaims(const QByteArray &claims) { m_challengeClaims = claims; }
     void start();
     void cancel();
     QUrl redirectUri() const { return m_redirectUri; }
@@ -141,6 +156,7 @@ private:
     void finish(const Result<Tokens> &result);
 
     TokenClient m_tokens;
+    QByteArray m_challengeClaims;
     QTcpServer *m_server = nullptr;
     QByteArray m_verifier;
     QString m_state;

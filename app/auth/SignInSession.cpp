@@ -67,33 +67,41 @@ void SignInSession::renew(QObject *context, TokenCallback done)
         return done(token);
     }
     case AuthMethod::ClientSecret:
-        m_secrets->read(m_profile.clientSecretKey(), this, [this, guard, done](Result<std::optional<QString>> secret) {
-            if (!guard)
-                return;
-            if (!secret)
-                return done(secret.error());
-            if (!secret.value() || secret.value()->isEmpty()) {
-                Error e;
-                e.kind = Error::Kind::Auth;
-                e.userMessage = tr("No client secret is stored for the profile \"%1\". Store it in the profile "
-                                   "manager, or with: autoclose-cli profiles add \"%1\" … --client-secret-stdin.")
-                                    .arg(m_profile.name);
-                return done(e);
-            }
-            m_tokens.clientCredentials(*secret.value(), this, [this, guard, done](Result<OAuth::Tokens> tokens) {
-                if (!guard)
-                    return;
-                if (!tokens)
-                    return done(tokens.error());
-                m_account = tr("application %1").arg(m_profile.clientId);
-                accept(tokens.value(), guard, done);
-            });
-        });
-        return;
+        return fromClientSecret(context, std::move(done), {});
     case AuthMethod::Browser:
     case AuthMethod::DeviceCode:
         return fromRefreshToken(context, std::move(done));
     }
+}
+
+void SignInSession::fromClientSecret(QObject *context, TokenCallback done, const QByteArray &claims)
+{
+    QPointer<QObject> guard(context);
+    const auto issued = [this, guard, done](Result<OAuth::Tokens> tokens) {
+        if (!guard)
+            return;
+        if (!tokens)
+            return done(tokens.error());
+        m_account = tr("application %1").arg(m_profile.clientId);
+        accept(tokens.value(), guard, done);
+    };
+    m_secrets->read(m_profile.clientSecretKey(), this,
+                    [this, guard, done, issued, claims](Result<std::optional<QString>> secret) {
+                        if (!guard)
+                            return;
+                        if (!secret)
+                            return done(secret.error());
+                        if (!secret.value() || secret.value()->isEmpty()) {
+                            Error e;
+                            e.kind = Error::Kind::Auth;
+                            e.userMessage = tr("No client secret is stored for the profile \"%1\". Store it in the "
+                                               "profile manager, or with: autoclose-cli profiles add \"%1\" … "
+                                               "--client-secret-stdin.")
+                                                .arg(m_profile.name);
+                            return done(e);
+                        }
+                        m_tokens.clientCredentials(*secret.value(), this, issued, claims);
+                    });
 }
 
 void SignInSession::fromRefreshToken(QObject *context, TokenCallback done)
@@ -156,7 +164,7 @@ void SignInSession::accept(const OAuth::Tokens &tokens, QObject *context, TokenC
                      });
 }
 
-void SignInSession::signInInteractively(QObject *context, TokenCallback done)
+void SignInSession::signInInteractively(QObject *context, TokenCallback done, const QByteArray &challengeClaims)
 {
     cancel();
     QPointer<QObject> guard(context);
@@ -171,20 +179,60 @@ void SignInSession::signInInteractively(QObject *context, TokenCallback done)
     };
     if (m_profile.method == AuthMethod::Browser) {
         auto *flow = new OAuth::BrowserFlow(m_profile, m_network, this);
+        flow->setChallengeClaims(challengeClaims);
         m_flow = flow;
         connect(flow, &OAuth::BrowserFlow::browserUrlReady, this, &SignInSession::browserUrlReady);
         connect(flow, &OAuth::BrowserFlow::finished, this, finished);
         flow->start();
     } else if (m_profile.method == AuthMethod::DeviceCode) {
         auto *flow = new OAuth::DeviceCodeFlow(m_profile, m_network, this);
+        flow->setChallengeClaims(challengeClaims);
         m_flow = flow;
         connect(flow, &OAuth::DeviceCodeFlow::codeReady, this, &SignInSession::deviceCodeReady);
         connect(flow, &OAuth::DeviceCodeFlow::finished, this, finished);
         flow->start();
+    } else if (m_profile.method == AuthMethod::ClientSecret) {
+        // Nothing to ask the user: the secret is the sign-in.
+        fromClientSecret(context, std::move(done), challengeClaims);
     } else {
-        // The other methods have nothing to ask the user: their silent path is the sign-in.
         renew(context, std::move(done));
     }
+}
+
+void SignInSession::answerChallenge(const AuthChallenge::Claims &challenge, QObject *context, TokenCallback done)
+{
+    // The claims' names only: what they ask for is the policy's business, and never goes to a log.
+    qCInfo(lcSignIn) << "claims challenge for a" << authMethodName(m_profile.method)
+                     << "profile:" << challenge.names.join(u", "_s);
+    // The service no longer takes the token in memory (Microsoft's claims-challenge guide: clear it).
+    m_accessToken.clear();
+    m_expiresAt = {};
+    const QString names = challenge.names.join(u", "_s);
+    switch (m_profile.method) {
+    case AuthMethod::ClientSecret:
+        return fromClientSecret(context, std::move(done), challenge.json);
+    case AuthMethod::Browser:
+    case AuthMethod::DeviceCode:
+        if (m_interaction)
+            return m_interaction(challenge, std::move(done));
+        return done(needsInteraction(AuthChallenge::signInAgainSentence() + u' ' +
+                                     tr("Sign in to \"%1\" again; the new sign-in asks for what the policy "
+                                        "requires (%2).")
+                                         .arg(m_profile.name, names)));
+    case AuthMethod::Demo:
+        return done(needsInteraction(tr("The Demo environment needs no sign-in.")));
+    case AuthMethod::EnvToken:
+        break;
+    }
+    Error e;
+    e.kind = Error::Kind::Auth;
+    e.httpStatus = 401;
+    e.serviceCode = u"insufficient_claims"_s;
+    e.userMessage = AuthChallenge::signInAgainSentence() + u' ' +
+        tr("The access token in the environment variable %1 cannot be renewed here: get a new access token for %2 "
+           "that satisfies the policy (it asks for %3), put it in %1 and try again.")
+            .arg(m_profile.tokenEnv, m_profile.orgUrl.toString(), names);
+    done(e);
 }
 
 void SignInSession::cancel()
@@ -219,5 +267,20 @@ std::function<void(std::function<void(Result<QString>)>)> SignInSession::refresh
             return done(e);
         }
         self->renew(self, std::move(done));
+    };
+}
+
+std::function<void(const AuthChallenge::Claims &, std::function<void(Result<QString>)>)>
+SignInSession::challengeAnswerer()
+{
+    QPointer<SignInSession> self(this);
+    return [self](const AuthChallenge::Claims &challenge, std::function<void(Result<QString>)> done) {
+        if (!self) {
+            Error e;
+            e.kind = Error::Kind::Auth;
+            e.userMessage = tr("The sign-in has ended; sign in again.");
+            return done(e);
+        }
+        self->answerChallenge(challenge, self, std::move(done));
     };
 }

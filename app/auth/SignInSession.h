@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/auth/AuthChallenge.h"
 #include "app/auth/OAuth.h"
 #include "app/auth/Profile.h"
 #include "models/Result.h"
@@ -21,6 +22,9 @@ class SignInSession final : public QObject
     Q_DISABLE_COPY_MOVE(SignInSession)
 public:
     using TokenCallback = std::function<void(Result<QString>)>;
+    // Signs the user in again for a claims challenge met in the middle of work, with the challenge's claims (the
+    // window shows its sign-in dialog, the CLI prints the address or the code), and calls done with the new token.
+    using Interaction = std::function<void(const AuthChallenge::Claims &challenge, TokenCallback done)>;
 
     SignInSession(const Profile &profile, SecretStore *secrets, QNetworkAccessManager *network,
                   QObject *parent = nullptr);
@@ -36,14 +40,23 @@ public:
     void acquireSilently(QObject *context, TokenCallback done);
     // The same, skipping the token in memory (the service answered 401 to it).
     void renew(QObject *context, TokenCallback done);
-    // Browser or device code, as the profile says; progress through browserUrlReady / deviceCodeReady.
-    void signInInteractively(QObject *context, TokenCallback done);
+    // Browser or device code, as the profile says; progress through browserUrlReady / deviceCodeReady. With
+    // challengeClaims (AuthChallenge::Claims::json), the sign-in asks for them.
+    void signInInteractively(QObject *context, TokenCallback done, const QByteArray &challengeClaims = {});
+    // A new token carrying what a claims challenge asks for (docs/sign-in.md, "Conditional Access and claims
+    // challenges"): a client secret asks for it at once; browser and device code sign in again through the
+    // interaction (without one, the error's serviceCode is "interaction_required"); a token from an environment
+    // variable cannot be renewed, so that is an error saying what to do.
+    void answerChallenge(const AuthChallenge::Claims &challenge, QObject *context, TokenCallback done);
+    void setInteraction(Interaction interaction) { m_interaction = std::move(interaction); }
     void cancel();
     // Forgets the access token and removes the stored refresh token (the client secret stays with the profile).
     void signOut(QObject *context, std::function<void(Result<Done>)> done);
 
     // The session's sign-in, for WebApiTransport's one refresh on 401.
     std::function<void(std::function<void(Result<QString>)>)> refresher();
+    // The session's answer to a claims challenge, for WebApiTransport's one answer per token.
+    std::function<void(const AuthChallenge::Claims &, std::function<void(Result<QString>)>)> challengeAnswerer();
 
     static QString interactionRequiredCode() { return QStringLiteral("interaction_required"); }
 
@@ -57,6 +70,7 @@ Q_SIGNALS:
 private:
     void accept(const OAuth::Tokens &tokens, QObject *context, TokenCallback done);
     void fromRefreshToken(QObject *context, TokenCallback done);
+    void fromClientSecret(QObject *context, TokenCallback done, const QByteArray &claims);
 
     Profile m_profile;
     SecretStore *m_secrets;
@@ -67,4 +81,5 @@ private:
     QString m_account;
     QString m_unsavedRefreshToken; // kept in memory only when the keychain refused it
     QPointer<QObject> m_flow;
+    Interaction m_interaction;
 };

@@ -36,6 +36,7 @@ int printIdentity(SignInSession &session, QNetworkAccessManager &network, QTextS
 {
     DataverseClient client(session.profile().orgUrl, &network);
     client.transport()->setTokenRefresher(session.refresher());
+    answerChallenges(session, client.transport(), err);
     const auto token = Cli::wait<QString>([&](QObject *ctx, auto done) { session.acquireSilently(ctx, done); });
     if (!token)
         return fail(err, token.error());
@@ -79,7 +80,7 @@ void CliAuth::writeIdentity(QTextStream &out, const QString &user, const QString
         << tr("  business unit id: %1").arg(who.businessUnitId) << '\n';
 }
 
-void CliAuth::reportInteractiveSteps(SignInSession &session, QTextStream &err)
+void CliAuth::showSignInPrompts(SignInSession &session, QTextStream &err)
 {
     QObject::connect(&session, &SignInSession::browserUrlReady, [&err](const QUrl &url) {
         err << tr("Open this address in a browser on this computer to sign in:") << '\n'
@@ -92,6 +93,18 @@ void CliAuth::reportInteractiveSteps(SignInSession &session, QTextStream &err)
                         code.expiresAt.toLocalTime().toString(u"HH:mm"_s))
             << '\n';
         err.flush();
+    });
+}
+
+void CliAuth::answerChallenges(SignInSession &session, WebApiTransport *transport, QTextStream &err)
+{
+    transport->setChallengeAnswerer(session.challengeAnswerer());
+    SignInSession *s = &session;
+    session.setInteraction([s, &err](const AuthChallenge::Claims &challenge, SignInSession::TokenCallback done) {
+        err << "autoclose-cli: " << AuthChallenge::signInAgainSentence() << ' '
+            << tr("Sign in to \"%1\" again; the command goes on once you have.").arg(s->profile().name) << '\n';
+        err.flush();
+        s->signInInteractively(s, std::move(done), challenge.json);
     });
 }
 
@@ -207,6 +220,7 @@ int CliAuth::SignInCommand::run(const Cli::Invocation &call, QTextStream &out, Q
         err << "autoclose-cli: " << tr("warning: ") << message << '\n';
         err.flush();
     });
+    showSignInPrompts(session, err);
 
     if (command == u"logout"_s) {
         const auto done = Cli::wait<Done>([&](QObject *ctx, auto cb) { session.signOut(ctx, cb); });
@@ -216,7 +230,6 @@ int CliAuth::SignInCommand::run(const Cli::Invocation &call, QTextStream &out, Q
         return Cli::Ok;
     }
     if (command == u"login"_s) {
-        reportInteractiveSteps(session, err);
         const auto token = Cli::wait<QString>([&](QObject *ctx, auto done) { session.signInInteractively(ctx, done); });
         if (!token)
             return fail(err, token.error());

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 
+class WebApiTransport;
 class QNetworkAccessManager;
 class QTextStream;
 class SecretStore;
@@ -39,9 +40,6 @@ private:
 };
 
 // The profile of that name, or nothing after saying on err which profiles there are.
-// Prints the browser address or the device code of an interactive sign-in on err, as they come.
-void reportInteractiveSteps(SignInSession &session, QTextStream &err);
-
 std::optional<Profile> findProfile(const ProfileStore &store, const QString &name, QTextStream &err);
 
 // The secret store the CLI uses: the keychain, or the plaintext file after the user's opt-in (with a warning on
@@ -53,6 +51,14 @@ std::unique_ptr<SecretStore> makeSecretStore(QTextStream &err);
 Result<std::unique_ptr<SignInSession>> signedInSession(const QString &profileName, SecretStore *secrets,
                                                        QNetworkAccessManager *network, QString *token,
                                                        QTextStream &err);
+
+// Prints an interactive sign-in's browser address or device code on err, as login does.
+void showSignInPrompts(SignInSession &session, QTextStream &err);
+
+// A claims challenge met by a command (docs/sign-in.md, "Conditional Access and claims challenges"): the session and
+// the client's transport answer it; a browser or device-code profile signs in again interactively, its address or
+// code on err after the sentence that says why (showSignInPrompts prints them), and the command goes on.
+void answerChallenges(SignInSession &session, WebApiTransport *transport, QTextStream &err);
 
 // What whoami prints: user at where, the profile's name (when one is used) and the ids WhoAmI answered.
 void writeIdentity(QTextStream &out, const QString &user, const QString &where, const QString &profileName,

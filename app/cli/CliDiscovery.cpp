@@ -178,7 +178,7 @@ int EnvironmentsCommand::run(const Cli::Invocation &call, QTextStream &out, QTex
         forDiscovery.tokenResource = Discovery::resource(service);
         secrets = CliAuth::makeSecretStore(err);
         session = std::make_unique<SignInSession>(forDiscovery, secrets.get(), &network);
-        CliAuth::reportInteractiveSteps(*session, err);
+        CliAuth::showSignInPrompts(*session, err);
         auto token = Cli::wait<QString>([&](QObject *ctx, auto done) { session->acquireSilently(ctx, done); });
         if (!token && token.error().serviceCode.startsWith(SignInSession::interactionRequiredCode())) {
             err << "autoclose-cli: "
@@ -192,6 +192,7 @@ int EnvironmentsCommand::run(const Cli::Invocation &call, QTextStream &out, QTex
             return Cli::fail(err, token.error());
         transport.setAccessToken(token.value());
         transport.setTokenRefresher(session->refresher());
+        CliAuth::answerChallenges(*session, &transport, err);
     }
     const auto listed = Cli::wait<QList<Discovery::Environment>>(
         [&](QObject *ctx, auto done) { Discovery::list(&transport, service, ctx, done); });

@@ -38,6 +38,8 @@ Result<std::unique_ptr<Environment>> Environment::fromProfile(const QString &pro
     env->m_production = env->m_session->profile().production;
     env->finish(env->m_session->profile().orgUrl, token, err);
     env->m_client->transport()->setTokenRefresher(env->m_session->refresher());
+    CliAuth::showSignInPrompts(*env->m_session, err);
+    CliAuth::answerChallenges(*env->m_session, env->m_client->transport(), err);
     return env;
 }
 

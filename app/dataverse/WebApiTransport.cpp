@@ -65,6 +65,7 @@ void WebApiTransport::start(const JobPtr &job)
     for (const auto &[name, value] : job->call.headers)
         request.setRawHeader(name, value);
     // Added here and nowhere else.
+    job->tokenSent = m_accessToken;
     if (!m_accessToken.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_accessToken.toUtf8());
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
@@ -108,6 +109,8 @@ void WebApiTransport::finished(const JobPtr &job, QNetworkReply *reply)
         return;
     }
 
+    if (status == 401 && answerChallenge(job, reply))
+        return;
     if (status == 401 && m_refresher && !job->refreshed) {
         job->refreshed = true;
         refreshThenRetry(job);
@@ -157,22 +160,101 @@ void WebApiTransport::later(const JobPtr &job, std::chrono::milliseconds delay)
 
 void WebApiTransport::refreshThenRetry(const JobPtr &job)
 {
-    // One refresh at a time: requests that hit 401 meanwhile wait for its outcome.
+    renewThenRetry(job, std::nullopt);
+}
+
+bool WebApiTransport::answerChallenge(const JobPtr &job, QNetworkReply *reply)
+{
+    // Conditional Access and continuous access evaluation refuse a token with a claims challenge (docs/sign-in.md):
+    // a plain refresh would be refused the same way, so the new token must ask for the claims.
+    const auto challenge = AuthChallenge::insufficientClaims(reply->rawHeader("WWW-Authenticate"));
+    if (challenge && !challenge.value())
+        return false; // a plain 401
+    if (!challenge) {
+        qCWarning(lcTransport) << "unreadable claims challenge from" << m_host << ":"
+                               << challenge.error().serviceMessage;
+        job->done(claimsError(reply,
+                              tr("%1 asked you to sign in again to satisfy your organization's access policy, but "
+                                 "the request could not be understood, so nothing was retried. %2 Try again; if "
+                                 "this happens again, give the details below to your administrator.")
+                                  .arg(m_host, challenge.error().userMessage)));
+        return true;
+    }
+    const AuthChallenge::Claims &claims = *challenge.value();
+    const QString names = claims.names.join(u", "_s);
+    qCInfo(lcTransport) << "claims challenge from" << m_host << "for" << job->call.method << job->call.url.path()
+                        << "asking for" << names;
+    if (!m_accessToken.isEmpty() && job->tokenSent != m_accessToken) {
+        // Sent before a new token arrived (another request's challenge was answered meanwhile): try that one.
+        m_queue.push_back(job);
+        pump();
+        return true;
+    }
+    if (!m_answeredToken.isEmpty() && job->tokenSent == m_answeredToken) {
+        // The token was obtained for a challenge and is challenged again: asking once more would loop.
+        job->done(claimsError(reply,
+                              tr("%1 refused the new sign-in too: your organization's access policy asks for more "
+                                 "than it gave (%2), so the request was not tried again. Ask your administrator what "
+                                 "the policy requires, such as a compliant device, an allowed location or a stronger "
+                                 "sign-in method.")
+                                  .arg(m_host, names)));
+        return true;
+    }
+    if (!m_answerer) {
+        job->done(claimsError(reply,
+                              AuthChallenge::signInAgainSentence() + u' ' +
+                                  tr("%1 refused the access token and asks for one that carries more (%2). This "
+                                     "token cannot be renewed here: get a new access token that satisfies the "
+                                     "policy and try again.")
+                                      .arg(m_host, names)));
+        return true;
+    }
+    renewThenRetry(job, claims);
+    return true;
+}
+
+void WebApiTransport::renewThenRetry(const JobPtr &job, const std::optional<AuthChallenge::Claims> &challenge)
+{
+    // One renewal at a time, whichever kind: requests refused meanwhile wait for its outcome and go again with its
+    // token (one that was challenged again then meets the rule above).
     m_waitingForToken.append(job);
     if (m_waitingForToken.size() > 1)
         return;
-    m_refresher([this](Result<QString> token) {
-        const QList<JobPtr> waiting = std::exchange(m_waitingForToken, {});
+    QPointer<WebApiTransport> self(this);
+    const bool answering = challenge.has_value();
+    auto renewed = [self, answering](Result<QString> token) {
+        if (!self)
+            return;
+        const QList<JobPtr> waiting = std::exchange(self->m_waitingForToken, {});
         if (!token) {
             for (const JobPtr &waiter : waiting)
-                fail(waiter, token.error());
+                self->fail(waiter, token.error());
             return;
         }
-        m_accessToken = token.value();
+        self->m_accessToken = token.value();
+        if (answering)
+            self->m_answeredToken = token.value();
         for (const JobPtr &waiter : waiting)
-            m_queue.push_back(waiter);
-        pump();
-    });
+            self->m_queue.push_back(waiter);
+        self->pump();
+    };
+    if (challenge)
+        m_answerer(*challenge, std::move(renewed));
+    else
+        m_refresher(std::move(renewed));
+}
+
+Error WebApiTransport::claimsError(QNetworkReply *reply, const QString &message) const
+{
+    WebApiReply::Failure failure;
+    failure.httpStatus = 401;
+    failure.requestId = reply->rawHeader("x-ms-service-request-id");
+    failure.host = m_host;
+    Error e = WebApiReply::toError(failure);
+    e.kind = Error::Kind::Auth;
+    e.serviceCode = u"insufficient_claims"_s;
+    e.userMessage = message;
+    return e;
 }
 
 void WebApiTransport::fail(const JobPtr &job, const Error &error)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/auth/AuthChallenge.h"
 #include "models/Result.h"
 
 #include <QByteArray>
@@ -13,13 +14,15 @@
 #include <deque>
 #include <functional>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
 // Sends Web API requests and applies the service's rules to them in one place: the bearer token, at most N requests
 // at a time, Retry-After on 429 within a bounded total wait, exponential backoff with jitter on 5xx and connection
-// resets (idempotent requests only), one token refresh on 401, a transfer timeout on every request, and no
-// redirects (they would carry the token elsewhere). The token is never logged.
+// resets (idempotent requests only), one token refresh on 401, one new sign-in for a claims challenge (a 401 with
+// error="insufficient_claims", docs/sign-in.md), a transfer timeout on every request, and no redirects (they would
+// carry the token elsewhere). The token is never logged, and a challenge's claims only by their names.
 class WebApiTransport final : public QObject
 {
     Q_OBJECT
@@ -56,11 +59,15 @@ public:
 
     // Asks for a new access token (through the one sign-in path) and calls back with it, or with the reason.
     using TokenRefresher = std::function<void(std::function<void(Result<QString>)>)>;
+    // Asks for a new access token carrying a claims challenge's claims (SignInSession::challengeAnswerer).
+    using ChallengeAnswerer = std::function<void(const AuthChallenge::Claims &, std::function<void(Result<QString>)>)>;
 
     WebApiTransport(QNetworkAccessManager *network, QString host, QObject *parent = nullptr);
 
     void setAccessToken(const QString &token) { m_accessToken = token; }
     void setTokenRefresher(TokenRefresher refresher) { m_refresher = std::move(refresher); }
+    // Without one, a claims challenge fails its request with a sentence saying to get a token that satisfies it.
+    void setChallengeAnswerer(ChallengeAnswerer answerer) { m_answerer = std::move(answerer); }
     void setTransferTimeout(std::chrono::milliseconds timeout) { m_timeout = timeout; }
     void setRetryPolicy(const RetryPolicy &policy) { m_policy = policy; }
     void setMaxConcurrentRequests(int n) { m_maxConcurrent = std::max(1, n); }
@@ -86,6 +93,7 @@ private:
         int attempt = 0;
         std::chrono::seconds throttleWaited {0};
         bool refreshed = false;
+        QString tokenSent; // the access token the request last went with
     };
     using JobPtr = std::shared_ptr<Job>;
 
@@ -94,16 +102,23 @@ private:
     void finished(const JobPtr &job, QNetworkReply *reply);
     void later(const JobPtr &job, std::chrono::milliseconds delay);
     void refreshThenRetry(const JobPtr &job);
+    // A 401 with a claims challenge: one answer per token, never a loop. True when the job is dealt with.
+    bool answerChallenge(const JobPtr &job, QNetworkReply *reply);
+    void renewThenRetry(const JobPtr &job, const std::optional<AuthChallenge::Claims> &challenge);
+    Error claimsError(QNetworkReply *reply, const QString &message) const;
     void fail(const JobPtr &job, const Error &error);
 
     QNetworkAccessManager *m_network;
     QString m_host;
     QString m_accessToken;
     TokenRefresher m_refresher;
+    ChallengeAnswerer m_answerer;
     std::chrono::milliseconds m_timeout {std::chrono::seconds(60)};
     RetryPolicy m_policy;
     int m_maxConcurrent = 4;
     int m_active = 0;
     std::deque<JobPtr> m_queue;
-    QList<JobPtr> m_waitingForToken; // a refresh is under way when this is not empty
+    QList<JobPtr> m_waitingForToken; // a refresh (or a challenge's answer) is under way when this is not empty
+    bool m_answering = false; // the renewal under way answers a claims challenge
+    QString m_answeredToken; // the token obtained for the last claims challenge: never answered again
 };

@@ -46,27 +46,59 @@ HttpResponse AuthHandler::expired(const HttpRequest &request) const
     return response;
 }
 
-bool AuthHandler::authorized(const HttpRequest &request) const
+HttpResponse AuthHandler::claimsChallenge() const
+{
+    // Microsoft's claims-challenge guide: realm empty, the common authorize endpoint, error="insufficient_claims" and
+    // the claims request in base64. What Dataverse itself sends is not documented (docs/sign-in.md).
+    HttpResponse response;
+    response.status = 401;
+    response.headers = commonHeaders();
+    const QByteArray challenge =
+        "Bearer realm=\"\", authorization_uri=\"https://login.microsoftonline.com/common/oauth2/"
+        "authorize\", error=\"insufficient_claims\", claims=\"" +
+        QByteArray(ChallengeClaims).toBase64() + '"';
+    response.headers << std::pair<QByteArray, QByteArray>("WWW-Authenticate", challenge);
+    return response;
+}
+
+QString AuthHandler::bearerToken(const HttpRequest &request)
 {
     const QByteArray authorization = request.header("Authorization");
     if (authorization.size() <= 7 || authorization.first(7).compare("Bearer ", Qt::CaseInsensitive) != 0)
+        return {};
+    return QString::fromUtf8(authorization.mid(7).trimmed());
+}
+
+bool AuthHandler::authorized(const HttpRequest &request) const
+{
+    const QString token = bearerToken(request);
+    if (token.isEmpty())
         return false;
-    const QString token = QString::fromUtf8(authorization.mid(7).trimmed());
     if (m_tokens.contains(token))
         return true;
     const auto issued = m_issued.constFind(token);
     if (issued != m_issued.cend())
-        return QDateTime::currentDateTimeUtc() < issued.value();
-    return trustedJwt(token, request.url);
+        return QDateTime::currentDateTimeUtc() < issued.value().expires;
+    return trustedJwt(token, request.url).has_value();
 }
 
-bool AuthHandler::trustedJwt(const QString &token, const QUrl &requestUrl) const
+bool AuthHandler::carriesAuthContext(const HttpRequest &request, const QString &context) const
+{
+    const QString token = bearerToken(request);
+    const auto issued = m_issued.constFind(token);
+    if (issued != m_issued.cend())
+        return issued.value().authContexts.contains(context);
+    const auto claims = trustedJwt(token, request.url);
+    return claims && claims->value(u"acrs"_s).toArray().contains(context);
+}
+
+std::optional<QJsonObject> AuthHandler::trustedJwt(const QString &token, const QUrl &requestUrl) const
 {
     if (m_jwtKey.isEmpty())
-        return false;
+        return std::nullopt;
     const QList<QByteArray> parts = token.toLatin1().split('.');
     if (parts.size() != 3)
-        return false;
+        return std::nullopt;
     const auto decode = [](const QByteArray &part) {
         return QByteArray::fromBase64Encoding(part,
                                               QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
@@ -75,23 +107,23 @@ bool AuthHandler::trustedJwt(const QString &token, const QUrl &requestUrl) const
     const auto payload = decode(parts.at(1));
     const auto signature = decode(parts.at(2));
     if (!header || !payload || !signature)
-        return false;
+        return std::nullopt;
     if (QJsonDocument::fromJson(*header).object().value(u"alg"_s).toString() != u"HS256"_s)
-        return false;
+        return std::nullopt;
     const QByteArray expected =
         QMessageAuthenticationCode::hash(parts.at(0) + '.' + parts.at(1), m_jwtKey, QCryptographicHash::Sha256);
     // Constant time: the comparison says nothing about how much of a forged signature was right.
     if (expected.size() != signature.decoded.size())
-        return false;
+        return std::nullopt;
     unsigned char difference = 0;
     for (qsizetype i = 0; i < expected.size(); ++i)
         difference |= static_cast<unsigned char>(expected.at(i) ^ signature.decoded.at(i));
     if (difference != 0)
-        return false;
+        return std::nullopt;
     const QJsonObject claims = QJsonDocument::fromJson(*payload).object();
     const qint64 exp = claims.value(u"exp"_s).toInteger();
     if (exp <= QDateTime::currentSecsSinceEpoch())
-        return false;
+        return std::nullopt;
     const QString org =
         requestUrl.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash);
     const QJsonValue aud = claims.value(u"aud"_s);
@@ -103,9 +135,11 @@ bool AuthHandler::trustedJwt(const QString &token, const QUrl &requestUrl) const
     };
     if (aud.isArray()) {
         const QJsonArray audiences = aud.toArray();
-        return std::any_of(audiences.begin(), audiences.end(), matches);
+        if (std::any_of(audiences.begin(), audiences.end(), matches))
+            return claims;
+        return std::nullopt;
     }
-    return matches(aud);
+    return matches(aud) ? std::optional<QJsonObject>(claims) : std::nullopt;
 }
 
 HttpResponse AuthHandler::issueToken(const HttpRequest &request, const QString &tenant)
@@ -139,12 +173,29 @@ HttpResponse AuthHandler::issueToken(const HttpRequest &request, const QString &
         return oauthError(400, u"invalid_scope"_s, 1002012,
                           u"The provided value for scope is not valid. Client credential flows must have a scope "
                           u"value with /.default suffixed to the resource identifier."_s);
+    // A claims request (a claims challenge's, OpenID Connect Core §5.5): the authentication contexts it asks for
+    // (access_token.acrs, its value or values) are what the issued token carries.
+    QStringList authContexts;
+    if (form.hasQueryItem(u"claims"_s)) {
+        QJsonParseError parseError;
+        const QJsonDocument claims =
+            QJsonDocument::fromJson(form.queryItemValue(u"claims"_s, QUrl::FullyDecoded).toUtf8(), &parseError);
+        if (parseError.error != QJsonParseError::NoError || !claims.isObject())
+            return json(400,
+                        QJsonObject {{u"error"_s, u"invalid_request"_s},
+                                     {u"error_description"_s, u"The claims parameter is not a JSON object."_s}});
+        const QJsonObject acrs = claims.object().value(u"access_token"_s).toObject().value(u"acrs"_s).toObject();
+        if (acrs.value(u"value"_s).isString())
+            authContexts << acrs.value(u"value"_s).toString();
+        for (const QJsonValue &v : acrs.value(u"values"_s).toArray())
+            authContexts << v.toString();
+    }
 
     const QString token = LocalSandbox::generateToken();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     // Expired tokens are forgotten as new ones are issued, so the table stays small.
-    m_issued.removeIf([&now](const auto &entry) { return entry.value() <= now; });
-    m_issued.insert(token, now.addSecs(m_tokenLifetime.count()));
+    m_issued.removeIf([&now](const auto &entry) { return entry.value().expires <= now; });
+    m_issued.insert(token, Issued {now.addSecs(m_tokenLifetime.count()), authContexts});
     return json(200,
                 QJsonObject {{u"token_type"_s, u"Bearer"_s},
                              {u"expires_in"_s, qint64(m_tokenLifetime.count())},

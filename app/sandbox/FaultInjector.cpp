@@ -8,10 +8,10 @@ using namespace Qt::StringLiterals;
 Result<FaultInjector> FaultInjector::parse(const QString &spec)
 {
     static const QHash<QString, Kind> kinds = {
-        {u"400"_s, Kind::Status400}, {u"429"_s, Kind::Status429},     {u"500"_s, Kind::Status500},
-        {u"502"_s, Kind::Status502}, {u"503"_s, Kind::Status503},     {u"expired"_s, Kind::Expired},
-        {u"reset"_s, Kind::Reset},   {u"truncate"_s, Kind::Truncate}, {u"slow"_s, Kind::Slow},
-        {u"hold"_s, Kind::Hold},
+        {u"400"_s, Kind::Status400}, {u"429"_s, Kind::Status429}, {u"500"_s, Kind::Status500},
+        {u"502"_s, Kind::Status502}, {u"503"_s, Kind::Status503}, {u"expired"_s, Kind::Expired},
+        {u"claims"_s, Kind::Claims}, {u"reset"_s, Kind::Reset},   {u"truncate"_s, Kind::Truncate},
+        {u"slow"_s, Kind::Slow},     {u"hold"_s, Kind::Hold},
     };
     FaultInjector injector;
     for (const QString &text : spec.split(u';', Qt::SkipEmptyParts)) {
@@ -19,7 +19,7 @@ Result<FaultInjector> FaultInjector::parse(const QString &spec)
         const auto kind = kinds.constFind(fields.first());
         if (kind == kinds.cend())
             return Error::badInput(u"--faults: unknown fault '%1' in '%2' (known: 400, 429, 500, 502, 503, expired, "
-                                   u"reset, truncate, slow, hold)."_s.arg(fields.first(), text));
+                                   u"claims, reset, truncate, slow, hold)."_s.arg(fields.first(), text));
         Rule rule;
         rule.fault.kind = kind.value();
         for (qsizetype i = 1; i < fields.size(); ++i) {
@@ -41,7 +41,11 @@ Result<FaultInjector> FaultInjector::parse(const QString &spec)
                 rule.fault.retryAfterSeconds = number(0);
             else if (name == u"ms"_s && (rule.fault.kind == Kind::Slow || rule.fault.kind == Kind::Hold))
                 rule.fault.delayMs = number(0);
-            else if (name == u"path"_s && !value.isEmpty())
+            else if (name == u"satisfiable"_s && rule.fault.kind == Kind::Claims) {
+                if (value != u"yes"_s && value != u"no"_s)
+                    return Error::badInput(u"--faults: '%1' in '%2' takes yes or no."_s.arg(fields.at(i), text));
+                rule.fault.satisfiable = value == u"yes"_s;
+            } else if (name == u"path"_s && !value.isEmpty())
                 rule.path = value;
             else if (name == u"query"_s && !value.isEmpty())
                 rule.query = value;

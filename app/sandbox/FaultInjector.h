@@ -12,7 +12,7 @@
 //
 //   SPEC  := RULE [';' RULE]...
 //   RULE  := KIND [':' PARAM]...
-//   KIND  := 400 | 429 | 500 | 502 | 503 | expired | reset | truncate | slow | hold
+//   KIND  := 400 | 429 | 500 | 502 | 503 | expired | claims | reset | truncate | slow | hold
 //   PARAM := every=K        the K-th, 2K-th, … request the rule matches (default 1: every one)
 //          | times=N        at most N times in all (default: no limit)
 //          | after=N        only once N matching requests have passed untouched (default 0)
@@ -21,8 +21,11 @@
 //          | method=M       only requests with this method (GET, PATCH, POST)
 //          | retry-after=S  with 429: the Retry-After seconds (default 2)
 //          | ms=N           with slow or hold: the delay (default 2000)
+//          | satisfiable=no with claims: challenge every token, even one that carries the claims
 //
-// 400/429/5xx answer with the Web API's error body; expired answers 401 as for an expired token; reset closes the
+// 400/429/5xx answer with the Web API's error body; expired answers 401 as for an expired token; claims answers a Web
+// API request whose token is valid but does not carry the authentication context c1 with 401 and a claims challenge
+// (AuthHandler::claimsChallenge, docs/sign-in.md) — a token carrying it passes, unless satisfiable=no; reset closes the
 // connection half-way through the body; truncate sends a 200 whose JSON is cut in half; slow acts on the request at
 // once and delays the reply; hold waits before acting on the request at all (and drops it if the client has gone
 // meanwhile), so that a client killed during the wait has changed nothing.
@@ -30,13 +33,26 @@
 class FaultInjector
 {
 public:
-    enum class Kind { Status400, Status429, Status500, Status502, Status503, Expired, Reset, Truncate, Slow, Hold };
+    enum class Kind {
+        Status400,
+        Status429,
+        Status500,
+        Status502,
+        Status503,
+        Expired,
+        Claims,
+        Reset,
+        Truncate,
+        Slow,
+        Hold
+    };
 
     struct Fault
     {
         Kind kind;
         int retryAfterSeconds = 2;
         int delayMs = 2000;
+        bool satisfiable = true; // claims: a token carrying the claims passes
     };
 
     static Result<FaultInjector> parse(const QString &spec);

@@ -117,6 +117,14 @@ std::variant<SandboxApi::Target, HttpResponse> SandboxApi::parseResource(const Q
     return Target {set, key};
 }
 
+bool SandboxApi::claimsChallengeApplies(const FaultInjector::Fault &fault, const HttpRequest &request) const
+{
+    static const QRegularExpression apiPath(u"^/api/data/v9\\.[012]/"_s);
+    if (!apiPath.match(request.url.path(QUrl::FullyDecoded)).hasMatch() || !m_auth.authorized(request))
+        return false;
+    return !fault.satisfiable || !m_auth.carriesAuthContext(request, QString::fromLatin1(AuthHandler::AuthContext));
+}
+
 HttpResponse SandboxApi::faultResponse(const FaultInjector::Fault &fault, const HttpRequest &request) const
 {
     using Kind = FaultInjector::Kind;
@@ -136,6 +144,8 @@ HttpResponse SandboxApi::faultResponse(const FaultInjector::Fault &fault, const 
         return error(503, {}, u"The service is temporarily unavailable."_s);
     case Kind::Expired:
         return m_auth.expired(request);
+    case Kind::Claims:
+        return m_auth.claimsChallenge();
     case Kind::Reset:
     case Kind::Truncate:
     case Kind::Slow:

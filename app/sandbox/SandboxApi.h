@@ -46,6 +46,9 @@ public:
     HttpResponse handle(const HttpRequest &request);
     // What the service answers when it fails in this way (429, 5xx, an expired token); see FaultInjector.
     HttpResponse faultResponse(const FaultInjector::Fault &fault, const HttpRequest &request) const;
+    // A claims fault applies to a Web API request whose token is valid and does not carry the authentication
+    // context (any valid token, when the fault is not satisfiable); other requests are answered as usual.
+    bool claimsChallengeApplies(const FaultInjector::Fault &fault, const HttpRequest &request) const;
 
 private:
     struct Target

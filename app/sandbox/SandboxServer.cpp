@@ -73,10 +73,11 @@ SandboxServer::Reply SandboxServer::reply(const QHttpServerRequest &request)
     req.body = request.body();
 
     Reply reply;
-    const auto fault = m_faults.isEmpty()
-        ? std::nullopt
-        : m_faults.next(req.method, req.url.path(), req.url.query(QUrl::FullyDecoded));
+    auto fault = m_faults.isEmpty() ? std::nullopt
+                                    : m_faults.next(req.method, req.url.path(), req.url.query(QUrl::FullyDecoded));
     using Kind = FaultInjector::Kind;
+    if (fault && fault->kind == Kind::Claims && !m_api->claimsChallengeApplies(*fault, req))
+        fault.reset(); // a token carrying the claims, or no Web API request: answered as usual
     if (fault && fault->kind == Kind::Hold) {
         reply.held = std::move(req);
         reply.delayMs = fault->delayMs;

@@ -89,12 +89,15 @@ int main(int argc, char *argv[])
         QCoreApplication::translate(
             "main",
             "Inject faults, deterministically, for tests. SPEC is RULE[;RULE]..., RULE is KIND[:PARAM]...\n"
-            "KIND: 400 | 429 | 500 | 502 | 503 | expired (401 as for an expired token) | reset (connection "
+            "KIND: 400 | 429 | 500 | 502 | 503 | expired (401 as for an expired token) | claims (401 with a "
+            "claims challenge for the authentication context c1, to a Web API request whose token does not carry "
+            "c1 in its acrs claim) | reset (connection "
             "dropped mid-body) | truncate (a 200 with half its JSON) | slow (a late reply) | hold (the request acted "
             "on late, or never if the client has gone).\n"
             "PARAM: every=K (every K-th matching request; default 1) | times=N (at most N times) | after=N (once N "
             "matching requests have passed) | path=TEXT (paths containing TEXT) | query=TEXT (decoded queries "
-            "containing TEXT) | method=M | retry-after=S (429) | ms=N (slow, hold; default 2000).\n"
+            "containing TEXT) | method=M | retry-after=S (429) | ms=N (slow, hold; default 2000) | satisfiable=no "
+            "(claims: challenge even a token that carries c1).\n"
             "Example: --faults '429:every=3:retry-after=1;slow:ms=5000:path=msdyn_ocliveworkitems'"),
         u"SPEC"_s);
     const QCommandLineOption readOnlyOption(

@@ -18,8 +18,32 @@
 //   POST /interaction/<uid>/login     login=<user name>
 //   POST /interaction/<uid>/confirm   grants what the client asked for
 //   POST /interaction/<uid>/abort     the user declines (access_denied)
+//
+// Claims requests, as Entra takes them (docs/sign-in.md, "Conditional Access and claims challenges"): a `claims`
+// parameter {"access_token":{"acrs":{"essential":true,"value":"c1"},"xms_cc":{"values":["cp1"]}}} on the authorize,
+// device code or token request (every grant: authorization_code, refresh_token, device_code, client_credentials)
+// makes the access token carry them: "acrs": ["c1"] (an authentication context, as if its policy were met) and
+// "xms_cc": ["cp1"] (the client's capabilities). The peer enforces no policy: it issues what is asked for.
+// How that goes through oidc-provider 8.8 for real:
+//   - features.claimsParameter validates the authorize and device code requests' `claims` (JSON, a plain object) and
+//     keeps it with the code, so that it reaches the access tokens (and the refresh tokens) made from it. OpenID
+//     Connect Core wants a claims request to name `id_token` or `userinfo`, and oidc-provider refuses one that names
+//     neither ("claims parameter should have userinfo or id_token properties"); Entra's name only `access_token`. So
+//     before oidc-provider reads the request, the peer gives such a request an empty `"id_token": {}` (asking for no
+//     id_token claim), and leaves every other `claims` as sent — invalid JSON is still refused by oidc-provider.
+//   - The token endpoint knows no `claims` parameter (it drops what a grant does not declare), so each grant is
+//     registered again with `claims` among its parameters (its own handler, from oidc-provider's internal module
+//     lib/actions/grants of the pinned 8.8.1: a newer version may move it); the peer refuses a token request whose
+//     `claims` is not a JSON object with an object `access_token` (invalid_request).
+//   - The device code request's form is read by the peer and handed on as req.body, which oidc-provider takes (with a
+//     one-time warning on stderr) when the request's stream has been read already.
+//   - extraTokenClaims puts acrs and xms_cc in the access token, from the claims kept with the code or refresh token
+//     and from the token request's own.
+// Each authorize, device code and token request is logged on stderr with the names of its access_token claims (never
+// a value): "token client_credentials service-app 200 claims=acrs", so that tests can count and check them.
 import { createServer } from 'node:http';
-import Provider from 'oidc-provider';
+import Provider, { errors } from 'oidc-provider';
+import grants from 'oidc-provider/lib/actions/grants/index.js';
 
 const tenant = 'test-tenant';
 const base = `/${tenant}/oauth2/v2.0`;
@@ -49,6 +73,47 @@ const publicClient = (id) => ({
 });
 
 const accounts = new Map(); // accountId -> claims
+
+// A claims request's JSON, or undefined when there is none or it is not a JSON object.
+function parsedClaims(text) {
+  if (typeof text !== 'string') return undefined;
+  try {
+    const claims = JSON.parse(text);
+    return claims && typeof claims === 'object' && !Array.isArray(claims) ? claims : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Entra's claims request names access_token only; OpenID Connect Core's must name id_token or userinfo.
+function asOidcClaims(text) {
+  const claims = parsedClaims(text);
+  if (!claims || claims.id_token !== undefined || claims.userinfo !== undefined) return text;
+  return JSON.stringify({ ...claims, id_token: {} });
+}
+
+// The access_token claims a token request asks for; refuses a claims parameter that is not a claims request.
+function tokenRequestClaims(ctx) {
+  const text = ctx.oidc.params.claims;
+  if (text === undefined) return undefined;
+  const claims = parsedClaims(text);
+  if (!claims || (claims.access_token !== undefined
+      && (typeof claims.access_token !== 'object' || claims.access_token === null))) {
+    throw new errors.InvalidRequest('the claims parameter should be a JSON object whose access_token is an object');
+  }
+  return claims.access_token;
+}
+
+function claimNames(text) {
+  const claims = parsedClaims(text);
+  return claims && claims.access_token ? Object.keys(claims.access_token).join(',') : '';
+}
+
+function valuesOf(request) {
+  if (!request || typeof request !== 'object') return [];
+  const values = Array.isArray(request.values) ? request.values : [];
+  return typeof request.value === 'string' ? [request.value, ...values] : values;
+}
 
 const server = createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -84,6 +149,20 @@ const provider = new Provider(`${origin}/${tenant}/v2.0`, {
     claims: async () => ({ sub: id, ...(accounts.get(id) || {}) }),
   }),
   pkce: { required: () => true, methods: ['S256'] },
+  // The access_token claims asked for, at sign-in (kept with the code and the refresh token) and at the token request.
+  extraTokenClaims: async (ctx, token) => {
+    const asked = [token.claims && token.claims.access_token, ctx && ctx.oidc && tokenRequestClaims(ctx)];
+    const acrs = new Set();
+    const capabilities = new Set();
+    for (const request of asked.filter(Boolean)) {
+      valuesOf(request.acrs).forEach((v) => acrs.add(v));
+      valuesOf(request.xms_cc).forEach((v) => capabilities.add(v));
+    }
+    return {
+      ...(acrs.size ? { acrs: [...acrs] } : undefined),
+      ...(capabilities.size ? { xms_cc: [...capabilities] } : undefined),
+    };
+  },
   rotateRefreshToken: true,
   // Entra issues a refresh token whenever offline_access is asked for; OpenID's "prompt=consent" rule is not its.
   issueRefreshToken: async (ctx, client) => client.grantTypeAllowed('refresh_token'),
@@ -95,6 +174,7 @@ const provider = new Provider(`${origin}/${tenant}/v2.0`, {
     devInteractions: { enabled: false },
     deviceFlow: { enabled: true },
     clientCredentials: { enabled: true },
+    claimsParameter: { enabled: true },
     revocation: { enabled: true },
     resourceIndicators: {
       enabled: true,
@@ -112,6 +192,17 @@ const provider = new Provider(`${origin}/${tenant}/v2.0`, {
 });
 provider.proxy = false;
 
+// The token endpoint takes `claims` in every grant the peer serves: each is registered again, unchanged but for that
+// parameter (and for refusing a claims parameter that is not a claims request before the grant runs).
+for (const grantType of ['authorization_code', 'refresh_token', 'client_credentials',
+  'urn:ietf:params:oauth:grant-type:device_code']) {
+  const { handler, parameters } = grants[grantType];
+  provider.registerGrantType(grantType, async (ctx, next) => {
+    tokenRequestClaims(ctx);
+    return handler(ctx, next);
+  }, new Set([...parameters, 'resource', 'claims']), ['resource']);
+}
+
 // Device authorization: Entra answers with "interval"; oidc-provider leaves it out (RFC 8628's default is 5 s).
 // Tests want 1 s. The strict client's pending polls sooner than 2 s after its previous one get slow_down instead,
 // as the RFC lets a server answer.
@@ -122,6 +213,11 @@ provider.use(async (ctx, next) => {
     ctx.body.interval = 1;
   }
   const params = ctx.oidc && ctx.oidc.params;
+  if (params && [`${base}/authorize`, `${base}/devicecode`, `${base}/token`].includes(ctx.path)) {
+    const endpoint = ctx.path.slice(base.length + 1);
+    const client = ctx.oidc.client ? ctx.oidc.client.clientId : '-';
+    console.error(`${endpoint} ${params.grant_type || '-'} ${client} ${ctx.status} claims=${claimNames(params.claims)}`);
+  }
   if (ctx.path === `${base}/token` && params && params.grant_type === 'urn:ietf:params:oauth:grant-type:device_code'
       && ctx.oidc.client && ctx.oidc.client.clientId === 'strict-device-app') {
     const now = Date.now();
@@ -185,6 +281,21 @@ const callback = provider.callback();
 server.on('request', (req, res) => {
   if (req.url.startsWith('/interaction/')) {
     interaction(req, res).catch((error) => page(res, 400, `<p id="error">${String(error.message || error)}</p>`));
+    return;
+  }
+  // Entra's claims requests in OpenID Connect Core's shape, before oidc-provider validates them (see the top).
+  const url = new URL(req.url, origin);
+  if (req.method === 'GET' && url.pathname === `${base}/authorize` && url.searchParams.has('claims')) {
+    url.searchParams.set('claims', asOidcClaims(url.searchParams.get('claims')));
+    req.url = url.pathname + url.search;
+  }
+  if (req.method === 'POST' && url.pathname === `${base}/devicecode`) {
+    // The form is read here and handed on as req.body, which oidc-provider takes when the stream is consumed.
+    formOf(req).then((form) => {
+      if (form.has('claims')) form.set('claims', asOidcClaims(form.get('claims')));
+      req.body = form.toString();
+      callback(req, res);
+    }).catch(() => page(res, 400, 'unreadable body'));
     return;
   }
   callback(req, res);

@@ -3,8 +3,11 @@
 // The oidc-provider peer (tests/peers/oidc-peer.mjs) on 127.0.0.1, whose access tokens are signed with a random key
 // the test also gives to autoclose-sandbox (--jwt-key-env): a real OAuth server and a real Web API for sign-in tests.
 #include "ListeningProcess.h"
+#include "TestBrowser.h"
 
 #include <QRandomGenerator>
+#include <QRegularExpression>
+#include <QTest>
 
 class OidcPeer
 {
@@ -23,7 +26,45 @@ public:
     }
     QUrl url() const { return m_server.url(); }
     QByteArray keyHex() const { return m_key; }
+    // What the peer has logged on stderr so far: a line per authorize, device code and token request, such as
+    // "token client_credentials service-app 200 claims=acrs" (the names of the access_token claims asked for).
+    QByteArray log()
+    {
+        // The peer writes a line before it answers its request; a moment lets the pipe's last lines arrive here.
+        QTest::qWait(100);
+        m_log += m_server.process().readAllStandardError();
+        return m_log;
+    }
     static QString tenant() { return QStringLiteral("test-tenant"); }
+
+    // The user at the peer's sign-in pages: signs in as login, then approves what the client asked for.
+    static TestBrowser::Page approveInBrowser(TestBrowser &browser, TestBrowser::Page page, const QString &login)
+    {
+        static const QRegularExpression prompt(QStringLiteral("<p id=\"prompt\">(\\w+)</p>"));
+        for (int i = 0; i < 6 && page.url.path().startsWith(QStringLiteral("/interaction/")); ++i) {
+            const QString name = prompt.match(QString::fromUtf8(page.body)).captured(1);
+            const QString base = page.url.toString(QUrl::RemoveQuery);
+            page = name == QStringLiteral("login")
+                ? browser.submit(QUrl(base + QStringLiteral("/login")), {{QStringLiteral("login"), login}})
+                : browser.submit(QUrl(base + QStringLiteral("/confirm")), {});
+        }
+        return page;
+    }
+
+    // A device code shown to the user (its verification address and code), entered there, confirmed and approved
+    // in a new browser; the last page says "Sign-in Success" when it worked.
+    static TestBrowser::Page enterDeviceCode(const QUrl &verificationUri, const QString &userCode, const QString &login)
+    {
+        TestBrowser browser;
+        QUrl complete = verificationUri; // RFC 8628's verification_uri_complete, as the peer writes it
+        complete.setQuery(QStringLiteral("user_code=") + userCode);
+        TestBrowser::Page page = browser.open(complete);
+        auto [action, fields] = TestBrowser::firstForm(page);
+        page = browser.submit(action, fields);
+        std::tie(action, fields) = TestBrowser::firstForm(page); // "is this your device?"
+        page = browser.submit(action, fields);
+        return approveInBrowser(browser, page, login);
+    }
 
 private:
     static QByteArray randomKeyHex()
@@ -41,4 +82,5 @@ private:
 
     QByteArray m_key; // declared first: the server is started with it
     ListeningProcess m_server;
+    QByteArray m_log;
 };
