@@ -14,7 +14,9 @@
 #include "app/auth/SecretStore.h"
 
 #include <QDir>
+#include <QJsonArray>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -97,15 +99,20 @@ private:
     };
     CliLogin loginInBrowser(const QString &profile, const BrowserUser &user)
     {
+        return cliInBrowser({u"--profile"_s, profile, u"login"_s}, user);
+    }
+    // Any command that signs in through the browser: the first authorize URL it prints goes to the browser.
+    CliLogin cliInBrowser(const QStringList &args, const BrowserUser &user)
+    {
         CliLogin run;
-        QProcess login;
-        login.setProcessEnvironment(cliEnvironment());
-        login.start(QStringLiteral(AUTOCLOSE_CLI_BIN), {u"--profile"_s, profile, u"login"_s});
+        QProcess cli;
+        cli.setProcessEnvironment(cliEnvironment());
+        cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN), args);
         QByteArray err;
         const bool printed = QTest::qWaitFor(
             [&] {
-                err += login.readAllStandardError();
-                return err.contains("\nhttp") || login.state() == QProcess::NotRunning;
+                err += cli.readAllStandardError();
+                return err.contains("\nhttp") || cli.state() == QProcess::NotRunning;
             },
             20000);
         if (printed && err.contains("\nhttp")) {
@@ -114,14 +121,14 @@ private:
         } else {
             run.browser.err = "autoclose-cli printed no authorize URL";
         }
-        if (!login.waitForFinished(30000)) {
-            login.kill();
-            login.waitForFinished();
+        if (!cli.waitForFinished(30000)) {
+            cli.kill();
+            cli.waitForFinished();
         } else {
-            run.cli.exitCode = login.exitStatus() == QProcess::NormalExit ? login.exitCode() : -2;
+            run.cli.exitCode = cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -2;
         }
-        run.cli.out = login.readAllStandardOutput();
-        run.cli.err = err + login.readAllStandardError();
+        run.cli.out = cli.readAllStandardOutput();
+        run.cli.err = err + cli.readAllStandardError();
         return run;
     }
 
@@ -176,7 +183,9 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("login");
         QTest::addColumn<QByteArray>("claims");
-        QTest::newRow("plain") << u"erin@contoso.example"_s << QByteArray();
+        // Every sign-in declares that the product answers claims challenges (docs/sign-in.md).
+        QTest::newRow("plain") << u"erin@contoso.example"_s
+                               << QByteArray(R"({"access_token":{"xms_cc":{"values":["cp1"]}}})");
     }
     void cliSignsInThroughTheBrowser()
     {
@@ -216,6 +225,42 @@ private Q_SLOTS:
 
         QCOMPARE(runCli({u"--profile"_s, profile, u"logout"_s}, cliEnvironment()).exitCode, 0);
         QVERIFY(!storedRefreshToken(profile));
+    }
+
+    // Conditional Access: the environment challenges the token for claims it lacks (the sandbox's claims fault); the
+    // CLI says why and signs in again in the browser with the claims on the authorize request, the token the authority
+    // then issues carries them, and the command goes on (docs/sign-in.md, "Conditional Access and claims challenges").
+    void cliSignsInAgainWithTheClaimsAPolicyAsksFor()
+    {
+        SandboxProcess guarded({u"static-token"_s},
+                               {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s, u"--faults"_s, u"claims:after=1"_s});
+        QVERIFY(guarded.waitUntilListening());
+        const QString profile = u"Browser claims"_s;
+        const CliRun added = runCli({u"profiles"_s, u"add"_s, profile, u"--url"_s, guarded.url().toString(),
+                                     u"--auth"_s, u"browser"_s, u"--client-id"_s, u"public-app"_s, u"--tenant"_s,
+                                     OidcPeer::tenant(), u"--authority"_s, m_peer->url().toString()},
+                                    cliEnvironment());
+        QCOMPARE(added.exitCode, 0);
+        // Signed in (its WhoAmI the one request the policy lets pass) before the policy asks more: the token carries
+        // no authentication context.
+        const CliLogin login = loginInBrowser(profile, {u"grace@contoso.example"_s});
+        QVERIFY2(login.browser.exitCode == 0, qPrintable(login.browser.describe() + QString::fromUtf8(login.cli.err)));
+        QCOMPARE(login.cli.exitCode, 0);
+
+        const CliLogin list =
+            cliInBrowser({u"--profile"_s, profile, u"list"_s, u"--format"_s, u"json"_s}, {u"grace@contoso.example"_s});
+        QVERIFY2(list.browser.exitCode == 0, qPrintable(list.browser.describe() + QString::fromUtf8(list.cli.err)));
+        QCOMPARE(list.browser.heading, u"Signed in"_s);
+        QVERIFY2(list.cli.err.contains("Your organization's access policy asks you to sign in again."),
+                 list.cli.err.constData());
+        checkAuthorizeRequest(list.browser, guarded.url().toString());
+        // The challenge's claims, with the capability the product declares, reached the authority through the browser.
+        QCOMPARE(QJsonDocument::fromJson(list.browser.authorize.value(u"claims"_s).toUtf8()),
+                 QJsonDocument::fromJson(
+                     R"({"access_token":{"acrs":{"essential":true,"value":"c1"},"xms_cc":{"values":["cp1"]}}})"));
+        // The sandbox lets only a token carrying c1 through: the command read the configurations with the new one.
+        QVERIFY2(list.cli.exitCode == 0, list.cli.err.constData());
+        QVERIFY(!QJsonDocument::fromJson(list.cli.out).object().value(u"configurations"_s).toArray().isEmpty());
     }
 
     // Cancel on the consent page: the browser shows the product's page saying so, the CLI exits 3 with its sentence,
