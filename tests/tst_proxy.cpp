@@ -209,7 +209,7 @@ private Q_SLOTS:
         QTest::newRow("http_proxy for http, loopback included")
             << Env {{u"http_proxy"_s, u"http://p:3"_s}} << QString() << http << u"http://p:3 (set by http_proxy)"_s;
         QTest::newRow("uppercase HTTP_PROXY is ignored")
-            << Env {{u"HTTP_PROXY"_s, u"http://p:3"_s}} << QString() << http << u"system"_s;
+            << Env {{u"HTTP_PROXY"_s, u"http://p:3"_s}} << QString() << http << u"direct (set by HTTP_PROXY)"_s;
         QTest::newRow("http_proxy not for https")
             << Env {{u"http_proxy"_s, u"http://p:3"_s}} << QString() << https << u"direct (set by http_proxy)"_s;
         QTest::newRow("https_proxy not for http")

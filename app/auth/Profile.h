@@ -32,6 +32,9 @@ public:
     AuthMethod method = AuthMethod::Browser;
     QString tokenEnv; // EnvToken: the variable's name
     bool production = false;
+    // Its own proxy (docs/networking.md): empty for the system's settings and the environment's variables, "none"
+    // for a direct connection, else a proxy URL (http://host:port); never with a password.
+    QString proxy;
 
     bool isDemo() const { return method == AuthMethod::Demo; }
     bool usesSampleClient() const { return clientId == sampleClientId(); }

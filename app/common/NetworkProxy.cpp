@@ -142,7 +142,7 @@ private:
         const std::optional<Credentials> tried = credentialsOf(auth);
         if (tried && state.lastGiven && *tried == *state.lastGiven) {
             // What was given has just been refused: no second try of the same, or Qt would ask forever.
-            qCInfo(lcProxy) << "the proxy" << address.hostPort() << "refused the credentials of" << tried->user;
+            qCDebug(lcProxy) << "the proxy" << address.hostPort() << "refused the credentials of" << tried->user;
             state.refused.append(*tried);
             state.refusedUser = tried->user;
             state.lastGiven.reset();
@@ -157,7 +157,7 @@ private:
             give = m_ask(address, lastRefused);
         }
         if (!give || give->user.isEmpty()) {
-            qCInfo(lcProxy) << "the proxy" << address.hostPort() << "asks for credentials; none to give";
+            qCDebug(lcProxy) << "the proxy" << address.hostPort() << "asks for credentials; none to give";
             return;
         }
         auth->setUser(give->user);
@@ -298,7 +298,7 @@ Environment Environment::fromProcess()
 {
     Environment env;
     for (const char *name :
-         {"http_proxy", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
+         {"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY"}) {
         const QString value = qEnvironmentVariable(name);
         if (!value.trimmed().isEmpty())
             env.values.insert(QString::fromLatin1(name), value);
@@ -324,6 +324,9 @@ Result<Settings> settingsFor(const QString &profileProxy, const QString &profile
         s.noProxyVariable = noProxy->first;
         s.noProxy = noProxy->second;
     }
+    if (const auto any =
+            environment.first({"http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"}))
+        s.environmentVariable = any->first;
     const QString own = profileProxy.trimmed();
     if (own.compare(u"none"_s, Qt::CaseInsensitive) == 0) {
         s.profile = Settings::Profile::Direct;
@@ -389,8 +392,8 @@ Decision decide(const Settings &settings, const QUrl &url)
         return d;
     }
     // The environment names proxies, none for this scheme: it alone decides, as it does for curl.
-    if (settings.http || settings.https)
-        return chosenBy(Source::Variable, settings.http ? settings.http->first : settings.https->first);
+    if (!settings.environmentVariable.isEmpty())
+        return chosenBy(Source::Variable, settings.environmentVariable);
     return chosenBy(Source::System, {}, Route::System);
 }
 

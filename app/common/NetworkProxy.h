@@ -33,7 +33,8 @@ struct Address
 
     QString hostPort() const; // "proxy.example.com:3128", "[::1]:3128"
     QString display() const; // "http://proxy.example.com:3128", "http://alice:***@proxy.example.com:3128"
-    bool hasCredentials() const { return !user.isEmpty(); }
+    // A user name alone is no credentials: it only fills in the window's question (a profile keeps no password).
+    bool hasCredentials() const { return !user.isEmpty() && !password.isEmpty(); }
     // Without the credentials: they are given when the proxy asks (see apply()).
     QNetworkProxy toQNetworkProxy() const;
     bool sameProxy(const QNetworkProxy &proxy) const;
@@ -53,8 +54,8 @@ QString redacted(const QString &text);
 // directly.
 bool bypasses(const QString &noProxy, const QString &host, int port);
 
-// The proxy variables of an environment (as curl reads them: lowercase first, uppercase HTTP_PROXY never). A value
-// that is empty counts as unset.
+// The proxy variables of an environment (as curl reads them: lowercase first, uppercase HTTP_PROXY never, though
+// its presence says that the environment configures proxies). A value that is empty counts as unset.
 struct Environment
 {
     QHash<QString, QString> values; // name → value
@@ -76,6 +77,9 @@ struct Settings
     std::optional<std::pair<QString, Address>> all; // all_proxy, ALL_PROXY
     QString noProxy; // no_proxy, NO_PROXY
     QString noProxyVariable;
+    // A proxy variable is set (HTTP_PROXY included): the environment alone decides, as for curl, and the system's
+    // settings (which on Linux read the same variables by other rules) are not asked.
+    QString environmentVariable;
 };
 
 // profileProxy is Profile::proxy: "" (unset), "none", or a proxy URL. A value that does not parse, in the profile or
