@@ -7,6 +7,7 @@
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -63,20 +64,28 @@ bool ProxyCredentialsDialog::remember() const
 
 NetworkProxy::Asker ProxyCredentialsDialog::asker(SecretStore *secrets)
 {
-    const auto ask =
-        [secrets](const NetworkProxy::Address &proxy,
-                  const std::optional<NetworkProxy::Credentials> &refused) -> std::optional<NetworkProxy::Credentials> {
+    // What the user typed last, per proxy: when the proxy refuses it, the window says so rather than asking again.
+    auto typed = std::make_shared<QHash<QString, NetworkProxy::Credentials>>();
+    const auto ask = [secrets,
+                      typed](const NetworkProxy::Question &question) -> std::optional<NetworkProxy::Credentials> {
+        const NetworkProxy::Address &proxy = question.proxy;
+        if (question.retry && typed->contains(proxy.hostPort()) &&
+            question.refused.contains(typed->value(proxy.hostPort())))
+            return std::nullopt;
         // A 407 on another manager while this dialog is open gets no second dialog: that request fails, and says so.
         static bool asking = false;
         if (asking)
             return std::nullopt;
         asking = true;
+        const std::optional<NetworkProxy::Credentials> refused =
+            question.refused.isEmpty() ? std::nullopt : std::optional(question.refused.constLast());
         ProxyCredentialsDialog dialog(proxy, refused, QApplication::activeWindow());
         const bool answered = dialog.exec() == QDialog::Accepted;
         asking = false;
         if (!answered)
             return std::nullopt;
         const NetworkProxy::Credentials given = dialog.credentials();
+        typed->insert(proxy.hostPort(), given);
         if (dialog.remember()) {
             ProxyCredentials::remember(secrets, proxy, given, qApp, [](bool ok, const QString &error) {
                 if (!ok)

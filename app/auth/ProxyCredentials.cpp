@@ -57,11 +57,9 @@ void ProxyCredentials::remember(SecretStore *secrets, const NetworkProxy::Addres
 
 NetworkProxy::Asker ProxyCredentials::fromKeychain(SecretStore *secrets, NetworkProxy::Asker next)
 {
-    return [secrets,
-            next](const NetworkProxy::Address &proxy,
-                  const std::optional<NetworkProxy::Credentials> &refused) -> std::optional<NetworkProxy::Credentials> {
-        if (const auto stored = remembered(secrets, proxy); stored && (!refused || *stored != *refused))
+    return [secrets, next](const NetworkProxy::Question &question) -> std::optional<NetworkProxy::Credentials> {
+        if (const auto stored = remembered(secrets, question.proxy); stored && !question.refused.contains(*stored))
             return stored;
-        return next ? next(proxy, refused) : std::nullopt;
+        return next ? next(question) : std::nullopt;
     };
 }

@@ -21,7 +21,7 @@ std::optional<NetworkProxy::Credentials> remembered(SecretStore *secrets, const 
 void remember(SecretStore *secrets, const NetworkProxy::Address &proxy, const NetworkProxy::Credentials &credentials,
               QObject *context, std::function<void(bool ok, const QString &error)> done);
 
-// Asks the keychain first, unless it holds what the proxy has just refused; then next (the window's dialog), if any.
+// Asks the keychain first, unless it holds what the proxy refused; then next (the window's dialog), if any.
 NetworkProxy::Asker fromKeychain(SecretStore *secrets, NetworkProxy::Asker next = {});
 
 } // namespace ProxyCredentials

@@ -2,6 +2,7 @@
 
 #include <QAuthenticator>
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
@@ -112,7 +113,9 @@ private:
         std::optional<Credentials> lastGiven; // sent and not yet known to work or fail
         QList<Credentials> refused;
         std::optional<QString> refusedUser; // for the sentence, until other credentials are given
+        QElapsedTimer refusedAt; // when the last refusal came
     };
+    static constexpr qint64 SameAttemptMs = 3000;
 
     // The proxy as configured (with the credentials of its URL), found by host and port.
     Address configured(const QNetworkProxy &proxy) const
@@ -140,23 +143,26 @@ private:
         const Address address = configured(proxy);
         State &state = m_state[address.hostPort()];
         const std::optional<Credentials> tried = credentialsOf(auth);
-        if (tried && state.lastGiven && *tried == *state.lastGiven) {
-            // What was given has just been refused: no second try of the same, or Qt would ask forever.
+        const bool retry = tried && state.lastGiven && *tried == *state.lastGiven;
+        if (retry) {
+            // What was given has just been refused: never sent again, or Qt would ask forever. The asker may have
+            // others (the keychain's were refused: the user's), once.
             qCDebug(lcProxy) << "the proxy" << address.hostPort() << "refused the credentials of" << tried->user;
             state.refused.append(*tried);
             state.refusedUser = tried->user;
             state.lastGiven.reset();
+            state.refusedAt.start();
+        } else if (state.refusedAt.isValid() && state.refusedAt.elapsed() < SameAttemptMs) {
+            // The other requests of the attempt whose credentials were just refused (Qt tries them again from its
+            // cache): they fail with the same sentence rather than asking again.
             return;
         }
         std::optional<Credentials> give;
-        if (address.hasCredentials() && !state.refused.contains(Credentials {address.user, address.password}))
+        if (!retry && address.hasCredentials())
             give = Credentials {address.user, address.password};
-        if (!give && m_ask) {
-            const std::optional<Credentials> lastRefused =
-                state.refused.isEmpty() ? std::nullopt : std::optional<Credentials>(state.refused.constLast());
-            give = m_ask(address, lastRefused);
-        }
-        if (!give || give->user.isEmpty()) {
+        if ((!give || state.refused.contains(*give)) && m_ask)
+            give = m_ask(Question {address, state.refused, retry});
+        if (!give || give->user.isEmpty() || state.refused.contains(*give)) {
             qCDebug(lcProxy) << "the proxy" << address.hostPort() << "asks for credentials; none to give";
             return;
         }

@@ -116,10 +116,17 @@ struct Credentials
     QString password;
     friend bool operator==(const Credentials &, const Credentials &) = default;
 };
-// Asked when a proxy wants credentials that its URL did not give, or refused those given: the window asks the user
-// (and the keychain); the CLI only the keychain. refused: the credentials the proxy has just refused, if any.
-using Asker =
-    std::function<std::optional<Credentials>(const Address &proxy, const std::optional<Credentials> &refused)>;
+// What a proxy's 407 asks of the asker: credentials for proxy, other than those it refused on this manager (latest
+// last); retry: the answer given a moment ago has just been refused.
+struct Question
+{
+    Address proxy;
+    QList<Credentials> refused;
+    bool retry = false;
+};
+// Asked when a proxy wants credentials that its URL did not give, or refused those given: the window asks the
+// keychain, then the user; the CLI the keychain only. Nothing: the request fails with the proxy's sentence.
+using Asker = std::function<std::optional<Credentials>(const Question &question)>;
 
 struct Setup
 {
