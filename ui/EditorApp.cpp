@@ -4,6 +4,7 @@
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
 #include "app/common/LogFile.h"
+#include "app/common/NetworkProxy.h"
 #include "app/common/Translations.h"
 #include "app/common/Version.h"
 #include "app/dataverse/DataverseClient.h"
@@ -11,6 +12,7 @@
 #include "app/snapshot/SnapshotOps.h"
 #include "ui/MainWindow.h"
 #include "ui/ProfileDialog.h"
+#include "ui/ProxyCredentialsDialog.h"
 #include "ui/SignInDialog.h"
 
 #include <QApplication>
@@ -41,13 +43,15 @@ public:
     {
         if (m_store.plaintextSecretsAllowed())
             m_secrets.setPlaintextFile(SecretStore::defaultPlaintextFile());
+        // The Demo environment's server is in this process: its profile says no proxy, which cannot fail.
+        NetworkProxy::apply(&m_network, {Profile::demo().proxy, Profile::demo().name, {}});
     }
 
     MainWindow *window() const { return m_window.get(); }
 
     bool chooseAndOpen()
     {
-        ProfileDialog dialog(&m_store, &m_secrets, &m_network, m_window.get());
+        ProfileDialog dialog(&m_store, &m_secrets, &m_dialogNetwork, m_window.get());
         if (m_profile)
             dialog.select(m_profile->id);
         while (dialog.exec() == QDialog::Accepted) {
@@ -68,6 +72,7 @@ public:
         m_others.clear();
         m_client = std::move(connection->client);
         m_session = std::move(connection->session);
+        m_profileNetwork = std::move(connection->network); // last: the old one outlived the old client
         m_profile = profile;
         m_store.setLastUsed(profile.id);
         m_window = std::make_unique<MainWindow>(m_client.get(), connection->environment);
@@ -91,6 +96,7 @@ private:
     // An environment signed in to: the client (and the session refreshing its token), and how the window shows it.
     struct Connection
     {
+        std::unique_ptr<QNetworkAccessManager> network; // first: it outlives the session and the client using it
         std::unique_ptr<SignInSession> session;
         std::unique_ptr<DataverseClient> client;
         EnvironmentInfo environment;
@@ -123,7 +129,18 @@ private:
             c.environment.journalDir = m_demoDataDir + u"/journal"_s; // the demo's edits belong with its data
             return c;
         }
-        c.session = std::make_unique<SignInSession>(profile, &m_secrets, &m_network);
+        // Each profile its own manager, with its own proxy (docs/networking.md); a 407 asks the keychain, then the
+        // user.
+        c.network = std::make_unique<QNetworkAccessManager>();
+        if (const auto proxied = NetworkProxy::apply(
+                c.network.get(), {profile.proxy, profile.name, ProxyCredentialsDialog::asker(&m_secrets)});
+            !proxied) {
+            QMessageBox::warning(m_window.get(),
+                                 QApplication::translate("EditorApp", "Could not connect to %1").arg(profile.name),
+                                 proxied.error().userMessage);
+            return std::nullopt;
+        }
+        c.session = std::make_unique<SignInSession>(profile, &m_secrets, c.network.get());
         QObject::connect(c.session.get(), &SignInSession::secretsNotKept, [this](const QString &message) {
             QMessageBox::warning(m_window.get(), QApplication::translate("EditorApp", "Sign-in not remembered"),
                                  message);
@@ -131,7 +148,7 @@ private:
         const auto token = signIn(*c.session);
         if (!token)
             return std::nullopt;
-        c.client = std::make_unique<DataverseClient>(profile.orgUrl, &m_network);
+        c.client = std::make_unique<DataverseClient>(profile.orgUrl, c.network.get());
         c.client->setAccessToken(*token);
         c.client->transport()->setTokenRefresher(c.session->refresher());
         // A claims challenge in the middle of work: the sign-in dialog says why and signs in again.
@@ -206,12 +223,14 @@ private:
     }
 
     QString m_demoDataDir;
-    QNetworkAccessManager m_network;
     ProfileStore m_store;
-    SecretStore m_secrets;
+    SecretStore m_secrets; // before the managers: their answer to a 407 reads it
+    QNetworkAccessManager m_network; // the Demo environment's
+    QNetworkAccessManager m_dialogNetwork; // the profile dialog's tests, each with the tested profile's proxy
     std::unique_ptr<LocalSandbox> m_demo;
     QString m_demoToken;
     std::optional<Profile> m_profile;
+    std::unique_ptr<QNetworkAccessManager> m_profileNetwork; // the open profile's, before its session and client
     std::unique_ptr<SignInSession> m_session;
     std::unique_ptr<DataverseClient> m_client;
     std::unique_ptr<MainWindow> m_window;

@@ -3,9 +3,11 @@
 #include "app/auth/AuthChallenge.h"
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
+#include "app/common/NetworkProxy.h"
 #include "app/dataverse/OrgUrl.h"
 #include "app/dataverse/WebApiTransport.h"
 #include "ui/Palette.h"
+#include "ui/ProxyCredentialsDialog.h"
 
 #include <QComboBox>
 #include <QDesktopServices>
@@ -197,6 +199,11 @@ void EnvironmentPicker::listEnvironments()
     p.tokenResource = Discovery::resource(service);
     if (m_session)
         m_session->cancel();
+    // The environment's or the system's proxy: the account has no profile yet (docs/networking.md).
+    if (const auto proxied = NetworkProxy::apply(
+            m_network, {QString(), tr("Add Environments"), ProxyCredentialsDialog::asker(m_secrets)});
+        !proxied)
+        return say(proxied.error().userMessage.toHtmlEscaped(), true);
     m_session = std::make_unique<SignInSession>(p, m_secrets, m_network);
     m_signedIn = p;
     connect(m_session.get(), &SignInSession::browserUrlReady, this, [this](const QUrl &url) {

@@ -2,10 +2,12 @@
 
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
+#include "app/common/NetworkProxy.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/OrgUrl.h"
 #include "ui/EnvironmentPicker.h"
 #include "ui/Palette.h"
+#include "ui/ProxyCredentialsDialog.h"
 #include "ui/SignInDialog.h"
 
 #include <QCheckBox>
@@ -42,6 +44,7 @@ ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetwork
     , m_secret(new QLineEdit(this))
     , m_tokenEnv(new QLineEdit(this))
     , m_production(new QCheckBox(tr("&Production: show a banner and ask for the name before saving"), this))
+    , m_proxy(new QLineEdit(this))
     , m_plaintext(
           new QCheckBox(tr("Where no keychain exists, keep secrets in a plaintext file (not recommended)"), this))
     , m_message(new QLabel(this))
@@ -62,6 +65,10 @@ ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetwork
     m_secret->setEchoMode(QLineEdit::Password);
     m_secret->setPlaceholderText(tr("stored in the keychain; leave empty to keep the stored one"));
     m_tokenEnv->setPlaceholderText(u"DATAVERSE_TOKEN"_s);
+    m_proxy->setPlaceholderText(tr("system settings; or http://host:port, or none"));
+    m_proxy->setToolTip(tr("Empty: the system's proxy settings and the variables https_proxy, http_proxy and "
+                           "NO_PROXY. \"none\": connect directly. Otherwise the proxy's address, without a "
+                           "password: it is asked for when the proxy wants it."));
     m_clientHint->setWordWrap(true);
     m_message->setWordWrap(true);
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -78,6 +85,7 @@ ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetwork
     form->addRow(QString(), m_clientHint);
     form->addRow(tr("Client s&ecret:"), m_secret);
     form->addRow(tr("Token &variable:"), m_tokenEnv);
+    form->addRow(tr("Pro&xy:"), m_proxy);
     form->addRow(QString(), m_production);
 
     auto *rowButtons = new QHBoxLayout;
@@ -193,6 +201,7 @@ void ProfileDialog::showProfile(const Profile &profile)
     m_secret->clear();
     m_tokenEnv->setText(profile.tokenEnv);
     m_production->setChecked(profile.production);
+    m_proxy->setText(profile.proxy);
     m_message->clear();
     updateForm();
 }
@@ -203,7 +212,7 @@ void ProfileDialog::updateForm()
     const auto method = AuthMethod(m_method->currentData().toInt());
     for (QWidget *w :
          std::initializer_list<QWidget *> {m_name, m_url, m_cloud, m_method, m_tenant, m_authority, m_clientId,
-                                           m_secret, m_tokenEnv, m_production, m_save, m_delete})
+                                           m_secret, m_tokenEnv, m_production, m_proxy, m_save, m_delete})
         w->setEnabled(!demo);
     m_tenant->setEnabled(!demo && method != AuthMethod::EnvToken);
     m_authority->setEnabled(!demo && method != AuthMethod::EnvToken);
@@ -230,6 +239,7 @@ Profile ProfileDialog::fromForm() const
     p.clientId = m_clientId->text().trimmed();
     p.tokenEnv = m_tokenEnv->text().trimmed();
     p.production = m_production->isChecked();
+    p.proxy = m_proxy->text().trimmed();
     return p;
 }
 
@@ -345,6 +355,11 @@ void ProfileDialog::remove()
 void ProfileDialog::test()
 {
     const Profile p = fromForm();
+    // Through the proxy the profile names, as opening it would.
+    if (const auto proxied =
+            NetworkProxy::apply(m_network, {p.proxy, p.name, ProxyCredentialsDialog::asker(m_secrets)});
+        !proxied)
+        return say(proxied.error().userMessage, true);
     say(tr("Connecting to %1…").arg(p.orgUrl.toString()), false);
     m_test->setEnabled(false);
     auto *session = new SignInSession(p, m_secrets, m_network, this);

@@ -14,7 +14,8 @@ class QPushButton;
 class SecretStore;
 
 // The profile manager: add, edit, delete and test the environments the user works with, and choose one to open.
-// Client secrets typed here go straight to the keychain; nothing secret is shown or written elsewhere.
+// Client secrets typed here go straight to the keychain; nothing secret is shown or written elsewhere. Test
+// Connection sends through network, with the tested profile's proxy.
 class ProfileDialog final : public QDialog
 {
     Q_OBJECT
@@ -36,6 +37,7 @@ public:
     QLineEdit *secretEdit() const { return m_secret; }
     QLineEdit *tokenEnvEdit() const { return m_tokenEnv; }
     QCheckBox *productionBox() const { return m_production; }
+    QLineEdit *proxyEdit() const { return m_proxy; }
     QPushButton *saveButton() const { return m_save; }
     QPushButton *deleteButton() const { return m_delete; }
     QPushButton *testButton() const { return m_test; }
@@ -77,6 +79,7 @@ private:
     QLineEdit *m_secret;
     QLineEdit *m_tokenEnv;
     QCheckBox *m_production;
+    QLineEdit *m_proxy;
     QCheckBox *m_plaintext;
     QLabel *m_message;
     QPushButton *m_new;

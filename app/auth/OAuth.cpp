@@ -1,5 +1,6 @@
 #include "app/auth/OAuth.h"
 
+#include "app/common/NetworkProxy.h"
 #include "app/common/TlsRefusal.h"
 #include "app/dataverse/OrgUrl.h"
 
@@ -78,11 +79,22 @@ Error authError(QString message, QString code = {}, QString detail = {}, int sta
     return e;
 }
 
+// No reply from the service itself: no HTTP status, or one a proxy gave (a 407 is the proxy's, not Entra's).
+bool noServiceReply(const QNetworkReply *reply)
+{
+    return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() == 0 ||
+        !NetworkProxy::failureSentence(reply).isEmpty();
+}
+
 Error networkError(const QNetworkReply *reply, const QUrl &url)
 {
     Error e;
     e.kind = Error::Kind::Network;
     e.serviceMessage = reply->errorString();
+    if (const QString proxy = NetworkProxy::failureSentence(reply); !proxy.isEmpty()) {
+        e.userMessage = proxy; // docs/networking.md
+        return e;
+    }
     if (const QString tls = TlsRefusal::errorsOf(reply); !tls.isEmpty()) {
         e.userMessage = TlsRefusal::sentence(url.host(), tls);
         return e;
@@ -280,7 +292,7 @@ void OAuth::TokenClient::post(Form form, QObject *context, Callback done)
         if (!guard)
             return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 0)
+        if (noServiceReply(reply))
             return done(networkError(reply, url));
         done(parseTokenReply(status, reply->readAll(), QDateTime::currentDateTimeUtc()));
     });
@@ -346,7 +358,7 @@ void OAuth::DeviceCodeFlow::start()
         if (m_done)
             return;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 0)
+        if (noServiceReply(reply))
             return finish(networkError(reply, url));
         const QByteArray body = reply->readAll();
         const QJsonObject o = QJsonDocument::fromJson(body).object();
@@ -600,8 +612,7 @@ void OAuth::discoverTenant(const QUrl &org, QNetworkAccessManager *network, QObj
         reply->deleteLater();
         if (!guard)
             return;
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        if (status == 0)
+        if (noServiceReply(reply))
             return done(networkError(reply, org));
         done(tenantFromChallenge(reply->rawHeader("WWW-Authenticate")));
     });

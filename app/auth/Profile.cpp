@@ -1,5 +1,6 @@
 #include "app/auth/Profile.h"
 
+#include "app/common/NetworkProxy.h"
 #include "app/common/PrivateFiles.h"
 #include "app/dataverse/OrgUrl.h"
 
@@ -69,6 +70,8 @@ Profile Profile::demo()
     p.id = u"demo"_s;
     p.name = tr("Demo environment");
     p.method = AuthMethod::Demo;
+    // Its server runs inside the window: no proxy could reach it.
+    p.proxy = u"none"_s;
     return p;
 }
 
@@ -142,6 +145,16 @@ Result<Done> Profile::validate() const
                 tr("Name the environment variable that holds the access token (letters, digits and _), not \"%1\".")
                     .arg(tokenEnv));
     }
+    if (const QString own = proxy.trimmed(); !own.isEmpty() && own.compare(u"none"_s, Qt::CaseInsensitive) != 0) {
+        const auto parsed = NetworkProxy::parse(own, tr("the profile \"%1\"").arg(name));
+        if (!parsed)
+            return parsed.error();
+        if (!parsed.value().password.isEmpty())
+            return Error::badInput(tr("The profile's proxy holds a password, which the profiles file never keeps. "
+                                      "Give the proxy as http://host:port (or http://user@host:port); its password "
+                                      "is asked for when the proxy wants it, and can be remembered in the "
+                                      "keychain."));
+    }
     return Done {};
 }
 
@@ -188,6 +201,7 @@ QList<Profile> ProfileStore::profiles() const
         p.cloud = cloud && (*cloud == Cloud::Custom || Clouds::authority(*cloud) == p.authority)
             ? *cloud
             : inferredCloud(p.authority, p.orgUrl);
+        p.proxy = settings.value(u"proxy"_s).toString();
         settings.endGroup();
         if (!p.name.isEmpty())
             list.append(p);
@@ -246,6 +260,13 @@ Result<Profile> ProfileStore::save(Profile profile)
     settings.setValue(u"auth"_s, authMethodName(profile.method));
     settings.setValue(u"tokenEnv"_s, profile.tokenEnv);
     settings.setValue(u"production"_s, profile.production);
+    profile.proxy = profile.proxy.trimmed();
+    if (profile.proxy.compare(u"none"_s, Qt::CaseInsensitive) == 0)
+        profile.proxy = u"none"_s;
+    if (profile.proxy.isEmpty())
+        settings.remove(u"proxy"_s);
+    else
+        settings.setValue(u"proxy"_s, profile.proxy);
     settings.endGroup();
     settings.endGroup();
     PrivateFiles::syncPrivately(settings);

@@ -40,6 +40,9 @@ public:
     // The resource tokens are asked for when it is not the environment (the discovery service: docs/discovery.md);
     // never saved.
     QString tokenResource;
+    // Its own proxy (docs/networking.md): empty for the system's settings and the environment's variables, "none"
+    // for a direct connection, else a proxy URL (http://host:port); never with a password.
+    QString proxy;
 
     bool isDemo() const { return method == AuthMethod::Demo; }
     // What the scopes name: tokenResource, else the environment's address without its trailing slash.

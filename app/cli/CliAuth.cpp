@@ -1,6 +1,7 @@
 #include "app/cli/CliAuth.h"
 
 #include "app/auth/OAuth.h"
+#include "app/auth/ProxyCredentials.h"
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
 #include "app/cli/Cli.h"
@@ -120,6 +121,17 @@ std::optional<Profile> CliAuth::findProfile(const ProfileStore &store, const QSt
     return profile;
 }
 
+Result<Done> CliAuth::useProxy(QNetworkAccessManager *network, const Profile *profile, SecretStore *secrets)
+{
+    NetworkProxy::Setup setup;
+    if (profile) {
+        setup.profileProxy = profile->proxy;
+        setup.profileName = profile->name;
+    }
+    setup.ask = ProxyCredentials::fromKeychain(secrets);
+    return NetworkProxy::apply(network, setup);
+}
+
 std::unique_ptr<SecretStore> CliAuth::makeSecretStore(QTextStream &err)
 {
     auto secrets = std::make_unique<SecretStore>();
@@ -146,6 +158,8 @@ Result<std::unique_ptr<SignInSession>> CliAuth::signedInSession(const QString &p
     if (profile->isDemo())
         return Error::badInput(tr("The Demo environment runs inside the editor. For a local environment in a "
                                   "pipeline, run autoclose-sandbox and give its address with --url."));
+    if (const auto proxied = useProxy(network, &*profile, secrets); !proxied)
+        return proxied.error();
     auto session = std::make_unique<SignInSession>(*profile, secrets, network);
     const auto acquired = Cli::wait<QString>([&](QObject *ctx, auto done) { session->acquireSilently(ctx, done); });
     if (!acquired) {
@@ -215,6 +229,8 @@ int CliAuth::SignInCommand::run(const Cli::Invocation &call, QTextStream &out, Q
         return usage(err, tr("The Demo environment needs no sign-in; choose another profile with --profile."));
     QNetworkAccessManager network;
     auto secrets = makeSecretStore(err);
+    if (const auto proxied = useProxy(&network, &*profile, secrets.get()); !proxied)
+        return fail(err, proxied.error());
     SignInSession session(*profile, secrets.get(), &network);
     QObject::connect(&session, &SignInSession::secretsNotKept, [&err](const QString &message) {
         err << "autoclose-cli: " << tr("warning: ") << message << '\n';

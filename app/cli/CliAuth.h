@@ -59,6 +59,10 @@ void showSignInPrompts(SignInSession &session, QTextStream &err);
 // the client's transport answer it; a browser or device-code profile signs in again interactively, its address or
 // code on err after the sentence that says why (showSignInPrompts prints them), and the command goes on.
 void answerChallenges(SignInSession &session, WebApiTransport *transport, QTextStream &err);
+// Sets the CLI's proxy rules on network (NetworkProxy::apply): the profile's own proxy when one is given, else the
+// environment's and the system's; a proxy's 407 is answered from its URL, then from the keychain, never by asking.
+// A bad proxy URL is a BadInput error naming it; nothing may be sent then.
+Result<Done> useProxy(QNetworkAccessManager *network, const Profile *profile, SecretStore *secrets);
 
 // What whoami prints: user at where, the profile's name (when one is used) and the ids WhoAmI answered.
 void writeIdentity(QTextStream &out, const QString &user, const QString &where, const QString &profileName,

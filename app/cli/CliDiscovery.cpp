@@ -158,10 +158,13 @@ int EnvironmentsCommand::run(const Cli::Invocation &call, QTextStream &out, QTex
                              "with --discovery-url."));
 
     QNetworkAccessManager network;
+    // Through the profile's proxy, else the environment's and the system's (docs/networking.md).
+    std::unique_ptr<SecretStore> secrets = CliAuth::makeSecretStore(err);
+    if (const auto proxied = CliAuth::useProxy(&network, profile ? &*profile : nullptr, secrets.get()); !proxied)
+        return Cli::usage(err, proxied.error().userMessage);
     WebApiTransport transport(&network, service.host());
     if (call.timeout.count() > 0)
         transport.setTransferTimeout(call.timeout);
-    std::unique_ptr<SecretStore> secrets;
     std::unique_ptr<SignInSession> session;
     if (byToken) {
         const QString variable = parser.value(m_global.accessTokenEnv);
@@ -176,7 +179,6 @@ int EnvironmentsCommand::run(const Cli::Invocation &call, QTextStream &out, QTex
         // The profile's sign-in, asked for the discovery service's resource (docs/discovery.md).
         Profile forDiscovery = *profile;
         forDiscovery.tokenResource = Discovery::resource(service);
-        secrets = CliAuth::makeSecretStore(err);
         session = std::make_unique<SignInSession>(forDiscovery, secrets.get(), &network);
         CliAuth::showSignInPrompts(*session, err);
         auto token = Cli::wait<QString>([&](QObject *ctx, auto done) { session->acquireSilently(ctx, done); });

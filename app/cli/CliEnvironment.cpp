@@ -57,6 +57,9 @@ Result<std::unique_ptr<Environment>> Environment::fromUrl(const QString &url, co
                                         "token.")
                 .arg(tokenVariable));
     std::unique_ptr<Environment> env(new Environment);
+    env->m_secrets = CliAuth::makeSecretStore(err); // for a proxy's remembered credentials
+    if (const auto proxied = CliAuth::useProxy(&env->m_network, nullptr, env->m_secrets.get()); !proxied)
+        return proxied.error();
     env->m_label = org.value().toString();
     env->m_options = u"--url %1 --access-token-env %2"_s.arg(env->m_label, tokenVariable);
     const QJsonObject claims = OAuth::unverifiedClaims(token);

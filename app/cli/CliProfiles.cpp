@@ -6,6 +6,7 @@
 #include "app/cli/Cli.h"
 #include "app/cli/CliAuth.h"
 #include "app/cli/CliEnvironment.h"
+#include "app/common/NetworkProxy.h"
 #include "app/dataverse/OrgUrl.h"
 
 #include <QCommandLineParser>
@@ -78,6 +79,8 @@ QString describeProfile(const Profile &p)
             (p.usesSampleClient() ? tr(" (Microsoft's sample client, for trying things out)") : QString());
     if (p.production)
         text += tr("  PRODUCTION");
+    if (!p.proxy.isEmpty())
+        text += tr("  proxy %1").arg(NetworkProxy::redacted(p.proxy));
     return text;
 }
 } // namespace
@@ -99,6 +102,10 @@ AddOptions::AddOptions()
         "CliProfiles", "profiles add: the environment variable holding the access token (env-token)."));
     production.setDescription(
         QCoreApplication::translate("CliProfiles", "profiles add: mark the environment as production."));
+    proxy.setDescription(QCoreApplication::translate(
+        "CliProfiles",
+        "profiles add: the profile's own proxy, http://host:port, or none for a direct connection (default: the "
+        "system's settings and http_proxy, https_proxy, NO_PROXY…)."));
 }
 
 ProfilesList::ProfilesList(const Cli::GlobalOptions &global)
@@ -137,6 +144,7 @@ int ProfilesList::run(const Cli::Invocation &call, QTextStream &out, QTextStream
                                       {u"tenant"_s, p.isDemo() ? QString() : p.tenant},
                                       {u"clientId"_s, p.isDemo() ? QString() : p.clientId},
                                       {u"production"_s, p.production},
+                                      {u"proxy"_s, NetworkProxy::redacted(p.proxy)},
                                       {u"lastUsed"_s, p.id == store.lastUsed()}});
         out << QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Indented));
         return Cli::Ok;
@@ -161,7 +169,8 @@ QString ProfilesAdd::syntax() const
 {
     return tr("NAME --url URL --auth browser|device-code|client-secret|env-token\n"
               "[--cloud CLOUD] [--tenant T] [--authority URL] [--client-id C]\n"
-              "[--client-secret-stdin] [--token-env VAR] [--production]");
+              "[--client-secret-stdin] [--token-env VAR] [--production]\n"
+              "[--proxy URL|none]");
 }
 
 QString ProfilesAdd::description() const
@@ -173,7 +182,7 @@ QList<Cli::OptionGroup> ProfilesAdd::options() const
 {
     const AddOptions &o = m_options;
     return {{m_global.url},        {o.auth},     {m_global.cloud}, {o.tenant}, {o.authority}, {o.clientId},
-            {o.clientSecretStdin}, {o.tokenEnv}, {o.production}};
+            {o.clientSecretStdin}, {o.tokenEnv}, {o.production},   {o.proxy}};
 }
 
 int ProfilesAdd::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
@@ -212,6 +221,9 @@ int ProfilesAdd::run(const Cli::Invocation &call, QTextStream &out, QTextStream 
         p.clientId = parser.value(o.clientId);
     p.tokenEnv = parser.value(o.tokenEnv);
     p.production = parser.isSet(o.production);
+    p.proxy = parser.value(o.proxy);
+    if (parser.isSet(o.proxy) && p.proxy.trimmed().isEmpty())
+        return usage(err, tr("--proxy takes a proxy's address, http://host:port, or none."));
     if (p.method == AuthMethod::EnvToken && !parser.isSet(o.tokenEnv))
         return usage(err, tr("--auth env-token needs --token-env VAR, the variable holding the access token."));
     if (p.method != AuthMethod::EnvToken && parser.isSet(o.tokenEnv))
@@ -229,9 +241,13 @@ int ProfilesAdd::run(const Cli::Invocation &call, QTextStream &out, QTextStream 
     if (store.find(p.name))
         return usage(err,
                      tr("A profile named \"%1\" exists already; remove it first or choose another name.").arg(p.name));
+    auto secrets = CliAuth::makeSecretStore(err);
     if (!parser.isSet(o.tenant) && p.method != AuthMethod::EnvToken) {
         // The tenant the environment names in its WWW-Authenticate challenge; "organizations" if it names none.
+        // Asked through the new profile's proxy, as every later request will be.
         QNetworkAccessManager network;
+        if (const auto proxied = CliAuth::useProxy(&network, &p, secrets.get()); !proxied)
+            return fail(err, proxied.error());
         const auto tenant =
             Cli::wait<QString>([&](QObject *ctx, auto done) { OAuth::discoverTenant(p.orgUrl, &network, ctx, done); });
         if (tenant) {
@@ -250,7 +266,6 @@ int ProfilesAdd::run(const Cli::Invocation &call, QTextStream &out, QTextStream 
     }
     // The secret goes first: a profile is only saved once what it needs is stored.
     p.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    auto secrets = CliAuth::makeSecretStore(err);
     if (!secret.isEmpty()) {
         const auto stored =
             Cli::wait<Done>([&](QObject *ctx, auto done) { secrets->write(p.clientSecretKey(), secret, ctx, done); });

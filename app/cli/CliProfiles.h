@@ -19,6 +19,7 @@ struct AddOptions
     QCommandLineOption clientSecretStdin {QStringLiteral("client-secret-stdin")};
     QCommandLineOption tokenEnv {QStringLiteral("token-env"), QString(), QStringLiteral("VAR")};
     QCommandLineOption production {QStringLiteral("production")};
+    QCommandLineOption proxy {QStringLiteral("proxy"), QString(), QStringLiteral("URL|none")};
     AddOptions(); // fills in the descriptions (translated)
 };
 

@@ -1,5 +1,6 @@
 #include "app/common/LogFile.h"
 
+#include "app/common/NetworkProxy.h"
 #include "app/common/PrivateFiles.h"
 
 #include <QCoreApplication>
@@ -119,7 +120,8 @@ QString LogFile::redact(const QString &message)
     QString text = message;
     for (const auto &[pattern, replacement] : rules)
         text.replace(pattern, replacement);
-    return text;
+    // a proxy's URL with its password: scheme://user:***@host (docs/networking.md)
+    return NetworkProxy::redacted(text);
 }
 
 Result<QString> LogFile::install(const QString &dir, const QString &name, Options options)

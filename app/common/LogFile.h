@@ -5,8 +5,8 @@
 #include <QString>
 
 // The application's log: every Qt message also appended to <dir>/<name>.log, readable by the user only, rotated when
-// it grows past a size (name.log.1 … name.log.N kept). Secrets never reach it: bearer tokens, OAuth tokens and
-// client secrets are masked before a line is written, whatever logged them.
+// it grows past a size (name.log.1 … name.log.N kept). Secrets never reach it: bearer tokens, OAuth tokens,
+// client secrets and the passwords in proxy URLs are masked before a line is written, whatever logged them.
 namespace LogFile {
 struct Options
 {

@@ -484,6 +484,13 @@ Error WebApiReply::toError(const Failure &failure)
     std::tie(e.serviceCode, e.serviceMessage) = serviceError(failure.body);
     const QString host = failure.host.isEmpty() ? tr("the environment") : failure.host;
 
+    // The proxy's own failures (a 407 included) are the proxy's, not the environment's (docs/networking.md).
+    if (!failure.proxyFailure.isEmpty()) {
+        e.kind = Error::Kind::Network;
+        e.userMessage = failure.proxyFailure;
+        return e;
+    }
+
     if (failure.httpStatus == 0 && !failure.tlsErrors.isEmpty()) {
         e.kind = Error::Kind::Network;
         e.serviceMessage = failure.tlsErrors;

@@ -87,6 +87,7 @@ struct Failure
     QString networkErrorText; // the transport's description, when no HTTP reply arrived
     QString tlsErrors; // the server's certificate was refused, for these reasons
     QString host; // which environment, for the sentence shown to the user
+    QString proxyFailure; // the request failed at its proxy: this sentence (NetworkProxy::failureSentence)
 };
 
 Error toError(const Failure &failure);

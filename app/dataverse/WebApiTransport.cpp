@@ -1,5 +1,6 @@
 #include "app/dataverse/WebApiTransport.h"
 
+#include "app/common/NetworkProxy.h"
 #include "app/common/TlsRefusal.h"
 
 #include "app/dataverse/WebApiReply.h"
@@ -147,6 +148,7 @@ void WebApiTransport::finished(const JobPtr &job, QNetworkReply *reply)
     failure.networkErrorText = reply->errorString();
     failure.tlsErrors = TlsRefusal::errorsOf(reply);
     failure.host = m_host;
+    failure.proxyFailure = NetworkProxy::failureSentence(reply);
     job->done(WebApiReply::toError(failure));
 }
 
