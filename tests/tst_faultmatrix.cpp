@@ -7,6 +7,7 @@
 #include "CliProcess.h"
 #include "SandboxProcess.h"
 #include "ServerState.h"
+#include "SquidPeer.h"
 #include "TestFiles.h"
 #include "app/sandbox/SandboxApi.h"
 #include "app/snapshot/AuditLog.h"
@@ -45,6 +46,7 @@ class TestFaultMatrix : public QObject
     Q_OBJECT
 private:
     QTemporaryDir m_dir;
+    std::unique_ptr<SquidPeer> m_proxy; // a real squid asking for a password (docs/networking.md)
     QString m_snapshot; // the demo environment as exported from a clean sandbox
     QString m_changed; // the same with two values changed, for apply
 
@@ -54,6 +56,9 @@ private:
         e.insert(TokenVar, Token);
         e.insert(u"AUTOCLOSE_DATA_DIR"_s, dataDir);
         e.insert(u"AUTOCLOSE_CONFIG_DIR"_s, dataDir + u"/config"_s);
+        for (const QString &variable : {u"http_proxy"_s, u"https_proxy"_s, u"HTTPS_PROXY"_s, u"all_proxy"_s,
+                                        u"ALL_PROXY"_s, u"no_proxy"_s, u"NO_PROXY"_s})
+            e.remove(variable);
         return e;
     }
 
@@ -89,6 +94,8 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
+        m_proxy = std::make_unique<SquidPeer>();
+        QVERIFY2(m_proxy->start(), qPrintable(m_proxy->errorString()));
         SandboxProcess clean({Token});
         QVERIFY(clean.waitUntilListening());
         const CliRun exported =
@@ -153,6 +160,11 @@ private Q_SLOTS:
             {u"401 claims"_s, u"claims:%1"_s, 3, 3, u"Your organization's access policy asks you to sign in again"_s,
              u"Your organization's access policy asks you to sign in again"_s},
             {u"401 claims, profile"_s, u"claims:%1"_s, 0, 0, QString(), QString()},
+            // Through a proxy that asks for a password (407), none given: nothing reaches the environment. With the
+            // credentials in the proxy's URL, everything does.
+            {u"407 proxy"_s, u"proxy"_s, 4, 4, u"asks for a user name and password"_s,
+             u"asks for a user name and password"_s},
+            {u"407 answered"_s, u"proxy with credentials"_s, 0, 0, QString(), QString()},
         };
         for (const Fault &f : faults)
             for (const auto &[op, name] : Ops)
@@ -173,12 +185,17 @@ private Q_SLOTS:
         QFETCH(int, exitCode);
         QFETCH(QString, message);
         const bool colleague = fault == u"412"_s;
+        const bool proxied = fault.startsWith(u"proxy"_s);
         const bool profile = QString::fromUtf8(QTest::currentDataTag()).contains(u"profile"_s);
         QProcessEnvironment logging = QProcessEnvironment::systemEnvironment();
         logging.insert(u"QT_LOGGING_RULES"_s, u"autoclose.sandbox.debug=true"_s);
         // For 412 the sandbox holds back its answer to the CLI's read so that the colleague's save lands first.
         SandboxProcess sandbox(
-            {Token}, {u"--faults"_s, colleague ? u"slow:method=GET:query=$expand:times=1:ms=2000"_s : fault}, logging);
+            {Token},
+            proxied
+                ? QStringList()
+                : QStringList {u"--faults"_s, colleague ? u"slow:method=GET:query=$expand:times=1:ms=2000"_s : fault},
+            logging);
         QVERIFY(sandbox.waitUntilListening());
         const ServerState before = serverState(sandbox.url(), Token);
         const QString chatOpen = idOf(before, u"Live Chat - Open"_s);
@@ -195,7 +212,11 @@ private Q_SLOTS:
             QVERIFY2(added.exitCode == 0, added.err.constData());
         }
         QProcess cli;
-        cli.setProcessEnvironment(env(data.path()));
+        QProcessEnvironment cliEnv = env(data.path());
+        if (proxied) // the loopback included: a proxy set for every host is used for 127.0.0.1 too
+            cliEnv.insert(u"http_proxy"_s, m_proxy->url(fault.endsWith(u"credentials"_s)));
+        const qsizetype proxyLogBefore = m_proxy->accessLog().size();
+        cli.setProcessEnvironment(cliEnv);
         cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN),
                   arguments(op, sandbox.url(), exportFile, fault.startsWith(u"slow"_s) ? u"1"_s : u"20"_s, profile));
         if (colleague) {
@@ -222,9 +243,15 @@ private Q_SLOTS:
         QVERIFY2(output.contains(message), qPrintable(output));
         QVERIFY(!output.contains(Token));
         QVERIFY(!output.contains(QString::fromLatin1(SandboxApi::DemoClientSecret)));
-        // The fault did fire (a cell that passes because nothing happened proves nothing).
+        // The fault did fire (a cell that passes because nothing happened proves nothing): the sandbox injected it,
+        // or the proxy refused (TCP_DENIED/407) or carried (as its user) the CLI's requests.
+        if (proxied) {
+            const QString expected = exitCode == 0 ? u" "_s + m_proxy->options().user + u" "_s : u"TCP_DENIED/407"_s;
+            QVERIFY2(QTest::qWaitFor([&] { return m_proxy->accessLog().mid(proxyLogBefore).contains(expected); }, 5000),
+                     qPrintable(m_proxy->accessLog().mid(proxyLogBefore)));
+        }
         QByteArray sandboxLog;
-        const bool fired = colleague ||
+        const bool fired = colleague || proxied ||
             QTest::qWaitFor(
                                [&] {
                                    sandboxLog += sandbox.process().readAllStandardError();
@@ -252,9 +279,12 @@ private Q_SLOTS:
                                      : before.value(chatOpen).minutes);
             if (op == Op::Apply)
                 QCOMPARE(after.value(smsWrapUp).minutes, saved ? std::nullopt : before.value(smsWrapUp).minutes);
+            // Stopped by the proxy before anything was read, a save is never tried and so never logged.
+            const bool tried = !(proxied && !saved);
+            QCOMPARE(QFile::exists(data.filePath(u"audit.jsonl"_s)), tried);
             const auto log = AuditLog(data.filePath(u"audit.jsonl"_s)).read();
-            QVERIFY(log.ok());
-            QCOMPARE(log.value().size(), op == Op::Apply ? 2 : 1);
+            QVERIFY(!tried || log.ok());
+            QCOMPARE(tried ? log.value().size() : 0, op == Op::Apply && tried ? 2 : tried ? 1 : 0);
             for (const AuditLog::Entry &e : log.value())
                 QCOMPARE(e.result == u"saved"_s, saved);
         }
@@ -265,6 +295,7 @@ private Q_SLOTS:
             QVERIFY2(!readFile(file).contains(Token.toUtf8()), qPrintable(file));
         }
         const QString what = exitCode != 0               ? u"failed: "_s + message
+            : proxied                                    ? u"succeeded through the proxy"_s
             : profile                                    ? u"signed in again by itself, then succeeded"_s
             : output.contains(u"read back to confirm"_s) ? u"saved; its lost reply confirmed by reading back"_s
             : output.contains(u"retrying"_s)             ? u"succeeded after retrying"_s
