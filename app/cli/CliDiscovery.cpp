@@ -198,8 +198,15 @@ int EnvironmentsCommand::run(const Cli::Invocation &call, QTextStream &out, QTex
     }
     const auto listed = Cli::wait<QList<Discovery::Environment>>(
         [&](QObject *ctx, auto done) { Discovery::list(&transport, service, ctx, done); });
-    if (!listed)
-        return Cli::fail(err, listed.error());
+    if (!listed) {
+        Error e = listed.error();
+        // UNCONFIRMED whether the service takes application tokens (docs/discovery.md): the user reads the guess.
+        if (e.kind == Error::Kind::Auth && profile && profile->method == AuthMethod::ClientSecret)
+            e.userMessage += u' ' +
+                tr("The discovery service may not accept an application's sign-in (a client "
+                   "secret); list the environments with a profile that signs in as a person.");
+        return Cli::fail(err, e);
+    }
     write(out, listed.value(), format == u"json"_s);
     return Cli::Ok;
 }
