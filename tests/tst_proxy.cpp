@@ -83,6 +83,11 @@ private Q_SLOTS:
                                        << u"is not an address"_s;
         QTest::newRow("password without user")
             << u"http://:secret@proxy:3128"_s << QString() << QString() << QString() << u"no user name"_s;
+        // Refused, and echoed without the password even where it cannot be told from a path (a / or a space in it).
+        QTest::newRow("/ in the password") << u"http://alice:se/cret@proxy:3128"_s << QString() << QString()
+                                           << QString() << u"http://alice:***@proxy:3128"_s;
+        QTest::newRow("space in the password") << u"http://alice:sec ret@proxy:3128"_s << QString() << QString()
+                                               << QString() << u"http://alice:***@proxy:3128"_s;
     }
     void parsesProxyUrls()
     {
@@ -98,6 +103,8 @@ private Q_SLOTS:
             QVERIFY2(parsed.error().userMessage.contains(refusal), qPrintable(parsed.error().userMessage));
             QVERIFY(parsed.error().userMessage.contains(u"https_proxy"_s));
             QVERIFY(!parsed.error().userMessage.contains(u"secret"_s));
+            QVERIFY(!parsed.error().userMessage.contains(u"se/cret"_s) &&
+                    !parsed.error().userMessage.contains(u"sec ret"_s));
             return;
         }
         QVERIFY2(parsed, qPrintable(parsed ? QString() : parsed.error().userMessage));

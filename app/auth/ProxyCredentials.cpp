@@ -58,8 +58,13 @@ void ProxyCredentials::remember(SecretStore *secrets, const NetworkProxy::Addres
 NetworkProxy::Asker ProxyCredentials::fromKeychain(SecretStore *secrets, NetworkProxy::Asker next)
 {
     return [secrets, next](const NetworkProxy::Question &question) -> std::optional<NetworkProxy::Credentials> {
-        if (const auto stored = remembered(secrets, question.proxy); stored && !question.refused.contains(*stored))
-            return stored;
+        if (const auto stored = remembered(secrets, question.proxy)) {
+            if (!question.refused.contains(*stored))
+                return stored;
+            // The proxy refused what was remembered: forgotten, so that no later run sends it again (a directory
+            // proxy may lock the account after a few wrong passwords; docs/networking.md).
+            secrets->remove(keyFor(question.proxy), secrets, [](Result<Done>) {});
+        }
         return next ? next(question) : std::nullopt;
     };
 }

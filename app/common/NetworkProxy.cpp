@@ -141,7 +141,8 @@ private:
     void answer(const QNetworkProxy &proxy, QAuthenticator *auth)
     {
         const Address address = configured(proxy);
-        State &state = m_state[address.hostPort()];
+        const QString key = address.hostPort();
+        State &state = m_state[key];
         const std::optional<Credentials> tried = credentialsOf(auth);
         const bool retry = tried && state.lastGiven && *tried == *state.lastGiven;
         if (retry) {
@@ -160,16 +161,22 @@ private:
         std::optional<Credentials> give;
         if (!retry && address.hasCredentials())
             give = Credentials {address.user, address.password};
-        if ((!give || state.refused.contains(*give)) && m_ask)
-            give = m_ask(Question {address, state.refused, retry});
-        if (!give || give->user.isEmpty() || state.refused.contains(*give)) {
-            qCDebug(lcProxy) << "the proxy" << address.hostPort() << "asks for credentials; none to give";
+        if ((!give || state.refused.contains(*give)) && m_ask) {
+            const Question question {address, state.refused, retry};
+            // The asker may run an event loop (the keychain, a dialog) in which other 407s are answered: the state
+            // is looked up again afterwards rather than held across it.
+            give = m_ask(question);
+        }
+        State &after = m_state[key];
+        if (!give || give->user.isEmpty() || after.refused.contains(*give)) {
+            qCDebug(lcProxy) << "the proxy" << key << "asks for credentials; none to give";
             return;
         }
         auth->setUser(give->user);
         auth->setPassword(give->password);
-        state.lastGiven = give;
-        state.refusedUser.reset();
+        after.lastGiven = give;
+        after.refusedUser.reset();
+        after.refusedAt.invalidate(); // new credentials: the refused attempt is over
     }
 
     const Settings m_settings;
@@ -217,7 +224,16 @@ bool Address::sameProxy(const QNetworkProxy &proxy) const
 Result<Address> parse(const QString &text, const QString &origin)
 {
     const QString trimmed = text.trimmed();
-    const QString shown = redacted(trimmed);
+    // Echoed in the refusal: what lies between the user name and the last @ may be a password that did not parse
+    // (a / or a space in it), so all of it is masked.
+    QString shown = trimmed;
+    if (const qsizetype at = trimmed.lastIndexOf(u'@'); at >= 0) {
+        const qsizetype schemeEnd = trimmed.indexOf(u"://"_s);
+        const qsizetype userStart = schemeEnd >= 0 && schemeEnd < at ? schemeEnd + 3 : 0;
+        const qsizetype colon = trimmed.indexOf(u':', userStart);
+        if (colon >= 0 && colon < at)
+            shown = trimmed.left(colon) + u":***"_s + trimmed.mid(at);
+    }
     // Each sentence names where the text came from (%1) and the text, its password masked (%2).
     const auto refuse = [&](const char *sentence) {
         return Error::badInput(tr(sentence).arg(origin, shown));
@@ -266,7 +282,8 @@ Result<Address> parse(const QString &text, const QString &origin)
 
 QString redacted(const QString &text)
 {
-    // scheme://user:password@ → scheme://user:***@ (the password may hold an unencoded @: up to the last one)
+    // scheme://user:password@ → scheme://user:***@ (the password may hold an unencoded @: up to the last one). A
+    // password with a / or a space cannot be told from a path here; parse() masks those itself.
     static const QRegularExpression withScheme(u"\\b([A-Za-z][A-Za-z0-9+.-]*://[^/@\\s:]*):[^\\s/]*@"_s);
     // user:password@host, as a variable may hold it without a scheme
     static const QRegularExpression bare(u"^([^/@\\s:]+):[^\\s/]*@"_s);
