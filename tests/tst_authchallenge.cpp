@@ -10,7 +10,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// Microsoft's claims-challenge guide, word for word: {"access_token":{"acrs":{"essential":true,"value":"cp1"}}}.
+// The example of docs/sign-in.md (from Microsoft's claims-challenge guide), word for word:
+// {"access_token":{"acrs":{"essential":true,"value":"cp1"}}}.
 const QByteArray GuideAcrs = "eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiY3AxIn19fQ==";
 // The continuous access evaluation example of Microsoft's CAE guide: a token issued after a revocation time.
 const QByteArray CaeNbf = "eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwgInZhbHVlIjoiMTYwNDEwNjY1MSJ9fX0=";
@@ -130,7 +131,7 @@ private Q_SLOTS:
 
     void publicClientsDeclareTheirCapability()
     {
-        // Alone: Microsoft's claims-challenge guide, "How to communicate client capabilities".
+        // Alone: the declaration of docs/sign-in.md, "Declaring the capability (cp1)".
         QCOMPARE(OAuth::claimsParameter(), QByteArray(R"({"access_token":{"xms_cc":{"values":["cp1"]}}})"));
         // Merged into a challenge's request: the guide's example with c25, keys in JSON's order.
         QCOMPARE(

@@ -120,6 +120,8 @@ private Q_SLOTS:
                                 << u"entry 2 has no Url address"_s;
         QTest::newRow("Url not an address")
             << QByteArray(quoted("{'value': [{'Url': 'contoso'}]}")) << u"entry 1 has no Url address"_s;
+        QTest::newRow("Url not https") << quoted("{'value': [{'Url': 'http://contoso.example.com'}]}")
+                                       << u"entry 1 has no Url address"_s;
         QTest::newRow("State not a number")
             << QByteArray(quoted("{'value': [{'Url': 'https://a.crm.dynamics.com', 'State': 'on'}]}"))
             << u"State is not a number"_s;
@@ -185,11 +187,17 @@ private Q_SLOTS:
         const CliRun none = runCli({u"environments"_s, u"--profile"_s, u"Peer service"_s}, env());
         QCOMPARE(none.exitCode, 2);
         QVERIFY2(none.err.contains("names no discovery service"), none.err.constData());
+        // The discovery service is another server than the environment: it accepts only a token whose audience is
+        // itself, so the listing proves the token was asked for the discovery service's resource.
+        SandboxProcess discovery({u"disco-token"_s}, {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s});
+        QVERIFY(discovery.waitUntilListening());
         const CliRun listed = runCli({u"environments"_s, u"--profile"_s, u"Peer service"_s, u"--discovery-url"_s,
-                                      service, u"--format"_s, u"json"_s},
+                                      discovery.url().toString(), u"--format"_s, u"json"_s},
                                      env());
         QVERIFY2(listed.exitCode == 0, listed.err.constData());
-        QCOMPARE(QJsonDocument::fromJson(listed.out).object().value(u"environments"_s).toArray().size(), 3);
+        const QJsonArray environments = QJsonDocument::fromJson(listed.out).object().value(u"environments"_s).toArray();
+        QCOMPARE(environments.size(), 1);
+        QCOMPARE(environments.at(0)[u"url"_s].toString(), discovery.url().toString());
     }
 
     void badInputGetsASentence_data()
@@ -202,6 +210,11 @@ private Q_SLOTS:
         QTest::newRow("discovery URL not https") << QStringList {u"--discovery-url"_s, u"http://example.com"_s} << 2
                                                  << u"--discovery-url must be an https:// address"_s;
         QTest::newRow("format") << QStringList {u"--format"_s, u"csv"_s} << 2 << u"--format must be table or json"_s;
+        QTest::newRow("unknown cloud beside a discovery URL")
+            << QStringList {u"--cloud"_s, u"mars"_s, u"--discovery-url"_s, u"https://globaldisco.example.com"_s} << 2
+            << u"--cloud must be commercial, gcc, gcc-high, dod, china or custom, not 'mars'."_s;
+        QTest::newRow("custom cloud, no discovery URL")
+            << QStringList {u"--cloud"_s, u"custom"_s} << 2 << u"--cloud custom needs --discovery-url URL"_s;
         QTest::newRow("argument") << QStringList {u"extra"_s} << 2 << u"takes no arguments"_s;
     }
     void badInputGetsASentence()

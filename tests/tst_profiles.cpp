@@ -201,6 +201,8 @@ private Q_SLOTS:
             QCOMPARE(rows->index(0, 5).data().toString(), u"System Administrator"_s);
             picker->table()->selectRow(0);
             QCOMPARE(picker->addButton()->text(), u"&Add Profile"_s);
+            discoverySignIn = picker->signInKey();
+            QVERIFY(stored(secrets, discoverySignIn).has_value()); // the sign-in, kept while the picker is open
             picked = true;
             closeOnFailure.dismiss(); // Add closes it once the sign-in is handed over
             QTest::mouseClick(picker->addButton(), Qt::LeftButton);
@@ -220,9 +222,33 @@ private Q_SLOTS:
         QCOMPARE(profile->tenant, OidcPeer::tenant());
         QVERIFY(dialog.messageLabel()->text().startsWith(u"Added 1 profile: Contoso Production."_s));
         QCOMPARE(dialog.list()->currentItem()->text(), u"Contoso Production"_s);
-        // The account's refresh token went to the new profile.
+        // The account's refresh token went to the new profile, and nothing is left under the picker's own sign-in.
         const auto handedOver = stored(secrets, profile->refreshTokenKey());
         QVERIFY(handedOver && !handedOver->isEmpty());
+        QVERIFY(!discoverySignIn.isEmpty());
+        QTRY_VERIFY(!stored(secrets, discoverySignIn).has_value());
+    }
+
+    // The address names its cloud: typing a GCC environment's address chooses GCC and its authority.
+    void theAddressChoosesTheCloud()
+    {
+        ProfileStore store(m_config.filePath(u"cloud-profiles.ini"_s));
+        SecretStore secrets(u"autoclose-test-"_s + QUuid::createUuid().toString(QUuid::Id128));
+        ProfileDialog dialog(&store, &secrets, &m_network);
+        dialog.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        QTimer::singleShot(0, [] {
+            if (auto *picker = qobject_cast<EnvironmentPicker *>(QApplication::activeModalWidget()))
+                QTest::mouseClick(picker->addressButton(), Qt::LeftButton);
+        });
+        QTest::mouseClick(dialog.newButton(), Qt::LeftButton);
+        QCOMPARE(Cloud(dialog.cloudBox()->currentData().toInt()), Cloud::Commercial);
+        QTest::keyClicks(dialog.urlEdit(), u"https://agency.crm9.dynamics.com"_s);
+        QCOMPARE(Cloud(dialog.cloudBox()->currentData().toInt()), Cloud::Gcc);
+        dialog.urlEdit()->clear();
+        QTest::keyClicks(dialog.urlEdit(), u"https://agency.crm.microsoftdynamics.us"_s);
+        QCOMPARE(Cloud(dialog.cloudBox()->currentData().toInt()), Cloud::GccHigh);
+        QCOMPARE(dialog.authorityEdit()->text(), u"https://login.microsoftonline.us"_s);
     }
 
     void signedInWindowSaysWho()

@@ -136,6 +136,16 @@ EnvironmentPicker::~EnvironmentPicker()
 {
     if (m_session)
         m_session->cancel();
+    forgetSignIn();
+}
+
+void EnvironmentPicker::forgetSignIn()
+{
+    // The discovery sign-in's refresh token is kept under an id no profile has (docs/discovery.md): it goes when the
+    // picker is done with it, whichever way it closes. The store outlives the picker; the removal is its own.
+    if (!m_signedIn.id.isEmpty())
+        m_secrets->remove(m_signedIn.refreshTokenKey(), m_secrets, [](Result<Done>) {});
+    m_signedIn = Profile();
 }
 
 QUrl EnvironmentPicker::discoveryService() const
@@ -199,6 +209,7 @@ void EnvironmentPicker::listEnvironments()
     p.tokenResource = Discovery::resource(service);
     if (m_session)
         m_session->cancel();
+    forgetSignIn(); // a second listing: the first one's sign-in goes
     // The environment's or the system's proxy: the account has no profile yet (docs/networking.md).
     if (const auto proxied = NetworkProxy::apply(
             m_network, {QString(), tr("Add Environments"), ProxyCredentialsDialog::asker(m_secrets)});
@@ -332,7 +343,9 @@ void EnvironmentPicker::handOver(const QString &refreshToken, int next)
 {
     QPointer<EnvironmentPicker> self(this);
     if (refreshToken.isEmpty() || next == m_chosen.size()) {
-        m_secrets->remove(m_signedIn.refreshTokenKey(), this, [self](Result<Done>) {
+        const QString key = m_signedIn.refreshTokenKey();
+        m_signedIn = Profile(); // handed over: nothing left to forget
+        m_secrets->remove(key, this, [self](Result<Done>) {
             if (self)
                 self->accept();
         });

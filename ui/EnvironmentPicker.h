@@ -33,6 +33,8 @@ public:
     // After accept(): the profiles made from the chosen environments (not saved yet), or none when the user chose
     // to type an address.
     QList<Profile> chosenProfiles() const { return m_chosen; }
+    // The keychain entry of the picker's own sign-in while it holds one (tests check it is gone afterwards).
+    QString signInKey() const { return m_signedIn.id.isEmpty() ? QString() : m_signedIn.refreshTokenKey(); }
     bool typeAddressInstead() const { return m_typeAddress; }
 
     // Lists environments as if the discovery service had answered with them (the screenshot tour).
@@ -66,6 +68,7 @@ private:
     void addChosen();
     // Gives the discovery sign-in's refresh token to the chosen profiles, from the next-th on, then accepts.
     void handOver(const QString &refreshToken, int next);
+    void forgetSignIn();
     void say(const QString &text, bool error);
 
     SecretStore *m_secrets;

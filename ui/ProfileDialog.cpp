@@ -128,6 +128,12 @@ ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetwork
         if (const auto cloud = Cloud(m_cloud->currentData().toInt()); cloud != Cloud::Custom)
             m_authority->setText(Clouds::authority(cloud).toString());
     });
+    // The address names its cloud (docs/discovery.md): typing it chooses the cloud, unless the authority is custom.
+    connect(m_url, &QLineEdit::textEdited, this, [this](const QString &text) {
+        const auto cloud = Clouds::ofEnvironment(QUrl(text.trimmed()));
+        if (cloud && Cloud(m_cloud->currentData().toInt()) != Cloud::Custom)
+            m_cloud->setCurrentIndex(m_cloud->findData(int(*cloud)));
+    });
     connect(m_authority, &QLineEdit::textEdited, this, [this](const QString &text) {
         if (const auto cloud = Cloud(m_cloud->currentData().toInt());
             cloud != Cloud::Custom && QUrl(text.trimmed()) != Clouds::authority(cloud)) {
@@ -304,6 +310,7 @@ void ProfileDialog::add()
 void ProfileDialog::addProfiles(QList<Profile> profiles)
 {
     QStringList added;
+    QStringList failed;
     QString firstId;
     for (Profile &p : profiles) {
         // A name already taken gets a number: "Contoso (2)".
@@ -311,20 +318,25 @@ void ProfileDialog::addProfiles(QList<Profile> profiles)
         for (int n = 2; m_store->find(p.name); ++n)
             p.name = tr("%1 (%2)").arg(base).arg(n);
         const auto saved = m_store->save(p);
-        if (!saved)
-            return say(tr("Could not add \"%1\": %2").arg(p.name, saved.error().userMessage), true);
+        if (!saved) {
+            // Not kept: neither is the sign-in the picker gave it.
+            m_secrets->remove(p.refreshTokenKey(), m_secrets, [](Result<Done>) {});
+            failed << tr("Could not add \"%1\": %2").arg(p.name, saved.error().userMessage);
+            continue;
+        }
         added << saved.value().name;
         if (firstId.isEmpty())
             firstId = saved.value().id;
         Q_EMIT this->saved(saved.value());
     }
-    if (added.isEmpty())
-        return;
-    reload(firstId);
-    say(tr("Added %n profile(s): %1. Mark production environments as such before you open them.", nullptr,
-           int(added.size()))
-            .arg(added.join(u", "_s)),
-        false);
+    if (!added.isEmpty())
+        reload(firstId);
+    QStringList message;
+    if (!added.isEmpty())
+        message << tr("Added %n profile(s): %1. Mark production environments as such before you open them.", nullptr,
+                      int(added.size()))
+                       .arg(added.join(u", "_s));
+    say((message + failed).join(u' '), !failed.isEmpty());
 }
 
 void ProfileDialog::remove()

@@ -81,6 +81,16 @@ QList<Cloud> Clouds::all()
     return {Cloud::Commercial, Cloud::Gcc, Cloud::GccHigh, Cloud::Dod, Cloud::China, Cloud::Custom};
 }
 
+QString Clouds::unknownNameSentence(const QString &option, const QString &name)
+{
+    QStringList names;
+    for (const Cloud cloud : all())
+        names << Clouds::name(cloud);
+    const QString choices = names.mid(0, names.size() - 1).join(u", "_s);
+    return QCoreApplication::translate("Clouds", "%1 must be %2 or %3, not '%4'.")
+        .arg(option, choices, names.constLast(), name);
+}
+
 QUrl Clouds::authority(Cloud cloud)
 {
     const auto a = factsOf(cloud).authority;

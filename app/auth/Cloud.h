@@ -24,6 +24,8 @@ QString name(Cloud cloud);
 std::optional<Cloud> fromName(const QString &name);
 QString label(Cloud cloud); // for people: "US Government (GCC High)"
 QList<Cloud> all(); // in the order a list shows them, Custom last
+// "--cloud must be commercial, gcc, gcc-high, dod, china or custom, not 'x'.": the refusal of an unknown name.
+QString unknownNameSentence(const QString &option, const QString &name);
 
 QUrl authority(Cloud cloud); // empty for Custom
 QUrl discovery(Cloud cloud); // the Global Discovery Service's base address; empty for Custom

@@ -135,9 +135,9 @@ QString OAuth::applicationScope(const Profile &profile)
 
 QByteArray OAuth::claimsParameter(const QByteArray &challenge)
 {
-    // Microsoft's claims-challenge guide: "cp1" declares that this client answers claims challenges, so Entra may
-    // issue tokens that a service revokes early (continuous access evaluation) or challenges for more. A challenge's
-    // claims request keeps its own members; the capability joins its access_token member.
+    // docs/sign-in.md, "Declaring the capability": "cp1" declares that this client answers claims challenges, so Entra
+    // may issue tokens that a service revokes early (continuous access evaluation) or challenges for more. A
+    // challenge's claims request keeps its own members; the capability joins its access_token member.
     QJsonObject request = QJsonDocument::fromJson(challenge).object();
     QJsonObject accessToken = request.value(u"access_token"_s).toObject();
     QJsonArray capabilities = accessToken.value(u"xms_cc"_s).toObject().value(u"values"_s).toArray();
@@ -479,7 +479,7 @@ void OAuth::BrowserFlow::start()
     query.addQueryItem(u"state"_s, m_state);
     query.addQueryItem(u"code_challenge"_s, QString::fromLatin1(pkceChallenge(m_verifier)));
     query.addQueryItem(u"code_challenge_method"_s, u"S256"_s);
-    // Until a token is issued the claims go with every authorize request (Microsoft's claims-challenge guide).
+    // Until a token is issued the claims go with every authorize request (docs/sign-in.md).
     query.addQueryItem(
         u"claims"_s,
         QString::fromLatin1(QUrl::toPercentEncoding(QString::fromUtf8(claimsParameter(m_challengeClaims)))));

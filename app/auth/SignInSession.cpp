@@ -204,7 +204,7 @@ void SignInSession::answerChallenge(const AuthChallenge::Claims &challenge, QObj
     // The claims' names only: what they ask for is the policy's business, and never goes to a log.
     qCInfo(lcSignIn) << "claims challenge for a" << authMethodName(m_profile.method)
                      << "profile:" << challenge.names.join(u", "_s);
-    // The service no longer takes the token in memory (Microsoft's claims-challenge guide: clear it).
+    // The service no longer takes the token in memory (docs/sign-in.md: clear it).
     m_accessToken.clear();
     m_expiresAt = {};
     const QString names = challenge.names.join(u", "_s);

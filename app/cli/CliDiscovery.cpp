@@ -17,6 +17,8 @@
 #include <QNetworkAccessManager>
 #include <QTextStream>
 
+#include <optional>
+
 using namespace Qt::StringLiterals;
 
 namespace CliDiscovery {
@@ -131,18 +133,19 @@ int EnvironmentsCommand::run(const Cli::Invocation &call, QTextStream &out, QTex
     }
 
     // Which service: --discovery-url, else --cloud, else the profile's cloud, else commercial.
+    std::optional<Cloud> cloud;
+    if (parser.isSet(m_global.cloud)) {
+        cloud = Clouds::fromName(parser.value(m_global.cloud));
+        if (!cloud)
+            return Cli::usage(err, Clouds::unknownNameSentence(u"--cloud"_s, parser.value(m_global.cloud)));
+    }
     QUrl service;
     if (parser.isSet(m_discoveryUrl)) {
         const auto url = parseServiceUrl(parser.value(m_discoveryUrl));
         if (!url)
             return Cli::usage(err, url.error().userMessage);
         service = url.value();
-    } else if (parser.isSet(m_global.cloud)) {
-        const auto cloud = Clouds::fromName(parser.value(m_global.cloud));
-        if (!cloud)
-            return Cli::usage(err,
-                              tr("--cloud must be commercial, gcc, gcc-high, dod, china or custom, not '%1'.")
-                                  .arg(parser.value(m_global.cloud)));
+    } else if (cloud) {
         if (profile && *cloud != profile->cloud)
             return Cli::usage(err,
                               tr("The profile \"%1\" signs in to the %2 cloud; leave out --cloud, or choose "
@@ -154,8 +157,10 @@ int EnvironmentsCommand::run(const Cli::Invocation &call, QTextStream &out, QTex
     }
     if (service.isEmpty())
         return Cli::usage(err,
-                          tr("The profile's cloud is custom and names no discovery service. Give its address "
-                             "with --discovery-url."));
+                          profile ? tr("The profile's cloud is custom and names no discovery service. Give its "
+                                       "address with --discovery-url.")
+                                  : tr("--cloud custom needs --discovery-url URL, the discovery service of that "
+                                       "cloud."));
 
     QNetworkAccessManager network;
     // Through the profile's proxy, else the environment's and the system's (docs/networking.md).

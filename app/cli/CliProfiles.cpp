@@ -51,8 +51,7 @@ Result<Cloud> chosenCloud(const QCommandLineParser &parser, const QCommandLineOp
     }
     const auto cloud = Clouds::fromName(parser.value(cloudOption));
     if (!cloud)
-        return Error::badInput(tr("--cloud must be commercial, gcc, gcc-high, dod, china or custom, not '%1'.")
-                                   .arg(parser.value(cloudOption)));
+        return Error::badInput(Clouds::unknownNameSentence(u"--cloud"_s, parser.value(cloudOption)));
     if (*cloud == Cloud::Custom && !parser.isSet(o.authority))
         return Error::badInput(tr("--cloud custom needs --authority URL, the sign-in authority of that cloud."));
     if (*cloud != Cloud::Custom && parser.isSet(o.authority))

@@ -1,5 +1,6 @@
 #include "app/dataverse/Discovery.h"
 
+#include "app/dataverse/OrgUrl.h"
 #include "app/dataverse/WebApiTransport.h"
 
 #include <QCoreApplication>
@@ -36,13 +37,14 @@ Error badShape(const QString &detail)
     return e;
 }
 
-// An http(s) address, or nothing.
+// An https address (http only on this computer, as for profiles), or nothing.
 std::optional<QUrl> addressIn(const QJsonValue &value)
 {
     if (!value.isString())
         return std::nullopt;
     const QUrl url(value.toString(), QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() || (url.scheme() != u"https"_s && url.scheme() != u"http"_s))
+    if (!url.isValid() || url.host().isEmpty() ||
+        !(url.scheme() == u"https"_s || (url.scheme() == u"http"_s && OrgUrl::isLoopbackHost(url.host()))))
         return std::nullopt;
     return url;
 }

@@ -36,8 +36,8 @@ struct Environment
 
 // <service>/api/discovery/v2.0/Instances
 QUrl instancesUrl(const QUrl &service);
-// The resource a discovery token is asked for: the service's address with its trailing slash, as Microsoft's
-// discovery sample asks for "<service>//user_impersonation".
+// The resource a discovery token is asked for: the service's address with its trailing slash, so that the scope reads
+// "<service>//user_impersonation" (docs/discovery.md).
 QString resource(const QUrl &service);
 
 // The Instances reply as environments, sorted by name; a reply of another shape is an error that says so.

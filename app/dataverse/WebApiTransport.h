@@ -119,6 +119,5 @@ private:
     int m_active = 0;
     std::deque<JobPtr> m_queue;
     QList<JobPtr> m_waitingForToken; // a refresh (or a challenge's answer) is under way when this is not empty
-    bool m_answering = false; // the renewal under way answers a claims challenge
     QString m_answeredToken; // the token obtained for the last claims challenge: never answered again
 };

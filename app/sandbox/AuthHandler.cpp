@@ -48,8 +48,9 @@ HttpResponse AuthHandler::expired(const HttpRequest &request) const
 
 HttpResponse AuthHandler::claimsChallenge() const
 {
-    // Microsoft's claims-challenge guide: realm empty, the common authorize endpoint, error="insufficient_claims" and
-    // the claims request in base64. What Dataverse itself sends is not documented (docs/sign-in.md).
+    // As docs/sign-in.md describes the challenge: realm empty, the common authorize endpoint,
+    // error="insufficient_claims" and the claims request in base64. What Dataverse itself sends is not documented
+    // (docs/sign-in.md).
     HttpResponse response;
     response.status = 401;
     response.headers = commonHeaders();

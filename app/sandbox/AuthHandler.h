@@ -42,7 +42,7 @@ public:
     HttpResponse unauthorized(const HttpRequest &request) const;
     // 401 with the challenge of an expired token.
     HttpResponse expired(const HttpRequest &request) const;
-    // 401 with a claims challenge for ChallengeClaims, in the shape of Microsoft's claims-challenge guide.
+    // 401 with a claims challenge for ChallengeClaims, in the shape docs/sign-in.md describes.
     HttpResponse claimsChallenge() const;
     // The request's token is one the sandbox accepts and carries the authentication context: a signed JWT whose
     // acrs claim holds it, or a token from the demo token endpoint issued for a claims request that asked for it.

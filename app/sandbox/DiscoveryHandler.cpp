@@ -18,7 +18,7 @@ HttpResponse DiscoveryHandler::instances(const HttpRequest &request) const
     const QString base =
         request.url.toString(QUrl::RemovePath | QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash);
     const SandboxStore::Identity &identity = m_store->identity();
-    // The fields Microsoft's discovery sample reads, in the service's shape.
+    // The fields the product reads, in the service's shape (docs/discovery.md).
     QJsonObject self {
         {u"Id"_s, identity.organizationId},
         {u"UniqueName"_s, u"autoclosesandbox"_s},
