@@ -464,7 +464,8 @@ QString sentenceFor(QNetworkReply::NetworkError error, const QString &detail, co
     switch (error) {
     case QNetworkReply::ProxyAuthenticationRequiredError: {
         if (refusedUser)
-            return tr("The proxy %1 (%2) refused the user name \"%3\" and its password. Check them and try again.")
+            return tr("The proxy %1 (%2) refused the user name \"%3\" and its password. Check them and try again "
+                      "(ones remembered in the keychain are forgotten once refused).")
                 .arg(proxy, origin, *refusedUser);
         const QString example = u"%1://user:password@%2"_s.arg(decision.proxy.scheme, proxy);
         if (decision.source == Decision::Source::Profile)
@@ -474,7 +475,8 @@ QString sentenceFor(QNetworkReply::NetworkError error, const QString &detail, co
                       "https_proxy=%3.")
                 .arg(proxy, origin, example);
         return tr("The proxy %1 (%2) asks for a user name and password, and none were given. Give them in the "
-                  "proxy's address, such as %3=%4 (percent-encode special characters).")
+                  "proxy's address, such as %3=%4 (percent-encode special characters), or, in the window, answer "
+                  "when it asks (Retry asks again).")
             .arg(proxy, origin, decision.source == Decision::Source::Variable ? decision.name : u"https_proxy"_s,
                  example);
     }
