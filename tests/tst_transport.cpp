@@ -1,6 +1,7 @@
 // The transport's resilience against the sandbox's injected faults, over real HTTP: retries, throttling, token
 // refresh and the concurrency limit.
 #include "SandboxFixture.h"
+#include "app/auth/AuthChallenge.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/WebApiTransport.h"
 #include "app/sandbox/LocalSandbox.h"
@@ -150,6 +151,47 @@ private Q_SLOTS:
         QCOMPARE(refreshes, 1);
         for (const auto &r : results)
             QVERIFY(*r);
+    }
+
+    // Claims challenges (docs/sign-in.md): the requests challenged while one answer is under way wait for it, and
+    // go again with its token; a token obtained for a challenge that is challenged again is an error, not a loop.
+    void concurrentChallengesShareOneAnswer()
+    {
+        start(u"claims:times=3"_s);
+        int answers = 0;
+        QStringList asked;
+        std::function<void(Result<QString>)> pending;
+        m_transport->setChallengeAnswerer([&](const AuthChallenge::Claims &claims, auto done) {
+            ++answers;
+            asked = claims.names;
+            pending = done;
+        });
+        QList<std::optional<bool>> results(3);
+        QObject context;
+        for (int i = 0; i < 3; ++i)
+            m_transport->send(getCall(), &context, [&results, i](const auto &r) { results[i] = r.ok(); });
+        QTRY_VERIFY(pending != nullptr);
+        QTest::qWait(200);
+        pending(Token);
+        QTRY_VERIFY(std::all_of(results.begin(), results.end(), [](auto r) { return r.has_value(); }));
+        QCOMPARE(answers, 1);
+        QCOMPARE(asked, QStringList {u"access_token.acrs"_s});
+        for (const auto &r : results)
+            QVERIFY(*r);
+    }
+
+    void aChallengeAfterTheAnswerIsAnError()
+    {
+        start(u"claims"_s); // the static token never carries the claims
+        int answers = 0;
+        m_transport->setChallengeAnswerer([&answers](const AuthChallenge::Claims &, auto done) {
+            ++answers;
+            done(Token);
+        });
+        const auto result = get();
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().kind, Error::Kind::Auth);
+        QCOMPARE(answers, 1);
     }
 
     void aFailedRefreshFailsWithItsReason()
