@@ -356,7 +356,7 @@ private Q_SLOTS:
                 return {QUrl(), Error::badInput(u"no URL"_s)};
             const QUrl authorize = urls.first().first().toUrl();
             TestBrowser browser;
-            OidcPeer::approveInBrowser(browser, browser.open(authorize), u"erin@contoso.example"_s);
+            browser.signInAndConsent(browser.open(authorize), u"erin@contoso.example"_s);
             if (!waitFor(result))
                 return {authorize, Error::badInput(u"the sign-in did not finish"_s)};
             return {authorize, *result};

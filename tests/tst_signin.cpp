@@ -65,22 +65,6 @@ private:
         return p;
     }
 
-    // The user in the browser: signs in as `login`, then approves or declines the consent.
-    TestBrowser::Page approveInBrowser(TestBrowser &browser, TestBrowser::Page page, const QString &login,
-                                       bool approve = true)
-    {
-        static const QRegularExpression prompt(u"<p id=\"prompt\">(\\w+)</p>"_s);
-        for (int i = 0; i < 6 && page.url.path().startsWith(u"/interaction/"_s); ++i) {
-            const QString name = prompt.match(QString::fromUtf8(page.body)).captured(1);
-            const QString base = page.url.toString(QUrl::RemoveQuery);
-            if (name == u"login"_s)
-                page = browser.submit(QUrl(base + u"/login"_s), {{u"login"_s, login}});
-            else
-                page = browser.submit(QUrl(base + (approve ? u"/confirm"_s : u"/abort"_s)), {});
-        }
-        return page;
-    }
-
     // A device code entered and confirmed (or aborted) at the verification page, then the browser sign-in.
     TestBrowser::Page enterDeviceCode(const OAuth::DeviceCodeFlow::Code &code, bool approve)
     {
@@ -92,7 +76,7 @@ private:
         if (!approve)
             fields.append({u"abort"_s, u"yes"_s});
         page = browser.submit(action, fields);
-        return approveInBrowser(browser, page, u"dora@contoso.example"_s);
+        return browser.signInAndConsent(page, u"dora@contoso.example"_s);
     }
 
     template<typename T>
@@ -146,7 +130,7 @@ private:
         if (urls.isEmpty())
             return Error::badInput(u"no browser URL"_s);
         TestBrowser browser;
-        const TestBrowser::Page last = approveInBrowser(browser, browser.open(urls.first().first().toUrl()), login);
+        const TestBrowser::Page last = browser.signInAndConsent(browser.open(urls.first().first().toUrl()), login);
         const auto result = waitFor(token);
         if (!result)
             return Error::badInput(u"the sign-in did not finish"_s);
@@ -311,7 +295,7 @@ private Q_SLOTS:
         run.flow.start();
         TestBrowser browser;
         const auto page =
-            approveInBrowser(browser, browser.open(urls.first().first().toUrl()), u"bob@contoso.example"_s, false);
+            browser.signInAndConsent(browser.open(urls.first().first().toUrl()), u"bob@contoso.example"_s, false);
         QVERIFY(page.body.contains("did not complete"));
         QVERIFY(waitFor(run.result));
         QVERIFY(!*run.result);
@@ -567,7 +551,7 @@ private Q_SLOTS:
             20000));
         const QUrl authorize(QString::fromUtf8(loginErr.mid(loginErr.indexOf("\nhttp") + 1).split('\n').first()));
         TestBrowser browser;
-        const auto page = approveInBrowser(browser, browser.open(authorize), u"erin@contoso.example"_s);
+        const auto page = browser.signInAndConsent(browser.open(authorize), u"erin@contoso.example"_s);
         QVERIFY(page.body.contains("Signed in"));
         QVERIFY(login.waitForFinished(30000));
         const QByteArray loginOut = login.readAllStandardOutput();

@@ -37,20 +37,6 @@ public:
     }
     static QString tenant() { return QStringLiteral("test-tenant"); }
 
-    // The user at the peer's sign-in pages: signs in as login, then approves what the client asked for.
-    static TestBrowser::Page approveInBrowser(TestBrowser &browser, TestBrowser::Page page, const QString &login)
-    {
-        static const QRegularExpression prompt(QStringLiteral("<p id=\"prompt\">(\\w+)</p>"));
-        for (int i = 0; i < 6 && page.url.path().startsWith(QStringLiteral("/interaction/")); ++i) {
-            const QString name = prompt.match(QString::fromUtf8(page.body)).captured(1);
-            const QString base = page.url.toString(QUrl::RemoveQuery);
-            page = name == QStringLiteral("login")
-                ? browser.submit(QUrl(base + QStringLiteral("/login")), {{QStringLiteral("login"), login}})
-                : browser.submit(QUrl(base + QStringLiteral("/confirm")), {});
-        }
-        return page;
-    }
-
     // A device code shown to the user (its verification address and code), entered there, confirmed and approved
     // in a new browser; the last page says "Sign-in Success" when it worked.
     static TestBrowser::Page enterDeviceCode(const QUrl &verificationUri, const QString &userCode, const QString &login)
@@ -63,7 +49,7 @@ public:
         page = browser.submit(action, fields);
         std::tie(action, fields) = TestBrowser::firstForm(page); // "is this your device?"
         page = browser.submit(action, fields);
-        return approveInBrowser(browser, page, login);
+        return browser.signInAndConsent(page, login);
     }
 
 private:
