@@ -6,7 +6,6 @@
 #include "TestBrowser.h"
 
 #include <QRandomGenerator>
-#include <QRegularExpression>
 #include <QTest>
 
 class OidcPeer
