@@ -60,14 +60,6 @@ QString aadstsIn(const QString &description)
     return code.match(description).captured(1);
 }
 
-QString stripSlash(const QUrl &url)
-{
-    QString s = url.toString(QUrl::StripTrailingSlash);
-    while (s.endsWith(u'/'))
-        s.chop(1);
-    return s;
-}
-
 Error authError(QString message, QString code = {}, QString detail = {}, int status = 0)
 {
     Error e;
@@ -109,18 +101,18 @@ Error networkError(const QNetworkReply *reply, const QUrl &url)
 
 OAuth::Endpoints OAuth::endpointsFor(const Profile &profile)
 {
-    const QString base = stripSlash(profile.authority) + u'/' + profile.tenant + u"/oauth2/v2.0/"_s;
+    const QString base = OrgUrl::withoutTrailingSlash(profile.authority) + u'/' + profile.tenant + u"/oauth2/v2.0/"_s;
     return {QUrl(base + u"authorize"_s), QUrl(base + u"token"_s), QUrl(base + u"devicecode"_s)};
 }
 
 QString OAuth::userScopes(const QUrl &org)
 {
-    return stripSlash(org) + u"/user_impersonation offline_access openid profile"_s;
+    return OrgUrl::withoutTrailingSlash(org) + u"/user_impersonation offline_access openid profile"_s;
 }
 
 QString OAuth::applicationScope(const QUrl &org)
 {
-    return stripSlash(org) + u"/.default"_s;
+    return OrgUrl::withoutTrailingSlash(org) + u"/.default"_s;
 }
 
 QString OAuth::userScopes(const Profile &profile)

@@ -79,10 +79,7 @@ QString Profile::resource() const
 {
     if (!tokenResource.isEmpty())
         return tokenResource;
-    QString org = orgUrl.toString(QUrl::RemoveQuery | QUrl::RemoveFragment);
-    while (org.endsWith(u'/'))
-        org.chop(1);
-    return org;
+    return OrgUrl::withoutTrailingSlash(orgUrl);
 }
 
 void Profile::setCloud(Cloud c)
@@ -118,9 +115,7 @@ Result<Done> Profile::validate() const
     static const QRegularExpression tenantPattern(u"^[A-Za-z0-9][A-Za-z0-9.-]*$"_s);
     if (!tenantPattern.match(tenant).hasMatch())
         return Error::badInput(tr("The tenant \"%1\" is not a tenant id, a domain or \"organizations\".").arg(tenant));
-    if (!authority.isValid() || authority.host().isEmpty() ||
-        !(authority.scheme() == u"https"_s ||
-          (authority.scheme() == u"http"_s && OrgUrl::isLoopbackHost(authority.host()))))
+    if (!OrgUrl::isSecureOrLoopback(authority))
         return Error::badInput(tr("The authority \"%1\" must be an https:// address (http:// only on this computer, "
                                   "for tests).")
                                    .arg(authority.toString()));
@@ -129,10 +124,7 @@ Result<Done> Profile::validate() const
         return Error::badInput(tr("The environment %1 is in the %2 cloud, but the profile says %3. Choose %2, or "
                                   "check the address.")
                                    .arg(orgUrl.host(), Clouds::label(*hostCloud), Clouds::label(cloud)));
-    if (cloud == Cloud::Custom && !discoveryUrl.isEmpty() &&
-        (!discoveryUrl.isValid() || discoveryUrl.host().isEmpty() ||
-         !(discoveryUrl.scheme() == u"https"_s ||
-           (discoveryUrl.scheme() == u"http"_s && OrgUrl::isLoopbackHost(discoveryUrl.host())))))
+    if (cloud == Cloud::Custom && !discoveryUrl.isEmpty() && !OrgUrl::isSecureOrLoopback(discoveryUrl))
         return Error::badInput(tr("The discovery service \"%1\" must be an https:// address (http:// only on this "
                                   "computer, for tests).")
                                    .arg(discoveryUrl.toString()));

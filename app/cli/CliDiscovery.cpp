@@ -32,8 +32,7 @@ QString tr(const char *text)
 Result<QUrl> parseServiceUrl(const QString &text)
 {
     const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() ||
-        !(url.scheme() == u"https"_s || (url.scheme() == u"http"_s && OrgUrl::isLoopbackHost(url.host()))))
+    if (!OrgUrl::isSecureOrLoopback(url))
         return Error::badInput(tr("--discovery-url must be an https:// address such as "
                                   "https://globaldisco.crm.dynamics.com (http:// only on this computer), not '%1'.")
                                    .arg(text));

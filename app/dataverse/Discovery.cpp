@@ -18,14 +18,6 @@ QString tr(const char *text)
     return QCoreApplication::translate("Discovery", text);
 }
 
-QString withoutTrailingSlash(const QUrl &url)
-{
-    QString s = url.toString(QUrl::RemoveQuery | QUrl::RemoveFragment);
-    while (s.endsWith(u'/'))
-        s.chop(1);
-    return s;
-}
-
 Error badShape(const QString &detail)
 {
     Error e;
@@ -43,8 +35,7 @@ std::optional<QUrl> addressIn(const QJsonValue &value)
     if (!value.isString())
         return std::nullopt;
     const QUrl url(value.toString(), QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty() ||
-        !(url.scheme() == u"https"_s || (url.scheme() == u"http"_s && OrgUrl::isLoopbackHost(url.host()))))
+    if (!OrgUrl::isSecureOrLoopback(url))
         return std::nullopt;
     return url;
 }
@@ -64,12 +55,12 @@ QString Discovery::Environment::stateName() const
 
 QUrl Discovery::instancesUrl(const QUrl &service)
 {
-    return QUrl(withoutTrailingSlash(service) + u"/api/discovery/v2.0/Instances"_s);
+    return QUrl(OrgUrl::withoutTrailingSlash(service) + u"/api/discovery/v2.0/Instances"_s);
 }
 
 QString Discovery::resource(const QUrl &service)
 {
-    return withoutTrailingSlash(service) + u'/';
+    return OrgUrl::withoutTrailingSlash(service) + u'/';
 }
 
 Result<QList<Discovery::Environment>> Discovery::parseInstances(const QByteArray &body)

@@ -13,6 +13,20 @@ bool OrgUrl::isLoopbackHost(const QString &host)
     return !address.isNull() && address.isLoopback();
 }
 
+bool OrgUrl::isSecureOrLoopback(const QUrl &url)
+{
+    return url.isValid() && !url.host().isEmpty() &&
+        (url.scheme() == u"https"_s || (url.scheme() == u"http"_s && isLoopbackHost(url.host())));
+}
+
+QString OrgUrl::withoutTrailingSlash(const QUrl &url)
+{
+    QString s = url.toString(QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::StripTrailingSlash);
+    while (s.endsWith(u'/'))
+        s.chop(1);
+    return s;
+}
+
 Result<QUrl> OrgUrl::parse(const QString &text)
 {
     const QString trimmed = text.trimmed();

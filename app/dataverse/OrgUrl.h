@@ -14,4 +14,10 @@ Result<QUrl> parse(const QString &text);
 QUrl webApiRoot(const QUrl &org);
 
 bool isLoopbackHost(const QString &host);
+// A service the product may send a token or a secret to: https, or http to a loopback host (an authority, a
+// discovery service; environments go through parse()).
+bool isSecureOrLoopback(const QUrl &url);
+// The address as text without its trailing slashes (and without query or fragment): what scopes and endpoints are
+// built on.
+QString withoutTrailingSlash(const QUrl &url);
 } // namespace OrgUrl
