@@ -169,9 +169,8 @@ private Q_SLOTS:
     {
         m_peer = std::make_unique<OidcPeer>();
         QVERIFY2(m_peer->waitUntilListening(), "the oidc-provider peer did not start (run npm ci in tests/peers)");
-        qputenv("AUTOCLOSE_TEST_JWT_KEY", m_peer->keyHex());
-        m_sandbox = std::make_unique<SandboxProcess>(QStringList {u"static-token"_s},
-                                                     QStringList {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s});
+        m_sandbox = std::make_unique<SandboxProcess>(QStringList {u"static-token"_s}, OidcPeer::sandboxArguments(),
+                                                     m_peer->sandboxEnvironment());
         QVERIFY(m_sandbox->waitUntilListening());
         QVERIFY(m_config.isValid());
     }
@@ -233,7 +232,8 @@ private Q_SLOTS:
     void cliSignsInAgainWithTheClaimsAPolicyAsksFor()
     {
         SandboxProcess guarded({u"static-token"_s},
-                               {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s, u"--faults"_s, u"claims:after=1"_s});
+                               OidcPeer::sandboxArguments() + QStringList {u"--faults"_s, u"claims:after=1"_s},
+                               m_peer->sandboxEnvironment());
         QVERIFY(guarded.waitUntilListening());
         const QString profile = u"Browser claims"_s;
         const CliRun added = runCli({u"profiles"_s, u"add"_s, profile, u"--url"_s, guarded.url().toString(),

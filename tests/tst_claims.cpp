@@ -70,12 +70,10 @@ class TestClaims : public QObject
     // A sandbox trusting the peer's tokens and the static one, injecting faults, logging every request on stderr.
     std::unique_ptr<SandboxProcess> sandbox(const QString &faults) const
     {
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"AUTOCLOSE_TEST_JWT_KEY"_s, QString::fromLatin1(m_peer->keyHex()));
+        QProcessEnvironment env = m_peer->sandboxEnvironment();
         env.insert(u"QT_LOGGING_RULES"_s, u"autoclose.sandbox.debug=true"_s);
         auto server = std::make_unique<SandboxProcess>(
-            QStringList {StaticToken},
-            QStringList {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s, u"--faults"_s, faults}, env);
+            QStringList {StaticToken}, OidcPeer::sandboxArguments() + QStringList {u"--faults"_s, faults}, env);
         return server->waitUntilListening() ? std::move(server) : nullptr;
     }
 

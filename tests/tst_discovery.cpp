@@ -71,12 +71,12 @@ private Q_SLOTS:
         QVERIFY(m_files.isValid() && m_config.isValid());
         m_peer = std::make_unique<OidcPeer>();
         QVERIFY2(m_peer->waitUntilListening(), "the oidc-provider peer did not start (run npm ci in tests/peers)");
-        qputenv("AUTOCLOSE_TEST_JWT_KEY", m_peer->keyHex());
         const QString instances = writeFile(u"instances.json"_s, OtherInstances);
         QVERIFY(!instances.isEmpty());
-        m_sandbox = std::make_unique<SandboxProcess>(
-            QStringList {u"disco-token"_s},
-            QStringList {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s, u"--discovery-instances"_s, instances});
+        m_sandbox = std::make_unique<SandboxProcess>(QStringList {u"disco-token"_s},
+                                                     OidcPeer::sandboxArguments() +
+                                                         QStringList {u"--discovery-instances"_s, instances},
+                                                     m_peer->sandboxEnvironment());
         QVERIFY(m_sandbox->waitUntilListening());
     }
 
@@ -189,7 +189,7 @@ private Q_SLOTS:
         QVERIFY2(none.err.contains("names no discovery service"), none.err.constData());
         // The discovery service is another server than the environment: it accepts only a token whose audience is
         // itself, so the listing proves the token was asked for the discovery service's resource.
-        SandboxProcess discovery({u"disco-token"_s}, {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s});
+        SandboxProcess discovery({u"disco-token"_s}, OidcPeer::sandboxArguments(), m_peer->sandboxEnvironment());
         QVERIFY(discovery.waitUntilListening());
         const CliRun listed = runCli({u"environments"_s, u"--profile"_s, u"Peer service"_s, u"--discovery-url"_s,
                                       discovery.url().toString(), u"--format"_s, u"json"_s},

@@ -66,9 +66,8 @@ private Q_SLOTS:
     {
         m_peer = std::make_unique<OidcPeer>();
         QVERIFY(m_peer->waitUntilListening());
-        qputenv("AUTOCLOSE_TEST_JWT_KEY", m_peer->keyHex());
-        m_sandbox = std::make_unique<SandboxProcess>(QStringList {u"static-token"_s},
-                                                     QStringList {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s});
+        m_sandbox = std::make_unique<SandboxProcess>(QStringList {u"static-token"_s}, OidcPeer::sandboxArguments(),
+                                                     m_peer->sandboxEnvironment());
         QVERIFY(m_sandbox->waitUntilListening());
     }
 
@@ -150,9 +149,10 @@ private Q_SLOTS:
                                    "'State': 1, 'Region': 'Europe'}]")
                             .replace('\'', '"'));
         instances.close();
-        SandboxProcess discovery(
-            {u"static-token"_s},
-            {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s, u"--discovery-instances"_s, instances.fileName()});
+        SandboxProcess discovery({u"static-token"_s},
+                                 OidcPeer::sandboxArguments() +
+                                     QStringList {u"--discovery-instances"_s, instances.fileName()},
+                                 m_peer->sandboxEnvironment());
         QVERIFY(discovery.waitUntilListening());
 
         ProfileStore store(files.filePath(u"profiles.ini"_s));

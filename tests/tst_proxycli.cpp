@@ -244,9 +244,7 @@ private Q_SLOTS:
         // squid.
         OidcPeer peer;
         QVERIFY2(peer.waitUntilListening(), "the oidc-provider peer did not start (run npm ci in tests/peers)");
-        QProcessEnvironment sandboxEnv = QProcessEnvironment::systemEnvironment();
-        sandboxEnv.insert(u"AUTOCLOSE_TEST_JWT_KEY"_s, QString::fromLatin1(peer.keyHex()));
-        SandboxProcess sandbox({u"static-token"_s}, {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s}, sandboxEnv);
+        SandboxProcess sandbox({u"static-token"_s}, OidcPeer::sandboxArguments(), peer.sandboxEnvironment());
         QVERIFY(sandbox.waitUntilListening());
         QTemporaryDir config;
         QProcessEnvironment e = env({{u"http_proxy"_s, m_squid->url(true)}});

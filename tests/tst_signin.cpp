@@ -151,9 +151,8 @@ private Q_SLOTS:
     {
         m_peer = std::make_unique<OidcPeer>();
         QVERIFY2(m_peer->waitUntilListening(), "the oidc-provider peer did not start (run npm ci in tests/peers)");
-        qputenv("AUTOCLOSE_TEST_JWT_KEY", m_peer->keyHex());
-        m_sandbox = std::make_unique<SandboxProcess>(QStringList {u"static-token"_s},
-                                                     QStringList {u"--jwt-key-env"_s, u"AUTOCLOSE_TEST_JWT_KEY"_s});
+        m_sandbox = std::make_unique<SandboxProcess>(QStringList {u"static-token"_s}, OidcPeer::sandboxArguments(),
+                                                     m_peer->sandboxEnvironment());
         QVERIFY(m_sandbox->waitUntilListening());
         // Entries of this run only, so that parallel or earlier runs never meet.
         m_secrets = std::make_unique<SecretStore>(u"autoclose-test-"_s + QUuid::createUuid().toString(QUuid::Id128));

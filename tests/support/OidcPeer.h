@@ -35,6 +35,17 @@ public:
         return m_log;
     }
     static QString tenant() { return QStringLiteral("test-tenant"); }
+    // What an autoclose-sandbox is given to accept the peer's tokens: --jwt-key-env naming a variable, and an
+    // environment in which that variable holds the peer's key.
+    static QStringList sandboxArguments()
+    {
+        return {QStringLiteral("--jwt-key-env"), QStringLiteral("AUTOCLOSE_TEST_JWT_KEY")};
+    }
+    QProcessEnvironment sandboxEnvironment(QProcessEnvironment env = QProcessEnvironment::systemEnvironment()) const
+    {
+        env.insert(QStringLiteral("AUTOCLOSE_TEST_JWT_KEY"), QString::fromLatin1(m_key));
+        return env;
+    }
 
     // A device code shown to the user (its verification address and code), entered there, confirmed and approved
     // in a new browser; the last page says "Sign-in Success" when it worked.
