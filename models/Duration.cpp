@@ -70,6 +70,24 @@ QString Duration::format(std::optional<int> minutes)
     return parts.join(QLatin1Char(' '));
 }
 
+QString Duration::spoken(std::optional<int> minutes)
+{
+    if (!minutes)
+        return tr("never");
+    const int total = *minutes;
+    const int d = total / MinutesPerDay;
+    const int h = (total % MinutesPerDay) / MinutesPerHour;
+    const int m = total % MinutesPerHour;
+    QStringList parts;
+    if (d > 0)
+        parts << QCoreApplication::translate("Duration", "%n day(s)", nullptr, d);
+    if (h > 0)
+        parts << QCoreApplication::translate("Duration", "%n hour(s)", nullptr, h);
+    if (m > 0 || parts.isEmpty())
+        parts << QCoreApplication::translate("Duration", "%n minute(s)", nullptr, m);
+    return parts.join(QLatin1Char(' '));
+}
+
 Result<std::optional<int>> Duration::parse(const QString &text, Range range)
 {
     const QString input = text.trimmed().toLower();

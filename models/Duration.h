@@ -14,6 +14,8 @@ constexpr int MinutesPerDay = 24 * MinutesPerHour;
 constexpr int MinutesPerWeek = 7 * MinutesPerDay;
 
 QString format(std::optional<int> minutes);
+// The same in words, as a screen reader says it: "20 minutes", "1 day 12 hours", "never".
+QString spoken(std::optional<int> minutes);
 
 // The values msdyn_autocloseliveworkitemafter accepts, from the column's metadata (docs/web-api.md).
 struct Range

@@ -10,6 +10,16 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QTreeWidget>
+
+#include <climits>
+
+namespace {
+// A count for a plural form (%n takes an int); counts past INT_MAX read as the largest.
+int clampedCount(qint64 count)
+{
+    return int(std::min<qint64>(count, INT_MAX));
+}
+} // namespace
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -91,10 +101,11 @@ SaveConfirmDialog::Content SaveConfirmDialog::forSave(const ConfigTableModel &mo
             newly += impact->newlyCloses;
             spared += impact->noLongerCloses;
             const QString count = impact->newlyCloses > 0
-                ? tr("%1 more conversations would close at the preview's time.").arg(impact->newlyCloses)
-                : (impact->noLongerCloses > 0
-                       ? tr("%1 fewer conversations would close at the preview's time.").arg(impact->noLongerCloses)
-                       : QString());
+                ? tr("%n more conversation(s) would close at the preview's time.", nullptr,
+                     clampedCount(impact->newlyCloses))
+                : (impact->noLongerCloses > 0 ? tr("%n fewer conversation(s) would close at the preview's time.",
+                                                   nullptr, clampedCount(impact->noLongerCloses))
+                                              : QString());
             if (!count.isEmpty())
                 note = note.isEmpty() ? count : count + u'\n' + note;
         }
@@ -110,7 +121,9 @@ SaveConfirmDialog::Content SaveConfirmDialog::forSave(const ConfigTableModel &mo
                         .arg(environmentName.toHtmlEscaped());
     if (impacts)
         content.intro += u"<br>"_s +
-            tr("Closure preview: <b>%1</b> more conversations would close, %2 fewer.").arg(newly).arg(spared);
+            tr("Closure preview: %1, %2.")
+                .arg(tr("<b>%n</b> more conversation(s) would close", nullptr, clampedCount(newly)),
+                     tr("%n fewer", nullptr, clampedCount(spared)));
     else
         content.intro += u"<br>"_s + tr("The closure preview is not up to date; its counts are not shown.");
     content.title = tr("Save %n change(s)", nullptr, int(edits.size()));

@@ -169,6 +169,34 @@
 <context>
     <name>SaveConfirmDialog</name>
     <message numerus="yes">
+        <source>%n fewer</source>
+        <translation>
+            <numerusform>%n fewer</numerusform>
+            <numerusform>%n fewer</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>&lt;b&gt;%n&lt;/b&gt; more conversation(s) would close</source>
+        <translation>
+            <numerusform>&lt;b&gt;%n&lt;/b&gt; more conversation would close</numerusform>
+            <numerusform>&lt;b&gt;%n&lt;/b&gt; more conversations would close</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n fewer conversation(s) would close at the preview's time.</source>
+        <translation>
+            <numerusform>%n fewer conversation would close at the preview's time.</numerusform>
+            <numerusform>%n fewer conversations would close at the preview's time.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more conversation(s) would close at the preview's time.</source>
+        <translation>
+            <numerusform>%n more conversation would close at the preview's time.</numerusform>
+            <numerusform>%n more conversations would close at the preview's time.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Save %n change(s)</source>
         <translation>
             <numerusform>Save %n change</numerusform>
@@ -255,6 +283,30 @@
         <translation>
             <numerusform>Added %n profile: %1. Mark production environments as such before you open them.</numerusform>
             <numerusform>Added %n profiles: %1. Mark production environments as such before you open them.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Duration</name>
+    <message numerus="yes">
+        <source>%n minute(s)</source>
+        <translation>
+            <numerusform>%n minute</numerusform>
+            <numerusform>%n minutes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s)</source>
+        <translation>
+            <numerusform>%n hour</numerusform>
+            <numerusform>%n hours</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n day(s)</source>
+        <translation>
+            <numerusform>%n day</numerusform>
+            <numerusform>%n days</numerusform>
         </translation>
     </message>
 </context>
