@@ -72,10 +72,11 @@ int runChild(const QString &dir, const QString &mode)
     if (!server)
         return 3;
     MainWindow window(server->client.get(), environment(dir + u"/journal"_s));
+    window.setView(MainWindow::View::Details); // the details list, as these tests drive it
     window.show();
     if (!load(window))
         return 4;
-    QTableView *view = window.tableView();
+    QTableView *view = window.detailsView();
     typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"2h"_s);
     if (valueAt(view, rowOf(view, u"Live chat"_s, u"Open"_s)) != u"2 h"_s)
         return 5;
@@ -137,10 +138,11 @@ private Q_SLOTS:
     void typingValidatesUndoesAndRedoes()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         QVERIFY(row >= 0);
         QCOMPARE(valueAt(view, row), u"20 min"_s);
@@ -236,9 +238,10 @@ private Q_SLOTS:
         QFETCH(QString, typed);
         QFETCH(QString, message);
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         view->setFocus();
         view->setCurrentIndex(view->model()->index(row, ConfigTableModel::Channel));
@@ -262,9 +265,10 @@ private Q_SLOTS:
     void saveConfirmsThenWritesAndCanBeUndone()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         typeValue(view, row, u"45m"_s);
         QCOMPARE(valueAt(view, row), u"45 min"_s);
@@ -309,9 +313,10 @@ private Q_SLOTS:
     void undoLastSaveNeverOverwritesALaterChange()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         typeValue(view, rowOf(view, u"SMS"_s, u"Open"_s), u"2d"_s);
         QSignalSpy saved(&window, &MainWindow::saveFinished);
         whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
@@ -347,9 +352,10 @@ private Q_SLOTS:
         QFETCH(bool, allSaved);
         QFETCH(int, serverVoice);
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         typeValue(view, row, u"45"_s);
         typeValue(view, rowOf(view, u"Voice"_s, u"Open"_s), u"10d"_s);
@@ -381,9 +387,10 @@ private Q_SLOTS:
     void refreshKeepsPendingEditsAndFlagsServerChanges()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"45"_s);
         typeValue(view, rowOf(view, u"SMS"_s, u"Active"_s), u"3d"_s);
         QVERIFY(m_server->colleagueSaves(u"SMS"_s, u"Active"_s, 60));
@@ -405,9 +412,10 @@ private Q_SLOTS:
     void networkFailureLosesNothing()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         typeValue(view, row, u"45"_s);
         const QUrl url = m_server->sandbox->url();
@@ -434,10 +442,11 @@ private Q_SLOTS:
     void productionAsksForTheEnvironmentName()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir, true));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
         QVERIFY(window.findChild<QFrame *>(u"productionBanner"_s)->isVisible());
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"25"_s);
         QSignalSpy saved(&window, &MainWindow::saveFinished);
         bool disabledBeforeTyping = false;
@@ -464,13 +473,14 @@ private Q_SLOTS:
         m_server = SandboxFixture::start(options);
         QVERIFY(m_server);
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QSignalSpy permissions(&window, &MainWindow::permissionsKnown);
         QVERIFY(load(window));
         QVERIFY(permissions.count() == 1 || permissions.wait(20000));
         QCOMPARE(permissions.first().first().toBool(), false);
         QVERIFY(window.findChild<QFrame *>(u"readOnlyBanner"_s)->isVisible());
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         view->setCurrentIndex(view->model()->index(row, ConfigTableModel::AutoClose));
         QTest::keyClick(view, Qt::Key_F2);
@@ -489,6 +499,7 @@ private Q_SLOTS:
         m_server = SandboxFixture::start(options);
         QVERIFY(m_server);
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
         PreviewPanel *panel = window.previewPanel();
@@ -514,7 +525,7 @@ private Q_SLOTS:
                      qPrintable(panel->waiting()->text()));
 
         // An edit recounts by itself (debounced) and lists what it changes.
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"10"_s);
         QVERIFY(updated.wait(20000));
         QVERIFY2(panel->summary()->text().contains(u"<b>1 more</b> because of your edits"_s),
@@ -542,7 +553,7 @@ private Q_SLOTS:
             dialog->reject();
         });
         window.save();
-        QVERIFY2(intro.contains(u"<b>1</b> more conversations would close"_s), qPrintable(intro));
+        QVERIFY2(intro.contains(u"<b>1</b> more conversation would close,"_s), qPrintable(intro));
 
         // Previewing now, an edit that closes conversations at the next run is flagged beside its value.
         panel->timeChoice()->setCurrentIndex(0); // "Now"
@@ -574,7 +585,7 @@ private Q_SLOTS:
         // The next start, on the same data: the edit is back, and the window says so.
         const auto window = restartOn(killed.path());
         QVERIFY(window);
-        QTableView *view = window->tableView();
+        QTableView *view = window->detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         QCOMPARE(valueAt(view, row), u"2 h"_s);
         QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Edited (was 20 min)"_s);
@@ -605,7 +616,7 @@ private Q_SLOTS:
         MainWindow &window = *restarted;
         QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(120));
         QCOMPARE(m_server->read(u"Live chat"_s, u"Waiting"_s)->minutes, std::optional<int>(45));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         for (const auto &[state, value] : {std::pair {u"Open"_s, u"2 h"_s}, std::pair {u"Waiting"_s, u"45 min"_s}}) {
             const int row = rowOf(view, u"Live chat"_s, state);
             QCOMPARE(valueAt(view, row), value);
@@ -625,6 +636,7 @@ private Q_SLOTS:
         }
         // The journal now holds nothing: the next start restores nothing.
         MainWindow again(m_server->client.get(), environment(dir + u"/journal"_s));
+        again.setView(MainWindow::View::Details); // the details list, as these tests drive it
         again.show();
         QVERIFY(load(again));
         QVERIFY(!again.findChild<QFrame *>(u"restoredBanner"_s)->isVisible());
@@ -642,7 +654,7 @@ private Q_SLOTS:
         MainWindow &window = *restarted;
         QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(20));
         QVERIFY(m_server->read(u"Live chat"_s, u"Waiting"_s)->minutes != std::optional<int>(45));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         QCOMPARE(valueAt(view, row), u"2 h"_s);
         QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Edited (was 20 min)"_s);
@@ -671,16 +683,18 @@ private Q_SLOTS:
     {
         {
             MainWindow first(m_server->client.get(), environment(m_journalDir));
+            first.setView(MainWindow::View::Details); // the details list, as these tests drive it
             first.show();
             QVERIFY(load(first));
-            typeValue(first.tableView(), rowOf(first.tableView(), u"Live chat"_s, u"Open"_s), u"45"_s);
+            typeValue(first.detailsView(), rowOf(first.detailsView(), u"Live chat"_s, u"Open"_s), u"45"_s);
             QVERIFY(first.model()->hasPendingEdits());
         }
         QVERIFY(m_server->colleagueSaves(u"Live chat"_s, u"Open"_s, 45));
         MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         QCOMPARE(valueAt(view, row), u"45 min"_s);
         QCOMPARE(view->model()->index(row, ConfigTableModel::Status).data().toString(), u"Saved"_s);
@@ -703,6 +717,7 @@ private:
         if (!m_server)
             return nullptr;
         auto window = std::make_unique<MainWindow>(m_server->client.get(), environment(dir + u"/journal"_s));
+        window->setView(MainWindow::View::Details); // the details list, as these tests drive it
         window->show();
         return load(*window) ? std::move(window) : nullptr;
     }

@@ -92,13 +92,14 @@ private Q_SLOTS:
             environment.key = u"log-test"_s;
             environment.journalDir = dir.path() + u"/journal"_s;
             MainWindow window(&client, environment);
+            window.setView(MainWindow::View::Details); // the details list, as these tests drive it
             window.show();
             QApplication::setActiveWindow(&window);
             QVERIFY(QTest::qWaitForWindowActive(&window));
             QSignalSpy loaded(&window, &MainWindow::loadFinished);
             window.refresh();
             QVERIFY(loaded.wait(20000));
-            QTableView *view = window.tableView();
+            QTableView *view = window.detailsView();
             GuiTestSupport::typeValue(view, GuiTestSupport::rowOf(view, u"Live chat"_s, u"Open"_s), u"25"_s);
             QSignalSpy saved(&window, &MainWindow::saveFinished);
             GuiTestSupport::whenDialog<SaveConfirmDialog>(this, [](SaveConfirmDialog *dialog) { dialog->accept(); });

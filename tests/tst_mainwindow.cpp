@@ -30,6 +30,7 @@ private Q_SLOTS:
         DataverseClient client(m_fixture->sandbox->url(), &m_network);
         client.setAccessToken(m_fixture->token);
         MainWindow window(&client, demoEnvironment());
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QSignalSpy loaded(&window, &MainWindow::loadFinished);
@@ -37,7 +38,7 @@ private Q_SLOTS:
         QVERIFY(loaded.wait(20000));
         QCOMPARE(loaded.first().first().toBool(), true);
 
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         QCOMPARE(view->model()->rowCount(), 24);
         QVERIFY(view->isVisible());
         // The rows the user sees, through the view's own model (sorted by channel).
@@ -53,7 +54,7 @@ private Q_SLOTS:
         QVERIFY(window.findChild<QLabel *>(u"demoNotice"_s)->isVisible());
 
         // Typing in the filter box narrows the rows.
-        auto *filter = window.findChild<QLineEdit *>();
+        auto *filter = window.findChild<QLineEdit *>(u"filter"_s);
         QVERIFY(filter);
         QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
         QTRY_VERIFY(filter->hasFocus());
@@ -73,12 +74,13 @@ private Q_SLOTS:
         DataverseClient client(m_fixture->sandbox->url(), &m_network);
         client.setAccessToken(u"expired"_s);
         MainWindow window(&client, demoEnvironment());
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QSignalSpy loaded(&window, &MainWindow::loadFinished);
         window.refresh();
         QVERIFY(loaded.wait(20000));
         QCOMPARE(loaded.last().first().toBool(), false);
-        QCOMPARE(window.tableView()->model()->rowCount(), 0);
+        QCOMPARE(window.detailsView()->model()->rowCount(), 0);
         const QList<QLabel *> labels = window.findChildren<QLabel *>();
         const bool shown = std::any_of(labels.begin(), labels.end(), [](QLabel *l) {
             return l->isVisible() && l->text().contains(u"Sign in again"_s);
@@ -89,7 +91,7 @@ private Q_SLOTS:
         QTest::keyClick(&window, Qt::Key_F5);
         QVERIFY(loaded.wait(20000));
         QCOMPARE(loaded.last().first().toBool(), true);
-        QCOMPARE(window.tableView()->model()->rowCount(), 24);
+        QCOMPARE(window.detailsView()->model()->rowCount(), 24);
     }
 
 private:

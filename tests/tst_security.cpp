@@ -406,9 +406,10 @@ private Q_SLOTS:
             EnvironmentInfo info;
             info.name = u"Sandbox"_s;
             MainWindow window(&client, info);
+            window.setView(MainWindow::View::Details); // the details list, as these tests drive it
             window.show();
             QVERIFY(load(window));
-            QTableView *view = window.tableView();
+            QTableView *view = window.detailsView();
             GuiTestSupport::typeValue(view, GuiTestSupport::rowOf(view, u"SMS"_s, u"Open"_s), u"3h"_s);
             QObject watchers;
             GuiTestSupport::whenDialog<SaveConfirmDialog>(

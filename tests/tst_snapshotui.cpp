@@ -64,6 +64,7 @@ private:
     {
         m_window = std::make_unique<MainWindow>(m_server->client.get(),
                                                 environment(m_server->dir.path() + u"/journal"_s, production));
+        m_window->setView(MainWindow::View::Details); // the details list, as these tests drive it
         m_window->show();
         return QTest::qWaitForWindowExposed(m_window.get()) && load(*m_window);
     }
@@ -184,8 +185,8 @@ private Q_SLOTS:
         QCOMPARE(log.first().oldMinutes, 45);
         QCOMPARE(log.first().newMinutes, 20);
         QTRY_VERIFY_WITH_TIMEOUT(!reloaded.isEmpty(), 20000); // it may have come while the apply was waited for
-        const int row = GuiTestSupport::rowOf(m_window->tableView(), u"Live chat"_s, u"Open"_s);
-        QCOMPARE(m_window->tableView()->model()->index(row, ConfigTableModel::AutoClose).data().toString(),
+        const int row = GuiTestSupport::rowOf(m_window->detailsView(), u"Live chat"_s, u"Open"_s);
+        QCOMPARE(m_window->detailsView()->model()->index(row, ConfigTableModel::AutoClose).data().toString(),
                  u"20 min"_s);
         wizard->close();
         compare->close();
@@ -275,7 +276,7 @@ private Q_SLOTS:
 
     void editorSavesAreInTheHistory()
     {
-        QTableView *view = m_window->tableView();
+        QTableView *view = m_window->detailsView();
         const int row = GuiTestSupport::rowOf(view, u"Live chat"_s, u"Open"_s);
         GuiTestSupport::typeValue(view, row, u"2h"_s);
         QSignalSpy saved(m_window.get(), &MainWindow::saveFinished);

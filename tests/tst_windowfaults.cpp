@@ -118,9 +118,10 @@ private Q_SLOTS:
 
         const QString journalDir = server->dir.path() + u"/journal"_s;
         MainWindow window(server->client.get(), environment(journalDir));
+        window.setView(MainWindow::View::Details); // the details list, as these tests drive it
         window.show();
         QVERIFY(load(window));
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         const int row = rowOf(view, u"Live chat"_s, u"Open"_s);
         const QString id = view->model()->index(row, 0).data(ConfigTableModel::IdRole).toString();
         typeValue(view, row, u"2h"_s);

@@ -42,7 +42,7 @@ private:
     QPointer<QLabel> m_hint;
 };
 
-class DurationDelegate final : public QStyledItemDelegate
+class DurationDelegate : public QStyledItemDelegate
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(DurationDelegate)

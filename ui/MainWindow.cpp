@@ -1,18 +1,24 @@
 #include "ui/MainWindow.h"
 
 #include "app/common/PrivateFiles.h"
+#include "models/ChannelGridModel.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
+#include "ui/Actions.h"
 #include "ui/Banner.h"
 #include "ui/ConfigProxyModel.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/EditCommands.h"
+#include "ui/OverviewGrid.h"
 #include "ui/PreviewPanel.h"
 #include "ui/RecoveryMessage.h"
 #include "ui/SaveConfirmDialog.h"
 
+#include <QAbstractButton>
 #include <QAction>
+#include <QActionGroup>
+#include <QApplication>
 #include <QCloseEvent>
 #include <QHeaderView>
 #include <QLabel>
@@ -25,6 +31,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QToolBar>
@@ -35,6 +42,17 @@ using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcUi, "autoclose.ui", QtInfoMsg)
 
+namespace {
+// The button where a table's headers meet selects everything: a screen reader should say so.
+void nameCornerButton(QTableView *view)
+{
+    for (auto *button : view->findChildren<QAbstractButton *>(Qt::FindDirectChildrenOnly)) {
+        if (button->inherits("QTableCornerButton"))
+            button->setAccessibleName(QApplication::translate("MainWindow", "Select all"));
+    }
+}
+} // namespace
+
 MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environment, QWidget *parent)
     : QMainWindow(parent)
     , m_client(client)
@@ -42,6 +60,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     , m_model(new ConfigTableModel(this))
     , m_session(new EditSession(client, {environment.account, {}}, this))
     , m_proxy(new ConfigProxyModel(this))
+    , m_grid(new ChannelGridModel(m_model, this))
     , m_view(new QTableView)
     , m_undo(new QUndoStack(this))
     , m_preview(new PreviewPanel(client, m_model))
@@ -56,22 +75,29 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
         EditJournal(environment.key.isEmpty() ? client->orgUrl().toString() : environment.key,
                     environment.journalDir.isEmpty() ? EditJournal::defaultDirectory() : environment.journalDir));
     setWindowTitle(tr("%1[*] — Auto-Close Editor").arg(environment.name));
-    resize(1040, 680);
+    resize(1180, 760);
 
     m_proxy->setSourceModel(m_model);
     m_proxy->setSortRole(ConfigTableModel::SortRole);
     m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_proxy->setFilterKeyColumn(-1); // the filter box searches every column
 
-    m_delegate = new DurationDelegate(
-        m_model,
-        [this](const QModelIndex &index, std::optional<int> minutes) {
-            EditCommands::set(m_undo, m_model, index.data(ConfigTableModel::IdRole).toString(), minutes);
-        },
-        this);
-    connect(m_delegate, &DurationDelegate::refused, this,
-            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    // Both views edit with the same editor and validation, and every accepted value goes on the undo stack.
+    const auto commit = [this](const QModelIndex &index, std::optional<int> minutes) {
+        EditCommands::set(m_undo, m_model, index.data(ConfigTableModel::IdRole).toString(), minutes);
+    };
+    m_delegate = new DurationDelegate(m_model, commit, this);
+    m_gridDelegate = new GridCellDelegate(m_model, commit, this);
+    for (DurationDelegate *delegate : {m_delegate, static_cast<DurationDelegate *>(m_gridDelegate)}) {
+        connect(delegate, &DurationDelegate::refused, this,
+                [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    }
+    m_overview = new OverviewGrid(m_grid, m_gridDelegate);
+    nameCornerButton(m_overview);
+    connect(m_overview, &QAbstractItemView::activated, this, &MainWindow::editSelected);
 
+    m_view->setObjectName(u"detailsView"_s);
+    nameCornerButton(m_view);
     m_view->setModel(m_proxy);
     m_view->setItemDelegateForColumn(ConfigTableModel::AutoClose, m_delegate);
     m_view->setSortingEnabled(true);
@@ -83,12 +109,13 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_view->setAccessibleName(tr("Auto-close configurations"));
+    m_view->setAccessibleName(tr("Auto-close details"));
     m_view->setAccessibleDescription(tr("One row per channel and conversation state. Press F2 or Enter to edit a "
                                         "row's auto-close value."));
     // Enter or a double-click anywhere on a row edits its value, the one editable column.
     connect(m_view, &QAbstractItemView::activated, this, &MainWindow::editSelected);
 
+    m_filter->setObjectName(u"filter"_s);
     m_filter->setPlaceholderText(tr("Filter by channel, state or value (Ctrl+F)"));
     m_filter->setAccessibleName(tr("Filter"));
     m_filter->setClearButtonEnabled(true);
@@ -106,6 +133,12 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
         m_restoredBanner->hide();
     });
     m_readOnlyBanner = new Banner(Banner::Kind::ReadOnly, u"readOnlyBanner"_s);
+    m_hintBanner = new Banner(Banner::Kind::Notice, u"hintBanner"_s);
+    m_hintBanner->button()->setText(tr("&Got It"));
+    connect(m_hintBanner, &Banner::clicked, this, [this] {
+        m_hintBanner->hide();
+        QSettings().setValue(u"hints/firstRunDismissed"_s, true);
+    });
 
     auto *central = new QWidget;
     auto *layout = new QVBoxLayout(central);
@@ -122,17 +155,42 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
         demoNotice->setObjectName(u"demoNotice"_s);
         layout->addWidget(demoNotice);
     }
+    layout->addWidget(m_hintBanner);
     layout->addWidget(m_errorBanner);
     layout->addWidget(m_restoredBanner);
     layout->addWidget(m_readOnlyBanner);
-    layout->addWidget(m_filter);
-    auto *split = new QSplitter(Qt::Vertical);
-    split->setObjectName(u"tablePreviewSplitter"_s);
-    split->addWidget(m_view);
-    split->addWidget(m_preview);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    layout->addWidget(split, 1);
+
+    // The overview: the grid, and a line saying what its marks mean.
+    auto *overviewPage = new QWidget;
+    auto *overviewLayout = new QVBoxLayout(overviewPage);
+    overviewLayout->setContentsMargins(0, 0, 0, 0);
+    overviewLayout->addWidget(m_overview, 1);
+    m_legend = new QLabel(tr("Under a value: <b>edited</b> (not saved yet) · <b>default …</b> (Microsoft's "
+                             "differs) · <b>not saved</b> · <b>no record</b>. A warning sign: a risky value. Hover "
+                             "over a cell for more."));
+    m_legend->setObjectName(u"overviewLegend"_s);
+    m_legend->setWordWrap(true);
+    m_legend->setForegroundRole(QPalette::PlaceholderText);
+    overviewLayout->addWidget(m_legend);
+    // The details: every record as a row, with its status, sortable and filterable.
+    auto *detailsPage = new QWidget;
+    auto *detailsLayout = new QVBoxLayout(detailsPage);
+    detailsLayout->setContentsMargins(0, 0, 0, 0);
+    detailsLayout->addWidget(m_filter);
+    detailsLayout->addWidget(m_view, 1);
+    m_views = new QStackedWidget;
+    m_views->setObjectName(u"views"_s);
+    m_views->addWidget(overviewPage);
+    m_views->addWidget(detailsPage);
+
+    m_split = new QSplitter(Qt::Vertical);
+    m_split->setObjectName(u"tablePreviewSplitter"_s);
+    m_split->setChildrenCollapsible(false);
+    m_split->addWidget(m_views);
+    m_split->addWidget(m_preview);
+    m_split->setStretchFactor(0, 0); // a taller window gives its room to the preview
+    m_split->setStretchFactor(1, 1);
+    layout->addWidget(m_split, 1);
     setCentralWidget(central);
 
     createActions();
@@ -176,22 +234,38 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
         updateActions();
         updateStatus();
     });
-    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        syncSelection(false);
+        updateActions();
+    });
+    connect(m_overview->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+        syncSelection(true);
+        updateActions();
+    });
+    connect(m_overview->selectionModel(), &QItemSelectionModel::currentChanged, this, [this] {
+        if (m_overview->selectionModel()->selectedIndexes().isEmpty())
+            syncSelection(true);
+        updateActions();
+    });
     connect(m_undo, &QUndoStack::cleanChanged, this, &MainWindow::updateActions);
     connectSession();
 
     QSettings settings;
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
     restoreState(settings.value(u"mainWindow/state"_s).toByteArray());
+    m_splitRestored = m_split->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
+    setView(settings.value(u"mainWindow/view"_s).toString() == u"details"_s ? View::Details : View::Overview);
+    showFirstRunHint();
     updateActions();
 }
 
 MainWindow::~MainWindow()
 {
     // An editor still open must not commit into a window that is going away.
-    if (auto *editor = openEditor())
-        Q_EMIT m_delegate->closeEditor(editor, QAbstractItemDelegate::RevertModelCache);
+    if (const auto [editor, delegate] = openEditor(); editor)
+        Q_EMIT delegate->closeEditor(editor, QAbstractItemDelegate::RevertModelCache);
     m_delegate->disconnect(this);
+    m_gridDelegate->disconnect(this);
     // The undo stack, a child, is deleted after this class's part of the window is gone, and says so (cleanChanged)
     // on its way out: nothing here may hear it.
     m_undo->disconnect(this);
@@ -200,56 +274,103 @@ MainWindow::~MainWindow()
 
 void MainWindow::createActions()
 {
-    m_refreshAction = new QAction(tr("&Refresh"), this);
+    using Actions::setToolTip;
+    using Actions::themed;
+    m_refreshAction = new QAction(themed(u"view-refresh"_s, QStyle::SP_BrowserReload), tr("&Refresh"), this);
     m_refreshAction->setShortcut(QKeySequence::Refresh);
-    m_refreshAction->setToolTip(tr("Load the configurations again; your unsaved edits stay (F5)"));
+    setToolTip(m_refreshAction, tr("Load the configurations again; your unsaved edits stay"));
     connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
 
-    m_saveAction = new QAction(tr("&Save…"), this);
+    m_saveAction = new QAction(themed(u"document-save"_s, QStyle::SP_DialogSaveButton), tr("&Save…"), this);
     m_saveAction->setShortcut(QKeySequence::Save);
-    m_saveAction->setToolTip(tr("Review and save your edits to the environment (Ctrl+S)"));
+    setToolTip(m_saveAction, tr("Review and save your edits to the environment"));
     connect(m_saveAction, &QAction::triggered, this, &MainWindow::save);
 
-    m_undoLastSaveAction = new QAction(tr("Undo &Last Save…"), this);
+    m_undoLastSaveAction =
+        new QAction(themed(u"document-revert"_s, QStyle::SP_DialogResetButton), tr("Undo &Last Save…"), this);
     m_undoLastSaveAction->setToolTip(tr("Put back the values your last save replaced"));
     connect(m_undoLastSaveAction, &QAction::triggered, this, &MainWindow::undoLastSave);
 
+    // The Edit menu's Undo and Redo say what they undo ("Undo Set Live chat · Open to 3 min"); the toolbar's keep
+    // one short text, so the buttons after them never move, and say the rest in their tooltips.
     QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setIcon(themed(u"edit-undo"_s, QStyle::SP_ArrowBack));
     undo->setShortcuts(QKeySequence::Undo);
     QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setIcon(themed(u"edit-redo"_s, QStyle::SP_ArrowForward));
     QList<QKeySequence> redoKeys = QKeySequence::keyBindings(QKeySequence::Redo);
     if (!redoKeys.contains(QKeySequence(u"Ctrl+Shift+Z"_s)))
         redoKeys << QKeySequence(u"Ctrl+Shift+Z"_s);
     redo->setShortcuts(redoKeys);
+    auto *undoButton = new QAction(undo->icon(), tr("Undo"), this);
+    undoButton->setObjectName(u"toolBarUndo"_s);
+    auto *redoButton = new QAction(redo->icon(), tr("Redo"), this);
+    redoButton->setObjectName(u"toolBarRedo"_s);
+    connect(undoButton, &QAction::triggered, m_undo, &QUndoStack::undo);
+    connect(redoButton, &QAction::triggered, m_undo, &QUndoStack::redo);
+    const auto updateUndoButtons = [this, undo, redo, undoButton, redoButton] {
+        undoButton->setEnabled(m_undo->canUndo());
+        redoButton->setEnabled(m_undo->canRedo());
+        setToolTip(undoButton, m_undo->canUndo() ? tr("Undo %1").arg(m_undo->undoText()) : tr("Nothing to undo"),
+                   undo->shortcut());
+        setToolTip(redoButton, m_undo->canRedo() ? tr("Redo %1").arg(m_undo->redoText()) : tr("Nothing to redo"),
+                   redo->shortcut());
+    };
+    connect(m_undo, &QUndoStack::indexChanged, this, updateUndoButtons);
+    connect(m_undo, &QUndoStack::cleanChanged, this, updateUndoButtons);
+    updateUndoButtons();
 
-    m_editAction = new QAction(tr("&Edit Value"), this);
+    m_editAction = new QAction(themed(u"document-edit"_s, QStyle::SP_FileDialogDetailedView), tr("&Edit Value"), this);
     m_editAction->setShortcut(Qt::Key_F2);
+    setToolTip(m_editAction, tr("Edit the selected value"));
     connect(m_editAction, &QAction::triggered, this, &MainWindow::editSelected);
-    m_resetAction = new QAction(tr("Reset to &Default"), this);
+    m_resetAction = new QAction(themed(u"edit-clear"_s, QStyle::SP_DialogResetButton), tr("Reset to &Default"), this);
     m_resetAction->setShortcut(QKeySequence(u"Ctrl+D"_s));
-    m_resetAction->setToolTip(tr("Set the selected rows to Microsoft's documented default (Ctrl+D)"));
+    setToolTip(m_resetAction, tr("Set the selected values to Microsoft's documented default"));
     connect(m_resetAction, &QAction::triggered, this, &MainWindow::resetSelectedToDefault);
-    m_revertAction = new QAction(tr("Re&vert Edit"), this);
+    m_revertAction =
+        new QAction(themed(u"edit-undo-symbolic"_s, QStyle::SP_DialogDiscardButton), tr("Re&vert Edit"), this);
     m_revertAction->setShortcut(QKeySequence(u"Ctrl+R"_s));
-    m_revertAction->setToolTip(tr("Drop the unsaved edits of the selected rows (Ctrl+R)"));
+    setToolTip(m_revertAction, tr("Drop the unsaved edits of the selected values"));
     connect(m_revertAction, &QAction::triggered, this, &MainWindow::revertSelected);
-    m_discardAction = new QAction(tr("Discard &All Edits"), this);
+    m_discardAction =
+        new QAction(themed(u"edit-delete"_s, QStyle::SP_DialogDiscardButton), tr("Discard &All Edits"), this);
     m_discardAction->setToolTip(tr("Drop every unsaved edit (undoable)"));
     connect(m_discardAction, &QAction::triggered, this, &MainWindow::discardAll);
 
-    auto *findAction = new QAction(tr("&Find"), this);
+    auto *findAction = new QAction(themed(u"edit-find"_s, QStyle::SP_FileDialogContentsView), tr("&Find"), this);
     findAction->setShortcut(QKeySequence::Find);
+    setToolTip(findAction, tr("Filter the details list"));
     connect(findAction, &QAction::triggered, this, [this] {
+        setView(View::Details); // the filter belongs to the list
         m_filter->setFocus(Qt::ShortcutFocusReason);
         m_filter->selectAll();
     });
-    auto *quitAction = new QAction(tr("&Quit"), this);
+    auto *quitAction = new QAction(themed(u"application-exit"_s, QStyle::SP_DialogCloseButton), tr("&Quit"), this);
     quitAction->setShortcut(QKeySequence::Quit);
     connect(quitAction, &QAction::triggered, this, &QWidget::close);
 
-    auto *switchAction = new QAction(tr("Switch &Environment…"), this);
+    auto *switchAction =
+        new QAction(themed(u"network-server"_s, QStyle::SP_DriveNetIcon), tr("Switch &Environment…"), this);
     switchAction->setShortcut(QKeySequence(u"Ctrl+Shift+E"_s));
+    setToolTip(switchAction, tr("Open another environment"));
     connect(switchAction, &QAction::triggered, this, &MainWindow::switchEnvironmentRequested);
+
+    // The two views, as a pair of exclusive toggles.
+    auto *views = new QActionGroup(this);
+    m_overviewAction = new QAction(themed(u"view-grid"_s, QStyle::SP_FileDialogListView), tr("&Overview"), views);
+    m_overviewAction->setObjectName(u"overviewAction"_s);
+    m_overviewAction->setCheckable(true);
+    m_overviewAction->setShortcut(QKeySequence(u"Ctrl+1"_s));
+    setToolTip(m_overviewAction, tr("One row per channel, one column per state"));
+    m_detailsAction =
+        new QAction(themed(u"view-list-details"_s, QStyle::SP_FileDialogDetailedView), tr("&Details"), views);
+    m_detailsAction->setObjectName(u"detailsAction"_s);
+    m_detailsAction->setCheckable(true);
+    m_detailsAction->setShortcut(QKeySequence(u"Ctrl+2"_s));
+    setToolTip(m_detailsAction, tr("Every record as a row, with when it was modified and its status"));
+    connect(m_overviewAction, &QAction::triggered, this, [this] { setView(View::Overview); });
+    connect(m_detailsAction, &QAction::triggered, this, [this] { setView(View::Details); });
 
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
     fileMenu->addAction(switchAction);
@@ -270,34 +391,122 @@ void MainWindow::createActions()
     editMenu->addAction(m_discardAction);
     editMenu->addSeparator();
     editMenu->addAction(findAction);
+    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addAction(m_overviewAction);
+    viewMenu->addAction(m_detailsAction);
 
     m_view->addActions({m_editAction, m_resetAction, m_revertAction});
+    m_overview->setContextMenuPolicy(Qt::ActionsContextMenu);
+    m_overview->addActions({m_editAction, m_resetAction, m_revertAction});
 
     QToolBar *toolBar = addToolBar(tr("Main"));
     toolBar->setObjectName(u"mainToolBar"_s);
+    toolBar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
     toolBar->addAction(m_saveAction);
-    toolBar->addAction(undo);
-    toolBar->addAction(redo);
+    toolBar->addAction(undoButton);
+    toolBar->addAction(redoButton);
     toolBar->addSeparator();
     toolBar->addAction(m_resetAction);
     toolBar->addAction(m_revertAction);
     toolBar->addSeparator();
     toolBar->addAction(m_refreshAction);
+    toolBar->addSeparator();
+    toolBar->addAction(m_overviewAction);
+    toolBar->addAction(m_detailsAction);
     m_snapshots->addMenu(menuBar()->addMenu(tr("S&napshots")));
 }
 
-DurationLineEdit *MainWindow::openEditor() const
+MainWindow::View MainWindow::view() const
+{
+    return m_views->currentIndex() == 0 ? View::Overview : View::Details;
+}
+
+QTableView *MainWindow::currentView() const
+{
+    return view() == View::Overview ? static_cast<QTableView *>(m_overview) : m_view;
+}
+
+void MainWindow::setView(View view)
+{
+    const bool hadFocus = currentView()->hasFocus();
+    m_views->setCurrentIndex(view == View::Overview ? 0 : 1);
+    (view == View::Overview ? m_overviewAction : m_detailsAction)->setChecked(true);
+    if (hadFocus || isActiveWindow())
+        currentView()->setFocus(Qt::OtherFocusReason);
+    updateActions();
+}
+
+void MainWindow::syncSelection(bool fromOverview)
+{
+    // One selection in two views: what is selected in one is selected in the other.
+    if (m_syncingSelection)
+        return;
+    m_syncingSelection = true;
+    if (fromOverview) {
+        const QStringList ids = m_overview->selectedIds();
+        QItemSelection rows;
+        QModelIndex first;
+        for (const QString &id : ids) {
+            const QModelIndex row = m_proxy->mapFromSource(m_model->index(m_model->rowOf(id), 0));
+            if (!row.isValid())
+                continue; // filtered out of the list
+            if (!first.isValid())
+                first = row;
+            rows.select(row, row.siblingAtColumn(ConfigTableModel::ColumnCount - 1));
+        }
+        if (first.isValid())
+            m_view->selectionModel()->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+        m_view->selectionModel()->select(rows, QItemSelectionModel::ClearAndSelect);
+    } else {
+        QStringList ids;
+        for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
+            ids << index.data(ConfigTableModel::IdRole).toString();
+        m_overview->selectIds(ids);
+    }
+    m_syncingSelection = false;
+}
+
+void MainWindow::fitOverview()
+{
+    // Until the user has placed the splitter: room for every channel of the overview, the rest for the preview.
+    if (m_splitRestored)
+        return;
+    const int total = m_split->height();
+    // The legend's height at the width it has (a few pixels more: a label's estimate can fall short by a line's
+    // leading).
+    const int legend = m_legend->heightForWidth(m_views->width()) + 4;
+    const int wanted = m_overview->sizeHint().height() + m_views->widget(0)->layout()->spacing() + legend;
+    const int preview = std::max(m_preview->minimumSizeHint().height(), total - wanted);
+    m_split->setSizes({total - preview, preview});
+}
+
+void MainWindow::showFirstRunHint()
+{
+    // On the Demo environment, until the user says they have seen it: what to try first.
+    if (!m_environment.demo || QSettings().value(u"hints/firstRunDismissed"_s).toBool())
+        return;
+    m_hintBanner->showMessage(tr("<b>Try it:</b> pick a value in the grid and type a new one (say, 5 min) — the "
+                                 "preview below shows which conversations it would close. Nothing is saved until "
+                                 "you press Save."));
+}
+
+std::pair<DurationLineEdit *, DurationDelegate *> MainWindow::openEditor() const
 {
     // A closed editor lingers hidden until it is deleted.
-    for (auto *editor : m_view->viewport()->findChildren<DurationLineEdit *>()) {
-        if (editor->isVisible())
-            return editor;
+    const std::pair<QTableView *, DurationDelegate *> views[] = {{m_overview, m_gridDelegate}, {m_view, m_delegate}};
+    for (const auto &[view, delegate] : views) {
+        for (auto *editor : view->viewport()->findChildren<DurationLineEdit *>()) {
+            if (editor->isVisible())
+                return {editor, delegate};
+        }
     }
-    return nullptr;
+    return {nullptr, nullptr};
 }
 
 QStringList MainWindow::selectedIds() const
 {
+    if (view() == View::Overview)
+        return m_overview->selectedIds();
     QStringList ids;
     for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
         ids << index.data(ConfigTableModel::IdRole).toString();
@@ -336,6 +545,7 @@ void MainWindow::refresh()
         if (!m_loadedOnce) {
             m_loadedOnce = true;
             firstLoad();
+            fitOverview();
         }
         int changed = 0;
         for (const PendingEdit &edit : m_model->pendingEdits())
@@ -369,8 +579,11 @@ void MainWindow::firstLoad()
         Q_EMIT permissionsKnown(writable);
     });
     m_client->fetchMinutesRange(this, [this](Result<WebApiReply::ColumnRange> range) {
-        if (range)
-            m_delegate->setRange(Duration::Range {range.value().minValue, range.value().maxValue});
+        if (range) {
+            const Duration::Range allowed {range.value().minValue, range.value().maxValue};
+            m_delegate->setRange(allowed);
+            m_gridDelegate->setRange(allowed);
+        }
     });
 }
 
@@ -385,12 +598,15 @@ void MainWindow::showRecovery(const EditSession::Recovery &recovery)
 
 void MainWindow::editSelected()
 {
-    const QModelIndex current = m_view->currentIndex();
+    QTableView *view = currentView();
+    const QModelIndex current = view->currentIndex();
     if (!current.isValid() || m_model->isReadOnly())
         return;
-    const QModelIndex value = current.siblingAtColumn(ConfigTableModel::AutoClose);
-    m_view->setCurrentIndex(value);
-    m_view->edit(value);
+    // In the details, the row's value, its one editable column; in the overview, the cell itself (an empty cell
+    // has nothing to edit).
+    const QModelIndex value = view == m_view ? current.siblingAtColumn(ConfigTableModel::AutoClose) : current;
+    view->setCurrentIndex(value);
+    view->edit(value);
 }
 
 void MainWindow::resetSelectedToDefault()
@@ -414,13 +630,13 @@ void MainWindow::save()
     if (m_session->isSaving() || m_loading || m_model->isReadOnly())
         return;
     // Take what is being typed first, or keep the editor open and say why when it cannot be taken.
-    if (auto *editor = openEditor()) {
+    if (const auto [editor, delegate] = openEditor(); editor) {
         if (!editor->value().ok()) {
             editor->insistOnHint();
             return;
         }
-        Q_EMIT m_delegate->commitData(editor);
-        Q_EMIT m_delegate->closeEditor(editor, QAbstractItemDelegate::NoHint);
+        Q_EMIT delegate->commitData(editor);
+        Q_EMIT delegate->closeEditor(editor, QAbstractItemDelegate::NoHint);
     }
     const QList<PendingEdit> edits = m_model->pendingEdits();
     if (edits.isEmpty()) {
@@ -476,10 +692,14 @@ void MainWindow::connectSession()
             tr("<b>Your unsaved edits are not protected against a crash.</b> %1").arg(message.toHtmlEscaped()));
     });
     connect(m_session, &EditSession::editRequested, this, [this](const QString &id) {
-        const int row = m_model->rowOf(id);
-        const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, ConfigTableModel::AutoClose));
-        m_view->setCurrentIndex(index);
-        m_view->edit(index);
+        // In the overview when the record has a cell there; in the details otherwise.
+        QModelIndex index = m_overview->fromGrid(m_grid->indexOf(id));
+        if (view() == View::Details || !index.isValid()) {
+            setView(View::Details);
+            index = m_proxy->mapFromSource(m_model->index(m_model->rowOf(id), ConfigTableModel::AutoClose));
+        }
+        currentView()->setCurrentIndex(index);
+        currentView()->edit(index);
     });
     m_session->setResolver(
         [this](const EditSession::Conflict &conflict) { return ConflictDialog::ask(conflict, this); });
@@ -553,9 +773,16 @@ void MainWindow::closeEvent(QCloseEvent *event)
             return;
         }
     }
+    saveSettings();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::saveSettings()
+{
     QSettings settings;
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/state"_s, saveState());
+    settings.setValue(u"mainWindow/splitter"_s, m_split->saveState());
+    settings.setValue(u"mainWindow/view"_s, view() == View::Details ? u"details"_s : u"overview"_s);
     PrivateFiles::syncPrivately(settings); // it names the last snapshot folder
-    QMainWindow::closeEvent(event);
 }

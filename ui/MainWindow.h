@@ -8,15 +8,21 @@
 #include <QMainWindow>
 
 class Banner;
+class ChannelGridModel;
 class ConfigTableModel;
 class ConfigProxyModel;
 class DurationDelegate;
 class DurationLineEdit;
+class GridCellDelegate;
+class OverviewGrid;
 class PreviewPanel;
 class QAction;
+class QActionGroup;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QSplitter;
+class QStackedWidget;
 class QTableView;
 class QUndoStack;
 
@@ -31,9 +37,11 @@ struct EnvironmentInfo
     QString account; // who signed in, when the sign-in said; the status bar asks WhoAmI otherwise
 };
 
-// The editor's window: one environment's channel-state configurations in a sortable, filterable table, edited in
-// place with undo. It lays out and wires; the edit session saves (with If-Match, conflicts decided in a dialog, the
-// journal kept so that nothing typed is lost) and SnapshotActions does the Snapshots menu.
+// The editor's window: one environment's channel-state configurations, in two views of one model and one
+// selection: the overview (a grid of channels × states, OverviewGrid) and the details (a sortable, filterable list),
+// edited in place with undo, with the closure preview under them. It lays out and wires; the edit session saves
+// (with If-Match, conflicts decided in a dialog, the journal kept so that nothing typed is lost) and SnapshotActions
+// does the Snapshots menu.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
@@ -43,8 +51,14 @@ public:
     MainWindow(DataverseClient *client, const EnvironmentInfo &environment, QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    enum class View { Overview, Details };
+
     ConfigTableModel *model() const { return m_model; }
-    QTableView *tableView() const { return m_view; }
+    OverviewGrid *overview() const { return m_overview; }
+    QTableView *detailsView() const { return m_view; }
+    View view() const;
+    // The view in use, overview or details: the one the edit actions act on.
+    QTableView *currentView() const;
     QUndoStack *undoStack() const { return m_undo; }
     DurationDelegate *delegate() const { return m_delegate; }
     QAction *saveAction() const { return m_saveAction; }
@@ -61,6 +75,7 @@ public Q_SLOTS:
     void revertSelected();
     void resetSelectedToDefault();
     void editSelected();
+    void setView(MainWindow::View view);
 
 Q_SIGNALS:
     void loadFinished(bool ok);
@@ -79,7 +94,12 @@ private:
     void connectSession();
     void firstLoad();
     void showRecovery(const EditSession::Recovery &recovery);
-    DurationLineEdit *openEditor() const;
+    // The value editor now open, in either view, and the delegate it belongs to.
+    std::pair<DurationLineEdit *, DurationDelegate *> openEditor() const;
+    void syncSelection(bool fromOverview);
+    void showFirstRunHint();
+    void fitOverview();
+    void saveSettings();
     void showLoadError(const Error &error);
     void showSaveError(const QString &text);
     void updateStatus();
@@ -91,8 +111,13 @@ private:
     ConfigTableModel *m_model;
     EditSession *m_session;
     ConfigProxyModel *m_proxy;
+    ChannelGridModel *m_grid;
     QTableView *m_view;
     DurationDelegate *m_delegate;
+    GridCellDelegate *m_gridDelegate;
+    OverviewGrid *m_overview;
+    QStackedWidget *m_views;
+    QSplitter *m_split;
     QUndoStack *m_undo;
     PreviewPanel *m_preview;
     SnapshotActions *m_snapshots;
@@ -100,7 +125,9 @@ private:
     Banner *m_errorBanner;
     Banner *m_restoredBanner;
     Banner *m_readOnlyBanner;
+    Banner *m_hintBanner;
     QLabel *m_identityLabel = nullptr;
+    QLabel *m_legend;
     QLabel *m_countLabel;
     QLabel *m_pendingLabel;
     QProgressBar *m_busy;
@@ -111,7 +138,11 @@ private:
     QAction *m_revertAction;
     QAction *m_resetAction;
     QAction *m_editAction;
+    QAction *m_overviewAction;
+    QAction *m_detailsAction;
     bool m_loading = false;
     bool m_loadedOnce = false;
     bool m_retrySave = false; // the error banner's button saves again instead of loading again
+    bool m_syncingSelection = false;
+    bool m_splitRestored = false; // the user's splitter position, from the last run
 };

@@ -5,6 +5,7 @@
 #include "app/common/Translations.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/dataverse/Discovery.h"
+#include "models/ChannelGridModel.h"
 #include "models/ConfigTableModel.h"
 #include "models/PreviewListModel.h"
 #include "ui/ApplyWizard.h"
@@ -13,6 +14,7 @@
 #include "ui/DurationDelegate.h"
 #include "ui/EnvironmentPicker.h"
 #include "ui/MainWindow.h"
+#include "ui/OverviewGrid.h"
 #include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
 
@@ -24,6 +26,7 @@
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -91,13 +94,108 @@ void environmentPicker()
     save(&picker, u"environment-picker.png"_s);
 }
 
-// Opens the value editor on a row, as F2 does.
-DurationLineEdit *openEditor(QTableView *view, int row)
+// The overview's cell of channel × state.
+QModelIndex cellOf(OverviewGrid *grid, const QString &channel, int column)
 {
-    view->setFocus();
-    view->setCurrentIndex(view->model()->index(row, ConfigTableModel::Channel));
-    QTest::keyClick(view, Qt::Key_F2);
-    return GuiTestSupport::openEditor(view);
+    for (int row = 0; row < grid->model()->rowCount(); ++row) {
+        if (grid->model()->headerData(row, Qt::Vertical).toString() == channel)
+            return grid->model()->index(row, column);
+    }
+    return {};
+}
+
+// Opens the value editor on a cell of the overview, as F2 does.
+DurationLineEdit *openEditor(OverviewGrid *grid, const QModelIndex &cell)
+{
+    grid->setFocus();
+    grid->setCurrentIndex(cell);
+    QTest::keyClick(grid, Qt::Key_F2);
+    return GuiTestSupport::openEditor(grid);
+}
+
+// Types a value into a cell of the overview and presses Enter.
+void typeInto(OverviewGrid *grid, const QModelIndex &cell, const QString &text)
+{
+    if (DurationLineEdit *editor = openEditor(grid, cell)) {
+        editor->selectAll();
+        QTest::keyClicks(editor, text);
+        QTest::keyClick(editor, Qt::Key_Return);
+        (void)QTest::qWaitFor([grid] { return !GuiTestSupport::openEditor(grid); }, 5000);
+    } else {
+        ++g_failures;
+    }
+}
+
+// A window on the Demo data with two edits, one of them risky, and the preview counted: what editing looks like.
+bool openEditedWindow(MainWindow &window)
+{
+    window.resize(1280, 800);
+    window.show();
+    QApplication::setActiveWindow(&window);
+    (void)QTest::qWaitForWindowActive(&window);
+    QSignalSpy loaded(&window, &MainWindow::loadFinished);
+    window.refresh();
+    if (!loaded.wait(20000) || !loaded.last().first().toBool())
+        return false;
+    QSignalSpy previewed(window.previewPanel(), &PreviewPanel::updated);
+    OverviewGrid *grid = window.overview();
+    typeInto(grid, cellOf(grid, u"SMS"_s, ChannelGridModel::Open), u"7d"_s);
+    typeInto(grid, cellOf(grid, u"Live chat"_s, ChannelGridModel::Open), u"3"_s);
+    if (!previewed.wait(20000))
+        return false;
+    (void)QTest::qWaitFor([&window] { return window.previewPanel()->listModel()->rowCount() > 0; }, 5000);
+    grid->setCurrentIndex(cellOf(grid, u"Live chat"_s, ChannelGridModel::Open));
+    return true;
+}
+
+// The window at 200 % (QT_SCALE_FACTOR=2, set by whoever runs the tour): one screenshot, and a check that the
+// overview still shows every cell whole.
+int scaledTour(DataverseClient &client, const QString &journalDir)
+{
+    EnvironmentInfo environment;
+    environment.name = u"Demo environment"_s;
+    environment.key = u"tour-scaled"_s;
+    environment.demo = true;
+    environment.journalDir = journalDir;
+    MainWindow window(&client, environment);
+    if (!openEditedWindow(window))
+        return 1;
+    OverviewGrid *grid = window.overview();
+    for (int row = 0; row < grid->model()->rowCount(); ++row) {
+        for (int column = 0; column < grid->model()->columnCount(); ++column) {
+            if (!grid->viewport()->rect().contains(grid->visualRect(grid->model()->index(row, column)))) {
+                std::fprintf(stderr, "screenshot_tour: at %gx the overview cuts off row %d column %d\n",
+                             window.devicePixelRatioF(), row, column);
+                ++g_failures;
+            }
+        }
+    }
+    save(&window, u"main-window-200.png"_s);
+    return g_failures == 0 ? 0 : 1;
+}
+
+// A dark palette, as a dark desktop theme gives: Palette's colours and the chart follow it.
+void useDarkPalette()
+{
+    QApplication::setStyle(u"Fusion"_s);
+    QPalette dark;
+    dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+    dark.setColor(QPalette::WindowText, QColor(0xe6, 0xe6, 0xe6));
+    dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+    dark.setColor(QPalette::Text, QColor(0xe6, 0xe6, 0xe6));
+    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+    dark.setColor(QPalette::ButtonText, QColor(0xe6, 0xe6, 0xe6));
+    dark.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::ToolTipBase, QColor(0x3c, 0x3c, 0x3c));
+    dark.setColor(QPalette::ToolTipText, QColor(0xe6, 0xe6, 0xe6));
+    dark.setColor(QPalette::PlaceholderText, QColor(0xa0, 0xa0, 0xa0));
+    dark.setColor(QPalette::Link, QColor(0x6c, 0xb8, 0xff));
+    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    QApplication::setPalette(dark);
 }
 } // namespace
 
@@ -105,9 +203,13 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     QApplication::setApplicationDisplayName(u"Auto-Close Editor"_s);
+    // Settings of the tour's own, cleared: every run is a first run, whatever the user's editor remembers.
+    QCoreApplication::setOrganizationName(u"AutoCloseEditorTour"_s);
+    QSettings().clear();
     Translations::install(&app);
-    if (argc != 2) {
-        std::fprintf(stderr, "usage: screenshot_tour OUTDIR\n");
+    const bool scaled = argc == 3 && qstrcmp(argv[2], "--scaled") == 0;
+    if (argc != 2 && !scaled) {
+        std::fprintf(stderr, "usage: screenshot_tour OUTDIR [--scaled]\n");
         return 2;
     }
     g_outDir = QString::fromLocal8Bit(argv[1]);
@@ -123,34 +225,27 @@ int main(int argc, char *argv[])
     DataverseClient &client = *fixture->client;
     DataverseClient &colleague = *fixture->colleague;
 
+    if (scaled)
+        return scaledTour(client, dir.path() + u"/journal"_s);
+
     EnvironmentInfo environment;
     environment.name = u"Demo environment"_s;
     environment.key = u"tour"_s;
     environment.demo = true;
     environment.journalDir = dir.path() + u"/journal"_s;
     MainWindow window(&client, environment);
-    window.resize(1100, 700);
-    window.show();
-    QApplication::setActiveWindow(&window);
-    (void)QTest::qWaitForWindowActive(&window);
-    QSignalSpy loaded(&window, &MainWindow::loadFinished);
-    window.refresh();
-    if (!loaded.wait(20000) || !loaded.last().first().toBool())
+    // The overview with two pending edits, one of them risky; the closure preview counts and lists what they would
+    // close.
+    if (!openEditedWindow(window))
         return 1;
-    QTableView *view = window.tableView();
-
-    // Two pending edits, one of them risky, so the window shows what editing looks like; then the closure preview
-    // counts and lists what they would close.
-    QSignalSpy previewed(window.previewPanel(), &PreviewPanel::updated);
-    GuiTestSupport::typeValue(view, rowOf(view, u"SMS"_s, u"Open"_s), u"7d"_s);
-    GuiTestSupport::typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"3"_s);
-    if (!previewed.wait(20000))
-        ++g_failures;
-    (void)QTest::qWaitFor([&window] { return window.previewPanel()->listModel()->rowCount() > 0; }, 5000);
     save(&window, u"main-window.png"_s);
+    window.setView(MainWindow::View::Details);
+    save(&window, u"details-view.png"_s);
+    window.setView(MainWindow::View::Overview);
 
     // The editor refusing a value, with what is allowed.
-    if (DurationLineEdit *editor = openEditor(view, rowOf(view, u"Voice"_s, u"Active"_s))) {
+    if (DurationLineEdit *editor =
+            openEditor(window.overview(), cellOf(window.overview(), u"Voice"_s, ChannelGridModel::Active))) {
         editor->selectAll();
         QTest::keyClicks(editor, u"90 sec"_s);
         save(&window, u"editor-validation.png"_s);
@@ -230,5 +325,14 @@ int main(int argc, char *argv[])
         ++g_failures;
     }
     environmentPicker();
+
+    // The same window in a dark palette.
+    useDarkPalette();
+    environment.key = u"tour-dark"_s;
+    MainWindow dark(&client, environment);
+    if (openEditedWindow(dark))
+        save(&dark, u"main-window-dark.png"_s);
+    else
+        ++g_failures;
     return g_failures == 0 ? 0 : 1;
 }
