@@ -169,7 +169,7 @@ QVariant ConfigTableModel::toolTipData(int row, int column) const
         return config.name;
     case AutoClose: {
         const std::optional<int> minutes = shownMinutes(row);
-        QString text = minutes ? tr("%1 minutes").arg(*minutes)
+        QString text = minutes ? tr("%Ln minute(s)", nullptr, *minutes)
                                : tr("Empty: conversations in this state are never closed by this setting.");
         if (const auto edit = m_pending.constFind(config.id); edit != m_pending.cend())
             text += u'\n' + tr("Not saved yet; the environment has %1.").arg(Duration::format(config.minutes));

@@ -4,6 +4,9 @@
 #include <QHash>
 #include <QStringList>
 
+#include <algorithm>
+#include <climits>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -172,7 +175,8 @@ Result<std::optional<int>> Duration::parse(const QString &text, Range range)
         return Error::badInput(tr("Not a whole number of minutes: the value is stored in whole minutes. ") + allowed());
     const qint64 minutes = numerator / scale;
     if (minutes < range.min)
-        return Error::badInput(tr("Too short: at least %1 minutes.").arg(range.min));
+        return Error::badInput(QCoreApplication::translate("Duration", "Too short: at least %n minute(s).", nullptr,
+                                                           int(std::min<qint64>(range.min, INT_MAX))));
     if (minutes > range.max)
         return tooLarge();
     return std::optional<int>(int(minutes));

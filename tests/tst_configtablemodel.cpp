@@ -1,6 +1,8 @@
+#include "app/common/Translations.h"
 #include "models/ConfigTableModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QCoreApplication>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -75,6 +77,11 @@ private Q_SLOTS:
         QCOMPARE(m_model->index(2, 0).data(ConfigTableModel::MinutesRole).toInt(), 43200);
         QVERIFY(!m_model->index(3, 0).data(ConfigTableModel::MinutesRole).isValid());
         QCOMPARE(m_model->index(1, ConfigTableModel::AutoClose).data(Qt::ToolTipRole).toString(), u"120 minutes"_s);
+        m_model->setPending(u"a"_s, 1);
+        QVERIFY2(
+            m_model->index(0, ConfigTableModel::AutoClose).data(Qt::ToolTipRole).toString().startsWith(u"1 minute\n"_s),
+            qPrintable(m_model->index(0, ConfigTableModel::AutoClose).data(Qt::ToolTipRole).toString()));
+        m_model->clearPending(u"a"_s);
     }
 
     void sortRoleOrdersNeverLast()
@@ -246,5 +253,12 @@ private:
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 };
 
-QTEST_GUILESS_MAIN(TestConfigTableModel)
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    Translations::install(&app); // as the programs do: "1 minute", "2 minutes"
+    TestConfigTableModel test;
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_configtablemodel.moc"

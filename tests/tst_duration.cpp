@@ -1,5 +1,7 @@
+#include "app/common/Translations.h"
 #include "models/Duration.h"
 
+#include <QCoreApplication>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -109,6 +111,7 @@ private Q_SLOTS:
         const auto low = Duration::parse(u"4"_s, range);
         QVERIFY(!low.ok());
         QVERIFY(low.error().userMessage.contains(u"at least 5 minutes"_s));
+        QVERIFY(Duration::parse(u"0"_s, {1, 10}).error().userMessage.contains(u"at least 1 minute."_s));
         const auto high = Duration::parse(u"7d 1m"_s, range);
         QVERIFY(!high.ok());
         QVERIFY2(high.error().userMessage.contains(u"at most 10080 minutes (7 days)"_s),
@@ -117,5 +120,12 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestDuration)
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    Translations::install(&app); // as the programs do: "1 minute", "2 minutes"
+    TestDuration test;
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_duration.moc"

@@ -10,11 +10,13 @@
 #include "ui/DurationDelegate.h"
 #include "ui/MainWindow.h"
 #include "ui/OverviewGrid.h"
+#include "ui/PreviewPanel.h"
 
 #include <QAbstractButton>
 #include <QAccessible>
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QHeaderView>
 #include <QPushButton>
 #include <QScrollBar>
@@ -192,6 +194,12 @@ private Q_SLOTS:
         grid->setFocus();
         QTest::keyClick(grid, Qt::Key_Tab);
         QVERIFY(!grid->hasFocus());
+        // … which is the preview's first control (the details' filter and list are hidden with their view).
+        QVERIFY2(window->previewPanel()->isAncestorOf(QApplication::focusWidget()),
+                 QApplication::focusWidget()->metaObject()->className());
+        QCOMPARE(QApplication::focusWidget(), window->previewPanel()->timeChoice());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Backtab);
+        QVERIFY(grid->hasFocus());
     }
 
     void bothViewsShareOneSelection()

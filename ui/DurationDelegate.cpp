@@ -60,7 +60,7 @@ void DurationLineEdit::updateHint()
         setAccessibleDescription(parsed.error().userMessage);
     } else {
         const std::optional<int> minutes = parsed.value();
-        text = minutes ? tr("= %1 minutes (%2)").arg(QLocale().toString(*minutes), Duration::format(minutes))
+        text = minutes ? tr("= %Ln minute(s) (%1)", nullptr, *minutes).arg(Duration::format(minutes))
                        : tr("= never: conversations in this state are not auto-closed by this setting");
         text = text.toHtmlEscaped();
         const QString risks = m_risks ? m_risks(minutes) : QString();

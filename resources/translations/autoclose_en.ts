@@ -289,6 +289,13 @@
 <context>
     <name>Duration</name>
     <message numerus="yes">
+        <source>Too short: at least %n minute(s).</source>
+        <translation>
+            <numerusform>Too short: at least %n minute.</numerusform>
+            <numerusform>Too short: at least %n minutes.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n minute(s)</source>
         <translation>
             <numerusform>%n minute</numerusform>
@@ -307,6 +314,26 @@
         <translation>
             <numerusform>%n day</numerusform>
             <numerusform>%n days</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>DurationLineEdit</name>
+    <message numerus="yes">
+        <source>= %Ln minute(s) (%1)</source>
+        <translation>
+            <numerusform>= %Ln minute (%1)</numerusform>
+            <numerusform>= %Ln minutes (%1)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ConfigTableModel</name>
+    <message numerus="yes">
+        <source>%Ln minute(s)</source>
+        <translation>
+            <numerusform>%Ln minute</numerusform>
+            <numerusform>%Ln minutes</numerusform>
         </translation>
     </message>
 </context>
