@@ -321,7 +321,7 @@ void PreviewPanel::update()
             QStringList parts;
             for (qsizetype i = 0; i < points.value().size(); ++i) {
                 const auto &p = points.value().at(i);
-                parts << u"%1: %2"_s.arg(names.value(i), countText(p.eligible, p.capped));
+                parts << u"%1: %2"_s.arg(names.value(i), countText(p.eligibleEdited(), p.capped()));
             }
             m_timeline->setText(tr("Eligible with your edits — %1").arg(parts.join(u" · "_s)));
         });
