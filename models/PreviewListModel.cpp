@@ -9,6 +9,12 @@ PreviewListModel::PreviewListModel(QObject *parent)
     : QAbstractTableModel(parent)
 { }
 
+int PreviewListModel::ageMinutes(const Conversation &conversation) const
+{
+    const qint64 minutes = std::max<qint64>(0, conversation.createdOn.secsTo(m_at) / 60);
+    return int(std::min<qint64>(minutes, std::numeric_limits<int>::max()));
+}
+
 int PreviewListModel::rowCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_rows.size());
@@ -33,6 +39,9 @@ QVariant PreviewListModel::data(const QModelIndex &index, int role) const
         return row.configurationId;
     if (role == Qt::ToolTipRole && index.column() == Title)
         return c.subject.isEmpty() ? c.id : c.subject + u'\n' + c.id;
+    if (role == Qt::ToolTipRole && index.column() == Age)
+        return tr("%1, created %2")
+            .arg(Duration::format(ageMinutes(c)), QLocale().toString(c.createdOn.toLocalTime(), QLocale::ShortFormat));
     if (role == Qt::ToolTipRole && index.column() == EligibleSince && row.wrapUpFallback)
         return tr("The wrap-up start of this conversation is unknown; its creation time was used.");
     if (role != Qt::DisplayRole)
@@ -51,8 +60,10 @@ QVariant PreviewListModel::data(const QModelIndex &index, int role) const
         return state ? conversationStateLabel(*state) : QString::number(c.statusCode);
     }
     case Age: {
-        const qint64 minutes = std::max<qint64>(0, c.createdOn.secsTo(m_at) / 60);
-        return Duration::format(int(std::min<qint64>(minutes, std::numeric_limits<int>::max())));
+        // On one line: days and hours, or hours and minutes (the tooltip has it to the minute).
+        const int minutes = ageMinutes(c);
+        return Duration::format(minutes >= Duration::MinutesPerDay ? minutes - minutes % Duration::MinutesPerHour
+                                                                   : minutes);
     }
     case EligibleSince:
         return QString(QLocale().toString(row.eligibleSince.toLocalTime(), QLocale::ShortFormat) +

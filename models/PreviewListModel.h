@@ -39,6 +39,8 @@ Q_SIGNALS:
     void moreWanted();
 
 private:
+    int ageMinutes(const Conversation &conversation) const; // at the preview's time
+
     QList<PreviewRow> m_rows;
     QHash<QString, QString> m_configurationLabels; // id → "Live chat · Open"
     QDateTime m_at;

@@ -25,6 +25,7 @@
 #include <QFrame>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPointer>
 #include <QProcess>
@@ -571,10 +572,16 @@ private Q_SLOTS:
                                     .data(ConfigTableModel::RisksRole)
                                     .toString()));
 
-        // The other timer basis is one switch away, and says so.
+        // The other timer basis is one switch away, and what the preview assumes says so.
         panel->basisChoice()->setCurrentIndex(1);
         QVERIFY(updated.wait(20000));
-        QVERIFY(window.findChild<QLabel *>(u"previewAssumptions"_s)->text().contains(u"last modification"_s));
+        QString assumptions;
+        whenDialog<QMessageBox>([&assumptions](QMessageBox *box) {
+            assumptions = box->text();
+            box->accept();
+        });
+        window.findChild<QPushButton *>(u"previewAssumptionsButton"_s)->click();
+        QVERIFY2(assumptions.contains(u"counts from <b>the last modification</b>"_s), qPrintable(assumptions));
     }
 
     void journalSurvivesAKill()

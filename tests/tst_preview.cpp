@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QNetworkReply>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -240,9 +241,156 @@ private Q_SLOTS:
                                       [&points](auto r) { points = std::move(r); });
         QTRY_VERIFY(points.has_value());
         QVERIFY(points->ok());
-        QCOMPARE(points->value().at(0).eligible, 7);
+        QCOMPARE(points->value().at(0).eligibleEdited(), 7);
         // An hour later: 2, 3 (chat open), 5 (wrap-up) and 9 under SMS too (counted under each configuration).
-        QCOMPARE(points->value().at(1).eligible, 11);
+        QCOMPARE(points->value().at(1).eligibleEdited(), 11);
+        // Nothing edited: the saved values close the same.
+        QCOMPARE(points->value().at(0).eligibleSaved(), 7);
+        QCOMPARE(points->value().at(1).eligibleSaved(), 11);
+    }
+
+    // Per configuration and time, the saved value beside the edited one, on the seeded conversations counted by hand;
+    // each distinct query is sent once.
+    void timelineSavedBesideEdited()
+    {
+        auto fixture = SandboxFixture::start(seeded(), Token, SandboxFixture::Retries::Fast);
+        QVERIFY(fixture);
+        DataverseClient &client = *fixture->client;
+        const auto configs = configurations(client);
+        QVERIFY(configs.ok());
+        const QDateTime at = QDateTime::fromString(At, Qt::ISODate);
+        // Chat Open 20 → 10 min, Chat Active never → 1 h, Text Open 1 h → never.
+        const QHash<QString, std::optional<int>> edits {{cfg(1), 10}, {cfg(2), 60}, {cfg(4), std::nullopt}};
+        const PreviewScenario scenario = PreviewScenario::make(configs.value(), edits, at, ClosingRule::Basis::Created);
+        QStringList counted; // the $apply requests sent
+        connect(&fixture->network, &QNetworkAccessManager::finished, this, [&counted](QNetworkReply *reply) {
+            if (reply->url().query(QUrl::FullyDecoded).contains(u"$apply"_s))
+                counted << reply->url().toString();
+        });
+        const auto timeline = [&](const QList<QDateTime> &times) {
+            counted.clear();
+            std::optional<Result<QList<ClosurePreview::TimelinePoint>>> points;
+            ClosurePreview::countTimeline(&client, scenario, times, this, [&points](auto r) { points = std::move(r); });
+            (void)QTest::qWaitFor([&points] { return points.has_value(); }, 20000);
+            return points.value_or(Error::badInput(u"no answer"_s));
+        };
+
+        const auto points = timeline({at, at.addSecs(3600)});
+        QVERIFY(points.ok());
+        QCOMPARE(points.value().size(), 2);
+        // configuration → {saved, edited} at 12:00 and at 13:00, counted from tests/data/seeds/preview.json:
+        const QHash<QString, QList<std::pair<qint64, qint64>>> expected {
+            // Open chats created by 11:40 (1, 9, 11, 12) and by 11:50 (and 2); at 13:00 both reach 3 (11:59).
+            {cfg(1), {{4, 5}, {6, 6}}},
+            // Active chat 4, a month old: only with the edit.
+            {cfg(2), {{0, 1}, {0, 1}}},
+            // Wrap-up: 6 (timed from createdon, 10:00), then 5 too (wrap-up at 11:50). Not edited.
+            {cfg(3), {{1, 1}, {2, 2}}},
+            // Open texts created by 11:00 (7), by 12:00 (7, 9); never with the edit.
+            {cfg(4), {{1, 0}, {2, 0}}},
+            {cfg(5), {{0, 0}, {0, 0}}},
+            // Waiting text 8 at 0 minutes.
+            {cfg(6), {{1, 1}, {1, 1}}},
+        };
+        for (qsizetype t = 0; t < 2; ++t) {
+            const ClosurePreview::TimelinePoint &point = points.value().at(t);
+            QCOMPARE(point.at, t == 0 ? at : at.addSecs(3600));
+            QCOMPARE(point.counts.size(), scenario.saved.size());
+            for (qsizetype i = 0; i < point.counts.size(); ++i) {
+                const ClosurePreview::TimelineCount &count = point.counts.at(i);
+                QCOMPARE(count.configurationId, scenario.saved.at(i).id); // in the scenario's order
+                QVERIFY2(expected.contains(count.configurationId), qPrintable(count.configurationId));
+                const auto [saved, edited] = expected.value(count.configurationId).at(t);
+                QVERIFY2(count.saved == saved && count.edited == edited,
+                         qPrintable(u"%1 at %2: saved %3, edited %4"_s.arg(count.configurationId)
+                                        .arg(t)
+                                        .arg(count.saved)
+                                        .arg(count.edited)));
+                QVERIFY(!count.capped);
+            }
+        }
+        QCOMPARE(points.value().at(0).eligibleSaved(), 7);
+        QCOMPARE(points.value().at(0).eligibleEdited(), 8);
+        QCOMPARE(points.value().at(1).eligibleSaved(), 11);
+        QCOMPARE(points.value().at(1).eligibleEdited(), 10);
+        // Per time: Chat Open twice (20 and 10 min), Chat Active once (never saved), Wrap-up once (not edited), Text
+        // Open once (never edited), Text Wrap-up and Waiting once each: 7 queries, 14 for both times, none twice.
+        QCOMPARE(counted.size(), 14);
+        QCOMPARE(QSet<QString>(counted.begin(), counted.end()).size(), 14);
+
+        // Ten minutes later, Chat Open's saved 20 minutes cut where its edited 10 minutes cut at 12:00 (11:50): the
+        // count is shared, not asked for again.
+        const auto later = timeline({at, at.addSecs(600)});
+        QVERIFY(later.ok());
+        QCOMPARE(counted.size(), 13);
+        QCOMPARE(QSet<QString>(counted.begin(), counted.end()).size(), 13);
+        const qsizetype chatOpen = std::find_if(scenario.saved.begin(), scenario.saved.end(),
+                                                [](const ChannelStateConfig &c) { return c.id == cfg(1); }) -
+            scenario.saved.begin();
+        QCOMPARE(later.value().at(1).counts.at(chatOpen).configurationId, cfg(1));
+        QCOMPARE(later.value().at(1).counts.at(chatOpen).saved, 5);
+        QCOMPARE(later.value().at(0).counts.at(chatOpen).edited, 5);
+    }
+
+    // On the demo environment's generated conversations, for both timer bases: every count equals the closing rule
+    // applied on this side (models/ClosingRule) to every conversation read back — not the server's filter.
+    void timelineMatchesTheRuleOnEveryConversation()
+    {
+        auto fixture = SandboxFixture::start({}, Token, SandboxFixture::Retries::Fast);
+        QVERIFY(fixture);
+        DataverseClient &client = *fixture->client;
+        const auto configs = configurations(client);
+        QVERIFY(configs.ok());
+        QCOMPARE(configs.value().size(), 24);
+        std::optional<Result<QList<Conversation>>> all;
+        client.fetchConversations({}, this, [&all](auto r) { all = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(all.has_value(), 20000);
+        QVERIFY(all->ok());
+        QVERIFY(all->value().size() > 300);
+        // Edits of each kind: shorter, longer, to never, from never.
+        QHash<QString, std::optional<int>> edits;
+        for (qsizetype i = 0; i < configs.value().size(); ++i) {
+            const ChannelStateConfig &c = configs.value().at(i);
+            if (i % 4 == 0)
+                edits.insert(c.id, c.minutes ? std::optional<int>(*c.minutes / 3) : std::optional<int>(90));
+            else if (i % 4 == 1)
+                edits.insert(c.id, c.minutes ? std::optional<int>(*c.minutes * 2) : std::optional<int>());
+            else if (i == 2)
+                edits.insert(c.id, std::nullopt);
+        }
+        QDateTime now = QDateTime::currentDateTimeUtc();
+        now.setTime(QTime(now.time().hour(), now.time().minute(), now.time().second())); // whole seconds
+        const QList<QDateTime> times {now.addDays(-2), now,           now.addSecs(3600), now.addSecs(8 * 3600),
+                                      now.addDays(1),  now.addDays(7)};
+        for (const ClosingRule::Basis basis : {ClosingRule::Basis::Created, ClosingRule::Basis::Modified}) {
+            const PreviewScenario scenario = PreviewScenario::make(configs.value(), edits, now, basis);
+            std::optional<Result<QList<ClosurePreview::TimelinePoint>>> points;
+            ClosurePreview::countTimeline(&client, scenario, times, this, [&points](auto r) { points = std::move(r); });
+            QTRY_VERIFY_WITH_TIMEOUT(points.has_value(), 20000);
+            QVERIFY(points->ok());
+            QCOMPARE(points->value().size(), times.size());
+            qint64 differ = 0; // counts where the edits change something: the test must see some
+            qint64 nonZero = 0;
+            for (qsizetype t = 0; t < times.size(); ++t) {
+                for (qsizetype i = 0; i < scenario.saved.size(); ++i) {
+                    const ChannelStateConfig &saved = scenario.saved.at(i);
+                    const ChannelStateConfig &edited = scenario.edited.at(i);
+                    const auto eligible = [&](std::optional<int> minutes) {
+                        return std::count_if(all->value().begin(), all->value().end(), [&](const Conversation &c) {
+                            const auto from = ClosingRule::eligibleFrom(c, minutes, basis);
+                            return ClosingRule::matches(c, saved) && from && *from <= times.at(t);
+                        });
+                    };
+                    const ClosurePreview::TimelineCount &count = points->value().at(t).counts.at(i);
+                    QCOMPARE(count.configurationId, saved.id);
+                    QCOMPARE(count.saved, qint64(eligible(saved.minutes)));
+                    QCOMPARE(count.edited, qint64(eligible(edited.minutes)));
+                    differ += count.saved != count.edited;
+                    nonZero += count.saved > 0;
+                }
+            }
+            QVERIFY2(differ >= 5 && nonZero > 20, qPrintable(u"%1 differ, %2 non-zero"_s.arg(differ).arg(nonZero)));
+        }
     }
 
     // Waiting conversations whose workstream's inactivity setting governs them are counted apart; a voice

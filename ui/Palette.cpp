@@ -3,6 +3,8 @@
 #include <QApplication>
 #include <QPalette>
 
+#include <iterator>
+
 bool Palette::isDark()
 {
     return QApplication::palette().color(QPalette::Window).lightness() < 128;
@@ -37,4 +39,14 @@ QColor Palette::color(Role role)
 QString Palette::css(Role role)
 {
     return color(role).name();
+}
+
+QColor Palette::seriesColor(int index)
+{
+    // Blue, orange, green, purple, red, teal, brown, pink: dark shades on a light window, light ones on a dark one.
+    static const QRgb light[] = {0x005a9e, 0xc35a00, 0x107c10, 0x6b2fa8, 0xb3261e, 0x00838f, 0x795548, 0xad1457};
+    static const QRgb dark[] = {0x6cb8ff, 0xffa94d, 0x6ccb5f, 0xd59dff, 0xff8a80, 0x4dd0e1, 0xd7b59a, 0xf48fb1};
+    constexpr int count = int(std::size(light));
+    const int i = ((index % count) + count) % count;
+    return QColor::fromRgb(isDark() ? dark[i] : light[i]);
 }

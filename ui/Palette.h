@@ -22,5 +22,7 @@ bool isDark();
 QColor color(Role role);
 // A style sheet colour, "#rrggbb".
 QString css(Role role);
+// The colour of the index-th series of a chart (one per channel): eight hues told apart in either theme, then again.
+QColor seriesColor(int index);
 
 } // namespace Palette

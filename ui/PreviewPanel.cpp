@@ -3,6 +3,7 @@
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
 #include "models/PreviewListModel.h"
+#include "ui/EligibilityChart.h"
 
 #include <QComboBox>
 #include <QCoreApplication>
@@ -13,7 +14,10 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
 #include <QPushButton>
+#include <QScrollBar>
+#include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTableView>
@@ -22,6 +26,7 @@
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <climits>
 
 using namespace Qt::StringLiterals;
@@ -35,6 +40,75 @@ QString countText(qint64 count, bool capped)
     return capped ? QCoreApplication::translate("PreviewPanel", "%1+").arg(QLocale().toString(count))
                   : QLocale().toString(count);
 }
+
+// The height of a row of one line of text.
+int oneLine(const QWidget *view)
+{
+    return view->fontMetrics().height() + 8;
+}
+
+QDateTime wholeSeconds(QDateTime time)
+{
+    // The Web API's date literals have whole seconds: the times counted are the times shown.
+    time.setTime(QTime(time.time().hour(), time.time().minute(), time.time().second()));
+    return time;
+}
+
+// The chart's times: now, in an hour … in a week (the time choices), and the chosen time when it is another one.
+QList<EligibilityChart::Point> chartPoints(const QDateTime &now, int chosenMinutes, const QDateTime &at)
+{
+    QList<EligibilityChart::Point> points {
+        {now, PreviewPanel::tr("Now"), PreviewPanel::tr("Now"), 0},
+        {now.addSecs(3600), PreviewPanel::tr("+1 h"), PreviewPanel::tr("+1 h"), 60},
+        {now.addSecs(8 * 3600), PreviewPanel::tr("+8 h"), PreviewPanel::tr("+8 h"), 8 * 60},
+        {now.addDays(1), PreviewPanel::tr("+1 day"), PreviewPanel::tr("+1 d"), Duration::MinutesPerDay},
+        {now.addDays(7), PreviewPanel::tr("+7 days"), PreviewPanel::tr("+7 d"), 7 * Duration::MinutesPerDay},
+    };
+    if (chosenMinutes < 0 &&
+        std::none_of(points.begin(), points.end(), [&at](const auto &point) { return point.at == at; })) {
+        const auto later =
+            std::find_if(points.begin(), points.end(), [&at](const auto &point) { return point.at > at; });
+        points.insert(later,
+                      {at, QLocale().toString(at.toLocalTime(), QLocale::ShortFormat),
+                       QLocale().toString(at.toLocalTime().date(), QLocale::NarrowFormat), -1});
+    }
+    return points;
+}
+
+// The counts per configuration summed per channel (ChannelStateConfig::channelLabel), channels in the
+// configurations' order; the point of the preview's time selected.
+EligibilityChart::Data chartData(const QList<EligibilityChart::Point> &points,
+                                 const QList<ClosurePreview::TimelinePoint> &timeline, const PreviewScenario &scenario,
+                                 int chosenMinutes)
+{
+    EligibilityChart::Data data;
+    data.points = points;
+    QHash<QString, qsizetype> channelOf;
+    for (const ChannelStateConfig &config : scenario.saved) {
+        if (!config.streamSource || channelOf.contains(config.channelLabel()))
+            continue;
+        channelOf.insert(config.channelLabel(), data.channels.size());
+        data.channels << EligibilityChart::Channel {config.channelLabel(), QList<qint64>(points.size(), 0),
+                                                    QList<qint64>(points.size(), 0), QList<bool>(points.size(), false)};
+    }
+    for (qsizetype t = 0; t < timeline.size() && t < points.size(); ++t) {
+        const QList<ClosurePreview::TimelineCount> &counts = timeline.at(t).counts;
+        for (qsizetype i = 0; i < counts.size() && i < scenario.saved.size(); ++i) {
+            const auto channel = channelOf.constFind(scenario.saved.at(i).channelLabel());
+            if (channel == channelOf.cend())
+                continue;
+            EligibilityChart::Channel &c = data.channels[*channel];
+            c.saved[t] += counts.at(i).saved;
+            c.edited[t] += counts.at(i).edited;
+            c.capped[t] = c.capped.at(t) || counts.at(i).capped;
+        }
+    }
+    for (qsizetype i = 0; i < points.size(); ++i) {
+        if (chosenMinutes >= 0 ? points.at(i).minutes == chosenMinutes : points.at(i).at == scenario.at)
+            data.selected = int(i);
+    }
+    return data;
+}
 } // namespace
 
 PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, QWidget *parent)
@@ -44,13 +118,14 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     , m_list(new PreviewListModel(this))
     , m_listView(new QTableView)
     , m_counts(new QTableWidget)
+    , m_chart(new EligibilityChart)
+    , m_split(new QSplitter(Qt::Horizontal))
     , m_when(new QComboBox)
     , m_custom(new QDateTimeEdit)
     , m_basis(new QComboBox)
     , m_interval(new QSpinBox)
-    , m_assumptions(new QLabel)
+    , m_assumptionsButton(new QPushButton)
     , m_summary(new QLabel)
-    , m_timeline(new QLabel)
     , m_waiting(new QLabel)
     , m_debounce(new QTimer(this))
 {
@@ -69,10 +144,13 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_custom->setCalendarPopup(true);
     m_custom->setDateTime(QDateTime::currentDateTime().addDays(1));
     m_custom->setAccessibleName(tr("Preview date and time"));
-    m_custom->setEnabled(false);
+    m_custom->setVisible(false); // with "At…" only
     m_basis->setAccessibleName(tr("Timer basis"));
     m_basis->addItem(tr("creation (documented Web API behaviour)"), int(ClosingRule::Basis::Created));
     m_basis->addItem(tr("last modification (2024 admin article)"), int(ClosingRule::Basis::Modified));
+    m_basis->setToolTip(tr("What a conversation's timer counts from. Microsoft's documents disagree: the Web API "
+                           "article says creation (the wrap-up start in Wrap-up), the 2024 admin article says the "
+                           "last modification."));
     m_interval->setRange(1, 24 * 60);
     m_interval->setValue(5);
     m_interval->setSuffix(tr(" min"));
@@ -80,7 +158,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_interval->setToolTip(tr("How often the closing job runs: about every 5 minutes per the 2024 admin article "
                               "(a 2021 article says every 24 hours)."));
     connect(m_when, &QComboBox::currentIndexChanged, this, [this] {
-        m_custom->setEnabled(m_when->currentData().toInt() < 0);
+        m_custom->setVisible(m_when->currentData().toInt() < 0);
         schedule();
     });
     connect(m_custom, &QDateTimeEdit::dateTimeChanged, this, &PreviewPanel::schedule);
@@ -88,7 +166,13 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     connect(m_interval, &QSpinBox::valueChanged, this, &PreviewPanel::schedule);
     auto *refresh = new QPushButton(tr("Re&count"));
     connect(refresh, &QPushButton::clicked, this, &PreviewPanel::update);
+    m_assumptionsButton->setObjectName(u"previewAssumptionsButton"_s);
+    m_assumptionsButton->setText(tr("What this &assumes…"));
+    m_assumptionsButton->setFlat(true);
+    m_assumptionsButton->setToolTip(tr("What the counts rest on, and which of it Microsoft does not confirm"));
+    connect(m_assumptionsButton, &QPushButton::clicked, this, &PreviewPanel::showAssumptions);
 
+    // One line: when, the timer basis, the job interval, what this assumes.
     auto *controls = new QHBoxLayout;
     auto *whenLabel = new QLabel(tr("Closure &preview at"));
     whenLabel->setBuddy(m_when);
@@ -99,33 +183,46 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     controls->addWidget(whenLabel);
     controls->addWidget(m_when);
     controls->addWidget(m_custom);
+    controls->addSpacing(8);
     controls->addWidget(basisLabel);
     controls->addWidget(m_basis);
+    controls->addSpacing(8);
     controls->addWidget(intervalLabel);
     controls->addWidget(m_interval);
+    controls->addWidget(m_assumptionsButton);
     controls->addStretch(1);
     controls->addWidget(refresh);
 
-    m_assumptions->setObjectName(u"previewAssumptions"_s);
-    m_assumptions->setWordWrap(true);
-    m_assumptions->setForegroundRole(QPalette::PlaceholderText);
     m_summary->setObjectName(u"previewSummary"_s);
     m_summary->setWordWrap(true);
-    m_timeline->setObjectName(u"previewTimeline"_s);
-    m_timeline->setWordWrap(true);
     m_waiting->setObjectName(u"previewWaiting"_s);
     m_waiting->setWordWrap(true);
 
+    // Short headers, their meaning in their tooltips: the table is read beside the chart and the list.
     m_counts->setObjectName(u"previewCounts"_s);
     m_counts->setAccessibleName(tr("Conversations closed per configuration"));
-    m_counts->setColumnCount(6);
-    m_counts->setHorizontalHeaderLabels({tr("Configuration"), tr("Saved"), tr("With your edits"),
-                                         tr("Close either way"), tr("Newly close"), tr("No longer close")});
+    const QList<std::pair<QString, QString>> headers {
+        {tr("Configuration"), tr("Channel and state")},
+        {tr("Saved"), tr("The value saved in the environment")},
+        {tr("Edited"), tr("The value with your edits (bold where you changed it)")},
+        {tr("Either way"), tr("Conversations that close with the saved value and with your edit")},
+        {tr("Newly"), tr("Conversations that close only because of your edit")},
+        {tr("No longer"), tr("Conversations the saved value closes and your edit keeps open")},
+    };
+    m_counts->setColumnCount(int(headers.size()));
+    for (int column = 0; column < headers.size(); ++column) {
+        auto *item = new QTableWidgetItem(headers.at(column).first);
+        item->setToolTip(headers.at(column).second);
+        m_counts->setHorizontalHeaderItem(column, item);
+    }
     m_counts->verticalHeader()->hide();
     m_counts->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_counts->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_counts->setWordWrap(false);
+    m_counts->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_counts->verticalHeader()->setDefaultSectionSize(oneLine(m_counts));
     m_counts->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_counts->horizontalHeader()->setStretchLastSection(true);
+    m_counts->horizontalHeader()->setStretchLastSection(false);
 
     m_listView->setObjectName(u"previewList"_s);
     m_listView->setAccessibleName(tr("Conversations the values would close"));
@@ -133,7 +230,15 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_listView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_listView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_listView->verticalHeader()->hide();
-    m_listView->horizontalHeader()->setStretchLastSection(true);
+    // One line per conversation: no wrapping (a long text is elided), rows of one height.
+    m_listView->setWordWrap(false);
+    m_listView->setTextElideMode(Qt::ElideRight);
+    m_listView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_listView->verticalHeader()->setDefaultSectionSize(oneLine(m_listView));
+    m_listView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_listView->horizontalHeader()->setSectionResizeMode(PreviewListModel::Title, QHeaderView::Interactive);
+    m_listView->horizontalHeader()->resizeSection(PreviewListModel::Title, 160);
+    m_listView->horizontalHeader()->setStretchLastSection(false);
     m_listView->setToolTip(tr("Double-click or press Enter to open the conversation in Dynamics 365."));
     connect(m_listView, &QAbstractItemView::activated, this, &PreviewPanel::openSelected);
     // The list asks for the next page when scrolled to its end (QAbstractItemView calls fetchMore).
@@ -155,29 +260,30 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     open->setToolTip(tr("Open the selected conversation in Dynamics 365 in your browser"));
     connect(open, &QPushButton::clicked, this, &PreviewPanel::openSelected);
 
-    auto *split = new QSplitter(Qt::Horizontal);
-    split->addWidget(m_counts);
-    auto *listBox = new QWidget;
-    auto *listLayout = new QVBoxLayout(listBox);
-    listLayout->setContentsMargins(0, 0, 0, 0);
-    listLayout->addWidget(m_listView, 1);
-    auto *openRow = new QHBoxLayout;
-    openRow->addWidget(m_timeline, 1);
-    openRow->addWidget(open);
-    listLayout->addLayout(openRow);
-    split->addWidget(listBox);
-    m_counts->setMinimumWidth(380);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    connect(m_chart, &EligibilityChart::pointChosen, this, &PreviewPanel::choosePoint);
+
+    // Counts | chart | list, side by side: all three at once in a 1280×800 window, the user's sizes kept.
+    m_split->setObjectName(u"previewSplitter"_s);
+    m_split->setChildrenCollapsible(false);
+    m_split->addWidget(m_counts);
+    m_split->addWidget(m_chart);
+    m_split->addWidget(m_listView);
+    m_split->setStretchFactor(0, 0);
+    m_split->setStretchFactor(1, 1);
+    m_split->setStretchFactor(2, 1);
+    m_split->setSizes({470, 440, 350});
+    connect(m_split, &QSplitter::splitterMoved, this, [this] { m_splitSettled = true; });
+
+    auto *summaryRow = new QHBoxLayout;
+    summaryRow->addWidget(m_summary, 1);
+    summaryRow->addWidget(open);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
-    layout->addWidget(m_assumptions);
-    layout->addWidget(m_summary);
+    layout->addLayout(summaryRow);
     layout->addWidget(m_waiting);
-    layout->addWidget(split, 1);
-    showAssumptions();
+    layout->addWidget(m_split, 1);
 
     connect(m_configs, &ConfigTableModel::pendingChanged, this, &PreviewPanel::schedule);
     connect(m_configs, &QAbstractItemModel::modelReset, this, &PreviewPanel::schedule);
@@ -193,12 +299,12 @@ bool PreviewPanel::isNow() const
     return m_when->currentData().toInt() == 0;
 }
 
-QDateTime PreviewPanel::previewTime() const
+QDateTime PreviewPanel::previewTime(const QDateTime &now) const
 {
     const int minutes = m_when->currentData().toInt();
     if (minutes < 0)
-        return m_custom->dateTime().toUTC();
-    return QDateTime::currentDateTimeUtc().addSecs(qint64(minutes) * 60);
+        return wholeSeconds(m_custom->dateTime().toUTC());
+    return now.addSecs(qint64(minutes) * 60);
 }
 
 QUrl PreviewPanel::recordUrl(const QString &activityId) const
@@ -221,30 +327,95 @@ void PreviewPanel::openSelected()
     QDesktopServices::openUrl(recordUrl(index.data(PreviewListModel::ActivityIdRole).toString()));
 }
 
+QString PreviewPanel::assumptionsText() const
+{
+    // docs/closing-rule.md: what is documented, what the documents disagree on, and what is UNCONFIRMED.
+    const bool created = m_basis->currentData().toInt() == int(ClosingRule::Basis::Created);
+    const QStringList items {
+        tr("<b>Timer.</b> It counts from <b>%1</b>. Microsoft's documents disagree: the Web API article says "
+           "creation (the wrap-up start in Wrap-up), the 2024 admin article says the last modification. Switch with "
+           "“timer from”.")
+            .arg(created ? tr("creation (the wrap-up start in Wrap-up)") : tr("the last modification")),
+        tr("<b>Closing job.</b> A conversation closes by about %1 minutes after it becomes eligible, when the job "
+           "next runs (every 5 minutes per the 2024 admin article; an older article says every 24 hours). Change it "
+           "with “job every”.")
+            .arg(m_interval->value()),
+        tr("<b>Channels.</b> A configuration is taken to apply to the conversations whose channels include its "
+           "channel: UNCONFIRMED, no Microsoft page says how a conversation is tied to its configuration. A "
+           "conversation on several channels counts under each configuration that would close it."),
+        tr("<b>Waiting.</b> Waiting conversations of persistent chat, SMS, social channels and Teams close after "
+           "their workstream's “auto-close after inactivity” instead of the values here; they are counted "
+           "apart, per workstream. That setting is read as minutes (UNCONFIRMED) and timed like the values (what "
+           "inactivity counts from is UNCONFIRMED too)."),
+        tr("<b>Unified routing.</b> Conversations under unified routing are not closed by duration; the counts do "
+           "not single them out."),
+        tr("<b>Wrap-up capacity.</b> A workstream that blocks its agents' capacity for wrap-up longer than the "
+           "Wrap-up value keeps the conversation open until the block ends. The preview does not read that block, "
+           "so a Wrap-up conversation may close later than shown."),
+    };
+    return u"<p>"_s +
+        tr("The closure preview applies the closing rule as Microsoft documents it, with these "
+           "assumptions:") +
+        u"</p><ul><li>"_s + items.join(u"</li><li>"_s) + u"</li></ul>"_s;
+}
+
 void PreviewPanel::showAssumptions()
 {
-    const bool created = m_basis->currentData().toInt() == int(ClosingRule::Basis::Created);
-    m_assumptions->setText(
-        tr("Assumptions: the timer counts from %1 (Microsoft's documents disagree; switch above). A conversation "
-           "closes by about %2 minutes after it becomes eligible, when the job next runs. Waiting conversations of "
-           "persistent chat, SMS, social channels and Teams close after their workstream's inactivity setting "
-           "instead, and conversations under unified routing are not closed by duration: neither is counted here. "
-           "A conversation on several channels counts under each configuration that would close it.")
-            .arg(created ? tr("creation (the wrap-up start in Wrap-up)") : tr("the last modification"))
-            .arg(m_interval->value()));
+    QMessageBox box(QMessageBox::Information, tr("What the closure preview assumes"), assumptionsText(),
+                    QMessageBox::Close, this);
+    box.setObjectName(u"previewAssumptionsDialog"_s);
+    box.setTextFormat(Qt::RichText);
+    box.exec();
+}
+
+void PreviewPanel::choosePoint(int index)
+{
+    const QList<EligibilityChart::Point> &points = m_chart->data().points;
+    if (index < 0 || index >= points.size())
+        return;
+    const EligibilityChart::Point &point = points.at(index);
+    if (point.minutes < 0)
+        m_custom->setDateTime(point.at.toLocalTime());
+    m_when->setCurrentIndex(m_when->findData(point.minutes));
+}
+
+void PreviewPanel::saveSettings(QSettings &settings) const
+{
+    settings.setValue(u"preview/time"_s, m_when->currentData().toInt());
+    settings.setValue(u"preview/customTime"_s, m_custom->dateTime().toUTC().toString(Qt::ISODate));
+    settings.setValue(u"preview/basis"_s, ClosingRule::basisName(ClosingRule::Basis(m_basis->currentData().toInt())));
+    settings.setValue(u"preview/jobInterval"_s, m_interval->value());
+    settings.setValue(u"preview/splitter"_s, m_split->saveState());
+}
+
+void PreviewPanel::restoreSettings(const QSettings &settings)
+{
+    const QDateTime custom = QDateTime::fromString(settings.value(u"preview/customTime"_s).toString(), Qt::ISODate);
+    if (custom.isValid())
+        m_custom->setDateTime(custom.toLocalTime());
+    bool ok = false;
+    const int time = settings.value(u"preview/time"_s).toInt(&ok);
+    if (ok && m_when->findData(time) >= 0)
+        m_when->setCurrentIndex(m_when->findData(time));
+    if (const auto basis = ClosingRule::basisFromName(settings.value(u"preview/basis"_s).toString()))
+        m_basis->setCurrentIndex(m_basis->findData(int(*basis)));
+    const int interval = settings.value(u"preview/jobInterval"_s).toInt(&ok);
+    if (ok && interval >= m_interval->minimum() && interval <= m_interval->maximum())
+        m_interval->setValue(interval);
+    // An unreadable state leaves the sizes as they are.
+    if (m_split->restoreState(settings.value(u"preview/splitter"_s).toByteArray()))
+        m_splitSettled = true;
 }
 
 void PreviewPanel::schedule()
 {
     m_current = false;
-    showAssumptions();
     m_debounce->start();
 }
 
 void PreviewPanel::update()
 {
     m_debounce->stop();
-    showAssumptions();
     // A new run: whatever the previous one still has in flight is dropped with its context.
     delete m_generation;
     m_generation = new QObject(this);
@@ -256,11 +427,12 @@ void PreviewPanel::update()
     QHash<QString, std::optional<int>> edits;
     for (const PendingEdit &edit : m_configs->pendingEdits())
         edits.insert(edit.id, edit.minutes);
-    PreviewScenario scenario = PreviewScenario::make(m_configs->configs(), edits, previewTime(),
+    // One "now" for the preview and its chart, so that the chart's point for the preview's time is that time.
+    const QDateTime now = wholeSeconds(QDateTime::currentDateTimeUtc());
+    PreviewScenario scenario = PreviewScenario::make(m_configs->configs(), edits, previewTime(now),
                                                      ClosingRule::Basis(m_basis->currentData().toInt()));
     scenario.jobIntervalMinutes = m_interval->value();
     m_summary->setText(tr("Counting the conversations the values would close…"));
-    m_timeline->clear();
 
     m_lister = std::make_unique<ClosurePreview::Lister>(m_client, scenario);
     m_list->restart(scenario);
@@ -308,22 +480,23 @@ void PreviewPanel::update()
             });
     });
 
-    // How many become eligible over the next day and week, with the edits.
-    const QDateTime at = scenario.at;
-    const QList<QDateTime> times {at, at.addSecs(3600), at.addSecs(8 * 3600), at.addDays(1), at.addDays(7)};
+    // The chart: how many are eligible from now to a week ahead (and to the chosen time, if later), per channel, with
+    // the saved values and with the edits. The figures of the last run stay on it until the new ones are in.
+    const QList<EligibilityChart::Point> points = chartPoints(now, m_when->currentData().toInt(), scenario.at);
+    QList<QDateTime> times;
+    for (const EligibilityChart::Point &point : points)
+        times << point.at;
     ClosurePreview::countTimeline(
-        m_client, scenario, times, m_generation, [this](Result<QList<ClosurePreview::TimelinePoint>> points) {
-            if (!points) {
-                m_timeline->setText(tr("Timeline unavailable: %1").arg(points.error().userMessage));
+        m_client, scenario, times, m_generation,
+        [this, points, scenario](Result<QList<ClosurePreview::TimelinePoint>> timeline) {
+            if (!timeline) {
+                m_chart->showMessage(
+                    tr("The chart could not be counted: %1").arg(timeline.error().userMessage.toHtmlEscaped()));
+                Q_EMIT timelineUpdated(false);
                 return;
             }
-            const QStringList names {tr("then"), tr("+1 h"), tr("+8 h"), tr("+1 day"), tr("+7 days")};
-            QStringList parts;
-            for (qsizetype i = 0; i < points.value().size(); ++i) {
-                const auto &p = points.value().at(i);
-                parts << u"%1: %2"_s.arg(names.value(i), countText(p.eligible, p.capped));
-            }
-            m_timeline->setText(tr("Eligible with your edits — %1").arg(parts.join(u" · "_s)));
+            m_chart->setData(chartData(points, timeline.value(), scenario, m_when->currentData().toInt()));
+            Q_EMIT timelineUpdated(true);
         });
 }
 
@@ -374,6 +547,26 @@ void PreviewPanel::showCounts(const PreviewScenario &scenario)
     if (noLonger > 0)
         text += tr(", %1 fewer because of your edits").arg(countText(noLonger, capped));
     m_summary->setText(text + u'.');
+    fitCounts();
+}
+
+void PreviewPanel::fitCounts()
+{
+    // The first counts widen the table to its columns (taken from the chart and the list alike), unless the user
+    // has sized the panes or their sizes were restored.
+    if (m_splitSettled || !m_split->isVisible())
+        return;
+    m_splitSettled = true;
+    QList<int> sizes = m_split->sizes();
+    const int wanted = m_counts->horizontalHeader()->length() + m_counts->verticalScrollBar()->sizeHint().width() +
+        2 * m_counts->frameWidth();
+    const int more = std::min(wanted - sizes.at(0), sizes.at(1) + sizes.at(2) - 2 * 300);
+    if (more <= 0)
+        return;
+    sizes[0] += more;
+    sizes[1] -= more / 2;
+    sizes[2] -= more - more / 2;
+    m_split->setSizes(sizes);
 }
 
 QHash<QString, QString> PreviewPanel::nextRunNotes() const

@@ -10,17 +10,23 @@
 
 class ConfigTableModel;
 class DataverseClient;
+class EligibilityChart;
 class PreviewListModel;
 class QComboBox;
 class QDateTimeEdit;
 class QLabel;
+class QPushButton;
+class QSettings;
 class QSpinBox;
+class QSplitter;
 class QTableView;
 class QTableWidget;
 class QTimer;
 
 // Under the table: which live conversations the saved values and the pending edits would close, counted and listed
-// by the server, updated (debounced) as the user edits, with its assumptions always on screen.
+// by the server, updated (debounced) as the user edits. One line of controls (time, timer basis, job interval, and
+// what the preview assumes, a click away), the summary, then side by side: the counts per configuration, a chart of
+// what becomes eligible over time per channel (saved values beside the edits), and the conversations themselves.
 class PreviewPanel final : public QWidget
 {
     Q_OBJECT
@@ -32,9 +38,13 @@ public:
     PreviewListModel *listModel() const { return m_list; }
     QTableView *listView() const { return m_listView; }
     QTableWidget *countsTable() const { return m_counts; }
+    EligibilityChart *chart() const { return m_chart; }
+    QSplitter *splitter() const { return m_split; }
     QComboBox *timeChoice() const { return m_when; }
     QComboBox *basisChoice() const { return m_basis; }
+    QSpinBox *intervalChoice() const { return m_interval; }
     QDateTimeEdit *customTime() const { return m_custom; }
+    QPushButton *assumptionsButton() const { return m_assumptionsButton; }
     QLabel *summary() const { return m_summary; }
     QLabel *waiting() const { return m_waiting; }
     // The last counts, and whether they match the current edits and settings.
@@ -47,38 +57,52 @@ public:
     bool isNow() const;
     // "https://<org>/main.aspx?pagetype=entityrecord&etn=msdyn_ocliveworkitem&id=<activityid>"
     QUrl recordUrl(const QString &activityId) const;
+    // Everything the preview assumes, for the "What this assumes" dialog (rich text).
+    QString assumptionsText() const;
+
+    // The time choice, custom time, timer basis, job interval and the splitter's sizes, under "preview/". Restoring
+    // skips what is missing or unreadable, keeping the defaults.
+    void saveSettings(QSettings &settings) const;
+    void restoreSettings(const QSettings &settings);
 
 public Q_SLOTS:
     // Recomputes soon (edits come in bursts); now() recomputes at once.
     void schedule();
     void update();
+    // Opens the dialog with everything the preview assumes.
+    void showAssumptions();
 
 Q_SIGNALS:
     // Counts (and the first page of the list) are in for the current edits and settings.
     void updated(bool ok);
+    // The chart's figures are in (ok) or could not be counted.
+    void timelineUpdated(bool ok);
 
 private:
-    QDateTime previewTime() const;
+    QDateTime previewTime(const QDateTime &now) const;
     void showCounts(const PreviewScenario &scenario);
-    void showAssumptions();
     void openSelected();
+    void choosePoint(int index);
+    void fitCounts();
 
     DataverseClient *m_client;
     ConfigTableModel *m_configs;
     PreviewListModel *m_list;
     QTableView *m_listView;
     QTableWidget *m_counts;
+    EligibilityChart *m_chart;
+    QSplitter *m_split;
     QComboBox *m_when;
     QDateTimeEdit *m_custom;
     QComboBox *m_basis;
     QSpinBox *m_interval;
-    QLabel *m_assumptions;
+    QPushButton *m_assumptionsButton;
     QLabel *m_summary;
-    QLabel *m_timeline;
     QLabel *m_waiting;
     QTimer *m_debounce;
     QPointer<QObject> m_generation; // every callback of one preview run is tied to it; replaced on each run
     std::unique_ptr<ClosurePreview::Lister> m_lister;
     QList<ClosurePreview::Impact> m_impacts;
     bool m_current = false;
+    bool m_splitSettled = false; // the panes' sizes came from the user or the settings: kept as they are
 };

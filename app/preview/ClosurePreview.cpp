@@ -3,7 +3,10 @@
 #include "app/dataverse/ODataQuery.h"
 #include "models/MicrosoftDefaults.h"
 
+#include <QHash>
 #include <QUuid>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -175,37 +178,88 @@ void ClosurePreview::countWaiting(DataverseClient *client, const QList<Workstrea
              });
 }
 
+qint64 ClosurePreview::TimelinePoint::eligibleSaved() const
+{
+    qint64 sum = 0;
+    for (const TimelineCount &count : counts)
+        sum += count.saved;
+    return sum;
+}
+
+qint64 ClosurePreview::TimelinePoint::eligibleEdited() const
+{
+    qint64 sum = 0;
+    for (const TimelineCount &count : counts)
+        sum += count.edited;
+    return sum;
+}
+
+bool ClosurePreview::TimelinePoint::capped() const
+{
+    return std::any_of(counts.begin(), counts.end(), [](const TimelineCount &count) { return count.capped; });
+}
+
 void ClosurePreview::countTimeline(DataverseClient *client, const PreviewScenario &scenario,
                                    const QList<QDateTime> &times, QObject *context,
                                    std::function<void(Result<QList<TimelinePoint>>)> done)
 {
+    // Which count each (time, configuration, saved or edited) reads: an index into filters, or -1 for none (a value
+    // of "never", or a configuration whose channel is unknown). One filter per distinct query.
+    struct Slot
+    {
+        qsizetype saved = -1;
+        qsizetype edited = -1;
+    };
     QStringList filters;
-    QList<qsizetype> timeOf; // which time each filter counts for
-    for (qsizetype t = 0; t < times.size(); ++t) {
-        for (const ChannelStateConfig &config : scenario.edited) {
-            const auto cut = ClosingRule::cutoff(times.at(t), config.minutes);
-            if (!cut || !config.streamSource)
-                continue;
-            filters << filterFor(config, scenario.basis, *cut);
-            timeOf << t;
+    QHash<QString, qsizetype> indexOf;
+    const auto countFor = [&](const ChannelStateConfig &config, const QDateTime &at, std::optional<int> minutes) {
+        const auto cut = ClosingRule::cutoff(at, minutes);
+        if (!cut || !config.streamSource)
+            return qsizetype(-1);
+        const QString filter = filterFor(config, scenario.basis, *cut);
+        const auto found = indexOf.constFind(filter);
+        if (found != indexOf.cend())
+            return *found;
+        indexOf.insert(filter, filters.size());
+        filters << filter;
+        return filters.size() - 1;
+    };
+    QList<QList<Slot>> slotsAt; // per time, per configuration
+    for (const QDateTime &at : times) {
+        QList<Slot> row;
+        for (qsizetype i = 0; i < scenario.saved.size(); ++i) {
+            const ChannelStateConfig &saved = scenario.saved.at(i);
+            const ChannelStateConfig &edited = scenario.edited.value(i, saved);
+            // Channel and state are the saved record's: an edit changes only the minutes.
+            row << Slot {countFor(saved, at, saved.minutes), countFor(saved, at, edited.minutes)};
         }
+        slotsAt << row;
     }
-    countAll(client, filters, context,
-             [times, timeOf, done = std::move(done)](Result<QList<WebApiReply::Count>> counts) {
-                 if (!counts) {
-                     done(counts.error());
-                     return;
-                 }
-                 QList<TimelinePoint> points;
-                 for (const QDateTime &time : times)
-                     points << TimelinePoint {time, 0, false};
-                 for (qsizetype i = 0; i < counts.value().size(); ++i) {
-                     TimelinePoint &point = points[timeOf.at(i)];
-                     point.eligible += counts.value().at(i).count;
-                     point.capped = point.capped || counts.value().at(i).capped;
-                 }
-                 done(points);
-             });
+    QStringList ids;
+    for (const ChannelStateConfig &config : scenario.saved)
+        ids << config.id;
+    countAll(
+        client, filters, context,
+        [times, slotsAt, ids, done = std::move(done)](Result<QList<WebApiReply::Count>> counts) {
+            if (!counts) {
+                done(counts.error());
+                return;
+            }
+            const auto count = [&counts](qsizetype index) {
+                return index >= 0 ? counts.value().at(index) : WebApiReply::Count {};
+            };
+            QList<TimelinePoint> points;
+            for (qsizetype t = 0; t < times.size(); ++t) {
+                TimelinePoint point {times.at(t), {}};
+                for (qsizetype i = 0; i < ids.size(); ++i) {
+                    const WebApiReply::Count saved = count(slotsAt.at(t).at(i).saved);
+                    const WebApiReply::Count edited = count(slotsAt.at(t).at(i).edited);
+                    point.counts << TimelineCount {ids.at(i), saved.count, edited.count, saved.capped || edited.capped};
+                }
+                points << point;
+            }
+            done(points);
+        });
 }
 
 ClosurePreview::Lister::Lister(DataverseClient *client, PreviewScenario scenario)

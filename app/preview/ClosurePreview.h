@@ -48,13 +48,29 @@ void countWaiting(DataverseClient *client, const QList<Workstream> &workstreams,
 void countImpact(DataverseClient *client, const PreviewScenario &scenario, QObject *context,
                  std::function<void(Result<QList<Impact>>)> done);
 
-// How many conversations are eligible (with the edits) at each of the given times, all configurations together.
+// How many conversations are eligible at one time under one configuration: with its saved value and with its edited
+// value (the same count for a configuration that is not edited).
+struct TimelineCount
+{
+    QString configurationId;
+    qint64 saved = 0;
+    qint64 edited = 0;
+    bool capped = false; // a count stopped at the Web API's aggregate limit: the true number is larger
+};
+// One time of the timeline: a count per configuration, in the scenario's order (scenario.saved).
 struct TimelinePoint
 {
     QDateTime at;
-    qint64 eligible = 0;
-    bool capped = false;
+    QList<TimelineCount> counts;
+
+    // All configurations together; a conversation on several channels counts under each configuration.
+    qint64 eligibleSaved() const;
+    qint64 eligibleEdited() const;
+    bool capped() const;
 };
+// How many conversations are eligible at each of the given times, per configuration, with the saved values and with
+// the edits. No filter is sent twice: a configuration that is not edited is counted once for both, and two times
+// that give one cutoff (the saved value an hour later, the edited value now) share their count.
 void countTimeline(DataverseClient *client, const PreviewScenario &scenario, const QList<QDateTime> &times,
                    QObject *context, std::function<void(Result<QList<TimelinePoint>>)> done);
 
