@@ -254,6 +254,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     restoreGeometry(settings.value(u"mainWindow/geometry"_s).toByteArray());
     restoreState(settings.value(u"mainWindow/state"_s).toByteArray());
     m_splitRestored = m_split->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
+    m_preview->restoreSettings(settings);
     setView(settings.value(u"mainWindow/view"_s).toString() == u"details"_s ? View::Details : View::Overview);
     showFirstRunHint();
     updateActions();
@@ -784,5 +785,6 @@ void MainWindow::saveSettings()
     settings.setValue(u"mainWindow/state"_s, saveState());
     settings.setValue(u"mainWindow/splitter"_s, m_split->saveState());
     settings.setValue(u"mainWindow/view"_s, view() == View::Details ? u"details"_s : u"overview"_s);
+    m_preview->saveSettings(settings);
     PrivateFiles::syncPrivately(settings); // it names the last snapshot folder
 }

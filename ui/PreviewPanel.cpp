@@ -41,6 +41,12 @@ QString countText(qint64 count, bool capped)
                   : QLocale().toString(count);
 }
 
+// A count for a plural form (%n takes an int).
+int clampedCount(qint64 count)
+{
+    return int(std::min<qint64>(count, INT_MAX));
+}
+
 // The height of a row of one line of text.
 int oneLine(const QWidget *view)
 {
@@ -541,7 +547,9 @@ void PreviewPanel::showCounts(const PreviewScenario &scenario)
         cell(5, impact.noLongerCloses ? u"−"_s + countText(impact.noLongerCloses, impact.capped) : u"0"_s);
     }
     const QString when = QLocale().toString(scenario.at.toLocalTime(), QLocale::ShortFormat);
-    QString text = tr("By %1: <b>%2</b> conversations close either way").arg(when, countText(both, capped));
+    // The plural follows the number; the text shows it formatted ("1,234", or "50,000+" at the aggregate limit).
+    QString text = tr("By %1: <b>%2</b> conversation(s) close either way", nullptr, clampedCount(both))
+                       .arg(when, countText(both, capped));
     if (newly > 0)
         text += tr(", <b>%1 more</b> because of your edits").arg(countText(newly, capped));
     if (noLonger > 0)

@@ -252,6 +252,13 @@
 <context>
     <name>PreviewPanel</name>
     <message numerus="yes">
+        <source>By %1: &lt;b&gt;%2&lt;/b&gt; conversation(s) close either way</source>
+        <translation>
+            <numerusform>By %1: &lt;b&gt;%2&lt;/b&gt; conversation closes either way</numerusform>
+            <numerusform>By %1: &lt;b&gt;%2&lt;/b&gt; conversations close either way</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n conversation(s) would close at the next run of the closing job (closure preview).</source>
         <translation>
             <numerusform>%n conversation would close at the next run of the closing job (closure preview).</numerusform>
