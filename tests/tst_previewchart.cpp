@@ -114,11 +114,12 @@ private Q_SLOTS:
     void chartMatchesTheRule()
     {
         MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
+        window.setView(MainWindow::View::Details); // typed in the details list
         window.resize(1280, 800);
         window.show();
         QVERIFY(load(window));
         PreviewPanel *panel = window.previewPanel();
-        QTableView *view = window.tableView();
+        QTableView *view = window.detailsView();
         // Shorter, to never, and from never: each changes what its channel's line shows.
         typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"3"_s);
         typeValue(view, rowOf(view, u"SMS"_s, u"Open"_s), u"7d"_s);
@@ -289,9 +290,14 @@ private Q_SLOTS:
         QVERIFY(load(window));
         QCOMPARE(window.size(), QSize(1280, 800));
         PreviewPanel *panel = window.previewPanel();
-        QTableView *view = window.tableView();
+        // In the overview, as a new user sees the window: SMS · Open is in the grid's first column.
+        QTableView *grid = window.overview();
+        int sms = -1;
+        for (int row = 0; row < grid->model()->rowCount(); ++row)
+            sms = grid->model()->headerData(row, Qt::Vertical).toString() == u"SMS"_s ? row : sms;
+        QVERIFY(sms >= 0);
         QSignalSpy updated(panel, &PreviewPanel::updated);
-        typeValue(view, rowOf(view, u"SMS"_s, u"Open"_s), u"7d"_s);
+        typeValue(grid, sms, u"7d"_s);
         QVERIFY(chartSettles(panel));
         QTRY_VERIFY(panel->isCurrent());
         // The list loads as it is scrolled: scroll to its end until nothing more comes.

@@ -3,6 +3,7 @@
 #include "app/auth/Profile.h"
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
+#include "app/common/DemoData.h"
 #include "app/common/LogFile.h"
 #include "app/common/NetworkProxy.h"
 #include "app/common/Translations.h"
@@ -23,7 +24,6 @@
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QPixmap>
-#include <QStandardPaths>
 #include <QTimer>
 
 #include <cstdio>
@@ -126,7 +126,7 @@ private:
             c.client->setAccessToken(m_demoToken);
             c.environment.key = u"demo"_s; // its port changes every run; its data directory does not
             c.environment.demo = true;
-            c.environment.journalDir = m_demoDataDir + u"/journal"_s; // the demo's edits belong with its data
+            c.environment.journalDir = DemoData::journalDirectory(m_demoDataDir); // the demo's edits, with its data
             return c;
         }
         // Each profile its own manager, with its own proxy (docs/networking.md); a 407 asks the keychain, then the
@@ -286,9 +286,8 @@ int EditorApp::run(int &argc, char **argv)
         std::fprintf(stderr, "autoclose-editor: %s\n", qPrintable(log.error().userMessage));
     qInfo("autoclose-editor %s starting", qPrintable(Version::describe()));
 
-    const QString dataDir = parser.isSet(dataDirOption)
-        ? parser.value(dataDirOption)
-        : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/demo"_s;
+    // The same directory autoclose-cli's Demo environment uses by default: both show the same data.
+    const QString dataDir = parser.isSet(dataDirOption) ? parser.value(dataDirOption) : DemoData::defaultDirectory();
     Shell shell(dataDir);
     ProfileStore store;
     std::optional<Profile> profile =

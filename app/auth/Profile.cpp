@@ -70,7 +70,8 @@ Profile Profile::demo()
     p.id = u"demo"_s;
     p.name = tr("Demo environment");
     p.method = AuthMethod::Demo;
-    // Its server runs inside the window: no proxy could reach it.
+    // Its server runs on this computer's 127.0.0.1 (inside the window, or as autoclose-cli's child process): no proxy
+    // could reach it.
     p.proxy = u"none"_s;
     return p;
 }

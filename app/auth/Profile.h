@@ -16,7 +16,7 @@ enum class AuthMethod {
     DeviceCode, // a code typed at the authority's page, on any device
     ClientSecret, // client credentials; the secret lives in the keychain
     EnvToken, // an access token from an environment variable, for pipelines
-    Demo, // the built-in Demo environment: an in-process sandbox, no sign-in
+    Demo, // the built-in Demo environment: a local sandbox (the window's in-process, the CLI's child), no sign-in
 };
 
 // One environment the user works with: where it is, how to sign in there, and whether it is production.

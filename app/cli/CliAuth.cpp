@@ -155,9 +155,8 @@ Result<std::unique_ptr<SignInSession>> CliAuth::signedInSession(const QString &p
     const auto profile = findProfile(store, profileName, err);
     if (!profile)
         return Error::badInput(tr("Choose an existing profile with --profile."));
-    if (profile->isDemo())
-        return Error::badInput(tr("The Demo environment runs inside the editor. For a local environment in a "
-                                  "pipeline, run autoclose-sandbox and give its address with --url."));
+    if (profile->isDemo()) // Cli::Environment starts its sandbox instead
+        return Error::badInput(tr("The Demo environment needs no sign-in."));
     if (const auto proxied = useProxy(network, &*profile, secrets); !proxied)
         return proxied.error();
     auto session = std::make_unique<SignInSession>(*profile, secrets, network);

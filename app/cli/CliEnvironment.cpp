@@ -4,6 +4,9 @@
 #include "app/auth/SecretStore.h"
 #include "app/auth/SignInSession.h"
 #include "app/cli/CliAuth.h"
+#include "app/cli/CliDemo.h"
+#include "app/common/DemoData.h"
+#include "app/common/NetworkProxy.h"
 #include "app/dataverse/OrgUrl.h"
 
 #include <QCommandLineParser>
@@ -21,10 +24,20 @@ QString quoted(const QString &text)
 }
 } // namespace
 
+Environment::Environment() = default;
 Environment::~Environment() = default;
 
-Result<std::unique_ptr<Environment>> Environment::fromProfile(const QString &profileName, QTextStream &err)
+Result<std::unique_ptr<Environment>> Environment::fromProfile(const QString &profileName, const DemoOptions &demo,
+                                                              QTextStream &err)
 {
+    {
+        const ProfileStore store;
+        const auto profile = CliAuth::findProfile(store, profileName, err);
+        if (!profile)
+            return Error::badInput(QCoreApplication::translate("Cli", "Choose an existing profile with --profile."));
+        if (profile->isDemo())
+            return fromDemo(*profile, demo, err);
+    }
     std::unique_ptr<Environment> env(new Environment);
     env->m_secrets = CliAuth::makeSecretStore(err);
     QString token;
@@ -40,6 +53,27 @@ Result<std::unique_ptr<Environment>> Environment::fromProfile(const QString &pro
     env->m_client->transport()->setTokenRefresher(env->m_session->refresher());
     CliAuth::showSignInPrompts(*env->m_session, err);
     CliAuth::answerChallenges(*env->m_session, env->m_client->transport(), err);
+    return env;
+}
+
+Result<std::unique_ptr<Environment>> Environment::fromDemo(const Profile &profile, const DemoOptions &demo,
+                                                           QTextStream &err)
+{
+    const QString dataDir = demo.dataDir.isEmpty() ? DemoData::defaultDirectory() : demo.dataDir;
+    auto sandbox = DemoSandbox::start(
+        dataDir, demo.startTimeout.count() > 0 ? demo.startTimeout : DemoSandbox::DefaultStartTimeout);
+    if (!sandbox)
+        return sandbox.error();
+    std::unique_ptr<Environment> env(new Environment);
+    env->m_demo = std::move(sandbox).value();
+    // Its server is a child of this process on 127.0.0.1: the profile says no proxy, which cannot fail.
+    if (const auto proxied = NetworkProxy::apply(&env->m_network, {profile.proxy, profile.name, {}}); !proxied)
+        return proxied.error();
+    env->m_label = profile.name;
+    env->m_options = u"--profile "_s + quoted(profile.name);
+    if (!demo.dataDir.isEmpty())
+        env->m_options += u" --demo-data-dir "_s + quoted(demo.dataDir);
+    env->finish(env->m_demo->url(), env->m_demo->token(), err);
     return env;
 }
 
@@ -104,9 +138,10 @@ OpenLive openLive(const Invocation &call, QTextStream &err)
     };
     const QCommandLineParser &parser = call.parser;
     const GlobalOptions &global = call.global;
-    return [opened, &parser, &global, &err](const QString &profile) -> Result<std::unique_ptr<Environment>> {
+    const DemoOptions demo {parser.value(global.demoDataDir), call.timeout};
+    return [opened, demo, &parser, &global, &err](const QString &profile) -> Result<std::unique_ptr<Environment>> {
         if (!profile.isEmpty())
-            return opened(Environment::fromProfile(profile, err));
+            return opened(Environment::fromProfile(profile, demo, err));
         return opened([&]() -> Result<std::unique_ptr<Environment>> {
             if (parser.isSet(global.profile)) {
                 if (parser.isSet(global.url) || parser.isSet(global.accessTokenEnv))
@@ -114,7 +149,7 @@ OpenLive openLive(const Invocation &call, QTextStream &err)
                         "Cli",
                         "--profile names the environment and its sign-in; leave out --url and "
                         "--access-token-env."));
-                return Environment::fromProfile(parser.value(global.profile), err);
+                return Environment::fromProfile(parser.value(global.profile), demo, err);
             }
             if (!parser.isSet(global.url))
                 return Error::badInput(

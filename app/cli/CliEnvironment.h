@@ -7,10 +7,12 @@
 #include <QEventLoop>
 #include <QNetworkAccessManager>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 
+class Profile;
 class QTextStream;
 class SecretStore;
 class SignInSession;
@@ -32,13 +34,27 @@ Result<T> wait(Start start)
     return std::move(*outcome);
 }
 
+class DemoSandbox;
+
+// Where the Demo environment is, when a command reaches it: --demo-data-dir (empty: the window's,
+// DemoData::defaultDirectory()) and how long its sandbox may take to start (--timeout, else
+// DemoSandbox::DefaultStartTimeout).
+struct DemoOptions
+{
+    QString dataDir;
+    std::chrono::milliseconds startTimeout {0};
+};
+
 // One environment a command talks to, signed in: from a saved profile (--profile NAME, or profile:NAME in diff)
 // or from --url with the access token in an environment variable. Waits the service asks for are reported on err.
+// The Demo environment's profile needs no sign-in: its sandbox is started as a child process for as long as the
+// Environment lives (DemoSandbox).
 class Environment
 {
 public:
     ~Environment();
-    static Result<std::unique_ptr<Environment>> fromProfile(const QString &profileName, QTextStream &err);
+    static Result<std::unique_ptr<Environment>> fromProfile(const QString &profileName, const DemoOptions &demo,
+                                                            QTextStream &err);
     static Result<std::unique_ptr<Environment>> fromUrl(const QString &url, const QString &tokenVariable,
                                                         QTextStream &err);
 
@@ -52,9 +68,12 @@ public:
     bool isProduction() const { return m_production; }
 
 private:
-    Environment() = default;
+    Environment();
+    static Result<std::unique_ptr<Environment>> fromDemo(const Profile &profile, const DemoOptions &demo,
+                                                         QTextStream &err);
     void finish(const QUrl &orgUrl, const QString &token, QTextStream &err);
 
+    std::unique_ptr<DemoSandbox> m_demo; // first: the client and its network are gone before the child stops
     QNetworkAccessManager m_network;
     std::unique_ptr<SecretStore> m_secrets;
     std::unique_ptr<SignInSession> m_session;

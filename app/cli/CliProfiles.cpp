@@ -67,7 +67,7 @@ Result<Cloud> chosenCloud(const QCommandLineParser &parser, const QCommandLineOp
 QString describeProfile(const Profile &p)
 {
     if (p.isDemo())
-        return tr("built in; runs inside the editor");
+        return tr("built in; a local sandbox with demo data, no sign-in");
     QString text = p.orgUrl.toString() + u"  "_s + authMethodName(p.method);
     if (p.method == AuthMethod::EnvToken)
         text += u" ($"_s + p.tokenEnv + u')';

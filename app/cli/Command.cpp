@@ -14,9 +14,15 @@ Cli::GlobalOptions::GlobalOptions()
     format.setDescription(
         QCoreApplication::translate("Cli", "Output format: table (default), json, or (preview) csv."));
     timeout.setDescription(
-        QCoreApplication::translate("Cli", "Seconds each request may take before it counts as failed (default 60)."));
+        QCoreApplication::translate("Cli",
+                                    "Seconds each request may take before it counts as failed (default 60), and the "
+                                    "Demo environment's start (default 30)."));
     profile.setDescription(QCoreApplication::translate(
         "CliAuth", "The profile to use (see 'profiles list'); default: the last one used."));
+    demoDataDir.setDescription(QCoreApplication::translate(
+        "Cli",
+        "The Demo environment's data directory (default: the editor's, so the CLI and the window show the same "
+        "data)."));
     cloud.setDescription(QCoreApplication::translate(
         "Cli",
         "commercial, gcc, gcc-high, dod, china or custom (profiles add: default from the URL, else "
@@ -25,7 +31,7 @@ Cli::GlobalOptions::GlobalOptions()
 
 QList<Cli::OptionGroup> Cli::GlobalOptions::environment() const
 {
-    return {{profile}, {url}, {accessTokenEnv}, {timeout}};
+    return {{profile}, {url}, {accessTokenEnv}, {timeout}, {demoDataDir}};
 }
 
 Cli::Command::Command(QString name)

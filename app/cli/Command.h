@@ -27,10 +27,13 @@ struct GlobalOptions
     QCommandLineOption format {QStringLiteral("format"), QString(), QStringLiteral("FORMAT"), QStringLiteral("table")};
     QCommandLineOption timeout {QStringLiteral("timeout"), QString(), QStringLiteral("SECONDS")};
     QCommandLineOption profile {QStringLiteral("profile"), QString(), QStringLiteral("NAME")};
+    // Where the Demo environment's data is, when a command reaches it (CliDemo.h).
+    QCommandLineOption demoDataDir {QStringLiteral("demo-data-dir"), QString(), QStringLiteral("DIR")};
     // Which Microsoft cloud: profiles add and environments (docs/discovery.md).
     QCommandLineOption cloud {QStringLiteral("cloud"), QString(), QStringLiteral("CLOUD")};
     GlobalOptions(); // fills in the descriptions (translated)
-    // What a command that reads or changes an environment takes: --profile, --url, --access-token-env, --timeout.
+    // What a command that reads or changes an environment takes: --profile, --url, --access-token-env, --timeout,
+    // --demo-data-dir.
     QList<OptionGroup> environment() const;
 };
 

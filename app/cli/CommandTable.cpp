@@ -51,8 +51,8 @@ CommandTable::CommandTable()
     m_commands.push_back(std::make_unique<SignInCommand>(SignInCommand::Verb::Logout, m_global));
     m_commands.push_back(std::make_unique<SignInCommand>(SignInCommand::Verb::WhoAmI, m_global));
 
-    // --help lists the options in the order they came to the CLI: the general ones, preview's, --timeout and
-    // --profile, profiles add's, then the rest in the order of the commands (export's, set's and apply's).
+    // --help lists the options in the order they came to the CLI: the general ones, preview's, --timeout, --profile
+    // and --demo-data-dir, profiles add's, then the rest in the order of the commands (export's, set's and apply's).
     const auto ownOptions = [this](const QString &name) {
         QList<OptionGroup> own = named(name)->options();
         own.removeIf([this](const OptionGroup &group) { return isGlobal(group); });
@@ -60,7 +60,7 @@ CommandTable::CommandTable()
     };
     addOptions({{m_global.help}, {m_global.version}, {m_global.url}, {m_global.accessTokenEnv}, {m_global.format}});
     addOptions(ownOptions(u"preview"_s));
-    addOptions({{m_global.timeout}, {m_global.profile}});
+    addOptions({{m_global.timeout}, {m_global.profile}, {m_global.demoDataDir}});
     addOptions(ownOptions(u"profiles add"_s));
     for (const auto &command : m_commands)
         addOptions(command->options());
@@ -179,7 +179,9 @@ const Command *CommandTable::named(const QString &name) const
 bool CommandTable::isGlobal(const OptionGroup &group) const
 {
     const GlobalOptions &g = m_global;
-    return hasGroup({{g.help}, {g.version}, {g.url}, {g.accessTokenEnv}, {g.format}, {g.timeout}, {g.profile}}, group);
+    return hasGroup(
+        {{g.help}, {g.version}, {g.url}, {g.accessTokenEnv}, {g.format}, {g.timeout}, {g.profile}, {g.demoDataDir}},
+        group);
 }
 
 void CommandTable::addOptions(const QList<OptionGroup> &groups)

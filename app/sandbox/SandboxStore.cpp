@@ -82,6 +82,10 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir,
                                    .arg(QDir::toNativeSeparators(store->m_path)));
     QSqlDatabase database = QSqlDatabase::addDatabase(u"QSQLITE"_s, store->m_connectionName);
     database.setDatabaseName(store->m_path);
+    // Another process may serve the same database (the window's Demo environment and autoclose-cli's): a write
+    // waits this long for the other's to end instead of failing with "database is locked". Writes take
+    // milliseconds; seeding the demo data, well under a second.
+    database.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=%1"_s.arg(BusyTimeoutMs));
     if (!database.open())
         return storeError(tr("Cannot open the sandbox database %1.").arg(QDir::toNativeSeparators(store->m_path)),
                           database.lastError());
@@ -99,15 +103,17 @@ Result<std::unique_ptr<SandboxStore>> SandboxStore::open(const QString &dataDir,
 Result<Done> SandboxStore::createSchema(const Seed &seed)
 {
     QSqlDatabase database = db();
-    if (!database.transaction())
-        return storeError(tr("Cannot start a transaction on the sandbox database."), database.lastError());
+    // IMMEDIATE: the write lock from the start, so that of two processes opening a new data directory at once one
+    // creates and seeds it while the other waits (the busy timeout), then finds it seeded.
+    QSqlQuery q(database);
+    if (!q.exec(u"BEGIN IMMEDIATE"_s))
+        return storeError(tr("Cannot start a transaction on the sandbox database."), q.lastError());
 
     // Everything below commits together: a failed first start leaves an empty database, never a half-filled one.
     const auto fail = [&database](const QString &what, const QSqlError &error) -> Result<Done> {
-        database.rollback();
+        QSqlQuery(database).exec(u"ROLLBACK"_s);
         return storeError(what, error);
     };
-    QSqlQuery q(database);
     if (!q.exec(u"CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s))
         return fail(tr("Cannot create the sandbox's tables."), q.lastError());
     for (const EntitySetDef &set : EntitySchema::all()) {
@@ -135,7 +141,8 @@ Result<Done> SandboxStore::createSchema(const Seed &seed)
 
     if (!q.exec(u"SELECT COUNT(*) FROM sandbox_meta WHERE key = 'organizationid'"_s) || !q.next())
         return fail(tr("Cannot read the sandbox database."), q.lastError());
-    if (q.value(0).toInt() == 0) {
+    const bool seeding = q.value(0).toInt() == 0;
+    if (seeding) {
         QSqlQuery insert(database);
         insert.prepare(u"INSERT INTO sandbox_meta (key, value) VALUES (?, ?)"_s);
         const QList<std::pair<QString, QString>> meta = {
@@ -154,18 +161,22 @@ Result<Done> SandboxStore::createSchema(const Seed &seed)
         auto seeded = seed.file.isEmpty() ? DemoSeed::fill(database, now, seed.conversations, seed.randomSeed)
                                           : DemoSeed::fillFromFile(database, seed.file, now);
         if (!seeded) {
-            database.rollback();
+            q.finish();
+            QSqlQuery(database).exec(u"ROLLBACK"_s);
             return seeded.error();
         }
     } else if (seed.required) {
-        database.rollback();
+        q.finish();
+        QSqlQuery(database).exec(u"ROLLBACK"_s);
         return Error::badInput(tr("%1 already holds a sandbox; --seed and --conversations only fill an empty data "
                                   "directory. Choose a new --data-dir, or leave them out to use the data there.")
                                    .arg(QDir::toNativeSeparators(QFileInfo(m_path).absolutePath())));
     }
     q.finish();
-    if (!database.commit())
-        return fail(tr("Cannot write the sandbox database."), database.lastError());
+    if (QSqlQuery commit(database); !commit.exec(u"COMMIT"_s))
+        return fail(tr("Cannot write the sandbox database."), commit.lastError());
+    if (!seeding)
+        return Done {};
     // A fresh seed sits entirely in the write-ahead log; until it is copied into the database file every page read
     // searches the log's index, which made a 5000-row page of a million conversations several times slower.
     QSqlQuery checkpoint(database);
@@ -445,8 +456,17 @@ Result<QList<QJsonObject>> SandboxStore::groupCount(const EntitySetDef &set, con
 Result<Done> SandboxStore::savepoint(const QString &name)
 {
     QSqlQuery q(db());
-    if (!q.exec(u"SAVEPOINT "_s + name))
+    // The outermost unit is a transaction that takes the write lock at once (waiting for another process's write to
+    // end): begun as a plain savepoint, it would read first and could not then write over a snapshot another process
+    // has written since (SQLITE_BUSY_SNAPSHOT, which no waiting cures).
+    if (m_savepoints == 0 && !q.exec(u"BEGIN IMMEDIATE"_s))
         return storeError(tr("Cannot write the sandbox database."), q.lastError());
+    if (!q.exec(u"SAVEPOINT "_s + name)) {
+        if (m_savepoints == 0)
+            QSqlQuery(db()).exec(u"ROLLBACK"_s);
+        return storeError(tr("Cannot write the sandbox database."), q.lastError());
+    }
+    ++m_savepoints;
     return Done {};
 }
 
@@ -455,14 +475,22 @@ Result<Done> SandboxStore::release(const QString &name)
     QSqlQuery q(db());
     if (!q.exec(u"RELEASE "_s + name))
         return storeError(tr("Cannot write the sandbox database."), q.lastError());
+    if (--m_savepoints == 0 && !q.exec(u"COMMIT"_s)) {
+        QSqlQuery(db()).exec(u"ROLLBACK"_s);
+        return storeError(tr("Cannot write the sandbox database."), q.lastError());
+    }
     return Done {};
 }
 
 void SandboxStore::rollbackTo(const QString &name)
 {
     QSqlQuery q(db());
+    if (m_savepoints == 0)
+        return; // released already, or never begun
     q.exec(u"ROLLBACK TO "_s + name);
     q.exec(u"RELEASE "_s + name);
+    if (--m_savepoints == 0)
+        q.exec(u"ROLLBACK"_s);
 }
 
 Result<qint64> SandboxStore::nextVersion()

@@ -55,7 +55,9 @@ public:
         bool required = false; // the user asked for this seed: refuse a data directory that already has data
     };
 
-    // Opens (creating when needed) <dataDir>/sandbox.sqlite; an empty database gets the seed.
+    // Opens (creating when needed) <dataDir>/sandbox.sqlite; an empty database gets the seed. Several processes may
+    // open and serve the same directory at once (the window's Demo environment and autoclose-cli's): of two opening a
+    // new one together, one seeds it while the other waits, then finds it seeded.
     static Result<std::unique_ptr<SandboxStore>> open(const QString &dataDir, const Seed &seed);
     static Result<std::unique_ptr<SandboxStore>> open(const QString &dataDir);
     ~SandboxStore();
@@ -78,7 +80,9 @@ public:
 
     // PATCH semantics: update the row, or create it when it is missing and the conditions allow (an upsert).
     // values maps column names to values already checked against the schema. Atomic.
-    // Nested atomic units (SQLite savepoints): what a change set writes commits or rolls back as a whole.
+    // Nested atomic units (SQLite savepoints): what a change set writes commits or rolls back as a whole. The
+    // outermost one is a transaction holding the write lock from its start, so that two processes serving the same
+    // data directory write one after the other.
     Result<Done> savepoint(const QString &name);
     Result<Done> release(const QString &name);
     void rollbackTo(const QString &name);
@@ -101,7 +105,11 @@ private:
     // The current row of a query whose columns are laid out as layout says, as the Web API writes a record.
     QJsonObject toJson(const class QSqlQuery &row, const RowLayout &layout, const Query *expandFrom) const;
 
+    // How long a write waits for another connection's (another process's) to end before it fails.
+    static constexpr int BusyTimeoutMs = 10000;
+
     QString m_connectionName;
     QString m_path;
+    int m_savepoints = 0; // open savepoints; the outermost began the transaction
     Identity m_identity;
 };

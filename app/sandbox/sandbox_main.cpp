@@ -1,6 +1,7 @@
 // autoclose-sandbox: a local Dataverse for demos and tests.
 #include "app/common/NoCoreDumps.h"
 #include "app/common/QuitOnSignals.h"
+#include "app/common/QuitWhenStdinCloses.h"
 #include "app/common/Translations.h"
 #include "app/common/Version.h"
 #include "app/sandbox/DemoSeed.h"
@@ -17,6 +18,7 @@
 #include <QStandardPaths>
 
 #include <cstdio>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -36,8 +38,8 @@ int main(int argc, char *argv[])
             "A local Dataverse Web API with a demo Omnichannel environment, listening on 127.0.0.1 only.\n"
             "Prints \"Listening on http://127.0.0.1:<port>\" on stdout once it accepts connections;\n"
             "stops cleanly on SIGINT or SIGTERM. Requests need \"Authorization: Bearer <token>\"\n"
-            "with a token given by --token, or one from the demo token endpoint; others get 401 as\n"
-            "Dataverse answers them.\n\n"
+            "with a token given by --token or --token-env, or one from the demo token endpoint; others\n"
+            "get 401 as Dataverse answers them.\n\n"
             "Demo token endpoint (OAuth 2.0 client credentials):\n"
             "  POST <url>/<tenant>/oauth2/v2.0/token  (tenant: from WWW-Authenticate, or organizations)\n"
             "  grant_type=client_credentials  client_id=%1\n"
@@ -59,6 +61,18 @@ int main(int argc, char *argv[])
                                     "Accept this bearer token (repeatable). Without any, a random token is "
                                     "made and printed on stderr."),
         u"T"_s);
+    const QCommandLineOption tokenEnvOption(
+        u"token-env"_s,
+        QCoreApplication::translate("main",
+                                    "Accept the bearer token held in the environment variable VAR, which other "
+                                    "users cannot read as they can read the command line."),
+        u"VAR"_s);
+    const QCommandLineOption stdinOption(
+        u"exit-when-stdin-closes"_s,
+        QCoreApplication::translate("main",
+                                    "Stop cleanly once standard input reaches its end: for a parent process that "
+                                    "starts the sandbox with a pipe on its stdin, so that it ends with the parent "
+                                    "however the parent ends (autoclose-cli does so for the Demo environment)."));
     const QCommandLineOption jwtKeyOption(
         u"jwt-key-env"_s,
         QCoreApplication::translate("main",
@@ -112,8 +126,9 @@ int main(int argc, char *argv[])
                                     "UniqueName, Url, Version, State, Region, EnvironmentId, …) that "
                                     "/api/discovery/v2.0/Instances lists after the sandbox itself."),
         u"FILE"_s);
-    parser.addOptions({discoveryOption, readOnlyOption, portOption, dataDirOption, tokenOption, jwtKeyOption,
-                       lifetimeOption, seedOption, conversationsOption, randomSeedOption, faultsOption});
+    parser.addOptions({discoveryOption, readOnlyOption, portOption, dataDirOption, tokenOption, tokenEnvOption,
+                       jwtKeyOption, lifetimeOption, seedOption, conversationsOption, randomSeedOption, faultsOption,
+                       stdinOption});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
@@ -172,6 +187,16 @@ int main(int argc, char *argv[])
         : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/sandbox"_s;
 
     QStringList tokens = parser.values(tokenOption);
+    if (parser.isSet(tokenEnvOption)) {
+        const QString var = parser.value(tokenEnvOption);
+        const QString token = qEnvironmentVariable(var.toLocal8Bit().constData()).trimmed();
+        if (token.isEmpty()) {
+            std::fprintf(stderr, "autoclose-sandbox: --token-env %s: the variable is not set or empty.\n",
+                         qPrintable(var));
+            return 2;
+        }
+        tokens << token;
+    }
     if (tokens.isEmpty()) {
         tokens << LocalSandbox::generateToken();
         std::fprintf(stderr, "autoclose-sandbox: no --token given; accepting the bearer token %s\n",
@@ -211,6 +236,9 @@ int main(int argc, char *argv[])
     }
 
     QuitOnSignals quitOnSignals;
+    std::optional<QuitWhenStdinCloses> quitWhenStdinCloses;
+    if (parser.isSet(stdinOption))
+        quitWhenStdinCloses.emplace();
     LocalSandbox::Options options;
     options.discoveryInstances = discoveryInstances;
     options.trustedJwtKey = jwtKey;

@@ -33,4 +33,8 @@ url=$(sed -n 's/^Listening on //p' "$out")
 listed=$(autoclose-cli --url "$url" --access-token-env SMOKE_TOKEN list)
 echo "$listed"
 grep -q 'Live chat' <<<"$listed"
+echo "== autoclose-cli on the Demo environment (it starts the installed autoclose-sandbox beside it)"
+listed=$(autoclose-cli --profile "Demo environment" --demo-data-dir "$data/demo" list)
+echo "$listed"
+grep -q 'Live chat' <<<"$listed"
 echo "== the installed programs work"
