@@ -33,16 +33,23 @@ ChannelGridModel::ChannelGridModel(ConfigTableModel *source, QObject *parent)
         endResetModel();
     });
     connect(source, &QAbstractItemModel::dataChanged, this, &ChannelGridModel::sourceChanged);
-    // ConfigTableModel only ever replaces all its rows; anything else is a reset here too.
-    const auto resetAll = [this] {
+    // ConfigTableModel only ever replaces all its rows; anything else is a reset here too, begun before the source
+    // changes (the cells' rows are stale after) and ended once it has.
+    const auto begin = [this] {
         beginResetModel();
+    };
+    const auto end = [this] {
         rebuild();
         endResetModel();
     };
-    connect(source, &QAbstractItemModel::rowsInserted, this, resetAll);
-    connect(source, &QAbstractItemModel::rowsRemoved, this, resetAll);
-    connect(source, &QAbstractItemModel::rowsMoved, this, resetAll);
-    connect(source, &QAbstractItemModel::layoutChanged, this, resetAll);
+    connect(source, &QAbstractItemModel::rowsAboutToBeInserted, this, begin);
+    connect(source, &QAbstractItemModel::rowsInserted, this, end);
+    connect(source, &QAbstractItemModel::rowsAboutToBeRemoved, this, begin);
+    connect(source, &QAbstractItemModel::rowsRemoved, this, end);
+    connect(source, &QAbstractItemModel::rowsAboutToBeMoved, this, begin);
+    connect(source, &QAbstractItemModel::rowsMoved, this, end);
+    connect(source, &QAbstractItemModel::layoutAboutToBeChanged, this, begin);
+    connect(source, &QAbstractItemModel::layoutChanged, this, end);
     rebuild();
 }
 

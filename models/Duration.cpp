@@ -174,9 +174,11 @@ Result<std::optional<int>> Duration::parse(const QString &text, Range range)
     if (numerator % scale != 0)
         return Error::badInput(tr("Not a whole number of minutes: the value is stored in whole minutes. ") + allowed());
     const qint64 minutes = numerator / scale;
-    if (minutes < range.min)
-        return Error::badInput(QCoreApplication::translate("Duration", "Too short: at least %n minute(s).", nullptr,
-                                                           int(std::min<qint64>(range.min, INT_MAX))));
+    if (minutes < range.min) {
+        const int shortest = int(std::min<qint64>(range.min, INT_MAX));
+        return Error::badInput(
+            QCoreApplication::translate("Duration", "Too short: at least %n minute(s).", nullptr, shortest));
+    }
     if (minutes > range.max)
         return tooLarge();
     return std::optional<int>(int(minutes));

@@ -329,10 +329,18 @@ private Q_SLOTS:
             databases << it.next();
         QCOMPARE(databases, QStringList {m_demoDir + u"/sandbox.sqlite"_s});
 
-        // And the function both call says the same under this process's own name.
+        // And the function both call says the same under this process's own name; the test's environment is put
+        // back after, for the tests that follow (their children inherit it).
+        const QByteArray oldHome = qgetenv("HOME");
+        const bool hadXdg = qEnvironmentVariableIsSet("XDG_DATA_HOME");
+        const QByteArray oldXdg = qgetenv("XDG_DATA_HOME");
         qputenv("HOME", QFile::encodeName(home));
         qunsetenv("XDG_DATA_HOME");
-        QCOMPARE(DemoData::defaultDirectory(), m_demoDir);
+        const QString computed = DemoData::defaultDirectory();
+        qputenv("HOME", oldHome);
+        if (hadXdg)
+            qputenv("XDG_DATA_HOME", oldXdg);
+        QCOMPARE(computed, m_demoDir);
 #endif
     }
 

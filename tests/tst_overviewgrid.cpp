@@ -18,6 +18,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QHeaderView>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -237,6 +238,20 @@ private Q_SLOTS:
         QCOMPARE(model->index(model->rowOf(voiceActive), ConfigTableModel::AutoClose).data().toString(),
                  model->index(model->rowOf(voiceActive), ConfigTableModel::Default).data().toString());
         QCOMPARE(model->pending(id), std::nullopt); // the other record was not touched
+
+        // A filter left on the details does not hide the overview's choice: a record it would hide clears it.
+        QTest::keyClick(window.get(), Qt::Key_2, Qt::ControlModifier);
+        auto *filter = window->findChild<QLineEdit *>(u"filter"_s);
+        filter->setText(u"voice"_s);
+        QCOMPARE(window->detailsView()->model()->rowCount(), 4);
+        QTest::keyClick(window.get(), Qt::Key_1, Qt::ControlModifier);
+        grid->selectionModel()->setCurrentIndex(smsWaiting, QItemSelectionModel::ClearAndSelect);
+        QTest::keyClick(window.get(), Qt::Key_2, Qt::ControlModifier);
+        QVERIFY(filter->text().isEmpty());
+        QCOMPARE(window->detailsView()->selectionModel()->selectedRows().size(), 1);
+        QCOMPARE(
+            window->detailsView()->selectionModel()->selectedRows().first().data(ConfigTableModel::IdRole).toString(),
+            id);
     }
 
     void everyControlAndCellHasAnAccessibleName()
@@ -258,6 +273,9 @@ private Q_SLOTS:
                 QAccessibleInterface *iface = QAccessible::queryAccessibleInterface(widget);
                 if (!iface || iface->text(QAccessible::Name).trimmed().isEmpty())
                     unnamed << QString::fromLatin1(widget->metaObject()->className()) + u' ' + widget->objectName();
+                // What it does, too (its description, or its tooltip, which screen readers read as one).
+                else if (iface->text(QAccessible::Description).trimmed().isEmpty())
+                    unnamed << u"(no description) "_s + iface->text(QAccessible::Name);
             }
             QVERIFY2(unnamed.isEmpty(), qPrintable(unnamed.join(u", "_s)));
         }
@@ -300,6 +318,8 @@ private Q_SLOTS:
         const QString liveChatOpen =
             window->model()->configs().at(rowOfRecord(window->model(), u"Live chat"_s, ConversationState::Open)).id;
         QTest::keyClick(window.get(), Qt::Key_D, Qt::ControlModifier); // nothing selected: nothing happens
+        QVERIFY(!window->model()->hasPendingEdits());
+        QVERIFY(!window->undoStack()->canUndo());
         window->overview()->setCurrentIndex(
             window->overview()->fromGrid(window->overview()->gridModel()->indexOf(liveChatOpen)));
         window->overview()->setFocus();
@@ -359,7 +379,10 @@ private Q_SLOTS:
         // Never on a real environment.
         QSettings().clear();
         MainWindow production(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s, true));
-        QVERIFY(GuiTestSupport::bannerText(&production, u"hintBanner"_s).isEmpty());
+        production.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&production));
+        QVERIFY(production.findChild<QWidget *>(u"productionBanner"_s)->isVisible()); // banners do show here
+        QVERIFY(production.findChild<QWidget *>(u"hintBanner"_s)->isHidden());
     }
 
 private:

@@ -8,6 +8,7 @@
 #include "models/ConfigTableModel.h"
 #include "models/PreviewListModel.h"
 #include "ui/EligibilityChart.h"
+#include "ui/OverviewGrid.h"
 #include "ui/Palette.h"
 #include "ui/PreviewPanel.h"
 
@@ -68,7 +69,10 @@ Expected byTheRule(const QList<Conversation> &conversations, const QList<Channel
 // Waits until the panel's chart has figures for the edits made so far (each edit recounts, debounced).
 bool chartSettles(PreviewPanel *panel)
 {
+    // A run for the edits as they are now, as Recount starts it: a run still in flight for earlier edits is
+    // dropped with it, so the figures that come are for every edit made (however slowly they were typed).
     QSignalSpy timeline(panel, &PreviewPanel::timelineUpdated);
+    panel->update();
     return timeline.wait(20000) && timeline.last().first().toBool();
 }
 } // namespace

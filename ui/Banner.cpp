@@ -18,6 +18,21 @@ Banner::Banner(Kind kind, const QString &objectName, QWidget *parent)
     setFrameShape(QFrame::StyledPanel);
     m_text->setWordWrap(true);
     m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // What kind of message it is, for a screen reader (the text is its name).
+    switch (kind) {
+    case Kind::Error:
+        m_text->setAccessibleDescription(tr("Error"));
+        break;
+    case Kind::Notice:
+        m_text->setAccessibleDescription(tr("Notice"));
+        break;
+    case Kind::Production:
+        m_text->setAccessibleDescription(tr("Production environment"));
+        break;
+    case Kind::ReadOnly:
+        m_text->setAccessibleDescription(tr("Read-only"));
+        break;
+    }
     auto *layout = new QHBoxLayout(this);
     layout->addWidget(m_text, 1);
     applyPalette();

@@ -47,8 +47,10 @@ namespace {
 void nameCornerButton(QTableView *view)
 {
     for (auto *button : view->findChildren<QAbstractButton *>(Qt::FindDirectChildrenOnly)) {
-        if (button->inherits("QTableCornerButton"))
+        if (button->inherits("QTableCornerButton")) {
             button->setAccessibleName(QApplication::translate("MainWindow", "Select all"));
+            button->setAccessibleDescription(QApplication::translate("MainWindow", "Selects every cell"));
+        }
     }
 }
 } // namespace
@@ -118,6 +120,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     m_filter->setObjectName(u"filter"_s);
     m_filter->setPlaceholderText(tr("Filter by channel, state or value (Ctrl+F)"));
     m_filter->setAccessibleName(tr("Filter"));
+    m_filter->setAccessibleDescription(tr("Shows only the rows whose channel, state or value contains the text"));
     m_filter->setClearButtonEnabled(true);
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     connect(m_filter, &QLineEdit::textChanged, this, &MainWindow::updateStatus);
@@ -135,6 +138,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     m_readOnlyBanner = new Banner(Banner::Kind::ReadOnly, u"readOnlyBanner"_s);
     m_hintBanner = new Banner(Banner::Kind::Notice, u"hintBanner"_s);
     m_hintBanner->button()->setText(tr("&Got It"));
+    m_hintBanner->button()->setToolTip(tr("Hide this hint; it is not shown again"));
     connect(m_hintBanner, &Banner::clicked, this, [this] {
         m_hintBanner->hide();
         QSettings().setValue(u"hints/firstRunDismissed"_s, true);
@@ -430,11 +434,22 @@ QTableView *MainWindow::currentView() const
 void MainWindow::setView(View view)
 {
     const bool hadFocus = currentView()->hasFocus();
+    if (view == View::Details && m_views->currentIndex() == 0) {
+        // The selection comes along: a record the filter hides would be left out of it, so the filter goes.
+        for (const QString &id : m_overview->selectedIds()) {
+            if (!m_proxy->mapFromSource(m_model->index(m_model->rowOf(id), 0)).isValid()) {
+                m_filter->clear();
+                break;
+            }
+        }
+        syncSelection(true);
+    }
     m_views->setCurrentIndex(view == View::Overview ? 0 : 1);
     (view == View::Overview ? m_overviewAction : m_detailsAction)->setChecked(true);
     if (hadFocus || isActiveWindow())
         currentView()->setFocus(Qt::OtherFocusReason);
     updateActions();
+    updateStatus();
 }
 
 void MainWindow::syncSelection(bool fromOverview)
@@ -733,8 +748,9 @@ void MainWindow::showSaveError(const QString &text)
 
 void MainWindow::updateStatus()
 {
+    // The overview shows every record; the details list what its filter lets through.
     const int total = m_model->rowCount();
-    const int shown = m_proxy->rowCount();
+    const int shown = view() == View::Overview ? total : m_proxy->rowCount();
     m_countLabel->setText(shown == total ? tr("%n configuration(s)", nullptr, total)
                                          : tr("%1 of %2 configurations").arg(shown).arg(total));
     const int pending = int(m_model->pendingEdits().size());

@@ -123,8 +123,10 @@ QSize GridCellDelegate::sizeHint(const QStyleOptionViewItem &option, const QMode
     const QStyle *style = opt.widget ? opt.widget->style() : QApplication::style();
     const int icon =
         sign(marks, style).isNull() ? 0 : style->pixelMetric(QStyle::PM_SmallIconSize, &opt, opt.widget) + 4;
-    const int width = std::max(vMetrics.horizontalAdvance(opt.text) + icon,
-                               nMetrics.horizontalAdvance(index.data(ChannelGridModel::NoteRole).toString()));
+    // The sign stands before both lines: the value and the note are drawn after it.
+    const int width = icon +
+        std::max(vMetrics.horizontalAdvance(opt.text),
+                 nMetrics.horizontalAdvance(index.data(ChannelGridModel::NoteRole).toString()));
     // Every cell has room for a note, so rows keep one height whatever their cells say.
     return {width + 2 * HorizontalPadding, vMetrics.height() + nMetrics.height() + 2 * VerticalPadding};
 }

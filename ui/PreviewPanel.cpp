@@ -141,6 +141,8 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     connect(m_debounce, &QTimer::timeout, this, &PreviewPanel::update);
 
     m_when->setAccessibleName(tr("Preview time"));
+    m_when->setToolTip(tr("When to count the conversations that would close: now, later today or this week, or at a "
+                          "time you choose"));
     m_when->addItem(tr("Now"), 0);
     m_when->addItem(tr("In 1 hour"), 60);
     m_when->addItem(tr("In 8 hours"), 8 * 60);
@@ -150,6 +152,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_custom->setCalendarPopup(true);
     m_custom->setDateTime(QDateTime::currentDateTime().addDays(1));
     m_custom->setAccessibleName(tr("Preview date and time"));
+    m_custom->setAccessibleDescription(tr("The time to preview, when “At…” is chosen"));
     m_custom->setVisible(false); // with "At…" only
     m_basis->setAccessibleName(tr("Timer basis"));
     m_basis->addItem(tr("creation (documented Web API behaviour)"), int(ClosingRule::Basis::Created));
@@ -171,6 +174,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     connect(m_basis, &QComboBox::currentIndexChanged, this, &PreviewPanel::schedule);
     connect(m_interval, &QSpinBox::valueChanged, this, &PreviewPanel::schedule);
     auto *refresh = new QPushButton(tr("Re&count"));
+    refresh->setToolTip(tr("Count again now, with the conversations as they are on the server"));
     connect(refresh, &QPushButton::clicked, this, &PreviewPanel::update);
     m_assumptionsButton->setObjectName(u"previewAssumptionsButton"_s);
     m_assumptionsButton->setText(tr("What this &assumes…"));
@@ -207,6 +211,8 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     // Short headers, their meaning in their tooltips: the table is read beside the chart and the list.
     m_counts->setObjectName(u"previewCounts"_s);
     m_counts->setAccessibleName(tr("Conversations closed per configuration"));
+    m_counts->setAccessibleDescription(tr("For each configuration: the saved value, your edit, and how many "
+                                          "conversations close either way, newly or no longer because of it"));
     const QList<std::pair<QString, QString>> headers {
         {tr("Configuration"), tr("Channel and state")},
         {tr("Saved"), tr("The value saved in the environment")},
@@ -232,6 +238,8 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
 
     m_listView->setObjectName(u"previewList"_s);
     m_listView->setAccessibleName(tr("Conversations the values would close"));
+    m_listView->setAccessibleDescription(tr("One row per conversation, with why it closes; press Enter to open it "
+                                            "in Dynamics 365"));
     m_listView->setModel(m_list);
     m_listView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_listView->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -342,10 +350,10 @@ QString PreviewPanel::assumptionsText() const
            "creation (the wrap-up start in Wrap-up), the 2024 admin article says the last modification. Switch with "
            "“timer from”.")
             .arg(created ? tr("creation (the wrap-up start in Wrap-up)") : tr("the last modification")),
-        tr("<b>Closing job.</b> A conversation closes by about %1 minutes after it becomes eligible, when the job "
+        tr("<b>Closing job.</b> A conversation closes by about %n minute(s) after it becomes eligible, when the job "
            "next runs (every 5 minutes per the 2024 admin article; an older article says every 24 hours). Change it "
-           "with “job every”.")
-            .arg(m_interval->value()),
+           "with “job every”.",
+           nullptr, m_interval->value()),
         tr("<b>Channels.</b> A configuration is taken to apply to the conversations whose channels include its "
            "channel: UNCONFIRMED, no Microsoft page says how a conversation is tied to its configuration. A "
            "conversation on several channels counts under each configuration that would close it."),
@@ -488,20 +496,21 @@ void PreviewPanel::update()
 
     // The chart: how many are eligible from now to a week ahead (and to the chosen time, if later), per channel, with
     // the saved values and with the edits. The figures of the last run stay on it until the new ones are in.
-    const QList<EligibilityChart::Point> points = chartPoints(now, m_when->currentData().toInt(), scenario.at);
+    const int chosen = m_when->currentData().toInt(); // the choice this run is for, whatever it is when it answers
+    const QList<EligibilityChart::Point> points = chartPoints(now, chosen, scenario.at);
     QList<QDateTime> times;
     for (const EligibilityChart::Point &point : points)
         times << point.at;
     ClosurePreview::countTimeline(
         m_client, scenario, times, m_generation,
-        [this, points, scenario](Result<QList<ClosurePreview::TimelinePoint>> timeline) {
+        [this, points, scenario, chosen](Result<QList<ClosurePreview::TimelinePoint>> timeline) {
             if (!timeline) {
                 m_chart->showMessage(
                     tr("The chart could not be counted: %1").arg(timeline.error().userMessage.toHtmlEscaped()));
                 Q_EMIT timelineUpdated(false);
                 return;
             }
-            m_chart->setData(chartData(points, timeline.value(), scenario, m_when->currentData().toInt()));
+            m_chart->setData(chartData(points, timeline.value(), scenario, chosen));
             Q_EMIT timelineUpdated(true);
         });
 }

@@ -16,7 +16,8 @@ QString tr(const char *text)
     return QCoreApplication::translate("CliDemo", text);
 }
 
-// The variable that hands the child its token (readable by the child and by root only, unlike its command line).
+// The variable that hands the child its token: a process's environment is readable by its own user only
+// (/proc/PID/environ), where its command line is readable by every user.
 constexpr auto TokenVariable = "AUTOCLOSE_DEMO_TOKEN";
 
 QString randomToken()

@@ -252,6 +252,13 @@
 <context>
     <name>PreviewPanel</name>
     <message numerus="yes">
+        <source>&lt;b&gt;Closing job.&lt;/b&gt; A conversation closes by about %n minute(s) after it becomes eligible, when the job next runs (every 5 minutes per the 2024 admin article; an older article says every 24 hours). Change it with “job every”.</source>
+        <translation>
+            <numerusform>&lt;b&gt;Closing job.&lt;/b&gt; A conversation closes by about %n minute after it becomes eligible, when the job next runs (every 5 minutes per the 2024 admin article; an older article says every 24 hours). Change it with “job every”.</numerusform>
+            <numerusform>&lt;b&gt;Closing job.&lt;/b&gt; A conversation closes by about %n minutes after it becomes eligible, when the job next runs (every 5 minutes per the 2024 admin article; an older article says every 24 hours). Change it with “job every”.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>By %1: &lt;b&gt;%2&lt;/b&gt; conversation(s) close either way</source>
         <translation>
             <numerusform>By %1: &lt;b&gt;%2&lt;/b&gt; conversation closes either way</numerusform>
