@@ -332,8 +332,11 @@ private Q_SLOTS:
                  qPrintable(undo->toolTip()));
         QApplication::processEvents();
         QCOMPARE(refresh->pos(), before);
-        // Every toolbar action's tooltip names its shortcut when it has one.
+        // Every toolbar action has an icon that draws (the theme's or Qt's standard one), and its tooltip names its
+        // shortcut when it has one.
         for (QAction *action : toolBar->actions()) {
+            if (!action->isSeparator())
+                QVERIFY2(!action->icon().pixmap(QSize(22, 22)).isNull(), qPrintable(action->text()));
             if (!action->shortcut().isEmpty())
                 QVERIFY2(action->toolTip().contains(action->shortcut().toString(QKeySequence::NativeText)),
                          qPrintable(action->toolTip()));
