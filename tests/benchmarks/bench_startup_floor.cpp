@@ -52,7 +52,7 @@ int main(int argc, char *argv[])
     table.setModel(&model);
     table.horizontalHeader()->setStretchLastSection(true);
     window.setCentralWidget(&table);
-    window.resize(1040, 680); // the editor's size
+    window.resize(1180, 760); // the editor's size
     window.show();
     // Once the window system shows it (its first expose), quit as the editor does on loadFinished: paint now, then
     // leave the event loop.
