@@ -154,8 +154,8 @@ QUrl DataverseClient::apiUrl(const QString &pathAndQuery) const
     return OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(pathAndQuery));
 }
 
-void DataverseClient::fetchConversationPage(const QUrl &url, int pageSize, QObject *context,
-                                            std::function<void(Result<ConversationPage>)> done)
+void DataverseClient::getPage(const QUrl &url, int pageSize, QObject *context,
+                              std::function<void(Result<QByteArray>)> done)
 {
     if (!m_pages->mayFollow(url)) {
         done(PageWalker::foreignLink(url));
@@ -165,16 +165,38 @@ void DataverseClient::fetchConversationPage(const QUrl &url, int pageSize, QObje
     call.url = url;
     call.headers = {{"Prefer", "odata.maxpagesize=" + QByteArray::number(std::clamp(pageSize, 1, 5000))}};
     m_transport->send(call, context, [done = std::move(done)](Result<WebApiTransport::Reply> reply) {
-        if (!reply) {
+        if (!reply)
             done(reply.error());
+        else
+            done(std::move(reply.value().body));
+    });
+}
+
+void DataverseClient::fetchConversationPage(const QUrl &url, int pageSize, QObject *context,
+                                            std::function<void(Result<ConversationPage>)> done)
+{
+    getPage(url, pageSize, context, [done = std::move(done)](Result<QByteArray> body) {
+        if (!body) {
+            done(body.error());
             return;
         }
-        auto page = WebApiReply::parseConversationPage(reply.value().body);
+        auto page = WebApiReply::parseConversationPage(body.value());
         if (!page) {
             done(page.error());
             return;
         }
         done(ConversationPage {std::move(page.value().rows), page.value().nextLink});
+    });
+}
+
+void DataverseClient::fetchPage(const QUrl &url, int pageSize, QObject *context,
+                                std::function<void(Result<WebApiReply::Page>)> done)
+{
+    getPage(url, pageSize, context, [done = std::move(done)](Result<QByteArray> body) {
+        if (!body)
+            done(body.error());
+        else
+            done(WebApiReply::parseCollection(body.value()));
     });
 }
 

@@ -110,6 +110,9 @@ public:
     void fetchConversationPage(const QUrl &url, int pageSize, QObject *context,
                                std::function<void(Result<ConversationPage>)> done);
     QUrl apiUrl(const QString &pathAndQuery) const;
+    // One page of any query's rows, as fetchConversationPage reads conversations.
+    void fetchPage(const QUrl &url, int pageSize, QObject *context,
+                   std::function<void(Result<WebApiReply::Page>)> done);
     // How many rows of an entity set match filter, counted by the server with $apply; above the Web API's aggregate
     // limit of 50,000 rows the count is 50,000 with capped set, rather than an error.
     static constexpr qint64 AggregateLimit = 50000;
@@ -152,6 +155,8 @@ private:
     void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
                   WriteCallback done);
     void getBody(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done);
+    // One page of url (a query or a page's @odata.nextLink), at most pageSize rows; a link to another host fails.
+    void getPage(const QUrl &url, int pageSize, QObject *context, std::function<void(Result<QByteArray>)> done);
 
     QUrl m_orgUrl;
     WebApiTransport *m_transport;

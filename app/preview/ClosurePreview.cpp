@@ -1,6 +1,7 @@
 #include "app/preview/ClosurePreview.h"
 
 #include "app/dataverse/ODataQuery.h"
+#include "app/preview/ExactCount.h"
 #include "models/MicrosoftDefaults.h"
 
 #include <QHash>
@@ -13,66 +14,108 @@ using namespace Qt::StringLiterals;
 namespace {
 const QString Conversations = u"msdyn_ocliveworkitems"_s;
 
-// Runs one count per filter, at most as many at once as the transport allows, and hands back all of them in order
-// (or the first error).
-void countAll(DataverseClient *client, const QStringList &filters, QObject *context,
-              std::function<void(Result<QList<WebApiReply::Count>>)> done)
+// "The timer of a conversation in this state started in (after, upTo]", as ClosingRule::timerStart reads it: a
+// column, and for Wrap-up and the modified basis the column used when that one is empty.
+ExactCount::TimerClause timerClause(int state, ClosingRule::Basis basis)
+{
+    QString column = u"createdon"_s;
+    QString fallback;
+    if (basis == ClosingRule::Basis::Modified) {
+        column = u"msdyn_modifiedon"_s;
+        fallback = u"modifiedon"_s;
+    } else if (ConversationState(state) == ConversationState::WrapUp) {
+        // A Wrap-up conversation without its wrap-up start is timed from createdon.
+        column = u"msdyn_wrapupinitiatedon"_s;
+        fallback = u"createdon"_s;
+    }
+    return [column, fallback](const std::optional<QDateTime> &after, const QDateTime &upTo) {
+        const auto within = [&after, &upTo](const QString &c) {
+            const QString upper = c + u" le "_s + ODataLiteral::dateTime(upTo);
+            return after ? c + u" gt "_s + ODataLiteral::dateTime(*after) + u" and "_s + upper : upper;
+        };
+        if (fallback.isEmpty())
+            return after ? u"("_s + within(column) + u')' : within(column);
+        return u"(%1 or (%2 eq null and %3))"_s.arg(within(column), column, within(fallback));
+    };
+}
+
+// The conversations a configuration applies to, whatever their timer.
+QString baseFilter(const ChannelStateConfig &configuration)
+{
+    return u"statuscode eq %1 and Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',"
+           u"PropertyValues=[%2])"_s.arg(ODataLiteral::integer(ClosingRule::statusCodeOf(configuration.state)),
+                                         ODataLiteral::string(QString::number(configuration.streamSource.value_or(0))));
+}
+
+// Counts at several cutoffs of one set of conversations: each cutoff's count is how many timers started at or
+// before it.
+struct CutoffJob
+{
+    ExactCount::Query query;
+    QList<QDateTime> cutoffs; // in any order, repeats allowed
+};
+struct CutoffCount
+{
+    qint64 count = 0;
+    bool capped = false;
+};
+
+// Runs every job at once (ExactCount splits what the service refuses) and hands back, per job, a count per cutoff
+// in the job's order, or the first error.
+void countCutoffs(DataverseClient *client, const QList<CutoffJob> &jobs, QObject *context,
+                  std::function<void(Result<QList<QList<CutoffCount>>>)> done)
 {
     struct State
     {
-        QList<WebApiReply::Count> counts;
+        QList<QList<CutoffCount>> counts;
         qsizetype outstanding = 0;
         bool failed = false;
-        std::function<void(Result<QList<WebApiReply::Count>>)> done;
+        std::function<void(Result<QList<QList<CutoffCount>>>)> done;
     };
     auto state = std::make_shared<State>();
-    state->counts.resize(filters.size());
-    state->outstanding = filters.size();
+    state->counts.resize(jobs.size());
+    state->outstanding = jobs.size();
     state->done = std::move(done);
-    if (filters.isEmpty()) {
+    if (jobs.isEmpty()) {
         state->done(state->counts);
         return;
     }
-    for (qsizetype i = 0; i < filters.size(); ++i) {
-        client->aggregateCount(Conversations, filters.at(i), context, [state, i](Result<WebApiReply::Count> count) {
-            if (state->failed)
-                return;
-            if (!count) {
-                state->failed = true;
-                state->done(count.error());
-                return;
-            }
-            state->counts[i] = count.value();
-            if (--state->outstanding == 0)
-                state->done(state->counts);
-        });
+    for (qsizetype j = 0; j < jobs.size(); ++j) {
+        QList<QDateTime> sorted = jobs.at(j).cutoffs;
+        std::sort(sorted.begin(), sorted.end());
+        sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+        ExactCount::countRanges(
+            client, jobs.at(j).query, sorted, context,
+            [state, j, sorted, cutoffs = jobs.at(j).cutoffs](Result<QList<ExactCount::Count>> ranges) {
+                if (state->failed)
+                    return;
+                if (!ranges) {
+                    state->failed = true;
+                    state->done(ranges.error());
+                    return;
+                }
+                // A cutoff's count is every range up to it.
+                QList<CutoffCount> cumulative;
+                CutoffCount sum;
+                for (const ExactCount::Count &range : ranges.value()) {
+                    sum.count += range.count;
+                    sum.capped = sum.capped || range.capped;
+                    cumulative << sum;
+                }
+                QList<CutoffCount> &out = state->counts[j];
+                for (const QDateTime &cutoff : cutoffs)
+                    out << cumulative.at(std::lower_bound(sorted.begin(), sorted.end(), cutoff) - sorted.begin());
+                if (--state->outstanding == 0)
+                    state->done(state->counts);
+            });
     }
-}
-} // namespace
-
-namespace {
-// "The timer of a conversation in this state started at or before cutoff", as ClosingRule::timerStart reads it.
-QString timerFilter(int state, ClosingRule::Basis basis, const QDateTime &cutoff)
-{
-    const QString c = ODataLiteral::dateTime(cutoff);
-    if (basis == ClosingRule::Basis::Modified)
-        return u"(msdyn_modifiedon le %1 or (msdyn_modifiedon eq null and modifiedon le %1))"_s.arg(c);
-    if (ConversationState(state) == ConversationState::WrapUp) {
-        // A Wrap-up conversation without its wrap-up start is timed from createdon.
-        return u"(msdyn_wrapupinitiatedon le %1 or (msdyn_wrapupinitiatedon eq null and createdon le %1))"_s.arg(c);
-    }
-    return u"createdon le %1"_s.arg(c);
 }
 } // namespace
 
 QString ClosurePreview::filterFor(const ChannelStateConfig &configuration, ClosingRule::Basis basis,
                                   const QDateTime &cutoff)
 {
-    const QString timer = timerFilter(configuration.state, basis, cutoff);
-    return u"statuscode eq %1 and Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',"
-           u"PropertyValues=[%2]) and %3"_s.arg(
-               ODataLiteral::integer(ClosingRule::statusCodeOf(configuration.state)),
-               ODataLiteral::string(QString::number(configuration.streamSource.value_or(0))), timer);
+    return baseFilter(configuration) + u" and "_s + timerClause(configuration.state, basis)(std::nullopt, cutoff);
 }
 
 void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario &scenario, QObject *context,
@@ -83,11 +126,12 @@ void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario 
     struct Plan
     {
         Impact impact;
-        qsizetype early = -1; // index of the count at the earlier cutoff
-        qsizetype late = -1; // at the later one, when the two differ
+        qsizetype job = -1;
+        bool hasEarly = false; // cutoff 0 of the job is the earlier one
+        bool hasLate = false; // the later one, when the two differ: the job's last cutoff
     };
     QList<Plan> plans;
-    QStringList filters;
+    QList<CutoffJob> jobs;
     for (qsizetype i = 0; i < scenario.saved.size(); ++i) {
         const ChannelStateConfig &saved = scenario.saved.at(i);
         const ChannelStateConfig &edited = scenario.edited.value(i, saved);
@@ -99,26 +143,26 @@ void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario 
         if (saved.streamSource) {
             const auto cs = ClosingRule::cutoff(scenario.at, saved.minutes);
             const auto ce = ClosingRule::cutoff(scenario.at, edited.minutes);
-            std::optional<QDateTime> early;
-            std::optional<QDateTime> late;
+            CutoffJob job {{baseFilter(saved), timerClause(saved.state, scenario.basis)}, {}};
             if (cs && ce) {
-                early = std::min(*cs, *ce);
-                late = *cs == *ce ? std::optional<QDateTime>() : std::optional<QDateTime>(std::max(*cs, *ce));
-            } else {
-                late = cs ? cs : ce; // only one value closes anything
+                plan.hasEarly = true;
+                job.cutoffs << std::min(*cs, *ce);
+                if (*cs != *ce) {
+                    plan.hasLate = true;
+                    job.cutoffs << std::max(*cs, *ce);
+                }
+            } else if (cs || ce) {
+                plan.hasLate = true; // only one value closes anything
+                job.cutoffs << (cs ? *cs : *ce);
             }
-            if (early) {
-                plan.early = filters.size();
-                filters << filterFor(saved, scenario.basis, *early);
-            }
-            if (late) {
-                plan.late = filters.size();
-                filters << filterFor(saved, scenario.basis, *late);
+            if (!job.cutoffs.isEmpty()) {
+                plan.job = jobs.size();
+                jobs << job;
             }
         }
         plans << plan;
     }
-    countAll(client, filters, context, [plans, done = std::move(done)](Result<QList<WebApiReply::Count>> counts) {
+    countCutoffs(client, jobs, context, [plans, done = std::move(done)](Result<QList<QList<CutoffCount>>> counts) {
         if (!counts) {
             done(counts.error());
             return;
@@ -126,12 +170,13 @@ void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario 
         QList<Impact> impacts;
         for (Plan plan : plans) {
             Impact &impact = plan.impact;
-            const WebApiReply::Count early = plan.early >= 0 ? counts.value().at(plan.early) : WebApiReply::Count {};
-            const WebApiReply::Count late = plan.late >= 0 ? counts.value().at(plan.late) : WebApiReply::Count {};
+            const QList<CutoffCount> counted = plan.job >= 0 ? counts.value().at(plan.job) : QList<CutoffCount>();
+            const CutoffCount early = plan.hasEarly ? counted.first() : CutoffCount {};
+            const CutoffCount late = plan.hasLate ? counted.last() : CutoffCount {};
             impact.closesUnderBoth = early.count;
             impact.capped = early.capped || late.capped;
-            const qint64 difference = plan.late >= 0 ? std::max<qint64>(0, late.count - early.count) : 0;
-            if (plan.late >= 0) {
+            if (plan.hasLate) {
+                const qint64 difference = std::max<qint64>(0, late.count - early.count);
                 // The later cutoff belongs to the shorter value: the edit closes more if it is the edited one.
                 const bool editShorter =
                     !impact.savedMinutes || (impact.editedMinutes && *impact.editedMinutes < *impact.savedMinutes);
@@ -154,28 +199,29 @@ void ClosurePreview::countWaiting(DataverseClient *client, const QList<Workstrea
                                   std::function<void(Result<QList<WaitingImpact>>)> done)
 {
     QList<WaitingImpact> impacts;
-    QStringList filters;
+    QList<CutoffJob> jobs;
     const int waiting = int(ConversationState::Waiting);
     for (const Workstream &workstream : workstreams) {
         if (!governsWaiting(workstream) || QUuid::fromString(workstream.id).isNull())
             continue; // the id goes into the filter as a GUID literal: only a GUID may
         impacts << WaitingImpact {workstream, 0, false};
-        filters << u"statuscode eq %1 and _msdyn_liveworkstreamid_value eq %2 and %3"_s.arg(
-            ODataLiteral::integer(ClosingRule::statusCodeOf(waiting)), workstream.id,
-            timerFilter(waiting, scenario.basis, *ClosingRule::cutoff(scenario.at, workstream.inactivityMinutes)));
+        jobs << CutoffJob {{u"statuscode eq %1 and _msdyn_liveworkstreamid_value eq %2"_s.arg(
+                                ODataLiteral::integer(ClosingRule::statusCodeOf(waiting)), workstream.id),
+                            timerClause(waiting, scenario.basis)},
+                           {*ClosingRule::cutoff(scenario.at, workstream.inactivityMinutes)}};
     }
-    countAll(client, filters, context,
-             [impacts, done = std::move(done)](Result<QList<WebApiReply::Count>> counts) mutable {
-                 if (!counts) {
-                     done(counts.error());
-                     return;
-                 }
-                 for (qsizetype i = 0; i < impacts.size(); ++i) {
-                     impacts[i].closes = counts.value().at(i).count;
-                     impacts[i].capped = counts.value().at(i).capped;
-                 }
-                 done(impacts);
-             });
+    countCutoffs(client, jobs, context,
+                 [impacts, done = std::move(done)](Result<QList<QList<CutoffCount>>> counts) mutable {
+                     if (!counts) {
+                         done(counts.error());
+                         return;
+                     }
+                     for (qsizetype i = 0; i < impacts.size(); ++i) {
+                         impacts[i].closes = counts.value().at(i).first().count;
+                         impacts[i].capped = counts.value().at(i).first().capped;
+                     }
+                     done(impacts);
+                 });
 }
 
 qint64 ClosurePreview::TimelinePoint::eligibleSaved() const
@@ -203,57 +249,65 @@ void ClosurePreview::countTimeline(DataverseClient *client, const PreviewScenari
                                    const QList<QDateTime> &times, QObject *context,
                                    std::function<void(Result<QList<TimelinePoint>>)> done)
 {
-    // Which count each (time, configuration, saved or edited) reads: an index into filters, or -1 for none (a value
-    // of "never", or a configuration whose channel is unknown). One filter per distinct query.
+    // Per configuration, one job whose cutoffs are every (time, saved or edited value): the ranges between them
+    // are counted once each, so the whole timeline costs about one count per cutoff. Which cutoff each (time,
+    // configuration, saved or edited) reads: an index into its job's cutoffs, or -1 for none (a value of "never",
+    // or a configuration whose channel is unknown).
     struct Slot
     {
         qsizetype saved = -1;
         qsizetype edited = -1;
     };
-    QStringList filters;
-    QHash<QString, qsizetype> indexOf;
-    const auto countFor = [&](const ChannelStateConfig &config, const QDateTime &at, std::optional<int> minutes) {
-        const auto cut = ClosingRule::cutoff(at, minutes);
-        if (!cut || !config.streamSource)
-            return qsizetype(-1);
-        const QString filter = filterFor(config, scenario.basis, *cut);
-        const auto found = indexOf.constFind(filter);
-        if (found != indexOf.cend())
-            return *found;
-        indexOf.insert(filter, filters.size());
-        filters << filter;
-        return filters.size() - 1;
-    };
+    QList<CutoffJob> jobs;
+    QList<qsizetype> jobOf; // per configuration
     QList<QList<Slot>> slotsAt; // per time, per configuration
+    for (qsizetype i = 0; i < scenario.saved.size(); ++i) {
+        const ChannelStateConfig &saved = scenario.saved.at(i);
+        jobOf << (saved.streamSource ? jobs.size() : -1);
+        if (saved.streamSource)
+            jobs << CutoffJob {{baseFilter(saved), timerClause(saved.state, scenario.basis)}, {}};
+    }
     for (const QDateTime &at : times) {
         QList<Slot> row;
         for (qsizetype i = 0; i < scenario.saved.size(); ++i) {
             const ChannelStateConfig &saved = scenario.saved.at(i);
             const ChannelStateConfig &edited = scenario.edited.value(i, saved);
-            // Channel and state are the saved record's: an edit changes only the minutes.
-            row << Slot {countFor(saved, at, saved.minutes), countFor(saved, at, edited.minutes)};
+            Slot slot;
+            if (jobOf.at(i) >= 0) {
+                QList<QDateTime> &cutoffs = jobs[jobOf.at(i)].cutoffs;
+                // Channel and state are the saved record's: an edit changes only the minutes.
+                if (const auto cut = ClosingRule::cutoff(at, saved.minutes)) {
+                    slot.saved = cutoffs.size();
+                    cutoffs << *cut;
+                }
+                if (const auto cut = ClosingRule::cutoff(at, edited.minutes)) {
+                    slot.edited = cutoffs.size();
+                    cutoffs << *cut;
+                }
+            }
+            row << slot;
         }
         slotsAt << row;
     }
     QStringList ids;
     for (const ChannelStateConfig &config : scenario.saved)
         ids << config.id;
-    countAll(
-        client, filters, context,
-        [times, slotsAt, ids, done = std::move(done)](Result<QList<WebApiReply::Count>> counts) {
+    countCutoffs(
+        client, jobs, context,
+        [times, slotsAt, jobOf, ids, done = std::move(done)](Result<QList<QList<CutoffCount>>> counts) {
             if (!counts) {
                 done(counts.error());
                 return;
             }
-            const auto count = [&counts](qsizetype index) {
-                return index >= 0 ? counts.value().at(index) : WebApiReply::Count {};
-            };
             QList<TimelinePoint> points;
             for (qsizetype t = 0; t < times.size(); ++t) {
                 TimelinePoint point {times.at(t), {}};
                 for (qsizetype i = 0; i < ids.size(); ++i) {
-                    const WebApiReply::Count saved = count(slotsAt.at(t).at(i).saved);
-                    const WebApiReply::Count edited = count(slotsAt.at(t).at(i).edited);
+                    const auto count = [&](qsizetype index) {
+                        return index >= 0 ? counts.value().at(jobOf.at(i)).at(index) : CutoffCount {};
+                    };
+                    const CutoffCount saved = count(slotsAt.at(t).at(i).saved);
+                    const CutoffCount edited = count(slotsAt.at(t).at(i).edited);
                     point.counts << TimelineCount {ids.at(i), saved.count, edited.count, saved.capped || edited.capped};
                 }
                 points << point;
@@ -266,36 +320,88 @@ ClosurePreview::Lister::Lister(DataverseClient *client, PreviewScenario scenario
     : m_client(client)
     , m_scenario(std::move(scenario))
 {
-    advance();
-}
-
-QUrl ClosurePreview::Lister::firstPageOf(qsizetype index) const
-{
-    // Everything either value makes eligible: the later of the two cutoffs.
-    const ChannelStateConfig &saved = m_scenario.saved.at(index);
-    const ChannelStateConfig &edited = m_scenario.edited.value(index, saved);
-    const auto cs = ClosingRule::cutoff(m_scenario.at, saved.minutes);
-    const auto ce = ClosingRule::cutoff(m_scenario.at, edited.minutes);
-    if ((!cs && !ce) || !saved.streamSource)
-        return {};
-    const QDateTime cutoff = cs && ce ? std::max(*cs, *ce) : (cs ? *cs : *ce);
-    const QString query = ODataQuery(Conversations)
-                              .select(DataverseClient::conversationColumns())
-                              .filter(filterFor(saved, m_scenario.basis, cutoff))
-                              .orderBy(u"createdon asc"_s)
-                              .toString();
-    return m_client->apiUrl(query);
-}
-
-void ClosurePreview::Lister::advance()
-{
-    // The next configuration that can close anything.
-    for (++m_index; m_index < m_scenario.saved.size(); ++m_index) {
-        m_next = firstPageOf(m_index);
-        if (!m_next.isEmpty())
-            return;
+    for (qsizetype i = 0; i < m_scenario.saved.size(); ++i) {
+        // Everything either value makes eligible: the later of the two cutoffs.
+        const ChannelStateConfig &saved = m_scenario.saved.at(i);
+        const ChannelStateConfig &edited = m_scenario.edited.value(i, saved);
+        const auto cs = ClosingRule::cutoff(m_scenario.at, saved.minutes);
+        const auto ce = ClosingRule::cutoff(m_scenario.at, edited.minutes);
+        std::optional<QDateTime> upTo;
+        if (saved.streamSource && (cs || ce))
+            upTo = cs && ce ? std::max(*cs, *ce) : (cs ? *cs : *ce);
+        m_listedUpTo << upTo;
     }
-    m_next.clear();
+    m_cursor = begin();
+}
+
+std::optional<QString> ClosurePreview::Lister::filterOf(qsizetype index) const
+{
+    const auto &upTo = m_listedUpTo.at(index);
+    if (!upTo)
+        return std::nullopt;
+    return filterFor(m_scenario.saved.at(index), m_scenario.basis, *upTo);
+}
+
+bool ClosurePreview::Lister::listedUnder(const Conversation &conversation, qsizetype index) const
+{
+    // The server's query for configuration j returns a conversation in j's state, on j's channel, whose timer (as
+    // filterFor reads it) started at or before j's later cutoff. Timers are whole seconds, as the cutoffs are sent.
+    const auto start = ClosingRule::timerStart(conversation, m_scenario.basis);
+    for (qsizetype j = 0; j < index; ++j) {
+        const ChannelStateConfig &c = m_scenario.saved.at(j);
+        const auto &upTo = m_listedUpTo.at(j);
+        if (upTo && start && ClosingRule::matches(conversation, c) &&
+            start->time <= upTo->addMSecs(-upTo->time().msec()))
+            return false;
+    }
+    return true;
+}
+
+ClosurePreview::Lister::Cursor ClosurePreview::Lister::firstFrom(qsizetype index) const
+{
+    for (; index < m_scenario.saved.size(); ++index) {
+        if (const auto filter = filterOf(index)) {
+            const QString query = ODataQuery(Conversations)
+                                      .select(DataverseClient::conversationColumns())
+                                      .filter(*filter)
+                                      .orderBy(u"createdon asc"_s)
+                                      .toString();
+            return Cursor {index, m_client->apiUrl(query)};
+        }
+    }
+    return Cursor {m_scenario.saved.size(), {}};
+}
+
+ClosurePreview::Lister::Cursor ClosurePreview::Lister::begin() const
+{
+    return firstFrom(0);
+}
+
+void ClosurePreview::Lister::fetch(const Cursor &cursor, int pageSize, QObject *context,
+                                   std::function<void(Result<Page>)> done) const
+{
+    if (isEnd(cursor) || cursor.configuration < 0) {
+        done(Page {{}, Cursor {m_scenario.saved.size(), {}}});
+        return;
+    }
+    m_client->fetchConversationPage(
+        cursor.page, pageSize, context,
+        [this, cursor, done = std::move(done)](Result<DataverseClient::ConversationPage> page) {
+            if (!page) {
+                done(page.error());
+                return;
+            }
+            Page out;
+            for (const Conversation &conversation : page.value().rows) {
+                if (!listedUnder(conversation, cursor.configuration))
+                    continue; // on several channels: listed under an earlier configuration
+                if (auto row = Preview::classify(conversation, m_scenario))
+                    out.rows << *row;
+            }
+            out.next = page.value().next.isEmpty() ? firstFrom(cursor.configuration + 1)
+                                                   : Cursor {cursor.configuration, page.value().next};
+            done(out);
+        });
 }
 
 void ClosurePreview::Lister::fetchNext(int pageSize, QObject *context,
@@ -305,24 +411,12 @@ void ClosurePreview::Lister::fetchNext(int pageSize, QObject *context,
         done(QList<PreviewRow>(), false);
         return;
     }
-    m_client->fetchConversationPage(
-        m_next, pageSize, context, [this, done = std::move(done)](Result<DataverseClient::ConversationPage> page) {
-            if (!page) {
-                done(page.error(), false);
-                return;
-            }
-            QList<PreviewRow> rows;
-            for (const Conversation &conversation : page.value().rows) {
-                if (m_seen.contains(conversation.id))
-                    continue; // on several channels: already listed under another configuration
-                if (auto row = Preview::classify(conversation, m_scenario)) {
-                    m_seen.insert(conversation.id);
-                    rows << *row;
-                }
-            }
-            m_next = page.value().next;
-            if (m_next.isEmpty())
-                advance();
-            done(rows, !atEnd());
-        });
+    fetch(m_cursor, pageSize, context, [this, done = std::move(done)](Result<Page> page) {
+        if (!page) {
+            done(page.error(), false);
+            return;
+        }
+        m_cursor = page.value().next;
+        done(std::move(page.value().rows), !atEnd());
+    });
 }

@@ -75,25 +75,53 @@ void countTimeline(DataverseClient *client, const PreviewScenario &scenario, con
                    QObject *context, std::function<void(Result<QList<TimelinePoint>>)> done);
 
 // Lists the conversations that close (or no longer close) in the scenario, a page at a time: configuration after
-// configuration, each conversation once, classified by the closing rule with every configuration in view.
+// configuration, each conversation once, classified by the closing rule with every configuration in view. A page is
+// read from a cursor, which is small and can be kept: a list that drops pages it no longer shows keeps their cursors
+// and reads them again. A conversation on several channels is listed under the first configuration whose query
+// returns it, so any page can be read alone, in any order, and no set of ids seen grows with the list.
 class Lister
 {
 public:
+    // Where a page starts: the configuration being listed (its index in scenario.saved) and the page's URL.
+    struct Cursor
+    {
+        qsizetype configuration = -1;
+        QUrl page;
+        friend bool operator==(const Cursor &, const Cursor &) = default;
+    };
+    struct Page
+    {
+        QList<PreviewRow> rows; // possibly none while more follow
+        Cursor next; // the end when isEnd(next)
+    };
+
     Lister(DataverseClient *client, PreviewScenario scenario);
-    // The next rows (at most about pageSize; possibly none while more follow), and whether more may follow.
+    Cursor begin() const;
+    bool isEnd(const Cursor &cursor) const { return cursor.configuration >= m_scenario.saved.size(); }
+    // The page at cursor: at most pageSize conversations read, those listed under its configuration kept. The same
+    // cursor and pageSize read the same page again.
+    void fetch(const Cursor &cursor, int pageSize, QObject *context, std::function<void(Result<Page>)> done) const;
+
+    // One page after another from the beginning, for a reader that keeps nothing behind it.
     void fetchNext(int pageSize, QObject *context, std::function<void(Result<QList<PreviewRow>>, bool more)> done);
-    bool atEnd() const { return m_index >= m_scenario.saved.size(); }
+    bool atEnd() const { return isEnd(m_cursor); }
     const PreviewScenario &scenario() const { return m_scenario; }
 
+    // The $filter listing configuration index reads (everything either value makes eligible), or nothing when
+    // neither value ever closes or its channel is unknown.
+    std::optional<QString> filterOf(qsizetype index) const;
+    // Whether a conversation read while listing configuration index belongs there: no earlier configuration's query
+    // returns it.
+    bool listedUnder(const Conversation &conversation, qsizetype index) const;
+
 private:
-    void advance();
-    QUrl firstPageOf(qsizetype index) const;
+    // The first page of the first configuration from index on that can close anything.
+    Cursor firstFrom(qsizetype index) const;
 
     DataverseClient *m_client;
     PreviewScenario m_scenario;
-    qsizetype m_index = -1; // the configuration being listed
-    QUrl m_next; // its next page
-    QSet<QString> m_seen;
+    QList<std::optional<QDateTime>> m_listedUpTo; // per configuration: the later cutoff, what its query reads
+    Cursor m_cursor;
 };
 
 } // namespace ClosurePreview
