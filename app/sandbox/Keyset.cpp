@@ -85,3 +85,27 @@ SqlCondition Keyset::after(const QList<SortColumn> &ordering, const QVariantList
     }
     return condition;
 }
+
+std::optional<Keyset::Page> Keyset::page(const EntitySetDef &set, const QStringList &orderBy,
+                                         const SqlCondition &filter, const QVariantList &after)
+{
+    Page page;
+    const QList<SortColumn> columns = ordering(set, orderBy);
+    page.orderBy = orderBySql(columns);
+    for (const SortColumn &s : columns)
+        page.keyColumns << s.column->name;
+    if (!after.isEmpty() && after.size() != columns.size())
+        return std::nullopt;
+    QStringList conditions;
+    if (!filter.sql.isEmpty()) {
+        conditions << filter.sql;
+        page.where.binds += filter.binds;
+    }
+    if (!after.isEmpty()) {
+        const SqlCondition bound = Keyset::after(columns, after);
+        conditions << bound.sql;
+        page.where.binds += bound.binds;
+    }
+    page.where.sql = conditions.join(u" AND "_s);
+    return page;
+}

@@ -7,6 +7,8 @@
 #include <QStringList>
 #include <QVariantList>
 
+#include <optional>
+
 // Keyset paging (docs/web-api.md, Paging): a page starts strictly after the last row of the page before it, found by
 // that row's sort key, instead of after skipping the rows before it. SQLite then seeks to the cursor in an index,
 // so the last page of a long read costs what the first costs, and rows written between two pages neither repeat
@@ -30,5 +32,17 @@ QString orderBySql(const QList<SortColumn> &ordering);
 // The rows that come strictly after the row whose sort key is key (one value per column of ordering; a null
 // QVariant for NULL), in SQLite's order, where NULL sorts first ascending and last descending.
 SqlCondition after(const QList<SortColumn> &ordering, const QVariantList &key);
+
+// What a page's SELECT needs: which rows, in what order, and the columns that make up each row's sort key.
+struct Page
+{
+    SqlCondition where; // the filter and, on later pages, the keyset bound; empty sql: every row
+    QString orderBy;
+    QStringList keyColumns;
+};
+// The page of a read ordered by orderBy that starts after the sort key `after` (empty: at the first row);
+// nullopt when that key is not one of this ordering's.
+std::optional<Page> page(const EntitySetDef &set, const QStringList &orderBy, const SqlCondition &filter,
+                         const QVariantList &after);
 
 } // namespace Keyset

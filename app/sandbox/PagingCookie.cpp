@@ -6,6 +6,8 @@
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
 
+#include <array>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -37,7 +39,8 @@ QByteArray PagingCookie::scope(const QString &entitySet, const QUrlQuery &params
     QByteArray text = entitySet.toUtf8();
     for (const auto &[name, value] : params.queryItems(QUrl::FullyDecoded)) {
         if (name == u"$filter"_s || name == u"$orderby"_s || name == u"$select"_s || name == u"$expand"_s)
-            text += '\n' + name.toUtf8() + '=' + value.toUtf8();
+            // Each value after its length: no value can pass for another value followed by another option.
+            text += '\n' + name.toUtf8() + '=' + QByteArray::number(value.toUtf8().size()) + ':' + value.toUtf8();
     }
     return text;
 }
@@ -90,7 +93,7 @@ std::optional<PagingCookie> PagingCookie::decode(const QString &token, const QBy
 
 QByteArray PagingCookie::newSecret()
 {
-    QByteArray secret(32, Qt::Uninitialized);
-    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(secret.data()), secret.size() / 4);
-    return secret;
+    std::array<quint32, 8> words; // 256 bits, as strong as HMAC-SHA256 can use
+    QRandomGenerator::system()->fillRange(words.data(), qsizetype(words.size()));
+    return QByteArray(reinterpret_cast<const char *>(words.data()), qsizetype(sizeof(words)));
 }

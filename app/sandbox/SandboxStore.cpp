@@ -289,36 +289,19 @@ Result<Done> SandboxStore::selectPage(QSqlQuery &q, const EntitySetDef &set, con
 {
     q.setForwardOnly(true);
     // The key ends every ordering, so pages never overlap or skip rows.
-    const QList<Keyset::SortColumn> ordering = Keyset::ordering(set, query.orderBy);
-    const QString order = Keyset::orderBySql(ordering);
-    QStringList keyColumns;
-    for (const Keyset::SortColumn &s : ordering)
-        keyColumns << s.column->name;
+    const auto page = Keyset::page(set, query.orderBy, query.where, query.after);
+    if (!page) // QueryOptions takes only cookies whose key fits the ordering: this one was made some other way
+        return storeError(tr("Cannot read the sandbox database."), QSqlError());
     layout.sortKeyAt = layout.width;
-    layout.sortKeySize = int(keyColumns.size());
-
-    QStringList conditions;
-    QVariantList binds;
-    if (!query.where.sql.isEmpty()) {
-        conditions << query.where.sql;
-        binds += query.where.binds;
-    }
-    if (!query.after.isEmpty()) {
-        // QueryOptions takes only cookies whose key fits the ordering: this one was made some other way.
-        if (query.after.size() != ordering.size())
-            return storeError(tr("Cannot read the sandbox database."), QSqlError());
-        const SqlCondition after = Keyset::after(ordering, query.after);
-        conditions << after.sql;
-        binds += after.binds;
-    }
-    const QString where = conditions.isEmpty() ? QString() : u" WHERE "_s + conditions.join(u" AND "_s);
+    layout.sortKeySize = int(page->keyColumns.size());
+    const QString where = page->where.sql.isEmpty() ? QString() : u" WHERE "_s + page->where.sql;
     // The page is chosen by rowid first, so that an index holding the filtered and ordered columns answers it
     // without reading the rows that are not on the page; it starts at the cursor, never after an OFFSET, which
     // SQLite can only count through.
-    q.prepare(u"SELECT "_s + layout.sqlColumns + u", "_s + keyColumns.join(u", "_s) + u" FROM "_s + set.logicalName +
-              u" WHERE rowid IN (SELECT rowid FROM "_s + set.logicalName + where + u" ORDER BY "_s + order +
-              u" LIMIT ?) ORDER BY "_s + order);
-    for (const QVariant &value : std::as_const(binds))
+    q.prepare(u"SELECT "_s + layout.sqlColumns + u", "_s + page->keyColumns.join(u", "_s) + u" FROM "_s +
+              set.logicalName + u" WHERE rowid IN (SELECT rowid FROM "_s + set.logicalName + where + u" ORDER BY "_s +
+              page->orderBy + u" LIMIT ?) ORDER BY "_s + page->orderBy);
+    for (const QVariant &value : page->where.binds)
         q.addBindValue(value);
     q.addBindValue(query.limit);
     if (!q.exec())
