@@ -12,11 +12,11 @@ using namespace Qt::StringLiterals;
 // seconds, and rows of one second never straddle two ranges (their order by key stays within one read). Splitting the
 // span into equal times would not do: conversations are far from even in time (the demo's ages are spread on a log
 // scale, real ones follow office hours), and an unequal split leaves one range reading while the others wait. So the
-// span (two $top=1 queries) is split by counts: an interval holding more than half a page is cut into equal times
-// (as many parts as half-pages it holds, at most 16, and 16 when its count is refused for size) and each part
-// counted, until every piece holds at most half a page or lasts one second. Neighbouring pieces are then put
-// together into ranges of at most `readAhead` pages, so that a range ahead of its turn is read whole before it has to
-// stop: the ranges read side by side and the reader is never held up by one range. The counts are aggregates the
+// span (two $top=1 queries) is split by counts: an interval holding more than a page is cut into equal times (as many
+// parts as pages it holds, at most 16, and 16 when its count is refused for size) and each part counted (but the last,
+// which is what the others leave), until every piece holds at most a page or lasts one second. Neighbouring pieces are
+// then put together into ranges of at most `readAhead` pages, so that a range ahead of its turn is read whole before it
+// has to stop: the ranges read side by side and the reader is never held up by one range. The counts are aggregates the
 // service answers quickly; they cost about one request per page read.
 namespace {
 const QString Conversations = u"msdyn_ocliveworkitems"_s;
@@ -55,7 +55,9 @@ void ParallelReader::start(Rows rows, std::function<void(Result<Done>)> done)
 {
     m_rows = std::move(rows);
     m_done = std::move(done);
-    if (m_expected)
+    if (!m_options.split)
+        readRanges({Range {}});
+    else if (m_expected)
         decide(*m_expected, false);
     else
         countWhole();
@@ -144,7 +146,7 @@ QString ParallelReader::clause(const Interval &interval) const
 
 void ParallelReader::refine(const Interval &interval)
 {
-    const qint64 leafRows = std::max(1, m_options.pageSize / 2);
+    const qint64 leafRows = m_options.pageSize;
     const qint64 seconds = interval.to - interval.from;
     if ((!interval.capped && interval.count <= leafRows) || seconds <= 1) {
         m_leaves << interval;
@@ -152,12 +154,25 @@ void ParallelReader::refine(const Interval &interval)
     }
     const qint64 wanted = interval.capped ? MaxParts : (interval.count + leafRows - 1) / leafRows;
     const qint64 parts = std::min<qint64>(std::clamp<qint64>(wanted, 2, MaxParts), seconds);
-    for (qint64 i = 0; i < parts; ++i) {
-        Interval part {interval.from + seconds * i / parts, interval.from + seconds * (i + 1) / parts, 0, false};
+    const auto partOf = [&interval, seconds, parts](qint64 i) {
+        return Interval {interval.from + seconds * i / parts, interval.from + seconds * (i + 1) / parts, 0, false};
+    };
+    // With the whole counted exactly, the last part is what the others leave: one request fewer per split.
+    struct Split
+    {
+        Interval last;
+        qint64 rest = 0;
+        qint64 waiting = 0;
+        bool known = true;
+    };
+    const bool derive = !interval.capped;
+    auto split = std::make_shared<Split>(Split {partOf(parts - 1), interval.count, parts - 1, true});
+    for (qint64 i = 0; i < (derive ? parts - 1 : parts); ++i) {
         ++m_counting;
         ++m_stats.countRequests;
+        Interval part = partOf(i);
         m_client->aggregateCount(Conversations, allOf(m_filter, clause(part)), m_requests,
-                                 [this, part](Result<WebApiReply::Count> counted) mutable {
+                                 [this, part, split, derive](Result<WebApiReply::Count> counted) mutable {
                                      if (!counted) {
                                          fail(counted.error());
                                          return;
@@ -165,6 +180,17 @@ void ParallelReader::refine(const Interval &interval)
                                      part.count = counted.value().count;
                                      part.capped = counted.value().capped;
                                      refine(part);
+                                     if (derive) {
+                                         split->rest -= part.count;
+                                         split->known = split->known && !part.capped;
+                                         if (--split->waiting == 0) {
+                                             // Rows added meanwhile can leave the rest unknown: then it is split blind,
+                                             // as a refused count.
+                                             split->last.count = std::max<qint64>(0, split->rest);
+                                             split->last.capped = !split->known || split->rest < 0;
+                                             refine(split->last);
+                                         }
+                                     }
                                      if (--m_counting == 0)
                                          plan();
                                  });

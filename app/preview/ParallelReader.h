@@ -32,6 +32,7 @@ public:
         int sequentialBelowPages = 4; // fewer pages expected: one query read a page at a time
         int readAhead = 2; // pages a range ahead of the one being handed on may hold (read or on their way)
         int concurrency = 4; // requests at once: the transport's limit, so that none waits behind a later range
+        bool split = true; // false: always one query, a page at a time, nothing counted (for comparisons)
     };
     // What the read cost, for tests and benchmarks.
     struct Stats
