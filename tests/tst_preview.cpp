@@ -152,6 +152,7 @@ private Q_SLOTS:
         QTest::newRow("bad time") << QStringList {u"--at"_s, u"tomorrow"_s} << u"give a time"_s;
         QTest::newRow("bad basis") << QStringList {u"--basis"_s, u"touched"_s} << u"created or modified"_s;
         QTest::newRow("bad format") << QStringList {u"--format"_s, u"xml"_s} << u"table, json or csv"_s;
+        QTest::newRow("a file for the table") << QStringList {u"-o"_s, u"list.txt"_s} << u"-o writes json or csv"_s;
     }
     void cliRefusesBadInput()
     {
