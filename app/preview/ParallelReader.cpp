@@ -12,12 +12,13 @@ using namespace Qt::StringLiterals;
 // seconds, and rows of one second never straddle two ranges (their order by key stays within one read). Splitting the
 // span into equal times would not do: conversations are far from even in time (the demo's ages are spread on a log
 // scale, real ones follow office hours), and an unequal split leaves one range reading while the others wait. So the
-// span (two $top=1 queries) is split by counts: an interval holding more than a page is cut into equal times (as many
-// parts as pages it holds, at most 16, and 16 when its count is refused for size) and each part counted (but the last,
-// which is what the others leave), until every piece holds at most a page or lasts one second. Neighbouring pieces are
+// span (two $top=1 queries) is split by counts: an interval holding more than a range's worth (readAhead pages) is cut
+// into equal times (as many parts as ranges it holds, at most 16, and 16 when its count is refused for size) and each
+// part counted (but the last, which is what the others leave), until every piece holds at most a range or lasts one
+// second. Neighbouring pieces are
 // then put together into ranges of at most `readAhead` pages, so that a range ahead of its turn is read whole before it
 // has to stop: the ranges read side by side and the reader is never held up by one range. The counts are aggregates the
-// service answers quickly; they cost about one request per page read.
+// service answers quickly; they cost about one request per range read.
 namespace {
 const QString Conversations = u"msdyn_ocliveworkitems"_s;
 constexpr int MaxParts = 16;
@@ -146,7 +147,8 @@ QString ParallelReader::clause(const Interval &interval) const
 
 void ParallelReader::refine(const Interval &interval)
 {
-    const qint64 leafRows = m_options.pageSize;
+    // A piece may hold as much as a range: counting finer would only be joined again by plan().
+    const qint64 leafRows = qint64(m_options.readAhead) * m_options.pageSize;
     const qint64 seconds = interval.to - interval.from;
     if ((!interval.capped && interval.count <= leafRows) || seconds <= 1) {
         m_leaves << interval;
