@@ -138,6 +138,27 @@ private Q_SLOTS:
         QCOMPARE(c.requests > 1, split);
     }
 
+    void cappedOnlyWhenTheIdsAreRefused()
+    {
+        // A service that will not list rows by id leaves one crowded second uncountable: the count says so, as a
+        // lower bound, with its reason.
+        LocalSandbox::Options options;
+        options.faults = u"400:query=$orderby=activityid"_s;
+        auto refusing = SandboxFixture::start(options);
+        QVERIFY(refusing);
+        const int channel = 992000;
+        QVERIFY(
+            BulkConversations::insert(refusing->sandbox->store()->databasePath(), {channel, 1, 60000, Start, 0}).ok());
+        std::optional<Result<QList<ExactCount::Count>>> counted;
+        ExactCount::countRanges(refusing->client.get(), {channelFilter(channel), createdClause()}, {Start.addSecs(10)},
+                                this, [&counted](auto result) { counted = std::move(result); });
+        QVERIFY(QTest::qWaitFor([&counted] { return counted.has_value(); }, 60000));
+        QVERIFY2(counted->ok(), qPrintable(counted->ok() ? QString() : counted->error().describe()));
+        QVERIFY(counted->value().first().capped);
+        QCOMPARE(counted->value().first().count, DataverseClient::AggregateLimit);
+        QVERIFY(ExactCount::cappedReason().contains(u"lower bound"_s));
+    }
+
     void rangesBetweenCutoffs()
     {
         // Nested cutoffs: each range counted once, exact on either side of the limit.

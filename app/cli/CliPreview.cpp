@@ -4,6 +4,7 @@
 #include "app/cli/CliEnvironment.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/preview/ClosurePreview.h"
+#include "app/preview/ExactCount.h"
 #include "app/preview/ListExport.h"
 #include "models/Duration.h"
 
@@ -206,16 +207,20 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
                         ? QCoreApplication::translate("Cli", "creation; wrap-up start in Wrap-up")
                         : QCoreApplication::translate("Cli", "last modification"))
         << '\n';
+    bool anyCapped = false;
     for (const ClosurePreview::Impact &impact : impacts->value()) {
         const ChannelStateConfig *c = byId.value(impact.configurationId);
         if (!c || (impact.closesUnderBoth == 0 && !edits.contains(impact.configurationId)))
             continue;
+        anyCapped = anyCapped || impact.capped;
         out << "  " << QString(c->channelLabel() + u" · " + conversationStateLabel(c->state)).leftJustified(34)
             << Duration::format(impact.editedMinutes).leftJustified(12)
             << (impact.capped ? QCoreApplication::translate("Cli", "more than %1").arg(impact.closesUnderBoth)
                               : QString::number(impact.closesUnderBoth))
             << '\n';
     }
+    if (anyCapped)
+        out << "  " << ExactCount::cappedReason() << '\n';
     out << '\n'
         << QCoreApplication::translate("Cli", "Eligible since").leftJustified(22)
         << QCoreApplication::translate("Cli", "Configuration").leftJustified(34)

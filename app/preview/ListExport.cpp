@@ -1,5 +1,7 @@
 #include "app/preview/ListExport.h"
 
+#include "app/preview/ExactCount.h"
+
 #include <QCoreApplication>
 #include <QIODevice>
 #include <QJsonDocument>
@@ -91,6 +93,8 @@ QByteArray ListExport::head() const
                                {u"minutes"_s, minutes},
                                {u"count"_s, impact.closesUnderBoth + impact.newlyCloses},
                                {u"capped"_s, impact.capped}};
+            if (impact.capped)
+                count.insert(u"cappedReason"_s, ExactCount::cappedReason());
             if (m_edited) {
                 count.insert(u"savedMinutes"_s, impact.savedMinutes ? QJsonValue(*impact.savedMinutes) : QJsonValue());
                 count.insert(u"newlyCloses"_s, impact.newlyCloses);
