@@ -1,5 +1,6 @@
 #include "ui/PreviewPanel.h"
 
+#include "app/preview/ListerPages.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
 #include "models/PreviewListModel.h"
@@ -34,6 +35,9 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr int PageSize = 200; // rows per request: what a screen shows, and a little more
 constexpr int DebounceMs = 400;
+// The list's columns fit this many rows around those shown, not the whole list: a row whose page is not in memory
+// would be read again only to be measured.
+constexpr int ResizePrecision = 100;
 
 QString countText(qint64 count, bool capped)
 {
@@ -255,20 +259,11 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_listView->horizontalHeader()->setStretchLastSection(false);
     m_listView->setToolTip(tr("Double-click or press Enter to open the conversation in Dynamics 365."));
     connect(m_listView, &QAbstractItemView::activated, this, &PreviewPanel::openSelected);
-    // The list asks for the next page when scrolled to its end (QAbstractItemView calls fetchMore).
-    connect(m_list, &PreviewListModel::moreWanted, this, [this] {
-        if (!m_lister || !m_generation) {
-            m_list->stop();
-            return;
-        }
-        m_lister->fetchNext(PageSize, m_generation, [this](Result<QList<PreviewRow>> rows, bool more) {
-            if (!rows) {
-                m_list->stop();
-                m_summary->setText(tr("Could not list the conversations: %1").arg(rows.error().describe()));
-                return;
-            }
-            m_list->appendRows(rows.value(), more);
-        });
+    m_listView->horizontalHeader()->setResizeContentsPrecision(ResizePrecision);
+    // The list reads its pages itself (the next one when scrolled to its end, a dropped one when shown again).
+    connect(m_list, &PreviewListModel::readFailed, this, [this](const Error &error) {
+        m_summary->setText(tr("Could not list the conversations: %1 Press Recount to try again.")
+                               .arg(error.describe().toHtmlEscaped()));
     });
     auto *open = new QPushButton(tr("&Open in Dynamics"));
     open->setToolTip(tr("Open the selected conversation in Dynamics 365 in your browser"));
@@ -448,8 +443,8 @@ void PreviewPanel::update()
     scenario.jobIntervalMinutes = m_interval->value();
     m_summary->setText(tr("Counting the conversations the values would close…"));
 
-    m_lister = std::make_unique<ClosurePreview::Lister>(m_client, scenario);
-    m_list->restart(scenario);
+    m_lister = std::make_shared<ClosurePreview::Lister>(m_client, scenario);
+    m_list->restart(scenario, std::make_shared<ClosurePreview::ListerPages>(m_lister, PageSize));
 
     ClosurePreview::countImpact(m_client, scenario, m_generation,
                                 [this, scenario](Result<QList<ClosurePreview::Impact>> impacts) {

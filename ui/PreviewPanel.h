@@ -101,7 +101,7 @@ private:
     QLabel *m_waiting;
     QTimer *m_debounce;
     QPointer<QObject> m_generation; // every callback of one preview run is tied to it; replaced on each run
-    std::unique_ptr<ClosurePreview::Lister> m_lister;
+    std::shared_ptr<const ClosurePreview::Lister> m_lister; // the list's, while it reads its pages
     QList<ClosurePreview::Impact> m_impacts;
     bool m_current = false;
     bool m_splitSettled = false; // the panes' sizes came from the user or the settings: kept as they are
