@@ -1,6 +1,7 @@
-// The closure preview's list in the real window, offscreen, on a sandbox of several thousand conversations: scrolled
-// a screen at a time from the top to the end and back to the top, every row shows the conversation the preview core
-// lists there, and the list holds no more than its budget of rows in memory at any time.
+// The closure preview's list in the real window, offscreen. On a sandbox of several thousand conversations, scrolled
+// a screen at a time from the top to the end and back to the top: every row shows the conversation the preview core
+// lists there, and the list holds no more than its budget of rows in memory at any time. A count or a read of the
+// list that takes more than a second shows a progress bar whose Cancel drops it; a quick one shows none.
 #include "GuiTestSupport.h"
 #include "WindowTestServer.h"
 #include "app/preview/ClosurePreview.h"
@@ -11,6 +12,9 @@
 #include <QAbstractItemModelTester>
 #include <QComboBox>
 #include <QDateTimeEdit>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QPushButton>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTableView>
@@ -55,17 +59,14 @@ class TestPreviewList : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase()
+    void cleanup() { m_server.reset(); }
+
+    void scrollsDownAndBackUpWithinItsBudget()
     {
         LocalSandbox::Options options;
         options.seed.conversations = Conversations;
         m_server = SandboxFixture::start(options);
         QVERIFY(m_server);
-    }
-    void cleanupTestCase() { m_server.reset(); }
-
-    void scrollsDownAndBackUpWithinItsBudget()
-    {
         MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
         window.resize(1280, 800);
         window.show();
@@ -147,6 +148,128 @@ private Q_SLOTS:
         QVERIFY(!model->isStopped());
         qInfo("%d screens checked; at most %d rows (%d pages of %d) in memory at once", steps, mostInMemory,
               model->loadedPageCount(), model->pageCount());
+    }
+
+    // A whole preview on the Demo environment answers well within a second: no progress bar flashes. (On a machine
+    // so loaded that it takes longer, the bar may show, but never before a second.)
+    void quickReadsShowNoProgress()
+    {
+        m_server = SandboxFixture::start();
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(load(window));
+        PreviewPanel *panel = window.previewPanel();
+        QElapsedTimer elapsed;
+        qint64 shownAt = -1;
+        QTimer watch;
+        connect(&watch, &QTimer::timeout, this, [&] {
+            if (shownAt < 0 && panel->progress()->isVisible())
+                shownAt = elapsed.elapsed();
+        });
+        watch.start(5);
+        QSignalSpy updated(panel, &PreviewPanel::updated);
+        QSignalSpy timeline(panel, &PreviewPanel::timelineUpdated);
+        elapsed.start();
+        panel->update();
+        QVERIFY(updated.wait(20000));
+        QVERIFY(timeline.count() > 0 || timeline.wait(20000));
+        QVERIFY(QTest::qWaitFor(
+            [panel] { return panel->listModel()->rowCount() > 0 && !panel->listModel()->isFetching(); }, 20000));
+        const qint64 finishedAt = elapsed.elapsed();
+        QTest::qWait(1200); // past the progress bar's delay
+        qInfo("the preview took %lld ms; the progress bar showed at %lld ms", finishedAt, shownAt);
+        QVERIFY(shownAt < 0 || shownAt >= 1000);
+        if (finishedAt < 1000)
+            QCOMPARE(shownAt, -1);
+        QVERIFY(!panel->progress()->isVisible());
+    }
+
+    // Counts that take seconds: after a second the progress bar shows with Cancel, which drops them (nothing they
+    // answer later reaches the panel) and says how to count again; Recount does.
+    void slowCountsShowProgressAndCancel()
+    {
+        LocalSandbox::Options options;
+        // The first conversation reads answer after 3 s (counts, timeline, list alike): they hold the connections.
+        options.faults = u"slow:ms=3000:times=8:path=msdyn_ocliveworkitems"_s;
+        m_server = SandboxFixture::start(options);
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(load(window)); // its preview starts now, and waits
+        PreviewPanel *panel = window.previewPanel();
+        QSignalSpy updated(panel, &PreviewPanel::updated);
+        QElapsedTimer elapsed;
+        elapsed.start();
+        QVERIFY(!panel->progress()->isVisible());
+        QVERIFY(QTest::qWaitFor([panel] { return panel->progress()->isVisible(); }, 3000));
+        QVERIFY2(elapsed.elapsed() >= 900, qPrintable(QString::number(elapsed.elapsed()))); // not before a second
+        QVERIFY(updated.isEmpty());
+        auto *label = panel->findChild<QLabel *>(u"previewProgressLabel"_s);
+        QVERIFY(label && label->isVisible());
+        QCOMPARE(label->text(), u"Counting…"_s);
+        QVERIFY(panel->cancelButton()->isVisible() && panel->cancelButton()->isEnabled());
+
+        QTest::mouseClick(panel->cancelButton(), Qt::LeftButton);
+        QVERIFY(!panel->progress()->isVisible());
+        QCOMPARE(updated.count(), 1);
+        QCOMPARE(updated.first().first().toBool(), false);
+        QVERIFY2(panel->summary()->text().contains(u"cancelled"_s) && panel->summary()->text().contains(u"Recount"_s),
+                 qPrintable(panel->summary()->text()));
+        const QString cancelled = panel->summary()->text();
+        // The slow replies arrive and are dropped: the panel stays as it was.
+        QTest::qWait(3500);
+        QCOMPARE(updated.count(), 1);
+        QCOMPARE(panel->summary()->text(), cancelled);
+        QVERIFY(!panel->progress()->isVisible());
+        QVERIFY(!panel->isCurrent());
+
+        // Recount counts again (the server is quick by now).
+        panel->update();
+        QVERIFY(updated.wait(20000));
+        QCOMPARE(updated.last().first().toBool(), true);
+        QVERIFY(panel->isCurrent());
+        QTRY_VERIFY(!panel->progress()->isVisible());
+    }
+
+    // A page of the list that takes seconds: the progress bar says the list is being read; Cancel stops the list
+    // (its rows say they were not read) and says how to list again.
+    void slowListShowsProgressAndCancel()
+    {
+        LocalSandbox::Options options;
+        options.faults = u"slow:ms=3000:times=1:query=createdon asc"_s; // the list's first page, not the counts
+        m_server = SandboxFixture::start(options);
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
+        window.resize(1280, 800);
+        window.show();
+        QSignalSpy updated(window.previewPanel(), &PreviewPanel::updated);
+        QVERIFY(load(window));
+        PreviewPanel *panel = window.previewPanel();
+        QVERIFY(updated.wait(20000)); // the counts are quick
+        QCOMPARE(updated.last().first().toBool(), true);
+        QVERIFY(panel->listModel()->isFetching());
+        QVERIFY(QTest::qWaitFor([panel] { return panel->progress()->isVisible(); }, 3000));
+        auto *label = panel->findChild<QLabel *>(u"previewProgressLabel"_s);
+        QCOMPARE(label->text(), u"Reading the list…"_s);
+        QCOMPARE(panel->listModel()->rowCount(), 0);
+
+        QTest::mouseClick(panel->cancelButton(), Qt::LeftButton);
+        QVERIFY(!panel->progress()->isVisible());
+        QVERIFY(panel->listModel()->isStopped());
+        QVERIFY(!panel->listModel()->isFetching());
+        QVERIFY2(panel->summary()->text().contains(u"Listing cancelled: press Recount"_s),
+                 qPrintable(panel->summary()->text()));
+        QVERIFY(panel->isCurrent()); // the counts stand
+        QTest::qWait(3500); // the page arrives, and is dropped
+        QCOMPARE(panel->listModel()->rowCount(), 0);
+        QVERIFY(!panel->progress()->isVisible());
+
+        panel->update();
+        QVERIFY(updated.wait(20000));
+        QTRY_VERIFY(panel->listModel()->rowCount() > 0);
     }
 
 private:

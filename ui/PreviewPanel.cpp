@@ -16,6 +16,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -35,6 +36,7 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr int PageSize = 200; // rows per request: what a screen shows, and a little more
 constexpr int DebounceMs = 400;
+constexpr int ProgressDelayMs = 1000; // a read quicker than this shows no progress bar
 // The list's columns fit this many rows around those shown, not the whole list: a row whose page is not in memory
 // would be read again only to be measured.
 constexpr int ResizePrecision = 100;
@@ -137,6 +139,11 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     , m_assumptionsButton(new QPushButton)
     , m_summary(new QLabel)
     , m_waiting(new QLabel)
+    , m_progress(new QWidget)
+    , m_progressLabel(new QLabel)
+    , m_progressBar(new QProgressBar)
+    , m_cancel(new QPushButton)
+    , m_progressDelay(new QTimer(this))
     , m_debounce(new QTimer(this))
 {
     setObjectName(u"previewPanel"_s);
@@ -265,6 +272,29 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
         m_summary->setText(tr("Could not list the conversations: %1 Press Recount to try again.")
                                .arg(error.describe().toHtmlEscaped()));
     });
+    connect(m_list, &PreviewListModel::fetchingChanged, this, &PreviewPanel::refreshProgress);
+
+    // Beside the summary, so that nothing moves when it shows: what is in flight, a busy bar (how much is left is
+    // not known) and Cancel.
+    m_progress->setObjectName(u"previewProgress"_s);
+    m_progressLabel->setObjectName(u"previewProgressLabel"_s);
+    m_progressBar->setRange(0, 0);
+    m_progressBar->setTextVisible(false);
+    m_progressBar->setMaximumWidth(120);
+    m_progressBar->setAccessibleName(tr("Preview progress"));
+    m_cancel->setObjectName(u"previewCancel"_s);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop counting and listing; Recount starts again"));
+    connect(m_cancel, &QPushButton::clicked, this, &PreviewPanel::cancel);
+    auto *progressRow = new QHBoxLayout(m_progress);
+    progressRow->setContentsMargins(0, 0, 0, 0);
+    progressRow->addWidget(m_progressLabel);
+    progressRow->addWidget(m_progressBar);
+    progressRow->addWidget(m_cancel);
+    m_progress->hide();
+    m_progressDelay->setSingleShot(true);
+    m_progressDelay->setInterval(ProgressDelayMs);
+    connect(m_progressDelay, &QTimer::timeout, m_progress, &QWidget::show);
     auto *open = new QPushButton(tr("&Open in Dynamics"));
     open->setToolTip(tr("Open the selected conversation in Dynamics 365 in your browser"));
     connect(open, &QPushButton::clicked, this, &PreviewPanel::openSelected);
@@ -285,6 +315,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
 
     auto *summaryRow = new QHBoxLayout;
     summaryRow->addWidget(m_summary, 1);
+    summaryRow->addWidget(m_progress);
     summaryRow->addWidget(open);
 
     auto *layout = new QVBoxLayout(this);
@@ -430,8 +461,11 @@ void PreviewPanel::update()
     m_generation = new QObject(this);
     m_lister.reset();
     m_current = false;
-    if (m_configs->rowCount() == 0)
+    m_countingImpact = m_countingWaiting = m_countingTimeline = false;
+    if (m_configs->rowCount() == 0) {
+        refreshProgress();
         return;
+    }
 
     QHash<QString, std::optional<int>> edits;
     for (const PendingEdit &edit : m_configs->pendingEdits())
@@ -445,9 +479,13 @@ void PreviewPanel::update()
 
     m_lister = std::make_shared<ClosurePreview::Lister>(m_client, scenario);
     m_list->restart(scenario, std::make_shared<ClosurePreview::ListerPages>(m_lister, PageSize));
+    m_countingImpact = m_countingWaiting = m_countingTimeline = true;
+    refreshProgress();
 
     ClosurePreview::countImpact(m_client, scenario, m_generation,
                                 [this, scenario](Result<QList<ClosurePreview::Impact>> impacts) {
+                                    m_countingImpact = false;
+                                    refreshProgress();
                                     if (!impacts) {
                                         m_summary->setText(tr("The preview could not count the conversations: %1")
                                                                .arg(impacts.error().describe().toHtmlEscaped()));
@@ -464,12 +502,16 @@ void PreviewPanel::update()
     m_waiting->clear();
     m_client->fetchWorkstreams(m_generation, [this, scenario](Result<QList<Workstream>> workstreams) {
         if (!workstreams) {
+            m_countingWaiting = false;
+            refreshProgress();
             m_waiting->setText(tr("Workstreams unavailable: %1").arg(workstreams.error().userMessage.toHtmlEscaped()));
             return;
         }
         ClosurePreview::countWaiting(
             m_client, workstreams.value(), scenario, m_generation,
             [this](Result<QList<ClosurePreview::WaitingImpact>> waiting) {
+                m_countingWaiting = false;
+                refreshProgress();
                 if (!waiting) {
                     m_waiting->setText(tr("Waiting conversations could not be counted: %1")
                                            .arg(waiting.error().userMessage.toHtmlEscaped()));
@@ -499,6 +541,8 @@ void PreviewPanel::update()
     ClosurePreview::countTimeline(
         m_client, scenario, times, m_generation,
         [this, points, scenario, chosen](Result<QList<ClosurePreview::TimelinePoint>> timeline) {
+            m_countingTimeline = false;
+            refreshProgress();
             if (!timeline) {
                 m_chart->showMessage(
                     tr("The chart could not be counted: %1").arg(timeline.error().userMessage.toHtmlEscaped()));
@@ -508,6 +552,39 @@ void PreviewPanel::update()
             m_chart->setData(chartData(points, timeline.value(), scenario, chosen));
             Q_EMIT timelineUpdated(true);
         });
+}
+
+void PreviewPanel::refreshProgress()
+{
+    const bool counting = m_countingImpact || m_countingWaiting || m_countingTimeline;
+    if (!counting && !m_list->isFetching()) {
+        m_progressDelay->stop();
+        m_progress->hide();
+        return;
+    }
+    m_progressLabel->setText(counting ? tr("Counting…") : tr("Reading the list…"));
+    if (m_progress->isHidden() && !m_progressDelay->isActive())
+        m_progressDelay->start();
+}
+
+void PreviewPanel::cancel()
+{
+    // Every count in flight is dropped with its context, every read of the list with the list's.
+    delete m_generation;
+    const bool counts = m_countingImpact;
+    const bool timeline = m_countingTimeline;
+    const bool listing = m_list->isFetching();
+    m_countingImpact = m_countingWaiting = m_countingTimeline = false;
+    m_list->cancel();
+    refreshProgress();
+    if (timeline)
+        m_chart->showMessage(tr("Not counted: cancelled. Press Recount to count again."));
+    if (counts) {
+        m_summary->setText(tr("Counting cancelled. Press Recount to count again."));
+        Q_EMIT updated(false);
+    } else if (listing) {
+        m_summary->setText(m_summary->text() + u' ' + tr("Listing cancelled: press Recount to list again."));
+    }
 }
 
 void PreviewPanel::showCounts(const PreviewScenario &scenario)

@@ -15,6 +15,7 @@ class PreviewListModel;
 class QComboBox;
 class QDateTimeEdit;
 class QLabel;
+class QProgressBar;
 class QPushButton;
 class QSettings;
 class QSpinBox;
@@ -47,6 +48,9 @@ public:
     QPushButton *assumptionsButton() const { return m_assumptionsButton; }
     QLabel *summary() const { return m_summary; }
     QLabel *waiting() const { return m_waiting; }
+    // The progress bar and its Cancel, shown while a count or a read of the list has taken more than a second.
+    QWidget *progress() const { return m_progress; }
+    QPushButton *cancelButton() const { return m_cancel; }
     // The last counts, and whether they match the current edits and settings.
     const QList<ClosurePreview::Impact> &impacts() const { return m_impacts; }
     // When the preview is for now: per edited configuration, how many conversations the edit would close at the
@@ -71,6 +75,8 @@ public Q_SLOTS:
     void update();
     // Opens the dialog with everything the preview assumes.
     void showAssumptions();
+    // Drops every count and read in flight; Recount starts again.
+    void cancel();
 
 Q_SIGNALS:
     // Counts (and the first page of the list) are in for the current edits and settings.
@@ -84,6 +90,8 @@ private:
     void openSelected();
     void choosePoint(int index);
     void fitCounts();
+    // Shows the progress bar once something has been in flight for a second, hides it when nothing is.
+    void refreshProgress();
 
     DataverseClient *m_client;
     ConfigTableModel *m_configs;
@@ -99,9 +107,18 @@ private:
     QPushButton *m_assumptionsButton;
     QLabel *m_summary;
     QLabel *m_waiting;
+    QWidget *m_progress;
+    QLabel *m_progressLabel;
+    QProgressBar *m_progressBar;
+    QPushButton *m_cancel;
+    QTimer *m_progressDelay; // quick reads show no progress bar: it would only flash
     QTimer *m_debounce;
     QPointer<QObject> m_generation; // every callback of one preview run is tied to it; replaced on each run
     std::shared_ptr<const ClosurePreview::Lister> m_lister; // the list's, while it reads its pages
+    // What of the current run is still being counted (the list's reads are the list model's).
+    bool m_countingImpact = false;
+    bool m_countingWaiting = false;
+    bool m_countingTimeline = false;
     QList<ClosurePreview::Impact> m_impacts;
     bool m_current = false;
     bool m_splitSettled = false; // the panes' sizes came from the user or the settings: kept as they are
