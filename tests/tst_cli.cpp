@@ -129,7 +129,7 @@ private Q_SLOTS:
         bad("timeout zero", env + QStringList {u"--timeout"_s, u"0"_s, u"list"_s},
             u"--timeout takes seconds, from 0.1 to 3600, not '0'"_s);
         bad("timeout word", env + QStringList {u"--timeout"_s, u"soon"_s, u"list"_s}, u"not 'soon'"_s);
-        bad("-o with list", env + QStringList {u"list"_s, u"-o"_s, u"x.json"_s}, u"-o goes with export"_s);
+        bad("-o with list", env + QStringList {u"list"_s, u"-o"_s, u"x.json"_s}, u"-o goes with preview and export"_s);
         bad("--dry-run with list", env + QStringList {u"list"_s, u"--dry-run"_s},
             u"--dry-run and --yes go with set and apply"_s);
         bad("--auth with list", env + QStringList {u"list"_s, u"--auth"_s, u"browser"_s},
@@ -212,17 +212,18 @@ private Q_SLOTS:
             QTest::newRow(name) << args << sentence;
         };
         const QString preview = u"--set, --at and --basis go with preview."_s;
-        const QString snapshot = u"-o goes with export; --dry-run and --yes go with set and apply."_s;
+        const QString snapshot = u"-o goes with preview and export; --dry-run and --yes go with set and apply."_s;
         refused("preview's --at with list", {u"list"_s, u"--at"_s, u"+8h"_s}, preview);
         refused("preview's --basis with diff", {u"diff"_s, u"a"_s, u"b"_s, u"--basis"_s, u"modified"_s}, preview);
         refused("preview's --set with profiles add", {u"profiles"_s, u"add"_s, u"X"_s, u"--set"_s, u"x=5"_s}, preview);
         refused("preview's --set with login", {u"login"_s, u"--set"_s, u"x=5"_s}, preview);
-        refused("export's -o with preview", {u"preview"_s, u"-o"_s, u"x.json"_s}, snapshot);
+        refused("-o with environments", {u"environments"_s, u"-o"_s, u"x.json"_s}, snapshot);
         refused("export's --output with whoami", {u"whoami"_s, u"--output"_s, u"x.json"_s}, snapshot);
         refused("apply's --yes with profiles list", {u"profiles"_s, u"list"_s, u"--yes"_s}, snapshot);
         refused("set's --dry-run with export", {u"export"_s, u"--dry-run"_s},
                 u"--dry-run and --yes go with set and apply."_s);
-        refused("export's -o with set", {u"set"_s, u"X"_s, u"5"_s, u"-o"_s, u"x.json"_s}, u"-o goes with export."_s);
+        refused("export's -o with set", {u"set"_s, u"X"_s, u"5"_s, u"-o"_s, u"x.json"_s},
+                u"-o goes with preview and export."_s);
         refused("profiles add's --tenant with whoami", {u"whoami"_s, u"--tenant"_s, u"t"_s},
                 u"--tenant goes with 'profiles add'."_s);
         refused("profiles add's --production and --client-id with apply",
@@ -246,7 +247,8 @@ private Q_SLOTS:
                 u"logout works on a profile (--profile NAME); with --url and --access-token-env there is no sign-in "
                 u"to keep."_s);
         refused("several at once", {u"list"_s, u"--yes"_s, u"--basis"_s, u"created"_s, u"--tenant"_s, u"t"_s},
-                u"--set, --at and --basis go with preview; --tenant goes with 'profiles add'; "_s + snapshot);
+                u"--set, --at and --basis go with preview; -o goes with preview and export; --tenant goes with "_s
+                u"'profiles add'; --dry-run and --yes go with set and apply."_s);
     }
     void optionsACommandDoesNotTakeAreRefused()
     {

@@ -419,7 +419,7 @@ private Q_SLOTS:
         QTest::newRow("export as xml") << QStringList {u"export"_s, u"--format"_s, u"xml"_s} << Token << 2
                                        << u"--format must be json or csv for export"_s;
         QTest::newRow("-o with diff") << QStringList {u"diff"_s, u"live"_s, u"live"_s, u"-o"_s, u"x.json"_s} << Token
-                                      << 2 << u"-o goes with export"_s;
+                                      << 2 << u"-o goes with preview and export"_s;
         QTest::newRow("--yes with export")
             << QStringList {u"export"_s, u"--yes"_s} << Token << 2 << u"--dry-run and --yes go with set and apply"_s;
         QTest::newRow("refused sign-in") << QStringList {u"export"_s} << u"wrong"_s << 3

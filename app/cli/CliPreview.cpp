@@ -4,14 +4,22 @@
 #include "app/cli/CliEnvironment.h"
 #include "app/dataverse/DataverseClient.h"
 #include "app/preview/ClosurePreview.h"
+#include "app/preview/ListExport.h"
 #include "models/Duration.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QEventLoop>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
+#include <QFile>
+#include <QSaveFile>
 #include <QTextStream>
+
+#include <cstdio>
+#ifdef Q_OS_WIN
+#include <io.h>
+#else
+#include <unistd.h>
+#endif
 
 using namespace Qt::StringLiterals;
 
@@ -21,7 +29,17 @@ struct PreviewOptions
     QList<std::pair<QString, std::optional<int>>> sets; // NAME_OR_ID → minutes (empty: never)
     QDateTime at;
     ClosingRule::Basis basis = ClosingRule::Basis::Created;
+    QString output; // --output FILE; empty: standard output
 };
+
+bool stderrIsTerminal()
+{
+#ifdef Q_OS_WIN
+    return _isatty(_fileno(stderr));
+#else
+    return isatty(STDERR_FILENO);
+#endif
+}
 
 // --at: ISO 8601 ("2026-05-01T08:00:00Z", an offset, or local time without one), or "+" and a duration as the
 // editor reads it ("+8h", "+2d", "+1d 12h").
@@ -44,11 +62,80 @@ Result<QDateTime> parseAt(const QString &text, const QDateTime &now)
     return at.toUTC();
 }
 
-QString csvField(const QString &text)
+// --format json|csv: the list written as it is read (ListExport), to standard output or through a QSaveFile, so
+// that memory stays the same for any number of rows and a failed read leaves no file. Progress goes to stderr only
+// when it is a terminal and the list takes more than a second.
+int writeList(DataverseClient &client, const PreviewScenario &scenario, const QList<ClosurePreview::Impact> &counts,
+              const QString &format, const QString &output, QTextStream &out, QTextStream &err)
 {
-    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n'))
-        return text;
-    return u'"' + QString(text).replace(u"\""_s, u"\"\""_s) + u'"';
+    std::unique_ptr<QSaveFile> file;
+    QIODevice *device = nullptr;
+    if (!output.isEmpty()) {
+        file = std::make_unique<QSaveFile>(output);
+        if (!file->open(QIODevice::WriteOnly))
+            return Cli::fail(
+                err,
+                Error::badInput(
+                    QCoreApplication::translate("Cli", "Cannot write %1: %2").arg(output, file->errorString())));
+        device = file.get();
+    } else {
+        out.flush();
+        device = out.device();
+    }
+    ListExport exporter(&client, scenario, format == u"json"_s ? ListExport::Format::Json : ListExport::Format::Csv);
+    exporter.setCounts(counts);
+    const bool terminal = stderrIsTerminal();
+    QElapsedTimer elapsed;
+    elapsed.start();
+    qint64 shownAt = -1;
+    QEventLoop loop;
+    std::optional<Result<qint64>> written;
+    exporter.start(
+        device, &loop,
+        [&](const ListExport::Progress &progress) {
+            // A line rewritten in place at most five times a second, once the list has taken a second.
+            if (!terminal || elapsed.elapsed() < 1000 || (shownAt >= 0 && elapsed.elapsed() - shownAt < 200))
+                return;
+            shownAt = elapsed.elapsed();
+            const int rows = int(progress.written);
+            const QString line = progress.expected
+                ? QCoreApplication::translate("Cli", "%1 of about %n conversation(s) written", nullptr,
+                                              int(*progress.expected))
+                      .arg(rows)
+                : QCoreApplication::translate("Cli", "%n conversation(s) written", nullptr, rows);
+            err << '\r' << line << "\x1b[K";
+            err.flush();
+        },
+        [&](Result<qint64> result) {
+            written = std::move(result);
+            loop.quit();
+        });
+    if (!written)
+        loop.exec();
+    if (shownAt >= 0) {
+        err << "\r\x1b[K";
+        err.flush();
+    }
+    if (!written->ok()) {
+        if (file)
+            file->cancelWriting(); // whole or absent: no file, and an earlier one left as it was
+        return Cli::fail(err, written->error());
+    }
+    if (!file) {
+        if (auto *stdoutFile = qobject_cast<QFile *>(device))
+            stdoutFile->flush();
+        return Cli::Ok;
+    }
+    if (!file->commit())
+        return Cli::fail(
+            err,
+            Error::badInput(
+                QCoreApplication::translate("Cli", "Cannot write %1: %2").arg(output, file->errorString())));
+    err << "autoclose-cli: "
+        << QCoreApplication::translate("Cli", "%n conversation(s) written to %1", nullptr, int(written->value()))
+               .arg(output)
+        << '\n';
+    return Cli::Ok;
 }
 
 int runPreview(DataverseClient &client, const PreviewOptions &options, const QString &format, QTextStream &out,
@@ -90,6 +177,13 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
     if (!impacts->ok())
         return fail(impacts->error());
 
+    if (format == u"json"_s || format == u"csv"_s)
+        return writeList(client, scenario, impacts->value(), format, options.output, out, err);
+    QHash<QString, const ChannelStateConfig *> byId;
+    for (const ChannelStateConfig &c : scenario.edited)
+        byId.insert(c.id, &c);
+    const QString at = scenario.at.toString(Qt::ISODate);
+
     ClosurePreview::Lister lister(&client, scenario);
     QList<PreviewRow> rows;
     std::optional<Error> listError;
@@ -106,47 +200,6 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
     if (listError)
         return fail(*listError);
 
-    QHash<QString, const ChannelStateConfig *> byId;
-    for (const ChannelStateConfig &c : scenario.edited)
-        byId.insert(c.id, &c);
-    const QString at = scenario.at.toString(Qt::ISODate);
-    if (format == u"json"_s) {
-        QJsonArray conversations;
-        for (const PreviewRow &row : rows) {
-            const ChannelStateConfig *c = byId.value(row.configurationId);
-            conversations.append(QJsonObject {{u"activityid"_s, row.conversation.id},
-                                              {u"configuration"_s, row.configurationId},
-                                              {u"channel"_s, c && c->streamSource ? *c->streamSource : 0},
-                                              {u"state"_s, c ? c->state : 0},
-                                              {u"eligibleSince"_s, row.eligibleSince.toString(Qt::ISODate)}});
-        }
-        QJsonArray counts;
-        for (const ClosurePreview::Impact &impact : impacts->value()) {
-            const ChannelStateConfig *c = byId.value(impact.configurationId);
-            counts.append(
-                QJsonObject {{u"configuration"_s, impact.configurationId},
-                             {u"name"_s, c ? c->name : QString()},
-                             {u"minutes"_s, impact.editedMinutes ? QJsonValue(*impact.editedMinutes) : QJsonValue()},
-                             {u"count"_s, impact.closesUnderBoth},
-                             {u"capped"_s, impact.capped}});
-        }
-        const QJsonObject root {{u"at"_s, at},
-                                {u"basis"_s, ClosingRule::basisName(scenario.basis)},
-                                {u"conversations"_s, conversations},
-                                {u"counts"_s, counts}};
-        out << QString::fromUtf8(QJsonDocument(root).toJson(QJsonDocument::Indented));
-        return Cli::Ok;
-    }
-    if (format == u"csv"_s) {
-        out << "activityid,configuration,channel,state,eligibleSince,title\n";
-        for (const PreviewRow &row : rows) {
-            const ChannelStateConfig *c = byId.value(row.configurationId);
-            out << row.conversation.id << ',' << row.configurationId << ','
-                << (c && c->streamSource ? *c->streamSource : 0) << ',' << (c ? c->state : 0) << ','
-                << row.eligibleSince.toString(Qt::ISODate) << ',' << csvField(row.conversation.title) << '\n';
-        }
-        return Cli::Ok;
-    }
     out << QCoreApplication::translate("Cli", "Conversations that would auto-close by %1 (timer from %2):")
                .arg(at,
                     scenario.basis == ClosingRule::Basis::Created
@@ -191,6 +244,8 @@ Cli::PreviewCommand::PreviewCommand(const GlobalOptions &global)
     m_set.setDescription(tr("preview: a configuration's value, NAME_OR_ID=VALUE."));
     m_at.setDescription(tr("preview: when, as ISO 8601 or +8h, +2d (default: now)."));
     m_basis.setDescription(tr("preview: timer basis, created (default) or modified."));
+    m_output.setDescription(
+        tr("preview (json, csv), export: write to FILE instead of standard output, whole or not at all."));
 }
 
 QString Cli::PreviewCommand::description() const
@@ -202,12 +257,15 @@ QString Cli::PreviewCommand::description() const
               "  --at ISO8601|+8h|+2d    when (default: now)\n"
               "  --basis created|modified  what the timer counts from\n"
               "                          (default: created; the docs disagree)\n"
-              "  --format table|json|csv");
+              "  --format table|json|csv  json and csv are written as the\n"
+              "                          conversations arrive\n"
+              "  -o FILE                 write json or csv to FILE, whole or not\n"
+              "                          at all");
 }
 
 QList<Cli::OptionGroup> Cli::PreviewCommand::options() const
 {
-    return QList<OptionGroup> {{m_set, m_at, m_basis}, {m_global.format}} + m_global.environment();
+    return QList<OptionGroup> {{m_set, m_at, m_basis}, {m_output}, {m_global.format}} + m_global.environment();
 }
 
 int Cli::PreviewCommand::run(const Invocation &call, QTextStream &out, QTextStream &err) const
@@ -221,6 +279,11 @@ int Cli::PreviewCommand::run(const Invocation &call, QTextStream &out, QTextStre
         return usage(err, tr("--format must be table, json or csv, not '%1'.").arg(format));
 
     PreviewOptions previewOptions;
+    if (parser.isSet(m_output)) {
+        if (format == u"table"_s)
+            return usage(err, tr("-o writes json or csv; add --format json or --format csv."));
+        previewOptions.output = parser.value(m_output);
+    }
     const auto basis = ClosingRule::basisFromName(parser.value(m_basis));
     if (!basis)
         return usage(err, tr("--basis must be created or modified, not '%1'.").arg(parser.value(m_basis)));

@@ -23,6 +23,8 @@ private:
     QCommandLineOption m_set {QStringLiteral("set"), QString(), QStringLiteral("NAME_OR_ID=VALUE")};
     QCommandLineOption m_at {QStringLiteral("at"), QString(), QStringLiteral("TIME")};
     QCommandLineOption m_basis {QStringLiteral("basis"), QString(), QStringLiteral("BASIS"), QStringLiteral("created")};
+    // The same option as export's -o (CliSnapshot::Options): --help shows this one's description, which names both.
+    QCommandLineOption m_output {{QStringLiteral("o"), QStringLiteral("output")}, QString(), QStringLiteral("FILE")};
 };
 
 } // namespace Cli

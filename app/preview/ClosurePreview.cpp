@@ -357,6 +357,18 @@ bool ClosurePreview::Lister::listedUnder(const Conversation &conversation, qsize
     return true;
 }
 
+QList<PreviewRow> ClosurePreview::Lister::rowsOf(const QList<Conversation> &read, qsizetype index) const
+{
+    QList<PreviewRow> rows;
+    for (const Conversation &conversation : read) {
+        if (!listedUnder(conversation, index))
+            continue; // on several channels: listed under an earlier configuration
+        if (auto row = Preview::classify(conversation, m_scenario))
+            rows << *row;
+    }
+    return rows;
+}
+
 ClosurePreview::Lister::Cursor ClosurePreview::Lister::firstFrom(qsizetype index) const
 {
     for (; index < m_scenario.saved.size(); ++index) {
@@ -392,12 +404,7 @@ void ClosurePreview::Lister::fetch(const Cursor &cursor, int pageSize, QObject *
                 return;
             }
             Page out;
-            for (const Conversation &conversation : page.value().rows) {
-                if (!listedUnder(conversation, cursor.configuration))
-                    continue; // on several channels: listed under an earlier configuration
-                if (auto row = Preview::classify(conversation, m_scenario))
-                    out.rows << *row;
-            }
+            out.rows = rowsOf(page.value().rows, cursor.configuration);
             out.next = page.value().next.isEmpty() ? firstFrom(cursor.configuration + 1)
                                                    : Cursor {cursor.configuration, page.value().next};
             done(out);

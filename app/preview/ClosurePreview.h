@@ -113,6 +113,9 @@ public:
     // Whether a conversation read while listing configuration index belongs there: no earlier configuration's query
     // returns it.
     bool listedUnder(const Conversation &conversation, qsizetype index) const;
+    // The rows of conversations read while listing configuration index: those listed under it, classified by the
+    // closing rule. What fetch hands on, for readers that read a configuration's list another way (ParallelReader).
+    QList<PreviewRow> rowsOf(const QList<Conversation> &read, qsizetype index) const;
 
 private:
     // The first page of the first configuration from index on that can close anything.

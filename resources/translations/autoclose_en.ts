@@ -351,4 +351,28 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>Cli</name>
+    <message numerus="yes">
+        <source>%n conversation(s) written to %1</source>
+        <translation>
+            <numerusform>%n conversation written to %1</numerusform>
+            <numerusform>%n conversations written to %1</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n conversation(s) written</source>
+        <translation>
+            <numerusform>%n conversation written</numerusform>
+            <numerusform>%n conversations written</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of about %n conversation(s) written</source>
+        <translation>
+            <numerusform>%1 of about %n conversation written</numerusform>
+            <numerusform>%1 of about %n conversations written</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>
