@@ -2,7 +2,6 @@
 // and a fixed moment, with the expected closures for both timer bases, with and without edits — through the real
 // autoclose-cli over HTTP, and through the preview core the window uses (counts and the paged list).
 #include "CliProcess.h"
-#include "PreviewSeed.h"
 #include "SandboxFixture.h"
 #include "SandboxProcess.h"
 #include "app/preview/ClosurePreview.h"
@@ -10,22 +9,12 @@
 #include "models/PreviewListModel.h"
 
 #include <QAbstractItemModelTester>
-#include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
-#include <QScopeGuard>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
-
-#ifdef Q_OS_LINUX
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -149,128 +138,6 @@ private Q_SLOTS:
         QCOMPARE(lines.size(), 8);
         QVERIFY(csv.out.contains("\"open chat, 30 min old\""));
     }
-
-    // Past the aggregate limit: Chat - Open's list holds over 50,000 conversations, so its count is split
-    // (ExactCount) and its list read in parallel ranges. Each configuration's count equals the rows listed under it
-    // (no conversation here is on two channels), and the CSV gives the same rows in the same order.
-    void cliCountsMatchTheListPastTheLimit()
-    {
-        QTemporaryDir dir;
-        PreviewSeed big;
-        big.chatOpen = 75000; // about 54,000 of them open for over 20 minutes
-        big.textOpen = 3000;
-        big.onBoth = 0;
-        big.wrapUp = 2000;
-        QVERIFY(writePreviewSeed(dir.filePath(u"big.json"_s), big));
-        SandboxProcess sandbox({Token}, {u"--seed"_s, dir.filePath(u"big.json"_s)});
-        QVERIFY2(sandbox.waitUntilListening(), sandbox.process().readAllStandardError().constData());
-
-        const CliRun json = runPreview(sandbox.url(), {u"--at"_s, At, u"--format"_s, u"json"_s});
-        QVERIFY2(json.exitCode == 0, json.err.constData());
-        QVERIFY2(json.err.isEmpty(), json.err.constData()); // no progress in piped output
-        QJsonParseError error;
-        const QJsonObject root = QJsonDocument::fromJson(json.out, &error).object();
-        QCOMPARE(error.error, QJsonParseError::NoError);
-        QVERIFY(json.out.indexOf("\"counts\"") < json.out.indexOf("\"conversations\""));
-        QHash<QString, qint64> listed;
-        QStringList order;
-        for (const QJsonValue &v : root.value(u"conversations"_s).toArray()) {
-            listed[v[u"configuration"_s].toString()] += 1;
-            order << v[u"activityid"_s].toString();
-        }
-        qint64 biggest = 0;
-        for (const QJsonValue &v : root.value(u"counts"_s).toArray()) {
-            const QString id = v[u"configuration"_s].toString();
-            QVERIFY2(!v[u"capped"_s].toBool(), qPrintable(id));
-            QCOMPARE(v[u"count"_s].toInteger(), listed.value(id));
-            biggest = std::max(biggest, v[u"count"_s].toInteger());
-        }
-        QVERIFY2(biggest > 50000, qPrintable(QString::number(biggest)));
-
-        const CliRun csv = runPreview(sandbox.url(), {u"--at"_s, At, u"--format"_s, u"csv"_s});
-        QVERIFY2(csv.exitCode == 0, csv.err.constData());
-        QList<QByteArray> lines = csv.out.split('\n');
-        QCOMPARE(lines.takeFirst(), QByteArray("activityid,configuration,channel,state,eligibleSince,title"));
-        QCOMPARE(lines.takeLast(), QByteArray());
-        QStringList csvOrder;
-        for (const QByteArray &line : std::as_const(lines))
-            csvOrder << QString::fromUtf8(line.left(line.indexOf(',')));
-        QCOMPARE(csvOrder, order);
-    }
-
-    // -o FILE: the same bytes as standard output, written whole; a read that fails leaves no file (and an earlier
-    // one as it was), says why on stderr and exits 4; to standard output, the same failure exits 4 too.
-    void cliOutputIsWholeOrAbsent()
-    {
-        QTemporaryDir dir;
-        const QString path = dir.filePath(u"list.json"_s);
-        const CliRun toStdout = runPreview(m_process->url(), {u"--at"_s, At, u"--format"_s, u"json"_s});
-        QCOMPARE(toStdout.exitCode, 0);
-        const CliRun toFile = runPreview(m_process->url(), {u"--at"_s, At, u"--format"_s, u"json"_s, u"-o"_s, path});
-        QVERIFY2(toFile.exitCode == 0, toFile.err.constData());
-        QVERIFY(toFile.out.isEmpty());
-        QCOMPARE(QString::fromUtf8(toFile.err).trimmed(), u"autoclose-cli: 7 conversations written to "_s + path);
-        QFile written(path);
-        QVERIFY(written.open(QIODevice::ReadOnly));
-        QCOMPARE(written.readAll(), toStdout.out);
-
-        // Every page read after the first is refused: the list fails part-way.
-        SandboxProcess failing({Token},
-                               {u"--seed"_s, QFINDTESTDATA("data/seeds/preview.json"), u"--faults"_s,
-                                u"400:after=1:query=createdon asc"_s});
-        QVERIFY(failing.waitUntilListening());
-        const QString fresh = dir.filePath(u"fresh.csv"_s);
-        for (const QString &target : {fresh, path}) {
-            const CliRun run =
-                runPreview(failing.url(), {u"--at"_s, At, u"--format"_s, u"csv"_s, u"--output"_s, target});
-            QCOMPARE(run.exitCode, 4);
-            QVERIFY(run.out.isEmpty());
-            QVERIFY2(run.err.startsWith("autoclose-cli: ") && !run.err.contains("written to"), run.err.constData());
-        }
-        QVERIFY(!QFile::exists(fresh));
-        QFile earlier(path);
-        QVERIFY(earlier.open(QIODevice::ReadOnly));
-        QCOMPARE(earlier.readAll(), toStdout.out);
-        QCOMPARE(QDir(dir.path()).entryList(QDir::Files), QStringList {u"list.json"_s}); // no temporary file left
-
-        const CliRun toStdoutFailing = runPreview(failing.url(), {u"--at"_s, At, u"--format"_s, u"json"_s});
-        QCOMPARE(toStdoutFailing.exitCode, 4);
-        QVERIFY2(toStdoutFailing.err.startsWith("autoclose-cli: "), toStdoutFailing.err.constData());
-    }
-
-#ifdef Q_OS_LINUX
-    // Progress goes to stderr when it is a terminal (here a pseudo-terminal) and the list takes over a second (pages
-    // slowed by 700 ms): a line rewritten in place, cleared at the end; standard output is the JSON alone.
-    void cliProgressOnATerminal()
-    {
-        SandboxProcess slow({Token},
-                            {u"--seed"_s, QFINDTESTDATA("data/seeds/preview.json"), u"--faults"_s,
-                             u"slow:ms=700:query=createdon asc"_s});
-        QVERIFY(slow.waitUntilListening());
-        const int master = posix_openpt(O_RDWR | O_NOCTTY);
-        QVERIFY(master >= 0);
-        const auto closeMaster = qScopeGuard([master] { ::close(master); });
-        QVERIFY(grantpt(master) == 0 && unlockpt(master) == 0);
-        QProcess cli;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(u"PREVIEW_TOKEN"_s, Token);
-        cli.setProcessEnvironment(env);
-        cli.setStandardErrorFile(QString::fromLocal8Bit(ptsname(master)));
-        cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN),
-                  {u"--url"_s, slow.url().toString(), u"--access-token-env"_s, u"PREVIEW_TOKEN"_s, u"preview"_s,
-                   u"--at"_s, At, u"--format"_s, u"json"_s});
-        QVERIFY(cli.waitForFinished(60000));
-        QCOMPARE(cli.exitCode(), 0);
-        QVERIFY(fcntl(master, F_SETFL, O_NONBLOCK) == 0);
-        QByteArray terminal;
-        char buffer[4096];
-        for (ssize_t n; (n = ::read(master, buffer, sizeof buffer)) > 0;)
-            terminal.append(buffer, n);
-        QVERIFY2(terminal.contains("of about 7 conversations written\x1b[K"), terminal.constData());
-        QVERIFY2(terminal.endsWith("\r\x1b[K"), terminal.constData());
-        QCOMPARE(closures(QJsonDocument::fromJson(cli.readAllStandardOutput()).object()).size(), 7);
-    }
-#endif
 
     void cliRefusesBadInput_data()
     {
