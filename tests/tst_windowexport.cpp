@@ -3,11 +3,13 @@
 // dialog leaves no file and an existing one as it was; a server error half-way leaves no file and says what to do.
 #include "GuiTestSupport.h"
 #include "WindowTestServer.h"
+#include "app/common/Translations.h"
 #include "app/preview/ClosurePreview.h"
 #include "models/ConfigTableModel.h"
 #include "ui/PreviewPanel.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDir>
@@ -15,6 +17,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -156,8 +159,9 @@ private Q_SLOTS:
         QVERIFY(asked);
         QCOMPARE(exported.first().at(0).toBool(), true);
         QCOMPARE(exported.first().at(1).toLongLong(), expected.value().size());
-        QVERIFY2(exported.first().at(2).toString().contains(u"list.csv"_s),
-                 qPrintable(exported.first().at(2).toString()));
+        QCOMPARE(exported.first().at(2).toString(),
+                 u"Exported %1 conversations to %2."_s.arg(QLocale().toString(expected.value().size()),
+                                                           QDir::toNativeSeparators(path)));
 
         QFile file(path);
         QVERIFY(file.open(QIODevice::ReadOnly));
@@ -168,6 +172,20 @@ private Q_SLOTS:
         QCOMPARE(QDir(out.path()).entryList(QDir::Files), QStringList {u"list.csv"_s});
         QVERIFY(!exportDialog(&window));
         QVERIFY(action->isEnabled()); // ready for another
+
+        // Ctrl+Shift+L asks again; choosing no file exports nothing.
+        bool askedAgain = false;
+        whenDialog<QFileDialog>(this, [&askedAgain](QFileDialog *dialog) {
+            askedAgain = true;
+            dialog->reject();
+        });
+        QApplication::setActiveWindow(&window); // back from the dialogs (offscreen, nothing does it)
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QTest::keyClick(&window, Qt::Key_L, Qt::ControlModifier | Qt::ShiftModifier);
+        QTRY_VERIFY(askedAgain);
+        QTest::qWait(100);
+        QCOMPARE(exported.count(), 1);
+        QCOMPARE(QDir(out.path()).entryList(QDir::Files), QStringList {u"list.csv"_s});
     }
 
     // Cancel in the progress dialog: no file is written, and a file already there is left as it was.
@@ -279,5 +297,12 @@ private:
     std::unique_ptr<SandboxFixture> m_server;
 };
 
-QTEST_MAIN(TestWindowExport)
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    Translations::install(&app); // as the editor does: "1 conversation", "2 conversations"
+    TestWindowExport test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_windowexport.moc"

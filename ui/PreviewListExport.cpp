@@ -89,8 +89,10 @@ void PreviewListExport::start(const QString &path)
                     true);
                 return;
             }
+            // The plural follows the number; the text shows it formatted ("1,234").
+            const int plural = int(std::min<qint64>(m_written, INT_MAX));
             end(true,
-                tr("Exported %1 conversations to %2.")
+                tr("Exported %1 conversation(s) to %2.", nullptr, plural)
                     .arg(QLocale().toString(m_written), QDir::toNativeSeparators(m_path)),
                 false);
         });
