@@ -104,6 +104,7 @@ private:
     void openSelected();
     void choosePoint(int index);
     void fitCounts();
+    void setUpExport(); // PreviewPanelExport.cpp
     // Shows the progress bar once something has been in flight for a second, hides it when nothing is.
     void refreshProgress();
 
