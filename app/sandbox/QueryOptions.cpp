@@ -2,6 +2,7 @@
 
 #include "app/sandbox/EntitySchema.h"
 #include "app/sandbox/ODataFilter.h"
+#include "app/sandbox/PagingCookie.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -11,18 +12,6 @@ using namespace Qt::StringLiterals;
 using SandboxHttp::badQuery;
 
 namespace {
-std::optional<qint64> decodeSkipToken(const QString &token)
-{
-    const auto decoded = QByteArray::fromBase64Encoding(token.toLatin1(), QByteArray::Base64UrlEncoding);
-    if (!decoded || !decoded.decoded.startsWith("offset="))
-        return std::nullopt;
-    bool ok = false;
-    const qint64 offset = decoded.decoded.mid(7).toLongLong(&ok);
-    if (!ok || offset < 0)
-        return std::nullopt;
-    return offset;
-}
-
 // "$select=a,b": every name must be a property of the set.
 std::optional<HttpResponse> parseSelect(const QString &text, const EntitySetDef &set, QList<const ColumnDef *> &out)
 {
@@ -100,11 +89,13 @@ std::optional<HttpResponse> QueryOptions::parseShape(const QUrlQuery &params, co
 }
 
 std::variant<QueryOptions::Read, HttpResponse> QueryOptions::parseRead(const QUrlQuery &params, const EntitySetDef &set,
-                                                                       bool singleRecord)
+                                                                       bool singleRecord,
+                                                                       const QByteArray &pagingSecret)
 {
     Read read;
     if (auto error = parseShape(params, set, read.query))
         return *error;
+    std::optional<QString> skipToken;
     for (const auto &[name, value] : params.queryItems(QUrl::FullyDecoded)) {
         if (name == u"$select"_s || name == u"$expand"_s)
             continue;
@@ -116,10 +107,7 @@ std::variant<QueryOptions::Read, HttpResponse> QueryOptions::parseRead(const QUr
             if (!ok || *read.top < 0)
                 return badQuery(u"Invalid value '%1' for $top: a whole number of 0 or more is expected."_s.arg(value));
         } else if (name == u"$skiptoken"_s) {
-            const auto offset = decodeSkipToken(value);
-            if (!offset)
-                return badQuery(u"The $skiptoken is not valid; follow @odata.nextLink as given."_s);
-            read.query.offset = *offset;
+            skipToken = value; // read once the ordering it continues is known
         } else if (name == u"$filter"_s) {
             auto where = ODataFilter::toSql(value, set, QDateTime::currentDateTimeUtc());
             if (!where)
@@ -135,6 +123,15 @@ std::variant<QueryOptions::Read, HttpResponse> QueryOptions::parseRead(const QUr
         } else if (name.startsWith(u'$')) {
             return badQuery(u"The query option '%1' is not supported by autoclose-sandbox yet."_s.arg(name));
         }
+    }
+    read.cookieScope = PagingCookie::scope(set.entitySet, params);
+    if (skipToken) {
+        const auto cookie =
+            PagingCookie::decode(*skipToken, pagingSecret, read.cookieScope, Keyset::ordering(set, read.query.orderBy));
+        if (!cookie)
+            return badQuery(u"The $skiptoken is not valid; follow @odata.nextLink as given."_s);
+        read.query.after = cookie->key;
+        read.delivered = cookie->delivered;
     }
     return read;
 }
@@ -167,10 +164,4 @@ QueryOptions::Annotations QueryOptions::requestedAnnotations(const QByteArray &p
         request.applied = p;
     }
     return request;
-}
-
-QString QueryOptions::encodeSkipToken(qint64 offset)
-{
-    const QByteArray plain = "offset=" + QByteArray::number(offset);
-    return QString::fromLatin1(plain.toBase64(QByteArray::Base64UrlEncoding));
 }

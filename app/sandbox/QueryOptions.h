@@ -22,9 +22,11 @@ constexpr int MaxPageSize = 5000; // the Web API's cap and default (docs/web-api
 // A read's options once parsed.
 struct Read
 {
-    SandboxStore::Query query;
+    SandboxStore::Query query; // query.after: where the $skiptoken's page starts
     std::optional<qint64> top;
     bool count = false;
+    qint64 delivered = 0; // rows on the pages before the $skiptoken's, which $top counts too
+    QByteArray cookieScope; // what the next page's cookie is bound to (PagingCookie::scope)
 };
 
 // Which annotations "Prefer: odata.include-annotations=…" asks for; "*" asks for all.
@@ -37,15 +39,14 @@ struct Annotations
 
 // $select and $expand: what both reads and "return=representation" writes understand.
 std::optional<HttpResponse> parseShape(const QUrlQuery &params, const EntitySetDef &set, SandboxStore::Query &query);
-// Every option of a read; a single record (singleRecord) takes only $select and $expand.
-std::variant<Read, HttpResponse> parseRead(const QUrlQuery &params, const EntitySetDef &set, bool singleRecord);
+// Every option of a read; a single record (singleRecord) takes only $select and $expand. A $skiptoken must be a
+// paging cookie signed with pagingSecret for the same query (PagingCookie).
+std::variant<Read, HttpResponse> parseRead(const QUrlQuery &params, const EntitySetDef &set, bool singleRecord,
+                                           const QByteArray &pagingSecret);
 
 // odata.maxpagesize from the Prefer header, which may carry several comma-separated preferences.
 std::optional<int> preferredPageSize(const QByteArray &prefer);
 Annotations requestedAnnotations(const QByteArray &prefer);
-
-// The opaque paging token: only the sandbox reads it, clients pass it back verbatim inside @odata.nextLink.
-QString encodeSkipToken(qint64 offset);
 
 // The message for a property the set does not have.
 QString propertyNotFound(const QString &name, const EntitySetDef &set);

@@ -1,6 +1,7 @@
 #include "app/sandbox/ReadHandler.h"
 
 #include "app/sandbox/EntitySchema.h"
+#include "app/sandbox/PagingCookie.h"
 #include "app/sandbox/QueryOptions.h"
 #include "app/sandbox/SandboxStore.h"
 #include "models/ChannelStateConfig.h"
@@ -52,7 +53,7 @@ HttpResponse ReadHandler::get(const HttpRequest &request, const EntitySetDef &se
 
 HttpResponse ReadHandler::record(const HttpRequest &request, const EntitySetDef &set, const QString &key) const
 {
-    auto options = QueryOptions::parseRead(QUrlQuery(request.url), set, /*singleRecord=*/true);
+    auto options = QueryOptions::parseRead(QUrlQuery(request.url), set, /*singleRecord=*/true, {});
     if (const auto *refused = std::get_if<HttpResponse>(&options))
         return *refused;
     const auto row = m_store->get(set, key, std::get<QueryOptions::Read>(options).query);
@@ -82,7 +83,8 @@ HttpResponse ReadHandler::record(const HttpRequest &request, const EntitySetDef 
 
 HttpResponse ReadHandler::collection(const HttpRequest &request, const EntitySetDef &set) const
 {
-    auto options = QueryOptions::parseRead(QUrlQuery(request.url), set, /*singleRecord=*/false);
+    auto options =
+        QueryOptions::parseRead(QUrlQuery(request.url), set, /*singleRecord=*/false, m_store->pagingSecret());
     if (const auto *refused = std::get_if<HttpResponse>(&options))
         return *refused;
     QueryOptions::Read &read = std::get<QueryOptions::Read>(options);
@@ -92,7 +94,7 @@ HttpResponse ReadHandler::collection(const HttpRequest &request, const EntitySet
     const qint64 pageSize = preferred.value_or(MaxPageSize);
     qint64 limit = pageSize;
     if (read.top)
-        limit = std::max<qint64>(0, std::min(limit, *read.top - query.offset));
+        limit = std::max<qint64>(0, std::min(limit, *read.top - read.delivered));
     query.limit = limit + 1; // one more than the page tells whether another page follows
     const QueryOptions::Annotations annotations = QueryOptions::requestedAnnotations(request.header("Prefer"));
     // A plain page (no $expand, no annotations) is written as text straight from the database; building a
@@ -101,16 +103,20 @@ HttpResponse ReadHandler::collection(const HttpRequest &request, const EntitySet
     QJsonArray value;
     QByteArray plainRows;
     qsizetype rowsRead = 0;
+    QVariantList lastKey; // the last row's on this page: where the next starts
     if (plain) {
-        const auto written = m_store->writeList(set, query, limit, &plainRows);
+        const auto written = m_store->writeList(set, query, limit, &plainRows, &lastKey);
         if (!written)
             return error(500, {}, written.error().describe());
         rowsRead = written.value();
     } else {
-        const auto rows = m_store->list(set, query);
+        QList<QVariantList> keys;
+        const auto rows = m_store->list(set, query, &keys);
         if (!rows)
             return error(500, {}, rows.error().describe());
         rowsRead = rows.value().size();
+        if (limit > 0 && limit <= keys.size())
+            lastKey = keys.at(limit - 1);
         for (qsizetype i = 0; i < std::min<qsizetype>(rows.value().size(), limit); ++i) {
             QJsonObject row = rows.value().at(i);
             annotate(row, set, annotations.formatted, annotations.lookups);
@@ -130,12 +136,14 @@ HttpResponse ReadHandler::collection(const HttpRequest &request, const EntitySet
         body.insert(u"@Microsoft.Dynamics.CRM.totalrecordcount"_s, capped);
         body.insert(u"@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded"_s, total.value() > MaxPageSize);
     }
-    const bool more = rowsRead > limit && (!read.top || query.offset + limit < *read.top);
-    if (more) {
+    const bool more = rowsRead > limit && (!read.top || read.delivered + limit < *read.top);
+    if (more && !lastKey.isEmpty()) {
+        // A paging cookie, as Dataverse's nextLink carries one: the next page starts after this page's last row.
+        const PagingCookie cookie {lastKey, read.delivered + limit};
         QUrl next = request.url;
         QUrlQuery nextQuery(next);
         nextQuery.removeAllQueryItems(u"$skiptoken"_s);
-        nextQuery.addQueryItem(u"$skiptoken"_s, QueryOptions::encodeSkipToken(query.offset + limit));
+        nextQuery.addQueryItem(u"$skiptoken"_s, cookie.encode(m_store->pagingSecret(), read.cookieScope));
         next.setQuery(nextQuery);
         body.insert(u"@odata.nextLink"_s, next.toString(QUrl::FullyEncoded));
     }

@@ -3,6 +3,8 @@
 #include "app/common/PrivateFiles.h"
 
 #include "app/sandbox/DemoSeed.h"
+#include "app/sandbox/Keyset.h"
+#include "app/sandbox/PagingCookie.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -116,6 +118,13 @@ Result<Done> SandboxStore::createSchema(const Seed &seed)
     };
     if (!q.exec(u"CREATE TABLE IF NOT EXISTS sandbox_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"_s))
         return fail(tr("Cannot create the sandbox's tables."), q.lastError());
+    // Created when missing, in data directories older than paging cookies too; the write lock held since BEGIN
+    // IMMEDIATE makes it one secret for every process opening the directory.
+    QSqlQuery secret(database);
+    secret.prepare(u"INSERT OR IGNORE INTO sandbox_meta (key, value) VALUES ('pagingsecret', ?)"_s);
+    secret.addBindValue(QString::fromLatin1(PagingCookie::newSecret().toHex()));
+    if (!secret.exec())
+        return fail(tr("Cannot write the sandbox database."), secret.lastError());
     for (const EntitySetDef &set : EntitySchema::all()) {
         QStringList columns;
         for (const ColumnDef &c : set.columns)
@@ -201,6 +210,8 @@ Result<Done> SandboxStore::loadIdentity()
             m_identity.userId = value;
         else if (key == u"businessunitid"_s)
             m_identity.businessUnitId = value;
+        else if (key == u"pagingsecret"_s)
+            m_pagingSecret = QByteArray::fromHex(value.toLatin1());
     }
     return Done {};
 }
@@ -212,6 +223,10 @@ struct SandboxStore::RowLayout
     QList<const ColumnDef *> columns; // position i + 1 in the result (0 is versionnumber)
     int expandAt = -1; // position of the expanded lookup's id, when there is one
     QString sqlColumns;
+    int width = 0; // the number of sqlColumns
+    // Where selectPage puts the sort key, after sqlColumns, and how many values it has.
+    int sortKeyAt = -1;
+    int sortKeySize = 0;
 };
 
 SandboxStore::RowLayout SandboxStore::layoutFor(const EntitySetDef &set, const QList<const ColumnDef *> &select,
@@ -234,6 +249,7 @@ SandboxStore::RowLayout SandboxStore::layoutFor(const EntitySetDef &set, const Q
         names << expandFrom->expand->name;
     }
     layout.sqlColumns = names.join(u", "_s);
+    layout.width = int(names.size());
     return layout;
 }
 
@@ -269,24 +285,36 @@ QJsonObject SandboxStore::toJson(const QSqlQuery &row, const RowLayout &layout, 
 }
 
 Result<Done> SandboxStore::selectPage(QSqlQuery &q, const EntitySetDef &set, const Query &query,
-                                      const RowLayout &layout) const
+                                      RowLayout &layout) const
 {
     q.setForwardOnly(true);
     // The key ends every ordering, so pages never overlap or skip rows.
-    const QString order = (query.orderBy + QStringList {set.key}).join(u", "_s);
-    const QString where = query.where.sql.isEmpty() ? QString() : u" WHERE "_s + query.where.sql;
+    const auto page = Keyset::page(set, query.orderBy, query.where, query.after);
+    if (!page) // QueryOptions takes only cookies whose key fits the ordering: this one was made some other way
+        return storeError(tr("Cannot read the sandbox database."), QSqlError());
+    layout.sortKeyAt = layout.width;
+    layout.sortKeySize = int(page->keyColumns.size());
+    const QString where = page->where.sql.isEmpty() ? QString() : u" WHERE "_s + page->where.sql;
     // The page is chosen by rowid first, so that an index holding the filtered and ordered columns answers it
-    // without reading the rows that are not on the page.
-    q.prepare(u"SELECT "_s + layout.sqlColumns + u" FROM "_s + set.logicalName +
-              u" WHERE rowid IN (SELECT rowid FROM "_s + set.logicalName + where + u" ORDER BY "_s + order +
-              u" LIMIT ? OFFSET ?) ORDER BY "_s + order);
-    for (const QVariant &value : query.where.binds)
+    // without reading the rows that are not on the page; it starts at the cursor, never after an OFFSET, which
+    // SQLite can only count through.
+    q.prepare(u"SELECT "_s + layout.sqlColumns + u", "_s + page->keyColumns.join(u", "_s) + u" FROM "_s +
+              set.logicalName + u" WHERE rowid IN (SELECT rowid FROM "_s + set.logicalName + where + u" ORDER BY "_s +
+              page->orderBy + u" LIMIT ?) ORDER BY "_s + page->orderBy);
+    for (const QVariant &value : page->where.binds)
         q.addBindValue(value);
     q.addBindValue(query.limit);
-    q.addBindValue(query.offset);
     if (!q.exec())
         return storeError(tr("Cannot read the sandbox database."), q.lastError());
     return Done {};
+}
+
+QVariantList SandboxStore::sortKeyOf(const QSqlQuery &row, const RowLayout &layout)
+{
+    QVariantList key;
+    for (int i = 0; i < layout.sortKeySize; ++i)
+        key << row.value(layout.sortKeyAt + i);
+    return key;
 }
 
 namespace {
@@ -333,12 +361,12 @@ void writeJsonString(QByteArray *out, const QString &text)
 }
 } // namespace
 
-Result<qsizetype> SandboxStore::writeList(const EntitySetDef &set, const Query &query, qsizetype write,
-                                          QByteArray *out) const
+Result<qsizetype> SandboxStore::writeList(const EntitySetDef &set, const Query &query, qsizetype write, QByteArray *out,
+                                          QVariantList *lastKey) const
 {
     Q_ASSERT(!query.expand);
     QSqlQuery q(db());
-    const RowLayout layout = layoutFor(set, query.select, nullptr);
+    RowLayout layout = layoutFor(set, query.select, nullptr);
     if (auto selected = selectPage(q, set, query, layout); !selected)
         return selected.error();
     // QJsonDocument writes an object's keys sorted, once each; "@odata.etag" sorts first.
@@ -378,19 +406,25 @@ Result<qsizetype> SandboxStore::writeList(const EntitySetDef &set, const Query &
                 writeJsonString(out, value.toString());
         }
         out->append('}');
+        if (lastKey && read == write)
+            *lastKey = sortKeyOf(q, layout);
     }
     return read;
 }
 
-Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Query &query) const
+Result<QList<QJsonObject>> SandboxStore::list(const EntitySetDef &set, const Query &query,
+                                              QList<QVariantList> *sortKeys) const
 {
     QSqlQuery q(db());
-    const RowLayout layout = layoutFor(set, query.select, &query);
+    RowLayout layout = layoutFor(set, query.select, &query);
     if (auto selected = selectPage(q, set, query, layout); !selected)
         return selected.error();
     QList<QJsonObject> rows;
-    while (q.next())
+    while (q.next()) {
         rows.append(toJson(q, layout, &query));
+        if (sortKeys)
+            sortKeys->append(sortKeyOf(q, layout));
+    }
     return rows;
 }
 

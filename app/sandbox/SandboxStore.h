@@ -34,7 +34,8 @@ public:
         QList<const ColumnDef *> expandSelect;
         SqlCondition where; // from $filter; empty = every row
         QStringList orderBy; // "column ASC|DESC", from $orderby; the key always breaks ties
-        qint64 offset = 0;
+        // Keyset paging: only the rows after the one with this sort key (Keyset::after); empty: from the first row.
+        QVariantList after;
         qint64 limit = 5000;
     };
 
@@ -63,13 +64,20 @@ public:
     ~SandboxStore();
 
     Identity identity() const { return m_identity; }
+    // The key paging cookies are signed with (PagingCookie): one per data directory, so that every process serving
+    // it accepts the others' @odata.nextLink.
+    QByteArray pagingSecret() const { return m_pagingSecret; }
     QString databasePath() const { return m_path; }
 
-    Result<QList<QJsonObject>> list(const EntitySetDef &set, const Query &query) const;
+    // The rows of a page, with each row's sort key (where the page after it would start: Keyset) in sortKeys when
+    // it is given.
+    Result<QList<QJsonObject>> list(const EntitySetDef &set, const Query &query,
+                                    QList<QVariantList> *sortKeys = nullptr) const;
     // The rows list() reads, as JSON text instead of objects — the elements of a "value" array, comma-separated,
     // keys in the order QJsonDocument writes them — for pages without $expand. At most `write` rows are written;
-    // the number read (at most query.limit) is returned.
-    Result<qsizetype> writeList(const EntitySetDef &set, const Query &query, qsizetype write, QByteArray *out) const;
+    // the number read (at most query.limit) is returned, and the sort key of the last row written in lastKey.
+    Result<qsizetype> writeList(const EntitySetDef &set, const Query &query, qsizetype write, QByteArray *out,
+                                QVariantList *lastKey = nullptr) const;
     Result<std::optional<QJsonObject>> get(const EntitySetDef &set, const QString &key, const Query &query) const;
     Result<qint64> count(const EntitySetDef &set, const SqlCondition &where = {}) const;
 
@@ -97,9 +105,11 @@ private:
     QSqlDatabase db() const;
     Result<qint64> nextVersion();
     struct RowLayout;
-    // Runs the query of one page (list and writeList share it); q is then on the rows.
-    Result<Done> selectPage(class QSqlQuery &q, const EntitySetDef &set, const Query &query,
-                            const RowLayout &layout) const;
+    // Runs the query of one page (list and writeList share it); q is then on the rows, each followed by its sort
+    // key where layout says.
+    Result<Done> selectPage(class QSqlQuery &q, const EntitySetDef &set, const Query &query, RowLayout &layout) const;
+    // The current row's sort key, as selectPage selects it after the row's columns.
+    static QVariantList sortKeyOf(const class QSqlQuery &row, const RowLayout &layout);
     static RowLayout layoutFor(const EntitySetDef &set, const QList<const ColumnDef *> &select,
                                const Query *expandFrom);
     // The current row of a query whose columns are laid out as layout says, as the Web API writes a record.
@@ -112,4 +122,5 @@ private:
     QString m_path;
     int m_savepoints = 0; // open savepoints; the outermost began the transaction
     Identity m_identity;
+    QByteArray m_pagingSecret;
 };

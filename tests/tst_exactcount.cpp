@@ -1,0 +1,215 @@
+// Counts past the Web API's aggregate limit (docs/web-api.md): the sandbox refuses, as Dataverse does, to aggregate
+// more than 50,000 rows, and ExactCount must still give the exact number — by splitting the timer's range, and by
+// the ids when the rows all started in one second. The sets are written straight into the sandbox's database; the
+// truth each count is checked against is SQLite's own COUNT over the same rows.
+#include "BulkConversations.h"
+#include "SandboxFixture.h"
+#include "app/preview/ClosurePreview.h"
+#include "app/preview/ExactCount.h"
+
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+#include <QTimeZone>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QDateTime Start(QDate(2026, 1, 1), QTime(0, 0), QTimeZone::utc());
+
+QString channelFilter(int channel)
+{
+    return u"statuscode eq 1 and Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',"
+           u"PropertyValues=['%1'])"_s.arg(channel);
+}
+
+ExactCount::TimerClause createdClause()
+{
+    return [](const std::optional<QDateTime> &after, const QDateTime &upTo) {
+        const QString upper = u"createdon le "_s + upTo.toString(u"yyyy-MM-ddTHH:mm:ssZ"_s);
+        return after ? u"(createdon gt "_s + after->toString(u"yyyy-MM-ddTHH:mm:ssZ"_s) + u" and "_s + upper + u')'
+                     : upper;
+    };
+}
+} // namespace
+
+class TestExactCount : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<SandboxFixture> m_fixture;
+    QString m_connection = u"tst_exactcount"_s;
+
+    QSqlDatabase db() { return QSqlDatabase::database(m_connection); }
+
+    void insert(int channel, int count, const QDateTime &first, int stepSeconds)
+    {
+        const auto inserted = BulkConversations::insert(m_fixture->sandbox->store()->databasePath(),
+                                                        {channel, 1, count, first, stepSeconds});
+        QVERIFY2(inserted.ok(), qPrintable(inserted.ok() ? QString() : inserted.error().describe()));
+    }
+
+    // SQLite's count of channel's Open conversations created in (after, upTo].
+    qint64 truth(int channel, const std::optional<QDateTime> &after, const QDateTime &upTo)
+    {
+        QSqlQuery q(db());
+        q.prepare(u"SELECT COUNT(*) FROM msdyn_ocliveworkitem WHERE statuscode = 1 AND msdyn_channel = ? AND "
+                  u"createdon <= ? AND (? IS NULL OR createdon > ?)"_s);
+        const auto text = [](const QDateTime &t) {
+            return t.toString(u"yyyy-MM-ddTHH:mm:ssZ"_s);
+        };
+        q.addBindValue(QString::number(channel));
+        q.addBindValue(text(upTo));
+        q.addBindValue(after ? QVariant(text(*after)) : QVariant(QMetaType(QMetaType::QString)));
+        q.addBindValue(after ? QVariant(text(*after)) : QVariant(QMetaType(QMetaType::QString)));
+        if (!q.exec() || !q.next())
+            return -1;
+        return q.value(0).toLongLong();
+    }
+
+    Result<QList<ExactCount::Count>> count(int channel, const QList<QDateTime> &upTo)
+    {
+        std::optional<Result<QList<ExactCount::Count>>> counted;
+        ExactCount::countRanges(m_fixture->client.get(), {channelFilter(channel), createdClause()}, upTo, this,
+                                [&counted](auto result) { counted = std::move(result); });
+        if (!QTest::qWaitFor([&counted] { return counted.has_value(); }, 120000))
+            return Error::badInput(u"the count did not finish"_s);
+        return std::move(*counted);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_fixture = SandboxFixture::start();
+        QVERIFY(m_fixture);
+        QSqlDatabase database = QSqlDatabase::addDatabase(u"QSQLITE"_s, m_connection);
+        database.setDatabaseName(m_fixture->sandbox->store()->databasePath());
+        database.setConnectOptions(u"QSQLITE_BUSY_TIMEOUT=10000"_s);
+        QVERIFY(database.open());
+    }
+
+    void cleanupTestCase()
+    {
+        QSqlDatabase::database(m_connection).close();
+        QSqlDatabase::removeDatabase(m_connection);
+        m_fixture.reset();
+    }
+
+    void exactAtAnySize_data()
+    {
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("stepSeconds");
+        QTest::addColumn<bool>("split"); // more than one request: the first count was refused
+
+        QTest::newRow("49,999") << 49999 << 7 << false;
+        QTest::newRow("50,000: the limit itself is aggregated") << 50000 << 3 << false;
+        QTest::newRow("50,001") << 50001 << 5 << true;
+        QTest::newRow("180,000") << 180000 << 1 << true;
+        QTest::newRow("60,000 in one second") << 60000 << 0 << true;
+    }
+
+    void exactAtAnySize()
+    {
+        // One set per row, on a channel code of its own, so that sets do not see each other.
+        QFETCH(int, rows);
+        QFETCH(int, stepSeconds);
+        QFETCH(bool, split);
+        static int channel = 990000;
+        ++channel;
+        insert(channel, rows, Start, stepSeconds);
+        if (stepSeconds == 0) {
+            // A few neighbours on either side of the crowded second, which the split must neither lose nor repeat.
+            insert(channel, 10, Start.addSecs(-20), 1);
+            insert(channel, 10, Start.addSecs(1), 1);
+        }
+        const QDateTime end = Start.addSecs(qint64(rows) * stepSeconds + 100);
+        const qint64 expected = truth(channel, std::nullopt, end);
+        QCOMPARE(expected, stepSeconds == 0 ? rows + 20 : rows);
+
+        const auto counted = count(channel, {end});
+        QVERIFY2(counted.ok(), qPrintable(counted.ok() ? QString() : counted.error().describe()));
+        QCOMPARE(counted.value().size(), 1);
+        const ExactCount::Count c = counted.value().first();
+        QCOMPARE(c.count, expected);
+        QVERIFY(!c.capped);
+        QCOMPARE(c.requests > 1, split);
+    }
+
+    void rangesBetweenCutoffs()
+    {
+        // Nested cutoffs: each range counted once, exact on either side of the limit.
+        const int channel = 991000;
+        insert(channel, 120000, Start, 2);
+        const QList<QDateTime> cutoffs = {Start.addSecs(-1), Start.addSecs(30000), Start.addSecs(30000),
+                                          Start.addSecs(170001), Start.addSecs(400000)};
+        const auto counted = count(channel, cutoffs);
+        QVERIFY2(counted.ok(), qPrintable(counted.ok() ? QString() : counted.error().describe()));
+        QCOMPARE(counted.value().size(), cutoffs.size());
+        std::optional<QDateTime> after;
+        qint64 sum = 0;
+        for (qsizetype i = 0; i < cutoffs.size(); ++i) {
+            QCOMPARE(counted.value().at(i).count, truth(channel, after, cutoffs.at(i)));
+            sum += counted.value().at(i).count;
+            after = cutoffs.at(i);
+        }
+        QCOMPARE(sum, 120000);
+    }
+
+    void previewCountsMatchTheList()
+    {
+        // The case: 80,000 eligible SMS Open conversations. The preview's count for the configuration and the
+        // conversations it lists under it are one answer.
+        const auto configs = [this] {
+            std::optional<Result<QList<ChannelStateConfig>>> loaded;
+            m_fixture->client->fetchConfigurations(this, [&loaded](auto r) { loaded = std::move(r); });
+            if (!QTest::qWaitFor([&loaded] { return loaded.has_value(); }, 20000))
+                return Result<QList<ChannelStateConfig>>(Error::badInput(u"the configurations did not arrive"_s));
+            return std::move(*loaded);
+        }();
+        QVERIFY(configs.ok());
+        const auto sms = std::find_if(configs.value().begin(), configs.value().end(), [](const ChannelStateConfig &c) {
+            return c.streamSource == StreamSource::Sms && c.state == int(ConversationState::Open);
+        });
+        QVERIFY(sms != configs.value().end());
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        insert(StreamSource::Sms, 80000, now.addDays(-300), 60);
+        const PreviewScenario scenario =
+            PreviewScenario::make(configs.value(), {{sms->id, 24 * 60}}, now, ClosingRule::Basis::Created);
+
+        std::optional<Result<QList<ClosurePreview::Impact>>> impacts;
+        ClosurePreview::countImpact(m_fixture->client.get(), scenario, this,
+                                    [&impacts](auto r) { impacts = std::move(r); });
+        QVERIFY(QTest::qWaitFor([&impacts] { return impacts.has_value(); }, 120000));
+        QVERIFY2(impacts->ok(), qPrintable(impacts->ok() ? QString() : impacts->error().describe()));
+        const auto impact =
+            std::find_if(impacts->value().begin(), impacts->value().end(),
+                         [&sms](const ClosurePreview::Impact &i) { return i.configurationId == sms->id; });
+        QVERIFY(!impact->capped);
+        QVERIFY(impact->closesUnderBoth + impact->newlyCloses > 80000);
+
+        ClosurePreview::Lister lister(m_fixture->client.get(), scenario);
+        qint64 listed = 0;
+        qint64 rows = 0;
+        while (!lister.atEnd()) {
+            std::optional<Result<QList<PreviewRow>>> page;
+            lister.fetchNext(5000, this, [&page](Result<QList<PreviewRow>> r, bool) { page = std::move(r); });
+            QVERIFY(QTest::qWaitFor([&page] { return page.has_value(); }, 60000));
+            QVERIFY(page->ok());
+            for (const PreviewRow &row : page->value()) {
+                ++rows;
+                // Eligible under the SMS configuration with the edit, whichever configuration lists it.
+                const auto eligible = ClosingRule::eligibleFrom(row.conversation, 24 * 60, scenario.basis);
+                if (ClosingRule::matches(row.conversation, *sms) && eligible && *eligible <= scenario.at)
+                    ++listed;
+            }
+        }
+        QCOMPARE(listed, impact->closesUnderBoth + impact->newlyCloses);
+        QVERIFY(rows >= listed);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExactCount)
+#include "tst_exactcount.moc"
