@@ -535,7 +535,11 @@ private Q_SLOTS:
         QCOMPARE(panel->countsTable()->item(0, 4)->text(), u"+1"_s);
         QVERIFY(scrollToTheEnd());
         QCOMPARE(panel->listModel()->rowCount(), 8);
-        const auto &rows = panel->listModel()->rows();
+        QList<PreviewRow> rows;
+        for (int row = 0; row < panel->listModel()->rowCount(); ++row) {
+            QVERIFY(panel->listModel()->rowAt(row)); // one page: in memory
+            rows << *panel->listModel()->rowAt(row);
+        }
         const auto newly = std::find_if(rows.begin(), rows.end(), [](const PreviewRow &r) {
             return r.category == PreviewRow::Category::NewlyCloses;
         });

@@ -5,6 +5,7 @@
 #include "SandboxFixture.h"
 #include "SandboxProcess.h"
 #include "app/preview/ClosurePreview.h"
+#include "app/preview/ListerPages.h"
 #include "models/PreviewListModel.h"
 
 #include <QAbstractItemModelTester>
@@ -194,34 +195,30 @@ private Q_SLOTS:
         // The list, paged lazily through the model: ask for more until it stops.
         PreviewListModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        ClosurePreview::Lister lister(&client, scenario);
-        connect(&model, &PreviewListModel::moreWanted, this, [&] {
-            lister.fetchNext(2, this, [&model](Result<QList<PreviewRow>> rows, bool more) {
-                if (rows)
-                    model.appendRows(rows.value(), more);
-                else
-                    model.stop();
-            });
-        });
-        QSignalSpy asked(&model, &PreviewListModel::moreWanted);
-        model.restart(scenario);
+        const auto lister = std::make_shared<ClosurePreview::Lister>(&client, scenario);
+        model.restart(scenario, std::make_shared<ClosurePreview::ListerPages>(lister, 2));
         while (model.canFetchMore({}) || model.isFetching()) {
             model.fetchMore({}); // as a view does when scrolled to the end
             QTest::qWait(5);
         }
-        QVERIFY2(asked.count() > 3, qPrintable(QString::number(asked.count()))); // pages of two rows, one at a time
+        QVERIFY(!model.isStopped());
+        QVERIFY2(model.pageCount() > 3, qPrintable(QString::number(model.pageCount()))); // pages of two rows
         QHash<QString, PreviewRow::Category> categories;
-        for (const PreviewRow &row : model.rows())
-            categories.insert(row.conversation.id, row.category);
+        QList<PreviewRow> rows;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            QVERIFY(model.rowAt(row)); // a few pages: all in memory
+            rows << *model.rowAt(row);
+            categories.insert(rows.last().conversation.id, rows.last().category);
+        }
         using C = PreviewRow::Category;
         const QHash<QString, C> expected {
             {conv(1), C::ClosesUnderBoth}, {conv(2), C::NewlyCloses},      {conv(4), C::NewlyCloses},
             {conv(6), C::ClosesUnderBoth}, {conv(7), C::NoLongerCloses},   {conv(8), C::ClosesUnderBoth},
             {conv(9), C::ClosesUnderBoth}, {conv(11), C::ClosesUnderBoth}, {conv(12), C::ClosesUnderBoth}};
         QCOMPARE(categories, expected);
-        const int row6 = int(std::find_if(model.rows().begin(), model.rows().end(),
-                                          [](const PreviewRow &r) { return r.conversation.id == conv(6); }) -
-                             model.rows().begin());
+        const int row6 = int(
+            std::find_if(rows.begin(), rows.end(), [](const PreviewRow &r) { return r.conversation.id == conv(6); }) -
+            rows.begin());
         QVERIFY(model.index(row6, PreviewListModel::EligibleSince)
                     .data(Qt::ToolTipRole)
                     .toString()

@@ -231,6 +231,8 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
             });
     // The preview, when it is for now, tells which edits would close conversations at the job's next run: a risk
     // shown beside the value like the others.
+    connect(m_preview, &PreviewPanel::listExported, this,
+            [this](bool, qint64, const QString &message) { statusBar()->showMessage(message, 10000); });
     connect(m_preview, &PreviewPanel::updated, this,
             [this](bool ok) { m_model->setRiskNotes(ok ? m_preview->nextRunNotes() : QHash<QString, QString>()); });
     connect(m_model, &ConfigTableModel::pendingChanged, this, [this] {
@@ -384,6 +386,7 @@ void MainWindow::createActions()
     fileMenu->addAction(m_undoLastSaveAction);
     fileMenu->addSeparator();
     fileMenu->addAction(m_refreshAction);
+    fileMenu->addAction(m_preview->exportAction());
     fileMenu->addSeparator();
     fileMenu->addAction(quitAction);
     QMenu *editMenu = menuBar()->addMenu(tr("&Edit"));

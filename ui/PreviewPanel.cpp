@@ -1,10 +1,12 @@
 #include "ui/PreviewPanel.h"
 
+#include "app/preview/ListerPages.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
 #include "models/PreviewListModel.h"
 #include "ui/EligibilityChart.h"
 
+#include <QAction>
 #include <QComboBox>
 #include <QCoreApplication>
 #include <QDateTimeEdit>
@@ -15,6 +17,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QMessageBox>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSettings>
@@ -34,6 +37,10 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr int PageSize = 200; // rows per request: what a screen shows, and a little more
 constexpr int DebounceMs = 400;
+constexpr int ProgressDelayMs = 1000; // a read quicker than this shows no progress bar
+// The list's columns fit this many rows around those shown, not the whole list: a row whose page is not in memory
+// would be read again only to be measured.
+constexpr int ResizePrecision = 100;
 
 QString countText(qint64 count, bool capped)
 {
@@ -133,6 +140,13 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     , m_assumptionsButton(new QPushButton)
     , m_summary(new QLabel)
     , m_waiting(new QLabel)
+    , m_progress(new QWidget)
+    , m_progressLabel(new QLabel)
+    , m_progressBar(new QProgressBar)
+    , m_cancel(new QPushButton)
+    , m_progressDelay(new QTimer(this))
+    , m_exportButton(new QPushButton)
+    , m_exportAction(new QAction(this))
     , m_debounce(new QTimer(this))
 {
     setObjectName(u"previewPanel"_s);
@@ -255,21 +269,36 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_listView->horizontalHeader()->setStretchLastSection(false);
     m_listView->setToolTip(tr("Double-click or press Enter to open the conversation in Dynamics 365."));
     connect(m_listView, &QAbstractItemView::activated, this, &PreviewPanel::openSelected);
-    // The list asks for the next page when scrolled to its end (QAbstractItemView calls fetchMore).
-    connect(m_list, &PreviewListModel::moreWanted, this, [this] {
-        if (!m_lister || !m_generation) {
-            m_list->stop();
-            return;
-        }
-        m_lister->fetchNext(PageSize, m_generation, [this](Result<QList<PreviewRow>> rows, bool more) {
-            if (!rows) {
-                m_list->stop();
-                m_summary->setText(tr("Could not list the conversations: %1").arg(rows.error().describe()));
-                return;
-            }
-            m_list->appendRows(rows.value(), more);
-        });
+    m_listView->horizontalHeader()->setResizeContentsPrecision(ResizePrecision);
+    // The list reads its pages itself (the next one when scrolled to its end, a dropped one when shown again).
+    connect(m_list, &PreviewListModel::readFailed, this, [this](const Error &error) {
+        m_summary->setText(tr("Could not list the conversations: %1 Press Recount to try again.")
+                               .arg(error.describe().toHtmlEscaped()));
     });
+    connect(m_list, &PreviewListModel::fetchingChanged, this, &PreviewPanel::refreshProgress);
+
+    // Beside the summary, so that nothing moves when it shows: what is in flight, a busy bar (how much is left is
+    // not known) and Cancel.
+    m_progress->setObjectName(u"previewProgress"_s);
+    m_progressLabel->setObjectName(u"previewProgressLabel"_s);
+    m_progressBar->setRange(0, 0);
+    m_progressBar->setTextVisible(false);
+    m_progressBar->setMaximumWidth(120);
+    m_progressBar->setAccessibleName(tr("Preview progress"));
+    m_cancel->setObjectName(u"previewCancel"_s);
+    m_cancel->setText(tr("Cancel"));
+    m_cancel->setToolTip(tr("Stop counting and listing; Recount starts again"));
+    connect(m_cancel, &QPushButton::clicked, this, &PreviewPanel::cancel);
+    auto *progressRow = new QHBoxLayout(m_progress);
+    progressRow->setContentsMargins(0, 0, 0, 0);
+    progressRow->addWidget(m_progressLabel);
+    progressRow->addWidget(m_progressBar);
+    progressRow->addWidget(m_cancel);
+    m_progress->hide();
+    m_progressDelay->setSingleShot(true);
+    m_progressDelay->setInterval(ProgressDelayMs);
+    connect(m_progressDelay, &QTimer::timeout, m_progress, &QWidget::show);
+    setUpExport();
     auto *open = new QPushButton(tr("&Open in Dynamics"));
     open->setToolTip(tr("Open the selected conversation in Dynamics 365 in your browser"));
     connect(open, &QPushButton::clicked, this, &PreviewPanel::openSelected);
@@ -290,6 +319,8 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
 
     auto *summaryRow = new QHBoxLayout;
     summaryRow->addWidget(m_summary, 1);
+    summaryRow->addWidget(m_progress);
+    summaryRow->addWidget(m_exportButton);
     summaryRow->addWidget(open);
 
     auto *layout = new QVBoxLayout(this);
@@ -435,8 +466,12 @@ void PreviewPanel::update()
     m_generation = new QObject(this);
     m_lister.reset();
     m_current = false;
-    if (m_configs->rowCount() == 0)
+    m_countingImpact = m_countingWaiting = m_countingTimeline = false;
+    m_exportAction->setEnabled(false);
+    if (m_configs->rowCount() == 0) {
+        refreshProgress();
         return;
+    }
 
     QHash<QString, std::optional<int>> edits;
     for (const PendingEdit &edit : m_configs->pendingEdits())
@@ -448,11 +483,16 @@ void PreviewPanel::update()
     scenario.jobIntervalMinutes = m_interval->value();
     m_summary->setText(tr("Counting the conversations the values would close…"));
 
-    m_lister = std::make_unique<ClosurePreview::Lister>(m_client, scenario);
-    m_list->restart(scenario);
+    m_lister = std::make_shared<ClosurePreview::Lister>(m_client, scenario);
+    m_list->restart(scenario, std::make_shared<ClosurePreview::ListerPages>(m_lister, PageSize));
+    m_exportAction->setEnabled(!m_exporting);
+    m_countingImpact = m_countingWaiting = m_countingTimeline = true;
+    refreshProgress();
 
     ClosurePreview::countImpact(m_client, scenario, m_generation,
                                 [this, scenario](Result<QList<ClosurePreview::Impact>> impacts) {
+                                    m_countingImpact = false;
+                                    refreshProgress();
                                     if (!impacts) {
                                         m_summary->setText(tr("The preview could not count the conversations: %1")
                                                                .arg(impacts.error().describe().toHtmlEscaped()));
@@ -469,12 +509,16 @@ void PreviewPanel::update()
     m_waiting->clear();
     m_client->fetchWorkstreams(m_generation, [this, scenario](Result<QList<Workstream>> workstreams) {
         if (!workstreams) {
+            m_countingWaiting = false;
+            refreshProgress();
             m_waiting->setText(tr("Workstreams unavailable: %1").arg(workstreams.error().userMessage.toHtmlEscaped()));
             return;
         }
         ClosurePreview::countWaiting(
             m_client, workstreams.value(), scenario, m_generation,
             [this](Result<QList<ClosurePreview::WaitingImpact>> waiting) {
+                m_countingWaiting = false;
+                refreshProgress();
                 if (!waiting) {
                     m_waiting->setText(tr("Waiting conversations could not be counted: %1")
                                            .arg(waiting.error().userMessage.toHtmlEscaped()));
@@ -504,6 +548,8 @@ void PreviewPanel::update()
     ClosurePreview::countTimeline(
         m_client, scenario, times, m_generation,
         [this, points, scenario, chosen](Result<QList<ClosurePreview::TimelinePoint>> timeline) {
+            m_countingTimeline = false;
+            refreshProgress();
             if (!timeline) {
                 m_chart->showMessage(
                     tr("The chart could not be counted: %1").arg(timeline.error().userMessage.toHtmlEscaped()));
@@ -513,6 +559,39 @@ void PreviewPanel::update()
             m_chart->setData(chartData(points, timeline.value(), scenario, chosen));
             Q_EMIT timelineUpdated(true);
         });
+}
+
+void PreviewPanel::refreshProgress()
+{
+    const bool counting = m_countingImpact || m_countingWaiting || m_countingTimeline;
+    if (!counting && !m_list->isFetching()) {
+        m_progressDelay->stop();
+        m_progress->hide();
+        return;
+    }
+    m_progressLabel->setText(counting ? tr("Counting…") : tr("Reading the list…"));
+    if (m_progress->isHidden() && !m_progressDelay->isActive())
+        m_progressDelay->start();
+}
+
+void PreviewPanel::cancel()
+{
+    // Every count in flight is dropped with its context, every read of the list with the list's.
+    delete m_generation;
+    const bool counts = m_countingImpact;
+    const bool timeline = m_countingTimeline;
+    const bool listing = m_list->isFetching();
+    m_countingImpact = m_countingWaiting = m_countingTimeline = false;
+    m_list->cancel();
+    refreshProgress();
+    if (timeline)
+        m_chart->showMessage(tr("Not counted: cancelled. Press Recount to count again."));
+    if (counts) {
+        m_summary->setText(tr("Counting cancelled. Press Recount to count again."));
+        Q_EMIT updated(false);
+    } else if (listing) {
+        m_summary->setText(m_summary->text() + u' ' + tr("Listing cancelled: press Recount to list again."));
+    }
 }
 
 void PreviewPanel::showCounts(const PreviewScenario &scenario)

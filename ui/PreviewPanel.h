@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/preview/ClosurePreview.h"
+#include "app/preview/ParallelReader.h"
 
 #include <QHash>
 #include <QPointer>
@@ -9,12 +10,14 @@
 #include <memory>
 
 class ConfigTableModel;
+class QAction;
 class DataverseClient;
 class EligibilityChart;
 class PreviewListModel;
 class QComboBox;
 class QDateTimeEdit;
 class QLabel;
+class QProgressBar;
 class QPushButton;
 class QSettings;
 class QSpinBox;
@@ -47,6 +50,14 @@ public:
     QPushButton *assumptionsButton() const { return m_assumptionsButton; }
     QLabel *summary() const { return m_summary; }
     QLabel *waiting() const { return m_waiting; }
+    // The progress bar and its Cancel, shown while a count or a read of the list has taken more than a second.
+    QWidget *progress() const { return m_progress; }
+    QPushButton *cancelButton() const { return m_cancel; }
+    // "Export list…": the button beside the summary, and the action (Ctrl+Shift+L) for the window's menu.
+    QPushButton *exportButton() const { return m_exportButton; }
+    QAction *exportAction() const { return m_exportAction; }
+    // The export's reader, for tests that need small pages; the default otherwise.
+    void setExportReaderOptions(const std::optional<ParallelReader::Options> &options) { m_exportOptions = options; }
     // The last counts, and whether they match the current edits and settings.
     const QList<ClosurePreview::Impact> &impacts() const { return m_impacts; }
     // When the preview is for now: per edited configuration, how many conversations the edit would close at the
@@ -71,12 +82,21 @@ public Q_SLOTS:
     void update();
     // Opens the dialog with everything the preview assumes.
     void showAssumptions();
+    // Drops every count and read in flight; Recount starts again.
+    void cancel();
+    // Asks where, then exports the whole list (exportListTo).
+    void exportList();
+    // Writes the whole list of the current preview to path (CSV, or JSON for a .json name) with a progress dialog;
+    // the file is whole or absent. listExported follows.
+    void exportListTo(const QString &path);
 
 Q_SIGNALS:
     // Counts (and the first page of the list) are in for the current edits and settings.
     void updated(bool ok);
     // The chart's figures are in (ok) or could not be counted.
     void timelineUpdated(bool ok);
+    // An export ended: written (ok), or failed or cancelled with no file written; rows written, and what to tell.
+    void listExported(bool ok, qint64 rows, const QString &message);
 
 private:
     QDateTime previewTime(const QDateTime &now) const;
@@ -84,6 +104,9 @@ private:
     void openSelected();
     void choosePoint(int index);
     void fitCounts();
+    void setUpExport(); // PreviewPanelExport.cpp
+    // Shows the progress bar once something has been in flight for a second, hides it when nothing is.
+    void refreshProgress();
 
     DataverseClient *m_client;
     ConfigTableModel *m_configs;
@@ -99,9 +122,22 @@ private:
     QPushButton *m_assumptionsButton;
     QLabel *m_summary;
     QLabel *m_waiting;
+    QWidget *m_progress;
+    QLabel *m_progressLabel;
+    QProgressBar *m_progressBar;
+    QPushButton *m_cancel;
+    QTimer *m_progressDelay; // quick reads show no progress bar: it would only flash
+    QPushButton *m_exportButton;
+    QAction *m_exportAction;
+    bool m_exporting = false; // one export at a time
+    std::optional<ParallelReader::Options> m_exportOptions;
     QTimer *m_debounce;
     QPointer<QObject> m_generation; // every callback of one preview run is tied to it; replaced on each run
-    std::unique_ptr<ClosurePreview::Lister> m_lister;
+    std::shared_ptr<const ClosurePreview::Lister> m_lister; // the list's, while it reads its pages
+    // What of the current run is still being counted (the list's reads are the list model's).
+    bool m_countingImpact = false;
+    bool m_countingWaiting = false;
+    bool m_countingTimeline = false;
     QList<ClosurePreview::Impact> m_impacts;
     bool m_current = false;
     bool m_splitSettled = false; // the panes' sizes came from the user or the settings: kept as they are

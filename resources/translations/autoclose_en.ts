@@ -375,4 +375,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>PreviewListExport</name>
+    <message numerus="yes">
+        <source>Exported %1 conversation(s) to %2.</source>
+        <translation>
+            <numerusform>Exported %1 conversation to %2.</numerusform>
+            <numerusform>Exported %1 conversations to %2.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

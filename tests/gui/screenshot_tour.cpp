@@ -1,5 +1,6 @@
 // Screenshots of the real editor for the README and reviews: the main window, the value editor refusing a value,
-// the save confirmation and the conflict dialog, against an in-process sandbox with its demo data. Each is a PNG
+// the save confirmation and the conflict dialog, the preview's progress bar on a slow server, against an in-process
+// sandbox with its demo data. Each is a PNG
 // in the directory given as the only argument. tests/gui/screenshots.sh runs it under Xvfb.
 #include "app/auth/SecretStore.h"
 #include "app/common/Translations.h"
@@ -146,6 +147,39 @@ bool openEditedWindow(MainWindow &window)
     (void)QTest::qWaitFor([&window] { return window.previewPanel()->listModel()->rowCount() > 0; }, 5000);
     grid->setCurrentIndex(cellOf(grid, u"Live chat"_s, ChannelGridModel::Open));
     return true;
+}
+
+// The preview on a server that takes seconds to answer: after a second, its progress bar and Cancel beside the
+// summary.
+void previewProgress()
+{
+    LocalSandbox::Options options;
+    options.faults = u"slow:ms=4000:path=msdyn_ocliveworkitems"_s; // every read of conversations
+    const auto slow = SandboxFixture::start(options);
+    if (!slow) {
+        ++g_failures;
+        return;
+    }
+    EnvironmentInfo environment;
+    environment.name = u"Demo environment"_s;
+    environment.key = u"tour-slow"_s;
+    environment.demo = true;
+    environment.journalDir = slow->dir.path() + u"/journal"_s;
+    MainWindow window(slow->client.get(), environment);
+    window.resize(1280, 800);
+    window.show();
+    QApplication::setActiveWindow(&window);
+    (void)QTest::qWaitForWindowActive(&window);
+    QSignalSpy loaded(&window, &MainWindow::loadFinished);
+    window.refresh();
+    PreviewPanel *panel = window.previewPanel();
+    if (!loaded.wait(20000) || !QTest::qWaitFor([panel] { return panel->progress()->isVisible(); }, 5000)) {
+        std::fprintf(stderr, "screenshot_tour: the preview's progress bar did not show\n");
+        ++g_failures;
+        return;
+    }
+    save(&window, u"preview-progress.png"_s);
+    panel->cancelButton()->click();
 }
 
 // The window at 200 % (QT_SCALE_FACTOR=2, set by whoever runs the tour): one screenshot, and a check that the
@@ -325,6 +359,7 @@ int main(int argc, char *argv[])
         ++g_failures;
     }
     environmentPicker();
+    previewProgress();
 
     // The same window in a dark palette.
     useDarkPalette();
