@@ -1,5 +1,6 @@
 #include "ui/PreviewPanel.h"
 
+#include "app/preview/ExactCount.h"
 #include "app/preview/ListerPages.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
@@ -642,7 +643,8 @@ void PreviewPanel::showCounts(const PreviewScenario &scenario)
         text += tr(", <b>%1 more</b> because of your edits").arg(countText(newly, capped));
     if (noLonger > 0)
         text += tr(", %1 fewer because of your edits").arg(countText(noLonger, capped));
-    m_summary->setText(text + u'.');
+    // A count is capped only where even splitting could not count it (ExactCount): say so where the "+" is read.
+    m_summary->setText(text + u'.' + (capped ? u' ' + ExactCount::cappedReason().toHtmlEscaped() : QString()));
     fitCounts();
 }
 
