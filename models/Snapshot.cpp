@@ -1,5 +1,7 @@
 #include "models/Snapshot.h"
 
+#include "models/TextFormats.h"
+
 #include <QCoreApplication>
 #include <QHash>
 #include <QJsonArray>
@@ -36,12 +38,7 @@ QByteArray withTwoSpaceIndent(const QByteArray &json)
     return out;
 }
 
-QString csvField(const QString &text)
-{
-    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') && !text.contains(u'\r'))
-        return text;
-    return u'"' + QString(text).replace(u"\""_s, u"\"\""_s) + u'"';
-}
+using TextFormats::csvField;
 
 QString typeName(const QJsonValue &value)
 {

@@ -208,6 +208,7 @@ private Q_SLOTS:
         const auto impact =
             std::find_if(impacts->value().begin(), impacts->value().end(),
                          [&sms](const ClosurePreview::Impact &i) { return i.configurationId == sms->id; });
+        QVERIFY(impact != impacts->value().end());
         QVERIFY(!impact->capped);
         QVERIFY(impact->closesUnderBoth + impact->newlyCloses > 80000);
 

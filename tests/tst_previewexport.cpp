@@ -146,6 +146,23 @@ private Q_SLOTS:
     }
 
 #ifdef Q_OS_LINUX
+    // Standard output that cannot be written (a full disk) is an error, never a silent success.
+    void cliStandardOutputRefused()
+    {
+        QProcess cli;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"PREVIEW_TOKEN"_s, Token);
+        cli.setProcessEnvironment(env);
+        cli.setStandardOutputFile(u"/dev/full"_s);
+        cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN),
+                  {u"--url"_s, m_process->url().toString(), u"--access-token-env"_s, u"PREVIEW_TOKEN"_s, u"preview"_s,
+                   u"--at"_s, At, u"--format"_s, u"csv"_s});
+        QVERIFY(cli.waitForFinished(60000));
+        QCOMPARE(cli.exitCode(), 2);
+        const QByteArray err = cli.readAllStandardError();
+        QVERIFY2(err.contains("Cannot write to standard output") && err.contains("-o FILE"), err.constData());
+    }
+
     // Progress goes to stderr when it is a terminal (here a pseudo-terminal) and the list takes over a second (pages
     // slowed by 700 ms): a line rewritten in place, cleared at the end; standard output is the JSON alone.
     void cliProgressOnATerminal()

@@ -4,6 +4,7 @@
 #include "app/snapshot/SnapshotFiles.h"
 #include "models/Snapshot.h"
 #include "models/SnapshotDiff.h"
+#include "models/TextFormats.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -138,6 +139,37 @@ private Q_SLOTS:
         QCOMPARE(lines.at(1), IdSms.toUtf8() + ",\"SMS, \"\"text\"\" - Open\",192340000,SMS,Contoso,0,Open,,7\r");
         QCOMPARE(lines.at(2), IdOpen.toUtf8() + ",Live Chat - Open,192360000,Live chat,Contoso,0,Open,20,1001\r");
         QCOMPARE(lines.size(), 5); // three records and the empty piece after the last line break
+    }
+
+    void csvAndJsonFields_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("csv");
+        QTest::addColumn<QByteArray>("json");
+        QTest::newRow("plain") << u"Billing"_s << u"Billing"_s << QByteArray("\"Billing\"");
+        QTest::newRow("comma and quotes") << u"a, \"b\""_s << u"\"a, \"\"b\"\"\""_s << QByteArray("\"a, \\\"b\\\"\"");
+        QTest::newRow("line break") << u"a\nb"_s << u"\"a\nb\""_s << QByteArray("\"a\\nb\"");
+        // A customer's title that a spreadsheet would run: kept as text.
+        QTest::newRow("formula") << u"=HYPERLINK(\"http://x\")"_s << u"\"'=HYPERLINK(\"\"http://x\"\")\""_s
+                                 << QByteArray("\"=HYPERLINK(\\\"http://x\\\")\"");
+        QTest::newRow("plus, minus, at") << u"+1 -2"_s << u"'+1 -2"_s << QByteArray("\"+1 -2\"");
+        QTest::newRow("at") << u"@sum"_s << u"'@sum"_s << QByteArray("\"@sum\"");
+        // Outside the Basic Multilingual Plane: one character, four bytes of UTF-8.
+        QTest::newRow("emoji") << QString::fromUtf8("\xF0\x9F\x98\x80 ok") << QString::fromUtf8("\xF0\x9F\x98\x80 ok")
+                               << QByteArray("\"\xF0\x9F\x98\x80 ok\"");
+        QTest::newRow("control") << u"a\u0001"_s << u"a\u0001"_s << QByteArray("\"a\\u0001\"");
+    }
+
+    void csvAndJsonFields()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, csv);
+        QFETCH(QByteArray, json);
+        QCOMPARE(TextFormats::csvField(text), csv);
+        QCOMPARE(TextFormats::jsonString(text), json);
+        // As QJsonDocument writes it, so that a page written by hand reads the same.
+        const QByteArray document = QJsonDocument(QJsonArray {text}).toJson(QJsonDocument::Compact);
+        QCOMPARE(document, "[" + json + "]");
     }
 
     void brokenFiles_data()

@@ -110,6 +110,8 @@ class TestWindowExport : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    // The window keeps settings (the export's folder, the panes' sizes): in the tests' own, never the user's.
+    void initTestCase() { QCoreApplication::setOrganizationName(u"AutoCloseEditorTests"_s); }
     void cleanup() { m_server.reset(); }
 
     // Alt+X asks where to write; the file has every conversation of the preview's list, in its order.

@@ -74,9 +74,13 @@ void PreviewListExport::start(const QString &path)
         [this](Result<qint64> written) {
             if (!written) {
                 discard();
+                // A refused write is the disk's (ListExport reports it as bad input); anything else the environment's.
+                const bool local = written.error().kind == Error::Kind::BadInput;
                 end(false,
-                    tr("The list was not exported: %1\nNo file was written (a file of that name is left as it was). "
-                       "Export again once the environment answers.")
+                    (local ? tr("The list was not exported: %1\nNo file was written (a file of that name is left as "
+                                "it was).")
+                           : tr("The list was not exported: %1\nNo file was written (a file of that name is left as "
+                                "it was). Export again once the environment answers."))
                         .arg(written.error().describe()),
                     true);
                 return;

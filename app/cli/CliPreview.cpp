@@ -33,12 +33,12 @@ struct PreviewOptions
     QString output; // --output FILE; empty: standard output
 };
 
-bool stderrIsTerminal()
+bool isTerminal(FILE *stream)
 {
 #ifdef Q_OS_WIN
-    return _isatty(_fileno(stderr));
+    return _isatty(_fileno(stream));
 #else
-    return isatty(STDERR_FILENO);
+    return isatty(fileno(stream));
 #endif
 }
 
@@ -85,7 +85,8 @@ int writeList(DataverseClient &client, const PreviewScenario &scenario, const QL
     }
     ListExport exporter(&client, scenario, format == u"json"_s ? ListExport::Format::Json : ListExport::Format::Csv);
     exporter.setCounts(counts);
-    const bool terminal = stderrIsTerminal();
+    // Not when the rows go to the same terminal: the progress line would land in the middle of them.
+    const bool terminal = isTerminal(stderr) && (file || !isTerminal(stdout));
     QElapsedTimer elapsed;
     elapsed.start();
     qint64 shownAt = -1;
@@ -123,8 +124,15 @@ int writeList(DataverseClient &client, const PreviewScenario &scenario, const QL
         return Cli::fail(err, written->error());
     }
     if (!file) {
-        if (auto *stdoutFile = qobject_cast<QFile *>(device))
-            stdoutFile->flush();
+        // Standard output is buffered: a full disk or a closed pipe shows only here.
+        auto *stdoutFile = qobject_cast<QFile *>(device);
+        if (stdoutFile && (!stdoutFile->flush() || stdoutFile->error() != QFileDevice::NoError))
+            return Cli::fail(err,
+                             Error::badInput(QCoreApplication::translate(
+                                                 "Cli",
+                                                 "Cannot write to standard output (%1): check the disk or the "
+                                                 "program it goes to, or write to a file with -o FILE.")
+                                                 .arg(stdoutFile->errorString())));
         return Cli::Ok;
     }
     if (!file->commit())

@@ -79,6 +79,7 @@ private:
     {
         report(error);
         m_failed = true;
+        m_waitingForFloor.clear();
     }
 
     void report(Result<QList<ExactCount::Count>> result)
@@ -99,8 +100,10 @@ private:
         // No lower bound: the earliest conversation's creation is where time starts. A timer starts at or after
         // its conversation's creation, so ranges from there hold every row; the first range keeps no lower bound
         // all the same, so that a row timed before its creation is still counted.
-        withFloor([self = shared_from_this(), slot, upTo](const QDateTime &floor) {
-            self->splitFrom(slot, std::nullopt, std::min(floor.addSecs(-1), upTo.addSecs(-1)), upTo);
+        // Weak: the waiters are kept by the run itself until the floor arrives.
+        withFloor([weak = weak_from_this(), slot, upTo](const QDateTime &floor) {
+            if (const auto self = weak.lock())
+                self->splitFrom(slot, std::nullopt, std::min(floor.addSecs(-1), upTo.addSecs(-1)), upTo);
         });
     }
 
@@ -166,7 +169,8 @@ private:
     void walkIds(qsizetype slot, const std::optional<QDateTime> &after, const QDateTime &upTo, QUrl next, qint64 soFar)
     {
         ++m_outstanding;
-        if (next.isEmpty()) {
+        const bool firstPage = next.isEmpty();
+        if (firstPage) {
             next = m_client->apiUrl(ODataQuery(Conversations)
                                         .select({u"activityid"_s})
                                         .filter(filter(after, upTo))
@@ -174,32 +178,35 @@ private:
                                         .toString());
         }
         auto self = shared_from_this();
-        m_client->fetchPage(next, IdPage, m_context, [self, slot, after, upTo, soFar](Result<WebApiReply::Page> page) {
-            if (self->m_failed)
-                return;
-            ++self->m_totals[slot].requests;
-            if (!page) {
-                if (page.error().httpStatus == 400) {
-                    // The service will not list these rows by id: what is known is that more than the limit remain.
-                    self->m_totals[slot].count += soFar + DataverseClient::AggregateLimit;
-                    self->m_totals[slot].capped = true;
-                    self->finishOne();
-                } else {
-                    self->fail(page.error());
-                }
-                return;
-            }
-            const qint64 counted = soFar + page.value().rows.size();
-            const QUrl following = page.value().nextLink;
-            if (following.isEmpty() || page.value().rows.isEmpty()) {
-                self->m_totals[slot].count += counted;
-                self->finishOne();
-                return;
-            }
-            const QString lastId = page.value().rows.last().value(u"activityid"_s).toString();
-            self->countRest(slot, after, upTo, lastId, following, counted);
-            self->finishOne();
-        });
+        m_client->fetchPage(next, IdPage, m_context,
+                            [self, slot, after, upTo, soFar, firstPage](Result<WebApiReply::Page> page) {
+                                if (self->m_failed)
+                                    return;
+                                ++self->m_totals[slot].requests;
+                                if (!page) {
+                                    if (page.error().httpStatus == 400 && firstPage) {
+                                        // The service will not list these rows by id: what is known is that more than
+                                        // the limit remain. (A later page refused is an error like any other: its link
+                                        // came from the service.)
+                                        self->m_totals[slot].count += soFar + DataverseClient::AggregateLimit;
+                                        self->m_totals[slot].capped = true;
+                                        self->finishOne();
+                                    } else {
+                                        self->fail(page.error());
+                                    }
+                                    return;
+                                }
+                                const qint64 counted = soFar + page.value().rows.size();
+                                const QUrl following = page.value().nextLink;
+                                if (following.isEmpty() || page.value().rows.isEmpty()) {
+                                    self->m_totals[slot].count += counted;
+                                    self->finishOne();
+                                    return;
+                                }
+                                const QString lastId = page.value().rows.last().value(u"activityid"_s).toString();
+                                self->countRest(slot, after, upTo, lastId, following, counted);
+                                self->finishOne();
+                            });
     }
 
     void countRest(qsizetype slot, const std::optional<QDateTime> &after, const QDateTime &upTo, const QString &lastId,
@@ -253,6 +260,7 @@ QString ExactCount::cappedReason()
 {
     return QCoreApplication::translate("ExactCount",
                                        "More than 50,000 of these conversations started their timer in the same "
-                                       "second and the environment would not list them by id, so the count is a "
-                                       "lower bound.");
+                                       "second (as after a bulk import) and the environment would not list them by "
+                                       "id, so the count is a lower bound. Their list below is complete; export it "
+                                       "to count them.");
 }

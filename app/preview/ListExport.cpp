@@ -1,6 +1,7 @@
 #include "app/preview/ListExport.h"
 
 #include "app/preview/ExactCount.h"
+#include "models/TextFormats.h"
 
 #include <QCoreApplication>
 #include <QIODevice>
@@ -12,34 +13,10 @@ using namespace Qt::StringLiterals;
 namespace {
 QByteArray csvField(const QString &text)
 {
-    if (!text.contains(u',') && !text.contains(u'"') && !text.contains(u'\n') && !text.contains(u'\r'))
-        return text.toUtf8();
-    return '"' + QString(text).replace(u"\""_s, u"\"\""_s).toUtf8() + '"';
+    return TextFormats::csvField(text).toUtf8();
 }
 
-// A JSON string literal: written by hand because a million rows through QJsonDocument cost seconds.
-QByteArray jsonString(const QString &text)
-{
-    QByteArray out;
-    out.reserve(text.size() + 2);
-    out += '"';
-    for (const QChar c : text) {
-        const char16_t u = c.unicode();
-        if (u == u'"' || u == u'\\') {
-            out += '\\';
-            out += char(u);
-        } else if (u < 0x20) {
-            out += "\\u00";
-            out += QByteArray::number(u, 16).rightJustified(2, '0');
-        } else if (u < 0x80) {
-            out += char(u);
-        } else {
-            out += QString(c).toUtf8(); // surrogate pairs are rare enough to be written apart
-        }
-    }
-    out += '"';
-    return out;
-}
+using TextFormats::jsonString;
 
 const char *changeName(PreviewRow::Category category)
 {
@@ -199,7 +176,9 @@ bool ListExport::write(const QByteArray &bytes)
     if (!m_device || m_device->write(bytes) != bytes.size()) {
         const QString reason = m_device ? m_device->errorString() : QString();
         finish(Error::badInput(
-            QCoreApplication::translate("ListExport", "Cannot write the list: %1. Nothing more was written.")
+            QCoreApplication::translate("ListExport",
+                                        "Cannot write the list: %1. Nothing more was written; free some space or "
+                                        "choose another file, and export again.")
                 .arg(reason.isEmpty() ? QCoreApplication::translate("ListExport", "the file is gone") : reason)));
         return false;
     }

@@ -68,6 +68,8 @@ void ParallelReader::countWhole()
 {
     ++m_stats.countRequests;
     m_client->aggregateCount(Conversations, m_filter, m_requests, [this](Result<WebApiReply::Count> counted) {
+        if (m_finished)
+            return; // an answer that was on its way when the read failed: nothing more is asked
         if (!counted)
             fail(counted.error());
         else
@@ -104,6 +106,8 @@ void ParallelReader::findSpan()
                                   .toString();
         m_client->fetchPage(
             m_client->apiUrl(query), 1, m_requests, [this, span, ascending](Result<WebApiReply::Page> page) {
+                if (m_finished)
+                    return;
                 if (!page) {
                     fail(page.error());
                     return;
@@ -175,6 +179,8 @@ void ParallelReader::refine(const Interval &interval)
         Interval part = partOf(i);
         m_client->aggregateCount(Conversations, allOf(m_filter, clause(part)), m_requests,
                                  [this, part, split, derive](Result<WebApiReply::Count> counted) mutable {
+                                     if (m_finished)
+                                         return;
                                      if (!counted) {
                                          fail(counted.error());
                                          return;

@@ -5,6 +5,7 @@
 #include "app/sandbox/DemoSeed.h"
 #include "app/sandbox/Keyset.h"
 #include "app/sandbox/PagingCookie.h"
+#include "models/TextFormats.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -321,50 +322,6 @@ QVariantList SandboxStore::sortKeyOf(const QSqlQuery &row, const RowLayout &layo
     return key;
 }
 
-namespace {
-// A string as QJsonDocument writes it: quotes, backslashes and control characters escaped, the rest as UTF-8.
-void writeJsonString(QByteArray *out, const QString &text)
-{
-    static const char Hex[] = "0123456789abcdef";
-    out->append('"');
-    const QByteArray utf8 = text.toUtf8();
-    for (const char c : utf8) {
-        switch (c) {
-        case '"':
-            out->append("\\\"");
-            break;
-        case '\\':
-            out->append("\\\\");
-            break;
-        case '\b':
-            out->append("\\b");
-            break;
-        case '\f':
-            out->append("\\f");
-            break;
-        case '\n':
-            out->append("\\n");
-            break;
-        case '\r':
-            out->append("\\r");
-            break;
-        case '\t':
-            out->append("\\t");
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                out->append("\\u00");
-                out->append(Hex[(c >> 4) & 0xF]);
-                out->append(Hex[c & 0xF]);
-            } else {
-                out->append(c);
-            }
-        }
-    }
-    out->append('"');
-}
-} // namespace
-
 Result<qsizetype> SandboxStore::writeList(const EntitySetDef &set, const Query &query, qsizetype write, QByteArray *out,
                                           QVariantList *lastKey) const
 {
@@ -407,7 +364,7 @@ Result<qsizetype> SandboxStore::writeList(const EntitySetDef &set, const Query &
             else if (f.integer)
                 out->append(QByteArray::number(value.toLongLong()));
             else
-                writeJsonString(out, value.toString());
+                TextFormats::appendJsonString(out, value.toString());
         }
         out->append('}');
         if (lastKey && read == write)
