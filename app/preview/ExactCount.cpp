@@ -37,23 +37,8 @@ public:
 
     void count(qsizetype slot, const std::optional<QDateTime> &after, const QDateTime &upTo)
     {
-        ++m_outstanding;
-        auto self = shared_from_this();
-        m_client->aggregateCount(Conversations, filter(after, upTo), m_context,
-                                 [self, slot, after, upTo](Result<WebApiReply::Count> counted) {
-                                     if (self->m_failed)
-                                         return;
-                                     if (!counted) {
-                                         self->fail(counted.error());
-                                         return;
-                                     }
-                                     ++self->m_totals[slot].requests;
-                                     if (refusedForSize(counted.value()))
-                                         self->split(slot, after, upTo);
-                                     else
-                                         self->m_totals[slot].count += counted.value().count;
-                                     self->finishOne();
-                                 });
+        aggregate(slot, filter(after, upTo), 0,
+                  [self = shared_from_this(), slot, after, upTo] { self->split(slot, after, upTo); });
     }
 
     void finishIfIdle()
@@ -212,10 +197,20 @@ private:
     void countRest(qsizetype slot, const std::optional<QDateTime> &after, const QDateTime &upTo, const QString &lastId,
                    const QUrl &following, qint64 soFar)
     {
+        aggregate(slot, filter(after, upTo) + u" and activityid gt "_s + lastId, soFar,
+                  [self = shared_from_this(), slot, after, upTo, following, soFar] {
+                      self->walkIds(slot, after, upTo, following, soFar);
+                  });
+    }
+
+    // One $apply count for slot: its rows and plus are added to the slot's total, or refused() is called when the
+    // service refuses it for size.
+    void aggregate(qsizetype slot, const QString &rows, qint64 plus, std::function<void()> refused)
+    {
         ++m_outstanding;
         auto self = shared_from_this();
-        m_client->aggregateCount(Conversations, filter(after, upTo) + u" and activityid gt "_s + lastId, m_context,
-                                 [self, slot, after, upTo, following, soFar](Result<WebApiReply::Count> counted) {
+        m_client->aggregateCount(Conversations, rows, m_context,
+                                 [self, slot, plus, refused = std::move(refused)](Result<WebApiReply::Count> counted) {
                                      if (self->m_failed)
                                          return;
                                      if (!counted) {
@@ -224,9 +219,9 @@ private:
                                      }
                                      ++self->m_totals[slot].requests;
                                      if (refusedForSize(counted.value()))
-                                         self->walkIds(slot, after, upTo, following, soFar);
+                                         refused();
                                      else
-                                         self->m_totals[slot].count += soFar + counted.value().count;
+                                         self->m_totals[slot].count += plus + counted.value().count;
                                      self->finishOne();
                                  });
     }
