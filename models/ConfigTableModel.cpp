@@ -23,8 +23,16 @@ QVariant minutesVariant(std::optional<int> minutes)
 } // namespace
 
 ConfigTableModel::ConfigTableModel(QObject *parent)
-    : QAbstractTableModel(parent)
+    : EditableTableModel(parent)
 { }
+
+std::optional<EditableTableModel::ServerValue> ConfigTableModel::serverValue(const ValueRef &ref) const
+{
+    const ChannelStateConfig *c = ref.setting == TimerSetting::ChannelState ? config(ref.id) : nullptr;
+    if (!c)
+        return std::nullopt;
+    return ServerValue {c->name, c->etag, c->minutes, c->modifiedOn};
+}
 
 int ConfigTableModel::rowCount(const QModelIndex &parent) const
 {
@@ -254,7 +262,7 @@ QVariant ConfigTableModel::headerData(int section, Qt::Orientation orientation, 
 
 Qt::ItemFlags ConfigTableModel::flags(const QModelIndex &index) const
 {
-    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    Qt::ItemFlags f = EditableTableModel::flags(index);
     if (index.isValid() && index.column() == AutoClose && !m_readOnly)
         f |= Qt::ItemIsEditable;
     return f;

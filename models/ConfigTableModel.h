@@ -1,15 +1,13 @@
 #pragma once
 
 #include "models/ChannelStateConfig.h"
-#include "models/PendingEdit.h"
-
-#include <QAbstractTableModel>
+#include "models/EditableTableModel.h"
 #include <QHash>
 #include <QList>
 
 // The channel-state configurations of one environment, one row each, in human units, with the user's pending edits
 // on top and what became of each record's last save.
-class ConfigTableModel final : public QAbstractTableModel
+class ConfigTableModel final : public EditableTableModel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConfigTableModel)
@@ -25,16 +23,6 @@ public:
         StatusRole, // RowStatus, as int
         StreamSourceRole, // the channel's stream source code, or invalid
     };
-    enum class RowStatus {
-        Unchanged,
-        Pending, // edited, not saved
-        ServerChanged, // edited, and the server's value changed since: saving will be refused as a conflict
-        Saving,
-        Saved,
-        Conflict, // the save was refused: someone changed the record meanwhile
-        Failed, // the save was refused for another reason, or never arrived
-    };
-    Q_ENUM(RowStatus)
 
     explicit ConfigTableModel(QObject *parent = nullptr);
 
@@ -63,11 +51,11 @@ public:
     void clearPending(const QString &id);
     void clearAllPending();
     std::optional<PendingEdit> pending(const QString &id) const;
-    QList<PendingEdit> pendingEdits() const; // in row order
-    bool hasPendingEdits() const { return !m_pending.isEmpty(); }
+    QList<PendingEdit> pendingEdits() const override; // in row order
+    bool hasPendingEdits() const override { return !m_pending.isEmpty(); }
     // Restores edits (from the journal) exactly as they were, versions included; returns those whose record is
     // not here.
-    QList<PendingEdit> restorePending(const QList<PendingEdit> &edits);
+    QList<PendingEdit> restorePending(const QList<PendingEdit> &edits) override;
     // Moves an edit onto the record's current server version: the user has seen the colleague's value and keeps
     // theirs over it.
     void rebase(const QString &id);
@@ -87,9 +75,23 @@ public:
     void setReadOnly(bool readOnly);
     bool isReadOnly() const { return m_readOnly; }
 
-Q_SIGNALS:
-    // The set of pending edits changed (made, changed, undone, saved or dropped).
-    void pendingChanged();
+    // EditableTableModel: every value here is a channel-state value (TimerSetting::ChannelState), named by its id.
+    bool holds(TimerSetting setting) const override { return setting == TimerSetting::ChannelState; }
+    std::optional<ServerValue> serverValue(const ValueRef &ref) const override;
+    QString valueLabel(const ValueRef &ref) const override { return label(ref.id); }
+    std::optional<PendingEdit> pendingEdit(const ValueRef &ref) const override { return pending(ref.id); }
+    void dropPending(const ValueRef &ref) override { clearPending(ref.id); }
+    void rebaseValue(const ValueRef &ref) override { rebase(ref.id); }
+    void markValueSaving(const ValueRef &ref) override { markSaving(ref.id); }
+    void markValueSaved(const ValueRef &ref, const QString &etag, std::optional<int> minutes) override
+    {
+        markSaved(ref.id, etag, minutes);
+    }
+    void markValueStatus(const ValueRef &ref, RowStatus status, const QString &message) override
+    {
+        markStatus(ref.id, status, message);
+    }
+    RowStatus valueStatus(const ValueRef &ref) const override { return status(ref.id); }
 
 private:
     struct RowState

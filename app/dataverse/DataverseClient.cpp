@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QMap>
 #include <QScopeGuard>
 #include <QTimer>
 #include <QUuid>
@@ -66,8 +67,7 @@ void DataverseClient::fetchAll(const QString &pathAndQuery, QObject *context, Ro
     });
 }
 
-void DataverseClient::getBody(const QString &pathAndQuery, QObject *context,
-                              std::function<void(Result<QByteArray>)> done)
+void DataverseClient::get(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done)
 {
     WebApiTransport::Call call;
     call.url = OrgUrl::webApiRoot(m_orgUrl).resolved(QUrl(pathAndQuery));
@@ -134,7 +134,7 @@ void DataverseClient::countConversations(const ConversationFilter &filter, QObje
 {
     // The same query, asking for the count and no rows.
     const QString query = conversationQuery(filter) + u"&$count=true&$top=0"_s;
-    getBody(query, context, [done = std::move(done)](Result<QByteArray> body) {
+    get(query, context, [done = std::move(done)](Result<QByteArray> body) {
         if (!body)
             done(body.error());
         else
@@ -206,7 +206,7 @@ void DataverseClient::aggregateCount(const QString &entitySet, const QString &fi
     const QString transformation =
         (filter.isEmpty() ? QString() : u"filter("_s + filter + u")/"_s) + u"aggregate($count as count)"_s;
     const QString query = ODataQuery(entitySet).apply(transformation).toString();
-    getBody(query, context, [done = std::move(done)](Result<QByteArray> body) {
+    get(query, context, [done = std::move(done)](Result<QByteArray> body) {
         if (!body) {
             // Dataverse refuses to aggregate more than 50,000 rows (AggregateQueryRecordLimit, 0x8004e023).
             if (body.error().httpStatus == 400 &&
@@ -241,7 +241,9 @@ void DataverseClient::aggregateCount(const QString &entitySet, const QString &fi
 void DataverseClient::fetchWorkstreams(QObject *context, std::function<void(Result<QList<Workstream>>)> done)
 {
     const QString query = ODataQuery(u"msdyn_liveworkstreams"_s)
-                              .select({u"msdyn_name"_s, u"msdyn_streamsource"_s, u"msdyn_autocloseafterinactivity"_s})
+                              .select({u"msdyn_name"_s, u"msdyn_streamsource"_s, u"msdyn_autocloseafterinactivity"_s,
+                                       u"msdyn_blockcapacityforwrapup"_s, u"modifiedon"_s})
+                              .orderBy(u"msdyn_name"_s)
                               .toString();
     fetchAll(query, context, [done = std::move(done)](Result<QList<QJsonObject>> rows) {
         if (!rows) {
@@ -263,7 +265,7 @@ void DataverseClient::fetchWorkstreams(QObject *context, std::function<void(Resu
 
 void DataverseClient::whoAmI(QObject *context, std::function<void(Result<WebApiReply::Identity>)> done)
 {
-    getBody(u"WhoAmI"_s, context, [done = std::move(done)](Result<QByteArray> body) {
+    get(u"WhoAmI"_s, context, [done = std::move(done)](Result<QByteArray> body) {
         if (!body)
             done(body.error());
         else
@@ -273,15 +275,21 @@ void DataverseClient::whoAmI(QObject *context, std::function<void(Result<WebApiR
 
 void DataverseClient::fetchMinutesRange(QObject *context, std::function<void(Result<WebApiReply::ColumnRange>)> done)
 {
-    getBody(u"EntityDefinitions(LogicalName='msdyn_occhannelstateconfiguration')/"
-            u"Attributes(LogicalName='msdyn_autocloseliveworkitemafter')/"
-            u"Microsoft.Dynamics.CRM.IntegerAttributeMetadata?$select=MinValue,MaxValue"_s,
-            context, [done = std::move(done)](Result<QByteArray> body) {
-                if (!body)
-                    done(body.error());
-                else
-                    done(WebApiReply::parseColumnRange(body.value()));
-            });
+    fetchRange(TimerSetting::ChannelState, context, std::move(done));
+}
+
+void DataverseClient::fetchRange(TimerSetting setting, QObject *context,
+                                 std::function<void(Result<WebApiReply::ColumnRange>)> done)
+{
+    get(u"EntityDefinitions(LogicalName='%1')/Attributes(LogicalName='%2')/"
+        u"Microsoft.Dynamics.CRM.IntegerAttributeMetadata?$select=MinValue,MaxValue"_s.arg(
+            TimerSettings::table(setting), TimerSettings::column(setting)),
+        context, [done = std::move(done)](Result<QByteArray> body) {
+            if (!body)
+                done(body.error());
+            else
+                done(WebApiReply::parseColumnRange(body.value()));
+        });
 }
 
 namespace {
@@ -359,7 +367,7 @@ void DataverseClient::finishConfigurations(const QList<QJsonObject> &rows, const
     done(std::move(configs));
 }
 
-void DataverseClient::fetchCanWriteConfigurations(QObject *context, std::function<void(Result<bool>)> done)
+void DataverseClient::fetchPrivileges(QObject *context, std::function<void(Result<QSet<QString>>)> done)
 {
     QPointer<QObject> guard(context);
     whoAmI(context, [this, guard, done = std::move(done)](Result<WebApiReply::Identity> me) {
@@ -371,7 +379,7 @@ void DataverseClient::fetchCanWriteConfigurations(QObject *context, std::functio
             return;
         const QString path =
             u"systemusers(%1)/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()"_s.arg(me.value().userId);
-        getBody(path, guard, [done](Result<QByteArray> body) {
+        get(path, guard, [done](Result<QByteArray> body) {
             if (!body) {
                 done(body.error());
                 return;
@@ -385,18 +393,25 @@ void DataverseClient::fetchCanWriteConfigurations(QObject *context, std::functio
                 done(e);
                 return;
             }
-            bool canWrite = false;
+            QSet<QString> names;
             for (const QJsonValue &p : privileges.toArray())
-                canWrite =
-                    canWrite || p[u"PrivilegeName"_s].toString() == u"prvWritemsdyn_occhannelstateconfiguration"_s;
-            done(canWrite);
+                names.insert(p[u"PrivilegeName"_s].toString());
+            done(names);
         });
     });
 }
 
-namespace {
-const char *const MinutesColumn = "msdyn_autocloseliveworkitemafter";
+void DataverseClient::fetchCanWriteConfigurations(QObject *context, std::function<void(Result<bool>)> done)
+{
+    fetchPrivileges(context, [done = std::move(done)](Result<QSet<QString>> names) {
+        if (!names)
+            done(names.error());
+        else
+            done(names.value().contains(u"prvWritemsdyn_occhannelstateconfiguration"_s));
+    });
+}
 
+namespace {
 // The server's view of a record after a write, from a return=representation body.
 WriteResult savedFrom(const MinutesChange &change, const QByteArray &body)
 {
@@ -404,7 +419,7 @@ WriteResult savedFrom(const MinutesChange &change, const QByteArray &body)
     result.id = change.id;
     const QJsonObject row = QJsonDocument::fromJson(body).object();
     const QJsonValue etag = row.value(u"@odata.etag"_s);
-    const QJsonValue minutes = row.value(QLatin1String(MinutesColumn));
+    const QJsonValue minutes = row.value(TimerSettings::column(change.setting));
     if (!etag.isString() || minutes.isUndefined()) {
         result.outcome = WriteResult::Outcome::Failed;
         result.error.kind = Error::Kind::BadReply;
@@ -432,17 +447,43 @@ WriteResult failedWith(const MinutesChange &change, WriteResult::Outcome outcome
 }
 } // namespace
 
-WebApiTransport::Call DataverseClient::patchCall(const MinutesChange &change) const
+QList<QList<qsizetype>> DataverseClient::recordWrites(const QList<MinutesChange> &changes)
 {
+    QList<QList<qsizetype>> writes;
+    QHash<QString, qsizetype> byRecord; // entity set, id and version → its write
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        const MinutesChange &c = changes.at(i);
+        const QString key = TimerSettings::entitySet(c.setting) + u'/' + c.id.toLower() + u'/' + c.etag;
+        const auto it = byRecord.constFind(key);
+        if (it != byRecord.cend()) {
+            writes[*it] << i;
+        } else {
+            byRecord.insert(key, writes.size());
+            writes << QList<qsizetype> {i};
+        }
+    }
+    return writes;
+}
+
+WebApiTransport::Call DataverseClient::patchCall(const QList<MinutesChange> &changes,
+                                                 const QList<qsizetype> &write) const
+{
+    const MinutesChange &first = changes.at(write.first());
+    QJsonObject body;
+    QStringList columns;
+    for (qsizetype i : write) {
+        const MinutesChange &c = changes.at(i);
+        const QString column = TimerSettings::column(c.setting);
+        body.insert(column, c.minutes ? QJsonValue(*c.minutes) : QJsonValue(QJsonValue::Null));
+        columns << column;
+    }
     WebApiTransport::Call call;
     call.method = "PATCH";
     call.url = OrgUrl::webApiRoot(m_orgUrl).resolved(
-        QUrl(u"msdyn_occhannelstateconfigurations(%1)?$select=msdyn_autocloseliveworkitemafter"_s.arg(change.id)));
+        QUrl(u"%1(%2)?$select=%3"_s.arg(TimerSettings::entitySet(first.setting), first.id, columns.join(u','))));
     // Always conditional: with the ETag it was read with, or "*" so that a deleted record is a 404, never a create.
-    call.headers = {{"If-Match", change.etag.isEmpty() ? QByteArray("*") : change.etag.toUtf8()},
+    call.headers = {{"If-Match", first.etag.isEmpty() ? QByteArray("*") : first.etag.toUtf8()},
                     {"Prefer", "return=representation"}};
-    const QJsonObject body {
-        {QLatin1String(MinutesColumn), change.minutes ? QJsonValue(*change.minutes) : QJsonValue(QJsonValue::Null)}};
     call.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
     call.idempotent = true; // conditional, so sending it twice cannot write twice
     return call;
@@ -463,75 +504,118 @@ void DataverseClient::saveMinutes(const QList<MinutesChange> &changes, WriteMode
     if (mode == WriteMode::Batch)
         saveBatch(changes, context, std::move(check));
     else
-        saveNext(changes, {}, context, std::move(check));
+        saveNext(changes, recordWrites(changes), {}, context, std::move(check));
 }
 
 void DataverseClient::confirmByReading(const QList<MinutesChange> &changes, QList<WriteResult> results,
                                        QObject *context, WriteCallback done)
 {
-    // The records whose fate the save's reply leaves open: refused as changed (possibly by this very save, retried
-    // after its reply was lost), or without a readable answer.
-    QStringList unsure;
-    for (const WriteResult &r : std::as_const(results)) {
+    // The values whose fate the save's reply leaves open: refused as changed (possibly by this very save, retried
+    // after its reply was lost), or without a readable answer. Read back per table, one query each.
+    QMap<TimerSetting, QStringList> unsure;
+    for (qsizetype i = 0; i < results.size() && i < changes.size(); ++i) {
+        const WriteResult &r = results.at(i);
         const Error::Kind kind = r.error.kind;
         if (r.outcome != WriteResult::Outcome::Saved &&
-            (kind == Error::Kind::Conflict || kind == Error::Kind::Network || kind == Error::Kind::BadReply))
-            unsure << r.id;
+            (kind == Error::Kind::Conflict || kind == Error::Kind::Network || kind == Error::Kind::BadReply)) {
+            // Both workstream settings live in one table: read it once.
+            const TimerSetting table = changes.at(i).setting == TimerSetting::ChannelState ? TimerSetting::ChannelState
+                                                                                           : TimerSetting::Inactivity;
+            unsure[table] << QUuid::fromString(r.id).toString(QUuid::WithoutBraces);
+        }
     }
     if (unsure.isEmpty()) {
         done(std::move(results));
         return;
     }
+    const TimerSetting table = unsure.firstKey();
     QStringList clauses;
-    for (const QString &id : std::as_const(unsure))
-        clauses << u"msdyn_occhannelstateconfigurationid eq "_s + QUuid::fromString(id).toString(QUuid::WithoutBraces);
-    const QString query = ODataQuery(u"msdyn_occhannelstateconfigurations"_s)
-                              .select({u"msdyn_autocloseliveworkitemafter"_s, u"versionnumber"_s})
-                              .filter(clauses.join(u" or "_s))
-                              .toString();
+    for (const QString &id : unsure.first())
+        clauses << TimerSettings::keyColumn(table) + u" eq "_s + id;
+    QStringList columns {u"versionnumber"_s, TimerSettings::column(table)};
+    if (table != TimerSetting::ChannelState)
+        columns << TimerSettings::column(TimerSetting::WrapUpBlock);
+    const QString query =
+        ODataQuery(TimerSettings::entitySet(table)).select(columns).filter(clauses.join(u" or "_s)).toString();
+    QPointer<QObject> guard(context);
     fetchAll(query, context,
-             [changes, results = std::move(results), done = std::move(done)](Result<QList<QJsonObject>> rows) mutable {
-                 if (!rows) {
-                     done(std::move(results)); // what the save's reply said stands
-                     return;
-                 }
-                 QHash<QString, QJsonObject> byId;
-                 for (const QJsonObject &row : rows.value())
-                     byId.insert(row.value(u"msdyn_occhannelstateconfigurationid"_s).toString().toLower(), row);
+             [this, guard, table, changes, results = std::move(results),
+              done = std::move(done)](Result<QList<QJsonObject>> rows) mutable {
+                 if (rows) {
+                     QHash<QString, QJsonObject> byId;
+                     for (const QJsonObject &row : rows.value())
+                         byId.insert(row.value(TimerSettings::keyColumn(table)).toString().toLower(), row);
+                     for (qsizetype i = 0; i < results.size() && i < changes.size(); ++i) {
+                         WriteResult &r = results[i];
+                         const MinutesChange &change = changes.at(i);
+                         const bool inTable =
+                             (change.setting == TimerSetting::ChannelState) == (table == TimerSetting::ChannelState);
+                         const auto found = byId.constFind(r.id.toLower());
+                         if (!inTable || r.outcome == WriteResult::Outcome::Saved || found == byId.cend())
+                             continue;
+                         const QJsonValue held = found->value(TimerSettings::column(change.setting));
+                         const std::optional<int> minutes =
+                             held.isDouble() ? std::optional<int>(held.toInt()) : std::nullopt;
+                         if (minutes != change.minutes || !(held.isDouble() || held.isNull()))
+                             continue;
+                         r.outcome = WriteResult::Outcome::Saved;
+                         r.minutes = minutes;
+                         r.etag = found->value(u"@odata.etag"_s).toString();
+                         r.error = Error();
+                         r.confirmedByReading = true;
+                     }
+                 } // unreadable: what the save's reply said stands
+                 // The other table's values, if any are still unsure.
+                 bool more = false;
                  for (qsizetype i = 0; i < results.size() && i < changes.size(); ++i) {
-                     WriteResult &r = results[i];
-                     const auto found = byId.constFind(r.id.toLower());
-                     if (r.outcome == WriteResult::Outcome::Saved || found == byId.cend())
-                         continue;
-                     const QJsonValue held = found->value(u"msdyn_autocloseliveworkitemafter"_s);
-                     const std::optional<int> minutes =
-                         held.isDouble() ? std::optional<int>(held.toInt()) : std::nullopt;
-                     if (minutes != changes.at(i).minutes || !(held.isDouble() || held.isNull()))
-                         continue;
-                     r.outcome = WriteResult::Outcome::Saved;
-                     r.minutes = minutes;
-                     r.etag = found->value(u"@odata.etag"_s).toString();
-                     r.error = Error();
-                     r.confirmedByReading = true;
+                     const bool otherTable =
+                         (changes.at(i).setting == TimerSetting::ChannelState) != (table == TimerSetting::ChannelState);
+                     more = more || (otherTable && results.at(i).outcome != WriteResult::Outcome::Saved);
+                 }
+                 if (more && guard && table == TimerSetting::ChannelState) {
+                     QList<MinutesChange> rest;
+                     QList<WriteResult> restResults;
+                     QList<qsizetype> at;
+                     for (qsizetype i = 0; i < results.size() && i < changes.size(); ++i) {
+                         if (changes.at(i).setting != TimerSetting::ChannelState) {
+                             rest << changes.at(i);
+                             restResults << results.at(i);
+                             at << i;
+                         }
+                     }
+                     confirmByReading(rest, restResults, guard,
+                                      [results = std::move(results), at, done](QList<WriteResult> confirmed) mutable {
+                                          for (qsizetype k = 0; k < at.size() && k < confirmed.size(); ++k)
+                                              results[at.at(k)] = confirmed.at(k);
+                                          done(std::move(results));
+                                      });
+                     return;
                  }
                  done(std::move(results));
              });
 }
 
-void DataverseClient::saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
-                               WriteCallback done)
+void DataverseClient::saveNext(QList<MinutesChange> changes, QList<QList<qsizetype>> writes, QList<WriteResult> results,
+                               QPointer<QObject> context, WriteCallback done)
 {
-    if (remaining.isEmpty()) {
+    if (writes.isEmpty()) {
         done(std::move(results));
         return;
     }
-    const MinutesChange change = remaining.takeFirst();
-    m_transport->send(patchCall(change), context,
-                      [this, change, remaining = std::move(remaining), results = std::move(results), context,
+    if (results.size() < changes.size())
+        results.resize(changes.size());
+    const QList<qsizetype> write = writes.takeFirst();
+    const WebApiTransport::Call call = patchCall(changes, write);
+    m_transport->send(call, context,
+                      [this, write, changes = std::move(changes), writes = std::move(writes),
+                       results = std::move(results), context,
                        done = std::move(done)](Result<WebApiTransport::Reply> reply) mutable {
-                          results << (reply ? savedFrom(change, reply.value().body)
-                                            : failedWith(change, WriteResult::Outcome::Failed, reply.error()));
-                          saveNext(std::move(remaining), std::move(results), context, std::move(done));
+                          for (qsizetype i : write) {
+                              const MinutesChange &change = changes.at(i);
+                              results[i] = reply ? savedFrom(change, reply.value().body)
+                                                 : failedWith(change, WriteResult::Outcome::Failed, reply.error());
+                          }
+                          saveNext(std::move(changes), std::move(writes), std::move(results), context, std::move(done));
                       });
 }
 
@@ -540,10 +624,11 @@ void DataverseClient::saveBatch(const QList<MinutesChange> &changes, QObject *co
     const QByteArray batch = "batch_" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
     const QByteArray changeSet = "changeset_" + QUuid::createUuid().toByteArray(QUuid::WithoutBraces);
     QByteArray body = "--" + batch + "\r\nContent-Type: multipart/mixed; boundary=" + changeSet + "\r\n\r\n";
-    for (qsizetype i = 0; i < changes.size(); ++i) {
-        const WebApiTransport::Call patch = patchCall(changes.at(i));
+    const QList<QList<qsizetype>> writes = recordWrites(changes);
+    for (qsizetype w = 0; w < writes.size(); ++w) {
+        const WebApiTransport::Call patch = patchCall(changes, writes.at(w));
         body += "--" + changeSet + "\r\nContent-Type: application/http\r\nContent-Transfer-Encoding: binary\r\n" +
-            "Content-ID: " + QByteArray::number(i + 1) + "\r\n\r\nPATCH " + patch.url.toEncoded() +
+            "Content-ID: " + QByteArray::number(w + 1) + "\r\n\r\nPATCH " + patch.url.toEncoded() +
             " HTTP/1.1\r\nContent-Type: application/json\r\n";
         for (const auto &[name, value] : patch.headers)
             body += name + ": " + value + "\r\n";
@@ -584,6 +669,7 @@ void DataverseClient::saveBatch(const QList<MinutesChange> &changes, QObject *co
 QList<WriteResult> DataverseClient::resultsOfBatch(const QList<MinutesChange> &changes,
                                                    const QList<WebApiReply::BatchPart> &parts)
 {
+    const QList<QList<qsizetype>> writes = recordWrites(changes);
     QHash<QByteArray, WebApiReply::BatchPart> byId;
     const WebApiReply::BatchPart *failing = nullptr;
     for (const WebApiReply::BatchPart &part : parts) {
@@ -602,20 +688,24 @@ QList<WriteResult> DataverseClient::resultsOfBatch(const QList<MinutesChange> &c
         failingError = WebApiReply::toError(failure);
         bool numbered = false;
         const qsizetype index = failing->contentId.toInt(&numbered) - 1;
-        if (numbered && index >= 0 && index < changes.size())
+        if (numbered && index >= 0 && index < writes.size())
             failingIndex = index;
-        else if (failing->contentId.isEmpty() && changes.size() == 1)
+        else if (failing->contentId.isEmpty() && writes.size() == 1)
             failingIndex = 0;
     }
+    QList<qsizetype> writeOf(changes.size(), -1); // the part (Content-ID - 1) each change went in
+    for (qsizetype w = 0; w < writes.size(); ++w)
+        for (qsizetype i : writes.at(w))
+            writeOf[i] = w;
     QList<WriteResult> results;
     for (qsizetype i = 0; i < changes.size(); ++i) {
         const MinutesChange &change = changes.at(i);
-        if (failing && i == failingIndex) {
+        if (failing && writeOf.at(i) == failingIndex) {
             results << failedWith(change, WriteResult::Outcome::Failed, failingError);
         } else if (failing) {
             Error rolledBack = failingError;
             if (failingIndex >= 0) {
-                const MinutesChange &refused = changes.at(failingIndex);
+                const MinutesChange &refused = changes.at(writes.at(failingIndex).first());
                 rolledBack.userMessage =
                     QCoreApplication::translate("DataverseClient",
                                                 "Not saved: the save was all-or-nothing and %1 was refused (%2).")
@@ -628,7 +718,7 @@ QList<WriteResult> DataverseClient::resultsOfBatch(const QList<MinutesChange> &c
                         .arg(failingError.userMessage);
             }
             results << failedWith(change, WriteResult::Outcome::NotSaved, rolledBack);
-        } else if (const auto part = byId.constFind(QByteArray::number(i + 1)); part != byId.cend()) {
+        } else if (const auto part = byId.constFind(QByteArray::number(writeOf.at(i) + 1)); part != byId.cend()) {
             results << savedFrom(change, part->body);
         } else {
             Error missing;

@@ -5,12 +5,15 @@
 #include "models/ChannelStateConfig.h"
 #include "models/Conversation.h"
 #include "models/Result.h"
+#include "models/TimerSetting.h"
+#include "models/Workstream.h"
 
 #include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 #include <QUrl>
 
 #include <chrono>
@@ -25,13 +28,15 @@ class QNetworkRequest;
 
 // The one place the product talks to the Dataverse Web API: builds requests, adds the bearer token, follows paging
 // and turns every reply into a value or an Error. Callbacks are tied to a context object and never outlive it.
-// One value to write: the record, the ETag it was read with (empty: "*", any version) and the new minutes.
+// One value to write: the record, the ETag it was read with (empty: "*", any version), the setting and its new
+// minutes. Values of one record read at one version are written in one PATCH: two would refuse each other.
 struct MinutesChange
 {
     QString id;
     QString name; // for messages
     QString etag;
     std::optional<int> minutes; // empty: never auto-close
+    TimerSetting setting = TimerSetting::ChannelState;
 };
 
 // What happened to one record of a save.
@@ -123,11 +128,17 @@ public:
     void fetchWorkstreams(QObject *context, std::function<void(Result<QList<Workstream>>)> done);
 
     void whoAmI(QObject *context, std::function<void(Result<WebApiReply::Identity>)> done);
+    // The privilege names (RetrieveUserPrivileges' PrivilegeName) the signed-in user holds.
+    void fetchPrivileges(QObject *context, std::function<void(Result<QSet<QString>>)> done);
     // Whether the signed-in user holds the privilege to write msdyn_occhannelstateconfiguration records, so the UI
     // can say "you can view but not change these" before anyone types.
     void fetchCanWriteConfigurations(QObject *context, std::function<void(Result<bool>)> done);
     // msdyn_autocloseliveworkitemafter's MinValue and MaxValue from the metadata.
     void fetchMinutesRange(QObject *context, std::function<void(Result<WebApiReply::ColumnRange>)> done);
+    // A setting's MinValue and MaxValue from the metadata of its column.
+    void fetchRange(TimerSetting setting, QObject *context, std::function<void(Result<WebApiReply::ColumnRange>)> done);
+    // A GET of any Web API path (relative to the Web API root, with its query): the reply's body, or an Error.
+    void get(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done);
 
     enum class WriteMode {
         Batch, // one $batch change set: every record is saved, or none is
@@ -148,13 +159,14 @@ private:
     void fetchConfigurationsWithoutExpand(QObject *context, ConfigsCallback done);
     static void finishConfigurations(const QList<QJsonObject> &rows, const QHash<QString, QJsonObject> &channels,
                                      const ConfigsCallback &done);
-    WebApiTransport::Call patchCall(const MinutesChange &change) const;
+    // The changes written by one PATCH: those of one record made over one version.
+    static QList<QList<qsizetype>> recordWrites(const QList<MinutesChange> &changes);
+    WebApiTransport::Call patchCall(const QList<MinutesChange> &changes, const QList<qsizetype> &write) const;
     void saveBatch(const QList<MinutesChange> &changes, QObject *context, WriteCallback done);
     void confirmByReading(const QList<MinutesChange> &changes, QList<WriteResult> results, QObject *context,
                           WriteCallback done);
-    void saveNext(QList<MinutesChange> remaining, QList<WriteResult> results, QPointer<QObject> context,
-                  WriteCallback done);
-    void getBody(const QString &pathAndQuery, QObject *context, std::function<void(Result<QByteArray>)> done);
+    void saveNext(QList<MinutesChange> changes, QList<QList<qsizetype>> writes, QList<WriteResult> results,
+                  QPointer<QObject> context, WriteCallback done);
     // One page of url (a query or a page's @odata.nextLink), at most pageSize rows; a link to another host fails.
     void getPage(const QUrl &url, int pageSize, QObject *context, std::function<void(Result<QByteArray>)> done);
 

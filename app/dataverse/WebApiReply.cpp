@@ -189,6 +189,15 @@ Result<Workstream> WebApiReply::parseWorkstream(const QJsonObject &row)
             return badReply(
                 tr("Workstream %1: msdyn_autocloseafterinactivity is not a whole number of minutes.").arg(w.id));
     }
+    const QJsonValue block = row.value(u"msdyn_blockcapacityforwrapup"_s);
+    if (!block.isNull() && !block.isUndefined()) {
+        w.wrapUpBlockMinutes = wholeNumber(block);
+        if (!w.wrapUpBlockMinutes || *w.wrapUpBlockMinutes < 0)
+            return badReply(
+                tr("Workstream %1: msdyn_blockcapacityforwrapup is not a whole number of minutes.").arg(w.id));
+    }
+    w.etag = row.value(u"@odata.etag"_s).toString();
+    w.modifiedOn = QDateTime::fromString(row.value(u"modifiedon"_s).toString(), Qt::ISODateWithMs);
     return w;
 }
 

@@ -31,6 +31,11 @@ EditJournal::EditJournal(const QString &environmentKey, const QString &dir)
     m_path = QDir(dir).filePath(u"pending-"_s + QString::fromLatin1(digest.left(16)) + u".json"_s);
 }
 
+QString EditJournal::savingKey(const ValueRef &ref)
+{
+    return ref.setting == TimerSetting::ChannelState ? ref.id : ref.id + u'/' + TimerSettings::name(ref.setting);
+}
+
 QString EditJournal::defaultDirectory()
 {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/journal"_s;
@@ -47,7 +52,10 @@ QByteArray EditJournal::serialize(const QString &environmentKey, const QList<Pen
             {u"baseEtag"_s, edit.baseEtag},
             {u"baseMinutes"_s, edit.baseMinutes ? QJsonValue(*edit.baseMinutes) : QJsonValue(QJsonValue::Null)},
         };
-        if (saving.contains(edit.id))
+        // Channel-state values carry no setting, as every journal written before workstreams did.
+        if (edit.setting != TimerSetting::ChannelState)
+            object.insert(u"setting"_s, TimerSettings::name(edit.setting));
+        if (saving.contains(savingKey(edit.ref())))
             object.insert(u"saving"_s, true);
         array.append(object);
     }
@@ -87,12 +95,17 @@ Result<QList<PendingEdit>> EditJournal::parse(const QByteArray &content, const Q
         edit.baseEtag = o.value(u"baseEtag"_s).toString();
         edit.minutes = minutes(o.value(u"minutes"_s), &ok);
         edit.baseMinutes = minutes(o.value(u"baseMinutes"_s), &ok);
+        if (o.contains(u"setting"_s)) {
+            const auto setting = TimerSettings::fromName(o.value(u"setting"_s).toString());
+            ok = ok && setting.has_value();
+            edit.setting = setting.value_or(TimerSetting::ChannelState);
+        }
         if (!ok)
             return damaged(
                 tr("edit %1 of %2 is malformed").arg(edits.size() + 1).arg(root.value(u"edits"_s).toArray().size()));
         edits << edit;
         if (saving && o.value(u"saving"_s).toBool())
-            saving->append(edit.id);
+            saving->append(savingKey(edit.ref()));
     }
     return edits;
 }

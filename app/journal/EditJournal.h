@@ -18,6 +18,8 @@ public:
     static QString defaultDirectory();
 
     QString path() const { return m_path; }
+    // How the list of values being saved names one: its id for a channel-state value, "<id>/<setting>" otherwise.
+    static QString savingKey(const ValueRef &ref);
     // Replaces the journal with these edits, marking those whose save is under way (so that the next start can
     // tell a save interrupted by a crash from an edit never sent); none removes it.
     Result<Done> write(const QList<PendingEdit> &edits, const QStringList &saving = {}) const;

@@ -63,7 +63,9 @@ QList<EntitySetDef> makeSchema()
                               {u"msdyn_liveworkstreamid"_s, T::Guid, {}},
                               {u"msdyn_name"_s, T::Text, {}},
                               {u"msdyn_streamsource"_s, T::Int, {}},
-                              {u"msdyn_autocloseafterinactivity"_s, T::Int, {}},
+                              // Ranges from the columns' reference pages (docs/dataverse-tables.md).
+                              {u"msdyn_autocloseafterinactivity"_s, T::Int, {}, false, 0, 2147483647},
+                              {u"msdyn_blockcapacityforwrapup"_s, T::Int, {}, false, 0, 43200},
                           })};
     sets << EntitySetDef {u"msdyn_ocliveworkitems"_s, u"msdyn_ocliveworkitem"_s, u"activityid"_s,
                           withSystemColumns({

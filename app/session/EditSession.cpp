@@ -3,6 +3,7 @@
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
 #include "models/ConfigTableModel.h"
+#include "models/EditableTableModel.h"
 
 #include <QDir>
 #include <QLoggingCategory>
@@ -69,6 +70,7 @@ QString EditSession::appendToAuditLog(const Outcome &outcome, const AuditContext
         e.recordName = change.name;
         e.oldMinutes = change.before;
         e.newMinutes = change.after;
+        e.setting = change.setting;
         switch (result.outcome) {
         case WriteResult::Outcome::Saved:
             e.result = u"saved"_s;
@@ -94,7 +96,7 @@ void EditSession::write(const QList<Change> &changes, DataverseClient::WriteMode
 {
     QList<MinutesChange> writes;
     for (const Change &c : changes)
-        writes << MinutesChange {c.id, c.name, c.etag, c.after};
+        writes << MinutesChange {c.id, c.name, c.etag, c.after, c.setting};
     // The session, not the caller, waits for the reply: whatever became of the records goes into the audit log even
     // when the caller has gone (a wizard closed mid-apply); only the caller's callback goes with it.
     QPointer<QObject> caller(context);
@@ -145,15 +147,53 @@ void EditSession::apply(const ApplyPlan &plan, const Snapshot &before, const QSt
 
 void EditSession::attach(ConfigTableModel *model, const EditJournal &journal)
 {
-    m_model = model;
     m_journal = journal;
-    // Every edit made, changed, undone, saved or dropped is on disk before the user can lose it.
-    connect(model, &ConfigTableModel::pendingChanged, this, &EditSession::writeJournal);
+    addTable(model, [this, model](QObject *context, std::function<void(std::optional<Error>)> done) {
+        m_client->fetchConfigurations(context, [model, done](Result<QList<ChannelStateConfig>> configs) {
+            if (!configs) {
+                done(configs.error());
+                return;
+            }
+            model->reset(std::move(configs).value());
+            done(std::nullopt);
+        });
+    });
 }
 
-QString EditSession::label(const QString &id) const
+void EditSession::addTable(EditableTableModel *model, Reload reload)
 {
-    return m_model ? m_model->label(id) : id;
+    m_tables << Table {model, std::move(reload)};
+    // Every edit made, changed, undone, saved or dropped is on disk before the user can lose it.
+    connect(model, &EditableTableModel::pendingChanged, this, &EditSession::writeJournal);
+}
+
+EditableTableModel *EditSession::tableOf(TimerSetting setting) const
+{
+    for (const Table &table : m_tables) {
+        if (table.model->holds(setting))
+            return table.model;
+    }
+    return nullptr;
+}
+
+QList<PendingEdit> EditSession::allPendingEdits() const
+{
+    QList<PendingEdit> edits;
+    for (const Table &table : m_tables)
+        edits << table.model->pendingEdits();
+    return edits;
+}
+
+bool EditSession::anyPendingEdits() const
+{
+    return std::any_of(m_tables.cbegin(), m_tables.cend(),
+                       [](const Table &table) { return table.model->hasPendingEdits(); });
+}
+
+QString EditSession::label(const ValueRef &ref) const
+{
+    const EditableTableModel *model = tableOf(ref.setting);
+    return model ? model->valueLabel(ref) : ref.id;
 }
 
 void EditSession::setSaving(bool saving)
@@ -166,7 +206,7 @@ void EditSession::setSaving(bool saving)
 
 void EditSession::saveEdits(const QList<PendingEdit> &edits)
 {
-    if (!m_model || m_saving || edits.isEmpty())
+    if (m_tables.isEmpty() || m_saving || edits.isEmpty())
         return;
     send(edits);
 }
@@ -175,12 +215,18 @@ void EditSession::send(const QList<PendingEdit> &edits)
 {
     QList<Change> changes;
     for (const PendingEdit &edit : edits) {
-        const ChannelStateConfig *config = m_model->config(edit.id);
-        changes << Change {edit.id, config ? config->name : edit.id, edit.baseEtag, edit.baseMinutes, edit.minutes};
-        m_model->markSaving(edit.id);
+        EditableTableModel *model = tableOf(edit.setting);
+        if (!model)
+            continue;
+        const auto server = model->serverValue(edit.ref());
+        changes << Change {edit.id,     server ? server->name : edit.id, edit.baseEtag, edit.baseMinutes, edit.minutes,
+                           edit.setting};
+        model->markValueSaving(edit.ref());
     }
+    if (changes.isEmpty())
+        return;
     setSaving(true);
-    Q_EMIT saveStarted(int(edits.size()));
+    Q_EMIT saveStarted(int(changes.size()));
     writeJournal(); // a save under way, should the app not live to see its reply
     save(changes, DataverseClient::WriteMode::Batch, u"editor"_s, this, [this, changes](const Outcome &outcome) {
         // Whatever happens below, no save is under way any more.
@@ -188,19 +234,21 @@ void EditSession::send(const QList<PendingEdit> &edits)
         if (!outcome.auditProblem.isEmpty())
             Q_EMIT notice(outcome.auditProblem);
         QList<SavedValue> saved;
-        QStringList conflicts;
+        QList<ValueRef> conflicts;
         QString failure;
         for (qsizetype i = 0; i < outcome.results.size() && i < changes.size(); ++i) {
             const WriteResult &result = outcome.results.at(i);
             const Change &change = changes.at(i);
+            const ValueRef ref {change.id, change.setting};
+            EditableTableModel *model = tableOf(change.setting);
             if (result.outcome == WriteResult::Outcome::Saved) {
-                saved << SavedValue {change.id, label(change.id), change.before, result.minutes, result.etag};
-                m_model->markSaved(change.id, result.etag, result.minutes);
+                saved << SavedValue {change.id, label(ref), change.before, result.minutes, result.etag, change.setting};
+                model->markValueSaved(ref, result.etag, result.minutes);
             } else if (result.error.kind == Error::Kind::Conflict) {
-                conflicts << change.id;
-                m_model->markStatus(change.id, ConfigTableModel::RowStatus::Conflict, result.error.describe());
+                conflicts << ref;
+                model->markValueStatus(ref, EditableTableModel::RowStatus::Conflict, result.error.describe());
             } else {
-                m_model->markStatus(change.id, ConfigTableModel::RowStatus::Failed, result.error.describe());
+                model->markValueStatus(ref, EditableTableModel::RowStatus::Failed, result.error.describe());
                 if (failure.isEmpty())
                     failure = result.error.describe();
             }
@@ -214,10 +262,10 @@ void EditSession::send(const QList<PendingEdit> &edits)
         if (!saved.isEmpty())
             Q_EMIT changesSaved(int(saved.size()));
         if (!conflicts.isEmpty()) {
-            QStringList ids;
+            QList<ValueRef> refs;
             for (const Change &change : changes)
-                ids << change.id;
-            resolveConflicts(conflicts, ids);
+                refs << ValueRef {change.id, change.setting};
+            resolveConflicts(conflicts, refs);
             return;
         }
         if (!failure.isEmpty())
@@ -226,86 +274,103 @@ void EditSession::send(const QList<PendingEdit> &edits)
     });
 }
 
-void EditSession::resolveConflicts(const QStringList &refused, const QStringList &saving)
+void EditSession::reloadTables(qsizetype index, std::function<void(std::optional<Error>)> done)
+{
+    if (index >= m_tables.size()) {
+        done(std::nullopt);
+        return;
+    }
+    m_tables.at(index).reload(this, [this, index, done](std::optional<Error> error) {
+        if (error)
+            done(error);
+        else
+            reloadTables(index + 1, done);
+    });
+}
+
+void EditSession::resolveConflicts(const QList<ValueRef> &refused, const QList<ValueRef> &saving)
 {
     // Read what the server holds now; every edit made over an older version is a conflict to resolve, not only the
     // one the all-or-nothing save stopped at.
     setSaving(true);
-    m_client->fetchConfigurations(this, [this, refused, saving](Result<QList<ChannelStateConfig>> configs) {
+    reloadTables(0, [this, refused, saving](std::optional<Error> error) {
         setSaving(false);
-        if (!configs) {
+        if (error) {
             Q_EMIT saveFailed(tr("A colleague changed %1 meanwhile, and the current values could not be read: %2")
-                                  .arg(label(refused.first()), configs.error().describe()));
+                                  .arg(label(refused.first()), error->describe()));
             Q_EMIT saveFinished(false);
             return;
         }
-        m_model->reset(std::move(configs).value());
-        QStringList ids;
-        for (const PendingEdit &edit : m_model->pendingEdits()) {
-            const ChannelStateConfig *config = m_model->config(edit.id);
-            if (config && config->etag != edit.baseEtag)
-                ids << edit.id;
+        QList<ValueRef> refs;
+        for (const PendingEdit &edit : allPendingEdits()) {
+            const auto server = tableOf(edit.setting)->serverValue(edit.ref());
+            if (server && server->etag != edit.baseEtag)
+                refs << edit.ref();
         }
-        QStringList held; // left pending by the user's choice: not sent again now
+        QList<ValueRef> held; // left pending by the user's choice: not sent again now
         bool overwriting = false;
-        QString editId;
-        for (const QString &id : ids) {
-            const ChannelStateConfig *config = m_model->config(id);
-            const auto edit = m_model->pending(id);
-            if (!config || !edit)
+        std::optional<ValueRef> editRef;
+        for (const ValueRef &ref : std::as_const(refs)) {
+            EditableTableModel *model = tableOf(ref.setting);
+            const auto server = model->serverValue(ref);
+            const auto edit = model->pendingEdit(ref);
+            if (!server || !edit)
                 continue;
-            m_model->markStatus(id, ConfigTableModel::RowStatus::Conflict,
-                                tr("Changed by someone else after you began editing; your value was not saved."));
+            model->markValueStatus(ref, EditableTableModel::RowStatus::Conflict,
+                                   tr("Changed by someone else after you began editing; your value was not saved."));
             const Decision decision = m_resolver
-                ? m_resolver(
-                      Conflict {id, label(id), config->minutes, config->modifiedOn, edit->minutes, edit->baseMinutes})
+                ? m_resolver(Conflict {ref.id, ref.setting, label(ref), server->minutes, server->modifiedOn,
+                                       edit->minutes, edit->baseMinutes})
                 : Decision::Later;
             switch (decision) {
             case Decision::KeepTheirs:
-                m_model->clearPending(id);
+                model->dropPending(ref);
                 break;
             case Decision::Overwrite:
-                m_model->rebase(id);
+                model->rebaseValue(ref);
                 overwriting = true;
                 break;
             case Decision::Edit:
-                m_model->rebase(id);
-                editId = id;
-                held << id;
+                model->rebaseValue(ref);
+                editRef = ref;
+                held << ref;
                 break;
             case Decision::Later:
-                held << id;
+                held << ref;
                 break;
             }
         }
         // The rest of what the user confirmed was held back only because the save was all-or-nothing: send it now,
         // with the values the user chose to overwrite, each checked against the version just read.
         QList<PendingEdit> resend;
-        for (const PendingEdit &edit : m_model->pendingEdits()) {
-            if (saving.contains(edit.id) && !held.contains(edit.id))
+        for (const PendingEdit &edit : allPendingEdits()) {
+            if (saving.contains(edit.ref()) && !held.contains(edit.ref()))
                 resend << edit;
         }
         if (!resend.isEmpty() && (overwriting || held.isEmpty())) {
             send(resend);
             return;
         }
-        if (!editId.isEmpty())
-            Q_EMIT editRequested(editId);
-        Q_EMIT notice(m_model->hasPendingEdits() ? tr("Some edits are still unsaved; press Ctrl+S when they are ready.")
-                                                 : tr("Conflicts resolved; nothing left to save."));
+        if (editRef)
+            Q_EMIT editRequested(editRef->id, editRef->setting);
+        Q_EMIT notice(anyPendingEdits() ? tr("Some edits are still unsaved; press Ctrl+S when they are ready.")
+                                        : tr("Conflicts resolved; nothing left to save."));
         Q_EMIT saveFinished(false);
     });
 }
 
 void EditSession::undoLastSave()
 {
-    if (!m_model || m_saving || m_lastSave.isEmpty())
+    if (m_tables.isEmpty() || m_saving || m_lastSave.isEmpty())
         return;
     QList<Change> changes;
     for (const SavedValue &value : std::as_const(m_lastSave)) {
-        const ChannelStateConfig *config = m_model->config(value.id);
-        changes << Change {value.id, config ? config->name : value.label, value.etag, value.after, value.before};
-        m_model->markSaving(value.id);
+        EditableTableModel *model = tableOf(value.setting);
+        const auto server = model ? model->serverValue(value.ref()) : std::nullopt;
+        changes << Change {value.id,     server ? server->name : value.label, value.etag, value.after, value.before,
+                           value.setting};
+        if (model)
+            model->markValueSaving(value.ref());
     }
     setSaving(true);
     const QList<SavedValue> undone = m_lastSave;
@@ -317,15 +382,19 @@ void EditSession::undoLastSave()
              QStringList problems;
              for (qsizetype i = 0; i < outcome.results.size() && i < undone.size(); ++i) {
                  const WriteResult &result = outcome.results.at(i);
+                 const ValueRef ref = undone.at(i).ref();
+                 EditableTableModel *model = tableOf(ref.setting);
+                 if (!model)
+                     continue;
                  if (result.outcome == WriteResult::Outcome::Saved) {
-                     m_model->markSaved(result.id, result.etag, result.minutes);
+                     model->markValueSaved(ref, result.etag, result.minutes);
                  } else {
                      left << undone.at(i);
-                     m_model->markStatus(result.id,
-                                         result.error.kind == Error::Kind::Conflict
-                                             ? ConfigTableModel::RowStatus::Conflict
-                                             : ConfigTableModel::RowStatus::Failed,
-                                         result.error.describe());
+                     model->markValueStatus(ref,
+                                            result.error.kind == Error::Kind::Conflict
+                                                ? EditableTableModel::RowStatus::Conflict
+                                                : EditableTableModel::RowStatus::Failed,
+                                            result.error.describe());
                      problems << tr("%1: %2").arg(undone.at(i).label, result.error.userMessage);
                  }
              }
@@ -342,7 +411,7 @@ void EditSession::undoLastSave()
 EditSession::Recovery EditSession::recoverJournal()
 {
     Recovery recovery;
-    if (!m_model || !m_journal)
+    if (m_tables.isEmpty() || !m_journal)
         return recovery;
     m_journalLive = true;
     QStringList wasSaving;
@@ -351,37 +420,49 @@ EditSession::Recovery EditSession::recoverJournal()
         recovery.unreadable = kept.error();
         return recovery;
     }
-    QList<PendingEdit> restore;
+    const auto savingKey = [](const PendingEdit &edit) {
+        return EditJournal::savingKey(edit.ref());
+    };
+    QHash<EditableTableModel *, QList<PendingEdit>> restore;
     Outcome found; // for the audit log, which the interrupted save never reached
     for (const PendingEdit &edit : kept.value()) {
-        const ChannelStateConfig *config = m_model->config(edit.id);
-        if (!config || config->etag == edit.baseEtag || config->minutes != edit.minutes) {
-            restore << edit;
+        EditableTableModel *model = tableOf(edit.setting);
+        if (!model) {
+            ++recovery.gone;
             continue;
         }
-        m_model->markStatus(edit.id, ConfigTableModel::RowStatus::Saved,
-                            tr("The server already holds this value from your last session."));
-        if (!wasSaving.contains(edit.id)) {
-            recovery.sameValueSetMeanwhile << label(edit.id);
+        const auto server = model->serverValue(edit.ref());
+        if (!server || server->etag == edit.baseEtag || server->minutes != edit.minutes) {
+            restore[model] << edit;
             continue;
         }
-        recovery.savedByInterruptedSave << label(edit.id);
-        found.changes << Change {edit.id, config->name, edit.baseEtag, edit.baseMinutes, edit.minutes};
+        model->markValueStatus(edit.ref(), EditableTableModel::RowStatus::Saved,
+                               tr("The server already holds this value from your last session."));
+        if (!wasSaving.contains(savingKey(edit))) {
+            recovery.sameValueSetMeanwhile << label(edit.ref());
+            continue;
+        }
+        recovery.savedByInterruptedSave << label(edit.ref());
+        found.changes << Change {edit.id, server->name, edit.baseEtag, edit.baseMinutes, edit.minutes, edit.setting};
         WriteResult result;
         result.id = edit.id;
         result.outcome = WriteResult::Outcome::Saved;
-        result.etag = config->etag;
-        result.minutes = config->minutes;
+        result.etag = server->etag;
+        result.minutes = server->minutes;
         result.confirmedByReading = true;
         found.results << result;
     }
-    const QList<PendingEdit> gone = m_model->restorePending(restore);
-    recovery.restored = int(restore.size() - gone.size());
-    recovery.gone = int(gone.size());
-    for (const PendingEdit &edit : std::as_const(restore)) {
-        const ConfigTableModel::RowStatus status = m_model->status(edit.id);
-        recovery.changedOnServer += status == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
-        recovery.notArrived += status == ConfigTableModel::RowStatus::Pending && wasSaving.contains(edit.id) ? 1 : 0;
+    for (auto it = restore.cbegin(); it != restore.cend(); ++it) {
+        EditableTableModel *model = it.key();
+        const QList<PendingEdit> gone = model->restorePending(it.value());
+        recovery.restored += int(it.value().size() - gone.size());
+        recovery.gone += int(gone.size());
+        for (const PendingEdit &edit : it.value()) {
+            const EditableTableModel::RowStatus status = model->valueStatus(edit.ref());
+            recovery.changedOnServer += status == EditableTableModel::RowStatus::ServerChanged ? 1 : 0;
+            recovery.notArrived +=
+                status == EditableTableModel::RowStatus::Pending && wasSaving.contains(savingKey(edit)) ? 1 : 0;
+        }
     }
     if (!recovery.savedByInterruptedSave.isEmpty() || !recovery.sameValueSetMeanwhile.isEmpty())
         writeJournal(); // the journal now holds only what is still unsaved
@@ -396,12 +477,13 @@ EditSession::Recovery EditSession::recoverJournal()
 
 void EditSession::writeJournal()
 {
-    if (!m_model || !m_journal || !m_journalLive)
+    if (m_tables.isEmpty() || !m_journal || !m_journalLive)
         return; // before the first load there is nothing of the user's to keep, and the journal must not be lost
     QStringList saving;
-    for (const PendingEdit &edit : m_model->pendingEdits())
-        if (m_model->status(edit.id) == ConfigTableModel::RowStatus::Saving)
-            saving << edit.id;
-    if (auto written = m_journal->write(m_model->pendingEdits(), saving); !written)
+    const QList<PendingEdit> edits = allPendingEdits();
+    for (const PendingEdit &edit : edits)
+        if (tableOf(edit.setting)->valueStatus(edit.ref()) == EditableTableModel::RowStatus::Saving)
+            saving << EditJournal::savingKey(edit.ref());
+    if (auto written = m_journal->write(edits, saving); !written)
         Q_EMIT journalFailed(written.error().userMessage);
 }

@@ -6,6 +6,7 @@
 #include "models/Result.h"
 #include "models/Snapshot.h"
 #include "models/SnapshotDiff.h"
+#include "models/TimerSetting.h"
 
 #include <QObject>
 
@@ -13,6 +14,7 @@
 #include <optional>
 
 class ConfigTableModel;
+class EditableTableModel;
 
 // Every write to an environment goes through here, whoever asks: the window's pending edits and its "undo last
 // save", the apply wizard, and the CLI's set and apply. It saves with If-Match, finds the conflicts and has them
@@ -32,6 +34,7 @@ public:
         QString etag; // the version the change is made over, sent as If-Match; empty: any version
         std::optional<int> before;
         std::optional<int> after; // empty: never auto-close
+        TimerSetting setting = TimerSetting::ChannelState;
     };
 
     // What a save did, record by record.
@@ -74,14 +77,20 @@ public:
     void apply(const ApplyPlan &plan, const Snapshot &before, const QString &source, QObject *context,
                std::function<void(Result<Outcome>)> done);
 
-    // --- The window's pending edits: held by a table model, kept in a journal that is rewritten whenever they
-    // change. Without a model (the CLI), the session saves and applies only what it is given.
+    // --- The window's pending edits: held by table models (the channel-state values, the workstreams), kept in one
+    // journal that is rewritten whenever they change. Without a model (the CLI), the session saves and applies only
+    // what it is given.
     void attach(ConfigTableModel *model, const EditJournal &journal);
+    // Reads what the server holds now into a table (after a conflict); done gets an Error when it could not.
+    using Reload = std::function<void(QObject *context, std::function<void(std::optional<Error>)> done)>;
+    // Another table of values, saved, journalled and undone with the first; attach first.
+    void addTable(EditableTableModel *model, Reload reload);
 
     // A record changed by someone else after the user's edit began, and what to do about it.
     struct Conflict
     {
         QString id;
+        TimerSetting setting = TimerSetting::ChannelState;
         QString label; // "Live chat · Open"
         std::optional<int> theirs;
         QDateTime theirsModifiedOn;
@@ -112,6 +121,8 @@ public:
         std::optional<int> before;
         std::optional<int> after;
         QString etag; // the version the save produced
+        TimerSetting setting = TimerSetting::ChannelState;
+        ValueRef ref() const { return {id, setting}; }
     };
     const QList<SavedValue> &lastSave() const { return m_lastSave; }
     // Puts back the values the last save replaced, each with If-Match, one by one; a record changed since is left
@@ -156,12 +167,12 @@ Q_SIGNALS:
     void notice(const QString &text);
     void journalFailed(const QString &message);
     // The user chose to edit their value after a conflict: open it in the editor.
-    void editRequested(const QString &id);
+    void editRequested(const QString &id, TimerSetting setting);
 
 private:
     void send(const QList<PendingEdit> &edits);
     // refused: the records the server refused as changed; saving: every record of the save they interrupted.
-    void resolveConflicts(const QStringList &refused, const QStringList &saving);
+    void resolveConflicts(const QList<ValueRef> &refused, const QList<ValueRef> &saving);
     void setSaving(bool saving);
     // Where an outcome goes in the audit log, beyond its changes and results.
     struct AuditContext
@@ -175,13 +186,24 @@ private:
                QObject *context, std::function<void(Outcome)> done);
     // Appends an entry per record; returns why it could not, or nothing.
     QString appendToAuditLog(const Outcome &outcome, const AuditContext &audit) const;
-    QString label(const QString &id) const;
+    QString label(const ValueRef &ref) const;
+    // The table holding values of this setting, or null.
+    EditableTableModel *tableOf(TimerSetting setting) const;
+    QList<PendingEdit> allPendingEdits() const;
+    bool anyPendingEdits() const;
+    // Reads every table again, one after the other from index on; done gets the first Error.
+    void reloadTables(qsizetype index, std::function<void(std::optional<Error>)> done);
 
     DataverseClient *m_client;
     Settings m_settings;
     QString m_organizationId;
     QString m_userId;
-    ConfigTableModel *m_model = nullptr;
+    struct Table
+    {
+        EditableTableModel *model = nullptr;
+        Reload reload;
+    };
+    QList<Table> m_tables;
     std::optional<EditJournal> m_journal;
     bool m_journalLive = false; // written only once recovered: before that it holds what a restart must find
     Resolver m_resolver;

@@ -45,7 +45,7 @@ Result<Done> AuditLog::append(const QList<Entry> &entries) const
 {
     QByteArray lines;
     for (const Entry &e : entries) {
-        const QJsonObject object {
+        QJsonObject object {
             {u"at"_s, e.at.toUTC().toString(Qt::ISODateWithMs)},
             {u"user"_s, e.user},
             {u"osUser"_s, e.osUser},
@@ -60,6 +60,9 @@ Result<Done> AuditLog::append(const QList<Entry> &entries) const
             {u"source"_s, e.source},
             {u"beforeSnapshot"_s, e.beforeSnapshot},
         };
+        // Which value of the record: absent for a channel-state value, as in every entry written before workstreams.
+        if (e.setting != TimerSetting::ChannelState)
+            object.insert(u"setting"_s, TimerSettings::name(e.setting));
         lines += QJsonDocument(object).toJson(QJsonDocument::Compact) + '\n';
     }
     const QFileInfo info(m_path);
@@ -101,19 +104,21 @@ Result<QList<AuditLog::Entry>> AuditLog::read(int *skipped) const
                 ++*skipped;
             continue;
         }
-        entries << Entry {at,
-                          o.value(u"user"_s).toString(),
-                          o.value(u"osUser"_s).toString(),
-                          o.value(u"environment"_s).toString(),
-                          o.value(u"organizationId"_s).toString(),
-                          o.value(u"recordId"_s).toString(),
-                          o.value(u"recordName"_s).toString(),
-                          minutesFrom(o.value(u"old"_s)),
-                          minutesFrom(o.value(u"new"_s)),
-                          o.value(u"result"_s).toString(),
-                          o.value(u"error"_s).toString(),
-                          o.value(u"source"_s).toString(),
-                          o.value(u"beforeSnapshot"_s).toString()};
+        entries << Entry {
+            at,
+            o.value(u"user"_s).toString(),
+            o.value(u"osUser"_s).toString(),
+            o.value(u"environment"_s).toString(),
+            o.value(u"organizationId"_s).toString(),
+            o.value(u"recordId"_s).toString(),
+            o.value(u"recordName"_s).toString(),
+            minutesFrom(o.value(u"old"_s)),
+            minutesFrom(o.value(u"new"_s)),
+            o.value(u"result"_s).toString(),
+            o.value(u"error"_s).toString(),
+            o.value(u"source"_s).toString(),
+            o.value(u"beforeSnapshot"_s).toString(),
+            TimerSettings::fromName(o.value(u"setting"_s).toString()).value_or(TimerSetting::ChannelState)};
     }
     return entries;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/Result.h"
+#include "models/TimerSetting.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -31,6 +32,7 @@ public:
         QString error; // why, when not saved
         QString source; // "apply <file>", "set", "editor"
         QString beforeSnapshot; // the file written before the apply, if any
+        TimerSetting setting = TimerSetting::ChannelState; // which value of the record
 
         friend bool operator==(const Entry &, const Entry &) = default;
     };

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "models/PendingEdit.h"
+#include "models/TimerSetting.h"
+
+#include <QAbstractTableModel>
+#include <QDateTime>
+#include <QList>
+
+#include <optional>
+
+// A table of values the user edits and EditSession saves (the channel-state configurations, the workstreams): what
+// the session needs of it, whichever table it is. A value is a setting of one record (ValueRef); each keeps its
+// pending edit, made over the record's version, and what became of its last save.
+class EditableTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EditableTableModel)
+public:
+    enum class RowStatus {
+        Unchanged,
+        Pending, // edited, not saved
+        ServerChanged, // edited, and the server's value changed since: saving will be refused as a conflict
+        Saving,
+        Saved,
+        Conflict, // the save was refused: someone changed the record meanwhile
+        Failed, // the save was refused for another reason, or never arrived
+    };
+    Q_ENUM(RowStatus)
+
+    // A value as the server last gave it.
+    struct ServerValue
+    {
+        QString name; // the record's msdyn_name, for the audit log
+        QString etag;
+        std::optional<int> minutes;
+        QDateTime modifiedOn;
+    };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    // Whether values of this setting are held here.
+    virtual bool holds(TimerSetting setting) const = 0;
+    virtual std::optional<ServerValue> serverValue(const ValueRef &ref) const = 0;
+    // How messages name a value: "Live chat · Open", "SMS workstream · Auto-close after inactivity".
+    virtual QString valueLabel(const ValueRef &ref) const = 0;
+
+    virtual QList<PendingEdit> pendingEdits() const = 0; // in row order
+    virtual bool hasPendingEdits() const = 0;
+    virtual std::optional<PendingEdit> pendingEdit(const ValueRef &ref) const = 0;
+    virtual void dropPending(const ValueRef &ref) = 0;
+    // Restores edits (from the journal) exactly as they were, versions included; returns those whose record is
+    // not here.
+    virtual QList<PendingEdit> restorePending(const QList<PendingEdit> &edits) = 0;
+    // Moves an edit onto the record's current server version: the user has seen the colleague's value and keeps
+    // theirs over it.
+    virtual void rebaseValue(const ValueRef &ref) = 0;
+
+    // What became of a save: the new version and value, with the pending edit gone; or a refusal (Conflict, Failed),
+    // or a status found otherwise, with why.
+    virtual void markValueSaving(const ValueRef &ref) = 0;
+    virtual void markValueSaved(const ValueRef &ref, const QString &etag, std::optional<int> minutes) = 0;
+    virtual void markValueStatus(const ValueRef &ref, RowStatus status, const QString &message) = 0;
+    virtual RowStatus valueStatus(const ValueRef &ref) const = 0;
+
+Q_SIGNALS:
+    // The set of pending edits changed (made, changed, undone, saved or dropped).
+    void pendingChanged();
+};
