@@ -88,6 +88,77 @@ Result<QString> Cli::resolveConfiguration(const QList<ChannelStateConfig> &confi
                   .arg(nameOrId, candidates.join(u'\n')));
 }
 
+Result<std::optional<TimerSetting>> Cli::parseSetting(const QString &value)
+{
+    if (value.isEmpty())
+        return std::optional<TimerSetting>();
+    if (const auto setting = TimerSettings::fromName(value))
+        return std::optional<TimerSetting>(*setting);
+    return Error::badInput(
+        QCoreApplication::translate("Cli", "--setting must be channel-state, inactivity or wrap-up-block, not '%1'.")
+            .arg(value));
+}
+
+Result<ValueRef> Cli::resolveValue(const QList<ChannelStateConfig> &configs, const QList<Workstream> &workstreams,
+                                   const QString &nameOrId, std::optional<TimerSetting> setting)
+{
+    QList<const Workstream *> byId, byName;
+    for (const Workstream &w : workstreams) {
+        if (w.id.compare(nameOrId, Qt::CaseInsensitive) == 0)
+            byId << &w;
+        else if (w.name == nameOrId)
+            byName << &w;
+    }
+    const bool configById = std::any_of(configs.cbegin(), configs.cend(), [&nameOrId](const ChannelStateConfig &c) {
+        return c.id.compare(nameOrId, Qt::CaseInsensitive) == 0;
+    });
+    const bool configByName = std::any_of(configs.cbegin(), configs.cend(),
+                                          [&nameOrId](const ChannelStateConfig &c) { return c.name == nameOrId; });
+    const QList<const Workstream *> &named = byId.isEmpty() ? byName : byId;
+    const bool isConfig = configById || (byId.isEmpty() && configByName);
+    if (!named.isEmpty() && isConfig)
+        return Error::badInput(QCoreApplication::translate("Cli",
+                                                           "%1: a configuration and a workstream both have that name; "
+                                                           "give the id of the one you mean.")
+                                   .arg(nameOrId));
+    if (!named.isEmpty()) {
+        if (named.size() > 1) {
+            QStringList candidates;
+            for (const Workstream *w : named)
+                candidates << u"  %1  %2"_s.arg(w->id, w->name);
+            return Error::badInput(
+                QCoreApplication::translate("Cli", "%1: %2 workstreams have that name; give one of their ids:\n%3")
+                    .arg(nameOrId)
+                    .arg(named.size())
+                    .arg(candidates.join(u'\n')));
+        }
+        if (setting == TimerSetting::ChannelState)
+            return Error::badInput(QCoreApplication::translate("Cli",
+                                                               "%1 is a workstream: --setting must be inactivity or "
+                                                               "wrap-up-block.")
+                                       .arg(nameOrId));
+        return ValueRef {named.first()->id, setting.value_or(TimerSetting::Inactivity)};
+    }
+    if (setting && *setting != TimerSetting::ChannelState && (configById || configByName))
+        return Error::badInput(QCoreApplication::translate("Cli",
+                                                           "%1 is a channel-state configuration: --setting %2 is for "
+                                                           "workstreams.")
+                                   .arg(nameOrId, TimerSettings::name(*setting)));
+    const auto id = resolveConfiguration(configs, nameOrId);
+    if (!id) {
+        if (setting && *setting != TimerSetting::ChannelState) {
+            return Error::badInput(QCoreApplication::translate("Cli",
+                                                               "%1: no workstream has that id or name; 'autoclose-cli "
+                                                               "list --format json' shows them.")
+                                       .arg(nameOrId));
+        }
+        Error e = id.error();
+        e.userMessage += u' ' + QCoreApplication::translate("Cli", "No workstream has that id or name either.");
+        return e;
+    }
+    return ValueRef {id.value(), TimerSetting::ChannelState};
+}
+
 Cli::ExitCode Cli::exitCodeFor(const Error &error)
 {
     switch (error.kind) {

@@ -2,6 +2,8 @@
 
 #include "models/ChannelStateConfig.h"
 #include "models/Result.h"
+#include "models/TimerSetting.h"
+#include "models/Workstream.h"
 
 #include <QList>
 #include <QStringList>
@@ -36,6 +38,15 @@ QString formatColumns(const QStringList &headers, const QList<QStringList> &rows
 // The configuration a command line names: its id, or its name where that is unique (else a BadInput error listing
 // the candidates).
 Result<QString> resolveConfiguration(const QList<ChannelStateConfig> &configs, const QString &nameOrId);
+
+// The value a command line names, in either table: a channel-state configuration (its id or unique name) or a
+// workstream (its id or unique name). setting picks a workstream's timer (Inactivity when not given); given for a
+// channel-state configuration it must be ChannelState. An unknown or ambiguous name is a BadInput error that says
+// what to give instead.
+Result<ValueRef> resolveValue(const QList<ChannelStateConfig> &configs, const QList<Workstream> &workstreams,
+                              const QString &nameOrId, std::optional<TimerSetting> setting);
+// --setting's value: channel-state, inactivity or wrap-up-block.
+Result<std::optional<TimerSetting>> parseSetting(const QString &value);
 
 // Runs the command line (arguments()[0] is the program) and returns the exit code.
 int run(const QStringList &arguments, QTextStream &out, QTextStream &err);
