@@ -7,11 +7,13 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLocale>
 #include <QUuid>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 using namespace Qt::StringLiterals;
 
@@ -132,7 +134,47 @@ public:
         return value.toObject();
     }
 
-    const QJsonObject &record() const { return m_object; }
+    // A value in minutes within the file's range of its setting (Snapshot::fileRange), or null; missing says what to
+    // write instead, orNull how the range's message ends.
+    std::optional<int> minutes(const QString &key, TimerSetting setting, const QString &missing, const QString &orNull)
+    {
+        const QJsonValue value = m_object.value(key);
+        if (value.isUndefined()) {
+            problem(key, missing);
+            return std::nullopt;
+        }
+        if (value.isNull())
+            return std::nullopt;
+        const Snapshot::Range range = Snapshot::fileRange(setting);
+        const auto n = wholeNumber(value, range.minimum, range.maximum);
+        if (!n) {
+            problem(key,
+                    Snapshot::tr("must be a whole number of minutes from %1 to %2, %3, not %4")
+                        .arg(range.minimum)
+                        .arg(range.maximum)
+                        .arg(orNull,
+                             value.isDouble() ? QString::number(value.toDouble(), 'g', QLocale::FloatingPointShortest)
+                                 : value.isString() ? u'"' + value.toString() + u'"'
+                                                    : typeName(value)));
+            return std::nullopt;
+        }
+        return int(*n);
+    }
+
+    // versionnumber as an ETag, W/"<n>"; empty when it is absent or null.
+    QString version()
+    {
+        const QJsonValue version = m_object.value(u"versionnumber"_s);
+        if (version.isUndefined() || version.isNull())
+            return {};
+        // Doubles hold integers exactly up to 2^53, which is where the check stops.
+        const auto n = wholeNumber(version, 0, qint64(1) << 53);
+        if (!n) {
+            problem(u"versionnumber"_s, Snapshot::tr("must be a whole number or null, not %1").arg(typeName(version)));
+            return {};
+        }
+        return u"W/\"%1\""_s.arg(*n);
+    }
 
 private:
     QJsonObject m_object;
@@ -182,33 +224,42 @@ ChannelStateConfig readRecord(const QJsonObject &object, const QString &where, Q
             c.state = int(*n);
     }
 
-    const QJsonValue minutes = object.value(u"minutes"_s);
-    if (minutes.isUndefined()) {
-        reader.problem(u"minutes"_s, Snapshot::tr("is missing (use null for \"never auto-close\")"));
-    } else if (!minutes.isNull()) {
-        const auto n = wholeNumber(minutes, 0, std::numeric_limits<int>::max());
-        if (!n)
-            reader.problem(u"minutes"_s,
-                           Snapshot::tr("must be a whole number of minutes from 0 to 2147483647, or null for "
-                                        "never, not %1")
-                               .arg(minutes.isDouble()       ? QString::number(minutes.toDouble())
-                                        : minutes.isString() ? u'"' + minutes.toString() + u'"'
-                                                             : typeName(minutes)));
-        else
-            c.minutes = int(*n);
-    }
-
-    const QJsonValue version = object.value(u"versionnumber"_s);
-    if (!version.isUndefined() && !version.isNull()) {
-        // Doubles hold integers exactly up to 2^53, which is where the check stops.
-        const auto n = wholeNumber(version, 0, qint64(1) << 53);
-        if (!n)
-            reader.problem(u"versionnumber"_s,
-                           Snapshot::tr("must be a whole number or null, not %1").arg(typeName(version)));
-        else
-            c.etag = u"W/\"%1\""_s.arg(*n);
-    }
+    c.minutes = reader.minutes(u"minutes"_s, TimerSetting::ChannelState,
+                               Snapshot::tr("is missing (use null for \"never auto-close\")"),
+                               Snapshot::tr("or null for never"));
+    c.etag = reader.version();
     return c;
+}
+
+Workstream readWorkstream(const QJsonObject &object, const QString &where, QStringList *problems)
+{
+    RecordReader reader(object, where, problems);
+    Workstream w;
+    w.id = reader.guid(object, u"id"_s, u"id"_s);
+    w.name = reader.text(object, u"name"_s, u"name"_s, true);
+    // The channel is for people: workstreams are matched by id, then name.
+    const QJsonObject channel = reader.object(u"channel"_s, false);
+    const QJsonValue code = channel.value(u"code"_s);
+    if (!code.isUndefined() && !code.isNull()) {
+        const auto n = wholeNumber(code, 0, std::numeric_limits<int>::max());
+        if (!n)
+            reader.problem(u"channel.code"_s,
+                           Snapshot::tr("must be a msdyn_streamsource code such as 192360000, not %1")
+                               .arg(code.isDouble() ? QString::number(code.toDouble()) : typeName(code)));
+        else
+            w.streamSource = int(*n);
+    }
+    // Null is read (an environment may hold no value; docs/snapshots.md), and refused when applying would empty a
+    // value the column requires (ApplyPlan::refusals).
+    w.inactivityMinutes = reader.minutes(u"autoCloseAfterInactivity"_s, TimerSetting::Inactivity,
+                                         Snapshot::tr("is missing (a workstream's auto-close after inactivity is "
+                                                      "required: a whole number of minutes)"),
+                                         Snapshot::tr("or null when the environment holds none"));
+    w.wrapUpBlockMinutes =
+        reader.minutes(u"blockCapacityForWrapUp"_s, TimerSetting::WrapUpBlock,
+                       Snapshot::tr("is missing (use null for none)"), Snapshot::tr("or null for none"));
+    w.etag = reader.version();
+    return w;
 }
 
 QString describeRecord(qsizetype index, const QJsonValue &value)
@@ -217,14 +268,57 @@ QString describeRecord(qsizetype index, const QJsonValue &value)
     return name.isEmpty() ? Snapshot::tr("record %1").arg(index + 1)
                           : Snapshot::tr("record %1 (\"%2\")").arg(index + 1).arg(name);
 }
+
+QString describeWorkstream(qsizetype index, const QJsonValue &value)
+{
+    const QString name = value.toObject().value(u"name"_s).toString();
+    return name.isEmpty() ? Snapshot::tr("workstream %1").arg(index + 1)
+                          : Snapshot::tr("workstream %1 (\"%2\")").arg(index + 1).arg(name);
+}
+
+QJsonValue idValue(const QString &id)
+{
+    return id.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(id);
+}
+
+QJsonValue versionValue(const QString &etag)
+{
+    const auto version = Snapshot::versionNumber(etag);
+    return version ? QJsonValue(double(*version)) : QJsonValue(QJsonValue::Null);
+}
+
+QString streamSourceLabel(const std::optional<int> &streamSource)
+{
+    return streamSource ? StreamSource::label(*streamSource)
+                        : QCoreApplication::translate("ChannelStateConfig", "Unknown channel");
+}
 } // namespace
 } // namespace Snapshots
 
 using namespace Snapshots;
 
+Snapshot::Range Snapshot::fileRange(TimerSetting setting)
+{
+    // The columns' reference pages (docs/dataverse-tables.md).
+    switch (setting) {
+    case TimerSetting::ChannelState:
+    case TimerSetting::Inactivity:
+        return {0, std::numeric_limits<int>::max()};
+    case TimerSetting::WrapUpBlock:
+        return {0, 43200};
+    }
+    return {0, 0};
+}
+
+bool Snapshot::workstreamOrder(const Workstream &a, const Workstream &b)
+{
+    return std::make_tuple(a.name, a.id.toLower()) < std::make_tuple(b.name, b.id.toLower());
+}
+
 void Snapshot::normalize()
 {
     std::sort(records.begin(), records.end(), channelStateOrder);
+    std::stable_sort(workstreams.begin(), workstreams.end(), workstreamOrder);
 }
 
 std::optional<qint64> Snapshot::versionNumber(const QString &etag)
@@ -247,9 +341,8 @@ QByteArray Snapshot::toJson() const
     sorted.normalize();
     QJsonArray array;
     for (const ChannelStateConfig &c : std::as_const(sorted.records)) {
-        const auto version = versionNumber(c.etag);
         array.append(QJsonObject {
-            {u"id"_s, c.id.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(c.id)},
+            {u"id"_s, idValue(c.id)},
             {u"name"_s, c.name},
             {u"channel"_s, QJsonObject {{u"code"_s, optionalInt(c.streamSource)}, {u"label"_s, c.channelLabel()}}},
             {u"channelConfiguration"_s,
@@ -258,18 +351,34 @@ QByteArray Snapshot::toJson() const
                  {u"name"_s, c.channelName}}},
             {u"state"_s, QJsonObject {{u"code"_s, c.state}, {u"label"_s, conversationStateLabel(c.state)}}},
             {u"minutes"_s, optionalInt(c.minutes)},
-            {u"versionnumber"_s, version ? QJsonValue(double(*version)) : QJsonValue(QJsonValue::Null)},
+            {u"versionnumber"_s, versionValue(c.etag)},
         });
     }
-    // QJsonObject keeps its keys sorted: environment, exportedAt, records, schemaVersion, toolVersion. environment
-    // takes four lines, so exportedAt, a short scalar, stands alone on line 6 of the file (docs/snapshots.md).
-    const QJsonObject root {
-        {u"schemaVersion"_s, SchemaVersion},
+    // QJsonObject keeps its keys sorted: environment, exportedAt, records, schemaVersion, toolVersion, workstreams.
+    // environment takes four lines, so exportedAt, a short scalar, stands alone on line 6 of the file
+    // (docs/snapshots.md).
+    QJsonObject root {
+        {u"schemaVersion"_s, schemaVersion},
         {u"environment"_s, QJsonObject {{u"url"_s, environmentUrl}, {u"organizationId"_s, organizationId}}},
         {u"exportedAt"_s, exportedAt.toUTC().toString(Qt::ISODate)},
         {u"toolVersion"_s, toolVersion},
         {u"records"_s, array},
     };
+    if (hasWorkstreams()) {
+        QJsonArray workstreamArray;
+        for (const Workstream &w : std::as_const(sorted.workstreams))
+            workstreamArray.append(QJsonObject {
+                {u"id"_s, idValue(w.id)},
+                {u"name"_s, w.name},
+                {u"channel"_s,
+                 QJsonObject {{u"code"_s, optionalInt(w.streamSource)},
+                              {u"label"_s, streamSourceLabel(w.streamSource)}}},
+                {u"autoCloseAfterInactivity"_s, optionalInt(w.inactivityMinutes)},
+                {u"blockCapacityForWrapUp"_s, optionalInt(w.wrapUpBlockMinutes)},
+                {u"versionnumber"_s, versionValue(w.etag)},
+            });
+        root.insert(u"workstreams"_s, workstreamArray);
+    }
     return withTwoSpaceIndent(QJsonDocument(root).toJson(QJsonDocument::Indented));
 }
 
@@ -277,21 +386,48 @@ QByteArray Snapshot::toCsv() const
 {
     Snapshot sorted = *this;
     sorted.normalize();
-    QString text = u"id,name,channel,channel_label,channel_configuration,state,state_label,minutes,versionnumber\r\n"_s;
+    // The columns of version 1's CSV, then "setting": which value the line holds (docs/snapshots.md).
+    QString text =
+        u"id,name,channel,channel_label,channel_configuration,state,state_label,minutes,versionnumber,setting\r\n"_s;
+    const auto number = [](const std::optional<int> &n) {
+        return n ? QString::number(*n) : QString();
+    };
+    const auto version = [](const QString &etag) {
+        const auto n = versionNumber(etag);
+        return n ? QString::number(*n) : QString();
+    };
     for (const ChannelStateConfig &c : std::as_const(sorted.records)) {
-        const auto version = versionNumber(c.etag);
         const QStringList fields {
             c.id,
             csvField(c.name),
-            c.streamSource ? QString::number(*c.streamSource) : QString(),
+            number(c.streamSource),
             csvField(c.channelLabel()),
             csvField(c.channelName),
             QString::number(c.state),
             csvField(conversationStateLabel(c.state)),
-            c.minutes ? QString::number(*c.minutes) : QString(),
-            version ? QString::number(*version) : QString(),
+            number(c.minutes),
+            version(c.etag),
+            TimerSettings::name(TimerSetting::ChannelState),
         };
         text += fields.join(u',') + u"\r\n"_s;
+    }
+    for (const Workstream &w : std::as_const(sorted.workstreams)) {
+        for (const auto &[setting, minutes] : {std::pair {TimerSetting::Inactivity, w.inactivityMinutes},
+                                               std::pair {TimerSetting::WrapUpBlock, w.wrapUpBlockMinutes}}) {
+            const QStringList fields {
+                w.id,
+                csvField(w.name),
+                number(w.streamSource),
+                csvField(streamSourceLabel(w.streamSource)),
+                QString(),
+                QString(),
+                QString(),
+                number(minutes),
+                version(w.etag),
+                TimerSettings::name(setting),
+            };
+            text += fields.join(u',') + u"\r\n"_s;
+        }
     }
     return text.toUtf8();
 }
@@ -327,17 +463,19 @@ Result<Snapshot> Snapshot::fromJson(const QByteArray &json, const QString &sourc
     const auto versionNumber = wholeNumber(version, 0, std::numeric_limits<int>::max());
     if (!versionNumber)
         return refuse(tr("\"schemaVersion\" must be a whole number, not %1.").arg(typeName(version)));
-    if (*versionNumber != SchemaVersion)
+    if (*versionNumber < FirstSchemaVersion || *versionNumber > SchemaVersion)
         return refuse(*versionNumber > SchemaVersion
-                          ? tr("its schema version is %1 and this version of Auto-Close Editor reads version %2; "
-                               "update Auto-Close Editor to read it.")
+                          ? tr("its schema version is %1 and this version of Auto-Close Editor reads versions up to "
+                               "%2; update Auto-Close Editor to read it.")
                                 .arg(*versionNumber)
                                 .arg(SchemaVersion)
-                          : tr("its schema version %1 is unknown (this version reads version %2).")
+                          : tr("its schema version %1 is unknown (this version reads versions %2 to %3).")
                                 .arg(*versionNumber)
+                                .arg(FirstSchemaVersion)
                                 .arg(SchemaVersion));
 
     Snapshot snapshot;
+    snapshot.schemaVersion = int(*versionNumber);
     QStringList problems;
     const QJsonValue environment = root.value(u"environment"_s);
     if (!environment.isObject())
@@ -378,6 +516,41 @@ Result<Snapshot> Snapshot::fromJson(const QByteArray &json, const QString &sourc
                 firstWithId.insert(key, i);
         }
         snapshot.records << c;
+    }
+
+    const QJsonValue workstreams = root.value(u"workstreams"_s);
+    if (!snapshot.hasWorkstreams()) {
+        if (!workstreams.isUndefined())
+            problems << tr("field \"workstreams\": a version 1 snapshot has none; make \"schemaVersion\" %1 to "
+                           "include workstreams, or remove the field.")
+                            .arg(SchemaVersion);
+    } else if (!workstreams.isArray()) {
+        problems << tr("field \"workstreams\": %1")
+                        .arg(workstreams.isUndefined()
+                                 ? tr("is missing (a version %1 snapshot lists the workstreams; use [] for none)")
+                                       .arg(snapshot.schemaVersion)
+                                 : tr("must be a list, not %1").arg(typeName(workstreams)));
+    }
+    const QJsonArray workstreamArray = snapshot.hasWorkstreams() ? workstreams.toArray() : QJsonArray();
+    QHash<QString, qsizetype> firstWorkstreamWithId;
+    for (qsizetype i = 0; i < workstreamArray.size(); ++i) {
+        const QJsonValue value = workstreamArray.at(i);
+        const QString where = describeWorkstream(i, value);
+        if (!value.isObject()) {
+            problems << tr("%1: must be an object, not %2").arg(where, typeName(value));
+            continue;
+        }
+        Workstream w = readWorkstream(value.toObject(), where, &problems);
+        if (!w.id.isEmpty()) {
+            const QString key = w.id.toLower();
+            const auto earlier = firstWorkstreamWithId.constFind(key);
+            if (earlier != firstWorkstreamWithId.cend())
+                problems << tr("%1 has the same id as %2 (%3): a workstream may appear once.")
+                                .arg(where, describeWorkstream(*earlier, workstreamArray.at(*earlier)), w.id);
+            else
+                firstWorkstreamWithId.insert(key, i);
+        }
+        snapshot.workstreams << w;
     }
     if (!problems.isEmpty()) {
         constexpr qsizetype Shown = 20;

@@ -4,13 +4,15 @@
 
 #include <QAbstractTableModel>
 
-// A comparison as a table: one row per record (both sides' values side by side), for the compare window. Colours and
-// filtering are the view's business; KindRole tells it what each row is.
+// A comparison as a table, for the compare window: one row per channel-state record, then one per workstream value
+// (both sides' values side by side). Colours and filtering are the view's business; KindRole tells it what each row
+// is.
 class SnapshotDiffModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Difference, Channel, State, Left, Right, Name, ColumnCount };
+    // Table: "Channel state" or "Workstream". State: the record's state, or the workstream value's setting.
+    enum Column { Difference, Table, Channel, State, Left, Right, Name, ColumnCount };
     enum Role { KindRole = Qt::UserRole + 1 };
 
     explicit SnapshotDiffModel(QObject *parent = nullptr);
@@ -24,6 +26,9 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 private:
+    QVariant recordData(const SnapshotDiff::Entry &e, int column, int role) const;
+    QVariant workstreamData(const SnapshotDiff::WorkstreamEntry &e, int column, int role) const;
+
     SnapshotDiff m_diff;
     QString m_leftLabel;
     QString m_rightLabel;

@@ -1,4 +1,5 @@
-// libFuzzer: the snapshot importer on any bytes. A file it accepts is written back and read again unchanged.
+// libFuzzer: the snapshot importer on any bytes. A file it accepts is written back and read again unchanged: its
+// version, records and workstreams.
 #include "models/Snapshot.h"
 
 #include <cstdint>
@@ -11,7 +12,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!snapshot.ok())
         return 0;
     const auto again = Snapshot::fromJson(snapshot.value().toJson(), QStringLiteral("again.json"));
-    if (!again.ok() || again.value().records != snapshot.value().records)
+    if (!again.ok() || again.value().records != snapshot.value().records ||
+        again.value().workstreams != snapshot.value().workstreams ||
+        again.value().schemaVersion != snapshot.value().schemaVersion)
         std::abort();
     (void)snapshot.value().toCsv();
     return 0;
