@@ -12,7 +12,8 @@ import { startSandbox } from './sandbox.mjs';
 
 const repo = new URL('../../', import.meta.url);
 const schema = JSON.parse(readFileSync(new URL('resources/schema/snapshot.schema.json', repo)));
-const golden = JSON.parse(readFileSync(new URL('tests/data/snapshot-golden.json', repo)));
+const golden = JSON.parse(readFileSync(new URL('tests/data/snapshot-golden.json', repo))); // version 1
+const goldenV2 = JSON.parse(readFileSync(new URL('tests/data/snapshot-golden-v2.json', repo)));
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
 const validate = ajv.compile(schema);
@@ -36,17 +37,52 @@ test('an export of the demo environment is valid', () => {
   });
   const exported = JSON.parse(text);
   assert.ok(validate(exported), errorsOf());
+  assert.equal(exported.schemaVersion, 2);
   assert.equal(exported.records.length, 24);
   assert.ok(exported.records.some((r) => r.minutes === null), 'a "never" value is exported as null');
+  assert.equal(exported.workstreams.length, 6);
+  assert.ok(exported.workstreams.some((w) => w.autoCloseAfterInactivity === 2880));
+  assert.ok(exported.workstreams.some((w) => w.autoCloseAfterInactivity === null), 'none is exported as null');
 });
 
-test('the golden file is valid', () => {
+test('the golden files are valid: version 1 and version 2', () => {
+  assert.equal(golden.schemaVersion, 1);
   assert.ok(validate(golden), errorsOf());
+  assert.equal(goldenV2.schemaVersion, 2);
+  assert.ok(validate(goldenV2), errorsOf());
+});
+
+const withWorkstream = (fields) => ({ ...goldenV2, workstreams: [{ ...goldenV2.workstreams[1], ...fields }] });
+const withoutField = (field) => {
+  const { [field]: _, ...rest } = goldenV2.workstreams[1];
+  return { ...goldenV2, workstreams: [rest] };
+};
+
+test('what the importer reads in version 2, the schema accepts', () => {
+  const accepted = [
+    ['no workstreams', { ...goldenV2, workstreams: [] }],
+    ['a hand-made workstream: no id, no channel', { ...goldenV2, workstreams: [{ name: 'Support', autoCloseAfterInactivity: 60, blockCapacityForWrapUp: null }] }],
+    ['the largest wrap-up block', withWorkstream({ blockCapacityForWrapUp: 43200 })],
+    ['no inactivity held', withWorkstream({ autoCloseAfterInactivity: null })],
+  ];
+  for (const [name, document] of accepted) assert.ok(validate(document), `${name}: ${errorsOf()}`);
 });
 
 test('what the importer refuses, the schema refuses', () => {
   const broken = [
-    ['unknown version', { ...golden, schemaVersion: 2 }],
+    ['unknown version', { ...golden, schemaVersion: 3 }],
+    ['version 1 with workstreams', { ...goldenV2, schemaVersion: 1 }],
+    ['version 2 without workstreams', { ...golden, schemaVersion: 2 }],
+    ['workstreams not a list', { ...goldenV2, workstreams: {} }],
+    ['wrap-up block over its maximum', withWorkstream({ blockCapacityForWrapUp: 43201 })],
+    ['inactivity over its maximum', withWorkstream({ autoCloseAfterInactivity: 2147483648 })],
+    ['negative inactivity', withWorkstream({ autoCloseAfterInactivity: -1 })],
+    ['inactivity as text', withWorkstream({ autoCloseAfterInactivity: '2 days' })],
+    ['fractional wrap-up block', withWorkstream({ blockCapacityForWrapUp: 2.5 })],
+    ['workstream id not a guid', withWorkstream({ id: 'sms' })],
+    ['missing inactivity', withoutField('autoCloseAfterInactivity')],
+    ['missing wrap-up block', withoutField('blockCapacityForWrapUp')],
+    ['missing workstream name', withoutField('name')],
     ['no records', (({ records, ...rest }) => rest)(golden)],
     ['minutes as text', { ...golden, records: [{ ...golden.records[0], minutes: '20 min' }] }],
     ['fractional minutes', { ...golden, records: [{ ...golden.records[0], minutes: 2.5 }] }],
