@@ -38,6 +38,13 @@ std::optional<int> SnapshotDiff::minutesOf(const Workstream &workstream, TimerSe
     return setting == TimerSetting::WrapUpBlock ? workstream.wrapUpBlockMinutes : workstream.inactivityMinutes;
 }
 
+QString SnapshotDiff::format(TimerSetting setting, std::optional<int> minutes)
+{
+    if (!minutes && setting != TimerSetting::ChannelState)
+        return tr("None");
+    return Duration::format(minutes);
+}
+
 std::optional<int> SnapshotDiff::WorkstreamEntry::leftMinutes() const
 {
     return left ? minutesOf(*left, setting) : std::nullopt;
@@ -349,7 +356,7 @@ QStringList ApplyPlan::workstreamRefusals() const
         refusals << tr("The snapshot empties \"%1\" of the workstream \"%2\" (now %3), but that value is "
                        "required: give it a whole number of minutes in the file.")
                         .arg(TimerSettings::label(c.setting), c.current.name,
-                             Duration::format(SnapshotDiff::minutesOf(c.current, c.setting)));
+                             SnapshotDiff::format(c.setting, SnapshotDiff::minutesOf(c.current, c.setting)));
     }
     return refusals;
 }

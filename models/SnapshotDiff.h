@@ -78,6 +78,8 @@ public:
     static QString kindLabel(Kind kind); // for people
     // A value in minutes of a setting of a workstream.
     static std::optional<int> minutesOf(const Workstream &workstream, TimerSetting setting);
+    // A value for people: an empty channel-state value is "Never"; an empty workstream value is "None".
+    static QString format(TimerSetting setting, std::optional<int> minutes);
 };
 
 // What applying a desired set (a snapshot) to an environment would change: each value, old → new.

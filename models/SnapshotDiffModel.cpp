@@ -91,7 +91,8 @@ QVariant SnapshotDiffModel::workstreamData(const SnapshotDiff::WorkstreamEntry &
         return int(e.kind);
     const Workstream &w = e.workstream();
     const auto side = [&e](const std::optional<Workstream> &x) {
-        return x ? Duration::format(SnapshotDiff::minutesOf(*x, e.setting)) : SnapshotDiff::tr("(not there)");
+        return x ? SnapshotDiff::format(e.setting, SnapshotDiff::minutesOf(*x, e.setting))
+                 : SnapshotDiff::tr("(not there)");
     };
     if (role == Qt::DisplayRole) {
         switch (column) {

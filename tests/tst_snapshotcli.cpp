@@ -58,6 +58,26 @@ private:
         return entries ? entries.value() : QList<AuditLog::Entry> {};
     }
     QStringList beforeApplySnapshots() const { return QDir(dataDir() + u"/snapshots"_s).entryList(QDir::Files); }
+    // A colleague changes a workstream's values on the server, over HTTP.
+    bool colleagueSetsWorkstream(const SandboxProcess &sandbox, const QString &name, const QJsonObject &values) const
+    {
+        QUrl record = sandbox.url();
+        record.setPath(
+            u"/api/data/v9.2/msdyn_liveworkstreams(%1)"_s.arg(idOf(workstreamState(sandbox.url(), Token), name)));
+        const TestReply reply = testRequest(
+            "PATCH", record,
+            {{"Authorization", "Bearer " + Token.toUtf8()}, {"Content-Type", "application/json"}, {"If-Match", "*"}},
+            QJsonDocument(values).toJson(QJsonDocument::Compact));
+        return reply.status == 204;
+    }
+    // Nothing was sent: both tables as they were, no audit entry, no "before apply" snapshot.
+    void checkNothingWasSent(const ServerState &records, const WorkstreamState &workstreams) const
+    {
+        QCOMPARE(serverState(m_sandbox->url(), Token), records);
+        QCOMPARE(workstreamState(m_sandbox->url(), Token), workstreams);
+        QVERIFY(audit().isEmpty());
+        QVERIFY(beforeApplySnapshots().isEmpty());
+    }
     // An export of the sandbox, as a file.
     QByteArray exported()
     {
@@ -84,12 +104,28 @@ private Q_SLOTS:
     {
         const CliRun run = cli({u"export"_s, u"-o"_s, path(u"a.json"_s)});
         QCOMPARE(run.exitCode, 0);
-        QVERIFY2(run.err.contains("24 records written to"), run.err.constData());
+        QVERIFY2(run.err.contains("24 records and 6 workstreams written to"), run.err.constData());
         QVERIFY(run.out.isEmpty());
+
+        // The export holds the workstreams and their values, as the server does.
+        const auto exported = SnapshotFiles::read(path(u"a.json"_s));
+        QVERIFY2(exported.ok(), qPrintable(exported.ok() ? QString() : exported.error().userMessage));
+        QCOMPARE(exported.value().schemaVersion, 2);
+        const WorkstreamState server = workstreamState(m_sandbox->url(), Token);
+        QCOMPARE(exported.value().workstreams.size(), server.size());
+        QCOMPARE(server.size(), 6);
+        for (const Workstream &w : exported.value().workstreams) {
+            QCOMPARE(w.name, server.value(w.id).name);
+            QCOMPARE(w.inactivityMinutes, server.value(w.id).inactivity);
+            QCOMPARE(w.wrapUpBlockMinutes, server.value(w.id).wrapUpBlock);
+            QCOMPARE(Snapshot::versionNumber(w.etag), server.value(w.id).version);
+        }
 
         const CliRun diff = cli({u"diff"_s, path(u"a.json"_s), u"live"_s});
         QVERIFY2(diff.exitCode == 0, QByteArray(diff.out + diff.err).constData());
-        QVERIFY2(diff.out.contains("0 changed, 0 only left, 0 only right, 0 ambiguous; 24 the same."),
+        QVERIFY2(diff.out.contains("Channel-state records: 0 changed, 0 only left, 0 only right, 0 ambiguous; 24 the "
+                                   "same.\nWorkstream values: 0 changed, 0 only left, 0 only right, 0 ambiguous; 12 "
+                                   "the same."),
                  diff.out.constData());
 
         const CliRun json = cli({u"diff"_s, u"live"_s, path(u"a.json"_s), u"--format"_s, u"json"_s});
@@ -97,11 +133,21 @@ private Q_SLOTS:
         const QJsonObject root = QJsonDocument::fromJson(json.out).object();
         QCOMPARE(root.value(u"counts"_s).toObject().value(u"same"_s).toInt(), 24);
         QVERIFY(root.value(u"differences"_s).toArray().isEmpty());
+        const QJsonObject workstreams = root.value(u"workstreams"_s).toObject();
+        QCOMPARE(workstreams.value(u"compared"_s).toBool(), true);
+        QCOMPARE(workstreams.value(u"counts"_s).toObject().value(u"same"_s).toInt(), 12);
+        QVERIFY(workstreams.value(u"differences"_s).toArray().isEmpty());
 
+        // CSV: a line per value, the records' then two per workstream.
         const CliRun csv = cli({u"export"_s, u"--format"_s, u"csv"_s});
         QCOMPARE(csv.exitCode, 0);
-        QVERIFY(csv.out.startsWith("id,name,channel,channel_label,channel_configuration,state,state_label,"));
-        QCOMPARE(csv.out.count('\n'), 25);
+        QVERIFY(csv.out.startsWith("id,name,channel,channel_label,channel_configuration,state,state_label,minutes,"
+                                   "versionnumber,setting\r\n"));
+        QCOMPARE(csv.out.count('\n'), 1 + 24 + 12);
+        QCOMPARE(csv.out.count(",channel-state\r\n"), 24);
+        QCOMPARE(csv.out.count(",inactivity\r\n"), 6);
+        QCOMPARE(csv.out.count(",wrap-up-block\r\n"), 6);
+        QVERIFY2(csv.out.contains(",SMS support,192340000,SMS,,,,2880,"), csv.out.constData());
     }
 
     void twoExportsDifferOnlyInTheExportTimeLine()
@@ -152,7 +198,25 @@ private Q_SLOTS:
         QVERIFY2(table.contains(u"Left:  Dev (live)"_s) && table.contains(u"Right: Prod (live)"_s), qPrintable(table));
         QVERIFY2(table.contains(QRegularExpression(u"Changed +Live chat +Open +20 min +2 h +Live Chat - Open"_s)),
                  qPrintable(table));
-        QVERIFY(table.contains(u"1 changed, 0 only left, 0 only right, 0 ambiguous; 23 the same."_s));
+        QVERIFY(table.contains(u"Channel-state records: 1 changed, 0 only left, 0 only right, 0 ambiguous; 23 the "
+                               u"same."_s));
+        QVERIFY(
+            table.contains(u"Workstream values: 0 changed, 0 only left, 0 only right, 0 ambiguous; 12 the same."_s));
+
+        // A workstream's two timers changed in Prod: a line each.
+        QVERIFY(colleagueSetsWorkstream(
+            other, u"SMS support"_s,
+            {{u"msdyn_autocloseafterinactivity"_s, 60}, {u"msdyn_blockcapacityforwrapup"_s, 15}}));
+        const CliRun withWorkstreams = runCli({u"diff"_s, u"profile:Dev"_s, u"profile:Prod"_s}, env());
+        QCOMPARE(withWorkstreams.exitCode, 1);
+        const QString both = QString::fromUtf8(withWorkstreams.out);
+        QVERIFY2(
+            both.contains(QRegularExpression(u"Changed +SMS +Auto-close after inactivity +2 days +1 h +SMS support"_s)),
+            qPrintable(both));
+        QVERIFY2(both.contains(QRegularExpression(u"Changed +SMS +Block capacity for wrap-up +None +15 min +SMS "
+                                                  u"support"_s)),
+                 qPrintable(both));
+        QVERIFY(both.contains(u"Workstream values: 2 changed, 0 only left, 0 only right, 0 ambiguous; 10 the same."_s));
 
         const CliRun json = runCli({u"diff"_s, u"profile:Dev"_s, u"profile:Prod"_s, u"--format"_s, u"json"_s}, env());
         QCOMPARE(json.exitCode, 1);
@@ -161,6 +225,18 @@ private Q_SLOTS:
         QCOMPARE(differences.at(0).toObject().value(u"matchedBy"_s).toString(), u"id"_s);
         QCOMPARE(differences.at(0).toObject().value(u"left"_s).toObject().value(u"minutes"_s).toInt(), 20);
         QCOMPARE(differences.at(0).toObject().value(u"right"_s).toObject().value(u"minutes"_s).toInt(), 120);
+        const QJsonObject workstreams = QJsonDocument::fromJson(json.out).object().value(u"workstreams"_s).toObject();
+        QCOMPARE(workstreams.value(u"counts"_s).toObject().value(u"changed"_s).toInt(), 2);
+        const QJsonArray changedValues = workstreams.value(u"differences"_s).toArray();
+        QCOMPARE(changedValues.size(), 2);
+        const QJsonObject inactivity = changedValues.at(0).toObject();
+        QCOMPARE(inactivity.value(u"setting"_s).toString(), u"inactivity"_s);
+        QCOMPARE(inactivity.value(u"workstream"_s).toString(), u"SMS support"_s);
+        QCOMPARE(inactivity.value(u"matchedBy"_s).toString(), u"id"_s);
+        QCOMPARE(inactivity.value(u"left"_s).toObject().value(u"minutes"_s).toInt(), 2880);
+        QCOMPARE(inactivity.value(u"right"_s).toObject().value(u"minutes"_s).toInt(), 60);
+        QCOMPARE(changedValues.at(1).toObject().value(u"setting"_s).toString(), u"wrap-up-block"_s);
+        QVERIFY(changedValues.at(1).toObject().value(u"left"_s).toObject().value(u"minutes"_s).isNull());
 
         // Records without ids (a hand-made file) are matched by channel configuration, channel and state.
         QJsonObject root = QJsonDocument::fromJson(exported()).object();
@@ -180,6 +256,23 @@ private Q_SLOTS:
         QCOMPARE(counts.value(u"same"_s).toInt(), 23);
         const QJsonArray keyed = QJsonDocument::fromJson(byKey.out).object().value(u"differences"_s).toArray();
         QCOMPARE(keyed.at(0).toObject().value(u"matchedBy"_s).toString(), u"channel-state"_s);
+        // (Its workstreams kept their ids: matched by id.)
+
+        // A version 1 file on one side: workstreams are not compared, rather than all reported as only on the right.
+        root.insert(u"schemaVersion"_s, 1);
+        root.remove(u"workstreams"_s);
+        QVERIFY(writeFile(path(u"v1.json"_s), QJsonDocument(root).toJson()));
+        const CliRun v1 = runCli({u"diff"_s, path(u"v1.json"_s), u"profile:Prod"_s}, env());
+        QCOMPARE(v1.exitCode, 1); // the record still differs
+        const QByteArray notComparedLine = "Workstreams were not compared: " + path(u"v1.json"_s).toUtf8() +
+            " is a version 1 snapshot, which says nothing about workstreams.";
+        QVERIFY2(v1.out.contains(notComparedLine), v1.out.constData());
+        QVERIFY(!v1.out.contains("Only right"));
+        const CliRun v1Json =
+            runCli({u"diff"_s, path(u"v1.json"_s), u"profile:Prod"_s, u"--format"_s, u"json"_s}, env());
+        const QJsonObject notCompared = QJsonDocument::fromJson(v1Json.out).object().value(u"workstreams"_s).toObject();
+        QCOMPARE(notCompared.value(u"compared"_s).toBool(true), false);
+        QVERIFY(notCompared.value(u"reason"_s).toString().contains(u"version 1"_s));
     }
 
     void aDryRunChangesNothing()
@@ -197,6 +290,173 @@ private Q_SLOTS:
         QCOMPARE(serverState(m_sandbox->url(), Token), before);
         QVERIFY(audit().isEmpty());
         QVERIFY(beforeApplySnapshots().isEmpty());
+    }
+
+    void aDryRunShowsBothTables()
+    {
+        const ServerState before = serverState(m_sandbox->url(), Token);
+        const WorkstreamState workstreamsBefore = workstreamState(m_sandbox->url(), Token);
+        QVERIFY(writeFile(path(u"plan.json"_s),
+                          withWorkstream(withMinutes(exported(), {{u"Live Chat - Open"_s, 45}}), u"SMS support"_s,
+                                         {{u"autoCloseAfterInactivity"_s, 60}, {u"blockCapacityForWrapUp"_s, 30}})));
+        const CliRun run = cli({u"apply"_s, path(u"plan.json"_s), u"--dry-run"_s});
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        const QString out = QString::fromUtf8(run.out);
+        QVERIFY2(out.contains(QRegularExpression(u"TABLE +CHANNEL +STATE OR SETTING +CHANGE +NAME"_s)),
+                 qPrintable(out));
+        QVERIFY2(
+            out.contains(QRegularExpression(u"Channel state +Live chat +Open +20 min → 45 min +Live Chat - Open"_s)),
+            qPrintable(out));
+        QVERIFY2(out.contains(
+                     QRegularExpression(u"Workstream +SMS +Auto-close after inactivity +2 days → 1 h +SMS support"_s)),
+                 qPrintable(out));
+        QVERIFY2(out.contains(
+                     QRegularExpression(u"Workstream +SMS +Block capacity for wrap-up +None → 30 min +SMS support"_s)),
+                 qPrintable(out));
+        QVERIFY(out.contains(u"Dry run: 3 changes planned, nothing was changed."_s));
+        checkNothingWasSent(before, workstreamsBefore);
+    }
+
+    void applyChangesBothTablesInOneBatch()
+    {
+        const ServerState before = serverState(m_sandbox->url(), Token);
+        const WorkstreamState workstreamsBefore = workstreamState(m_sandbox->url(), Token);
+        const QString sms = idOf(workstreamsBefore, u"SMS support"_s);
+        const QString social = idOf(workstreamsBefore, u"Social care"_s);
+        QVERIFY(!sms.isEmpty() && !social.isEmpty());
+        QVERIFY(writeFile(
+            path(u"plan.json"_s),
+            withWorkstream(withWorkstream(withMinutes(exported(), {{u"Live Chat - Open"_s, 45}}), u"SMS support"_s,
+                                          {{u"autoCloseAfterInactivity"_s, 60}, {u"blockCapacityForWrapUp"_s, 30}}),
+                           u"Social care"_s, {{u"blockCapacityForWrapUp"_s, 43200}})));
+        const CliRun run = cli({u"apply"_s, path(u"plan.json"_s), u"--yes"_s});
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        const QString out = QString::fromUtf8(run.out);
+        QVERIFY2(out.contains(QRegularExpression(
+                     u"saved +SMS support · Auto-close after inactivity +2 days → 1 h +SMS support"_s)),
+                 qPrintable(out));
+        QVERIFY2(out.contains(u"4 changes applied."_s), qPrintable(out));
+
+        // On the server, read over HTTP: both tables changed, nothing else.
+        const WorkstreamState workstreamsAfter = workstreamState(m_sandbox->url(), Token);
+        QCOMPARE(workstreamsAfter.value(sms).inactivity, 60);
+        QCOMPARE(workstreamsAfter.value(sms).wrapUpBlock, 30);
+        QCOMPARE(workstreamsAfter.value(social).wrapUpBlock, 43200);
+        QCOMPARE(workstreamsAfter.value(social).inactivity, workstreamsBefore.value(social).inactivity);
+        QVERIFY(workstreamsAfter.value(sms).version > workstreamsBefore.value(sms).version);
+        for (auto it = workstreamsAfter.cbegin(); it != workstreamsAfter.cend(); ++it)
+            if (it.key() != sms && it.key() != social)
+                QCOMPARE(*it, workstreamsBefore.value(it.key()));
+        const ServerState after = serverState(m_sandbox->url(), Token);
+        const QString chatOpen = idOf(after, u"Live Chat - Open"_s);
+        QCOMPARE(after.value(chatOpen).minutes, 45);
+        for (auto it = after.cbegin(); it != after.cend(); ++it)
+            if (it.key() != chatOpen)
+                QCOMPARE(*it, before.value(it.key()));
+
+        // The environment as it was, both tables, kept before anything was sent.
+        const QStringList kept = beforeApplySnapshots();
+        QCOMPARE(kept.size(), 1);
+        const auto snapshot = SnapshotFiles::read(dataDir() + u"/snapshots/"_s + kept.first());
+        QVERIFY(snapshot.ok());
+        QCOMPARE(snapshot.value().workstreams.size(), 6);
+        for (const Workstream &w : snapshot.value().workstreams) {
+            QCOMPARE(w.inactivityMinutes, workstreamsBefore.value(w.id).inactivity);
+            QCOMPARE(w.wrapUpBlockMinutes, workstreamsBefore.value(w.id).wrapUpBlock);
+        }
+
+        // An audit entry per value, with its setting.
+        QStringList logged;
+        for (const AuditLog::Entry &e : audit()) {
+            QCOMPARE(e.result, u"saved"_s);
+            QVERIFY(e.beforeSnapshot.endsWith(kept.first()));
+            logged << u"%1 %2: %3 → %4"_s.arg(e.recordName, TimerSettings::name(e.setting),
+                                              e.oldMinutes ? QString::number(*e.oldMinutes) : u"-"_s,
+                                              e.newMinutes ? QString::number(*e.newMinutes) : u"-"_s);
+        }
+        logged.sort();
+        QCOMPARE(logged,
+                 (QStringList {u"Live Chat - Open channel-state: 20 → 45"_s, u"SMS support inactivity: 2880 → 60"_s,
+                               u"SMS support wrap-up-block: - → 30"_s, u"Social care wrap-up-block: - → 43200"_s}));
+
+        const CliRun again = cli({u"diff"_s, path(u"plan.json"_s), u"live"_s});
+        QVERIFY2(again.exitCode == 0, again.out.constData());
+    }
+
+    void aVersionOneFileLeavesWorkstreamsAlone()
+    {
+        // A version 1 file, as exports wrote it before workstreams, with a record changed; meanwhile the
+        // environment's workstreams hold other values than at the export. The file says nothing about them.
+        QJsonObject root = QJsonDocument::fromJson(withMinutes(exported(), {{u"Live Chat - Open"_s, 45}})).object();
+        root.insert(u"schemaVersion"_s, 1);
+        root.remove(u"workstreams"_s);
+        QVERIFY(writeFile(path(u"v1.json"_s), QJsonDocument(root).toJson()));
+        QVERIFY(colleagueSetsWorkstream(*m_sandbox, u"SMS support"_s, {{u"msdyn_autocloseafterinactivity"_s, 5}}));
+        const ServerState before = serverState(m_sandbox->url(), Token);
+        const WorkstreamState workstreamsBefore = workstreamState(m_sandbox->url(), Token);
+
+        const CliRun run = cli({u"apply"_s, path(u"v1.json"_s), u"--yes"_s});
+        QVERIFY2(run.exitCode == 0, QByteArray(run.out + run.err).constData());
+        QVERIFY2(run.out.contains("The snapshot is a version 1 file: it says nothing about workstreams, so those of"),
+                 run.out.constData());
+        QVERIFY2(run.out.contains("1 change applied."), run.out.constData());
+        const ServerState after = serverState(m_sandbox->url(), Token);
+        const QString chatOpen = idOf(after, u"Live Chat - Open"_s);
+        QCOMPARE(after.value(chatOpen).minutes, 45);
+        for (auto it = after.cbegin(); it != after.cend(); ++it)
+            if (it.key() != chatOpen)
+                QCOMPARE(*it, before.value(it.key()));
+        QCOMPARE(workstreamState(m_sandbox->url(), Token), workstreamsBefore); // untouched, versions included
+        QCOMPARE(workstreamsBefore.value(idOf(workstreamsBefore, u"SMS support"_s)).inactivity, 5);
+        const QList<AuditLog::Entry> log = audit();
+        QCOMPARE(log.size(), 1);
+        QCOMPARE(log.first().setting, TimerSetting::ChannelState);
+    }
+
+    void badWorkstreamInputSendsNothing_data()
+    {
+        QTest::addColumn<QString>("name"); // the workstream edited
+        QTest::addColumn<QJsonObject>("fields");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("over its maximum")
+            << u"SMS support"_s << QJsonObject {{u"blockCapacityForWrapUp"_s, 50000}}
+            << u"(\"SMS support\"), field \"blockCapacityForWrapUp\": must be a whole number of minutes from 0 to "
+               u"43200, or null for none, not 50000"_s;
+        QTest::newRow("an unknown name")
+            << u"SMS support"_s
+            << QJsonObject {{u"id"_s, QJsonValue(QJsonValue::Null)},
+                            {u"name"_s, u"SMS support (old)"_s},
+                            {u"autoCloseAfterInactivity"_s, 60}}
+            << u"The snapshot's workstream \"SMS support (old)\" matches no workstream of the environment, by id or "
+               u"by name, and workstreams are never created: correct its name or id in the file, or remove it."_s;
+        QTest::newRow("an unknown id")
+            << u"Social care"_s
+            << QJsonObject {{u"id"_s, u"0e0e0e0e-0000-4000-8000-00000000dead"_s}, {u"name"_s, u"Social"_s}}
+            << u"The snapshot's workstream \"Social\" (id 0e0e0e0e-0000-4000-8000-00000000dead) matches no workstream"_s;
+        QTest::newRow("a required value emptied")
+            << u"SMS support"_s << QJsonObject {{u"autoCloseAfterInactivity"_s, QJsonValue(QJsonValue::Null)}}
+            << u"The snapshot empties \"Auto-close after inactivity\" of the workstream \"SMS support\" (now 2 days), "
+               u"but that value is required"_s;
+    }
+    void badWorkstreamInputSendsNothing()
+    {
+        QFETCH(QString, name);
+        QFETCH(QJsonObject, fields);
+        QFETCH(QString, message);
+        // With a valid record change beside it: nothing of it is sent either.
+        QVERIFY(writeFile(path(u"bad.json"_s),
+                          withWorkstream(withMinutes(exported(), {{u"Live Chat - Open"_s, 45}}), name, fields)));
+        const ServerState before = serverState(m_sandbox->url(), Token);
+        const WorkstreamState workstreamsBefore = workstreamState(m_sandbox->url(), Token);
+        for (const QString &mode : {u"--dry-run"_s, u"--yes"_s}) {
+            const CliRun run = cli({u"apply"_s, path(u"bad.json"_s), mode});
+            QCOMPARE(run.exitCode, 2);
+            QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+            QVERIFY2(run.err.contains("Nothing was applied") || run.err.contains("is not a snapshot"),
+                     run.err.constData());
+            QVERIFY2(!run.out.contains("Plan for"), run.out.constData()); // no plan was shown
+            checkNothingWasSent(before, workstreamsBefore);
+        }
     }
 
     void applyNeedsYesWithoutATerminal()

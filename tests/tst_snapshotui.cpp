@@ -3,8 +3,10 @@
 // the result per record) with the server checked afterwards, a broken file refused, and the history of changes
 // including the editor's own saves.
 #include "GuiTestSupport.h"
+#include "ServerState.h"
 #include "TestFiles.h"
 #include "WindowTestServer.h"
+#include "app/common/Translations.h"
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
 #include "app/snapshot/SnapshotOps.h"
@@ -16,6 +18,7 @@
 #include "ui/SaveConfirmDialog.h"
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
@@ -97,13 +100,15 @@ private Q_SLOTS:
         const auto snapshot = SnapshotFiles::read(path(u"a.json"_s));
         QVERIFY(snapshot.ok());
         QCOMPARE(snapshot.value().records.size(), 24);
+        QCOMPARE(snapshot.value().schemaVersion, 2);
+        QCOMPARE(snapshot.value().workstreams.size(), 6); // the workstreams too
         QCOMPARE(snapshot.value().environmentUrl, m_server->sandbox->url().toString());
         QVERIFY(!snapshot.value().organizationId.isEmpty());
 
         QVERIFY(exportTo(path(u"a.csv"_s)));
         const QByteArray csv = readFile(path(u"a.csv"_s));
         QVERIFY(csv.startsWith("id,name,channel,"));
-        QCOMPARE(csv.count('\n'), 25);
+        QCOMPARE(csv.count('\n'), 1 + 24 + 12);
     }
 
     void compareWindowColoursAndFilters()
@@ -113,7 +118,7 @@ private Q_SLOTS:
 
         CompareWindow *compare = m_window->snapshots()->compareWithSnapshot(path(u"a.json"_s));
         QVERIFY(compare);
-        QVERIFY(QTest::qWaitFor([compare] { return compare->model()->rowCount() == 24; }, 20000));
+        QVERIFY(QTest::qWaitFor([compare] { return compare->model()->rowCount() == 24 + 12; }, 20000));
         QSortFilterProxyModel *rows = compare->proxy();
         QCOMPARE(rows->rowCount(), 1); // differences only, by default
         const auto cell = [rows](int row, int column, int role = Qt::DisplayRole) {
@@ -126,11 +131,16 @@ private Q_SLOTS:
         QVERIFY(cell(0, SnapshotDiffModel::Difference, Qt::ForegroundRole).value<QColor>().isValid());
         QVERIFY(cell(0, SnapshotDiffModel::Name, Qt::BackgroundRole).value<QColor>().isValid());
         QCOMPARE(rows->headerData(SnapshotDiffModel::Left, Qt::Horizontal).toString(), u"a.json"_s);
-        QVERIFY(compare->summary()->text().contains(u"<b>1 changed</b>, 0 only left, 0 only right, 0 ambiguous; 23 "
-                                                    u"the same."_s));
+        QVERIFY(compare->summary()->text().contains(u"Channel-state records: <b>1 changed</b>, 0 only left, 0 only "
+                                                    u"right, 0 ambiguous; 23 the same."_s));
+        QVERIFY(compare->summary()->text().contains(u"Workstream values: <b>0 changed</b>, 0 only left, 0 only "
+                                                    u"right, 0 ambiguous; 12 the same."_s));
 
         compare->setShown(CompareWindow::Show::Everything);
-        QCOMPARE(rows->rowCount(), 24);
+        QCOMPARE(rows->rowCount(), 24 + 12);
+        QCOMPARE(cell(24, SnapshotDiffModel::Table).toString(), u"Workstream"_s); // after the records
+        QCOMPARE(cell(24, SnapshotDiffModel::State).toString(), u"Auto-close after inactivity"_s);
+        QCOMPARE(cell(25, SnapshotDiffModel::State).toString(), u"Block capacity for wrap-up"_s);
         QVERIFY(!cell(1, SnapshotDiffModel::Difference, Qt::ForegroundRole).value<QColor>().isValid()); // "Same"
         QTest::keyClicks(compare->textFilter(), u"sms"_s);
         QVERIFY(rows->rowCount() > 0 && rows->rowCount() < 24);
@@ -157,12 +167,13 @@ private Q_SLOTS:
         QVERIFY(wizard);
         QVERIFY(QTest::qWaitFor([wizard] { return wizard->planReady(); }, 20000));
         QCOMPARE(wizard->planTable()->rowCount(), 1);
-        QCOMPARE(wizard->planTable()->item(0, 2)->text(), u"45 min"_s); // now
-        QCOMPARE(wizard->planTable()->item(0, 3)->text(), u"20 min"_s); // after
+        QCOMPARE(wizard->planTable()->item(0, ApplyWizard::Now)->text(), u"45 min"_s);
+        QCOMPARE(wizard->planTable()->item(0, ApplyWizard::After)->text(), u"20 min"_s);
         QVERIFY(QTest::qWaitFor([wizard] { return wizard->impactCounted(); }, 20000));
         bool counted = false;
-        wizard->planTable()->item(0, 4)->text().toInt(&counted); // conversations the new value would close now
-        QVERIFY2(counted, qPrintable(wizard->planTable()->item(0, 4)->text()));
+        // Conversations the new value would close now.
+        wizard->planTable()->item(0, ApplyWizard::NewlyCloses)->text().toInt(&counted);
+        QVERIFY2(counted, qPrintable(wizard->planTable()->item(0, ApplyWizard::NewlyCloses)->text()));
         QVERIFY(wizard->button(QWizard::CommitButton)->isEnabled()); // not production: no name to type
 
         QSignalSpy finished(wizard, &ApplyWizard::applyFinished);
@@ -223,6 +234,7 @@ private Q_SLOTS:
         QSortFilterProxyModel *rows = compare->proxy();
         QCOMPARE(rows->rowCount(), 1);
         QCOMPARE(rows->headerData(SnapshotDiffModel::Left, Qt::Horizontal).toString(), u"Test (live)"_s);
+        QVERIFY(compare->summary()->text().contains(u"Workstream values: <b>0 changed</b>"_s));
         QCOMPARE(rows->index(0, SnapshotDiffModel::Left).data().toString(), u"1 h 30 min"_s);
         QCOMPARE(rows->index(0, SnapshotDiffModel::Right).data().toString(), u"20 min"_s);
         QCOMPARE(compare->applyButton()->text().remove(u'&'), u"Apply Test (live) to Demo environment…"_s);
@@ -257,6 +269,95 @@ private Q_SLOTS:
         QVERIFY(apply->isEnabled());
         wizard->close();
         QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(20));
+    }
+
+    void theApplyWizardListsBothTables()
+    {
+        QVERIFY(exportTo(path(u"a.json"_s)));
+        const QByteArray changed =
+            withWorkstream(withMinutes(readFile(path(u"a.json"_s)), {{u"Live Chat - Open"_s, 45}}), u"SMS support"_s,
+                           {{u"autoCloseAfterInactivity"_s, 90}, {u"blockCapacityForWrapUp"_s, 20}});
+        QVERIFY(writeFile(path(u"both.json"_s), changed));
+        const WorkstreamState before = workstreamState(m_server->sandbox->url(), m_server->token);
+        const QString sms = idOf(before, u"SMS support"_s);
+
+        ApplyWizard *wizard = m_window->snapshots()->applySnapshot(path(u"both.json"_s));
+        QVERIFY(wizard);
+        QVERIFY(QTest::qWaitFor([wizard] { return wizard->planReady(); }, 20000));
+        QTableWidget *plan = wizard->planTable();
+        QCOMPARE(plan->rowCount(), 3);
+        const auto row = [plan](int r) {
+            QStringList cells;
+            for (int column = 0; column < plan->columnCount(); ++column)
+                if (column != ApplyWizard::NewlyCloses && column != ApplyWizard::NoLongerCloses)
+                    cells << plan->item(r, column)->text();
+            return cells.join(u" | "_s);
+        };
+        QCOMPARE(row(0), u"Channel state | Live chat | Open | 20 min | 45 min | Live Chat - Open"_s);
+        QCOMPARE(row(1), u"Workstream | SMS | Auto-close after inactivity | 2 days | 1 h 30 min | SMS support"_s);
+        QCOMPARE(row(2), u"Workstream | SMS | Block capacity for wrap-up | None | 20 min | SMS support"_s);
+        QCOMPARE(plan->item(1, ApplyWizard::NewlyCloses)->text(), u"not counted"_s);
+        QVERIFY2(wizard->planSummary()->text().startsWith(u"3 values would change."_s),
+                 qPrintable(wizard->planSummary()->text()));
+        QVERIFY(wizard->planWarnings()->isHidden());
+        QVERIFY(wizard->button(QWizard::CommitButton)->isEnabled());
+
+        QSignalSpy finished(wizard, &ApplyWizard::applyFinished);
+        wizard->next();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.last().first().toBool(), true);
+        QCOMPARE(wizard->resultTable()->rowCount(), 3);
+        for (int r = 0; r < 3; ++r)
+            QCOMPARE(wizard->resultTable()->item(r, 0)->text(), u"Saved"_s);
+        QCOMPARE(wizard->resultTable()->item(1, 1)->text(), u"Workstream"_s);
+        QCOMPARE(wizard->resultTable()->item(2, 4)->text(), u"None → 20 min"_s);
+        // On the server, over HTTP.
+        const WorkstreamState after = workstreamState(m_server->sandbox->url(), m_server->token);
+        QCOMPARE(after.value(sms).inactivity, 90);
+        QCOMPARE(after.value(sms).wrapUpBlock, 20);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(45));
+        QCOMPARE(auditEntries().size(), 3);
+        wizard->close();
+    }
+
+    void theApplyWizardRefusesAnUnknownWorkstream()
+    {
+        QVERIFY(exportTo(path(u"a.json"_s)));
+        QVERIFY(writeFile(path(u"unknown.json"_s),
+                          withWorkstream(withMinutes(readFile(path(u"a.json"_s)), {{u"Live Chat - Open"_s, 45}}),
+                                         u"SMS support"_s,
+                                         {{u"id"_s, QJsonValue(QJsonValue::Null)}, {u"name"_s, u"Texts"_s}})));
+        const WorkstreamState before = workstreamState(m_server->sandbox->url(), m_server->token);
+        ApplyWizard *wizard = m_window->snapshots()->applySnapshot(path(u"unknown.json"_s));
+        QVERIFY(wizard);
+        QVERIFY(QTest::qWaitFor([wizard] { return wizard->planReady(); }, 20000));
+        QVERIFY(wizard->planWarnings()->isVisible());
+        const QString warnings = wizard->planWarnings()->text();
+        QVERIFY2(warnings.startsWith(u"Nothing can be applied:"_s), qPrintable(warnings));
+        QVERIFY2(warnings.contains(u"The snapshot's workstream &quot;Texts&quot; matches no workstream"_s),
+                 qPrintable(warnings));
+        QVERIFY(!wizard->button(QWizard::CommitButton)->isEnabled());
+        wizard->close();
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(20));
+        QCOMPARE(workstreamState(m_server->sandbox->url(), m_server->token), before);
+        QVERIFY(auditEntries().isEmpty());
+    }
+
+    void aVersionOneFileIsComparedWithoutWorkstreams()
+    {
+        QVERIFY(exportTo(path(u"a.json"_s)));
+        QJsonObject root = QJsonDocument::fromJson(readFile(path(u"a.json"_s))).object();
+        root.insert(u"schemaVersion"_s, 1);
+        root.remove(u"workstreams"_s);
+        QVERIFY(writeFile(path(u"v1.json"_s), QJsonDocument(root).toJson()));
+        CompareWindow *compare = m_window->snapshots()->compareWithSnapshot(path(u"v1.json"_s));
+        QVERIFY(compare);
+        QVERIFY(QTest::qWaitFor([compare] { return compare->model()->rowCount() > 0; }, 20000));
+        QCOMPARE(compare->model()->rowCount(), 24); // no workstream rows, none "only right"
+        QVERIFY2(compare->summary()->text().contains(u"Workstreams were not compared: v1.json is a version 1 "
+                                                     u"snapshot, which says nothing about workstreams."_s),
+                 qPrintable(compare->summary()->text()));
+        compare->close();
     }
 
     void aBrokenFileIsRefused()
@@ -310,5 +411,12 @@ private Q_SLOTS:
     }
 };
 
-QTEST_MAIN(TestSnapshotUi)
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    Translations::install(&app); // as the editor does: "1 value", "3 values"
+    TestSnapshotUi test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_snapshotui.moc"

@@ -13,6 +13,8 @@
 #include <QVBoxLayout>
 #include <QWizardPage>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 // A page whose Next/Finish button waits on a condition the wizard sets.
@@ -26,7 +28,7 @@ public:
 };
 
 namespace {
-enum PlanColumn { Channel, State, Now, After, NewlyCloses, NoLongerCloses, Name, PlanColumns };
+enum ResultColumn { ResultText, ResultTable, ResultChannel, ResultStateOrSetting, ResultChange, ResultName };
 
 QTableWidgetItem *item(const QString &text)
 {
@@ -55,8 +57,7 @@ QTableWidget *makeTable(const QStringList &headers)
 }
 } // namespace
 
-ApplyWizard::ApplyWizard(const Target &target, const QList<ChannelStateConfig> &desired, const QString &source,
-                         QWidget *parent)
+ApplyWizard::ApplyWizard(const Target &target, const Snapshot &desired, const QString &source, QWidget *parent)
     : QWizard(parent)
     , m_target(target)
     , m_desired(desired)
@@ -64,13 +65,14 @@ ApplyWizard::ApplyWizard(const Target &target, const QList<ChannelStateConfig> &
     , m_planPage(new GatedPage)
     , m_resultPage(new GatedPage)
     , m_planSummary(new QLabel)
-    , m_planTable(makeTable({tr("Channel"), tr("State"), tr("Now"), tr("After"), tr("Would close now"),
-                             tr("Would no longer close"), tr("Name")}))
+    , m_planTable(makeTable({tr("Table"), tr("Channel"), tr("State or setting"), tr("Now"), tr("After"),
+                             tr("Would close now"), tr("Would no longer close"), tr("Name")}))
     , m_warnings(new QLabel)
     , m_confirm(new QLineEdit)
     , m_planBusy(new QProgressBar)
     , m_resultSummary(new QLabel)
-    , m_resultTable(makeTable({tr("Result"), tr("Channel"), tr("State"), tr("Change"), tr("Name")}))
+    , m_resultTable(
+          makeTable({tr("Result"), tr("Table"), tr("Channel"), tr("State or setting"), tr("Change"), tr("Name")}))
     , m_resultBusy(new QProgressBar)
 {
     setObjectName(u"applyWizard"_s);
@@ -83,7 +85,8 @@ ApplyWizard::ApplyWizard(const Target &target, const QList<ChannelStateConfig> &
     m_planPage->setSubTitle(source);
     m_planPage->setCommitPage(true);
     m_planPage->complete = [this] {
-        return m_plan && !m_plan->isEmpty() && m_plan->ambiguous.isEmpty() &&
+        return m_plan && !m_plan->isEmpty() && m_plan->ambiguous.isEmpty() && m_plan->workstreamRefusals().isEmpty() &&
+            m_rangesChecked && m_rangeProblem.isEmpty() &&
             (!m_target.production || m_confirm->text().trimmed() == m_target.name);
     };
     m_planSummary->setWordWrap(true);
@@ -148,27 +151,65 @@ void ApplyWizard::readEnvironment()
 
 void ApplyWizard::showPlan(const Snapshot &live)
 {
-    m_plan = ApplyPlan::from(SnapshotDiff::compare(m_desired, live.records));
-    m_planTable->setRowCount(int(m_plan->changes.size()));
-    for (int row = 0; row < m_plan->changes.size(); ++row) {
-        const ApplyPlan::Change &c = m_plan->changes.at(row);
-        m_planTable->setItem(row, Channel, item(c.current.channelLabel()));
-        m_planTable->setItem(row, State, item(conversationStateLabel(c.current.state)));
-        m_planTable->setItem(row, Now, item(Duration::format(c.current.minutes)));
-        m_planTable->setItem(row, After, item(Duration::format(c.minutes)));
-        m_planTable->setItem(row, NewlyCloses, item(tr("counting…")));
-        m_planTable->setItem(row, NoLongerCloses, item(tr("counting…")));
-        m_planTable->setItem(row, Name, item(c.current.name));
+    m_plan = ApplyPlan::from(SnapshotDiff::compare(m_desired, live));
+    const QList<ApplyPlan::Item> items = m_plan->items(); // the records' values first, as countImpact expects
+    m_planTable->setRowCount(int(items.size()));
+    for (int row = 0; row < items.size(); ++row) {
+        const ApplyPlan::Item &c = items.at(row);
+        m_planTable->setItem(row, Table, item(c.table));
+        m_planTable->setItem(row, Channel, item(c.channel));
+        m_planTable->setItem(row, StateOrSetting, item(c.stateOrSetting));
+        m_planTable->setItem(row, Now, item(SnapshotDiff::format(c.setting, c.before)));
+        m_planTable->setItem(row, After, item(SnapshotDiff::format(c.setting, c.after)));
+        const bool counted = c.setting == TimerSetting::ChannelState;
+        for (const int column : {int(NewlyCloses), int(NoLongerCloses)}) {
+            QTableWidgetItem *impact = item(counted ? tr("counting…") : tr("not counted"));
+            if (!counted)
+                impact->setToolTip(tr("The closure preview counts what the channel-state values close; it does not "
+                                      "count what a workstream's values change."));
+            m_planTable->setItem(row, column, impact);
+        }
+        m_planTable->setItem(row, Name, item(c.name));
     }
     fitColumns(m_planTable);
-    if (m_plan->isEmpty() && m_plan->ambiguous.isEmpty())
+    if (m_plan->isEmpty() && m_plan->ambiguous.isEmpty() && m_plan->workstreamRefusals().isEmpty())
         m_planSummary->setText(
             tr("%1 already holds these values: nothing to apply.").arg(m_target.name.toHtmlEscaped()));
     else
         m_planSummary->setText(tr("%n value(s) would change. Each is saved only if nobody changed it since it was "
                                   "read; all of them or none. A snapshot of %1 as it is now is kept first.",
-                                  nullptr, int(m_plan->changes.size()))
+                                  nullptr, int(m_plan->size()))
                                    .arg(m_target.name.toHtmlEscaped()));
+    if (m_plan->workstreamsLeftAlone)
+        m_planSummary->setText(m_planSummary->text() + u"<br>"_s +
+                               tr("This is a version 1 snapshot: it says nothing about workstreams, so those of %1 "
+                                  "are left as they are.")
+                                   .arg(m_target.name.toHtmlEscaped()));
+    showWarnings();
+    checkRanges();
+    Q_EMIT planShown();
+    if (!m_plan->changes.isEmpty())
+        countImpact(live);
+}
+
+void ApplyWizard::checkRanges()
+{
+    // Nothing is to be sent while the plan is refused anyway; an empty plan needs no range.
+    if (m_plan->isEmpty() || !m_plan->ambiguous.isEmpty() || !m_plan->workstreamRefusals().isEmpty()) {
+        m_rangesChecked = true;
+        m_planPage->update();
+        return;
+    }
+    SnapshotOps::checkRanges(m_target.session->client(), *m_plan, this, [this](Result<Done> inRange) {
+        m_rangesChecked = true;
+        if (!inRange)
+            m_rangeProblem = inRange.error().describe();
+        showWarnings();
+    });
+}
+
+void ApplyWizard::showWarnings()
+{
     QStringList warnings;
     if (!m_plan->ambiguous.isEmpty()) {
         QStringList names;
@@ -179,6 +220,11 @@ void ApplyWizard::showPlan(const Snapshot &live)
                        "a channel configuration, channel and state with another and no id matches: %1.")
                         .arg(names.join(u"; "_s).toHtmlEscaped());
     }
+    const QStringList refusals = m_plan->workstreamRefusals();
+    if (!refusals.isEmpty())
+        warnings << tr("Nothing can be applied:") + u"<br>"_s + refusals.join(u"<br>"_s).toHtmlEscaped();
+    if (!m_rangeProblem.isEmpty())
+        warnings << m_rangeProblem.toHtmlEscaped().replace(u"\n"_s, u"<br>"_s);
     if (!m_plan->notInEnvironment.isEmpty()) {
         QStringList names;
         for (const ChannelStateConfig &c : m_plan->notInEnvironment)
@@ -189,9 +235,6 @@ void ApplyWizard::showPlan(const Snapshot &live)
     m_warnings->setText(warnings.join(u"<br>"_s));
     m_warnings->setVisible(!warnings.isEmpty());
     m_planPage->update();
-    Q_EMIT planShown();
-    if (!m_plan->isEmpty())
-        countImpact(live);
 }
 
 void ApplyWizard::countImpact(const Snapshot &live)
@@ -204,7 +247,7 @@ void ApplyWizard::countImpact(const Snapshot &live)
     ClosurePreview::countImpact(
         m_target.session->client(), scenario, this, [this](Result<QList<ClosurePreview::Impact>> impacts) {
             m_impactCounted = true;
-            for (int row = 0; row < m_plan->changes.size(); ++row) {
+            for (int row = 0; row < m_plan->changes.size(); ++row) { // the first rows: the records' values
                 const QString id = m_plan->changes.at(row).current.id;
                 QString newly = tr("unknown");
                 QString noLonger = tr("unknown");
@@ -236,7 +279,7 @@ void ApplyWizard::apply()
         return;
     m_applying = true;
     m_resultPage->update();
-    m_resultSummary->setText(tr("Saving %n change(s)…", nullptr, int(m_plan->changes.size())));
+    m_resultSummary->setText(tr("Saving %n change(s)…", nullptr, int(m_plan->size())));
     m_target.session->apply(*m_plan, *m_live, m_source, this,
                             [this](Result<EditSession::Outcome> outcome) { showOutcome(outcome); });
 }
@@ -253,10 +296,11 @@ void ApplyWizard::showOutcome(const Result<EditSession::Outcome> &outcome)
     }
     m_outcome = outcome.value();
     const EditSession::Outcome &o = *m_outcome;
-    m_resultTable->setRowCount(int(o.results.size()));
-    for (int row = 0; row < o.results.size(); ++row) {
+    const QList<ApplyPlan::Item> items = m_plan->items(); // in the order of the results
+    m_resultTable->setRowCount(int(std::min(o.results.size(), items.size())));
+    for (int row = 0; row < m_resultTable->rowCount(); ++row) {
         const WriteResult &r = o.results.at(row);
-        const ApplyPlan::Change &c = m_plan->changes.at(row);
+        const ApplyPlan::Item &c = items.at(row);
         QString result;
         switch (r.outcome) {
         case WriteResult::Outcome::Saved:
@@ -269,12 +313,14 @@ void ApplyWizard::showOutcome(const Result<EditSession::Outcome> &outcome)
             result = r.error.userMessage.isEmpty() ? tr("Not saved") : tr("Not saved: %1").arg(r.error.userMessage);
             break;
         }
-        m_resultTable->setItem(row, 0, item(result));
-        m_resultTable->setItem(row, 1, item(c.current.channelLabel()));
-        m_resultTable->setItem(row, 2, item(conversationStateLabel(c.current.state)));
-        m_resultTable->setItem(row, 3,
-                               item(Duration::format(c.current.minutes) + u" → " + Duration::format(c.minutes)));
-        m_resultTable->setItem(row, 4, item(c.current.name));
+        m_resultTable->setItem(row, ResultText, item(result));
+        m_resultTable->setItem(row, ResultTable, item(c.table));
+        m_resultTable->setItem(row, ResultChannel, item(c.channel));
+        m_resultTable->setItem(row, ResultStateOrSetting, item(c.stateOrSetting));
+        m_resultTable->setItem(
+            row, ResultChange,
+            item(SnapshotDiff::format(c.setting, c.before) + u" → " + SnapshotDiff::format(c.setting, c.after)));
+        m_resultTable->setItem(row, ResultName, item(c.name));
     }
     fitColumns(m_resultTable);
     QString text = o.allSaved()

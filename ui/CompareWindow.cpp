@@ -138,7 +138,7 @@ CompareWindow::CompareWindow(QWidget *parent)
     m_show->setToolTip(tr("Which rows to show"));
     connect(m_show, &QComboBox::currentIndexChanged, this,
             [this] { static_cast<DiffProxy *>(m_proxy)->setShow(Show(m_show->currentData().toInt())); });
-    m_text->setPlaceholderText(tr("Filter by channel, state or name (Ctrl+F)"));
+    m_text->setPlaceholderText(tr("Filter by table, channel, state, setting or name (Ctrl+F)"));
     m_text->setClearButtonEnabled(true);
     connect(m_text, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
     auto *find = new QAction(this);
@@ -186,25 +186,33 @@ void CompareWindow::setFailed(const QString &message)
     m_apply->setEnabled(false);
 }
 
-void CompareWindow::setComparison(const QList<ChannelStateConfig> &left, const QString &leftLabel,
-                                  const QList<ChannelStateConfig> &right, const QString &rightLabel)
+void CompareWindow::setComparison(const SnapshotDiff &diff, const QString &leftLabel, const QString &rightLabel)
 {
-    const SnapshotDiff diff = SnapshotDiff::compare(left, right);
     m_model->setDiff(diff, leftLabel, rightLabel);
     m_view->setEnabled(true);
     m_view->resizeColumnsToContents();
     setWindowTitle(tr("Compare %1 with %2").arg(leftLabel, rightLabel));
     QString text = tr("Left: %1. Right: %2.").arg(leftLabel.toHtmlEscaped(), rightLabel.toHtmlEscaped()) + u"<br>"_s +
-        tr("<b>%1 changed</b>, %2 only left, %3 only right, %4 ambiguous; %5 the same.")
+        tr("Channel-state records: <b>%1 changed</b>, %2 only left, %3 only right, %4 ambiguous; %5 the same.")
             .arg(diff.count(Kind::Changed))
             .arg(diff.count(Kind::OnlyLeft))
             .arg(diff.count(Kind::OnlyRight))
             .arg(diff.count(Kind::Ambiguous))
             .arg(diff.count(Kind::Same));
+    if (diff.workstreamsCompared())
+        text += u"<br>"_s +
+            tr("Workstream values: <b>%1 changed</b>, %2 only left, %3 only right, %4 ambiguous; %5 the same.")
+                .arg(diff.workstreamCount(Kind::Changed))
+                .arg(diff.workstreamCount(Kind::OnlyLeft))
+                .arg(diff.workstreamCount(Kind::OnlyRight))
+                .arg(diff.workstreamCount(Kind::Ambiguous))
+                .arg(diff.workstreamCount(Kind::Same));
+    else
+        text += u"<br>"_s + diff.workstreamsNotCompared(leftLabel, rightLabel).toHtmlEscaped();
     if (!diff.hasDifferences())
         text += u"<br>"_s + tr("The two sides hold the same values.");
     m_summary->setText(text);
-    m_apply->setEnabled(diff.count(Kind::Changed) > 0);
+    m_apply->setEnabled(diff.count(Kind::Changed) > 0 || diff.workstreamCount(Kind::Changed) > 0);
 }
 
 void CompareWindow::offerApply(const QString &text)

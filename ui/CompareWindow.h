@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/ChannelStateConfig.h"
+#include "models/SnapshotDiff.h"
 
 #include <QDialog>
 
@@ -12,8 +12,9 @@ class QSortFilterProxyModel;
 class QTableView;
 class SnapshotDiffModel;
 
-// Two sets of configurations side by side, the differences coloured and filterable (by kind, and by text). When
-// the right side is the window's environment and the left a snapshot, it offers to apply the left side.
+// Two sides' values side by side — the channel-state records, then the workstreams' values — the differences coloured
+// and filterable (by kind, and by text). When the right side is the window's environment and the left a snapshot, it
+// offers to apply the left side.
 class CompareWindow final : public QDialog
 {
     Q_OBJECT
@@ -26,8 +27,7 @@ public:
     // While a side is being read: a message instead of the table.
     void setBusy(const QString &message);
     void setFailed(const QString &message);
-    void setComparison(const QList<ChannelStateConfig> &left, const QString &leftLabel,
-                       const QList<ChannelStateConfig> &right, const QString &rightLabel);
+    void setComparison(const SnapshotDiff &diff, const QString &leftLabel, const QString &rightLabel);
     // The apply button, with its text; hidden when text is empty.
     void offerApply(const QString &text);
 

@@ -6,6 +6,7 @@
 #include "app/snapshot/SnapshotFiles.h"
 #include "app/snapshot/SnapshotOps.h"
 #include "models/ConfigTableModel.h"
+#include "models/SnapshotDiff.h"
 #include "ui/ApplyWizard.h"
 #include "ui/CompareWindow.h"
 #include "ui/HistoryDialog.h"
@@ -171,10 +172,9 @@ CompareWindow *SnapshotActions::compareWithSnapshot(const QString &path)
     const auto snapshot = readSnapshot(path);
     if (!snapshot)
         return nullptr;
-    const QList<ChannelStateConfig> records = snapshot->records;
+    const Snapshot desired = *snapshot;
     return compareWithLive(
-        QFileInfo(path).fileName(),
-        [records](QObject *, std::function<void(Result<QList<ChannelStateConfig>>)> done) { done(records); },
+        QFileInfo(path).fileName(), [desired](QObject *, std::function<void(Result<Snapshot>)> done) { done(desired); },
         u"apply "_s + path);
 }
 
@@ -185,11 +185,8 @@ CompareWindow *SnapshotActions::compareWithEnvironment(const QString &name)
     const auto capture = m_others.capture;
     return compareWithLive(
         tr("%1 (live)").arg(name),
-        [capture, name](QObject *context, std::function<void(Result<QList<ChannelStateConfig>>)> done) {
-            capture(name, context, [done](Result<Snapshot> snapshot) {
-                done(snapshot ? Result<QList<ChannelStateConfig>>(snapshot.value().records)
-                              : Result<QList<ChannelStateConfig>>(snapshot.error()));
-            });
+        [capture, name](QObject *context, std::function<void(Result<Snapshot>)> done) {
+            capture(name, context, std::move(done));
         },
         tr("apply the values of %1").arg(name));
 }
@@ -202,7 +199,7 @@ CompareWindow *SnapshotActions::compareWithLive(const QString &leftLabel, const 
     window->setBusy(tr("Reading %1…").arg(leftLabel.toHtmlEscaped()));
     window->show();
     QPointer<CompareWindow> guard(window);
-    readLeft(window, [this, guard, leftLabel, applySource](Result<QList<ChannelStateConfig>> left) {
+    readLeft(window, [this, guard, leftLabel, applySource](Result<Snapshot> left) {
         if (!guard)
             return;
         if (!left) {
@@ -211,7 +208,7 @@ CompareWindow *SnapshotActions::compareWithLive(const QString &leftLabel, const 
             return;
         }
         guard->setBusy(tr("Reading %1…").arg(m_environment.name.toHtmlEscaped()));
-        const QList<ChannelStateConfig> desired = left.value();
+        const Snapshot desired = left.value();
         SnapshotOps::capture(client(), guard, [this, guard, leftLabel, desired, applySource](Result<Snapshot> live) {
             if (!guard)
                 return;
@@ -220,7 +217,8 @@ CompareWindow *SnapshotActions::compareWithLive(const QString &leftLabel, const 
                                      .arg(m_environment.name.toHtmlEscaped(), live.error().describe().toHtmlEscaped()));
                 return;
             }
-            guard->setComparison(desired, leftLabel, live.value().records, tr("%1 (live)").arg(m_environment.name));
+            guard->setComparison(SnapshotDiff::compare(desired, live.value()), leftLabel,
+                                 tr("%1 (live)").arg(m_environment.name));
             if (!m_model->isReadOnly())
                 guard->offerApply(tr("&Apply %1 to %2…").arg(leftLabel, m_environment.name));
             connect(guard, &CompareWindow::applyRequested, this,
@@ -246,7 +244,7 @@ CompareWindow *SnapshotActions::compareSnapshots(const QString &leftPath, const 
         return nullptr;
     auto *window = new CompareWindow(m_window);
     window->setAttribute(Qt::WA_DeleteOnClose);
-    window->setComparison(left->records, QFileInfo(leftPath).fileName(), right->records,
+    window->setComparison(SnapshotDiff::compare(*left, *right), QFileInfo(leftPath).fileName(),
                           QFileInfo(rightPath).fileName());
     window->show();
     return window;
@@ -257,10 +255,10 @@ ApplyWizard *SnapshotActions::applySnapshot(const QString &path)
     const auto snapshot = readSnapshot(path);
     if (!snapshot)
         return nullptr;
-    return openApplyWizard(snapshot->records, u"apply "_s + path);
+    return openApplyWizard(*snapshot, u"apply "_s + path);
 }
 
-ApplyWizard *SnapshotActions::openApplyWizard(const QList<ChannelStateConfig> &desired, const QString &source)
+ApplyWizard *SnapshotActions::openApplyWizard(const Snapshot &desired, const QString &source)
 {
     if (m_model->isReadOnly()) {
         QMessageBox::information(m_window, tr("Apply Snapshot"),

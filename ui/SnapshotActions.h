@@ -26,8 +26,9 @@ struct OtherEnvironments
     std::function<void(const QString &name, QObject *context, std::function<void(Result<Snapshot>)> done)> capture;
 };
 
-// The window's Snapshots menu and what its actions do: export the environment, compare it with a snapshot file or
-// another environment, compare two files, apply a snapshot through the apply wizard, and show the history. The
+// The window's Snapshots menu and what its actions do: export the environment (channel states and workstreams),
+// compare it with a snapshot file or another environment, compare two files, apply a snapshot through the apply
+// wizard, and show the history. The
 // Snapshots menu asks for the files; these functions do the rest, and show their errors over the window.
 class SnapshotActions final : public QObject
 {
@@ -72,9 +73,9 @@ private:
     // Reads a snapshot file, or says why not in a message box.
     std::optional<Snapshot> readSnapshot(const QString &path);
     // A compare window: the left side as readLeft gives it, the right side this environment read now.
-    using ReadSide = std::function<void(QObject *context, std::function<void(Result<QList<ChannelStateConfig>>)>)>;
+    using ReadSide = std::function<void(QObject *context, std::function<void(Result<Snapshot>)>)>;
     CompareWindow *compareWithLive(const QString &leftLabel, const ReadSide &readLeft, const QString &applySource);
-    ApplyWizard *openApplyWizard(const QList<ChannelStateConfig> &desired, const QString &source);
+    ApplyWizard *openApplyWizard(const Snapshot &desired, const QString &source);
     DataverseClient *client() const;
 
     QWidget *m_window;

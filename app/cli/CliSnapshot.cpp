@@ -102,21 +102,28 @@ int ExportCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStrea
     const auto written = SnapshotFiles::writeAtomically(path, bytes);
     if (!written)
         return fail(err, written.error());
-    err << "autoclose-cli: " << tr("%n record(s) written to %1", nullptr, int(snapshot.records.size())).arg(path)
+    err << "autoclose-cli: "
+        << tr("%1 and %2 written to %3")
+               .arg(tr("%n record(s)", nullptr, int(snapshot.records.size())),
+                    tr("%n workstream(s)", nullptr, int(snapshot.workstreams.size())), path)
         << '\n';
     return Cli::Ok;
 }
 
 namespace {
+QString change(const ApplyPlan::Item &item)
+{
+    return SnapshotDiff::format(item.setting, item.before) + u" → " + SnapshotDiff::format(item.setting, item.after);
+}
+
+// Both tables' values, old → new: a record's channel and state, a workstream's channel and setting.
 void printPlan(const ApplyPlan &plan, QTextStream &out)
 {
     QList<QStringList> rows;
-    for (const ApplyPlan::Change &c : plan.changes)
-        rows << QStringList {c.current.channelLabel(), conversationStateLabel(c.current.state),
-                             Duration::format(c.current.minutes) + u" → " + Duration::format(c.minutes),
-                             c.current.name};
+    for (const ApplyPlan::Item &item : plan.items())
+        rows << QStringList {item.table, item.channel, item.stateOrSetting, change(item), item.name};
     if (!rows.isEmpty())
-        out << Cli::formatColumns({tr("CHANNEL"), tr("STATE"), tr("CHANGE"), tr("NAME")}, rows);
+        out << Cli::formatColumns({tr("TABLE"), tr("CHANNEL"), tr("STATE OR SETTING"), tr("CHANGE"), tr("NAME")}, rows);
 }
 
 bool confirm(const Cli::Environment &env, qsizetype changes, QTextStream &out)
@@ -145,19 +152,37 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
                 << e.record().name << "  " << e.record().id << '\n';
         return Cli::Usage;
     }
+    const QStringList refusals = plan.workstreamRefusals();
+    if (!refusals.isEmpty()) {
+        err << "autoclose-cli: " << tr("Nothing was applied:") << '\n';
+        for (const QString &refusal : refusals)
+            err << "  " << refusal << '\n';
+        return Cli::Usage;
+    }
     for (const ChannelStateConfig &c : plan.notInEnvironment)
         err << "autoclose-cli: "
             << tr("warning: %1 (%2) is in the snapshot but not in %3; it is left out (records are not created).")
                    .arg(c.name, where(c), env.label())
             << '\n';
+    if (plan.workstreamsLeftAlone)
+        out << tr("The snapshot is a version 1 file: it says nothing about workstreams, so those of %1 are left as "
+                  "they are.")
+                   .arg(env.label())
+            << '\n';
     if (plan.isEmpty()) {
         out << tr("Nothing to apply: %1 already holds these values.").arg(env.label()) << '\n';
         return Cli::Ok;
     }
+    // Each value against the range the environment's metadata gives, before the plan is shown (a dry run says it
+    // too); EditSession::apply checks again before sending.
+    const auto inRange = Cli::wait<Done>(
+        [&](QObject *context, auto done) { SnapshotOps::checkRanges(env.client(), plan, context, std::move(done)); });
+    if (!inRange)
+        return fail(err, inRange.error());
     out << tr("Plan for %1:").arg(env.label()) << '\n';
     printPlan(plan, out);
     if (dryRun) {
-        out << tr("Dry run: %n change(s) planned, nothing was changed.", nullptr, int(plan.changes.size())) << '\n';
+        out << tr("Dry run: %n change(s) planned, nothing was changed.", nullptr, int(plan.size())) << '\n';
         return Cli::Ok;
     }
     if (!yes) {
@@ -165,7 +190,7 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
             return usage(err,
                          tr("Not applied: confirm with --yes (no terminal to ask on), or look first with "
                             "--dry-run."));
-        if (!confirm(env, plan.changes.size(), out)) {
+        if (!confirm(env, plan.size(), out)) {
             out << tr("Not applied.") << '\n';
             return Cli::Ok;
         }
@@ -176,22 +201,21 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
     if (!outcome)
         return fail(err, outcome.error());
     const EditSession::Outcome &o = outcome.value();
-    for (qsizetype i = 0; i < o.results.size(); ++i) {
+    const QList<ApplyPlan::Item> items = plan.items(); // in the order of the results
+    for (qsizetype i = 0; i < o.results.size() && i < items.size(); ++i) {
         const WriteResult &r = o.results.at(i);
-        const ApplyPlan::Change &c = plan.changes.at(i);
-        const QString change = Duration::format(c.current.minutes) + u" → " + Duration::format(c.minutes);
+        const ApplyPlan::Item &c = items.at(i);
         switch (r.outcome) {
         case WriteResult::Outcome::Saved:
-            out << tr("saved      %1  %2  %3").arg(where(c.current), change, c.current.name)
+            out << tr("saved      %1  %2  %3").arg(c.where, change(c), c.name)
                 << (r.confirmedByReading ? tr(" (its reply was lost; read back to confirm)") : QString()) << '\n';
             break;
         case WriteResult::Outcome::Failed:
-            out << tr("FAILED     %1  %2  %3: %4").arg(where(c.current), change, c.current.name, r.error.userMessage)
-                << '\n';
+            out << tr("FAILED     %1  %2  %3: %4").arg(c.where, change(c), c.name, r.error.userMessage) << '\n';
             break;
         case WriteResult::Outcome::NotSaved:
             out << tr("not saved  %1  %2  %3: %4")
-                       .arg(where(c.current), change, c.current.name,
+                       .arg(c.where, change(c), c.name,
                             r.error.userMessage.isEmpty() ? tr("not sent") : r.error.userMessage)
                 << '\n';
             break;
@@ -239,7 +263,7 @@ int ApplyCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream
         out << tr("The snapshot was taken from %1; applying it to %2.")
                    .arg(desired.value().environmentUrl, now.environmentUrl)
             << '\n';
-    const ApplyPlan plan = ApplyPlan::from(SnapshotDiff::compare(desired.value().records, now.records));
+    const ApplyPlan plan = ApplyPlan::from(SnapshotDiff::compare(desired.value(), now));
     const QString retry = u"autoclose-cli %1 apply %2 --yes"_s.arg(live.value().env->commandLineOptions(),
                                                                    path.contains(u' ') ? u'"' + path + u'"' : path);
     return applyPlan(*live.value().env, now, plan, u"apply "_s + path, parser.isSet(options.dryRun),
@@ -346,9 +370,10 @@ QString ApplyCommand::syntax() const
 
 QString ApplyCommand::description() const
 {
-    return tr("Make the environment hold a snapshot's values: shows the plan\n"
-              "(old -> new), keeps a snapshot of the environment first, then saves\n"
-              "all changes in one all-or-nothing batch. Asks first unless --yes.");
+    return tr("Make the environment hold a snapshot's values (channel states and,\n"
+              "from a version 2 file, workstreams): shows the plan (old -> new),\n"
+              "keeps a snapshot of the environment first, then saves all changes\n"
+              "in one all-or-nothing batch. Asks first unless --yes.");
 }
 
 QList<Cli::OptionGroup> ApplyCommand::options() const

@@ -2,6 +2,7 @@
 
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
+#include "app/snapshot/SnapshotOps.h"
 #include "models/ConfigTableModel.h"
 #include "models/EditableTableModel.h"
 
@@ -124,25 +125,47 @@ void EditSession::save(const QList<Change> &changes, DataverseClient::WriteMode 
 void EditSession::apply(const ApplyPlan &plan, const Snapshot &before, const QString &source, QObject *context,
                         std::function<void(Result<Outcome>)> done)
 {
-    const QString directory =
-        m_settings.beforeDirectory.isEmpty() ? SnapshotFiles::defaultDirectory() : m_settings.beforeDirectory;
-    const QString beforePath = QDir(directory).filePath(
-        SnapshotFiles::fileName(u"before-apply"_s, before.environmentUrl, QDateTime::currentDateTimeUtc()));
-    const auto written = SnapshotFiles::writeAtomically(beforePath, before.toJson());
-    if (!written) {
-        Error e = written.error();
-        e.userMessage = Snapshot::tr("Nothing was applied: the snapshot of the environment as it was could not be "
-                                     "kept first. %1")
-                            .arg(e.userMessage);
-        done(e);
+    // Bad input is refused before anything is kept or sent: a record or workstream the plan cannot match with
+    // certainty, a workstream it cannot find, a required value emptied (docs/snapshots.md).
+    QStringList refusals;
+    if (!plan.ambiguous.isEmpty())
+        refusals << Snapshot::tr("%n record(s) of the snapshot cannot be matched with certainty.", nullptr,
+                                 int(plan.ambiguous.size()));
+    refusals << plan.workstreamRefusals();
+    if (!refusals.isEmpty()) {
+        done(Error::badInput(Snapshot::tr("Nothing was applied:") + u"\n  "_s + refusals.join(u"\n  "_s)));
         return;
     }
-    QList<Change> changes;
-    for (const ApplyPlan::Change &c : plan.changes)
-        changes << Change {c.current.id, c.current.name, c.current.etag, c.current.minutes, c.minutes};
-    write(changes, DataverseClient::WriteMode::Batch,
-          {source, before.environmentUrl, before.organizationId, beforePath}, context,
-          [done = std::move(done)](Outcome outcome) { done(std::move(outcome)); });
+    // Then each value against its column's range from the environment's metadata; destroying context meanwhile
+    // sends nothing.
+    SnapshotOps::checkRanges(
+        m_client, plan, context,
+        [this, plan, before, source, context, done = std::move(done)](Result<Done> inRange) mutable {
+            if (!inRange) {
+                done(inRange.error());
+                return;
+            }
+            const QString directory =
+                m_settings.beforeDirectory.isEmpty() ? SnapshotFiles::defaultDirectory() : m_settings.beforeDirectory;
+            const QString beforePath = QDir(directory).filePath(
+                SnapshotFiles::fileName(u"before-apply"_s, before.environmentUrl, QDateTime::currentDateTimeUtc()));
+            const auto written = SnapshotFiles::writeAtomically(beforePath, before.toJson());
+            if (!written) {
+                Error e = written.error();
+                e.userMessage = Snapshot::tr("Nothing was applied: the snapshot of the environment as it was could "
+                                             "not be kept first. %1")
+                                    .arg(e.userMessage);
+                done(e);
+                return;
+            }
+            // The records' values, then the workstreams', in one batch: every value is saved, or none is.
+            QList<Change> changes;
+            for (const ApplyPlan::Item &item : plan.items())
+                changes << Change {item.id, item.name, item.etag, item.before, item.after, item.setting};
+            write(changes, DataverseClient::WriteMode::Batch,
+                  {source, before.environmentUrl, before.organizationId, beforePath}, context,
+                  [done = std::move(done)](Outcome outcome) { done(std::move(outcome)); });
+        });
 }
 
 void EditSession::attach(ConfigTableModel *model, const EditJournal &journal)

@@ -70,10 +70,12 @@ public:
     void save(const QList<Change> &changes, DataverseClient::WriteMode mode, const QString &source, QObject *context,
               std::function<void(Outcome)> done);
 
-    // Applies a plan computed against before (the environment as just read): keeps before in a file first (nothing is
-    // sent when that fails), then saves every change at once. A conflict overwrites nothing; it is reported per
-    // record. done gets an Error only when nothing was sent; like save, the audit log is written whatever becomes of
-    // context.
+    // Applies a plan computed against before (the environment as just read): refuses a plan it cannot apply (an
+    // ambiguous record or workstream, a workstream matched to nothing, a required value emptied, a value outside the
+    // range the environment's metadata gives), keeps before in a file (nothing is sent when that fails), then saves
+    // every change, the records' and the workstreams', at once (results in ApplyPlan::items() order). A conflict
+    // overwrites nothing; it is reported per record. done gets an Error only when nothing was sent; like save, the
+    // audit log is written whatever becomes of context once the save is sent.
     void apply(const ApplyPlan &plan, const Snapshot &before, const QString &source, QObject *context,
                std::function<void(Result<Outcome>)> done);
 

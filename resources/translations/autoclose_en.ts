@@ -63,10 +63,17 @@
 <context>
     <name>ExportCommand</name>
     <message numerus="yes">
-        <source>%n record(s) written to %1</source>
+        <source>%n workstream(s)</source>
         <translation>
-            <numerusform>%n record written to %1</numerusform>
-            <numerusform>%n records written to %1</numerusform>
+            <numerusform>%n workstream</numerusform>
+            <numerusform>%n workstreams</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s)</source>
+        <translation>
+            <numerusform>%n record</numerusform>
+            <numerusform>%n records</numerusform>
         </translation>
     </message>
 </context>
@@ -382,6 +389,16 @@
         <translation>
             <numerusform>Exported %1 conversation to %2.</numerusform>
             <numerusform>Exported %1 conversations to %2.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Snapshot</name>
+    <message numerus="yes">
+        <source>%n record(s) of the snapshot cannot be matched with certainty.</source>
+        <translation>
+            <numerusform>%n record of the snapshot cannot be matched with certainty.</numerusform>
+            <numerusform>%n records of the snapshot cannot be matched with certainty.</numerusform>
         </translation>
     </message>
 </context>

@@ -45,3 +45,49 @@ QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::opti
     root.insert(QStringLiteral("records"), records);
     return QJsonDocument(root).toJson();
 }
+
+WorkstreamState workstreamState(const QUrl &sandbox, const QString &token)
+{
+    QUrl url = sandbox;
+    url.setPath(QStringLiteral("/api/data/v9.2/msdyn_liveworkstreams"));
+    url.setQuery(QStringLiteral("$select=msdyn_name,msdyn_autocloseafterinactivity,msdyn_blockcapacityforwrapup,"
+                                "versionnumber"));
+    const TestReply reply = testGet(url, token.toUtf8());
+    const auto minutes = [](const QJsonValue &v) {
+        return v.isNull() ? std::nullopt : std::optional<int>(v.toInt());
+    };
+    WorkstreamState state;
+    for (const QJsonValue &v : reply.json().value(QStringLiteral("value")).toArray()) {
+        const QJsonObject o = v.toObject();
+        state.insert(o.value(QStringLiteral("msdyn_liveworkstreamid")).toString(),
+                     ServerWorkstream {o.value(QStringLiteral("msdyn_name")).toString(),
+                                       minutes(o.value(QStringLiteral("msdyn_autocloseafterinactivity"))),
+                                       minutes(o.value(QStringLiteral("msdyn_blockcapacityforwrapup"))),
+                                       o.value(QStringLiteral("versionnumber")).toVariant().toLongLong()});
+    }
+    return state;
+}
+
+QString idOf(const WorkstreamState &state, const QString &name)
+{
+    for (auto it = state.cbegin(); it != state.cend(); ++it)
+        if (it->name == name)
+            return it.key();
+    return {};
+}
+
+QByteArray withWorkstream(const QByteArray &snapshot, const QString &name, const QJsonObject &fields)
+{
+    QJsonObject root = QJsonDocument::fromJson(snapshot).object();
+    QJsonArray workstreams = root.value(QStringLiteral("workstreams")).toArray();
+    for (qsizetype i = 0; i < workstreams.size(); ++i) {
+        QJsonObject w = workstreams.at(i).toObject();
+        if (w.value(QStringLiteral("name")).toString() != name)
+            continue;
+        for (auto it = fields.begin(); it != fields.end(); ++it)
+            w.insert(it.key(), it.value());
+        workstreams.replace(i, w);
+    }
+    root.insert(QStringLiteral("workstreams"), workstreams);
+    return QJsonDocument(root).toJson();
+}

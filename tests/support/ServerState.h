@@ -4,6 +4,7 @@
 // for them.
 #include "TestHttp.h"
 
+#include <QJsonObject>
 #include <QMap>
 #include <QString>
 #include <QUrl>
@@ -26,3 +27,22 @@ QString idOf(const ServerState &state, const QString &name);
 
 // A snapshot file's records edited: name → new minutes (empty optional: never).
 QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes);
+
+// A workstream's two timers as the sandbox holds them.
+struct ServerWorkstream
+{
+    QString name;
+    std::optional<int> inactivity; // msdyn_autocloseafterinactivity
+    std::optional<int> wrapUpBlock; // msdyn_blockcapacityforwrapup
+    qint64 version = 0;
+    friend bool operator==(const ServerWorkstream &, const ServerWorkstream &) = default;
+};
+using WorkstreamState = QMap<QString, ServerWorkstream>; // by id
+
+// What the sandbox's workstreams hold, read over HTTP.
+WorkstreamState workstreamState(const QUrl &sandbox, const QString &token);
+
+QString idOf(const WorkstreamState &state, const QString &name);
+
+// A snapshot file's workstream of that name with fields replaced (or added): {"autoCloseAfterInactivity": 60}.
+QByteArray withWorkstream(const QByteArray &snapshot, const QString &name, const QJsonObject &fields);
