@@ -45,6 +45,12 @@ QString SnapshotDiff::format(TimerSetting setting, std::optional<int> minutes)
     return Duration::format(minutes);
 }
 
+QString SnapshotDiff::workstreamUnitAssumption()
+{
+    return tr("Workstream values are taken to be minutes: an assumption (UNCONFIRMED), as the table reference gives "
+              "no unit for either column.");
+}
+
 std::optional<int> SnapshotDiff::WorkstreamEntry::leftMinutes() const
 {
     return left ? minutesOf(*left, setting) : std::nullopt;

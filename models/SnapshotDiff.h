@@ -80,6 +80,8 @@ public:
     static std::optional<int> minutesOf(const Workstream &workstream, TimerSetting setting);
     // A value for people: an empty channel-state value is "Never"; an empty workstream value is "None".
     static QString format(TimerSetting setting, std::optional<int> minutes);
+    // What the product assumes of the workstreams' values, said wherever they are shown (docs/dataverse-tables.md).
+    static QString workstreamUnitAssumption();
 };
 
 // What applying a desired set (a snapshot) to an environment would change: each value, old → new.

@@ -314,6 +314,7 @@ private Q_SLOTS:
                      QRegularExpression(u"Workstream +SMS +Block capacity for wrap-up +None → 30 min +SMS support"_s)),
                  qPrintable(out));
         QVERIFY(out.contains(u"Dry run: 3 changes planned, nothing was changed."_s));
+        QVERIFY(out.contains(u"Workstream values are taken to be minutes: an assumption (UNCONFIRMED)"_s));
         checkNothingWasSent(before, workstreamsBefore);
     }
 

@@ -299,6 +299,8 @@ private Q_SLOTS:
         QCOMPARE(plan->item(1, ApplyWizard::NewlyCloses)->text(), u"not counted"_s);
         QVERIFY2(wizard->planSummary()->text().startsWith(u"3 values would change."_s),
                  qPrintable(wizard->planSummary()->text()));
+        QVERIFY(wizard->planSummary()->text().contains(u"Workstream values are taken to be minutes: an assumption "
+                                                       u"(UNCONFIRMED)"_s));
         QVERIFY(wizard->planWarnings()->isHidden());
         QVERIFY(wizard->button(QWizard::CommitButton)->isEnabled());
 

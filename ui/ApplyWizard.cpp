@@ -180,6 +180,9 @@ void ApplyWizard::showPlan(const Snapshot &live)
                                   "read; all of them or none. A snapshot of %1 as it is now is kept first.",
                                   nullptr, int(m_plan->size()))
                                    .arg(m_target.name.toHtmlEscaped()));
+    if (!m_plan->workstreamChanges.isEmpty())
+        m_planSummary->setText(m_planSummary->text() + u"<br>"_s +
+                               SnapshotDiff::workstreamUnitAssumption().toHtmlEscaped());
     if (m_plan->workstreamsLeftAlone)
         m_planSummary->setText(m_planSummary->text() + u"<br>"_s +
                                tr("This is a version 1 snapshot: it says nothing about workstreams, so those of %1 "

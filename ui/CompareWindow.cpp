@@ -209,6 +209,8 @@ void CompareWindow::setComparison(const SnapshotDiff &diff, const QString &leftL
                 .arg(diff.workstreamCount(Kind::Same));
     else
         text += u"<br>"_s + diff.workstreamsNotCompared(leftLabel, rightLabel).toHtmlEscaped();
+    if (!diff.workstreams.isEmpty())
+        text += u"<br>"_s + SnapshotDiff::workstreamUnitAssumption().toHtmlEscaped();
     if (!diff.hasDifferences())
         text += u"<br>"_s + tr("The two sides hold the same values.");
     m_summary->setText(text);

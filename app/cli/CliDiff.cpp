@@ -254,6 +254,8 @@ int DiffCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream 
                       "and have no id on the other side, so which pairs with which is not known. Compare snapshots "
                       "that carry ids, or remove the duplicate.")
                 << '\n';
+        if (!workstreamRows.isEmpty())
+            out << SnapshotDiff::workstreamUnitAssumption() << '\n';
         if (diff.workstreamCount(Kind::Ambiguous))
             out << tr("Ambiguous workstreams share their name with another workstream and have no id on the other "
                       "side, so which pairs with which is not known. Compare snapshots that carry ids, or rename the "

@@ -181,6 +181,8 @@ int applyPlan(Cli::Environment &env, const Snapshot &live, const ApplyPlan &plan
         return fail(err, inRange.error());
     out << tr("Plan for %1:").arg(env.label()) << '\n';
     printPlan(plan, out);
+    if (!plan.workstreamChanges.isEmpty())
+        out << SnapshotDiff::workstreamUnitAssumption() << '\n';
     if (dryRun) {
         out << tr("Dry run: %n change(s) planned, nothing was changed.", nullptr, int(plan.size())) << '\n';
         return Cli::Ok;
