@@ -40,8 +40,9 @@ std::optional<int> SnapshotDiff::minutesOf(const Workstream &workstream, TimerSe
 
 QString SnapshotDiff::format(TimerSetting setting, std::optional<int> minutes)
 {
-    if (!minutes && setting != TimerSetting::ChannelState)
-        return tr("None");
+    // An empty block means no block (WorkstreamTableModel, docs/closing-rule.md).
+    if (!minutes && setting == TimerSetting::WrapUpBlock)
+        return tr("No block");
     return Duration::format(minutes);
 }
 

@@ -78,7 +78,7 @@ public:
     static QString kindLabel(Kind kind); // for people
     // A value in minutes of a setting of a workstream.
     static std::optional<int> minutesOf(const Workstream &workstream, TimerSetting setting);
-    // A value for people: an empty channel-state value is "Never"; an empty workstream value is "None".
+    // A value for people, as the window shows it: empty is "Never", and "No block" for the wrap-up block.
     static QString format(TimerSetting setting, std::optional<int> minutes);
     // What the product assumes of the workstreams' values, said wherever they are shown (docs/dataverse-tables.md).
     static QString workstreamUnitAssumption();

@@ -213,7 +213,7 @@ private Q_SLOTS:
         QVERIFY2(
             both.contains(QRegularExpression(u"Changed +SMS +Auto-close after inactivity +2 days +1 h +SMS support"_s)),
             qPrintable(both));
-        QVERIFY2(both.contains(QRegularExpression(u"Changed +SMS +Block capacity for wrap-up +None +15 min +SMS "
+        QVERIFY2(both.contains(QRegularExpression(u"Changed +SMS +Block capacity for wrap-up +No block +15 min +SMS "
                                                   u"support"_s)),
                  qPrintable(both));
         QVERIFY(both.contains(u"Workstream values: 2 changed, 0 only left, 0 only right, 0 ambiguous; 10 the same."_s));
@@ -311,7 +311,7 @@ private Q_SLOTS:
                      QRegularExpression(u"Workstream +SMS +Auto-close after inactivity +2 days → 1 h +SMS support"_s)),
                  qPrintable(out));
         QVERIFY2(out.contains(
-                     QRegularExpression(u"Workstream +SMS +Block capacity for wrap-up +None → 30 min +SMS support"_s)),
+                     QRegularExpression(u"Workstream +SMS +Block capacity for wrap-up +No block → 30 min +SMS support"_s)),
                  qPrintable(out));
         QVERIFY(out.contains(u"Dry run: 3 changes planned, nothing was changed."_s));
         QVERIFY(out.contains(u"Workstream values are taken to be minutes: an assumption (UNCONFIRMED)"_s));
