@@ -310,8 +310,8 @@ private Q_SLOTS:
         QVERIFY2(out.contains(
                      QRegularExpression(u"Workstream +SMS +Auto-close after inactivity +2 days → 1 h +SMS support"_s)),
                  qPrintable(out));
-        QVERIFY2(out.contains(
-                     QRegularExpression(u"Workstream +SMS +Block capacity for wrap-up +No block → 30 min +SMS support"_s)),
+        QVERIFY2(out.contains(QRegularExpression(
+                     u"Workstream +SMS +Block capacity for wrap-up +No block → 30 min +SMS support"_s)),
                  qPrintable(out));
         QVERIFY(out.contains(u"Dry run: 3 changes planned, nothing was changed."_s));
         QVERIFY(out.contains(u"Workstream values are taken to be minutes: an assumption (UNCONFIRMED)"_s));
