@@ -414,6 +414,28 @@ private Q_SLOTS:
         QCOMPARE(log.first().setting, TimerSetting::ChannelState);
     }
 
+    void aRangeThatCannotBeReadSendsNothing()
+    {
+        // Each value is checked against its column's range from the environment's metadata before anything is sent;
+        // a sandbox refusing that read stops the apply.
+        QVERIFY(writeFile(path(u"plan.json"_s),
+                          withWorkstream(exported(), u"SMS support"_s, {{u"blockCapacityForWrapUp"_s, 30}})));
+        m_sandbox = std::make_unique<SandboxProcess>(QStringList {Token},
+                                                     QStringList {u"--faults"_s, u"400:path=EntityDefinitions"_s});
+        QVERIFY(m_sandbox->waitUntilListening());
+        const ServerState before = serverState(m_sandbox->url(), Token);
+        const WorkstreamState workstreamsBefore = workstreamState(m_sandbox->url(), Token);
+        for (const QString &mode : {u"--dry-run"_s, u"--yes"_s}) {
+            const CliRun run = cli({u"apply"_s, path(u"plan.json"_s), mode});
+            QVERIFY2(run.exitCode == 4, run.out.constData()); // the service failed
+            QVERIFY2(run.err.contains("Nothing was applied: the values \"Block capacity for wrap-up\" allows could "
+                                      "not be read from the environment's metadata."),
+                     run.err.constData());
+            QVERIFY2(!run.out.contains("Plan for"), run.out.constData());
+            checkNothingWasSent(before, workstreamsBefore);
+        }
+    }
+
     void badWorkstreamInputSendsNothing_data()
     {
         QTest::addColumn<QString>("name"); // the workstream edited
