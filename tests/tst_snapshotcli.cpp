@@ -428,8 +428,9 @@ private Q_SLOTS:
         for (const QString &mode : {u"--dry-run"_s, u"--yes"_s}) {
             const CliRun run = cli({u"apply"_s, path(u"plan.json"_s), mode});
             QVERIFY2(run.exitCode == 4, run.out.constData()); // the service failed
-            QVERIFY2(run.err.contains("Nothing was applied: the values \"Block capacity for wrap-up\" allows could "
-                                      "not be read from the environment's metadata."),
+            QVERIFY2(run.err.contains("Nothing was applied: the values could not be checked, because the range of "
+                                      "\"Block capacity for wrap-up\" could not be read from the environment's "
+                                      "metadata."),
                      run.err.constData());
             QVERIFY2(!run.out.contains("Plan for"), run.out.constData());
             checkNothingWasSent(before, workstreamsBefore);

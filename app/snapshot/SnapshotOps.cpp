@@ -30,21 +30,21 @@ void checkFrom(QPointer<DataverseClient> client, std::shared_ptr<const ApplyPlan
     if (!client)
         return;
     const TimerSetting setting = settings.at(index);
-    client->fetchRange(setting, context,
-                       [client, plan, settings, index, problems, context, setting,
-                        done = std::move(done)](Result<WebApiReply::ColumnRange> range) mutable {
-                           if (!range) {
-                               Error e = range.error();
-                               e.userMessage =
-                                   tr("Nothing was applied: the values \"%1\" allows could not be read from the "
-                                      "environment's metadata. %2")
-                                       .arg(TimerSettings::label(setting), e.userMessage);
-                               done(e);
-                               return;
-                           }
-                           problems << plan->outOfRange(setting, range.value().minValue, range.value().maxValue);
-                           checkFrom(client, plan, settings, index + 1, problems, context, std::move(done));
-                       });
+    client->fetchRange(
+        setting, context,
+        [client, plan, settings, index, problems, context, setting,
+         done = std::move(done)](Result<WebApiReply::ColumnRange> range) mutable {
+            if (!range) {
+                Error e = range.error();
+                e.userMessage = tr("Nothing was applied: the values could not be checked, because the range of \"%1\" "
+                                   "could not be read from the environment's metadata. %2")
+                                    .arg(TimerSettings::label(setting), e.userMessage);
+                done(e);
+                return;
+            }
+            problems << plan->outOfRange(setting, range.value().minValue, range.value().maxValue);
+            checkFrom(client, plan, settings, index + 1, problems, context, std::move(done));
+        });
 }
 } // namespace
 
