@@ -250,14 +250,14 @@ Workstream readWorkstream(const QJsonObject &object, const QString &where, QStri
             w.streamSource = int(*n);
     }
     // Null is read (an environment may hold no value; docs/snapshots.md), and refused when applying would empty a
-    // value the column requires (ApplyPlan::refusals).
+    // value the column requires (ApplyPlan::workstreamRefusals).
     w.inactivityMinutes = reader.minutes(u"autoCloseAfterInactivity"_s, TimerSetting::Inactivity,
                                          Snapshot::tr("is missing (a workstream's auto-close after inactivity is "
                                                       "required: a whole number of minutes)"),
                                          Snapshot::tr("or null when the environment holds none"));
     w.wrapUpBlockMinutes =
         reader.minutes(u"blockCapacityForWrapUp"_s, TimerSetting::WrapUpBlock,
-                       Snapshot::tr("is missing (use null for none)"), Snapshot::tr("or null for none"));
+                       Snapshot::tr("is missing (use null for no block)"), Snapshot::tr("or null for no block"));
     w.etag = reader.version();
     return w;
 }

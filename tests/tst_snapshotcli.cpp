@@ -445,7 +445,7 @@ private Q_SLOTS:
         QTest::newRow("over its maximum")
             << u"SMS support"_s << QJsonObject {{u"blockCapacityForWrapUp"_s, 50000}}
             << u"(\"SMS support\"), field \"blockCapacityForWrapUp\": must be a whole number of minutes from 0 to "
-               u"43200, or null for none, not 50000"_s;
+               u"43200, or null for no block, not 50000"_s;
         QTest::newRow("an unknown name")
             << u"SMS support"_s
             << QJsonObject {{u"id"_s, QJsonValue(QJsonValue::Null)},
