@@ -203,6 +203,10 @@ QVariant WorkstreamTableModel::displayData(int row, int column) const
         // An empty block is taken for the admin center's "Always block" (UNCONFIRMED, docs/dataverse-tables.md).
         if (!minutes && setting == TimerSetting::WrapUpBlock)
             return tr("Always block");
+        // Inactivity is required, but Dataverse does not enforce it (docs/dataverse-tables.md): an empty one is shown
+        // as such, and never closes anything.
+        if (!minutes)
+            return tr("Not set");
         return Duration::format(minutes);
     }
     case Modified:

@@ -409,7 +409,7 @@ void MainWindow::createActions()
     m_detailsAction->setShortcut(QKeySequence(u"Ctrl+2"_s));
     setToolTip(m_detailsAction, tr("Every record as a row, with when it was modified and its status"));
     m_workstreamsAction =
-        new QAction(themed(u"view-list-tree"_s, QStyle::SP_FileDialogListView), tr("&Workstreams"), views);
+        new QAction(themed(u"view-list-tree"_s, QStyle::SP_FileDialogContentsView), tr("&Workstreams"), views);
     m_workstreamsAction->setObjectName(u"workstreamsAction"_s);
     m_workstreamsAction->setCheckable(true);
     m_workstreamsAction->setShortcut(QKeySequence(u"Ctrl+3"_s));
