@@ -3,6 +3,7 @@
 // back), made only when first shown, clicked to choose the preview's time, following the palette; the panel's
 // headers and rows at 1280×800; its settings saved and restored.
 #include "GuiTestSupport.h"
+#include "PreviewSeed.h"
 #include "WindowTestServer.h"
 #include "app/common/Translations.h"
 #include "models/ConfigTableModel.h"
@@ -39,11 +40,13 @@ using GuiTestSupport::typeValue;
 
 namespace {
 // Per channel label, per time: {saved, edited}, by the closing rule (models/ClosingRule) applied to each conversation,
-// for the configurations as saved and with the edits — not by the server's filters the preview counts with.
+// for the configurations as saved and with the edits — not by the server's filters the preview counts with. A Waiting
+// conversation of the demo's messaging channels is timed by its workstream's inactivity
+// (ClosingRule::effectiveMinutes).
 using Expected = QMap<QString, QList<std::pair<qint64, qint64>>>;
 Expected byTheRule(const QList<Conversation> &conversations, const QList<ChannelStateConfig> &saved,
-                   const QHash<QString, std::optional<int>> &edits, const QList<QDateTime> &times,
-                   ClosingRule::Basis basis)
+                   const QList<Workstream> &workstreams, const QHash<QString, std::optional<int>> &edits,
+                   const QList<QDateTime> &times, ClosingRule::Basis basis)
 {
     Expected expected;
     for (const ChannelStateConfig &config : saved) {
@@ -51,13 +54,15 @@ Expected byTheRule(const QList<Conversation> &conversations, const QList<Channel
             continue;
         auto &line = expected[config.channelLabel()];
         line.resize(times.size());
-        const std::optional<int> edited = edits.contains(config.id) ? edits.value(config.id) : config.minutes;
+        ChannelStateConfig edited = config;
+        edited.minutes = edits.contains(config.id) ? edits.value(config.id) : config.minutes;
         for (const Conversation &c : conversations) {
             if (!ClosingRule::matches(c, config))
                 continue;
+            const Workstream *workstream = ClosingRule::workstreamOf(c, workstreams);
             for (qsizetype t = 0; t < times.size(); ++t) {
-                const auto s = ClosingRule::eligibleFrom(c, config.minutes, basis);
-                const auto e = ClosingRule::eligibleFrom(c, edited, basis);
+                const auto s = ClosingRule::eligibleFrom(c, ClosingRule::effectiveMinutes(config, workstream), basis);
+                const auto e = ClosingRule::eligibleFrom(c, ClosingRule::effectiveMinutes(edited, workstream), basis);
                 line[t].first += s && *s <= times.at(t);
                 line[t].second += e && *e <= times.at(t);
             }
@@ -140,6 +145,8 @@ private Q_SLOTS:
         m_server->colleague->fetchConversations({}, this, [&](auto r) { conversations = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(conversations.has_value(), 20000);
         QVERIFY(conversations->ok());
+        const auto workstreams = readWorkstreams(*m_server->colleague);
+        QVERIFY(workstreams.ok());
 
         const EligibilityChart::Data &data = panel->chart()->data();
         QList<QDateTime> times;
@@ -149,8 +156,8 @@ private Q_SLOTS:
         QCOMPARE(times.first().secsTo(times.last()), 7 * 24 * 3600);
         QVERIFY(qAbs(times.first().secsTo(QDateTime::currentDateTimeUtc())) < 60);
         QCOMPARE(data.selected, 0); // the preview is for now
-        const Expected expected =
-            byTheRule(conversations->value(), window.model()->configs(), edits, times, ClosingRule::Basis::Created);
+        const Expected expected = byTheRule(conversations->value(), window.model()->configs(), workstreams.value(),
+                                            edits, times, ClosingRule::Basis::Created);
         QCOMPARE(expected.size(), 6); // the demo's six channels
         QCOMPARE(data.channels.size(), expected.size());
         int differing = 0;
@@ -399,7 +406,12 @@ private Q_SLOTS:
         QString text = shown();
         QVERIFY2(text.contains(u"counts from <b>creation"_s), qPrintable(text));
         QVERIFY(text.contains(u"about 5 minutes"_s));
-        QCOMPARE(text.count(u"UNCONFIRMED"_s), 3); // the channel mapping; the inactivity setting's unit and start
+        // The channel mapping; the inactivity setting's unit, its start, and live chat standing for persistent chat;
+        // the block's unit, its channels, and a value of never staying never.
+        QCOMPARE(text.count(u"UNCONFIRMED"_s), 7);
+        QVERIFY(text.contains(u"the longer of the two"_s));
+        QVERIFY(text.contains(u"applied to live chat only"_s));
+        QVERIFY(text.contains(u"judged by the values here alone"_s));
         QVERIFY(text.contains(u"several channels counts under each configuration"_s));
         QVERIFY(text.contains(u"unified routing"_s));
         panel->basisChoice()->setCurrentIndex(1);
