@@ -124,6 +124,7 @@ EligibilityChart::Data chartData(const QList<EligibilityChart::Point> &points,
     }
     return data;
 }
+
 // A part of a configuration's conversations in the counts table: the workstreams named, or the rest.
 QString partLabel(const ClosurePreview::Part &part, const PreviewScenario &scenario)
 {
@@ -421,8 +422,8 @@ QString PreviewPanel::assumptionsText() const
         tr("<b>Waiting.</b> A Waiting conversation of persistent chat, SMS, social channels or Teams closes after its "
            "workstream's “auto-close after inactivity” instead of the value here; the counts include it, per "
            "workstream. That setting is read as minutes (UNCONFIRMED) and timed like the values (what inactivity "
-           "counts "
-           "from is UNCONFIRMED too). Persistent chat has no channel of its own here, so Waiting live chats follow "
+           "counts from is UNCONFIRMED too). Persistent chat has no channel of its own here, so Waiting live chats "
+           "follow "
            "their workstream as well (UNCONFIRMED: the preview cannot tell persistent chat from other chat). A "
            "workstream without the setting leaves the value here."),
         tr("<b>Wrap-up capacity.</b> A Wrap-up live chat waits for its workstream's “block capacity for wrap-up” when "

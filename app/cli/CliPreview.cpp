@@ -289,7 +289,8 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
         // A configuration whose conversations are timed by their workstream: how many each part closes, with the
         // minutes that time it.
         for (const ClosurePreview::Impact::PartCount &part : impact.parts) {
-            out << "    " << partLabel(part.part, scenario).leftJustified(32)
+            // A long name keeps a space before the minutes.
+            out << "    " << partLabel(part.part, scenario).leftJustified(31) << ' '
                 << Duration::format(part.part.editedMinutes).leftJustified(12)
                 << countText(part.closesUnderBoth, part.capped) << '\n';
         }

@@ -11,8 +11,9 @@
 #include <functional>
 #include <memory>
 
-// The closure preview, done by the server: per configuration, filtered queries (state, channel, timer start before
-// a cutoff) whose rows are counted with $apply and listed a page at a time. Shared by the window and the CLI.
+// The closure preview, done by the server: per configuration, and per workstream where the workstream's timers time
+// its conversations (docs/closing-rule.md), filtered queries (state, channel, workstream, timer start before a cutoff)
+// whose rows are counted with $apply and listed a page at a time. Shared by the window and the CLI.
 namespace ClosurePreview {
 
 // The $filter for conversations that configuration applies to whose timer started at or before cutoff.
@@ -66,8 +67,8 @@ struct Impact
 void countImpact(DataverseClient *client, const PreviewScenario &scenario, QObject *context,
                  std::function<void(Result<QList<Impact>>)> done);
 
-// How many conversations are eligible at one time under one configuration: with its saved value and with its edited
-// value (the same count for a configuration that is not edited).
+// How many conversations are eligible at one time under one configuration: with the saved values and with the edited
+// ones (its own, and its workstreams' where they time its conversations; the same count when neither is edited).
 struct TimelineCount
 {
     QString configurationId;
@@ -86,14 +87,15 @@ struct TimelinePoint
     qint64 eligibleEdited() const;
     bool capped() const;
 };
-// How many conversations are eligible at each of the given times, per configuration, with the saved values and with
-// the edits. No filter is sent twice: a configuration that is not edited is counted once for both, and two times
-// that give one cutoff (the saved value an hour later, the edited value now) share their count.
+// How many conversations are eligible at each of the given times, per configuration (the sum of its parts), with the
+// saved values and with the edits. No filter is sent twice: a part whose values are not edited is counted once for
+// both, and two times that give one cutoff (the saved value an hour later, the edited value now) share their count.
 void countTimeline(DataverseClient *client, const PreviewScenario &scenario, const QList<QDateTime> &times,
                    QObject *context, std::function<void(Result<QList<TimelinePoint>>)> done);
 
 // Lists the conversations that close (or no longer close) in the scenario, a page at a time: configuration after
-// configuration, each conversation once, classified by the closing rule with every configuration in view. A page is
+// configuration, each conversation once, classified by the closing rule with every configuration and workstream in
+// view. A page is
 // read from a cursor, which is small and can be kept: a list that drops pages it no longer shows keeps their cursors
 // and reads them again. A conversation on several channels is listed under the first configuration whose query
 // returns it, so any page can be read alone, in any order, and no set of ids seen grows with the list.
