@@ -490,7 +490,8 @@ private Q_SLOTS:
         LocalSandbox::Options options;
         options.seed.file = QFINDTESTDATA("data/seeds/preview.json");
         options.seed.required = true;
-        options.faults = u"400:path=msdyn_liveworkstreams"_s;
+        // The window reads the workstreams for its own view first; the panel's read after it fails.
+        options.faults = u"400:path=msdyn_liveworkstreams:after=1"_s;
         m_server = SandboxFixture::start(options);
         QVERIFY(m_server);
         MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
