@@ -261,7 +261,13 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
         updateActions();
         updateStatus();
     });
-    connect(m_workstreams, &WorkstreamTableModel::pendingChanged, this, [this] {
+    // The preview judges Waiting and Wrap-up conversations by their workstream's timers, the edited ones too.
+    const auto previewWorkstreams = [this] {
+        m_preview->setWorkstreams(m_workstreams->workstreams(), m_workstreams->editedWorkstreams());
+    };
+    connect(m_workstreams, &QAbstractItemModel::modelReset, this, previewWorkstreams);
+    connect(m_workstreams, &WorkstreamTableModel::pendingChanged, this, [this, previewWorkstreams] {
+        previewWorkstreams();
         updateActions();
         updateStatus();
     });
