@@ -234,7 +234,8 @@ void EditSession::send(const QList<PendingEdit> &edits)
         if (!outcome.auditProblem.isEmpty())
             Q_EMIT notice(outcome.auditProblem);
         QList<SavedValue> saved;
-        QList<ValueRef> conflicts;
+        QList<ValueRef> conflicts; // the records refused as changed first, then those rolled back with them
+        qsizetype refusedCount = 0;
         QString failure;
         for (qsizetype i = 0; i < outcome.results.size() && i < changes.size(); ++i) {
             const WriteResult &result = outcome.results.at(i);
@@ -245,8 +246,13 @@ void EditSession::send(const QList<PendingEdit> &edits)
                 saved << SavedValue {change.id, label(ref), change.before, result.minutes, result.etag, change.setting};
                 model->markValueSaved(ref, result.etag, result.minutes);
             } else if (result.error.kind == Error::Kind::Conflict) {
-                conflicts << ref;
-                model->markValueStatus(ref, EditableTableModel::RowStatus::Conflict, result.error.describe());
+                // Refused as changed (Failed), or rolled back because the all-or-nothing save met another record's
+                // conflict (NotSaved): only the first is a conflict of its own; the others were just not saved.
+                const bool refused = result.outcome == WriteResult::Outcome::Failed;
+                conflicts.insert(refused ? refusedCount++ : conflicts.size(), ref);
+                model->markValueStatus(
+                    ref, refused ? EditableTableModel::RowStatus::Conflict : EditableTableModel::RowStatus::Failed,
+                    result.error.describe());
             } else {
                 model->markValueStatus(ref, EditableTableModel::RowStatus::Failed, result.error.describe());
                 if (failure.isEmpty())
@@ -303,8 +309,15 @@ void EditSession::resolveConflicts(const QList<ValueRef> &refused, const QList<V
         }
         QList<ValueRef> refs;
         for (const PendingEdit &edit : allPendingEdits()) {
-            const auto server = tableOf(edit.setting)->serverValue(edit.ref());
-            if (server && server->etag != edit.baseEtag)
+            EditableTableModel *model = tableOf(edit.setting);
+            const auto server = model->serverValue(edit.ref());
+            if (!server || server->etag == edit.baseEtag)
+                continue;
+            // The record changed, but not this value (a colleague changed a workstream's other timer): the edit is
+            // still made over the value the server holds, and moves onto its version without asking.
+            if (server->minutes == edit.baseMinutes)
+                model->rebaseValue(edit.ref());
+            else
                 refs << edit.ref();
         }
         QList<ValueRef> held; // left pending by the user's choice: not sent again now
