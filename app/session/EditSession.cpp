@@ -309,15 +309,8 @@ void EditSession::resolveConflicts(const QList<ValueRef> &refused, const QList<V
         }
         QList<ValueRef> refs;
         for (const PendingEdit &edit : allPendingEdits()) {
-            EditableTableModel *model = tableOf(edit.setting);
-            const auto server = model->serverValue(edit.ref());
-            if (!server || server->etag == edit.baseEtag)
-                continue;
-            // The record changed, but not this value (a colleague changed a workstream's other timer): the edit is
-            // still made over the value the server holds, and moves onto its version without asking.
-            if (server->minutes == edit.baseMinutes)
-                model->rebaseValue(edit.ref());
-            else
+            const auto server = tableOf(edit.setting)->serverValue(edit.ref());
+            if (server && server->etag != edit.baseEtag)
                 refs << edit.ref();
         }
         QList<ValueRef> held; // left pending by the user's choice: not sent again now
@@ -332,9 +325,9 @@ void EditSession::resolveConflicts(const QList<ValueRef> &refused, const QList<V
             if (server->minutes == edit->baseMinutes) {
                 // The record moved on but this value did not (a colleague changed the workstream's other timer, or
                 // saved the same value): nothing of theirs to lose. The edit moves onto the new version and goes
-                // again, still checked against it.
+                // with the rest of the save, still checked against it; it overwrites nothing, so it does not send
+                // the rest while a conflict is left for later.
                 model->rebaseValue(ref);
-                overwriting = true;
                 continue;
             }
             model->markValueStatus(ref, EditableTableModel::RowStatus::Conflict,
