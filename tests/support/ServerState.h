@@ -24,5 +24,25 @@ ServerState serverState(const QUrl &sandbox, const QString &token);
 
 QString idOf(const ServerState &state, const QString &name);
 
+// The workstreams (msdyn_liveworkstreams) and their two timers, read over HTTP.
+struct ServerWorkstream
+{
+    QString name;
+    std::optional<int> inactivity; // msdyn_autocloseafterinactivity
+    std::optional<int> wrapUpBlock; // msdyn_blockcapacityforwrapup
+    qint64 version = 0;
+    friend bool operator==(const ServerWorkstream &, const ServerWorkstream &) = default;
+};
+using WorkstreamState = QMap<QString, ServerWorkstream>; // by id
+WorkstreamState workstreamState(const QUrl &sandbox, const QString &token);
+QString idOf(const WorkstreamState &state, const QString &name);
+// The largest versionnumber of either table: the sandbox numbers every write from one counter, so each PATCH it
+// carries out adds one.
+qint64 lastVersion(const ServerState &configurations, const WorkstreamState &workstreams);
+
+// A colleague's change: one PATCH of a record's columns over HTTP, with If-Match: * (any version).
+TestReply colleaguePatch(const QUrl &sandbox, const QString &token, const QString &entitySet, const QString &id,
+                         const QJsonObject &columns);
+
 // A snapshot file's records edited: name → new minutes (empty optional: never).
 QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes);
