@@ -1,5 +1,9 @@
 #include "models/ClosingRule.h"
 
+#include "models/MicrosoftDefaults.h"
+
+#include <QUuid>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -93,19 +97,81 @@ std::optional<QDateTime> ClosingRule::eligibleFrom(const Conversation &conversat
     return start->time.addSecs(qint64(*minutes) * 60);
 }
 
+bool ClosingRule::inactivityGoverns(std::optional<int> streamSource)
+{
+    // The channels whose Waiting row says the workstream decides (docs/closing-rule.md).
+    return !MicrosoftDefaults::caveat(streamSource, int(ConversationState::Waiting)).isEmpty();
+}
+
+bool ClosingRule::wrapUpBlockApplies(std::optional<int> streamSource)
+{
+    // The Web API article states the block's precedence in its section on live chat's Wrap-up (docs/closing-rule.md).
+    return streamSource == StreamSource::LiveChat;
+}
+
+bool ClosingRule::dependsOnWorkstream(const ChannelStateConfig &configuration)
+{
+    switch (ConversationState(configuration.state)) {
+    case ConversationState::Waiting:
+        return inactivityGoverns(configuration.streamSource);
+    case ConversationState::WrapUp:
+        return wrapUpBlockApplies(configuration.streamSource);
+    default:
+        return false;
+    }
+}
+
+std::optional<int> ClosingRule::effectiveMinutes(const ChannelStateConfig &configuration, const Workstream *workstream)
+{
+    if (!workstream || !configuration.streamSource || workstream->streamSource != configuration.streamSource ||
+        !dependsOnWorkstream(configuration))
+        return configuration.minutes;
+    if (ConversationState(configuration.state) == ConversationState::Waiting)
+        return workstream->inactivityMinutes ? workstream->inactivityMinutes : configuration.minutes;
+    // Wrap-up: the block wins when it is longer; nothing is longer than never.
+    if (!configuration.minutes || !workstream->wrapUpBlockMinutes)
+        return configuration.minutes;
+    return std::max(*configuration.minutes, *workstream->wrapUpBlockMinutes);
+}
+
+const Workstream *ClosingRule::workstreamOf(const Conversation &conversation, const QList<Workstream> &workstreams)
+{
+    if (conversation.workstreamId.isEmpty() || workstreams.isEmpty())
+        return nullptr;
+    const QUuid id = QUuid::fromString(conversation.workstreamId);
+    if (id.isNull())
+        return nullptr;
+    for (const Workstream &workstream : workstreams) {
+        if (QUuid::fromString(workstream.id) == id)
+            return &workstream;
+    }
+    return nullptr;
+}
+
 std::optional<ClosingRule::Verdict> ClosingRule::evaluate(const Conversation &conversation,
                                                           const QList<ChannelStateConfig> &configurations, Basis basis)
 {
+    return evaluate(conversation, configurations, {}, basis);
+}
+
+std::optional<ClosingRule::Verdict> ClosingRule::evaluate(const Conversation &conversation,
+                                                          const QList<ChannelStateConfig> &configurations,
+                                                          const QList<Workstream> &workstreams, Basis basis)
+{
     std::optional<Verdict> best;
     const auto start = timerStart(conversation, basis);
+    const Workstream *workstream = workstreamOf(conversation, workstreams);
     for (const ChannelStateConfig &configuration : configurations) {
         if (!matches(conversation, configuration))
             continue;
-        const auto eligible = eligibleFrom(conversation, configuration.minutes, basis);
+        const std::optional<int> minutes = effectiveMinutes(configuration, workstream);
+        const auto eligible = eligibleFrom(conversation, minutes, basis);
         if (!eligible)
             continue;
-        if (!best || *eligible < best->eligibleSince)
-            best = Verdict {configuration.id, *eligible, start && start->wrapUpFallback};
+        if (!best || *eligible < best->eligibleSince) {
+            best = Verdict {configuration.id, *eligible, start && start->wrapUpFallback,
+                            workstream && minutes != configuration.minutes ? workstream->id : QString()};
+        }
     }
     return best;
 }

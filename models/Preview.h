@@ -3,6 +3,8 @@
 #include "models/ChannelStateConfig.h"
 #include "models/ClosingRule.h"
 #include "models/Conversation.h"
+#include "models/TimerSetting.h"
+#include "models/Workstream.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -10,12 +12,15 @@
 
 #include <optional>
 
-// What the closure preview compares: the configurations as saved and as they would be with the user's edits, at one
-// moment, under one timer basis.
+// What the closure preview compares: the configurations and workstreams as saved and as they would be with the user's
+// edits, at one moment, under one timer basis. The workstreams time Waiting and Wrap-up conversations of some channels
+// (ClosingRule::effectiveMinutes); with none, every conversation is judged by the configurations alone.
 struct PreviewScenario
 {
     QList<ChannelStateConfig> saved; // the server's values
     QList<ChannelStateConfig> edited; // the same records with the pending values applied
+    QList<Workstream> savedWorkstreams; // the workstreams read
+    QList<Workstream> editedWorkstreams; // the same records, in the same order, with the pending values applied
     QDateTime at; // UTC
     ClosingRule::Basis basis = ClosingRule::Basis::Created;
     int jobIntervalMinutes = 5; // how often the closing job runs (about 5 minutes, per the 2024 article)
@@ -23,7 +28,16 @@ struct PreviewScenario
     // saved with edits (id → minutes; empty minutes = never) applied.
     static PreviewScenario make(const QList<ChannelStateConfig> &saved, const QHash<QString, std::optional<int>> &edits,
                                 const QDateTime &at, ClosingRule::Basis basis);
-    bool isEdited(const QString &id) const;
+    // saved and workstreams with edits of either table applied (a setting of a record → its value).
+    static PreviewScenario make(const QList<ChannelStateConfig> &saved, const QList<Workstream> &workstreams,
+                                const QHash<ValueRef, std::optional<int>> &edits, const QDateTime &at,
+                                ClosingRule::Basis basis);
+    bool isEdited(const QString &id) const; // a configuration's value
+    bool isWorkstreamEdited(const QString &id) const; // either timer of a workstream
+    // The edited workstream of the saved one at index (the same record), or the saved one.
+    const Workstream &editedWorkstream(qsizetype index) const;
+    // Whether any value differs between the saved and the edited side.
+    bool hasEdits() const;
 };
 
 // One conversation in the preview, and what the edits change for it.
@@ -39,6 +53,7 @@ struct PreviewRow
     Category category = Category::ClosesUnderBoth;
     QDateTime eligibleSince; // with the edits; for NoLongerCloses, with the saved values
     bool wrapUpFallback = false; // a Wrap-up conversation timed from createdon, its wrap-up start being unknown
+    QString workstreamId; // the workstream whose value timed it, when not the configuration's own
 };
 
 namespace Preview {

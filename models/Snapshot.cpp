@@ -255,9 +255,9 @@ Workstream readWorkstream(const QJsonObject &object, const QString &where, QStri
                                          Snapshot::tr("is missing (a workstream's auto-close after inactivity is "
                                                       "required: a whole number of minutes)"),
                                          Snapshot::tr("or null when the environment holds none"));
-    w.wrapUpBlockMinutes =
-        reader.minutes(u"blockCapacityForWrapUp"_s, TimerSetting::WrapUpBlock,
-                       Snapshot::tr("is missing (use null for no block)"), Snapshot::tr("or null for no block"));
+    w.wrapUpBlockMinutes = reader.minutes(u"blockCapacityForWrapUp"_s, TimerSetting::WrapUpBlock,
+                                          Snapshot::tr("is missing (use null for an empty block)"),
+                                          Snapshot::tr("or null for an empty block"));
     w.etag = reader.version();
     return w;
 }

@@ -40,16 +40,17 @@ std::optional<int> SnapshotDiff::minutesOf(const Workstream &workstream, TimerSe
 
 QString SnapshotDiff::format(TimerSetting setting, std::optional<int> minutes)
 {
-    // An empty block means no block (WorkstreamTableModel, docs/closing-rule.md).
     if (!minutes && setting == TimerSetting::WrapUpBlock)
-        return tr("No block");
+        return tr("Always block");
+    if (!minutes && setting == TimerSetting::Inactivity)
+        return tr("Not set");
     return Duration::format(minutes);
 }
 
 QString SnapshotDiff::workstreamUnitAssumption()
 {
-    return tr("Workstream values are taken to be minutes: an assumption (UNCONFIRMED), as the table reference gives "
-              "no unit for either column.");
+    return tr("Workstream values are taken to be minutes, and an empty wrap-up block to be the admin center's "
+              "\"Always block\": assumptions (UNCONFIRMED), as Microsoft states neither.");
 }
 
 std::optional<int> SnapshotDiff::WorkstreamEntry::leftMinutes() const

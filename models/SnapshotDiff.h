@@ -78,9 +78,11 @@ public:
     static QString kindLabel(Kind kind); // for people
     // A value in minutes of a setting of a workstream.
     static std::optional<int> minutesOf(const Workstream &workstream, TimerSetting setting);
-    // A value for people, as the window shows it: empty is "Never", and "No block" for the wrap-up block.
+    // A value for people, as the window shows it (WorkstreamTableModel): an empty channel-state value is "Never", an
+    // empty inactivity "Not set", an empty wrap-up block "Always block" (UNCONFIRMED, docs/dataverse-tables.md).
     static QString format(TimerSetting setting, std::optional<int> minutes);
-    // What the product assumes of the workstreams' values, said wherever they are shown (docs/dataverse-tables.md).
+    // What the product assumes of the workstreams' values (their unit, what an empty block means), said wherever they
+    // are shown (docs/dataverse-tables.md).
     static QString workstreamUnitAssumption();
 };
 

@@ -79,8 +79,9 @@ private Q_SLOTS:
             envWithToken(u"second-token"_s));
         QCOMPARE(run.exitCode, 0);
         const QStringList lines = QString::fromUtf8(run.out).split(u'\n', Qt::SkipEmptyParts);
-        QCOMPARE(lines.size(), 25);
+        QCOMPARE(lines.size(), 26); // the header, 24 records and where the workstreams' timers are
         QVERIFY(lines.at(0).startsWith(u"CHANNEL"_s));
+        QVERIFY2(lines.last().contains(u"'autoclose-cli list --workstreams'"_s), qPrintable(lines.last()));
         const auto chatOpen = std::find_if(lines.begin(), lines.end(),
                                            [](const QString &l) { return l.contains(u"Live Chat - Open"_s); });
         QVERIFY(chatOpen != lines.end());
@@ -137,7 +138,7 @@ private Q_SLOTS:
         bad("list with an operand", env + QStringList {u"list"_s, u"extra"_s},
             u"'list' takes no arguments, but got 'extra'"_s);
         bad("set without a value", env + QStringList {u"set"_s, u"Live Chat - Open"_s},
-            u"set takes a configuration and a value"_s);
+            u"set takes a configuration or workstream and a value"_s);
         bad("set with an unknown unit", env + QStringList {u"set"_s, u"Live Chat - Open"_s, u"5 fortnights"_s},
             u"“fortnights” is not a unit"_s);
         bad("set a negative value", env + QStringList {u"set"_s, u"Live Chat - Open"_s, u"-5"_s},

@@ -1,6 +1,8 @@
 // The closing rule of docs/closing-rule.md, case by case: timer bases, state and channel matching, never and zero, the
-// earliest deadline among several configurations, and the boundaries.
+// earliest deadline among several configurations, the boundaries, and the workstream's two timers (Waiting by its
+// inactivity on asynchronous channels, Wrap-up chats by the longer of the value and its block), saved and edited.
 #include "models/ClosingRule.h"
+#include "models/Preview.h"
 
 #include <QTest>
 
@@ -35,6 +37,42 @@ Conversation conversation(int statusCode, QList<int> channels, int createdMinute
     return c;
 }
 
+Conversation onWorkstream(Conversation c, const QString &workstreamId)
+{
+    c.workstreamId = workstreamId;
+    return c;
+}
+
+Workstream workstream(const QString &id, int source, std::optional<int> inactivity, std::optional<int> block)
+{
+    Workstream w;
+    w.id = id;
+    w.name = id;
+    w.streamSource = source;
+    w.inactivityMinutes = inactivity;
+    w.wrapUpBlockMinutes = block;
+    return w;
+}
+
+const QString SmsFast = u"d0000000-0000-0000-0000-000000000001"_s; // SMS, 60 min of inactivity
+const QString SmsSlow = u"d0000000-0000-0000-0000-000000000002"_s; // SMS, 2 days
+const QString SmsNone = u"d0000000-0000-0000-0000-000000000003"_s; // SMS, no inactivity value (odd data)
+const QString ChatLong = u"d0000000-0000-0000-0000-000000000004"_s; // live chat: 30 min of inactivity, 45 min block
+const QString ChatShort = u"d0000000-0000-0000-0000-000000000005"_s; // live chat: 10 min block
+const QString ChatZero = u"d0000000-0000-0000-0000-000000000006"_s; // live chat: a block of 0
+const QString VoiceDesk = u"d0000000-0000-0000-0000-000000000007"_s; // voice, 5 min of inactivity
+const QString NotRead = u"d0000000-0000-0000-0000-0000000000ff"_s; // on no list
+
+const QList<Workstream> Workstreams = {
+    workstream(SmsFast, StreamSource::Sms, 60, std::nullopt),
+    workstream(SmsSlow, StreamSource::Sms, 2880, 3000),
+    workstream(SmsNone, StreamSource::Sms, std::nullopt, std::nullopt),
+    workstream(ChatLong, StreamSource::LiveChat, 30, 45),
+    workstream(ChatShort, StreamSource::LiveChat, 30, 10),
+    workstream(ChatZero, StreamSource::LiveChat, 30, 0),
+    workstream(VoiceDesk, StreamSource::Voice, 5, 120),
+};
+
 const QList<ChannelStateConfig> Configs = {
     config(u"chat-open"_s, StreamSource::LiveChat, ConversationState::Open, 20),
     config(u"chat-active"_s, StreamSource::LiveChat, ConversationState::Active, std::nullopt),
@@ -42,6 +80,13 @@ const QList<ChannelStateConfig> Configs = {
     config(u"chat-wrapup"_s, StreamSource::LiveChat, ConversationState::WrapUp, 15),
     config(u"sms-open"_s, StreamSource::Sms, ConversationState::Open, 60),
     config(u"sms-wrapup"_s, StreamSource::Sms, ConversationState::WrapUp, 1440),
+};
+
+// Waiting on SMS and voice, Wrap-up on chat with a configuration of never: what the workstreams change there.
+const QList<ChannelStateConfig> MoreConfigs = {
+    config(u"sms-waiting"_s, StreamSource::Sms, ConversationState::Waiting, 0),
+    config(u"voice-waiting"_s, StreamSource::Voice, ConversationState::Waiting, 600),
+    config(u"chat-wrapup-never"_s, StreamSource::LiveChat, ConversationState::WrapUp, std::nullopt),
 };
 } // namespace
 
@@ -114,6 +159,180 @@ private Q_SLOTS:
         QCOMPARE(verdict->configurationId, configuration);
         QCOMPARE(T0.secsTo(verdict->eligibleSince), qint64(eligibleMinutesFromNow) * 60);
         QCOMPARE(ClosingRule::isEligibleAt(*verdict, T0), eligibleNow);
+    }
+
+    // Independent of evaluate's own loop: each case states the minutes the rule must use, from the docs' sentences.
+    void workstreams_data()
+    {
+        QTest::addColumn<Conversation>("conversation");
+        QTest::addColumn<QString>("configurations"); // "base" (Configs) or "more" (MoreConfigs)
+        QTest::addColumn<QString>("configuration"); // empty: never closes
+        QTest::addColumn<int>("eligibleMinutesFromNow");
+        QTest::addColumn<QString>("timedBy"); // the workstream whose value timed it, or empty
+
+        const auto waitingSms = [](int age, const QString &ws) {
+            return onWorkstream(conversation(3, {StreamSource::Sms}, age), ws);
+        };
+        QTest::newRow("waiting SMS: its workstream's inactivity, not the configuration's 0")
+            << waitingSms(50, SmsFast) << u"more"_s << u"sms-waiting"_s << 10 << SmsFast;
+        QTest::newRow("waiting SMS on the slower workstream")
+            << waitingSms(50, SmsSlow) << u"more"_s << u"sms-waiting"_s << 2880 - 50 << SmsSlow;
+        QTest::newRow("waiting SMS exactly at its workstream's value")
+            << waitingSms(60, SmsFast) << u"more"_s << u"sms-waiting"_s << 0 << SmsFast;
+        QTest::newRow("waiting SMS, id in capitals and braces: the same workstream")
+            << waitingSms(50, u"{D0000000-0000-0000-0000-000000000001}"_s) << u"more"_s << u"sms-waiting"_s << 10
+            << SmsFast;
+        QTest::newRow("waiting SMS with no workstream: the configuration")
+            << waitingSms(50, QString()) << u"more"_s << u"sms-waiting"_s << -50 << QString();
+        QTest::newRow("waiting SMS on a workstream not read: the configuration")
+            << waitingSms(50, NotRead) << u"more"_s << u"sms-waiting"_s << -50 << QString();
+        QTest::newRow("waiting SMS on a workstream id that is no GUID: the configuration")
+            << waitingSms(50, u"not-a-guid"_s) << u"more"_s << u"sms-waiting"_s << -50 << QString();
+        QTest::newRow("waiting SMS on a workstream without the setting: the configuration")
+            << waitingSms(50, SmsNone) << u"more"_s << u"sms-waiting"_s << -50 << QString();
+        QTest::newRow("waiting SMS on a voice workstream: not its channel's, the configuration")
+            << waitingSms(50, VoiceDesk) << u"more"_s << u"sms-waiting"_s << -50 << QString();
+        QTest::newRow("waiting voice: the workstream does not govern voice")
+            << onWorkstream(conversation(3, {StreamSource::Voice}, 50), VoiceDesk) << u"more"_s << u"voice-waiting"_s
+            << 550 << QString();
+        QTest::newRow("waiting chat stands for persistent chat: its workstream's 30 min")
+            << onWorkstream(conversation(3, {StreamSource::LiveChat}, 10), ChatLong) << u"base"_s << u"chat-waiting"_s
+            << 20 << ChatLong;
+        QTest::newRow("wrap-up chat: the 45 min block beats the 15 min value")
+            << onWorkstream(conversation(5, {StreamSource::LiveChat}, 600, 10), ChatLong) << u"base"_s
+            << u"chat-wrapup"_s << 35 << ChatLong;
+        QTest::newRow("wrap-up chat: a 10 min block is shorter, the value stays")
+            << onWorkstream(conversation(5, {StreamSource::LiveChat}, 600, 10), ChatShort) << u"base"_s
+            << u"chat-wrapup"_s << 5 << QString();
+        QTest::newRow("wrap-up chat: a block of 0 is no block")
+            << onWorkstream(conversation(5, {StreamSource::LiveChat}, 600, 10), ChatZero) << u"base"_s
+            << u"chat-wrapup"_s << 5 << QString();
+        QTest::newRow("wrap-up chat, no workstream: the value")
+            << conversation(5, {StreamSource::LiveChat}, 600, 10) << u"base"_s << u"chat-wrapup"_s << 5 << QString();
+        QTest::newRow("wrap-up chat that never closes stays never, whatever the block")
+            << onWorkstream(conversation(5, {StreamSource::LiveChat}, 6000, 3000), ChatLong) << u"more"_s << QString()
+            << 0 << QString();
+        QTest::newRow("wrap-up SMS: the block is live chat's only")
+            << onWorkstream(conversation(5, {StreamSource::Sms}, 6000, 1000), SmsSlow) << u"base"_s << u"sms-wrapup"_s
+            << 440 << QString();
+        QTest::newRow("wrap-up chat timed from createdon, with the block")
+            << onWorkstream(conversation(5, {StreamSource::LiveChat}, 40), ChatLong) << u"base"_s << u"chat-wrapup"_s
+            << 5 << ChatLong;
+        QTest::newRow("open SMS: the workstream changes nothing")
+            << onWorkstream(conversation(1, {StreamSource::Sms}, 30), SmsFast) << u"base"_s << u"sms-open"_s << 30
+            << QString();
+        QTest::newRow("waiting on SMS and voice: SMS's workstream value against voice's 600")
+            << onWorkstream(conversation(3, {StreamSource::Voice, StreamSource::Sms}, 50), SmsFast) << u"more"_s
+            << u"sms-waiting"_s << 10 << SmsFast;
+    }
+    void workstreams()
+    {
+        QFETCH(Conversation, conversation);
+        QFETCH(QString, configurations);
+        QFETCH(QString, configuration);
+        QFETCH(int, eligibleMinutesFromNow);
+        QFETCH(QString, timedBy);
+        const QList<ChannelStateConfig> &configs = configurations == u"more"_s ? MoreConfigs : Configs;
+        const auto verdict = ClosingRule::evaluate(conversation, configs, Workstreams, ClosingRule::Basis::Created);
+        if (configuration.isEmpty()) {
+            QVERIFY(!verdict);
+            return;
+        }
+        QVERIFY(verdict);
+        QCOMPARE(verdict->configurationId, configuration);
+        QCOMPARE(T0.secsTo(verdict->eligibleSince), qint64(eligibleMinutesFromNow) * 60);
+        QCOMPARE(verdict->workstreamId, timedBy);
+        // Without workstreams, the configuration alone decides, as before.
+        const auto alone = ClosingRule::evaluate(conversation, configs, ClosingRule::Basis::Created);
+        QVERIFY(alone);
+        QVERIFY(alone->workstreamId.isEmpty());
+        if (timedBy.isEmpty())
+            QCOMPARE(alone->eligibleSince, verdict->eligibleSince);
+        else
+            QVERIFY(alone->eligibleSince != verdict->eligibleSince);
+    }
+
+    void workstreamOnlyForItsStates()
+    {
+        // Which configurations depend on a workstream: Waiting on the asynchronous channels (and chat, for persistent
+        // chat), Wrap-up on live chat; nothing else.
+        QVERIFY(ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::Sms, ConversationState::Waiting, 0)));
+        QVERIFY(ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::Teams, ConversationState::Waiting, 0)));
+        QVERIFY(
+            ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::WhatsApp, ConversationState::Waiting, 0)));
+        QVERIFY(
+            ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::LiveChat, ConversationState::Waiting, 0)));
+        QVERIFY(!ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::Voice, ConversationState::Waiting, 0)));
+        QVERIFY(ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::LiveChat, ConversationState::WrapUp, 0)));
+        QVERIFY(!ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::Sms, ConversationState::WrapUp, 0)));
+        QVERIFY(!ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::Sms, ConversationState::Open, 0)));
+        QVERIFY(
+            !ClosingRule::dependsOnWorkstream(config(u"w"_s, StreamSource::LiveChat, ConversationState::Active, 0)));
+    }
+
+    // The preview's classification with workstream edits: the saved value beside the edited one, for a workstream's
+    // inactivity and for its block, and an edit of a configuration that a workstream overrides.
+    void classifyWithWorkstreamEdits_data()
+    {
+        QTest::addColumn<Conversation>("conversation");
+        QTest::addColumn<QString>("edit"); // "<id>/<setting>=<minutes or never>"
+        QTest::addColumn<int>("category"); // -1: listed under neither
+        QTest::addColumn<int>("eligibleMinutesFromNow");
+
+        const Conversation waiting50 = onWorkstream(conversation(3, {StreamSource::Sms}, 50), SmsFast);
+        const Conversation wrapUp20 = onWorkstream(conversation(5, {StreamSource::LiveChat}, 600, 20), ChatLong);
+        using C = PreviewRow::Category;
+        QTest::newRow("inactivity shortened to 30 min: newly closes")
+            << waiting50 << SmsFast + u"/inactivity=30"_s << int(C::NewlyCloses) << -20;
+        QTest::newRow("inactivity lengthened: still open") << waiting50 << SmsFast + u"/inactivity=90"_s << -1 << 0;
+        QTest::newRow("inactivity of another workstream: nothing changes")
+            << waiting50 << SmsSlow + u"/inactivity=1"_s << -1 << 0;
+        QTest::newRow("the configuration's value edited: the workstream still governs")
+            << waiting50 << u"sms-waiting/channel-state=10"_s << -1 << 0;
+        QTest::newRow("block shortened to 15 min: the value and the block tie, newly closes")
+            << wrapUp20 << ChatLong + u"/wrap-up-block=15"_s << int(C::NewlyCloses) << -5;
+        QTest::newRow("block removed: the 15 min value, newly closes")
+            << wrapUp20 << ChatLong + u"/wrap-up-block=never"_s << int(C::NewlyCloses) << -5;
+        QTest::newRow("the Wrap-up value raised past the block: the value wins")
+            << onWorkstream(conversation(5, {StreamSource::LiveChat}, 600, 50), ChatLong)
+            << u"chat-wrapup/channel-state=60"_s << int(C::NoLongerCloses) << -5;
+    }
+    void classifyWithWorkstreamEdits()
+    {
+        QFETCH(Conversation, conversation);
+        QFETCH(QString, edit);
+        QFETCH(int, category);
+        QFETCH(int, eligibleMinutesFromNow);
+        const QString ref = edit.section(u'=', 0, 0);
+        const QString value = edit.section(u'=', 1);
+        const ValueRef key {ref.section(u'/', 0, 0), *TimerSettings::fromName(ref.section(u'/', 1))};
+        const std::optional<int> minutes = value == u"never"_s ? std::nullopt : std::optional<int>(value.toInt());
+        const PreviewScenario scenario = PreviewScenario::make(Configs + MoreConfigs, Workstreams, {{key, minutes}}, T0,
+                                                               ClosingRule::Basis::Created);
+        QVERIFY(scenario.hasEdits());
+        QCOMPARE(scenario.isWorkstreamEdited(key.id), key.setting != TimerSetting::ChannelState);
+        QCOMPARE(scenario.isEdited(key.id), key.setting == TimerSetting::ChannelState);
+        const auto row = Preview::classify(conversation, scenario);
+        if (category < 0) {
+            QVERIFY(!row);
+            return;
+        }
+        QVERIFY(row);
+        QCOMPARE(int(row->category), category);
+        QCOMPARE(T0.secsTo(row->eligibleSince), qint64(eligibleMinutesFromNow) * 60);
+    }
+
+    void scenarioWithoutEditsHasNone()
+    {
+        const PreviewScenario scenario =
+            PreviewScenario::make(Configs, Workstreams, {}, T0, ClosingRule::Basis::Created);
+        QVERIFY(!scenario.hasEdits());
+        QCOMPARE(scenario.editedWorkstreams, Workstreams);
+        // A value set to what it is is no edit.
+        const PreviewScenario same =
+            PreviewScenario::make(Configs, Workstreams, {{ValueRef {SmsFast, TimerSetting::Inactivity}, 60}}, T0,
+                                  ClosingRule::Basis::Created);
+        QVERIFY(!same.hasEdits());
     }
 
     void wrapUpFallbackIsReported()

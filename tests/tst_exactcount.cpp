@@ -45,10 +45,11 @@ private:
 
     QSqlDatabase db() { return QSqlDatabase::database(m_connection); }
 
-    void insert(int channel, int count, const QDateTime &first, int stepSeconds)
+    void insert(int channel, int count, const QDateTime &first, int stepSeconds, int statusCode = 1,
+                const QString &workstreamId = {})
     {
         const auto inserted = BulkConversations::insert(m_fixture->sandbox->store()->databasePath(),
-                                                        {channel, 1, count, first, stepSeconds});
+                                                        {channel, statusCode, count, first, stepSeconds, workstreamId});
         QVERIFY2(inserted.ok(), qPrintable(inserted.ok() ? QString() : inserted.error().describe()));
     }
 
@@ -65,6 +66,22 @@ private:
         q.addBindValue(text(upTo));
         q.addBindValue(after ? QVariant(text(*after)) : QVariant(QMetaType(QMetaType::QString)));
         q.addBindValue(after ? QVariant(text(*after)) : QVariant(QMetaType(QMetaType::QString)));
+        if (!q.exec() || !q.next())
+            return -1;
+        return q.value(0).toLongLong();
+    }
+
+    // SQLite's count of Waiting SMS conversations created at or before upTo: on workstream, or on none when empty.
+    qint64 waitingSms(const QString &workstream, const QDateTime &upTo)
+    {
+        QSqlQuery q(db());
+        q.prepare(u"SELECT COUNT(*) FROM msdyn_ocliveworkitem WHERE statuscode = 3 AND msdyn_channel = ? AND "
+                  u"createdon <= ? AND "_s +
+                  (workstream.isEmpty() ? u"msdyn_liveworkstreamid IS NULL"_s : u"msdyn_liveworkstreamid = ?"_s));
+        q.addBindValue(QString::number(StreamSource::Sms));
+        q.addBindValue(upTo.toString(u"yyyy-MM-ddTHH:mm:ssZ"_s));
+        if (!workstream.isEmpty())
+            q.addBindValue(workstream);
         if (!q.exec() || !q.next())
             return -1;
         return q.value(0).toLongLong();
@@ -230,6 +247,92 @@ private Q_SLOTS:
         }
         QCOMPARE(listed, impact->closesUnderBoth + impact->newlyCloses);
         QVERIFY(rows >= listed);
+    }
+
+    void workstreamPartsPastTheLimit()
+    {
+        // Waiting SMS conversations are timed by their workstream's inactivity (docs/closing-rule.md): 60,000 on the
+        // demo's SMS workstream (2 days), edited to 3 days 16 hours, which splits them; 55,000 on no workstream, timed
+        // by SMS · Waiting's value (never), edited to 3 days. Each part is counted exactly past the limit, and the
+        // list holds the same rows; the truth is SQLite's count of the same rows.
+        std::optional<Result<QList<ChannelStateConfig>>> configs;
+        m_fixture->client->fetchConfigurations(this, [&configs](auto r) { configs = std::move(r); });
+        QVERIFY(QTest::qWaitFor([&configs] { return configs.has_value(); }, 20000));
+        QVERIFY(configs->ok());
+        std::optional<Result<QList<Workstream>>> workstreams;
+        m_fixture->client->fetchWorkstreams(this, [&workstreams](auto r) { workstreams = std::move(r); });
+        QVERIFY(QTest::qWaitFor([&workstreams] { return workstreams.has_value(); }, 20000));
+        QVERIFY(workstreams->ok());
+        const auto waiting = std::find_if(configs->value().begin(), configs->value().end(), [](const auto &c) {
+            return c.streamSource == StreamSource::Sms && c.state == int(ConversationState::Waiting);
+        });
+        QVERIFY(waiting != configs->value().end());
+        QVERIFY(!waiting->minutes); // the demo's: Microsoft documents none for Waiting
+        const auto sms = std::find_if(workstreams->value().begin(), workstreams->value().end(),
+                                      [](const Workstream &w) { return w.streamSource == StreamSource::Sms; });
+        QVERIFY(sms != workstreams->value().end());
+        QCOMPARE(sms->inactivityMinutes, 2880);
+
+        QDateTime now = QDateTime::currentDateTimeUtc();
+        now.setTime(QTime(now.time().hour(), now.time().minute(), now.time().second()));
+        const QDateTime first = now.addDays(-4);
+        insert(StreamSource::Sms, 60000, first, 1, 3, sms->id);
+        insert(StreamSource::Sms, 55000, first, 1, 3);
+        const int editedInactivity = 3 * 24 * 60 + 16 * 60;
+        const int editedValue = 3 * 24 * 60;
+        const PreviewScenario scenario =
+            PreviewScenario::make(configs->value(), workstreams->value(),
+                                  {{ValueRef {sms->id, TimerSetting::Inactivity}, editedInactivity},
+                                   {ValueRef {waiting->id, TimerSetting::ChannelState}, editedValue}},
+                                  now, ClosingRule::Basis::Created);
+
+        // The truth: on the workstream, eligible with 2 days and with 3 days 16 hours (nested); on none, with 3 days.
+        const qint64 bySaved = waitingSms(sms->id, now.addSecs(-2880 * 60));
+        const qint64 byEdited = waitingSms(sms->id, now.addSecs(-qint64(editedInactivity) * 60));
+        const qint64 onNone = waitingSms(QString(), now.addSecs(-qint64(editedValue) * 60));
+        QVERIFY2(byEdited > 28800 && bySaved - byEdited > 30000 && onNone == 55000,
+                 qPrintable(u"%1 %2 %3"_s.arg(bySaved).arg(byEdited).arg(onNone)));
+
+        std::optional<Result<QList<ClosurePreview::Impact>>> impacts;
+        ClosurePreview::countImpact(m_fixture->client.get(), scenario, this,
+                                    [&impacts](auto r) { impacts = std::move(r); });
+        QVERIFY(QTest::qWaitFor([&impacts] { return impacts.has_value(); }, 120000));
+        QVERIFY2(impacts->ok(), qPrintable(impacts->ok() ? QString() : impacts->error().describe()));
+        const auto impact =
+            std::find_if(impacts->value().begin(), impacts->value().end(),
+                         [&waiting](const ClosurePreview::Impact &i) { return i.configurationId == waiting->id; });
+        QVERIFY(impact != impacts->value().end());
+        QVERIFY(!impact->capped);
+        QVERIFY(impact->edited && impact->workstreamEdited);
+        QCOMPARE(impact->closesUnderBoth, byEdited);
+        QCOMPARE(impact->noLongerCloses, bySaved - byEdited);
+        QCOMPARE(impact->newlyCloses, onNone);
+        QCOMPARE(impact->parts.size(), 2);
+        QCOMPARE(impact->parts.first().part.workstreamIds, QStringList {sms->id});
+        QCOMPARE(impact->parts.first().closesUnderBoth, byEdited);
+        QCOMPARE(impact->parts.last().part.others, true);
+        QCOMPARE(impact->parts.last().newlyCloses, onNone);
+
+        // The list under SMS · Waiting: every one of them once, in its category.
+        ClosurePreview::Lister lister(m_fixture->client.get(), scenario);
+        QHash<PreviewRow::Category, qint64> listed;
+        QSet<QString> seen;
+        while (!lister.atEnd()) {
+            std::optional<Result<QList<PreviewRow>>> page;
+            lister.fetchNext(5000, this, [&page](Result<QList<PreviewRow>> r, bool) { page = std::move(r); });
+            QVERIFY(QTest::qWaitFor([&page] { return page.has_value(); }, 60000));
+            QVERIFY(page->ok());
+            for (const PreviewRow &row : page->value()) {
+                if (row.configurationId != waiting->id)
+                    continue;
+                QVERIFY(!seen.contains(row.conversation.id));
+                seen.insert(row.conversation.id);
+                ++listed[row.category];
+            }
+        }
+        QCOMPARE(listed.value(PreviewRow::Category::ClosesUnderBoth), byEdited);
+        QCOMPARE(listed.value(PreviewRow::Category::NoLongerCloses), bySaved - byEdited);
+        QCOMPARE(listed.value(PreviewRow::Category::NewlyCloses), onNone);
     }
 };
 

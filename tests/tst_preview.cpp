@@ -98,10 +98,31 @@ private Q_SLOTS:
             << Expected {{conv(1), cfg(1)},  {conv(2), cfg(1)}, {conv(3), cfg(1)}, {conv(5), cfg(3)},
                          {conv(6), cfg(3)},  {conv(7), cfg(4)}, {conv(8), cfg(6)}, {conv(9), cfg(1)},
                          {conv(11), cfg(1)}, {conv(12), cfg(1)}};
-        QTest::newRow("a minute before: the exact-cutoff conversation does not close yet")
+        // The Waiting text 8 (created 11:59) is timed by its workstream's minute of inactivity, not by Text - Later's
+        // 0 minutes: at 12:00 exactly, not a second before.
+        QTest::newRow("a minute before: the exact-cutoff conversations do not close yet")
             << QStringList {u"--at"_s, u"2026-03-01T11:59:59Z"_s}
+            << Expected {
+                   {conv(1), cfg(1)}, {conv(6), cfg(3)}, {conv(7), cfg(4)}, {conv(9), cfg(1)}, {conv(12), cfg(1)}};
+        QTest::newRow("a workstream's inactivity, by name: the Waiting text stays open")
+            << QStringList {u"--at"_s, At, u"--set"_s, u"Text care=30"_s}
+            << Expected {{conv(1), cfg(1)}, {conv(6), cfg(3)},  {conv(7), cfg(4)},
+                         {conv(9), cfg(1)}, {conv(11), cfg(1)}, {conv(12), cfg(1)}};
+        QTest::newRow("a workstream's inactivity, by id with the setting named")
+            << QStringList {u"--at"_s, u"2026-03-01T11:59:30Z"_s, u"--set"_s,
+                            u"d0000000-0000-0000-0000-000000000001[inactivity]=0"_s}
             << Expected {{conv(1), cfg(1)}, {conv(6), cfg(3)}, {conv(7), cfg(4)},
                          {conv(8), cfg(6)}, {conv(9), cfg(1)}, {conv(12), cfg(1)}};
+        QTest::newRow("the configuration's Waiting value does not govern a text on a workstream")
+            << QStringList {u"--at"_s, u"2026-03-01T11:59:59Z"_s, u"--set"_s,
+                            u"b0000000-0000-0000-0000-000000000006=never"_s}
+            << Expected {
+                   {conv(1), cfg(1)}, {conv(6), cfg(3)}, {conv(7), cfg(4)}, {conv(9), cfg(1)}, {conv(12), cfg(1)}};
+        // Text care is an SMS workstream: its block does not apply (live chat's only), the Waiting text is unchanged.
+        QTest::newRow("an SMS workstream's wrap-up block changes nothing")
+            << QStringList {u"--at"_s, At, u"--set"_s, u"Text care[wrap-up-block]=600"_s}
+            << Expected {{conv(1), cfg(1)}, {conv(6), cfg(3)},  {conv(7), cfg(4)}, {conv(8), cfg(6)},
+                         {conv(9), cfg(1)}, {conv(11), cfg(1)}, {conv(12), cfg(1)}};
     }
     void cli()
     {
@@ -391,32 +412,74 @@ private Q_SLOTS:
         }
     }
 
-    // Waiting conversations whose workstream's inactivity setting governs them are counted apart; a voice
-    // workstream's setting governs nothing here.
-    void waitingByWorkstream()
+    // The table and the JSON count a configuration whose Waiting conversations follow their workstream per
+    // workstream: Text - Later (Waiting) closes the Waiting text 8 through Text care's minute of inactivity.
+    void cliCountsPerWorkstream()
     {
-        auto fixture = SandboxFixture::start(seeded(), Token, SandboxFixture::Retries::Fast);
-        QVERIFY(fixture);
-        DataverseClient &client = *fixture->client;
-        std::optional<Result<QList<Workstream>>> workstreams;
-        client.fetchWorkstreams(this, [&workstreams](auto r) { workstreams = std::move(r); });
-        QTRY_VERIFY(workstreams.has_value());
-        QVERIFY(workstreams->ok());
-        QCOMPARE(workstreams->value().size(), 2);
-        const auto configs = configurations(client);
-        QVERIFY(configs.ok());
-        for (const auto &[at, expected] : {std::pair {At, 1}, std::pair {u"2026-03-01T11:59:59Z"_s, 0}}) {
-            const PreviewScenario scenario = PreviewScenario::make(
-                configs.value(), {}, QDateTime::fromString(at, Qt::ISODate), ClosingRule::Basis::Created);
-            std::optional<Result<QList<ClosurePreview::WaitingImpact>>> waiting;
-            ClosurePreview::countWaiting(&client, workstreams->value(), scenario, this,
-                                         [&waiting](auto r) { waiting = std::move(r); });
-            QTRY_VERIFY(waiting.has_value());
-            QVERIFY(waiting->ok());
-            QCOMPARE(waiting->value().size(), 1); // SMS's, not voice's
-            QCOMPARE(waiting->value().first().workstream.name, u"Text care"_s);
-            QCOMPARE(waiting->value().first().closes, qint64(expected)); // conversation 8, 1 minute after 11:59
+        const CliRun table = runPreview(m_process->url(), {u"--at"_s, At});
+        QVERIFY2(table.exitCode == 0, table.err.constData());
+        const QString out = QString::fromUtf8(table.out);
+        const QString waiting = u"SMS · Waiting"_s;
+        const qsizetype line = out.indexOf(waiting);
+        QVERIFY2(line >= 0, table.out.constData());
+        const QStringList lines = out.mid(line).split(u'\n');
+        QVERIFY2(lines.at(0).simplified() == u"SMS · Waiting 0 min 1"_s, qPrintable(lines.at(0)));
+        QVERIFY2(lines.at(1).simplified() == u"workstream Text care 1 min 1"_s, qPrintable(lines.at(1)));
+        QVERIFY2(lines.at(2).simplified() == u"other workstreams or none 0 min 0"_s, qPrintable(lines.at(2)));
+
+        const CliRun json = runPreview(m_process->url(), {u"--at"_s, At, u"--format"_s, u"json"_s});
+        QVERIFY2(json.exitCode == 0, json.err.constData());
+        const QJsonObject root = QJsonDocument::fromJson(json.out).object();
+        QJsonObject textWaiting;
+        for (const QJsonValue &v : root.value(u"counts"_s).toArray()) {
+            if (v[u"configuration"_s].toString() == cfg(6))
+                textWaiting = v.toObject();
+            else
+                QVERIFY2(!v.toObject().contains(u"byWorkstream"_s), qPrintable(v[u"configuration"_s].toString()));
         }
+        QCOMPARE(textWaiting.value(u"minutes"_s).toInt(-1), 0);
+        QCOMPARE(textWaiting.value(u"count"_s).toInteger(), 1);
+        const QJsonArray parts = textWaiting.value(u"byWorkstream"_s).toArray();
+        QCOMPARE(parts.size(), 2);
+        QCOMPARE(parts.at(0)[u"workstreams"_s].toArray().size(), 1);
+        QCOMPARE(parts.at(0)[u"workstreams"_s][0][u"name"_s].toString(), u"Text care"_s);
+        QCOMPARE(parts.at(0)[u"workstreams"_s][0][u"id"_s].toString(), u"d0000000-0000-0000-0000-000000000001"_s);
+        QCOMPARE(parts.at(0)[u"minutes"_s].toInt(), 1);
+        QCOMPARE(parts.at(0)[u"count"_s].toInteger(), 1);
+        QCOMPARE(parts.at(0)[u"others"_s].toBool(), false);
+        QCOMPARE(parts.at(1)[u"others"_s].toBool(), true);
+        QCOMPARE(parts.at(1)[u"count"_s].toInteger(), 0);
+        // The row says which workstream timed it; the others say none.
+        for (const QJsonValue &v : root.value(u"conversations"_s).toArray()) {
+            if (v[u"activityid"_s].toString() == conv(8))
+                QCOMPARE(v[u"workstream"_s].toString(), u"d0000000-0000-0000-0000-000000000001"_s);
+            else
+                QVERIFY(!v.toObject().contains(u"workstream"_s));
+        }
+    }
+
+    void cliRefusesBadWorkstreamValues_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("inactivity of never") << QStringList {u"--set"_s, u"Text care=never"_s} << u"cannot be never"_s;
+        QTest::newRow("a block past 30 days")
+            << QStringList {u"--set"_s, u"Text care[wrap-up-block]=31d"_s} << u"Text care[wrap-up-block]=31d"_s;
+        QTest::newRow("a workstream's setting for a configuration")
+            << QStringList {u"--set"_s, u"Chat - Open[inactivity]=5"_s} << u"is for workstreams"_s;
+        QTest::newRow("a configuration's setting for a workstream")
+            << QStringList {u"--set"_s, u"Text care[channel-state]=5"_s} << u"is a workstream"_s;
+        QTest::newRow("an unknown workstream")
+            << QStringList {u"--set"_s, u"Night shift[inactivity]=5"_s} << u"no workstream has that id or name"_s;
+    }
+    void cliRefusesBadWorkstreamValues()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const CliRun run = runPreview(m_process->url(), args);
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(QString::fromUtf8(run.err).contains(message), run.err.constData());
+        QVERIFY(run.out.isEmpty());
     }
 
 private:

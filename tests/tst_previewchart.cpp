@@ -1,8 +1,10 @@
 // The closure preview's panel in the real window, offscreen, on the Demo environment's sandbox: the chart of what
 // becomes eligible over time per channel (its lines against the closing rule applied here to every conversation read
 // back), made only when first shown, clicked to choose the preview's time, following the palette; the panel's
-// headers and rows at 1280×800; its settings saved and restored.
+// headers and rows at 1280×800; its settings saved and restored; the workstreams the window gives it, edited,
+// recounting as an edit of a value does, and a notice when it cannot read them itself.
 #include "GuiTestSupport.h"
+#include "PreviewSeed.h"
 #include "WindowTestServer.h"
 #include "app/common/Translations.h"
 #include "models/ConfigTableModel.h"
@@ -39,11 +41,13 @@ using GuiTestSupport::typeValue;
 
 namespace {
 // Per channel label, per time: {saved, edited}, by the closing rule (models/ClosingRule) applied to each conversation,
-// for the configurations as saved and with the edits — not by the server's filters the preview counts with.
+// for the configurations as saved and with the edits — not by the server's filters the preview counts with. A Waiting
+// conversation of the demo's messaging channels is timed by its workstream's inactivity
+// (ClosingRule::effectiveMinutes).
 using Expected = QMap<QString, QList<std::pair<qint64, qint64>>>;
 Expected byTheRule(const QList<Conversation> &conversations, const QList<ChannelStateConfig> &saved,
-                   const QHash<QString, std::optional<int>> &edits, const QList<QDateTime> &times,
-                   ClosingRule::Basis basis)
+                   const QList<Workstream> &workstreams, const QHash<QString, std::optional<int>> &edits,
+                   const QList<QDateTime> &times, ClosingRule::Basis basis)
 {
     Expected expected;
     for (const ChannelStateConfig &config : saved) {
@@ -51,13 +55,15 @@ Expected byTheRule(const QList<Conversation> &conversations, const QList<Channel
             continue;
         auto &line = expected[config.channelLabel()];
         line.resize(times.size());
-        const std::optional<int> edited = edits.contains(config.id) ? edits.value(config.id) : config.minutes;
+        ChannelStateConfig edited = config;
+        edited.minutes = edits.contains(config.id) ? edits.value(config.id) : config.minutes;
         for (const Conversation &c : conversations) {
             if (!ClosingRule::matches(c, config))
                 continue;
+            const Workstream *workstream = ClosingRule::workstreamOf(c, workstreams);
             for (qsizetype t = 0; t < times.size(); ++t) {
-                const auto s = ClosingRule::eligibleFrom(c, config.minutes, basis);
-                const auto e = ClosingRule::eligibleFrom(c, edited, basis);
+                const auto s = ClosingRule::eligibleFrom(c, ClosingRule::effectiveMinutes(config, workstream), basis);
+                const auto e = ClosingRule::eligibleFrom(c, ClosingRule::effectiveMinutes(edited, workstream), basis);
                 line[t].first += s && *s <= times.at(t);
                 line[t].second += e && *e <= times.at(t);
             }
@@ -140,6 +146,8 @@ private Q_SLOTS:
         m_server->colleague->fetchConversations({}, this, [&](auto r) { conversations = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(conversations.has_value(), 20000);
         QVERIFY(conversations->ok());
+        const auto workstreams = readWorkstreams(*m_server->colleague);
+        QVERIFY(workstreams.ok());
 
         const EligibilityChart::Data &data = panel->chart()->data();
         QList<QDateTime> times;
@@ -149,8 +157,8 @@ private Q_SLOTS:
         QCOMPARE(times.first().secsTo(times.last()), 7 * 24 * 3600);
         QVERIFY(qAbs(times.first().secsTo(QDateTime::currentDateTimeUtc())) < 60);
         QCOMPARE(data.selected, 0); // the preview is for now
-        const Expected expected =
-            byTheRule(conversations->value(), window.model()->configs(), edits, times, ClosingRule::Basis::Created);
+        const Expected expected = byTheRule(conversations->value(), window.model()->configs(), workstreams.value(),
+                                            edits, times, ClosingRule::Basis::Created);
         QCOMPARE(expected.size(), 6); // the demo's six channels
         QCOMPARE(data.channels.size(), expected.size());
         int differing = 0;
@@ -399,7 +407,12 @@ private Q_SLOTS:
         QString text = shown();
         QVERIFY2(text.contains(u"counts from <b>creation"_s), qPrintable(text));
         QVERIFY(text.contains(u"about 5 minutes"_s));
-        QCOMPARE(text.count(u"UNCONFIRMED"_s), 3); // the channel mapping; the inactivity setting's unit and start
+        // The channel mapping; the inactivity setting's unit, its start, and live chat standing for persistent chat;
+        // the block's unit, its channels, and a value of never staying never.
+        QCOMPARE(text.count(u"UNCONFIRMED"_s), 7);
+        QVERIFY(text.contains(u"the longer of the two"_s));
+        QVERIFY(text.contains(u"applied to live chat only"_s));
+        QVERIFY(text.contains(u"judged by the values here alone"_s));
         QVERIFY(text.contains(u"several channels counts under each configuration"_s));
         QVERIFY(text.contains(u"unified routing"_s));
         panel->basisChoice()->setCurrentIndex(1);
@@ -407,6 +420,96 @@ private Q_SLOTS:
         text = shown();
         QVERIFY2(text.contains(u"counts from <b>the last modification</b>"_s), qPrintable(text));
         QVERIFY(text.contains(u"about 30 minutes"_s));
+    }
+
+    // The window gives the panel the workstreams with their edits (setWorkstreams): an edit of a workstream's
+    // inactivity recounts as an edit of a value does. On tests/data/seeds/preview.json at 12:00, the Waiting text 8
+    // closes through Text care's minute of inactivity; with 30 minutes it no longer does.
+    void workstreamEditsRecount()
+    {
+        LocalSandbox::Options options;
+        options.seed.file = QFINDTESTDATA("data/seeds/preview.json");
+        options.seed.required = true;
+        m_server = SandboxFixture::start(options);
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
+        window.show();
+        QVERIFY(load(window));
+        PreviewPanel *panel = window.previewPanel();
+        QSignalSpy updated(panel, &PreviewPanel::updated);
+        panel->customTime()->setDateTime(QDateTime(QDate(2026, 3, 1), QTime(12, 0), Qt::UTC));
+        panel->timeChoice()->setCurrentIndex(panel->timeChoice()->findData(-1)); // "At…"
+        QVERIFY(updated.wait(20000));
+        QTRY_VERIFY(panel->isCurrent());
+        QVERIFY2(panel->summary()->text().contains(u"<b>7</b> conversations close either way"_s),
+                 qPrintable(panel->summary()->text()));
+        QVERIFY(panel->notice()->isHidden());
+
+        const auto saved = readWorkstreams(*m_server->colleague);
+        QVERIFY(saved.ok());
+        QList<Workstream> edited = saved.value();
+        const auto care =
+            std::find_if(edited.begin(), edited.end(), [](const Workstream &w) { return w.name == u"Text care"_s; });
+        QVERIFY(care != edited.end());
+        care->inactivityMinutes = 30;
+        panel->setWorkstreams(saved.value(), edited);
+        QVERIFY(!panel->isCurrent()); // recounting
+        QVERIFY(updated.wait(20000));
+        QCOMPARE(updated.last().first().toBool(), true);
+        QVERIFY2(panel->summary()->text().contains(u"<b>6</b> conversations close either way"_s) &&
+                     panel->summary()->text().contains(u"1 fewer because of your edits"_s),
+                 qPrintable(panel->summary()->text()));
+        // The configuration whose conversations the edit changes comes first, its workstream's row under it.
+        QTableWidget *counts = panel->countsTable();
+        QCOMPARE(counts->item(0, 0)->text(), u"SMS · Waiting"_s);
+        QCOMPARE(counts->item(0, 5)->text(), u"−1"_s);
+        QCOMPARE(counts->item(1, 0)->text().trimmed(), u"↳ Text care"_s);
+        QCOMPARE(counts->item(1, 1)->text(), u"1 min"_s);
+        QCOMPARE(counts->item(1, 2)->text(), u"30 min"_s);
+        QVERIFY(counts->item(1, 2)->font().bold());
+        QCOMPARE(counts->item(1, 5)->text(), u"−1"_s);
+        QTRY_VERIFY(!panel->listModel()->isFetching());
+        bool found = false;
+        for (int row = 0; row < panel->listModel()->rowCount(); ++row) {
+            const auto listed = panel->listModel()->rowAt(row);
+            if (listed && listed->conversation.id == u"c0000000-0000-0000-0000-000000000008"_s) {
+                found = true;
+                QCOMPARE(listed->category, PreviewRow::Category::NoLongerCloses);
+            }
+        }
+        QVERIFY(found);
+
+        // The same values again: nothing to recount.
+        panel->setWorkstreams(saved.value(), edited);
+        QVERIFY(panel->isCurrent());
+    }
+
+    // Workstreams the panel cannot read: it counts all the same, by the values alone, and says so.
+    void workstreamsUnreadableSaysSo()
+    {
+        LocalSandbox::Options options;
+        options.seed.file = QFINDTESTDATA("data/seeds/preview.json");
+        options.seed.required = true;
+        // The window reads the workstreams for its own view first; the panel's read after it fails.
+        options.faults = u"400:path=msdyn_liveworkstreams:after=1"_s;
+        m_server = SandboxFixture::start(options);
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
+        window.show();
+        QVERIFY(load(window));
+        PreviewPanel *panel = window.previewPanel();
+        QSignalSpy updated(panel, &PreviewPanel::updated);
+        panel->customTime()->setDateTime(QDateTime(QDate(2026, 3, 1), QTime(11, 59, 59), Qt::UTC));
+        panel->timeChoice()->setCurrentIndex(panel->timeChoice()->findData(-1)); // "At…"
+        QVERIFY(updated.wait(20000));
+        QTRY_VERIFY(panel->isCurrent());
+        QVERIFY(panel->notice()->isVisible());
+        QVERIFY2(panel->notice()->text().contains(u"could not be read"_s) &&
+                     panel->notice()->text().contains(u"judged by the values here alone"_s),
+                 qPrintable(panel->notice()->text()));
+        // By the values alone, the Waiting text closes at once (Text - Later's 0 minutes), a second before 12:00.
+        QVERIFY2(panel->summary()->text().contains(u"<b>6</b> conversations close either way"_s),
+                 qPrintable(panel->summary()->text()));
     }
 
     // The time choice, custom time, basis, interval and splitter sizes survive a restart through QSettings; what

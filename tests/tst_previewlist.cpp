@@ -3,6 +3,7 @@
 // lists there, and the list holds no more than its budget of rows in memory at any time. A count or a read of the
 // list that takes more than a second shows a progress bar whose Cancel drops it; a quick one shows none.
 #include "GuiTestSupport.h"
+#include "PreviewSeed.h"
 #include "WindowTestServer.h"
 #include "app/preview/ClosurePreview.h"
 #include "models/ConfigTableModel.h"
@@ -86,8 +87,11 @@ private Q_SLOTS:
         panel->timeChoice()->setCurrentIndex(panel->timeChoice()->findData(-1)); // "At…"
         QVERIFY(updated.wait(20000));
         QTRY_VERIFY(panel->isCurrent());
-        const PreviewScenario scenario =
-            PreviewScenario::make(window.model()->configs(), {}, fixed, ClosingRule::Basis::Created);
+        // The workstreams time Waiting and Wrap-up conversations, as the window's preview reads them.
+        const auto workstreams = readWorkstreams(*m_server->colleague);
+        QVERIFY(workstreams.ok());
+        const PreviewScenario scenario = PreviewScenario::make(window.model()->configs(), workstreams.value(), {},
+                                                               fixed, ClosingRule::Basis::Created);
         const auto expected = listedIds(m_server->colleague.get(), scenario);
         QVERIFY2(expected.ok(), expected.ok() ? "" : qPrintable(expected.error().describe()));
         const QStringList &ids = expected.value();

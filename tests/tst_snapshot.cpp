@@ -385,7 +385,7 @@ private Q_SLOTS:
         QTest::newRow("workstream block over its maximum")
             << smsSupportWith(u"blockCapacityForWrapUp"_s, 50000)
             << u"workstream 2 (\"SMS support\"), field \"blockCapacityForWrapUp\": must be a whole number of minutes "
-               u"from 0 to 43200, or null for no block, not 50000"_s;
+               u"from 0 to 43200, or null for an empty block, not 50000"_s;
         QTest::newRow("workstream inactivity over its maximum")
             << smsSupportWith(u"autoCloseAfterInactivity"_s, 2147483648.0)
             << u"workstream 2 (\"SMS support\"), field \"autoCloseAfterInactivity\": must be a whole number of "
@@ -403,7 +403,7 @@ private Q_SLOTS:
                u"auto-close after inactivity is required: a whole number of minutes)"_s;
         QTest::newRow("workstream block missing")
             << smsSupportWith(u"blockCapacityForWrapUp"_s, QJsonValue(QJsonValue::Undefined))
-            << u"field \"blockCapacityForWrapUp\": is missing (use null for no block)"_s;
+            << u"field \"blockCapacityForWrapUp\": is missing (use null for an empty block)"_s;
         QTest::newRow("workstream block fractional")
             << smsSupportWith(u"blockCapacityForWrapUp"_s, 2.5) << u"field \"blockCapacityForWrapUp\""_s;
         QTest::newRow("workstream name missing") << smsSupportWith(u"name"_s, QJsonValue(QJsonValue::Undefined))

@@ -61,14 +61,8 @@ private:
     // A colleague changes a workstream's values on the server, over HTTP.
     bool colleagueSetsWorkstream(const SandboxProcess &sandbox, const QString &name, const QJsonObject &values) const
     {
-        QUrl record = sandbox.url();
-        record.setPath(
-            u"/api/data/v9.2/msdyn_liveworkstreams(%1)"_s.arg(idOf(workstreamState(sandbox.url(), Token), name)));
-        const TestReply reply = testRequest(
-            "PATCH", record,
-            {{"Authorization", "Bearer " + Token.toUtf8()}, {"Content-Type", "application/json"}, {"If-Match", "*"}},
-            QJsonDocument(values).toJson(QJsonDocument::Compact));
-        return reply.status == 204;
+        const QString id = idOf(workstreamState(sandbox.url(), Token), name);
+        return colleaguePatch(sandbox.url(), Token, u"msdyn_liveworkstreams"_s, id, values).status == 204;
     }
     // Nothing was sent: both tables as they were, no audit entry, no "before apply" snapshot.
     void checkNothingWasSent(const ServerState &records, const WorkstreamState &workstreams) const
@@ -213,9 +207,10 @@ private Q_SLOTS:
         QVERIFY2(
             both.contains(QRegularExpression(u"Changed +SMS +Auto-close after inactivity +2 days +1 h +SMS support"_s)),
             qPrintable(both));
-        QVERIFY2(both.contains(QRegularExpression(u"Changed +SMS +Block capacity for wrap-up +No block +15 min +SMS "
-                                                  u"support"_s)),
-                 qPrintable(both));
+        QVERIFY2(
+            both.contains(QRegularExpression(u"Changed +SMS +Block capacity for wrap-up +Always block +15 min +SMS "
+                                             u"support"_s)),
+            qPrintable(both));
         QVERIFY(both.contains(u"Workstream values: 2 changed, 0 only left, 0 only right, 0 ambiguous; 10 the same."_s));
 
         const CliRun json = runCli({u"diff"_s, u"profile:Dev"_s, u"profile:Prod"_s, u"--format"_s, u"json"_s}, env());
@@ -311,10 +306,12 @@ private Q_SLOTS:
                      QRegularExpression(u"Workstream +SMS +Auto-close after inactivity +2 days → 1 h +SMS support"_s)),
                  qPrintable(out));
         QVERIFY2(out.contains(QRegularExpression(
-                     u"Workstream +SMS +Block capacity for wrap-up +No block → 30 min +SMS support"_s)),
+                     u"Workstream +SMS +Block capacity for wrap-up +Always block → 30 min +SMS support"_s)),
                  qPrintable(out));
         QVERIFY(out.contains(u"Dry run: 3 changes planned, nothing was changed."_s));
-        QVERIFY(out.contains(u"Workstream values are taken to be minutes: an assumption (UNCONFIRMED)"_s));
+        QVERIFY(out.contains(
+            u"Workstream values are taken to be minutes, and an empty wrap-up block to be the admin center's "
+            u"\"Always block\": assumptions (UNCONFIRMED)"_s));
         checkNothingWasSent(before, workstreamsBefore);
     }
 
@@ -445,7 +442,7 @@ private Q_SLOTS:
         QTest::newRow("over its maximum")
             << u"SMS support"_s << QJsonObject {{u"blockCapacityForWrapUp"_s, 50000}}
             << u"(\"SMS support\"), field \"blockCapacityForWrapUp\": must be a whole number of minutes from 0 to "
-               u"43200, or null for no block, not 50000"_s;
+               u"43200, or null for an empty block, not 50000"_s;
         QTest::newRow("an unknown name")
             << u"SMS support"_s
             << QJsonObject {{u"id"_s, QJsonValue(QJsonValue::Null)},

@@ -295,12 +295,12 @@ private Q_SLOTS:
         };
         QCOMPARE(row(0), u"Channel state | Live chat | Open | 20 min | 45 min | Live Chat - Open"_s);
         QCOMPARE(row(1), u"Workstream | SMS | Auto-close after inactivity | 2 days | 1 h 30 min | SMS support"_s);
-        QCOMPARE(row(2), u"Workstream | SMS | Block capacity for wrap-up | No block | 20 min | SMS support"_s);
+        QCOMPARE(row(2), u"Workstream | SMS | Block capacity for wrap-up | Always block | 20 min | SMS support"_s);
         QCOMPARE(plan->item(1, ApplyWizard::NewlyCloses)->text(), u"not counted"_s);
         QVERIFY2(wizard->planSummary()->text().startsWith(u"3 values would change."_s),
                  qPrintable(wizard->planSummary()->text()));
-        QVERIFY(wizard->planSummary()->text().contains(u"Workstream values are taken to be minutes: an assumption "
-                                                       u"(UNCONFIRMED)"_s));
+        QVERIFY(wizard->planSummary()->text().contains(u"Workstream values are taken to be minutes, and an empty "
+                                                       u"wrap-up block to be the admin center's"_s));
         QVERIFY(wizard->planWarnings()->isHidden());
         QVERIFY(wizard->button(QWizard::CommitButton)->isEnabled());
 
@@ -312,7 +312,7 @@ private Q_SLOTS:
         for (int r = 0; r < 3; ++r)
             QCOMPARE(wizard->resultTable()->item(r, 0)->text(), u"Saved"_s);
         QCOMPARE(wizard->resultTable()->item(1, 1)->text(), u"Workstream"_s);
-        QCOMPARE(wizard->resultTable()->item(2, 4)->text(), u"No block → 20 min"_s);
+        QCOMPARE(wizard->resultTable()->item(2, 4)->text(), u"Always block → 20 min"_s);
         // On the server, over HTTP.
         const WorkstreamState after = workstreamState(m_server->sandbox->url(), m_server->token);
         QCOMPARE(after.value(sms).inactivity, 90);

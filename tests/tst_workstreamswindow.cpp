@@ -122,7 +122,7 @@ private Q_SLOTS:
         QCOMPARE(window.undoStack()->undoText(), u"Set SMS support · Block capacity for wrap-up to 20 min"_s);
         QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
         QCOMPARE(cell(view, u"SMS support"_s, WorkstreamTableModel::WrapUpBlock),
-                 before->wrapUpBlockMinutes ? Duration::format(before->wrapUpBlockMinutes) : u"No block"_s);
+                 before->wrapUpBlockMinutes ? Duration::format(before->wrapUpBlockMinutes) : u"Always block"_s);
         QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
         QCOMPARE(window.workstreamModel()->pendingEdits().size(), 2);
 

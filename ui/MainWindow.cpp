@@ -261,7 +261,13 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
         updateActions();
         updateStatus();
     });
-    connect(m_workstreams, &WorkstreamTableModel::pendingChanged, this, [this] {
+    // The preview judges Waiting and Wrap-up conversations by their workstream's timers, the edited ones too.
+    const auto previewWorkstreams = [this] {
+        m_preview->setWorkstreams(m_workstreams->workstreams(), m_workstreams->editedWorkstreams());
+    };
+    connect(m_workstreams, &QAbstractItemModel::modelReset, this, previewWorkstreams);
+    connect(m_workstreams, &WorkstreamTableModel::pendingChanged, this, [this, previewWorkstreams] {
+        previewWorkstreams();
         updateActions();
         updateStatus();
     });
@@ -409,7 +415,7 @@ void MainWindow::createActions()
     m_detailsAction->setShortcut(QKeySequence(u"Ctrl+2"_s));
     setToolTip(m_detailsAction, tr("Every record as a row, with when it was modified and its status"));
     m_workstreamsAction =
-        new QAction(themed(u"view-list-tree"_s, QStyle::SP_FileDialogListView), tr("&Workstreams"), views);
+        new QAction(themed(u"view-list-tree"_s, QStyle::SP_FileDialogContentsView), tr("&Workstreams"), views);
     m_workstreamsAction->setObjectName(u"workstreamsAction"_s);
     m_workstreamsAction->setCheckable(true);
     m_workstreamsAction->setShortcut(QKeySequence(u"Ctrl+3"_s));

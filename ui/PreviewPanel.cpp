@@ -28,6 +28,7 @@
 #include <QTableWidget>
 #include <QTimer>
 #include <QUrlQuery>
+#include <QUuid>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -123,6 +124,31 @@ EligibilityChart::Data chartData(const QList<EligibilityChart::Point> &points,
     }
     return data;
 }
+
+// A part of a configuration's conversations in the counts table: the workstreams named, or the rest.
+QString partLabel(const ClosurePreview::Part &part, const PreviewScenario &scenario)
+{
+    if (part.others)
+        return PreviewPanel::tr("no workstream, or another");
+    QStringList names;
+    for (const QString &id : part.workstreamIds) {
+        const auto named = std::find_if(scenario.editedWorkstreams.begin(), scenario.editedWorkstreams.end(),
+                                        [&id](const Workstream &w) { return QUuid::fromString(w.id) == QUuid(id); });
+        names << (named != scenario.editedWorkstreams.end() ? named->name : id);
+    }
+    return names.join(u", "_s);
+}
+
+QString partTooltip(const ClosurePreview::Part &part, bool waiting)
+{
+    if (part.others)
+        return PreviewPanel::tr("Conversations on no workstream, on one that was not read, or on one whose values are "
+                                "the configuration's: timed by the configuration's value.");
+    return waiting ? PreviewPanel::tr("Timed by the workstream's “auto-close after inactivity” (read as minutes, "
+                                      "UNCONFIRMED), instead of the configuration's value.")
+                   : PreviewPanel::tr("Timed by the workstream's “block capacity for wrap-up”, longer than the "
+                                      "configuration's value.");
+}
 } // namespace
 
 PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, QWidget *parent)
@@ -140,7 +166,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     , m_interval(new QSpinBox)
     , m_assumptionsButton(new QPushButton)
     , m_summary(new QLabel)
-    , m_waiting(new QLabel)
+    , m_notice(new QLabel)
     , m_progress(new QWidget)
     , m_progressLabel(new QLabel)
     , m_progressBar(new QProgressBar)
@@ -220,8 +246,9 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
 
     m_summary->setObjectName(u"previewSummary"_s);
     m_summary->setWordWrap(true);
-    m_waiting->setObjectName(u"previewWaiting"_s);
-    m_waiting->setWordWrap(true);
+    m_notice->setObjectName(u"previewNotice"_s);
+    m_notice->setWordWrap(true);
+    m_notice->hide(); // until there is something to say
 
     // Short headers, their meaning in their tooltips: the table is read beside the chart and the list.
     m_counts->setObjectName(u"previewCounts"_s);
@@ -328,11 +355,14 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
     layout->addLayout(summaryRow);
-    layout->addWidget(m_waiting);
+    layout->addWidget(m_notice);
     layout->addWidget(m_split, 1);
 
     connect(m_configs, &ConfigTableModel::pendingChanged, this, &PreviewPanel::schedule);
-    connect(m_configs, &QAbstractItemModel::modelReset, this, &PreviewPanel::schedule);
+    connect(m_configs, &QAbstractItemModel::modelReset, this, [this] {
+        m_workstreamsRead.reset(); // the configurations were read again: the workstreams are too
+        schedule();
+    });
 }
 
 PreviewPanel::~PreviewPanel()
@@ -389,15 +419,22 @@ QString PreviewPanel::assumptionsText() const
         tr("<b>Channels.</b> A configuration is taken to apply to the conversations whose channels include its "
            "channel: UNCONFIRMED, no Microsoft page says how a conversation is tied to its configuration. A "
            "conversation on several channels counts under each configuration that would close it."),
-        tr("<b>Waiting.</b> Waiting conversations of persistent chat, SMS, social channels and Teams close after "
-           "their workstream's “auto-close after inactivity” instead of the values here; they are counted "
-           "apart, per workstream. That setting is read as minutes (UNCONFIRMED) and timed like the values (what "
-           "inactivity counts from is UNCONFIRMED too)."),
+        tr("<b>Waiting.</b> A Waiting conversation of persistent chat, SMS, social channels or Teams closes after its "
+           "workstream's “auto-close after inactivity” instead of the value here; the counts include it, per "
+           "workstream. That setting is read as minutes (UNCONFIRMED) and timed like the values (what inactivity "
+           "counts from is UNCONFIRMED too). Persistent chat has no channel of its own here, so Waiting live chats "
+           "follow "
+           "their workstream as well (UNCONFIRMED: the preview cannot tell persistent chat from other chat). A "
+           "workstream without the setting leaves the value here."),
+        tr("<b>Wrap-up capacity.</b> A Wrap-up live chat waits for its workstream's “block capacity for wrap-up” when "
+           "that is longer than the Wrap-up value: it closes after the longer of the two (the Web API article). The "
+           "block is read as minutes (UNCONFIRMED); it is applied to live chat only, the channel the article speaks "
+           "of (UNCONFIRMED for other channels, whose Wrap-up conversations may therefore close later than shown). No "
+           "block leaves the value; a value of never stays never (UNCONFIRMED)."),
+        tr("<b>Workstreams.</b> A conversation with no workstream, or with one that was not read or belongs to "
+           "another channel, is judged by the values here alone."),
         tr("<b>Unified routing.</b> Conversations under unified routing are not closed by duration; the counts do "
            "not single them out."),
-        tr("<b>Wrap-up capacity.</b> A workstream that blocks its agents' capacity for wrap-up longer than the "
-           "Wrap-up value keeps the conversation open until the block ends. The preview does not read that block, "
-           "so a Wrap-up conversation may close later than shown."),
     };
     return u"<p>"_s +
         tr("The closure preview applies the closing rule as Microsoft documents it, with these "
@@ -459,6 +496,17 @@ void PreviewPanel::schedule()
     m_debounce->start();
 }
 
+void PreviewPanel::setWorkstreams(const QList<Workstream> &saved, const QList<Workstream> &edited)
+{
+    m_workstreamsGiven = true;
+    if (saved == m_savedWorkstreams && edited == m_editedWorkstreams && m_workstreamsError.isEmpty())
+        return;
+    m_savedWorkstreams = saved;
+    m_editedWorkstreams = edited;
+    m_workstreamsError.clear();
+    schedule();
+}
+
 void PreviewPanel::update()
 {
     m_debounce->stop();
@@ -467,27 +515,57 @@ void PreviewPanel::update()
     m_generation = new QObject(this);
     m_lister.reset();
     m_current = false;
-    m_countingImpact = m_countingWaiting = m_countingTimeline = false;
+    m_countingImpact = m_readingWorkstreams = m_countingTimeline = false;
     m_exportAction->setEnabled(false);
     if (m_configs->rowCount() == 0) {
         refreshProgress();
         return;
     }
+    // (A read that failed is tried again: Recount, or the next edit.)
+    if (m_workstreamsGiven || (m_workstreamsRead && m_workstreamsError.isEmpty())) {
+        start(m_savedWorkstreams, m_editedWorkstreams);
+        return;
+    }
+    // Until the window gives them: the saved workstreams, read once per reading of the configurations.
+    m_readingWorkstreams = true;
+    m_summary->setText(tr("Counting the conversations the values would close…"));
+    refreshProgress();
+    m_client->fetchWorkstreams(m_generation, [this](Result<QList<Workstream>> workstreams) {
+        m_readingWorkstreams = false;
+        if (m_workstreamsGiven) { // given meanwhile
+            start(m_savedWorkstreams, m_editedWorkstreams);
+            return;
+        }
+        m_workstreamsRead = workstreams ? workstreams.value() : QList<Workstream>();
+        m_workstreamsError = workstreams ? QString() : workstreams.error().userMessage;
+        m_savedWorkstreams = m_editedWorkstreams = *m_workstreamsRead;
+        start(m_savedWorkstreams, m_editedWorkstreams);
+    });
+}
 
-    QHash<QString, std::optional<int>> edits;
+void PreviewPanel::start(const QList<Workstream> &saved, const QList<Workstream> &edited)
+{
+    QHash<ValueRef, std::optional<int>> edits;
     for (const PendingEdit &edit : m_configs->pendingEdits())
-        edits.insert(edit.id, edit.minutes);
+        edits.insert(ValueRef {edit.id, TimerSetting::ChannelState}, edit.minutes);
     // One "now" for the preview and its chart, so that the chart's point for the preview's time is that time.
     const QDateTime now = wholeSeconds(QDateTime::currentDateTimeUtc());
-    PreviewScenario scenario = PreviewScenario::make(m_configs->configs(), edits, previewTime(now),
+    PreviewScenario scenario = PreviewScenario::make(m_configs->configs(), saved, edits, previewTime(now),
                                                      ClosingRule::Basis(m_basis->currentData().toInt()));
+    scenario.editedWorkstreams = edited;
     scenario.jobIntervalMinutes = m_interval->value();
     m_summary->setText(tr("Counting the conversations the values would close…"));
+    m_notice->setText(m_workstreamsError.isEmpty()
+                          ? QString()
+                          : tr("The workstreams could not be read (%1), so Waiting and Wrap-up conversations are "
+                               "judged by the values here alone. Press Recount to try again.")
+                                .arg(m_workstreamsError.toHtmlEscaped()));
+    m_notice->setVisible(!m_workstreamsError.isEmpty());
 
     m_lister = std::make_shared<ClosurePreview::Lister>(m_client, scenario);
     m_list->restart(scenario, std::make_shared<ClosurePreview::ListerPages>(m_lister, PageSize));
     m_exportAction->setEnabled(!m_exporting);
-    m_countingImpact = m_countingWaiting = m_countingTimeline = true;
+    m_countingImpact = m_countingTimeline = true;
     refreshProgress();
 
     ClosurePreview::countImpact(m_client, scenario, m_generation,
@@ -505,39 +583,6 @@ void PreviewPanel::update()
                                     showCounts(scenario);
                                     Q_EMIT updated(true);
                                 });
-
-    // Waiting conversations whose workstream's inactivity setting closes them, apart from the values above.
-    m_waiting->clear();
-    m_client->fetchWorkstreams(m_generation, [this, scenario](Result<QList<Workstream>> workstreams) {
-        if (!workstreams) {
-            m_countingWaiting = false;
-            refreshProgress();
-            m_waiting->setText(tr("Workstreams unavailable: %1").arg(workstreams.error().userMessage.toHtmlEscaped()));
-            return;
-        }
-        ClosurePreview::countWaiting(
-            m_client, workstreams.value(), scenario, m_generation,
-            [this](Result<QList<ClosurePreview::WaitingImpact>> waiting) {
-                m_countingWaiting = false;
-                refreshProgress();
-                if (!waiting) {
-                    m_waiting->setText(tr("Waiting conversations could not be counted: %1")
-                                           .arg(waiting.error().userMessage.toHtmlEscaped()));
-                    return;
-                }
-                QStringList parts;
-                for (const ClosurePreview::WaitingImpact &w : waiting.value()) {
-                    parts << tr("%1 (after %2): %3")
-                                 .arg(w.workstream.name.toHtmlEscaped(),
-                                      Duration::format(w.workstream.inactivityMinutes), countText(w.closes, w.capped));
-                }
-                m_waiting->setText(parts.isEmpty()
-                                       ? QString()
-                                       : tr("Waiting conversations closed by their workstream's inactivity setting "
-                                            "instead (not by the values above): %1")
-                                             .arg(parts.join(u" · "_s)));
-            });
-    });
 
     // The chart: how many are eligible from now to a week ahead (and to the chosen time, if later), per channel, with
     // the saved values and with the edits. The figures of the last run stay on it until the new ones are in.
@@ -560,11 +605,14 @@ void PreviewPanel::update()
             m_chart->setData(chartData(points, timeline.value(), scenario, chosen));
             Q_EMIT timelineUpdated(true);
         });
+
+    if (!m_pendingExport.isEmpty())
+        exportListTo(std::exchange(m_pendingExport, QString()));
 }
 
 void PreviewPanel::refreshProgress()
 {
-    const bool counting = m_countingImpact || m_countingWaiting || m_countingTimeline;
+    const bool counting = m_countingImpact || m_readingWorkstreams || m_countingTimeline;
     if (!counting && !m_list->isFetching()) {
         m_progressDelay->stop();
         m_progress->hide();
@@ -579,10 +627,11 @@ void PreviewPanel::cancel()
 {
     // Every count in flight is dropped with its context, every read of the list with the list's.
     delete m_generation;
-    const bool counts = m_countingImpact;
+    const bool counts = m_countingImpact || m_readingWorkstreams;
     const bool timeline = m_countingTimeline;
     const bool listing = m_list->isFetching();
-    m_countingImpact = m_countingWaiting = m_countingTimeline = false;
+    m_countingImpact = m_readingWorkstreams = m_countingTimeline = false;
+    m_pendingExport.clear();
     m_list->cancel();
     refreshProgress();
     if (timeline)
@@ -602,20 +651,20 @@ void PreviewPanel::showCounts(const PreviewScenario &scenario)
     qint64 noLonger = 0;
     bool capped = false;
     m_counts->setRowCount(0);
-    // The edited configurations first: they are what the user is deciding about.
+    // The edited configurations first (their own value, or a workstream's that times their conversations): they are
+    // what the user is deciding about.
+    const auto affected = [](const ClosurePreview::Impact &impact) {
+        return impact.edited || impact.workstreamEdited;
+    };
     QList<ClosurePreview::Impact> shown = m_impacts;
-    std::stable_sort(shown.begin(), shown.end(), [](const auto &a, const auto &b) { return a.edited && !b.edited; });
-    for (const ClosurePreview::Impact &impact : shown) {
-        both += impact.closesUnderBoth;
-        newly += impact.newlyCloses;
-        noLonger += impact.noLongerCloses;
-        capped = capped || impact.capped;
-        if (!impact.edited && impact.closesUnderBoth == 0)
-            continue; // nothing to see: saves rows for what matters
-        const ChannelStateConfig *config = m_configs->config(impact.configurationId);
+    std::stable_sort(shown.begin(), shown.end(),
+                     [&affected](const auto &a, const auto &b) { return affected(a) && !affected(b); });
+    const auto addRow = [this](const QString &label, const QString &tooltip, std::optional<int> saved,
+                               std::optional<int> edited, bool editedBold, qint64 closes, qint64 newlyCount,
+                               qint64 noLongerCount, bool isCapped) {
         const int row = m_counts->rowCount();
         m_counts->insertRow(row);
-        const auto cell = [this, row](int column, const QString &text, bool bold = false) {
+        const auto cell = [this, row, &tooltip](int column, const QString &text, bool bold = false) {
             auto *item = new QTableWidgetItem(text);
             if (column >= 3)
                 item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -624,16 +673,44 @@ void PreviewPanel::showCounts(const PreviewScenario &scenario)
                 font.setBold(true);
                 item->setFont(font);
             }
+            if (!tooltip.isEmpty())
+                item->setToolTip(tooltip);
             m_counts->setItem(row, column, item);
         };
-        cell(0,
-             config ? config->channelLabel() + u" · " + conversationStateLabel(config->state) : impact.configurationId);
-        cell(1, Duration::format(impact.savedMinutes));
-        cell(2, Duration::format(impact.editedMinutes), impact.edited);
-        cell(3, countText(impact.closesUnderBoth, impact.capped));
-        cell(4, impact.newlyCloses ? u"+"_s + countText(impact.newlyCloses, impact.capped) : u"0"_s,
-             impact.newlyCloses > 0);
-        cell(5, impact.noLongerCloses ? u"−"_s + countText(impact.noLongerCloses, impact.capped) : u"0"_s);
+        cell(0, label);
+        cell(1, Duration::format(saved));
+        cell(2, Duration::format(edited), editedBold);
+        cell(3, countText(closes, isCapped));
+        cell(4, newlyCount ? u"+"_s + countText(newlyCount, isCapped) : u"0"_s, newlyCount > 0);
+        cell(5, noLongerCount ? u"−"_s + countText(noLongerCount, isCapped) : u"0"_s);
+    };
+    for (const ClosurePreview::Impact &impact : shown) {
+        both += impact.closesUnderBoth;
+        newly += impact.newlyCloses;
+        noLonger += impact.noLongerCloses;
+        capped = capped || impact.capped;
+        if (!affected(impact) && impact.closesUnderBoth == 0)
+            continue; // nothing to see: saves rows for what matters
+        const ChannelStateConfig *config = m_configs->config(impact.configurationId);
+        const bool waiting = config && config->state == int(ConversationState::Waiting);
+        // A configuration whose conversations are timed by their workstream: its row, then one per part.
+        const QString tooltip = impact.parts.isEmpty() ? QString()
+            : waiting ? tr("Waiting conversations of this channel close after their workstream's “auto-close after "
+                           "inactivity”; the rows below count them per workstream.")
+                      : tr("Wrap-up conversations of this channel wait for their workstream's “block capacity for "
+                           "wrap-up” when it is longer; the rows below count them per workstream.");
+        addRow(config ? config->channelLabel() + u" · " + conversationStateLabel(config->state)
+                      : impact.configurationId,
+               tooltip, impact.savedMinutes, impact.editedMinutes, impact.edited, impact.closesUnderBoth,
+               impact.newlyCloses, impact.noLongerCloses, impact.capped);
+        for (const ClosurePreview::Impact::PartCount &part : impact.parts) {
+            if (part.closesUnderBoth == 0 && part.newlyCloses == 0 && part.noLongerCloses == 0 &&
+                part.part.savedMinutes == part.part.editedMinutes)
+                continue;
+            addRow(u"    ↳ "_s + partLabel(part.part, scenario), partTooltip(part.part, waiting),
+                   part.part.savedMinutes, part.part.editedMinutes, part.part.savedMinutes != part.part.editedMinutes,
+                   part.closesUnderBoth, part.newlyCloses, part.noLongerCloses, part.capped);
+        }
     }
     const QString when = QLocale().toString(scenario.at.toLocalTime(), QLocale::ShortFormat);
     // The plural follows the number; the text shows it formatted ("1,234", or "50,000+" at the aggregate limit).

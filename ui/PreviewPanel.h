@@ -49,7 +49,8 @@ public:
     QDateTimeEdit *customTime() const { return m_custom; }
     QPushButton *assumptionsButton() const { return m_assumptionsButton; }
     QLabel *summary() const { return m_summary; }
-    QLabel *waiting() const { return m_waiting; }
+    // What the preview could not take into account (the workstreams, when they cannot be read); empty otherwise.
+    QLabel *notice() const { return m_notice; }
     // The progress bar and its Cancel, shown while a count or a read of the list has taken more than a second.
     QWidget *progress() const { return m_progress; }
     QPushButton *cancelButton() const { return m_cancel; }
@@ -70,6 +71,13 @@ public:
     QUrl recordUrl(const QString &activityId) const;
     // Everything the preview assumes, for the "What this assumes" dialog (rich text).
     QString assumptionsText() const;
+
+    // The workstreams as saved and with the user's edits (the same records, in the same order): they time Waiting
+    // conversations of persistent chat, SMS, social channels and Teams, and Wrap-up chats (docs/closing-rule.md). The
+    // window calls this whenever their values or edits change; the preview recounts as for an edit of a value. Until
+    // it is called, the panel reads the saved workstreams itself (again when the configurations are read again) and
+    // uses them as both.
+    void setWorkstreams(const QList<Workstream> &saved, const QList<Workstream> &edited);
 
     // The time choice, custom time, timer basis, job interval and the splitter's sizes, under "preview/". Restoring
     // skips what is missing or unreadable, keeping the defaults.
@@ -100,6 +108,8 @@ Q_SIGNALS:
 
 private:
     QDateTime previewTime(const QDateTime &now) const;
+    // The counts, chart and list of one run, once its workstreams are known.
+    void start(const QList<Workstream> &saved, const QList<Workstream> &edited);
     void showCounts(const PreviewScenario &scenario);
     void openSelected();
     void choosePoint(int index);
@@ -121,7 +131,7 @@ private:
     QSpinBox *m_interval;
     QPushButton *m_assumptionsButton;
     QLabel *m_summary;
-    QLabel *m_waiting;
+    QLabel *m_notice;
     QWidget *m_progress;
     QLabel *m_progressLabel;
     QProgressBar *m_progressBar;
@@ -136,9 +146,16 @@ private:
     std::shared_ptr<const ClosurePreview::Lister> m_lister; // the list's, while it reads its pages
     // What of the current run is still being counted (the list's reads are the list model's).
     bool m_countingImpact = false;
-    bool m_countingWaiting = false;
+    bool m_readingWorkstreams = false;
     bool m_countingTimeline = false;
     QList<ClosurePreview::Impact> m_impacts;
+    // The workstreams: given by the window (setWorkstreams), else read here once per reading of the configurations.
+    bool m_workstreamsGiven = false;
+    std::optional<QList<Workstream>> m_workstreamsRead;
+    QString m_workstreamsError; // why they could not be read, when they could not
+    QList<Workstream> m_savedWorkstreams;
+    QList<Workstream> m_editedWorkstreams;
+    QString m_pendingExport; // an export asked for while the workstreams were being read
     bool m_current = false;
     bool m_splitSettled = false; // the panes' sizes came from the user or the settings: kept as they are
 };

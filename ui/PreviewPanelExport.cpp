@@ -61,6 +61,10 @@ void PreviewPanel::exportListTo(const QString &path)
 {
     if (m_debounce->isActive())
         update(); // edits not yet previewed: the export is of what they make, as the panel will show
+    if (!m_lister && m_readingWorkstreams && !m_exporting) {
+        m_pendingExport = path; // the run starts once the workstreams are read: the export follows it
+        return;
+    }
     if (!m_lister || m_exporting)
         return;
     m_exporting = true;

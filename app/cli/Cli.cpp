@@ -102,61 +102,106 @@ Result<std::optional<TimerSetting>> Cli::parseSetting(const QString &value)
 Result<ValueRef> Cli::resolveValue(const QList<ChannelStateConfig> &configs, const QList<Workstream> &workstreams,
                                    const QString &nameOrId, std::optional<TimerSetting> setting)
 {
-    QList<const Workstream *> byId, byName;
+    // --setting says which table is meant: channel-state the configurations, inactivity and wrap-up-block the
+    // workstreams; without it both are searched.
+    const bool wantConfig = !setting || *setting == TimerSetting::ChannelState;
+    const bool wantWorkstream = !setting || *setting != TimerSetting::ChannelState;
+    QList<const ChannelStateConfig *> configById, configByName;
+    QList<const Workstream *> workstreamById, workstreamByName;
+    for (const ChannelStateConfig &c : configs) {
+        if (c.id.compare(nameOrId, Qt::CaseInsensitive) == 0)
+            configById << &c;
+        else if (c.name == nameOrId)
+            configByName << &c;
+    }
     for (const Workstream &w : workstreams) {
         if (w.id.compare(nameOrId, Qt::CaseInsensitive) == 0)
-            byId << &w;
+            workstreamById << &w;
         else if (w.name == nameOrId)
-            byName << &w;
+            workstreamByName << &w;
     }
-    const bool configById = std::any_of(configs.cbegin(), configs.cend(), [&nameOrId](const ChannelStateConfig &c) {
-        return c.id.compare(nameOrId, Qt::CaseInsensitive) == 0;
-    });
-    const bool configByName = std::any_of(configs.cbegin(), configs.cend(),
-                                          [&nameOrId](const ChannelStateConfig &c) { return c.name == nameOrId; });
-    const QList<const Workstream *> &named = byId.isEmpty() ? byName : byId;
-    const bool isConfig = configById || (byId.isEmpty() && configByName);
-    if (!named.isEmpty() && isConfig)
-        return Error::badInput(QCoreApplication::translate("Cli",
-                                                           "%1: a configuration and a workstream both have that name; "
-                                                           "give the id of the one you mean.")
-                                   .arg(nameOrId));
-    if (!named.isEmpty()) {
-        if (named.size() > 1) {
-            QStringList candidates;
-            for (const Workstream *w : named)
-                candidates << u"  %1  %2"_s.arg(w->id, w->name);
-            return Error::badInput(
-                QCoreApplication::translate("Cli", "%1: %2 workstreams have that name; give one of their ids:\n%3")
-                    .arg(nameOrId)
-                    .arg(named.size())
-                    .arg(candidates.join(u'\n')));
-        }
-        if (setting == TimerSetting::ChannelState)
-            return Error::badInput(QCoreApplication::translate("Cli",
-                                                               "%1 is a workstream: --setting must be inactivity or "
-                                                               "wrap-up-block.")
-                                       .arg(nameOrId));
-        return ValueRef {named.first()->id, setting.value_or(TimerSetting::Inactivity)};
-    }
-    if (setting && *setting != TimerSetting::ChannelState && (configById || configByName))
-        return Error::badInput(QCoreApplication::translate("Cli",
-                                                           "%1 is a channel-state configuration: --setting %2 is for "
-                                                           "workstreams.")
+    // An id names one record: it wins over names.
+    const bool byId = !configById.isEmpty() || !workstreamById.isEmpty();
+    QList<const ChannelStateConfig *> matchedConfigs = byId ? configById : configByName;
+    QList<const Workstream *> matchedWorkstreams = byId ? workstreamById : workstreamByName;
+    // Only the table --setting leaves out has it: say which --setting fits.
+    if (!wantWorkstream && matchedConfigs.isEmpty() && !matchedWorkstreams.isEmpty())
+        return Error::badInput(
+            QCoreApplication::translate(
+                "Cli",
+                "%1 is a workstream: --setting must be inactivity or wrap-up-block (or left out, for inactivity).")
+                .arg(nameOrId));
+    if (!wantConfig && matchedWorkstreams.isEmpty() && !matchedConfigs.isEmpty())
+        return Error::badInput(QCoreApplication::translate(
+                                   "Cli",
+                                   "%1 is a channel-state configuration: --setting %2 is for workstreams; leave it "
+                                   "out for a configuration.")
                                    .arg(nameOrId, TimerSettings::name(*setting)));
-    const auto id = resolveConfiguration(configs, nameOrId);
-    if (!id) {
-        if (setting && *setting != TimerSetting::ChannelState) {
-            return Error::badInput(QCoreApplication::translate("Cli",
-                                                               "%1: no workstream has that id or name; 'autoclose-cli "
-                                                               "list --format json' shows them.")
-                                       .arg(nameOrId));
-        }
-        Error e = id.error();
-        e.userMessage += u' ' + QCoreApplication::translate("Cli", "No workstream has that id or name either.");
-        return e;
+    if (!wantConfig)
+        matchedConfigs.clear();
+    if (!wantWorkstream)
+        matchedWorkstreams.clear();
+
+    const auto configLine = [](const ChannelStateConfig &c) -> QString {
+        return u"  %1  %2"_s.arg(c.id, c.name);
+    };
+    const auto workstreamLine = [](const Workstream &w) -> QString {
+        return u"  %1  %2  "_s.arg(w.id, w.name) + QCoreApplication::translate("Cli", "(workstream)");
+    };
+    const qsizetype found = matchedConfigs.size() + matchedWorkstreams.size();
+    if (found == 1) {
+        if (!matchedConfigs.isEmpty())
+            return ValueRef {matchedConfigs.first()->id, TimerSetting::ChannelState};
+        return ValueRef {matchedWorkstreams.first()->id, setting.value_or(TimerSetting::Inactivity)};
     }
-    return ValueRef {id.value(), TimerSetting::ChannelState};
+    if (found > 1) {
+        QStringList candidates;
+        for (const ChannelStateConfig *c : std::as_const(matchedConfigs))
+            candidates << configLine(*c);
+        for (const Workstream *w : std::as_const(matchedWorkstreams))
+            candidates << workstreamLine(*w);
+        const QString which = matchedWorkstreams.isEmpty()
+            ? QCoreApplication::translate("Cli", "%1: %2 configurations have that name; give one of their ids:\n%3")
+            : matchedConfigs.isEmpty()
+            ? QCoreApplication::translate("Cli", "%1: %2 workstreams have that name; give one of their ids:\n%3")
+            : QCoreApplication::translate("Cli",
+                                          "%1: %2 configurations and workstreams have that name; give the id of the "
+                                          "one you mean:\n%3");
+        return Error::badInput(which.arg(nameOrId).arg(found).arg(candidates.join(u'\n')));
+    }
+
+    // Nothing has exactly that id or name: offer those whose name contains it.
+    QStringList candidates;
+    if (wantConfig) {
+        for (const ChannelStateConfig &c : configs)
+            if (c.name.contains(nameOrId, Qt::CaseInsensitive))
+                candidates << configLine(c);
+    }
+    if (wantWorkstream) {
+        for (const Workstream &w : workstreams)
+            if (w.name.contains(nameOrId, Qt::CaseInsensitive))
+                candidates << workstreamLine(w);
+    }
+    if (!candidates.isEmpty()) {
+        const QString which = !wantWorkstream
+            ? QCoreApplication::translate("Cli", "%1: no configuration has exactly that id or name. Did you mean:\n%2")
+            : !wantConfig
+            ? QCoreApplication::translate("Cli", "%1: no workstream has exactly that id or name. Did you mean:\n%2")
+            : QCoreApplication::translate(
+                  "Cli", "%1: no configuration or workstream has exactly that id or name. Did you mean:\n%2");
+        return Error::badInput(which.arg(nameOrId, candidates.join(u'\n')));
+    }
+    const QString which = !wantWorkstream
+        ? QCoreApplication::translate("Cli",
+                                      "%1: no configuration has that id or name; 'autoclose-cli list' shows them.")
+        : !wantConfig
+        ? QCoreApplication::translate(
+              "Cli", "%1: no workstream has that id or name; 'autoclose-cli list --workstreams' shows them.")
+        : QCoreApplication::translate(
+              "Cli",
+              "%1: no configuration has that id or name, and no workstream either; 'autoclose-cli "
+              "list' shows the configurations, 'autoclose-cli list --workstreams' the workstreams.");
+    return Error::badInput(which.arg(nameOrId));
 }
 
 Cli::ExitCode Cli::exitCodeFor(const Error &error)
@@ -251,6 +296,46 @@ QByteArray Cli::formatJson(const QList<ChannelStateConfig> &configs)
         });
     }
     return QJsonDocument(QJsonObject {{u"configurations"_s, array}}).toJson(QJsonDocument::Indented);
+}
+
+QString Cli::formatWorkstreamsTable(const QList<Workstream> &workstreams)
+{
+    const QStringList headers = {tr("WORKSTREAM"),    tr("CHANNEL"),  tr("INACTIVITY"),
+                                 tr("WRAP-UP BLOCK"), tr("MODIFIED"), tr("ID")};
+    QList<QStringList> rows;
+    for (const Workstream &w : workstreams) {
+        // Inactivity is required (docs/dataverse-tables.md): empty, it is not set rather than "never"; an empty
+        // block is no block.
+        rows << QStringList {w.name,
+                             w.streamSource ? StreamSource::label(*w.streamSource) : u"-"_s,
+                             w.inactivityMinutes ? Duration::format(w.inactivityMinutes) : tr("not set"),
+                             w.wrapUpBlockMinutes ? Duration::format(w.wrapUpBlockMinutes) : tr("no block"),
+                             w.modifiedOn.isValid() ? w.modifiedOn.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s)
+                                                    : u"-"_s,
+                             w.id};
+    }
+    return formatColumns(headers, rows);
+}
+
+QByteArray Cli::formatWorkstreamsJson(const QList<Workstream> &workstreams)
+{
+    const auto orNull = [](std::optional<int> value) {
+        return value ? QJsonValue(*value) : QJsonValue(QJsonValue::Null);
+    };
+    QJsonArray array;
+    for (const Workstream &w : workstreams) {
+        array.append(QJsonObject {
+            {u"id"_s, w.id},
+            {u"name"_s, w.name},
+            {u"channel"_s, orNull(w.streamSource)},
+            {u"inactivityMinutes"_s, orNull(w.inactivityMinutes)},
+            {u"wrapUpBlockMinutes"_s, orNull(w.wrapUpBlockMinutes)},
+            {u"modifiedOn"_s,
+             w.modifiedOn.isValid() ? QJsonValue(w.modifiedOn.toUTC().toString(Qt::ISODate)) : QJsonValue()},
+            {u"etag"_s, w.etag},
+        });
+    }
+    return QJsonDocument(QJsonObject {{u"workstreams"_s, array}}).toJson(QJsonDocument::Indented);
 }
 
 int Cli::run(const QStringList &arguments, QTextStream &out, QTextStream &err)

@@ -40,9 +40,10 @@ QString formatColumns(const QStringList &headers, const QList<QStringList> &rows
 Result<QString> resolveConfiguration(const QList<ChannelStateConfig> &configs, const QString &nameOrId);
 
 // The value a command line names, in either table: a channel-state configuration (its id or unique name) or a
-// workstream (its id or unique name). setting picks a workstream's timer (Inactivity when not given); given for a
-// channel-state configuration it must be ChannelState. An unknown or ambiguous name is a BadInput error that says
-// what to give instead.
+// workstream (its id or unique name). setting says which table is meant (ChannelState: the configurations; Inactivity
+// or WrapUpBlock: the workstreams, and which timer) and settles a name both tables have; not given, both are searched
+// and a workstream's value is its Inactivity. An unknown or ambiguous name, or a setting that does not fit the record,
+// is a BadInput error that says what to give instead.
 Result<ValueRef> resolveValue(const QList<ChannelStateConfig> &configs, const QList<Workstream> &workstreams,
                               const QString &nameOrId, std::optional<TimerSetting> setting);
 // --setting's value: channel-state, inactivity or wrap-up-block.
@@ -53,5 +54,9 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 QString formatTable(const QList<ChannelStateConfig> &configs);
 QByteArray formatJson(const QList<ChannelStateConfig> &configs);
+// The workstreams with both timers in human units (an empty inactivity is "not set", an empty block "no block"), and
+// as JSON: {"workstreams": [{id, name, channel, inactivityMinutes, wrapUpBlockMinutes, modifiedOn, etag}]}.
+QString formatWorkstreamsTable(const QList<Workstream> &workstreams);
+QByteArray formatWorkstreamsJson(const QList<Workstream> &workstreams);
 
 } // namespace Cli

@@ -14,6 +14,9 @@
 #include <QFile>
 #include <QSaveFile>
 #include <QTextStream>
+#include <QUuid>
+
+#include <limits>
 
 #include <cstdio>
 #ifdef Q_OS_WIN
@@ -27,7 +30,15 @@ using namespace Qt::StringLiterals;
 namespace {
 struct PreviewOptions
 {
-    QList<std::pair<QString, std::optional<int>>> sets; // NAME_OR_ID → minutes (empty: never)
+    struct Set
+    {
+        QString text; // the whole --set, for messages
+        QString nameOrId;
+        std::optional<TimerSetting>
+            setting; // NAME_OR_ID[SETTING]; empty: the record's own (inactivity for a workstream)
+        QString value;
+    };
+    QList<Set> sets;
     QDateTime at;
     ClosingRule::Basis basis = ClosingRule::Basis::Created;
     QString output; // --output FILE; empty: standard output
@@ -147,6 +158,25 @@ int writeList(DataverseClient &client, const PreviewScenario &scenario, const QL
     return Cli::Ok;
 }
 
+// "workstream SMS support", "workstreams A, B", or the rest of a configuration's conversations.
+QString partLabel(const ClosurePreview::Part &part, const PreviewScenario &scenario)
+{
+    if (part.others)
+        return QCoreApplication::translate("Cli", "other workstreams or none");
+    QStringList names;
+    for (const QString &id : part.workstreamIds) {
+        QString name = id;
+        for (const Workstream &w : scenario.editedWorkstreams) {
+            if (QUuid::fromString(w.id) == QUuid::fromString(id))
+                name = w.name;
+        }
+        names << name;
+    }
+    return (names.size() == 1 ? QCoreApplication::translate("Cli", "workstream %1")
+                              : QCoreApplication::translate("Cli", "workstreams %1"))
+        .arg(names.join(u", "_s));
+}
+
 int runPreview(DataverseClient &client, const PreviewOptions &options, const QString &format, QTextStream &out,
                QTextStream &err)
 {
@@ -163,19 +193,47 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
     loop.exec();
     if (!configs->ok())
         return fail(configs->error());
-    QHash<QString, std::optional<int>> edits;
-    for (const auto &[nameOrId, minutes] : options.sets) {
-        const auto id = Cli::resolveConfiguration(configs->value(), nameOrId);
-        if (!id) {
-            Error e = id.error();
+    // The workstreams time Waiting and Wrap-up conversations of some channels (docs/closing-rule.md): without them the
+    // answer would be wrong for those, so a failed read fails the command.
+    std::optional<Result<QList<Workstream>>> workstreams;
+    client.fetchWorkstreams(&loop, [&](Result<QList<Workstream>> r) {
+        workstreams = std::move(r);
+        loop.quit();
+    });
+    loop.exec();
+    if (!workstreams->ok()) {
+        Error e = workstreams->error();
+        e.userMessage = QCoreApplication::translate("Cli",
+                                                    "Cannot read the workstreams, whose settings close Waiting and "
+                                                    "Wrap-up conversations of some channels: %1")
+                            .arg(e.userMessage);
+        return fail(e);
+    }
+    QHash<ValueRef, std::optional<int>> edits;
+    for (const PreviewOptions::Set &set : options.sets) {
+        const auto ref = Cli::resolveValue(configs->value(), workstreams->value(), set.nameOrId, set.setting);
+        if (!ref) {
+            Error e = ref.error();
             e.userMessage.prepend(u"--set "_s);
             return fail(e);
         }
-        edits.insert(id.value(), minutes);
+        // The column's range (docs/dataverse-tables.md): the block is at most 30 days; inactivity is required.
+        const Duration::Range range {
+            0, ref.value().setting == TimerSetting::WrapUpBlock ? 43200 : qint64(std::numeric_limits<int>::max())};
+        const auto minutes = Duration::parse(set.value, range);
+        if (!minutes)
+            return fail(Error::badInput(u"--set %1: %2"_s.arg(set.text, minutes.error().userMessage)));
+        if (!minutes.value() && !TimerSettings::allowsEmpty(ref.value().setting))
+            return fail(Error::badInput(
+                QCoreApplication::translate("Cli", "--set %1: a workstream's %2 cannot be never; give a duration.")
+                    .arg(set.text, TimerSettings::label(ref.value().setting).toLower())));
+        edits.insert(ref.value(), minutes.value());
     }
-    PreviewScenario scenario = PreviewScenario::make(configs->value(), edits, options.at, options.basis);
+    PreviewScenario scenario =
+        PreviewScenario::make(configs->value(), workstreams->value(), edits, options.at, options.basis);
     // What would close under the values given: the edited side of the scenario alone.
     scenario.saved = scenario.edited;
+    scenario.savedWorkstreams = scenario.editedWorkstreams;
 
     std::optional<Result<QList<ClosurePreview::Impact>>> impacts;
     ClosurePreview::countImpact(&client, scenario, &loop, [&](Result<QList<ClosurePreview::Impact>> r) {
@@ -216,16 +274,26 @@ int runPreview(DataverseClient &client, const PreviewOptions &options, const QSt
                         : QCoreApplication::translate("Cli", "last modification"))
         << '\n';
     bool anyCapped = false;
+    const auto countText = [](qint64 count, bool capped) {
+        return capped ? QCoreApplication::translate("Cli", "more than %1").arg(count) : QString::number(count);
+    };
     for (const ClosurePreview::Impact &impact : impacts->value()) {
         const ChannelStateConfig *c = byId.value(impact.configurationId);
-        if (!c || (impact.closesUnderBoth == 0 && !edits.contains(impact.configurationId)))
+        const bool edited = edits.contains(ValueRef {impact.configurationId, TimerSetting::ChannelState});
+        if (!c || (impact.closesUnderBoth == 0 && !edited && !impact.workstreamEdited))
             continue;
         anyCapped = anyCapped || impact.capped;
         out << "  " << QString(c->channelLabel() + u" · " + conversationStateLabel(c->state)).leftJustified(34)
             << Duration::format(impact.editedMinutes).leftJustified(12)
-            << (impact.capped ? QCoreApplication::translate("Cli", "more than %1").arg(impact.closesUnderBoth)
-                              : QString::number(impact.closesUnderBoth))
-            << '\n';
+            << countText(impact.closesUnderBoth, impact.capped) << '\n';
+        // A configuration whose conversations are timed by their workstream: how many each part closes, with the
+        // minutes that time it.
+        for (const ClosurePreview::Impact::PartCount &part : impact.parts) {
+            // A long name keeps a space before the minutes.
+            out << "    " << partLabel(part.part, scenario).leftJustified(31) << ' '
+                << Duration::format(part.part.editedMinutes).leftJustified(12)
+                << countText(part.closesUnderBoth, part.capped) << '\n';
+        }
     }
     if (anyCapped)
         out << "  " << ExactCount::cappedReason() << '\n';
@@ -254,7 +322,8 @@ Cli::PreviewCommand::PreviewCommand(const GlobalOptions &global)
     : Command(u"preview"_s)
     , m_global(global)
 {
-    m_set.setDescription(tr("preview: a configuration's value, NAME_OR_ID=VALUE."));
+    m_set.setDescription(
+        tr("preview: a configuration's or a workstream's value, NAME_OR_ID=VALUE or NAME_OR_ID[SETTING]=VALUE."));
     m_at.setDescription(tr("preview: when, as ISO 8601 or +8h, +2d (default: now)."));
     m_basis.setDescription(tr("preview: timer basis, created (default) or modified."));
     m_output.setDescription(
@@ -264,9 +333,15 @@ Cli::PreviewCommand::PreviewCommand(const GlobalOptions &global)
 QString Cli::PreviewCommand::description() const
 {
     return tr("List the conversations that would auto-close at a time, under the\n"
-              "saved values with --set overrides, filtered by the server:\n"
+              "saved values with --set overrides, filtered by the server. Waiting\n"
+              "conversations of persistent chat, SMS, social channels and Teams are\n"
+              "timed by their workstream's auto-close after inactivity; Wrap-up\n"
+              "chats by the longer of the value and the workstream's wrap-up block:\n"
               "  --set NAME_OR_ID=VALUE  a value as the editor takes it (45, 2h,\n"
-              "                          1d 12h, never); repeatable\n"
+              "                          1d 12h, never); repeatable. A\n"
+              "                          configuration's value, or a workstream's\n"
+              "                          inactivity; NAME_OR_ID[wrap-up-block]=VALUE\n"
+              "                          for a workstream's wrap-up block\n"
               "  --at ISO8601|+8h|+2d    when (default: now)\n"
               "  --basis created|modified  what the timer counts from\n"
               "                          (default: created; the docs disagree)\n"
@@ -315,10 +390,24 @@ int Cli::PreviewCommand::run(const Invocation &call, QTextStream &out, QTextStre
         if (eq <= 0)
             return usage(err,
                          tr("--set takes NAME_OR_ID=VALUE, as in --set \"Live Chat - Open=45\"; got '%1'.").arg(set));
+        // The value is read once the setting is known (its range depends on it); a duration it cannot be is refused
+        // now, before anything is read.
         const auto minutes = Duration::parse(set.mid(eq + 1));
         if (!minutes)
             return usage(err, tr("--set %1: %2").arg(set, minutes.error().userMessage));
-        previewOptions.sets.append({set.left(eq).trimmed(), minutes.value()});
+        PreviewOptions::Set parsed {set, set.left(eq).trimmed(), std::nullopt, set.mid(eq + 1)};
+        // NAME_OR_ID[SETTING]: a workstream's wrap-up block, or naming the setting outright. Brackets that do not hold
+        // a setting's name are part of the name.
+        if (parsed.nameOrId.endsWith(u']')) {
+            const qsizetype open = parsed.nameOrId.lastIndexOf(u'[');
+            const auto setting =
+                open > 0 ? TimerSettings::fromName(parsed.nameOrId.mid(open + 1).chopped(1).trimmed()) : std::nullopt;
+            if (setting) {
+                parsed.setting = setting;
+                parsed.nameOrId = parsed.nameOrId.left(open).trimmed();
+            }
+        }
+        previewOptions.sets.append(parsed);
     }
 
     auto env = openLive(call, err)({});

@@ -272,36 +272,6 @@ int ApplyCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream
                      parser.isSet(options.yes), retry, out, err);
 }
 
-int SetCommand::run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const
-{
-    const QCommandLineParser &parser = call.parser;
-    const Options &options = m_options;
-    const QStringList &positional = call.positional;
-    const OpenLive openLive = Cli::openLive(call, err);
-    if (positional.size() != 3)
-        return usage(err,
-                     tr("set takes a configuration and a value, as in 'autoclose-cli set \"Live Chat - Open\" "
-                        "45min'."));
-    const auto minutes = Duration::parse(positional.at(2));
-    if (!minutes)
-        return usage(err, tr("set %1: %2").arg(positional.at(2), minutes.error().userMessage));
-    const auto live = readLive(openLive);
-    if (!live)
-        return fail(err, live.error());
-    const Snapshot &now = live.value().snapshot;
-    const auto id = Cli::resolveConfiguration(now.records, positional.at(1));
-    if (!id)
-        return fail(err, id.error());
-    ApplyPlan plan;
-    for (const ChannelStateConfig &c : now.records)
-        if (c.id == id.value() && c.minutes != minutes.value())
-            plan.changes << ApplyPlan::Change {c, minutes.value()};
-    const QString retry = u"autoclose-cli %1 set \"%2\" \"%3\" --yes"_s.arg(live.value().env->commandLineOptions(),
-                                                                            positional.at(1), positional.at(2));
-    return applyPlan(*live.value().env, now, plan, u"set"_s, parser.isSet(options.dryRun), parser.isSet(options.yes),
-                     retry, out, err);
-}
-
 Options::Options()
 {
     // (QCoreApplication::translate, not tr: lupdate would file tr() here under "CliSnapshot::Options".)
@@ -339,26 +309,6 @@ QString ExportCommand::description() const
 QList<Cli::OptionGroup> ExportCommand::options() const
 {
     return QList<Cli::OptionGroup> {{m_options.output}, {m_global.format}} + m_global.environment();
-}
-
-SetCommand::SetCommand(const Cli::GlobalOptions &global)
-    : SnapshotCommand(u"set"_s, global)
-{ }
-
-QString SetCommand::syntax() const
-{
-    return tr("NAME_OR_ID VALUE [--dry-run] [--yes]");
-}
-
-QString SetCommand::description() const
-{
-    return tr("Change one value (45, 2h, 1d 12h, never), checked against the\n"
-              "version read (If-Match).");
-}
-
-QList<Cli::OptionGroup> SetCommand::options() const
-{
-    return QList<Cli::OptionGroup> {{m_options.dryRun, m_options.yes}} + m_global.environment();
 }
 
 ApplyCommand::ApplyCommand(const Cli::GlobalOptions &global)

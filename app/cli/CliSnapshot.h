@@ -9,8 +9,8 @@
 class QTextStream;
 struct Snapshot;
 
-// autoclose-cli's snapshot commands: export, diff (CliDiff.h), set and apply. They call the same operations as the
-// window (SnapshotOps::capture, SnapshotDiff, ApplyPlan) and write through EditSession, as the window does.
+// autoclose-cli's snapshot commands: export, diff (CliDiff.h), set (CliSet.h) and apply. They call the same operations
+// as the window (SnapshotOps::capture, SnapshotDiff, ApplyPlan) and write through EditSession, as the window does.
 namespace CliSnapshot {
 
 // The options of the snapshot family: -o (export), --dry-run and --yes (set, apply).
@@ -47,19 +47,6 @@ class ExportCommand final : public SnapshotCommand
 
 public:
     explicit ExportCommand(const Cli::GlobalOptions &global);
-    QString syntax() const override;
-    QString description() const override;
-    QList<Cli::OptionGroup> options() const override;
-    int run(const Cli::Invocation &call, QTextStream &out, QTextStream &err) const override;
-};
-
-// set: changes one configuration's value, with the plan shown and confirmed as apply does.
-class SetCommand final : public SnapshotCommand
-{
-    Q_DECLARE_TR_FUNCTIONS(SetCommand)
-
-public:
-    explicit SetCommand(const Cli::GlobalOptions &global);
     QString syntax() const override;
     QString description() const override;
     QList<Cli::OptionGroup> options() const override;

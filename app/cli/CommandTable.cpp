@@ -6,6 +6,7 @@
 #include "app/cli/CliList.h"
 #include "app/cli/CliPreview.h"
 #include "app/cli/CliProfiles.h"
+#include "app/cli/CliSet.h"
 #include "app/cli/CliSnapshot.h"
 
 #include <algorithm>
@@ -40,7 +41,7 @@ CommandTable::CommandTable()
     m_commands.push_back(std::make_unique<PreviewCommand>(m_global));
     m_commands.push_back(std::make_unique<CliSnapshot::ExportCommand>(m_global));
     m_commands.push_back(std::make_unique<CliSnapshot::DiffCommand>(m_global));
-    m_commands.push_back(std::make_unique<CliSnapshot::SetCommand>(m_global));
+    m_commands.push_back(std::make_unique<SetCommand>(m_global));
     m_commands.push_back(std::make_unique<CliSnapshot::ApplyCommand>(m_global));
     m_commands.push_back(std::make_unique<CliDiscovery::EnvironmentsCommand>(m_global));
     m_commands.push_back(std::make_unique<CliProfiles::ProfilesList>(m_global));

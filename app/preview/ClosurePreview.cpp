@@ -2,7 +2,6 @@
 
 #include "app/dataverse/ODataQuery.h"
 #include "app/preview/ExactCount.h"
-#include "models/MicrosoftDefaults.h"
 
 #include <QHash>
 #include <QUuid>
@@ -45,6 +44,22 @@ QString baseFilter(const ChannelStateConfig &configuration)
     return u"statuscode eq %1 and Microsoft.Dynamics.CRM.ContainValues(PropertyName='msdyn_channel',"
            u"PropertyValues=[%2])"_s.arg(ODataLiteral::integer(ClosingRule::statusCodeOf(configuration.state)),
                                          ODataLiteral::string(QString::number(configuration.streamSource.value_or(0))));
+}
+
+const QString WorkstreamLookup = u"_msdyn_liveworkstreamid_value"_s;
+
+// A workstream id as the filter's GUID literal, or empty when it is not a GUID (then it cannot be asked for, and the
+// rule does not find conversations on it either: ClosingRule::workstreamOf compares GUIDs).
+QString guidLiteral(const QString &id)
+{
+    const QUuid uuid = QUuid::fromString(id);
+    return uuid.isNull() ? QString() : uuid.toString(QUuid::WithoutBraces);
+}
+
+// base and clause, clause left out when empty.
+QString allOf(const QString &base, const QString &clause)
+{
+    return clause.isEmpty() ? base : base + u" and "_s + clause;
 }
 
 // Counts at several cutoffs of one set of conversations: each cutoff's count is how many timers started at or
@@ -118,17 +133,78 @@ QString ClosurePreview::filterFor(const ChannelStateConfig &configuration, Closi
     return baseFilter(configuration) + u" and "_s + timerClause(configuration.state, basis)(std::nullopt, cutoff);
 }
 
+QList<ClosurePreview::Part> ClosurePreview::partsOf(const PreviewScenario &scenario, qsizetype index)
+{
+    const ChannelStateConfig &saved = scenario.saved.at(index);
+    const ChannelStateConfig &edited = scenario.edited.value(index, saved);
+    Part others {{}, true, saved.minutes, edited.minutes, false};
+    if (!ClosingRule::dependsOnWorkstream(saved))
+        return {others};
+    // Workstreams whose values are the configuration's join the rest; the others, one part per pair of values.
+    QList<Part> parts;
+    for (qsizetype w = 0; w < scenario.savedWorkstreams.size(); ++w) {
+        const Workstream &before = scenario.savedWorkstreams.at(w);
+        const Workstream &after = scenario.editedWorkstream(w);
+        const QString id = guidLiteral(before.id);
+        if (id.isEmpty())
+            continue;
+        const std::optional<int> s = ClosingRule::effectiveMinutes(saved, &before);
+        const std::optional<int> e = ClosingRule::effectiveMinutes(edited, &after);
+        const bool workstreamEdited = ClosingRule::effectiveMinutes(edited, &before) != e;
+        if (s == saved.minutes && e == edited.minutes) {
+            others.workstreamEdited = others.workstreamEdited || workstreamEdited;
+            continue;
+        }
+        const auto same = std::find_if(parts.begin(), parts.end(),
+                                       [&s, &e](const Part &p) { return p.savedMinutes == s && p.editedMinutes == e; });
+        if (same != parts.end()) {
+            same->workstreamIds << id;
+            same->workstreamEdited = same->workstreamEdited || workstreamEdited;
+        } else {
+            parts << Part {{id}, false, s, e, workstreamEdited};
+        }
+    }
+    return parts << others;
+}
+
+QString ClosurePreview::partClause(const QList<Part> &parts, qsizetype part)
+{
+    if (parts.size() <= 1)
+        return {};
+    QStringList terms;
+    const Part &p = parts.at(part);
+    if (!p.others) {
+        for (const QString &id : p.workstreamIds)
+            terms << WorkstreamLookup + u" eq "_s + id;
+        return terms.size() == 1 ? terms.first() : u"("_s + terms.join(u" or "_s) + u')';
+    }
+    // The rest: no workstream, or one that is not another part's (unknown, or timed as the configuration).
+    for (const Part &other : parts) {
+        if (!other.others) {
+            for (const QString &id : other.workstreamIds)
+                terms << WorkstreamLookup + u" ne "_s + id;
+        }
+    }
+    return u"(%1 eq null or (%2))"_s.arg(WorkstreamLookup, terms.join(u" and "_s));
+}
+
 void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario &scenario, QObject *context,
                                  std::function<void(Result<QList<Impact>>)> done)
 {
-    // Eligibility is "timer start ≤ cutoff", so the sets for two values of one configuration are nested: counting at
-    // the earlier and the later cutoff gives both, and the difference is what the edit changes.
-    struct Plan
+    // Eligibility is "timer start ≤ cutoff", so the sets for two values of one part are nested: counting at the
+    // earlier and the later cutoff gives both, and the difference is what the edit changes. A configuration's counts
+    // are the sums of its parts', which are disjoint.
+    struct PartPlan
     {
-        Impact impact;
+        Part part;
         qsizetype job = -1;
         bool hasEarly = false; // cutoff 0 of the job is the earlier one
         bool hasLate = false; // the later one, when the two differ: the job's last cutoff
+    };
+    struct Plan
+    {
+        Impact impact;
+        QList<PartPlan> parts;
     };
     QList<Plan> plans;
     QList<CutoffJob> jobs;
@@ -140,25 +216,33 @@ void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario 
         plan.impact.savedMinutes = saved.minutes;
         plan.impact.editedMinutes = edited.minutes;
         plan.impact.edited = saved.minutes != edited.minutes;
-        if (saved.streamSource) {
-            const auto cs = ClosingRule::cutoff(scenario.at, saved.minutes);
-            const auto ce = ClosingRule::cutoff(scenario.at, edited.minutes);
-            CutoffJob job {{baseFilter(saved), timerClause(saved.state, scenario.basis)}, {}};
-            if (cs && ce) {
-                plan.hasEarly = true;
-                job.cutoffs << std::min(*cs, *ce);
-                if (*cs != *ce) {
-                    plan.hasLate = true;
-                    job.cutoffs << std::max(*cs, *ce);
+        const QList<Part> parts = partsOf(scenario, i);
+        for (qsizetype p = 0; p < parts.size(); ++p) {
+            PartPlan partPlan;
+            partPlan.part = parts.at(p);
+            plan.impact.workstreamEdited = plan.impact.workstreamEdited || partPlan.part.workstreamEdited;
+            if (saved.streamSource) {
+                const auto cs = ClosingRule::cutoff(scenario.at, partPlan.part.savedMinutes);
+                const auto ce = ClosingRule::cutoff(scenario.at, partPlan.part.editedMinutes);
+                CutoffJob job {
+                    {allOf(baseFilter(saved), partClause(parts, p)), timerClause(saved.state, scenario.basis)}, {}};
+                if (cs && ce) {
+                    partPlan.hasEarly = true;
+                    job.cutoffs << std::min(*cs, *ce);
+                    if (*cs != *ce) {
+                        partPlan.hasLate = true;
+                        job.cutoffs << std::max(*cs, *ce);
+                    }
+                } else if (cs || ce) {
+                    partPlan.hasLate = true; // only one value closes anything
+                    job.cutoffs << (cs ? *cs : *ce);
                 }
-            } else if (cs || ce) {
-                plan.hasLate = true; // only one value closes anything
-                job.cutoffs << (cs ? *cs : *ce);
+                if (!job.cutoffs.isEmpty()) {
+                    partPlan.job = jobs.size();
+                    jobs << job;
+                }
             }
-            if (!job.cutoffs.isEmpty()) {
-                plan.job = jobs.size();
-                jobs << job;
-            }
+            plan.parts << partPlan;
         }
         plans << plan;
     }
@@ -170,58 +254,33 @@ void ClosurePreview::countImpact(DataverseClient *client, const PreviewScenario 
         QList<Impact> impacts;
         for (Plan plan : plans) {
             Impact &impact = plan.impact;
-            const QList<CutoffCount> counted = plan.job >= 0 ? counts.value().at(plan.job) : QList<CutoffCount>();
-            const CutoffCount early = plan.hasEarly ? counted.first() : CutoffCount {};
-            const CutoffCount late = plan.hasLate ? counted.last() : CutoffCount {};
-            impact.closesUnderBoth = early.count;
-            impact.capped = early.capped || late.capped;
-            if (plan.hasLate) {
-                const qint64 difference = std::max<qint64>(0, late.count - early.count);
-                // The later cutoff belongs to the shorter value: the edit closes more if it is the edited one.
-                const bool editShorter =
-                    !impact.savedMinutes || (impact.editedMinutes && *impact.editedMinutes < *impact.savedMinutes);
-                (editShorter ? impact.newlyCloses : impact.noLongerCloses) = difference;
+            for (const PartPlan &partPlan : std::as_const(plan.parts)) {
+                Impact::PartCount part {partPlan.part, 0, 0, 0, false};
+                const QList<CutoffCount> counted =
+                    partPlan.job >= 0 ? counts.value().at(partPlan.job) : QList<CutoffCount>();
+                const CutoffCount early = partPlan.hasEarly ? counted.first() : CutoffCount {};
+                const CutoffCount late = partPlan.hasLate ? counted.last() : CutoffCount {};
+                part.closesUnderBoth = early.count;
+                part.capped = early.capped || late.capped;
+                if (partPlan.hasLate) {
+                    const qint64 difference = std::max<qint64>(0, late.count - early.count);
+                    // The later cutoff belongs to the shorter value: the edit closes more if it is the edited one.
+                    const std::optional<int> &s = part.part.savedMinutes;
+                    const std::optional<int> &e = part.part.editedMinutes;
+                    const bool editShorter = !s || (e && *e < *s);
+                    (editShorter ? part.newlyCloses : part.noLongerCloses) = difference;
+                }
+                impact.closesUnderBoth += part.closesUnderBoth;
+                impact.newlyCloses += part.newlyCloses;
+                impact.noLongerCloses += part.noLongerCloses;
+                impact.capped = impact.capped || part.capped;
+                if (plan.parts.size() > 1)
+                    impact.parts << part;
             }
             impacts << impact;
         }
         done(impacts);
     });
-}
-
-bool ClosurePreview::governsWaiting(const Workstream &workstream)
-{
-    return workstream.inactivityMinutes &&
-        !MicrosoftDefaults::caveat(workstream.streamSource, int(ConversationState::Waiting)).isEmpty();
-}
-
-void ClosurePreview::countWaiting(DataverseClient *client, const QList<Workstream> &workstreams,
-                                  const PreviewScenario &scenario, QObject *context,
-                                  std::function<void(Result<QList<WaitingImpact>>)> done)
-{
-    QList<WaitingImpact> impacts;
-    QList<CutoffJob> jobs;
-    const int waiting = int(ConversationState::Waiting);
-    for (const Workstream &workstream : workstreams) {
-        if (!governsWaiting(workstream) || QUuid::fromString(workstream.id).isNull())
-            continue; // the id goes into the filter as a GUID literal: only a GUID may
-        impacts << WaitingImpact {workstream, 0, false};
-        jobs << CutoffJob {{u"statuscode eq %1 and _msdyn_liveworkstreamid_value eq %2"_s.arg(
-                                ODataLiteral::integer(ClosingRule::statusCodeOf(waiting)), workstream.id),
-                            timerClause(waiting, scenario.basis)},
-                           {*ClosingRule::cutoff(scenario.at, workstream.inactivityMinutes)}};
-    }
-    countCutoffs(client, jobs, context,
-                 [impacts, done = std::move(done)](Result<QList<QList<CutoffCount>>> counts) mutable {
-                     if (!counts) {
-                         done(counts.error());
-                         return;
-                     }
-                     for (qsizetype i = 0; i < impacts.size(); ++i) {
-                         impacts[i].closes = counts.value().at(i).first().count;
-                         impacts[i].capped = counts.value().at(i).first().capped;
-                     }
-                     done(impacts);
-                 });
 }
 
 qint64 ClosurePreview::TimelinePoint::eligibleSaved() const
@@ -249,71 +308,88 @@ void ClosurePreview::countTimeline(DataverseClient *client, const PreviewScenari
                                    const QList<QDateTime> &times, QObject *context,
                                    std::function<void(Result<QList<TimelinePoint>>)> done)
 {
-    // Per configuration, one job whose cutoffs are every (time, saved or edited value): the ranges between them
-    // are counted once each, so the whole timeline costs about one count per cutoff. Which cutoff each (time,
-    // configuration, saved or edited) reads: an index into its job's cutoffs, or -1 for none (a value of "never",
-    // or a configuration whose channel is unknown).
+    // Per part of each configuration (partsOf), one job whose cutoffs are every (time, saved or edited value): the
+    // ranges between them are counted once each, so the whole timeline costs about one count per cutoff. Which cutoff
+    // each (time, part, saved or edited) reads: an index into its job's cutoffs, or -1 for none (a value of "never",
+    // or a configuration whose channel is unknown). A configuration's count is the sum of its parts'.
     struct Slot
     {
+        qsizetype job = -1;
         qsizetype saved = -1;
         qsizetype edited = -1;
     };
     QList<CutoffJob> jobs;
-    QList<qsizetype> jobOf; // per configuration
-    QList<QList<Slot>> slotsAt; // per time, per configuration
+    QList<QList<Part>> partsAt; // per configuration
+    QList<QList<qsizetype>> jobOf; // per configuration, per part
     for (qsizetype i = 0; i < scenario.saved.size(); ++i) {
         const ChannelStateConfig &saved = scenario.saved.at(i);
-        jobOf << (saved.streamSource ? jobs.size() : -1);
-        if (saved.streamSource)
-            jobs << CutoffJob {{baseFilter(saved), timerClause(saved.state, scenario.basis)}, {}};
+        partsAt << partsOf(scenario, i);
+        QList<qsizetype> partJobs;
+        for (qsizetype p = 0; p < partsAt.last().size(); ++p) {
+            partJobs << (saved.streamSource ? jobs.size() : -1);
+            if (saved.streamSource)
+                jobs << CutoffJob {
+                    {allOf(baseFilter(saved), partClause(partsAt.last(), p)), timerClause(saved.state, scenario.basis)},
+                    {}};
+        }
+        jobOf << partJobs;
     }
+    QList<QList<QList<Slot>>> slotsAt; // per time, per configuration, per part
     for (const QDateTime &at : times) {
-        QList<Slot> row;
+        QList<QList<Slot>> row;
         for (qsizetype i = 0; i < scenario.saved.size(); ++i) {
-            const ChannelStateConfig &saved = scenario.saved.at(i);
-            const ChannelStateConfig &edited = scenario.edited.value(i, saved);
-            Slot slot;
-            if (jobOf.at(i) >= 0) {
-                QList<QDateTime> &cutoffs = jobs[jobOf.at(i)].cutoffs;
-                // Channel and state are the saved record's: an edit changes only the minutes.
-                if (const auto cut = ClosingRule::cutoff(at, saved.minutes)) {
-                    slot.saved = cutoffs.size();
-                    cutoffs << *cut;
+            QList<Slot> perPart;
+            for (qsizetype p = 0; p < partsAt.at(i).size(); ++p) {
+                Slot slot;
+                slot.job = jobOf.at(i).at(p);
+                if (slot.job >= 0) {
+                    QList<QDateTime> &cutoffs = jobs[slot.job].cutoffs;
+                    // Channel and state are the saved record's: an edit changes only the minutes.
+                    if (const auto cut = ClosingRule::cutoff(at, partsAt.at(i).at(p).savedMinutes)) {
+                        slot.saved = cutoffs.size();
+                        cutoffs << *cut;
+                    }
+                    if (const auto cut = ClosingRule::cutoff(at, partsAt.at(i).at(p).editedMinutes)) {
+                        slot.edited = cutoffs.size();
+                        cutoffs << *cut;
+                    }
                 }
-                if (const auto cut = ClosingRule::cutoff(at, edited.minutes)) {
-                    slot.edited = cutoffs.size();
-                    cutoffs << *cut;
-                }
+                perPart << slot;
             }
-            row << slot;
+            row << perPart;
         }
         slotsAt << row;
     }
     QStringList ids;
     for (const ChannelStateConfig &config : scenario.saved)
         ids << config.id;
-    countCutoffs(
-        client, jobs, context,
-        [times, slotsAt, jobOf, ids, done = std::move(done)](Result<QList<QList<CutoffCount>>> counts) {
-            if (!counts) {
-                done(counts.error());
-                return;
-            }
-            QList<TimelinePoint> points;
-            for (qsizetype t = 0; t < times.size(); ++t) {
-                TimelinePoint point {times.at(t), {}};
-                for (qsizetype i = 0; i < ids.size(); ++i) {
-                    const auto count = [&](qsizetype index) {
-                        return index >= 0 ? counts.value().at(jobOf.at(i)).at(index) : CutoffCount {};
-                    };
-                    const CutoffCount saved = count(slotsAt.at(t).at(i).saved);
-                    const CutoffCount edited = count(slotsAt.at(t).at(i).edited);
-                    point.counts << TimelineCount {ids.at(i), saved.count, edited.count, saved.capped || edited.capped};
-                }
-                points << point;
-            }
-            done(points);
-        });
+    countCutoffs(client, jobs, context,
+                 [times, slotsAt, ids, done = std::move(done)](Result<QList<QList<CutoffCount>>> counts) {
+                     if (!counts) {
+                         done(counts.error());
+                         return;
+                     }
+                     QList<TimelinePoint> points;
+                     for (qsizetype t = 0; t < times.size(); ++t) {
+                         TimelinePoint point {times.at(t), {}};
+                         for (qsizetype i = 0; i < ids.size(); ++i) {
+                             TimelineCount sum {ids.at(i), 0, 0, false};
+                             for (const Slot &slot : slotsAt.at(t).at(i)) {
+                                 const auto count = [&](qsizetype index) {
+                                     return index >= 0 ? counts.value().at(slot.job).at(index) : CutoffCount {};
+                                 };
+                                 const CutoffCount saved = count(slot.saved);
+                                 const CutoffCount edited = count(slot.edited);
+                                 sum.saved += saved.count;
+                                 sum.edited += edited.count;
+                                 sum.capped = sum.capped || saved.capped || edited.capped;
+                             }
+                             point.counts << sum;
+                         }
+                         points << point;
+                     }
+                     done(points);
+                 });
 }
 
 ClosurePreview::Lister::Lister(DataverseClient *client, PreviewScenario scenario)
@@ -321,37 +397,74 @@ ClosurePreview::Lister::Lister(DataverseClient *client, PreviewScenario scenario
     , m_scenario(std::move(scenario))
 {
     for (qsizetype i = 0; i < m_scenario.saved.size(); ++i) {
-        // Everything either value makes eligible: the later of the two cutoffs.
         const ChannelStateConfig &saved = m_scenario.saved.at(i);
-        const ChannelStateConfig &edited = m_scenario.edited.value(i, saved);
-        const auto cs = ClosingRule::cutoff(m_scenario.at, saved.minutes);
-        const auto ce = ClosingRule::cutoff(m_scenario.at, edited.minutes);
-        std::optional<QDateTime> upTo;
-        if (saved.streamSource && (cs || ce))
-            upTo = cs && ce ? std::max(*cs, *ce) : (cs ? *cs : *ce);
-        m_listedUpTo << upTo;
+        const QList<Part> parts = partsOf(m_scenario, i);
+        QList<Piece> pieces;
+        for (qsizetype p = 0; p < parts.size(); ++p) {
+            // Everything either value makes eligible: the later of the two cutoffs.
+            const Part &part = parts.at(p);
+            Piece piece;
+            piece.others = part.others;
+            for (const QString &id : part.workstreamIds)
+                piece.workstreams.insert(QUuid::fromString(id));
+            piece.clause = partClause(parts, p);
+            const auto cs = ClosingRule::cutoff(m_scenario.at, part.savedMinutes);
+            const auto ce = ClosingRule::cutoff(m_scenario.at, part.editedMinutes);
+            if (saved.streamSource && (cs || ce))
+                piece.upTo = cs && ce ? std::max(*cs, *ce) : (cs ? *cs : *ce);
+            pieces << piece;
+        }
+        m_pieces << pieces;
     }
     m_cursor = begin();
 }
 
 std::optional<QString> ClosurePreview::Lister::filterOf(qsizetype index) const
 {
-    const auto &upTo = m_listedUpTo.at(index);
-    if (!upTo)
+    const ChannelStateConfig &configuration = m_scenario.saved.at(index);
+    const QList<Piece> &pieces = m_pieces.at(index);
+    if (pieces.size() == 1)
+        return pieces.first().upTo ? std::optional(filterFor(configuration, m_scenario.basis, *pieces.first().upTo))
+                                   : std::nullopt;
+    const ExactCount::TimerClause timer = timerClause(configuration.state, m_scenario.basis);
+    QStringList alternatives;
+    for (const Piece &piece : pieces) {
+        if (piece.upTo)
+            alternatives << u"("_s + piece.clause + u" and "_s + timer(std::nullopt, *piece.upTo) + u')';
+    }
+    if (alternatives.isEmpty())
         return std::nullopt;
-    return filterFor(m_scenario.saved.at(index), m_scenario.basis, *upTo);
+    return baseFilter(configuration) + u" and "_s +
+        (alternatives.size() == 1 ? alternatives.first() : u"("_s + alternatives.join(u" or "_s) + u')');
+}
+
+const ClosurePreview::Lister::Piece *ClosurePreview::Lister::pieceOf(const QList<Piece> &pieces,
+                                                                     const QUuid &workstream) const
+{
+    const Piece *others = nullptr;
+    for (const Piece &piece : pieces) {
+        if (piece.others)
+            others = &piece;
+        else if (!workstream.isNull() && piece.workstreams.contains(workstream))
+            return &piece;
+    }
+    return others;
 }
 
 bool ClosurePreview::Lister::listedUnder(const Conversation &conversation, qsizetype index) const
 {
     // The server's query for configuration j returns a conversation in j's state, on j's channel, whose timer (as
-    // filterFor reads it) started at or before j's later cutoff. Timers are whole seconds, as the cutoffs are sent.
+    // filterFor reads it) started at or before the later cutoff of its part of j (its workstream's, or the rest's).
+    // Timers are whole seconds, as the cutoffs are sent.
     const auto start = ClosingRule::timerStart(conversation, m_scenario.basis);
+    if (!start)
+        return true;
+    const QUuid workstream = QUuid::fromString(conversation.workstreamId);
     for (qsizetype j = 0; j < index; ++j) {
-        const ChannelStateConfig &c = m_scenario.saved.at(j);
-        const auto &upTo = m_listedUpTo.at(j);
-        if (upTo && start && ClosingRule::matches(conversation, c) &&
-            start->time <= upTo->addMSecs(-upTo->time().msec()))
+        if (!ClosingRule::matches(conversation, m_scenario.saved.at(j)))
+            continue;
+        const Piece *piece = pieceOf(m_pieces.at(j), workstream);
+        if (piece && piece->upTo && start->time <= piece->upTo->addMSecs(-piece->upTo->time().msec()))
             return false;
     }
     return true;

@@ -5,8 +5,10 @@
 
 #include <QCoreApplication>
 #include <QIODevice>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -38,11 +40,36 @@ ListExport::ListExport(DataverseClient *client, PreviewScenario scenario, Format
     , m_scenario(std::move(scenario))
     , m_format(format)
 {
-    for (qsizetype i = 0; i < m_scenario.edited.size(); ++i) {
+    for (qsizetype i = 0; i < m_scenario.edited.size(); ++i)
         m_configurationIndex.insert(m_scenario.edited.at(i).id, i);
-        if (m_scenario.edited.at(i).minutes != m_scenario.saved.value(i).minutes)
-            m_edited = true;
+    m_edited = m_scenario.hasEdits();
+}
+
+QJsonObject ListExport::partJson(const ClosurePreview::Impact::PartCount &part) const
+{
+    QJsonArray workstreams;
+    for (const QString &id : part.part.workstreamIds) {
+        QString name;
+        for (const Workstream &w : m_scenario.editedWorkstreams) {
+            if (QUuid::fromString(w.id) == QUuid::fromString(id))
+                name = w.name;
+        }
+        workstreams.append(QJsonObject {{u"id"_s, id}, {u"name"_s, name}});
     }
+    const auto minutes = [](const std::optional<int> &m) {
+        return m ? QJsonValue(*m) : QJsonValue();
+    };
+    QJsonObject out {{u"workstreams"_s, workstreams},
+                     {u"others"_s, part.part.others},
+                     {u"minutes"_s, minutes(part.part.editedMinutes)},
+                     {u"count"_s, part.closesUnderBoth + part.newlyCloses},
+                     {u"capped"_s, part.capped}};
+    if (m_edited) {
+        out.insert(u"savedMinutes"_s, minutes(part.part.savedMinutes));
+        out.insert(u"newlyCloses"_s, part.newlyCloses);
+        out.insert(u"noLongerCloses"_s, part.noLongerCloses);
+    }
+    return out;
 }
 
 void ListExport::setCounts(const QList<ClosurePreview::Impact> &counts)
@@ -72,6 +99,12 @@ QByteArray ListExport::head() const
                                {u"capped"_s, impact.capped}};
             if (impact.capped)
                 count.insert(u"cappedReason"_s, ExactCount::cappedReason());
+            if (!impact.parts.isEmpty()) {
+                QJsonArray parts;
+                for (const ClosurePreview::Impact::PartCount &part : impact.parts)
+                    parts.append(partJson(part));
+                count.insert(u"byWorkstream"_s, parts);
+            }
             if (m_edited) {
                 count.insert(u"savedMinutes"_s, impact.savedMinutes ? QJsonValue(*impact.savedMinutes) : QJsonValue());
                 count.insert(u"newlyCloses"_s, impact.newlyCloses);
@@ -114,6 +147,8 @@ QByteArray ListExport::format(const QList<PreviewRow> &rows, bool first) const
         first = false;
         out += jsonString(row.conversation.id) + ", \"configuration\": " + jsonString(row.configurationId) +
             ", \"channel\": " + channel + ", \"state\": " + state + ", \"eligibleSince\": " + jsonString(since);
+        if (!row.workstreamId.isEmpty())
+            out += ", \"workstream\": " + jsonString(row.workstreamId);
         if (m_edited)
             out += QByteArray(", \"change\": \"") + changeName(row.category) + '"';
         out += '}';

@@ -4,6 +4,7 @@
 #include "app/preview/ParallelReader.h"
 
 #include <QHash>
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 
@@ -31,9 +32,14 @@ class QIODevice;
 //
 // CSV: the header activityid,configuration,channel,state,eligibleSince,title and a row per conversation (RFC 4180
 // quoting). JSON: {"at", "basis", "counts" (when set), "conversations": [{activityid, configuration, channel, state,
-// eligibleSince}, …]}, counts first. When the scenario has edits, each row also says what they change: a `change`
-// column (CSV) or key (JSON) of closes, newly-closes or no-longer-closes, and each count its savedMinutes,
-// newlyCloses and noLongerCloses; without edits (autoclose-cli) the output is exactly the columns and keys above.
+// eligibleSince}, …]}, counts first. A JSON row timed by its workstream's value rather than the configuration's
+// (Waiting on persistent chat, SMS, social, Teams; Wrap-up on live chat: docs/closing-rule.md) also has `workstream`,
+// that workstream's id; a count of such a configuration has `byWorkstream`, its counts per part
+// (ClosurePreview::partsOf): [{workstreams: [{id, name}], others, minutes, count, capped}, …], `others` true for the
+// conversations on no workstream or one timed as the configuration. When the scenario has edits (of a configuration
+// or a workstream), each row also says what they change: a `change` column (CSV) or key (JSON) of closes,
+// newly-closes or no-longer-closes, and each count and part its savedMinutes, newlyCloses and noLongerCloses; without
+// edits (autoclose-cli) the output is exactly the columns and keys above.
 class ListExport final : public QObject
 {
     Q_OBJECT
@@ -70,6 +76,7 @@ public:
     QByteArray format(const QList<PreviewRow> &rows, bool first) const;
 
 private:
+    QJsonObject partJson(const ClosurePreview::Impact::PartCount &part) const;
     bool write(const QByteArray &bytes);
     void finish(Result<qint64> result);
 

@@ -342,8 +342,8 @@ ParallelLister::ParallelLister(DataverseClient *client, PreviewScenario scenario
 
 std::optional<qint64> ParallelLister::listedBy(const ClosurePreview::Impact &impact)
 {
-    // The list reads up to the later of the two cutoffs: everything either value closes. One of newly and no longer
-    // is always zero.
+    // The list reads, per part of the configuration, up to the later of its two cutoffs: everything either value
+    // closes. The parts are disjoint, so this is the sum of the three counts.
     if (impact.capped)
         return std::nullopt;
     return impact.closesUnderBoth + impact.newlyCloses + impact.noLongerCloses;

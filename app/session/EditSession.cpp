@@ -257,7 +257,8 @@ void EditSession::send(const QList<PendingEdit> &edits)
         if (!outcome.auditProblem.isEmpty())
             Q_EMIT notice(outcome.auditProblem);
         QList<SavedValue> saved;
-        QList<ValueRef> conflicts;
+        QList<ValueRef> conflicts; // the records refused as changed first, then those rolled back with them
+        qsizetype refusedCount = 0;
         QString failure;
         for (qsizetype i = 0; i < outcome.results.size() && i < changes.size(); ++i) {
             const WriteResult &result = outcome.results.at(i);
@@ -268,8 +269,13 @@ void EditSession::send(const QList<PendingEdit> &edits)
                 saved << SavedValue {change.id, label(ref), change.before, result.minutes, result.etag, change.setting};
                 model->markValueSaved(ref, result.etag, result.minutes);
             } else if (result.error.kind == Error::Kind::Conflict) {
-                conflicts << ref;
-                model->markValueStatus(ref, EditableTableModel::RowStatus::Conflict, result.error.describe());
+                // Refused as changed (Failed), or rolled back because the all-or-nothing save met another record's
+                // conflict (NotSaved): only the first is a conflict of its own; the others were just not saved.
+                const bool refused = result.outcome == WriteResult::Outcome::Failed;
+                conflicts.insert(refused ? refusedCount++ : conflicts.size(), ref);
+                model->markValueStatus(
+                    ref, refused ? EditableTableModel::RowStatus::Conflict : EditableTableModel::RowStatus::Failed,
+                    result.error.describe());
             } else {
                 model->markValueStatus(ref, EditableTableModel::RowStatus::Failed, result.error.describe());
                 if (failure.isEmpty())
@@ -342,9 +348,9 @@ void EditSession::resolveConflicts(const QList<ValueRef> &refused, const QList<V
             if (server->minutes == edit->baseMinutes) {
                 // The record moved on but this value did not (a colleague changed the workstream's other timer, or
                 // saved the same value): nothing of theirs to lose. The edit moves onto the new version and goes
-                // again, still checked against it.
+                // with the rest of the save, still checked against it; it overwrites nothing, so it does not send
+                // the rest while a conflict is left for later.
                 model->rebaseValue(ref);
-                overwriting = true;
                 continue;
             }
             model->markValueStatus(ref, EditableTableModel::RowStatus::Conflict,

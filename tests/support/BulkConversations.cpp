@@ -27,14 +27,18 @@ Result<Done> BulkConversations::insert(const QString &databasePath, const Spec &
         // Ids shaped as GUIDs (version 4), random; times to the second, as the Web API writes them.
         q.prepare(u"WITH RECURSIVE n(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM n WHERE k + 1 < ?) "
                   u"INSERT INTO msdyn_ocliveworkitem (activityid, statecode, statuscode, msdyn_channel, createdon, "
-                  u"modifiedon, msdyn_modifiedon, subject, msdyn_title, versionnumber) "
+                  u"modifiedon, msdyn_modifiedon, subject, msdyn_title, msdyn_liveworkstreamid, versionnumber) "
                   u"SELECT lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || "
                   u"substr(hex(randomblob(2)), 2) || '-8' || substr(hex(randomblob(2)), 2) || '-' || "
-                  u"hex(randomblob(6))), 0, ?, ?, t, t, t, 'Bulk conversation ' || k, 'Customer ' || k, 1 "
+                  u"hex(randomblob(6))), 0, ?, ?, t, t, t, 'Bulk conversation ' || k, 'Customer ' || k, ?, 1 "
                   u"FROM (SELECT k, strftime('%Y-%m-%dT%H:%M:%SZ', ?, '+' || (k * ?) || ' seconds') AS t FROM n)"_s);
         q.addBindValue(spec.count);
         q.addBindValue(spec.statusCode);
         q.addBindValue(QString::number(spec.channel));
+        // Stored as the sandbox stores a lookup: the GUID in lower case, without braces.
+        q.addBindValue(spec.workstreamId.isEmpty()
+                           ? QVariant(QMetaType(QMetaType::QString))
+                           : QVariant(QUuid::fromString(spec.workstreamId).toString(QUuid::WithoutBraces)));
         q.addBindValue(spec.first.toUTC().toString(u"yyyy-MM-dd HH:mm:ss"_s));
         q.addBindValue(spec.stepSeconds);
         if (!q.exec()) {

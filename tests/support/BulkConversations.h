@@ -17,6 +17,7 @@ struct Spec
     int count = 0;
     QDateTime first; // createdon (and modifiedon) of the first
     int stepSeconds = 1; // between one and the next; 0: all in the same second
+    QString workstreamId = {}; // _msdyn_liveworkstreamid_value; empty: none
 };
 
 // Inserts spec.count conversations with random ids (so that the ids' order is not the order of creation).

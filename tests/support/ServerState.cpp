@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+
 ServerState serverState(const QUrl &sandbox, const QString &token)
 {
     QUrl url = sandbox;
@@ -50,11 +52,11 @@ WorkstreamState workstreamState(const QUrl &sandbox, const QString &token)
 {
     QUrl url = sandbox;
     url.setPath(QStringLiteral("/api/data/v9.2/msdyn_liveworkstreams"));
-    url.setQuery(QStringLiteral("$select=msdyn_name,msdyn_autocloseafterinactivity,msdyn_blockcapacityforwrapup,"
-                                "versionnumber"));
+    url.setQuery(
+        QStringLiteral("$select=msdyn_name,msdyn_autocloseafterinactivity,msdyn_blockcapacityforwrapup,versionnumber"));
     const TestReply reply = testGet(url, token.toUtf8());
-    const auto minutes = [](const QJsonValue &v) {
-        return v.isNull() ? std::nullopt : std::optional<int>(v.toInt());
+    const auto minutes = [](const QJsonValue &value) {
+        return value.isDouble() ? std::optional<int>(value.toInt()) : std::nullopt;
     };
     WorkstreamState state;
     for (const QJsonValue &v : reply.json().value(QStringLiteral("value")).toArray()) {
@@ -74,6 +76,27 @@ QString idOf(const WorkstreamState &state, const QString &name)
         if (it->name == name)
             return it.key();
     return {};
+}
+
+qint64 lastVersion(const ServerState &configurations, const WorkstreamState &workstreams)
+{
+    qint64 last = 0;
+    for (const ServerRecord &r : configurations)
+        last = std::max(last, r.version);
+    for (const ServerWorkstream &w : workstreams)
+        last = std::max(last, w.version);
+    return last;
+}
+
+TestReply colleaguePatch(const QUrl &sandbox, const QString &token, const QString &entitySet, const QString &id,
+                         const QJsonObject &columns)
+{
+    QUrl record = sandbox;
+    record.setPath(QStringLiteral("/api/data/v9.2/%1(%2)").arg(entitySet, id));
+    return testRequest(
+        "PATCH", record,
+        {{"Authorization", "Bearer " + token.toUtf8()}, {"Content-Type", "application/json"}, {"If-Match", "*"}},
+        QJsonDocument(columns).toJson(QJsonDocument::Compact));
 }
 
 QByteArray withWorkstream(const QByteArray &snapshot, const QString &name, const QJsonObject &fields)

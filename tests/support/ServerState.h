@@ -25,10 +25,7 @@ ServerState serverState(const QUrl &sandbox, const QString &token);
 
 QString idOf(const ServerState &state, const QString &name);
 
-// A snapshot file's records edited: name → new minutes (empty optional: never).
-QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes);
-
-// A workstream's two timers as the sandbox holds them.
+// The workstreams (msdyn_liveworkstreams) and their two timers, read over HTTP.
 struct ServerWorkstream
 {
     QString name;
@@ -38,11 +35,18 @@ struct ServerWorkstream
     friend bool operator==(const ServerWorkstream &, const ServerWorkstream &) = default;
 };
 using WorkstreamState = QMap<QString, ServerWorkstream>; // by id
-
-// What the sandbox's workstreams hold, read over HTTP.
 WorkstreamState workstreamState(const QUrl &sandbox, const QString &token);
-
 QString idOf(const WorkstreamState &state, const QString &name);
+// The largest versionnumber of either table: the sandbox numbers every write from one counter, so each PATCH it
+// carries out adds one.
+qint64 lastVersion(const ServerState &configurations, const WorkstreamState &workstreams);
+
+// A colleague's change: one PATCH of a record's columns over HTTP, with If-Match: * (any version).
+TestReply colleaguePatch(const QUrl &sandbox, const QString &token, const QString &entitySet, const QString &id,
+                         const QJsonObject &columns);
+
+// A snapshot file's records edited: name → new minutes (empty optional: never).
+QByteArray withMinutes(const QByteArray &snapshot, const QMap<QString, std::optional<int>> &changes);
 
 // A snapshot file's workstream of that name with fields replaced (or added): {"autoCloseAfterInactivity": 60}.
 QByteArray withWorkstream(const QByteArray &snapshot, const QString &name, const QJsonObject &fields);
