@@ -8,6 +8,7 @@
 #include <QMainWindow>
 
 class Banner;
+class ChangeHistoryDialog;
 class ChannelGridModel;
 class ConfigTableModel;
 class ConfigProxyModel;
@@ -66,6 +67,10 @@ public:
     PreviewPanel *previewPanel() const { return m_preview; }
     EditSession *session() const { return m_session; }
     SnapshotActions *snapshots() const { return m_snapshots; }
+    // The environment's history of a value (Edit → Change History…), made the first time it is asked for; other
+    // views of values open it with ChangeHistoryDialog::showFor.
+    ChangeHistoryDialog *changeHistory();
+    QAction *changeHistoryAction() const { return m_changeHistoryAction; }
 
 public Q_SLOTS:
     void refresh();
@@ -75,6 +80,8 @@ public Q_SLOTS:
     void revertSelected();
     void resetSelectedToDefault();
     void editSelected();
+    // The change history of the selected value (the first, when several are selected).
+    void showChangeHistory();
     void setView(MainWindow::View view);
 
 Q_SIGNALS:
@@ -138,6 +145,8 @@ private:
     QAction *m_revertAction;
     QAction *m_resetAction;
     QAction *m_editAction;
+    QAction *m_changeHistoryAction;
+    ChangeHistoryDialog *m_changeHistory = nullptr;
     QAction *m_overviewAction;
     QAction *m_detailsAction;
     bool m_loading = false;
