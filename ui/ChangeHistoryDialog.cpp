@@ -14,6 +14,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 ChangeHistoryDialog::ChangeHistoryDialog(DataverseClient *client, QWidget *parent)
@@ -62,7 +64,7 @@ ChangeHistoryDialog::ChangeHistoryDialog(DataverseClient *client, QWidget *paren
 
     m_count->setObjectName(u"changeHistoryCount"_s);
     m_loadMore->setObjectName(u"changeHistoryLoadMore"_s);
-    m_loadMore->setToolTip(tr("Read the next %n older change(s)", nullptr, PageSize));
+    m_loadMore->setToolTip(tr("Read the next %n older change(s)", nullptr, m_pageSize));
     m_loadMore->setEnabled(false);
     m_loadMore->setAutoDefault(false);
     m_reload->setAutoDefault(false);
@@ -106,6 +108,12 @@ void ChangeHistoryDialog::showFor(const ValueRef &ref, const QString &label)
     activateWindow();
 }
 
+void ChangeHistoryDialog::setPageSize(int changes)
+{
+    m_pageSize = std::clamp(changes, 1, ChangeHistoryReader::MaxPageSize);
+    m_loadMore->setToolTip(tr("Read the next %n older change(s)", nullptr, m_pageSize));
+}
+
 bool ChangeHistoryDialog::isBusy() const
 {
     return !m_busy->isHidden();
@@ -129,7 +137,7 @@ void ChangeHistoryDialog::reload()
 void ChangeHistoryDialog::startRead()
 {
     setBusy(true);
-    m_reader.read(m_ref, 1, PageSize, m_generation, [this](Result<ChangeHistoryReader::Reading> reading) {
+    m_reader.read(m_ref, 1, m_pageSize, m_generation, [this](Result<ChangeHistoryReader::Reading> reading) {
         setBusy(false);
         if (!reading) {
             showError(reading.error());
@@ -148,7 +156,7 @@ void ChangeHistoryDialog::loadMore()
     if (!m_more || isBusy() || !m_generation)
         return;
     setBusy(true);
-    m_reader.fetchPage(m_ref, m_pagesRead + 1, PageSize, m_generation, [this](Result<ChangeHistory::Page> page) {
+    m_reader.fetchPage(m_ref, m_pagesRead + 1, m_pageSize, m_generation, [this](Result<ChangeHistory::Page> page) {
         setBusy(false);
         if (!page) {
             // What was shown stays; Load More tries again.

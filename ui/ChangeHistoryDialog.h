@@ -29,7 +29,10 @@ public:
     explicit ChangeHistoryDialog(DataverseClient *client, QWidget *parent = nullptr);
     ~ChangeHistoryDialog() override;
 
-    static constexpr int PageSize = 50;
+    static constexpr int DefaultPageSize = 50;
+    // Changes read at a time (1 to ChangeHistoryReader::MaxPageSize); for the next read.
+    void setPageSize(int changes);
+    int pageSize() const { return m_pageSize; }
 
     // Shows the history of ref (label names it for people: "Live Chat · Open", a workstream's name), reading it
     // afresh, and brings the dialog to the front.
@@ -65,6 +68,7 @@ private:
     ChangeHistoryReader m_reader;
     ValueRef m_ref;
     QString m_label;
+    int m_pageSize = DefaultPageSize;
     int m_pagesRead = 0;
     bool m_more = false;
     std::optional<qint64> m_total;
