@@ -94,6 +94,8 @@ QVariant ConfigTableModel::data(const QModelIndex &index, int role) const
         return int(rowStatus(row));
     case StreamSourceRole:
         return config.streamSource ? QVariant(*config.streamSource) : QVariant();
+    case SettingRole:
+        return index.column() == AutoClose ? QVariant(int(TimerSetting::ChannelState)) : QVariant();
     default:
         return {};
     }

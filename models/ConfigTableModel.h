@@ -13,16 +13,6 @@ class ConfigTableModel final : public EditableTableModel
     Q_DISABLE_COPY_MOVE(ConfigTableModel)
 public:
     enum Column { Channel, State, AutoClose, Default, Modified, Status, ColumnCount };
-    enum Role {
-        SortRole = Qt::UserRole + 1, // a value that sorts naturally: minutes as numbers, "Never" last
-        IdRole, // the record's id
-        MinutesRole, // the value shown: the pending edit's, else the server's; an invalid QVariant for "never"
-        ServerMinutesRole, // the server's value, as last read
-        PendingRole, // bool: the row has an unsaved edit
-        RisksRole, // the shown value's risks (EditRisks), one per line; empty when none
-        StatusRole, // RowStatus, as int
-        StreamSourceRole, // the channel's stream source code, or invalid
-    };
 
     explicit ConfigTableModel(QObject *parent = nullptr);
 
@@ -80,6 +70,7 @@ public:
     std::optional<ServerValue> serverValue(const ValueRef &ref) const override;
     QString valueLabel(const ValueRef &ref) const override { return label(ref.id); }
     std::optional<PendingEdit> pendingEdit(const ValueRef &ref) const override { return pending(ref.id); }
+    void setPendingValue(const ValueRef &ref, std::optional<int> minutes) override { setPending(ref.id, minutes); }
     void dropPending(const ValueRef &ref) override { clearPending(ref.id); }
     void rebaseValue(const ValueRef &ref) override { rebase(ref.id); }
     void markValueSaving(const ValueRef &ref) override { markSaving(ref.id); }

@@ -46,6 +46,25 @@ QList<EditRisk> EditRisks::assess(const ChannelStateConfig &config, std::optiona
     return risks;
 }
 
+QList<EditRisk> EditRisks::assessWorkstream(TimerSetting setting, std::optional<int> minutes)
+{
+    QList<EditRisk> risks;
+    if (!minutes || setting != TimerSetting::Inactivity)
+        return risks; // a short wrap-up block only gives the agent's capacity back sooner
+    if (*minutes == 0) {
+        // docs/closing-rule.md: what 0 means is not documented; the product assumes "at the next job run".
+        risks << EditRisk {EditRisk::Kind::Zero,
+                           tr("0 minutes: Waiting conversations of this workstream may close at the next run of the "
+                              "closing job (Microsoft does not document what 0 means; this tool assumes that).")};
+    } else if (*minutes < ShortInactivityMinutes) {
+        risks << EditRisk {EditRisk::Kind::VeryShortInactivity,
+                           tr("Under %1 minutes of inactivity: customers who take a moment to reply may find their "
+                              "conversation closed.")
+                               .arg(ShortInactivityMinutes)};
+    }
+    return risks;
+}
+
 QString EditRisks::describe(const QList<EditRisk> &risks)
 {
     QStringList lines;

@@ -17,6 +17,18 @@ class EditableTableModel : public QAbstractTableModel
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EditableTableModel)
 public:
+    // The roles every editable table answers; MinutesRole and the rest are of the value the cell shows.
+    enum Role {
+        SortRole = Qt::UserRole + 1, // a value that sorts naturally: minutes as numbers, "Never" last
+        IdRole, // the record's id
+        MinutesRole, // the value shown: the pending edit's, else the server's; an invalid QVariant for "never"
+        ServerMinutesRole, // the server's value, as last read
+        PendingRole, // bool: the row has an unsaved edit
+        RisksRole, // the shown value's risks (EditRisks), one per line; empty when none
+        StatusRole, // RowStatus, as int
+        StreamSourceRole, // the channel's stream source code, or invalid
+        SettingRole, // the TimerSetting of the value a cell shows, as int; invalid for a cell that shows none
+    };
     enum class RowStatus {
         Unchanged,
         Pending, // edited, not saved
@@ -48,6 +60,8 @@ public:
     virtual QList<PendingEdit> pendingEdits() const = 0; // in row order
     virtual bool hasPendingEdits() const = 0;
     virtual std::optional<PendingEdit> pendingEdit(const ValueRef &ref) const = 0;
+    // Makes (or changes) an edit over the record's current server version; a value equal to the server's drops it.
+    virtual void setPendingValue(const ValueRef &ref, std::optional<int> minutes) = 0;
     virtual void dropPending(const ValueRef &ref) = 0;
     // Restores edits (from the journal) exactly as they were, versions included; returns those whose record is
     // not here.

@@ -537,7 +537,7 @@ void MainWindow::revertSelected()
 
 void MainWindow::discardAll()
 {
-    EditCommands::discardAll(m_undo, m_model);
+    EditCommands::discardAll(m_undo, {m_model});
 }
 
 void MainWindow::save()
