@@ -1,10 +1,13 @@
 // Seeding: demo data of a chosen size and seed, seed files, and the errors of bad seed files.
 #include "TestHttp.h"
 #include "app/sandbox/LocalSandbox.h"
+#include "models/ChannelStateConfig.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -55,6 +58,100 @@ private Q_SLOTS:
         QVERIFY(rows(*other.value(), query) != one);
     }
 
+    // One workstream per channel (docs/dataverse-tables.md): inactivity where Microsoft offers it, the wrap-up block
+    // empty ("Always block") but for web chat, whose value the demo's history explains.
+    void demoWorkstreams()
+    {
+        QTemporaryDir dir;
+        auto sandbox = start(dir.path(), {});
+        QVERIFY(sandbox.ok());
+        const QJsonArray all = rows(*sandbox.value(),
+                                    u"msdyn_liveworkstreams?$select=msdyn_name,msdyn_streamsource,"
+                                    u"msdyn_autocloseafterinactivity,msdyn_blockcapacityforwrapup,"
+                                    u"msdyn_blockcapacityforwrapupinseconds&$orderby=msdyn_name"_s);
+        QCOMPARE(all.size(), 6);
+        const auto value = [](const QJsonValue &v) {
+            return v.isNull() ? -1 : v.toInt();
+        };
+        QMap<QString, QList<int>> byName; // source, inactivity, block, block in seconds (-1: empty)
+        for (const QJsonValue &w : all)
+            byName.insert(w[u"msdyn_name"_s].toString(),
+                          {w[u"msdyn_streamsource"_s].toInt(), value(w[u"msdyn_autocloseafterinactivity"_s]),
+                           value(w[u"msdyn_blockcapacityforwrapup"_s]),
+                           value(w[u"msdyn_blockcapacityforwrapupinseconds"_s])});
+        const QMap<QString, QList<int>> expected {
+            {u"Web chat support"_s, {StreamSource::LiveChat, -1, 20, -1}},
+            {u"SMS support"_s, {StreamSource::Sms, 2880, -1, -1}},
+            {u"Phone support"_s, {StreamSource::Voice, -1, -1, -1}},
+            {u"Internal IT help desk"_s, {StreamSource::Teams, 2880, -1, -1}},
+            {u"Social care"_s, {StreamSource::Facebook, 4320, -1, -1}},
+            {u"WhatsApp support"_s, {StreamSource::WhatsApp, 2880, -1, -1}},
+        };
+        QCOMPARE(byName, expected);
+        // Every channel configuration has its workstream.
+        QSet<int> channels;
+        for (const QJsonValue &c :
+             rows(*sandbox.value(), u"msdyn_occhannelconfigurations?$select=msdyn_streamsource"_s))
+            channels.insert(c[u"msdyn_streamsource"_s].toInt());
+        QSet<int> covered;
+        for (const QList<int> &w : expected)
+            covered.insert(w.first());
+        QCOMPARE(covered, channels);
+    }
+
+    // The demo's audit history (docs/change-history.md): earlier changes by a colleague and by the signed-in user,
+    // the same every time.
+    void demoHistory()
+    {
+        QTemporaryDir a;
+        QTemporaryDir b;
+        auto first = start(a.path(), {});
+        auto second = start(b.path(), {});
+        QVERIFY(first.ok() && second.ok());
+        const QString query = u"audits?$select=auditid,objecttypecode,_objectid_value,action,operation,attributemask"
+                              u"&$orderby=createdon desc"_s;
+        const QJsonArray audits = rows(*first.value(), query);
+        QCOMPARE(audits.size(), 4);
+        QCOMPARE(rows(*second.value(), query), audits);
+
+        const QByteArray annotations = "odata.include-annotations=\"*\"";
+        const TestReply named =
+            testGet(QUrl(first.value()->url().toString() +
+                         u"/api/data/v9.2/audits?$select=createdon,_userid_value&$orderby=createdon desc"_s),
+                    Token.toLatin1(), {{"Prefer", annotations}});
+        QStringList who;
+        for (const QJsonValue &row : named.json()[u"value"_s].toArray())
+            who << row[u"_userid_value@OData.Community.Display.V1.FormattedValue"_s].toString();
+        QCOMPARE(
+            who,
+            (QStringList {u"Demo Administrator"_s, u"Patti Fernandez"_s, u"Patti Fernandez"_s, u"Patti Fernandez"_s}));
+
+        // Live Chat - Wrap-up went to 30 and back to Microsoft's 15; modifiedon is its last change.
+        const QJsonObject wrapUp = rows(*first.value(),
+                                        u"msdyn_occhannelstateconfigurations?$filter=msdyn_name eq "
+                                        u"'Live Chat - Wrap-up'"_s)
+                                       .first()
+                                       .toObject();
+        QCOMPARE(wrapUp[u"msdyn_autocloseliveworkitemafter"_s].toInt(), 15);
+        const QString target =
+            QString::fromLatin1(QUrl::toPercentEncoding(u"{'@odata.id':'msdyn_occhannelstateconfigurations(%1)'}"_s.arg(
+                wrapUp[u"msdyn_occhannelstateconfigurationid"_s].toString())));
+        const QJsonArray details =
+            testGet(QUrl::fromEncoded(QString(first.value()->url().toString() +
+                                              u"/api/data/v9.2/RetrieveRecordChangeHistory(Target=@t)?@t="_s + target)
+                                          .toUtf8()),
+                    Token.toLatin1())
+                .json()[u"AuditDetailCollection"_s][u"AuditDetails"_s]
+                .toArray();
+        QCOMPARE(details.size(), 2);
+        QCOMPARE(details[0][u"OldValue"_s][u"msdyn_autocloseliveworkitemafter"_s].toInt(), 30);
+        QCOMPARE(details[0][u"NewValue"_s][u"msdyn_autocloseliveworkitemafter"_s].toInt(), 15);
+        QCOMPARE(details[1][u"OldValue"_s][u"msdyn_autocloseliveworkitemafter"_s].toInt(), 15);
+        QCOMPARE(details[1][u"NewValue"_s][u"msdyn_autocloseliveworkitemafter"_s].toInt(), 30);
+        QCOMPARE(wrapUp[u"modifiedon"_s], named.json()[u"value"_s][0][u"createdon"_s]);
+        QCOMPARE(rows(*first.value(), u"systemusers?$select=fullname&$orderby=fullname"_s).size(), 2);
+    }
+
     void seedFileReplacesTheDemoData()
     {
         QTemporaryDir dir;
@@ -70,6 +167,9 @@ private Q_SLOTS:
         QCOMPARE(configs.at(1)[u"@odata.etag"_s].toString(), u"W/\"5\""_s);
         QCOMPARE(rows(*sandbox.value(), u"msdyn_ocliveworkitems"_s).size(), 1);
         QCOMPARE(rows(*sandbox.value(), u"msdyn_liveworkstreams"_s).size(), 0);
+        // No demo history; the signed-in user alone.
+        QCOMPARE(rows(*sandbox.value(), u"audits"_s).size(), 0);
+        QCOMPARE(rows(*sandbox.value(), u"systemusers"_s).size(), 1);
     }
 
     void badSeedFilesNameTheRecordAndField_data()

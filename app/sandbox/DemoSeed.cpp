@@ -1,5 +1,6 @@
 #include "app/sandbox/DemoSeed.h"
 
+#include "app/sandbox/AuditStore.h"
 #include "app/sandbox/EntitySchema.h"
 #include "models/ChannelStateConfig.h"
 #include "models/MicrosoftDefaults.h"
@@ -42,19 +43,108 @@ struct DemoChannel
     QString recordPrefix; // "Live Chat" in "Live Chat - Open"
     QString workstream; // its workstream's name
     QVariant inactivity; // the workstream's auto-close after inactivity (minutes), or null
+    QVariant wrapUpBlock; // the workstream's block capacity for wrap-up (minutes); null: always block (UNCONFIRMED)
 };
+
+// Workstream settings (docs/dataverse-tables.md): Microsoft documents no default for either. Auto-close after
+// inactivity is offered for persistent chat, SMS, social channels and Teams only, so live chat and voice have none;
+// the others have 2880 minutes (UNCONFIRMED, the sandbox's choice), Facebook's raised by a colleague (the audit
+// history below). Block capacity for wrap-up is empty, read as Microsoft's default "Always block" (UNCONFIRMED), but
+// for web chat, set by the colleague.
+constexpr int DefaultInactivity = 2880;
 
 QList<DemoChannel> demoChannels()
 {
     const QVariant none;
     return {
-        {StreamSource::LiveChat, u"Contoso web chat"_s, u"Live Chat"_s, u"Web chat support"_s, none},
-        {StreamSource::Sms, u"Contoso SMS"_s, u"SMS"_s, u"SMS support"_s, 2880},
-        {StreamSource::Voice, u"Contoso voice"_s, u"Voice"_s, u"Phone support"_s, none},
-        {StreamSource::Teams, u"Contoso Teams"_s, u"Microsoft Teams"_s, u"Internal IT help desk"_s, 2880},
-        {StreamSource::Facebook, u"Contoso Facebook page"_s, u"Facebook"_s, u"Social care"_s, 4320},
-        {StreamSource::WhatsApp, u"Contoso WhatsApp"_s, u"WhatsApp"_s, u"WhatsApp support"_s, 2880},
+        {StreamSource::LiveChat, u"Contoso web chat"_s, u"Live Chat"_s, u"Web chat support"_s, none, 20},
+        {StreamSource::Sms, u"Contoso SMS"_s, u"SMS"_s, u"SMS support"_s, DefaultInactivity, none},
+        {StreamSource::Voice, u"Contoso voice"_s, u"Voice"_s, u"Phone support"_s, none, none},
+        {StreamSource::Teams, u"Contoso Teams"_s, u"Microsoft Teams"_s, u"Internal IT help desk"_s, DefaultInactivity,
+         none},
+        {StreamSource::Facebook, u"Contoso Facebook page"_s, u"Facebook"_s, u"Social care"_s, 4320, none},
+        {StreamSource::WhatsApp, u"Contoso WhatsApp"_s, u"WhatsApp"_s, u"WhatsApp support"_s, DefaultInactivity, none},
     };
+}
+
+// One earlier change of the demo's audit history.
+struct DemoChange
+{
+    int daysAgo;
+    bool byColleague; // or by the signed-in user
+    QString table; // logical name
+    QString id;
+    QString column;
+    QVariant before;
+    QVariant after;
+};
+
+// Newest last. Each record's current value is the last change's "after" (the Live Chat - Wrap-up value is back at
+// Microsoft's default).
+QList<DemoChange> demoHistory()
+{
+    const int chatWrapUp = *MicrosoftDefaults::lookup(StreamSource::LiveChat, int(ConversationState::WrapUp))->minutes;
+    const QString chatWrapUpId =
+        idFor(u"state/Live Chat - "_s + conversationStateLabel(int(ConversationState::WrapUp)));
+    const QString states = u"msdyn_occhannelstateconfiguration"_s;
+    const QString workstreams = u"msdyn_liveworkstream"_s;
+    return {
+        {62, true, states, chatWrapUpId, u"msdyn_autocloseliveworkitemafter"_s, chatWrapUp, 30},
+        {41, true, workstreams, idFor(u"workstream/Contoso Facebook page"_s), u"msdyn_autocloseafterinactivity"_s,
+         DefaultInactivity, 4320},
+        {33, true, workstreams, idFor(u"workstream/Contoso web chat"_s), u"msdyn_blockcapacityforwrapup"_s, QVariant(),
+         20},
+        {20, false, states, chatWrapUpId, u"msdyn_autocloseliveworkitemafter"_s, 30, chatWrapUp},
+    };
+}
+
+// The demo's users besides the signed-in one (StoreUpgrade adds that one), and its audit history: each change as an
+// audit row with its old and new value, and the changed record's modifiedon at the time of its last change.
+bool seedHistory(QSqlDatabase &db, const QDateTime &now, const QString &userId, QString *error)
+{
+    const QString colleague = idFor(u"systemuser/"_s + QLatin1String(DemoSeed::ColleagueFullName));
+    QSqlQuery user(db);
+    user.prepare(u"INSERT INTO systemuser (systemuserid, fullname, versionnumber, createdon, modifiedon) "
+                 u"VALUES (?, ?, 1, ?, ?)"_s);
+    user.addBindValue(colleague);
+    user.addBindValue(QString::fromLatin1(DemoSeed::ColleagueFullName));
+    user.addBindValue(iso(now.addDays(-365)));
+    user.addBindValue(iso(now.addDays(-365)));
+    if (!user.exec()) {
+        *error = user.lastError().text();
+        return false;
+    }
+    int n = 0;
+    for (const DemoChange &change : demoHistory()) {
+        const EntitySetDef *set = EntitySchema::findByLogicalName(change.table);
+        const ColumnDef *column = set->column(change.column);
+        AuditStore::Change c;
+        c.auditId = idFor(u"audit/"_s + QString::number(++n));
+        c.transactionId = idFor(u"audit-transaction/"_s + QString::number(n));
+        c.action = 2;
+        c.table = change.table;
+        c.objectId = change.id;
+        c.userId = change.byColleague ? colleague : userId;
+        c.createdOn = now.addDays(-change.daysAgo);
+        c.columns = {change.column};
+        if (!change.before.isNull())
+            c.oldValue.insert(column->jsonName(), change.before.toLongLong());
+        if (!change.after.isNull())
+            c.newValue.insert(column->jsonName(), change.after.toLongLong());
+        if (auto inserted = AuditStore::insert(db, c); !inserted) {
+            *error = inserted.error().serviceMessage;
+            return false;
+        }
+        QSqlQuery modified(db);
+        modified.prepare(u"UPDATE "_s + set->logicalName + u" SET modifiedon = ? WHERE "_s + set->key + u" = ?"_s);
+        modified.addBindValue(iso(c.createdOn));
+        modified.addBindValue(change.id);
+        if (!modified.exec()) {
+            *error = modified.lastError().text();
+            return false;
+        }
+    }
+    return true;
 }
 
 // Inserts rows with one prepared statement per table, numbering versions as it goes.
@@ -131,7 +221,8 @@ const std::array<QString, 8> Topics = {
 };
 } // namespace
 
-Result<Done> DemoSeed::fill(QSqlDatabase &db, const QDateTime &now, int conversationCount, quint32 randomSeed)
+Result<Done> DemoSeed::fill(QSqlDatabase &db, const QDateTime &now, const QString &userId, int conversationCount,
+                            quint32 randomSeed)
 {
     Inserter inserter(db);
     const auto failed = [&inserter]() {
@@ -183,6 +274,8 @@ Result<Done> DemoSeed::fill(QSqlDatabase &db, const QDateTime &now, int conversa
                               {u"msdyn_name"_s, channel.workstream},
                               {u"msdyn_streamsource"_s, channel.streamSource},
                               {u"msdyn_autocloseafterinactivity"_s, channel.inactivity},
+                              {u"msdyn_blockcapacityforwrapup"_s, channel.wrapUpBlock},
+                              {u"msdyn_blockcapacityforwrapupinseconds"_s, QVariant()},
                               {u"statecode"_s, 0},
                               {u"statuscode"_s, 1},
                               {u"createdon"_s, iso(installed)},
@@ -228,6 +321,11 @@ Result<Done> DemoSeed::fill(QSqlDatabase &db, const QDateTime &now, int conversa
 
     if (!inserter.saveVersion())
         return failed();
+    if (QString error; !seedHistory(db, now, userId, &error)) {
+        Error e = failed();
+        e.serviceMessage = error;
+        return e;
+    }
     return Done {};
 }
 

@@ -3,17 +3,31 @@
 #include "app/sandbox/SandboxApi.h"
 #include "app/sandbox/SandboxServer.h"
 #include "app/sandbox/SandboxStore.h"
+#include "app/sandbox/SandboxUser.h"
 
 #include <QRandomGenerator>
 
 Result<std::unique_ptr<LocalSandbox>> LocalSandbox::start(const Options &options)
 {
+    // The switches first: a wrong one is refused before anything is created.
+    auto audit = AuditSettings::parse(options.auditOff);
+    if (!audit)
+        return audit.error();
+    for (const QString &privilege : options.withoutPrivileges) {
+        if (auto known = SandboxUser().withhold(privilege); !known)
+            return known.error();
+    }
     auto store = SandboxStore::open(options.dataDir, options.seed);
     if (!store)
         return store.error();
     std::unique_ptr<LocalSandbox> sandbox(new LocalSandbox);
     sandbox->m_store = std::move(store).value();
+    sandbox->m_store->setAuditSettings(audit.value());
     sandbox->m_api = std::make_unique<SandboxApi>(sandbox->m_store.get());
+    for (const QString &privilege : options.withoutPrivileges) {
+        if (auto withheld = sandbox->m_api->withholdPrivilege(privilege); !withheld)
+            return withheld.error();
+    }
     for (const QString &token : options.acceptedTokens)
         sandbox->m_api->addAcceptedToken(token);
     sandbox->m_api->setTokenLifetime(options.tokenLifetime);

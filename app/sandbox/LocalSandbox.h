@@ -30,6 +30,9 @@ public:
         SandboxStore::Seed seed; // what an empty data directory is filled with
         QString faults; // a FaultInjector spec; empty: none
         bool readOnlyUser = false; // the signed-in user may read but not write
+        QStringList withoutPrivileges; // privileges the signed-in user lacks, e.g. prvReadRecordAuditHistory
+        // What is not audited: "organization", "<table>" or "<table>.<column>" (docs/change-history.md).
+        QStringList auditOff;
         QJsonArray discoveryInstances; // served by the discovery endpoint after the sandbox itself
     };
 

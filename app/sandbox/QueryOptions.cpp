@@ -36,8 +36,10 @@ std::optional<HttpResponse> parseExpand(const QString &text, const EntitySetDef 
     const ColumnDef *lookup = set.column(navigation);
     if (!lookup || lookup->type != ColumnDef::Type::Lookup)
         return badQuery(QueryOptions::propertyNotFound(navigation, set));
-    query.expand = lookup;
     const EntitySetDef *target = EntitySchema::find(lookup->lookupEntitySet);
+    if (!target) // a lookup to any table (the audit's objectid) has no one type to expand to
+        return badQuery(u"The navigation property '%1' cannot be expanded by autoclose-sandbox."_s.arg(navigation));
+    query.expand = lookup;
     const QString nested = match.captured(2).trimmed();
     if (nested.isEmpty())
         return std::nullopt;

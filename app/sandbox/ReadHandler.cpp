@@ -4,6 +4,7 @@
 #include "app/sandbox/PagingCookie.h"
 #include "app/sandbox/QueryOptions.h"
 #include "app/sandbox/SandboxStore.h"
+#include "app/sandbox/SandboxUser.h"
 #include "models/ChannelStateConfig.h"
 
 #include <QJsonArray>
@@ -21,6 +22,15 @@ namespace {
 std::optional<QString> choiceLabel(const EntitySetDef &set, const QString &column, qint64 value)
 {
     const bool conversation = set.logicalName == u"msdyn_ocliveworkitem"_s;
+    if (set.logicalName == u"audit"_s) {
+        // The audit table's choices (docs/change-history.md); only the actions the sandbox records are named.
+        static const QStringList actions = {u"Unknown"_s, u"Create"_s, u"Update"_s};
+        static const QStringList operations = {QString(), u"Create"_s, u"Update"_s, u"Delete"_s, u"Access"_s};
+        if (column == u"action"_s)
+            return value >= 0 && value < actions.size() ? std::optional(actions.at(value)) : std::nullopt;
+        if (column == u"operation"_s)
+            return value >= 1 && value < operations.size() ? std::optional(operations.at(value)) : std::nullopt;
+    }
     if (column == u"msdyn_ocliveworkitemstate"_s)
         return conversationStateLabel(int(value));
     if (column == u"msdyn_streamsource"_s)
@@ -42,8 +52,9 @@ std::optional<QString> choiceLabel(const EntitySetDef &set, const QString &colum
 }
 } // namespace
 
-ReadHandler::ReadHandler(SandboxStore *store)
+ReadHandler::ReadHandler(SandboxStore *store, const SandboxUser *user)
     : m_store(store)
+    , m_user(user)
 { }
 
 HttpResponse ReadHandler::get(const HttpRequest &request, const EntitySetDef &set, const QString &key) const
@@ -75,7 +86,9 @@ HttpResponse ReadHandler::record(const HttpRequest &request, const EntitySetDef 
         return notModified;
     }
     object.insert(u"@odata.context"_s, QString(apiRoot(request) + u"$metadata#"_s + set.entitySet + u"/$entity"_s));
-    HttpHeaders headers {{"ETag", etag}};
+    HttpHeaders headers;
+    if (!etag.isEmpty()) // a table without versions (audit) has none
+        headers << std::pair<QByteArray, QByteArray>("ETag", etag);
     if (!annotations.applied.isEmpty())
         headers << std::pair<QByteArray, QByteArray>("Preference-Applied", annotations.applied);
     return json(200, object, headers);
@@ -192,19 +205,24 @@ void ReadHandler::annotate(QJsonObject &row, const EntitySetDef &set, bool forma
         if (value.isUndefined() || value.isNull())
             continue;
         if (c.type == ColumnDef::Type::Lookup) {
-            const EntitySetDef *target = EntitySchema::find(c.lookupEntitySet);
+            // A lookup to any table (the audit's objectid) points where the row's objecttypecode says.
+            const EntitySetDef *target = c.lookupEntitySet.isEmpty()
+                ? EntitySchema::findByLogicalName(row.value(u"objecttypecode"_s).toString())
+                : EntitySchema::find(c.lookupEntitySet);
             if (lookups && target) {
                 row.insert(name + u"@Microsoft.Dynamics.CRM.lookuplogicalname"_s, target->logicalName);
-                row.insert(name + u"@Microsoft.Dynamics.CRM.associatednavigationproperty"_s, c.name);
+                // The audit table's lookups have no navigation property annotation (docs/change-history.md).
+                if (set.logicalName != u"audit"_s)
+                    row.insert(name + u"@Microsoft.Dynamics.CRM.associatednavigationproperty"_s, c.name);
             }
-            if (formatted && target) {
+            if (formatted && target && !target->primaryName.isEmpty()) {
                 // A lookup's label is the primary name of the record it points to.
                 SandboxStore::Query nameOnly;
-                if (const ColumnDef *primary = target->column(u"msdyn_name"_s))
+                if (const ColumnDef *primary = target->column(target->primaryName))
                     nameOnly.select << primary;
                 const auto linked = m_store->get(*target, value.toString(), nameOnly);
                 if (linked && linked.value())
-                    row.insert(name + Formatted, linked.value()->value(u"msdyn_name"_s));
+                    row.insert(name + Formatted, linked.value()->value(target->primaryName));
             }
             continue;
         }
@@ -244,18 +262,13 @@ HttpResponse ReadHandler::userPrivileges(const HttpRequest &request, const QStri
     if (QUuid::fromString(userId) != QUuid::fromString(identity.userId))
         return error(404, CodeRecordNotFound, u"systemuser With Id = %1 Does Not Exist"_s.arg(userId));
     QJsonArray privileges;
-    for (const EntitySetDef &set : EntitySchema::all()) {
-        QStringList names {u"prvRead"_s + set.logicalName};
-        if (!m_readOnlyUser)
-            names << u"prvWrite"_s + set.logicalName;
-        for (const QString &name : names) {
-            privileges.append(QJsonObject {
-                {u"Depth"_s, u"Global"_s},
-                {u"PrivilegeId"_s, QUuid::createUuidV5(QUuid(), name).toString(QUuid::WithoutBraces)},
-                {u"BusinessUnitId"_s, identity.businessUnitId},
-                {u"PrivilegeName"_s, name},
-            });
-        }
+    for (const QString &name : m_user->privileges()) {
+        privileges.append(QJsonObject {
+            {u"Depth"_s, u"Global"_s},
+            {u"PrivilegeId"_s, SandboxUser::privilegeId(name)},
+            {u"BusinessUnitId"_s, identity.businessUnitId},
+            {u"PrivilegeName"_s, name},
+        });
     }
     return json(
         200,

@@ -7,6 +7,7 @@
 
 struct EntitySetDef;
 class SandboxStore;
+class SandboxUser;
 
 // Reads: collections (paged, counted, annotated), single records with conditional reads, a set's row count, WhoAmI
 // and the signed-in user's privileges (docs/web-api.md).
@@ -14,10 +15,8 @@ class ReadHandler final
 {
     Q_DISABLE_COPY_MOVE(ReadHandler)
 public:
-    explicit ReadHandler(SandboxStore *store);
-
-    // The user's privileges leave out prvWrite (as an Omnichannel administrator without Write privilege).
-    void setReadOnlyUser(bool readOnly) { m_readOnlyUser = readOnly; }
+    // The user is the signed-in user, whose privileges RetrieveUserPrivileges lists.
+    ReadHandler(SandboxStore *store, const SandboxUser *user);
 
     // GET <set> or GET <set>(<key>) (key empty: the collection), with their query options.
     HttpResponse get(const HttpRequest &request, const EntitySetDef &set, const QString &key) const;
@@ -27,11 +26,14 @@ public:
     // systemusers(<id>)/Microsoft.Dynamics.CRM.RetrieveUserPrivileges: what the signed-in user may do.
     HttpResponse userPrivileges(const HttpRequest &request, const QString &userId) const;
 
+    // Adds the annotations a row of set gets: formatted values, and the lookups' logical names and navigation
+    // properties (docs/web-api.md).
+    void annotate(QJsonObject &row, const EntitySetDef &set, bool formatted, bool lookups) const;
+
 private:
     HttpResponse record(const HttpRequest &request, const EntitySetDef &set, const QString &key) const;
     HttpResponse collection(const HttpRequest &request, const EntitySetDef &set) const;
-    void annotate(QJsonObject &row, const EntitySetDef &set, bool formatted, bool lookups) const;
 
     SandboxStore *m_store;
-    bool m_readOnlyUser = false;
+    const SandboxUser *m_user;
 };

@@ -1,6 +1,7 @@
 #include "app/sandbox/SandboxApi.h"
 
 #include "app/sandbox/EntitySchema.h"
+#include "app/sandbox/SandboxStore.h"
 
 #include <QRegularExpression>
 #include <QUrlQuery>
@@ -11,18 +12,63 @@ using namespace SandboxHttp;
 
 SandboxApi::SandboxApi(SandboxStore *store)
     : m_auth(store)
-    , m_reads(store)
+    , m_reads(store, &m_user)
     , m_aggregates(store)
+    , m_metadata(store)
     , m_writes(store)
     , m_batches(store, [this](const HttpRequest &inner) { return handle(inner); })
     , m_discovery(store)
+    , m_audit(store, &m_user, &m_reads)
+    , m_store(store)
 { }
 
 void SandboxApi::setReadOnlyUser(bool readOnly)
 {
-    m_reads.setReadOnlyUser(readOnly);
-    m_writes.setReadOnlyUser(readOnly);
+    m_user.setReadOnly(readOnly);
     m_discovery.setUserIsAdmin(!readOnly);
+}
+
+std::optional<HttpResponse> SandboxApi::refused(const QString &privilege, const EntitySetDef &set) const
+{
+    if (privilege.isEmpty() || m_user.has(privilege))
+        return std::nullopt;
+    return SandboxUser::refusal(m_store->identity().userId, privilege, set);
+}
+
+std::optional<HttpResponse> SandboxApi::routeAudit(const HttpRequest &request, const QString &resource)
+{
+    static const QRegularExpression entity(u"^EntityDefinitions\\(LogicalName='(\\w+)'\\)$"_s);
+    static const QRegularExpression functions(
+        u"^(?:Microsoft\\.Dynamics\\.CRM\\.)?(RetrieveRecordChangeHistory|RetrieveAttributeChangeHistory)\\((.*)\\)$"_s);
+    static const QRegularExpression details(
+        u"^audits\\(([^)]*)\\)/Microsoft\\.Dynamics\\.CRM\\.RetrieveAuditDetails(?:\\(\\))?$"_s);
+    static const QRegularExpression organizations(u"^organizations(?:\\(([^)]*)\\))?$"_s);
+    enum class Kind { Entity, Functions, Details, Organizations };
+    const std::pair<const QRegularExpression *, Kind> routes[] = {{&entity, Kind::Entity},
+                                                                  {&functions, Kind::Functions},
+                                                                  {&details, Kind::Details},
+                                                                  {&organizations, Kind::Organizations}};
+    for (const auto &[pattern, kind] : routes) {
+        const auto m = pattern->match(resource);
+        if (!m.hasMatch())
+            continue;
+        if (request.method != "GET")
+            return error(
+                405, CodeBadQuery,
+                u"The requested resource does not support http method '%1'."_s.arg(QString::fromLatin1(request.method)),
+                {{"Allow", "GET"}});
+        switch (kind) {
+        case Kind::Entity:
+            return m_metadata.entityMetadata(request, m.captured(1));
+        case Kind::Functions:
+            return m_audit.changeHistory(request, m.captured(1), m.captured(2));
+        case Kind::Details:
+            return m_audit.auditDetails(request, m.captured(1));
+        case Kind::Organizations:
+            return m_audit.organizations(request, m.captured(1));
+        }
+    }
+    return std::nullopt;
 }
 
 HttpResponse SandboxApi::handle(const HttpRequest &request)
@@ -60,6 +106,9 @@ HttpResponse SandboxApi::route(const HttpRequest &request, const QString &resour
         return m_metadata.attributeMetadata(request, m.captured(1), m.captured(2), m.hasCaptured(3));
     }
 
+    if (auto answered = routeAudit(request, resource))
+        return *answered;
+
     if (resource == u"$batch"_s) {
         if (request.method != "POST")
             return error(405, CodeBadQuery, u"$batch takes POST."_s, {{"Allow", "POST"}});
@@ -69,7 +118,11 @@ HttpResponse SandboxApi::route(const HttpRequest &request, const QString &resour
     static const QRegularExpression countPath(u"^(\\w+)/\\$count$"_s);
     if (const auto c = countPath.match(resource); c.hasMatch() && request.method == "GET") {
         const EntitySetDef *set = EntitySchema::find(c.captured(1));
-        return set ? m_reads.count(*set) : resourceNotFound(c.captured(1));
+        if (!set)
+            return resourceNotFound(c.captured(1));
+        if (auto refusal = refused(SandboxUser::readPrivilege(*set), *set))
+            return *refusal;
+        return m_reads.count(*set);
     }
 
     static const QRegularExpression privilegesPath(
@@ -84,17 +137,23 @@ HttpResponse SandboxApi::route(const HttpRequest &request, const QString &resour
     if (request.method == "GET") {
         if (!t.set)
             return m_reads.whoAmI(request);
+        if (auto refusal = refused(SandboxUser::readPrivilege(*t.set), *t.set))
+            return *refusal;
         const QUrlQuery params(request.url);
         if (t.key.isEmpty() && params.hasQueryItem(u"$apply"_s))
             return m_aggregates.apply(request, *t.set, params.queryItemValue(u"$apply"_s, QUrl::FullyDecoded));
         return m_reads.get(request, *t.set, t.key);
     }
-    if (request.method == "PATCH" && t.set && !t.key.isEmpty())
+    const bool writable = t.set && !t.key.isEmpty() && t.set->writable;
+    if (request.method == "PATCH" && writable) {
+        if (auto refusal = refused(SandboxUser::writePrivilege(*t.set), *t.set))
+            return *refusal;
         return m_writes.patch(request, *t.set, t.key);
+    }
     return error(
         405, CodeBadQuery,
         u"The requested resource does not support http method '%1'."_s.arg(QString::fromLatin1(request.method)),
-        {{"Allow", t.set && !t.key.isEmpty() ? "GET, PATCH" : "GET"}});
+        {{"Allow", writable ? "GET, PATCH" : "GET"}});
 }
 
 std::variant<SandboxApi::Target, HttpResponse> SandboxApi::parseResource(const QString &resource) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/sandbox/AggregateHandler.h"
+#include "app/sandbox/AuditHandler.h"
 #include "app/sandbox/AuthHandler.h"
 #include "app/sandbox/BatchHandler.h"
 #include "app/sandbox/DiscoveryHandler.h"
@@ -8,6 +9,7 @@
 #include "app/sandbox/MetadataHandler.h"
 #include "app/sandbox/ReadHandler.h"
 #include "app/sandbox/SandboxHttp.h"
+#include "app/sandbox/SandboxUser.h"
 #include "app/sandbox/WriteHandler.h"
 
 #include <QByteArray>
@@ -41,6 +43,9 @@ public:
     void setTokenLifetime(std::chrono::seconds lifetime) { m_auth.setTokenLifetime(lifetime); }
     // The signed-in user may read but not write (as an Omnichannel administrator without Write privilege).
     void setReadOnlyUser(bool readOnly);
+    // The signed-in user lacks this privilege (RetrieveUserPrivileges leaves it out; requests needing it get 403).
+    // A BadInput error when the sandbox knows no such privilege.
+    Result<Done> withholdPrivilege(const QString &privilege) { return m_user.withhold(privilege); }
     // The Global Discovery Service's instances besides the sandbox itself (docs/discovery.md).
     void setOtherDiscoveryInstances(const QJsonArray &instances) { m_discovery.setOtherInstances(instances); }
     HttpResponse handle(const HttpRequest &request);
@@ -58,7 +63,12 @@ private:
     };
     std::variant<Target, HttpResponse> parseResource(const QString &resource) const;
     HttpResponse route(const HttpRequest &request, const QString &resource);
+    // Audit and metadata requests (AuditHandler, MetadataHandler); nothing when the resource is none of theirs.
+    std::optional<HttpResponse> routeAudit(const HttpRequest &request, const QString &resource);
+    // The 403 for a user who lacks the privilege; nothing when the privilege is empty or held.
+    std::optional<HttpResponse> refused(const QString &privilege, const EntitySetDef &set) const;
 
+    SandboxUser m_user; // before the handlers that keep a pointer to it
     AuthHandler m_auth;
     ReadHandler m_reads;
     AggregateHandler m_aggregates;
@@ -66,4 +76,6 @@ private:
     WriteHandler m_writes;
     BatchHandler m_batches;
     DiscoveryHandler m_discovery;
+    AuditHandler m_audit;
+    const SandboxStore *m_store;
 };

@@ -2,9 +2,11 @@
 
 #include "app/common/PrivateFiles.h"
 
+#include "app/sandbox/AuditStore.h"
 #include "app/sandbox/DemoSeed.h"
 #include "app/sandbox/Keyset.h"
 #include "app/sandbox/PagingCookie.h"
+#include "app/sandbox/StoreUpgrade.h"
 #include "models/TextFormats.h"
 
 #include <QCoreApplication>
@@ -17,6 +19,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -133,6 +136,11 @@ Result<Done> SandboxStore::createSchema(const Seed &seed)
         if (!q.exec(u"CREATE TABLE IF NOT EXISTS "_s + set.logicalName + u" ("_s + columns.join(u", "_s) + u')'))
             return fail(tr("Cannot create the sandbox's tables."), q.lastError());
     }
+    // A data directory made by an older version gains the columns added since, and the audit history's tables.
+    if (auto upgraded = StoreUpgrade::addMissingColumns(database); !upgraded)
+        return fail(upgraded.error().userMessage, QSqlError(upgraded.error().serviceMessage, {}));
+    if (auto audit = AuditStore::createTables(database); !audit)
+        return fail(audit.error().userMessage, QSqlError(audit.error().serviceMessage, {}));
     // What the preview's queries filter on (state, time, channel) and the key they are paged by, in covering
     // indexes: a page's rows are chosen and ordered from an index alone, and only the page's rows are read from the
     // table. With (statuscode, createdon) only, a 5000-row page of a million conversations read every matching row.
@@ -172,7 +180,8 @@ Result<Done> SandboxStore::createSchema(const Seed &seed)
                 return fail(tr("Cannot write the sandbox database."), insert.lastError());
         }
         const QDateTime now = QDateTime::currentDateTimeUtc();
-        auto seeded = seed.file.isEmpty() ? DemoSeed::fill(database, now, seed.conversations, seed.randomSeed)
+        const QString userId = meta.at(2).second;
+        auto seeded = seed.file.isEmpty() ? DemoSeed::fill(database, now, userId, seed.conversations, seed.randomSeed)
                                           : DemoSeed::fillFromFile(database, seed.file, now);
         if (!seeded) {
             q.finish();
@@ -186,7 +195,15 @@ Result<Done> SandboxStore::createSchema(const Seed &seed)
                                   "directory. Choose a new --data-dir, or leave them out to use the data there.")
                                    .arg(QDir::toNativeSeparators(QFileInfo(m_path).absolutePath())));
     }
+    // The signed-in user, whom the audit history names, in every data directory (older ones had no users).
+    if (!q.exec(u"SELECT value FROM sandbox_meta WHERE key = 'userid'"_s) || !q.next())
+        return fail(tr("Cannot read the sandbox database."), q.lastError());
+    const QString userId = q.value(0).toString();
     q.finish();
+    if (auto user = StoreUpgrade::ensureUser(database, userId, QString::fromLatin1(StoreUpgrade::SignedInUserFullName),
+                                             QDateTime::currentDateTimeUtc());
+        !user)
+        return fail(user.error().userMessage, QSqlError(user.error().serviceMessage, {}));
     if (QSqlQuery commit(database); !commit.exec(u"COMMIT"_s))
         return fail(tr("Cannot write the sandbox database."), commit.lastError());
     if (!seeding)
@@ -246,7 +263,8 @@ SandboxStore::RowLayout SandboxStore::layoutFor(const EntitySetDef &set, const Q
     } else {
         layout.columns << select;
     }
-    QStringList names {u"versionnumber"_s};
+    // Position 0 is the row's version, or NULL for a table without versions (no @odata.etag).
+    QStringList names {set.versioned ? u"versionnumber"_s : u"NULL"_s};
     for (const ColumnDef *c : std::as_const(layout.columns))
         names << c->name;
     if (expandFrom && expandFrom->expand) {
@@ -261,7 +279,8 @@ SandboxStore::RowLayout SandboxStore::layoutFor(const EntitySetDef &set, const Q
 QJsonObject SandboxStore::toJson(const QSqlQuery &row, const RowLayout &layout, const Query *expandFrom) const
 {
     QJsonObject object;
-    object.insert(u"@odata.etag"_s, QString(u"W/\""_s + QString::number(row.value(0).toLongLong()) + u'"'));
+    if (!row.value(0).isNull())
+        object.insert(u"@odata.etag"_s, QString(u"W/\""_s + QString::number(row.value(0).toLongLong()) + u'"'));
     for (qsizetype i = 0; i < layout.columns.size(); ++i) {
         const ColumnDef &c = *layout.columns.at(i);
         const QVariant value = row.value(int(i) + 1);
@@ -352,11 +371,17 @@ Result<qsizetype> SandboxStore::writeList(const EntitySetDef &set, const Query &
             continue; // read only to tell whether another page follows
         if (read > 1)
             out->append(',');
-        out->append("{\"@odata.etag\":\"W/\\\"");
-        out->append(QByteArray::number(q.value(0).toLongLong()));
-        out->append("\\\"\"");
+        bool first = q.value(0).isNull();
+        if (first) {
+            out->append('{');
+        } else {
+            out->append("{\"@odata.etag\":\"W/\\\"");
+            out->append(QByteArray::number(q.value(0).toLongLong()));
+            out->append("\\\"\"");
+        }
         for (const Field &f : std::as_const(fields)) {
-            out->append(',');
+            if (!std::exchange(first, false))
+                out->append(',');
             out->append(f.key);
             const QVariant value = q.value(f.position);
             if (value.isNull())
@@ -456,6 +481,8 @@ Result<Done> SandboxStore::savepoint(const QString &name)
     // has written since (SQLITE_BUSY_SNAPSHOT, which no waiting cures).
     if (m_savepoints == 0 && !q.exec(u"BEGIN IMMEDIATE"_s))
         return storeError(tr("Cannot write the sandbox database."), q.lastError());
+    if (m_savepoints == 0)
+        m_transactionId = newId(); // the audit rows of one transaction share it (docs/change-history.md)
     if (!q.exec(u"SAVEPOINT "_s + name)) {
         if (m_savepoints == 0)
             QSqlQuery(db()).exec(u"ROLLBACK"_s);
@@ -517,13 +544,20 @@ Result<SandboxStore::WriteOutcome> SandboxStore::upsert(const EntitySetDef &set,
         return outcome;
     };
 
+    // The version, and the written columns as they are, for the audit history.
+    const QStringList written = values.keys();
     QSqlQuery current(database);
-    current.prepare(u"SELECT versionnumber FROM "_s + set.logicalName + u" WHERE "_s + set.key + u" = ?"_s);
+    current.prepare(u"SELECT "_s + QStringList(QStringList {u"versionnumber"_s} + written).join(u", "_s) + u" FROM "_s +
+                    set.logicalName + u" WHERE "_s + set.key + u" = ?"_s);
     current.addBindValue(key);
     if (!current.exec())
         return finish(storeError(tr("Cannot read the sandbox database."), current.lastError()));
     const bool exists = current.next();
     const qint64 version = exists ? current.value(0).toLongLong() : 0;
+    QVariantHash before;
+    for (qsizetype i = 0; exists && i < written.size(); ++i)
+        before.insert(written.at(i), current.value(int(i) + 1));
+    current.finish();
 
     if (!conditions.ifMatch.isEmpty()) {
         if (!exists)
@@ -537,7 +571,8 @@ Result<SandboxStore::WriteOutcome> SandboxStore::upsert(const EntitySetDef &set,
     const auto newVersion = nextVersion();
     if (!newVersion)
         return finish(newVersion.error());
-    const QString now = ODataFilter::storedDateTime(QDateTime::currentDateTimeUtc());
+    const QDateTime writtenAt = QDateTime::currentDateTimeUtc();
+    const QString now = ODataFilter::storedDateTime(writtenAt);
 
     QVariantHash row = values;
     row.insert(u"versionnumber"_s, newVersion.value());
@@ -572,5 +607,10 @@ Result<SandboxStore::WriteOutcome> SandboxStore::upsert(const EntitySetDef &set,
     }
     if (!write.exec())
         return finish(storeError(tr("Cannot write the sandbox database."), write.lastError()));
+    // In the same savepoint as the write: a change set rolled back takes its audit rows with it.
+    if (auto audited = AuditStore::recordWrite(database, m_audit, set, key, !exists, before, values, m_identity.userId,
+                                               m_transactionId, writtenAt);
+        !audited)
+        return finish(audited.error());
     return finish(exists ? WriteOutcome::Updated : WriteOutcome::Created);
 }

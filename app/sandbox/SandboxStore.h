@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/sandbox/AuditStore.h"
 #include "app/sandbox/EntitySchema.h"
 #include "app/sandbox/ODataFilter.h"
 #include "models/Result.h"
@@ -68,6 +69,11 @@ public:
     // it accepts the others' @odata.nextLink.
     QByteArray pagingSecret() const { return m_pagingSecret; }
     QString databasePath() const { return m_path; }
+    // Which writes the audit history records (docs/change-history.md); every audited column by default.
+    void setAuditSettings(const AuditSettings &settings) { m_audit = settings; }
+    const AuditSettings &auditSettings() const { return m_audit; }
+    // The connection, for reads of what SandboxStore does not model itself (the audit history).
+    QSqlDatabase database() const { return db(); }
 
     // The rows of a page, with each row's sort key (where the page after it would start: Keyset) in sortKeys when
     // it is given.
@@ -86,8 +92,6 @@ public:
     Result<QList<QJsonObject>> groupCount(const EntitySetDef &set, const SqlCondition &where,
                                           const QList<const ColumnDef *> &groupBy, const QString &alias) const;
 
-    // PATCH semantics: update the row, or create it when it is missing and the conditions allow (an upsert).
-    // values maps column names to values already checked against the schema. Atomic.
     // Nested atomic units (SQLite savepoints): what a change set writes commits or rolls back as a whole. The
     // outermost one is a transaction holding the write lock from its start, so that two processes serving the same
     // data directory write one after the other.
@@ -95,6 +99,9 @@ public:
     Result<Done> release(const QString &name);
     void rollbackTo(const QString &name);
 
+    // PATCH semantics: update the row, or create it when it is missing and the conditions allow (an upsert).
+    // values maps column names to values already checked against the schema. Atomic, with the audit row the write
+    // makes (AuditStore), by the signed-in user.
     Result<WriteOutcome> upsert(const EntitySetDef &set, const QString &key, const QVariantHash &values,
                                 const WriteConditions &conditions);
 
@@ -121,6 +128,8 @@ private:
     QString m_connectionName;
     QString m_path;
     int m_savepoints = 0; // open savepoints; the outermost began the transaction
+    QString m_transactionId; // the current transaction's, for its audit rows
+    AuditSettings m_audit;
     Identity m_identity;
     QByteArray m_pagingSecret;
 };

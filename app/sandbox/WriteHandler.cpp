@@ -28,12 +28,6 @@ WriteHandler::WriteHandler(SandboxStore *store)
 
 HttpResponse WriteHandler::patch(const HttpRequest &request, const EntitySetDef &set, const QString &key) const
 {
-    if (m_readOnlyUser) {
-        // What Dataverse answers a user whose roles lack the write privilege (e.g. Omnichannel administrator).
-        return error(403, u"0x80040220"_s,
-                     u"Principal user (Id=%1, type=8) is missing prvWrite%2 privilege."_s.arg(
-                         m_store->identity().userId, set.logicalName));
-    }
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(request.body, &parseError);
     if (parseError.error != QJsonParseError::NoError || !doc.isObject())

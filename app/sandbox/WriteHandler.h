@@ -15,12 +15,9 @@ class WriteHandler final
 public:
     explicit WriteHandler(SandboxStore *store);
 
-    // The signed-in user may read but not write (as an Omnichannel administrator without Write privilege).
-    void setReadOnlyUser(bool readOnly) { m_readOnlyUser = readOnly; }
-
+    // The user's privilege to write is checked before (SandboxApi).
     HttpResponse patch(const HttpRequest &request, const EntitySetDef &set, const QString &key) const;
 
 private:
     SandboxStore *m_store;
-    bool m_readOnlyUser = false;
 };

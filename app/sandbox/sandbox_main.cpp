@@ -8,6 +8,7 @@
 #include "app/sandbox/FaultInjector.h"
 #include "app/sandbox/LocalSandbox.h"
 #include "app/sandbox/SandboxApi.h"
+#include "app/sandbox/SandboxUser.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -119,6 +120,25 @@ int main(int argc, char *argv[])
         QCoreApplication::translate("main",
                                     "The signed-in user may read but not write (RetrieveUserPrivileges "
                                     "lacks prvWrite; PATCH answers 403)."));
+    const QCommandLineOption auditOffOption(
+        u"audit-off"_s,
+        QCoreApplication::translate(
+            "main",
+            "Do not audit (repeatable): organization (organizations' isauditenabled is false), a table "
+            "(msdyn_liveworkstream, msdyn_occhannelstateconfiguration: its IsAuditEnabled is false) or "
+            "<table>.<column> (that column's IsAuditEnabled is false). Writes to what is not audited add nothing to "
+            "the change history. By default both tables and all their writable columns are audited."),
+        u"WHAT"_s);
+    const QCommandLineOption withoutPrivilegeOption(
+        u"without-privilege"_s,
+        QCoreApplication::translate("main",
+                                    "The signed-in user lacks this privilege (repeatable): RetrieveUserPrivileges "
+                                    "leaves it out and requests that need it get 403, e.g. prvReadRecordAuditHistory "
+                                    "(the change-history functions), prvReadAuditSummary (the audits table and the "
+                                    "change-history functions) or prvWritemsdyn_liveworkstream. By default the user "
+                                    "has every privilege: %1.")
+            .arg(SandboxUser::allPrivileges().join(u", "_s)),
+        u"NAME"_s);
     const QCommandLineOption discoveryOption(
         u"discovery-instances"_s,
         QCoreApplication::translate("main",
@@ -126,9 +146,9 @@ int main(int argc, char *argv[])
                                     "UniqueName, Url, Version, State, Region, EnvironmentId, …) that "
                                     "/api/discovery/v2.0/Instances lists after the sandbox itself."),
         u"FILE"_s);
-    parser.addOptions({discoveryOption, readOnlyOption, portOption, dataDirOption, tokenOption, tokenEnvOption,
-                       jwtKeyOption, lifetimeOption, seedOption, conversationsOption, randomSeedOption, faultsOption,
-                       stdinOption});
+    parser.addOptions({discoveryOption, readOnlyOption, withoutPrivilegeOption, auditOffOption, portOption,
+                       dataDirOption, tokenOption, tokenEnvOption, jwtKeyOption, lifetimeOption, seedOption,
+                       conversationsOption, randomSeedOption, faultsOption, stdinOption});
     parser.process(app);
 
     if (!parser.positionalArguments().isEmpty()) {
@@ -179,6 +199,16 @@ int main(int argc, char *argv[])
     if (parser.isSet(faultsOption)) {
         if (const auto faults = FaultInjector::parse(parser.value(faultsOption)); !faults) {
             std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(faults.error().userMessage));
+            return 2;
+        }
+    }
+    if (const auto audit = AuditSettings::parse(parser.values(auditOffOption)); !audit) {
+        std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(audit.error().userMessage));
+        return 2;
+    }
+    for (const QString &privilege : parser.values(withoutPrivilegeOption)) {
+        if (const auto known = SandboxUser().withhold(privilege); !known) {
+            std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(known.error().userMessage));
             return 2;
         }
     }
@@ -249,6 +279,8 @@ int main(int argc, char *argv[])
     options.seed = seed;
     options.faults = parser.value(faultsOption);
     options.readOnlyUser = parser.isSet(readOnlyOption);
+    options.withoutPrivileges = parser.values(withoutPrivilegeOption);
+    options.auditOff = parser.values(auditOffOption);
     auto sandbox = LocalSandbox::start(options);
     if (!sandbox) {
         std::fprintf(stderr, "autoclose-sandbox: %s\n", qPrintable(sandbox.error().describe()));

@@ -126,3 +126,56 @@ test('WhoAmI', async () => {
   assert.match(me.OrganizationId, /^[0-9a-f-]{36}$/);
   assert.match(me.BusinessUnitId, /^[0-9a-f-]{36}$/);
 });
+
+test('a workstream, its change history and who changed it', async () => {
+  const workstreams = 'msdyn_liveworkstreams';
+  const column = 'msdyn_autocloseafterinactivity';
+  const rows = await api.retrieveMultiple({
+    collection: workstreams,
+    select: ['msdyn_name', column, 'msdyn_blockcapacityforwrapup'],
+    filter: "msdyn_name eq 'SMS support'",
+  });
+  const sms = rows.value[0];
+  assert.equal(sms[column], 2880);
+  const key = sms.msdyn_liveworkstreamid;
+  await api.update({ collection: workstreams, key, data: { [column]: 240 }, ifmatch: sms['@odata.etag'] });
+
+  const target = { '@odata.id': `${workstreams}(${key})` };
+  const attribute = await api.callFunction({
+    name: 'RetrieveAttributeChangeHistory',
+    parameters: {
+      Target: target,
+      AttributeLogicalName: column,
+      PagingInfo: { PageNumber: 1, Count: 10, ReturnTotalRecordCount: true },
+    },
+  });
+  const collection = attribute.AuditDetailCollection;
+  assert.equal(collection.TotalRecordCount, 1);
+  assert.equal(collection.MoreRecords, false);
+  assert.equal(collection.AuditDetails[0]['@odata.type'], '#Microsoft.Dynamics.CRM.AttributeAuditDetail');
+  assert.equal(collection.AuditDetails[0].OldValue[column], 2880);
+  assert.equal(collection.AuditDetails[0].NewValue[column], 240);
+
+  const record = await api.callFunction({ name: 'RetrieveRecordChangeHistory', parameters: { Target: target } });
+  assert.equal(record.AuditDetailCollection.AuditDetails.length, 1);
+
+  // Who and when: the audit table, with the user's name as a formatted value.
+  const audits = await api.retrieveMultiple({
+    collection: 'audits',
+    select: ['createdon', '_userid_value', 'operation'],
+    filter: `_objectid_value eq ${key}`,
+    orderBy: ['createdon desc'],
+    includeAnnotations: 'OData.Community.Display.V1.FormattedValue',
+  });
+  assert.equal(audits.value.length, 1);
+  const me = await api.callFunction('WhoAmI');
+  assert.equal(audits.value[0]._userid_value, me.UserId);
+  assert.equal(audits.value[0]['_userid_value@OData.Community.Display.V1.FormattedValue'], 'Demo Administrator');
+  assert.equal(audits.value[0].operation, 2);
+  const details = await api.callFunction({
+    collection: 'audits',
+    key: audits.value[0].auditid,
+    name: 'Microsoft.Dynamics.CRM.RetrieveAuditDetails',
+  });
+  assert.equal(details.AuditDetail.NewValue[column], 240);
+});
