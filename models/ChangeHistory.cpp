@@ -66,6 +66,16 @@ QString whoText(const Entry &entry)
     return tr("(not given)");
 }
 
+QString privilegeLabel(const QString &privilege)
+{
+    // The privileges' names in a security role (docs/change-history.md).
+    if (privilege == QLatin1String(ReadHistoryPrivilege))
+        return tr("View Audit History");
+    if (privilege == QLatin1String(ReadSummaryPrivilege))
+        return tr("View Audit Summary");
+    return privilege;
+}
+
 AuditState::Reason AuditState::reason() const
 {
     if (!organization)
@@ -74,7 +84,7 @@ AuditState::Reason AuditState::reason() const
         return Reason::TableAuditingOff;
     if (!column)
         return Reason::ColumnAuditingOff;
-    if (!privilege)
+    if (!missingPrivileges.isEmpty())
         return Reason::MissingPrivilege;
     return Reason::None;
 }
@@ -96,14 +106,23 @@ QString AuditState::reasonName(Reason reason)
     return {};
 }
 
-QString missingPrivilegeSentence(const QString &privilege)
+QString missingPrivilegeSentence(const QStringList &privileges)
 {
-    // "View Audit History" is the privilege's name in a security role (docs/change-history.md).
-    return tr("You may not read the audit history of this environment: your security roles lack %1 (\"View Audit "
-              "History\"). This does not mean nobody changed the value. Ask an administrator for a security role "
-              "with \"View Audit History\" (Power Platform admin center > Environments > this environment > "
-              "Settings > Users + permissions > Security roles).")
-        .arg(privilege.isEmpty() ? QString::fromLatin1(ReadHistoryPrivilege) : privilege);
+    QStringList named;
+    QStringList labels;
+    for (const QString &privilege : privileges) {
+        const QString label = privilegeLabel(privilege);
+        named << (label == privilege ? privilege : u"%1 (\"%2\")"_s.arg(privilege, label));
+        labels << u'"' + label + u'"';
+    }
+    const auto joined = [](const QStringList &words) {
+        return words.size() < 2 ? words.value(0)
+                                : tr("%1 and %2").arg(words.first(words.size() - 1).join(u", "_s), words.constLast());
+    };
+    return tr("You may not read the audit history of this environment: your security roles lack %1. This does not "
+              "mean nobody changed the value. Ask an administrator for a security role with %2 (Power Platform admin "
+              "center > Environments > this environment > Settings > Users + permissions > Security roles).")
+        .arg(joined(named), joined(labels));
 }
 
 QString AuditState::sentence() const
@@ -153,9 +172,55 @@ QString AuditState::sentence() const
                                     .arg(tableName));
         sentences << tr("Only changes made after auditing is on are recorded.");
     }
-    if (!privilege)
-        sentences << missingPrivilegeSentence(missingPrivilege);
+    if (!missingPrivileges.isEmpty())
+        sentences << missingPrivilegeSentence(missingPrivileges);
     return sentences.join(u' ');
+}
+
+void sortNewestFirst(QList<Entry> &entries, std::optional<std::optional<int>> current)
+{
+    std::stable_sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
+        if (a.when.isValid() != b.when.isValid())
+            return a.when.isValid(); // who knows when goes before who does not
+        return a.when > b.when;
+    });
+    // Within one second: follow the values. The change after (newer than) the run went from the value the run's
+    // newest change set (for the newest run, the record holds it now); each change's old value is the next older
+    // one's new value.
+    for (qsizetype start = 0; start < entries.size();) {
+        qsizetype end = start + 1;
+        while (end < entries.size() && entries.at(end).when.isValid() && entries.at(end).when == entries.at(start).when)
+            ++end;
+        if (end - start > 1 && entries.at(start).when.isValid()) {
+            QList<Entry> run(entries.begin() + start, entries.begin() + end);
+            QList<Entry> ordered;
+            std::optional<std::optional<int>> expected = current;
+            if (start > 0)
+                expected = entries.at(start - 1).oldMinutes;
+            while (!run.isEmpty()) {
+                qsizetype pick = -1;
+                if (expected) {
+                    for (qsizetype i = 0; i < run.size() && pick < 0; ++i)
+                        if (run.at(i).newMinutes == *expected)
+                            pick = i;
+                }
+                // Else the newest: the change whose new value no other change of the run went on from.
+                for (qsizetype i = 0; i < run.size() && pick < 0; ++i) {
+                    const bool followed = std::any_of(run.cbegin(), run.cend(), [&](const Entry &other) {
+                        return &other != &run.at(i) && other.oldMinutes == run.at(i).newMinutes;
+                    });
+                    if (!followed)
+                        pick = i;
+                }
+                if (pick < 0)
+                    pick = 0;
+                expected = run.at(pick).oldMinutes;
+                ordered << run.takeAt(pick);
+            }
+            std::copy(ordered.cbegin(), ordered.cend(), entries.begin() + start);
+        }
+        start = end;
+    }
 }
 
 } // namespace ChangeHistory

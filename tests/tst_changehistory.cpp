@@ -344,26 +344,35 @@ private Q_SLOTS:
                             u"Tables > msdyn_occhannelstateconfiguration > Columns > "
                             u"msdyn_autocloseliveworkitemafter > Advanced options > \"Enable auditing\""_s}
             << QStringList {u"for the table"_s};
-        AuditState both = s;
-        both.organization = false;
-        both.column = false;
+        AuditState orgAndColumn = s;
+        orgAndColumn.organization = false;
+        orgAndColumn.column = false;
         QTest::newRow("organization and column")
-            << both << int(AuditState::Reason::OrganizationAuditingOff)
+            << orgAndColumn << int(AuditState::Reason::OrganizationAuditingOff)
             << QStringList {u"auditing is off for the environment and for the column msdyn_autocloseafterinactivity"_s,
                             u"Start Auditing"_s, u"Enable auditing"_s}
             << QStringList {};
         AuditState privilege = s;
-        privilege.privilege = false;
+        privilege.missingPrivileges = {u"prvReadRecordAuditHistory"_s};
         QTest::newRow("privilege") << privilege << int(AuditState::Reason::MissingPrivilege)
-                                   << QStringList {u"prvReadRecordAuditHistory"_s, u"\"View Audit History\""_s,
+                                   << QStringList {u"lack prvReadRecordAuditHistory (\"View Audit History\")."_s,
                                                    u"does not mean nobody changed the value"_s,
-                                                   u"Ask an administrator for a security role"_s}
-                                   << QStringList {u"auditing is off"_s};
-        AuditState named = privilege;
-        named.missingPrivilege = u"prvReadAuditSummary"_s;
-        QTest::newRow("privilege the service named")
-            << named << int(AuditState::Reason::MissingPrivilege) << QStringList {u"lack prvReadAuditSummary"_s}
-            << QStringList {u"prvReadRecordAuditHistory"_s};
+                                                   u"Ask an administrator for a security role with \"View Audit "
+                                                   u"History\""_s}
+                                   << QStringList {u"auditing is off"_s, u"Summary"_s};
+        AuditState both = s;
+        both.missingPrivileges = {u"prvReadAuditSummary"_s, u"prvReadRecordAuditHistory"_s};
+        QTest::newRow("both privileges")
+            << both << int(AuditState::Reason::MissingPrivilege)
+            << QStringList {u"lack prvReadAuditSummary (\"View Audit Summary\") and prvReadRecordAuditHistory "
+                            u"(\"View Audit History\")."_s,
+                            u"a security role with \"View Audit Summary\" and \"View Audit History\""_s}
+            << QStringList {};
+        AuditState offAndNotAllowed = org;
+        offAndNotAllowed.missingPrivileges = {u"prvReadAuditSummary"_s};
+        QTest::newRow("off, and not allowed")
+            << offAndNotAllowed << int(AuditState::Reason::OrganizationAuditingOff)
+            << QStringList {u"auditing is off for the environment"_s, u"lack prvReadAuditSummary"_s} << QStringList {};
     }
     void whyThereIsNoHistory()
     {
@@ -402,6 +411,141 @@ private Q_SLOTS:
         QCOMPARE(ChangeHistoryReader::privilegeNamed(e), u"prvReadRecordAuditHistory"_s);
         e.httpStatus = 500;
         QVERIFY(!ChangeHistoryReader::isPrivilegeRefusal(e));
+    }
+
+    void auditRows()
+    {
+        const QJsonObject row {{u"auditid"_s, u"7e0c2f55-1b0d-4f4e-9d53-2a8f3c9b1e01"_s},
+                               {u"createdon"_s, u"2026-11-30T10:00:00Z"_s},
+                               {u"operation"_s, 2},
+                               {u"action"_s, 2},
+                               {u"_userid_value"_s, u"a1d4e7f0-2b3c-4d5e-8f9a-0b1c2d3e4f50"_s},
+                               {u"_userid_value@OData.Community.Display.V1.FormattedValue"_s, u"Dana Admin"_s}};
+        const auto body = [](const QJsonArray &rows, const QString &next = {}) {
+            QJsonObject root {{u"value"_s, rows}};
+            if (!next.isEmpty())
+                root[u"@odata.nextLink"_s] = next;
+            return QJsonDocument(root).toJson();
+        };
+        const auto parsed = ChangeHistoryReader::parseAuditRows(
+            body({row}, u"https://contoso.crm.dynamics.com/api/data/v9.2/audits?$skiptoken=x"_s));
+        QVERIFY2(parsed.ok(), why(parsed).constData());
+        QCOMPARE(parsed.value().rows.size(), 1);
+        const ChangeHistoryReader::AuditRow &audit = parsed.value().rows.first();
+        QCOMPARE(audit.when, QDateTime(QDate(2026, 11, 30), QTime(10, 0), Qt::UTC));
+        QCOMPARE(audit.userName, u"Dana Admin"_s);
+        QCOMPARE(audit.operation, Operation::Update);
+        QCOMPARE(parsed.value().nextLink.host(), u"contoso.crm.dynamics.com"_s);
+
+        const auto refusedWith = [&](const QString &key, const QJsonValue &value, const QString &part) -> QByteArray {
+            QJsonObject bad = row;
+            if (value.isUndefined())
+                bad.remove(key);
+            else
+                bad[key] = value;
+            const auto refused = ChangeHistoryReader::parseAuditRows(body({row, bad}));
+            if (refused.ok())
+                return QByteArray("accepted: ") + key.toUtf8();
+            if (!refused.error().userMessage.contains(part) ||
+                !refused.error().userMessage.startsWith(u"The environment's audit table reply"_s))
+                return refused.error().userMessage.toUtf8();
+            return QByteArray();
+        };
+        QCOMPARE(refusedWith(u"auditid"_s, u"x"_s, u"row 2's auditid is not an id"_s), QByteArray());
+        QCOMPARE(refusedWith(u"createdon"_s, u"2026-11-30"_s, u"row 2's createdon is not a time"_s), QByteArray());
+        QCOMPARE(refusedWith(u"createdon"_s, QJsonValue::Undefined, u"row 2's createdon"_s), QByteArray());
+        QCOMPARE(refusedWith(u"_userid_value"_s, 3, u"row 2's user is not text"_s), QByteArray());
+        QCOMPARE(refusedWith(u"operation"_s, u"2"_s, u"row 2's operation is not a number"_s), QByteArray());
+        QVERIFY(!ChangeHistoryReader::parseAuditRows("{\"value\":{}}").ok());
+        QVERIFY(!ChangeHistoryReader::parseAuditRows("[]").ok());
+    }
+
+    void auditDetails()
+    {
+        const auto detail = [](const QJsonObject &oldValue, const QJsonObject &newValue,
+                               const QString &type = u"#Microsoft.Dynamics.CRM.AttributeAuditDetail"_s) {
+            return QJsonDocument(QJsonObject {{u"AuditDetail"_s,
+                                               QJsonObject {{u"@odata.type"_s, type},
+                                                            {u"OldValue"_s, oldValue},
+                                                            {u"NewValue"_s, newValue}}}})
+                .toJson();
+        };
+        const QString id = u"7e0c2f55-1b0d-4f4e-9d53-2a8f3c9b1e01"_s;
+        const auto changed = ChangeHistoryReader::parseAuditDetails(
+            detail({{Column, 60}, {u"msdyn_name"_s, u"A"_s}}, {{Column, 120}, {u"msdyn_name"_s, u"B"_s}}), Column, id);
+        QVERIFY2(changed.ok(), why(changed).constData());
+        QVERIFY(changed.value().has_value());
+        QCOMPARE(changed.value()->oldMinutes, std::optional<int>(60));
+        QCOMPARE(changed.value()->newMinutes, std::optional<int>(120));
+        // Set for the first time: missing from OldValue.
+        const auto first = ChangeHistoryReader::parseAuditDetails(detail({}, {{Column, 30}}), Column, id);
+        QVERIFY(first.ok() && first.value().has_value());
+        QCOMPARE(first.value()->oldMinutes, std::nullopt);
+        // Another column only, or no change of values at all: not an entry, and not an error.
+        const auto other = ChangeHistoryReader::parseAuditDetails(
+            detail({{u"msdyn_name"_s, u"A"_s}}, {{u"msdyn_name"_s, u"B"_s}}), Column, id);
+        QVERIFY(other.ok());
+        QVERIFY(!other.value().has_value());
+        const auto shared = ChangeHistoryReader::parseAuditDetails(
+            detail({}, {}, u"#Microsoft.Dynamics.CRM.ShareAuditDetail"_s), Column, id);
+        QVERIFY(shared.ok());
+        QVERIFY(!shared.value().has_value());
+        // Wrong shapes.
+        const auto text = ChangeHistoryReader::parseAuditDetails(detail({{Column, u"60"_s}}, {}), Column, id);
+        QVERIFY(!text.ok());
+        QCOMPARE(text.error().kind, Error::Kind::BadReply);
+        QVERIFY2(text.error().userMessage.contains(u"the change %1's OldValue msdyn_autocloseafterinactivity is not a "
+                                                   u"whole number of minutes"_s.arg(id)),
+                 qPrintable(text.error().userMessage));
+        QVERIFY(!ChangeHistoryReader::parseAuditDetails("{\"value\":[]}", Column, id).ok());
+        QVERIFY(!ChangeHistoryReader::parseAuditDetails("{\"AuditDetail\":{}}", Column, id).ok());
+        QVERIFY(!ChangeHistoryReader::parseAuditDetails("{\"AuditDetail\":{\"@odata.type\":\"#Microsoft.Dynamics.CRM."
+                                                        "AttributeAuditDetail\",\"NewValue\":[1]}}",
+                                                        Column, id)
+                     .ok());
+    }
+
+    void theAuditRequests()
+    {
+        const auto rows = ChangeHistoryReader::auditRowsPath({WorkstreamId, TimerSetting::Inactivity});
+        QVERIFY(rows.ok());
+        const QUrlQuery query(QUrl(u"https://x.example/"_s + rows.value()));
+        QVERIFY(rows.value().startsWith(u"audits?"_s));
+        QCOMPARE(query.queryItemValue(u"$filter"_s, QUrl::FullyDecoded),
+                 u"_objectid_value eq %1 and (operation eq 1 or operation eq 2)"_s.arg(WorkstreamId));
+        QCOMPARE(query.queryItemValue(u"$orderby"_s, QUrl::FullyDecoded), u"createdon desc"_s);
+        QVERIFY(query.queryItemValue(u"$select"_s).contains(u"_userid_value"_s));
+        QVERIFY(!ChangeHistoryReader::auditRowsPath({u"1 or 1 eq 1"_s, TimerSetting::Inactivity}).ok());
+        QCOMPARE(ChangeHistoryReader::auditDetailsPath(WorkstreamId).value(),
+                 u"audits(%1)/Microsoft.Dynamics.CRM.RetrieveAuditDetails"_s.arg(WorkstreamId));
+        QVERIFY(!ChangeHistoryReader::auditDetailsPath(u"x)/y"_s).ok());
+    }
+
+    void changesOfOneSecondFollowTheirValues()
+    {
+        // The audit table's times have whole seconds; within one, the service's order is its own. 30 → 45 → 120 →
+        // 180, the last three in one second, given in any order, come out newest first.
+        const QDateTime t0(QDate(2026, 11, 30), QTime(10, 0), Qt::UTC);
+        const auto entry = [](QDateTime when, std::optional<int> from, std::optional<int> to) {
+            ChangeHistory::Entry e;
+            e.when = when;
+            e.oldMinutes = from;
+            e.newMinutes = to;
+            return e;
+        };
+        const ChangeHistory::Entry a = entry(t0, 30, 45), b = entry(t0.addSecs(5), 45, 120),
+                                   c = entry(t0.addSecs(5), 120, 180), d = entry(t0.addSecs(5), 180, 200),
+                                   e = entry(t0.addSecs(9), 200, std::nullopt);
+        const QList<QList<ChangeHistory::Entry>> orders = {
+            {a, b, c, d, e}, {c, e, b, a, d}, {d, c, b, e, a}, {b, d, c, a, e}};
+        for (QList<ChangeHistory::Entry> entries : orders) {
+            ChangeHistory::sortNewestFirst(entries);
+            QCOMPARE(entries, (QList<ChangeHistory::Entry> {e, d, c, b, a}));
+        }
+        // No newer change to follow from: the head of the chain goes first.
+        QList<ChangeHistory::Entry> alone = {b, d, c};
+        ChangeHistory::sortNewestFirst(alone);
+        QCOMPARE(alone, (QList<ChangeHistory::Entry> {d, c, b}));
     }
 };
 

@@ -22,6 +22,7 @@ const QString Token = u"history-test-token"_s;
 const QString TokenVar = u"AUTOCLOSE_HISTORY_TOKEN"_s;
 const QString Config = u"Voice - Active"_s; // a channel-state configuration of the demo data
 const QString Workstream = u"SMS support"_s; // a workstream of the demo data
+const QString HistoryConfig = u"Live Chat - Wrap-up"_s; // changed twice in the demo's audit history
 const QString SignedInUser = u"Demo Administrator"_s; // the sandbox's signed-in user (docs/change-history.md)
 } // namespace
 
@@ -73,7 +74,8 @@ private Q_SLOTS:
         const CliRun table = cli(*server, {u"history"_s, Config});
         QVERIFY2(table.exitCode == 0, qPrintable(all(table)));
         const QStringList lines = QString::fromUtf8(table.out).split(u'\n');
-        QVERIFY2(lines.at(0).startsWith(u"Auto-close after of Voice - Active ("_s), qPrintable(lines.at(0)));
+        QVERIFY2(lines.at(0).startsWith(u"Changes to \"Auto-close after\" of Voice - Active ("_s),
+                 qPrintable(lines.at(0)));
         QVERIFY(lines.at(0).endsWith(u"newest first:"_s));
         QVERIFY2(lines.at(1).startsWith(u"WHEN"_s) && lines.at(1).contains(u"WHO"_s) &&
                      lines.at(1).contains(u"CHANGE"_s),
@@ -168,7 +170,8 @@ private Q_SLOTS:
                  inactivity.err.constData());
         const CliRun wrapUp = cli(*server, {u"history"_s, Workstream, u"--setting"_s, u"wrap-up-block"_s});
         QVERIFY2(wrapUp.exitCode == 0, qPrintable(all(wrapUp)));
-        QVERIFY2(wrapUp.out.startsWith("Block capacity for wrap-up of SMS support ("), wrapUp.out.constData());
+        QVERIFY2(wrapUp.out.startsWith("Changes to \"Block capacity for wrap-up\" of SMS support ("),
+                 wrapUp.out.constData());
         const CliRun wrong = cli(*server, {u"history"_s, Workstream, u"--setting"_s, u"channel-state"_s});
         QCOMPARE(wrong.exitCode, 2);
         QVERIFY2(wrong.err.contains("is a workstream"), wrong.err.constData());
@@ -237,16 +240,20 @@ private Q_SLOTS:
         QCOMPARE(json(asJson)[u"historyUnavailable"_s][u"privilege"_s].toBool(), false);
     }
 
-    void theServiceRefusingTheHistoryIsAMissingPrivilege()
+    void withoutTheSummaryPrivilege()
     {
-        // The privileges read list prvReadRecordAuditHistory, but the function also needs prvReadAuditSummary
-        // (docs/change-history.md) and answers 403 naming it: the sentence names what the service named.
+        // Who and when come from the audit table, which needs prvReadAuditSummary ("View Audit Summary"); the
+        // functions need both privileges (docs/change-history.md).
         const auto server = sandbox({u"--without-privilege"_s, u"prvReadAuditSummary"_s});
         QVERIFY(server);
-        const CliRun run = cli(*server, {u"history"_s, Config});
+        const CliRun run = cli(*server, {u"history"_s, Workstream});
         QCOMPARE(run.exitCode, 3);
         QVERIFY(run.out.isEmpty());
-        QVERIFY2(run.err.contains("lack prvReadAuditSummary"), run.err.constData());
+        QVERIFY2(run.err.contains("lack prvReadAuditSummary (\"View Audit Summary\")"), run.err.constData());
+        QVERIFY(!run.err.contains("prvReadRecordAuditHistory"));
+        const CliRun asJson = cli(*server, {u"history"_s, Workstream, u"--format"_s, u"json"_s});
+        QCOMPARE(json(asJson)[u"historyUnavailable"_s][u"missingPrivileges"_s].toArray(),
+                 QJsonArray {u"prvReadAuditSummary"_s});
     }
 
     void aReplyOfTheWrongShapeIsRefused_data()
@@ -260,6 +267,12 @@ private Q_SLOTS:
                                               << u"column msdyn_autocloseliveworkitemafter definition reply"_s;
         QTest::newRow("organization cut short")
             << u"truncate:path=organizations"_s << u"The environment's organization reply"_s;
+        QTest::newRow("audit table cut short")
+            << u"truncate:path=/audits"_s << u"The environment's audit table reply is not what the Web API documents"_s;
+        QTest::newRow("audit details cut short")
+            << u"truncate:path=RetrieveAuditDetails"_s << u"The environment's audit details reply"_s;
+        QTest::newRow("record cut short")
+            << u"truncate:path=msdyn_occhannelstateconfigurations("_s << u"The environment's record reply"_s;
     }
     void aReplyOfTheWrongShapeIsRefused()
     {
@@ -268,7 +281,8 @@ private Q_SLOTS:
         const auto server = sandbox({u"--faults"_s, faults});
         QVERIFY(server);
         for (const QString &format : {u"table"_s, u"json"_s}) {
-            const CliRun run = cli(*server, {u"history"_s, Config, u"--format"_s, format});
+            // A value with history in the demo data: had the reply been used in part, there would be rows to print.
+            const CliRun run = cli(*server, {u"history"_s, HistoryConfig, u"--format"_s, format});
             QCOMPARE(run.exitCode, 4);
             QVERIFY2(run.out.isEmpty(), run.out.constData()); // nothing shown as history, not even a part
             QVERIFY2(run.err.contains(messagePart.toUtf8()), run.err.constData());

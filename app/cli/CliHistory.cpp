@@ -69,7 +69,8 @@ QJsonObject unavailableJson(const AuditState &state)
             {u"organizationAuditing"_s, state.organization},
             {u"tableAuditing"_s, state.table},
             {u"columnAuditing"_s, state.column},
-            {u"privilege"_s, state.privilege}};
+            {u"privilege"_s, state.privileged()},
+            {u"missingPrivileges"_s, QJsonArray::fromStringList(state.missingPrivileges)}};
 }
 
 QJsonObject pageJson(const ChangeHistory::Page &page)
@@ -96,7 +97,8 @@ QJsonObject pageJson(const ChangeHistory::Page &page)
 QString whenText(const ChangeHistory::Entry &e)
 {
     // Local time with its offset, so that a reader in another zone still knows the moment.
-    return e.when.isValid() ? e.when.toLocalTime().toString(Qt::ISODate) : tr("(not given)");
+    return e.when.isValid() ? e.when.toOffsetFromUtc(e.when.toLocalTime().offsetFromUtc()).toString(Qt::ISODate)
+                            : tr("(not given)");
 }
 } // namespace
 
@@ -206,7 +208,7 @@ int Cli::HistoryCommand::run(const Invocation &call, QTextStream &out, QTextStre
         return Ok;
     }
 
-    out << tr("%1 of %2 (%3), newest first:")
+    out << tr("Changes to \"%1\" of %2 (%3), newest first:")
                .arg(TimerSettings::label(ref.value().setting), name.isEmpty() ? ref.value().id : name, ref.value().id)
         << '\n';
     if (history.entries.isEmpty()) {

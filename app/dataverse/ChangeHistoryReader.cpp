@@ -1,6 +1,7 @@
 #include "app/dataverse/ChangeHistoryReader.h"
 
 #include "app/dataverse/DataverseClient.h"
+#include "app/dataverse/ODataQuery.h"
 #include "app/dataverse/OrgUrl.h"
 #include "app/dataverse/WebApiReply.h"
 
@@ -52,93 +53,130 @@ Result<QJsonObject> objectOf(const QByteArray &body, const QString &what)
 }
 
 // A column's value in an OldValue or NewValue: missing or null is empty (docs/change-history.md); anything else must
-// be a whole number of minutes.
-Result<std::optional<int>> minutesIn(const QJsonObject &values, const QString &column, const QString &side,
-                                     qsizetype index)
+// be a whole number of minutes. which: "change 2's OldValue", for the sentence.
+Result<std::optional<int>> minutesIn(const QJsonObject &values, const QString &column, const QString &what,
+                                     const QString &which)
 {
     const QJsonValue v = values.value(column);
     if (v.isUndefined() || v.isNull())
         return std::optional<int>();
     const auto n = WebApiReply::exactInteger(v);
     if (!n || *n < std::numeric_limits<int>::min() || *n > std::numeric_limits<int>::max())
-        return badReply(tr("change history"),
-                        tr("change %1's %2 %3 is not a whole number of minutes").arg(index + 1).arg(side, column));
+        return badReply(what, tr("%1 %2 is not a whole number of minutes").arg(which, column));
     return std::optional<int>(int(*n));
 }
 
-// OldValue or NewValue: an object, or missing or null (no values).
-Result<QJsonObject> valuesOf(const QJsonObject &detail, const QString &side, qsizetype index)
+// OldValue or NewValue: an object, or missing or null (no values). which: "change 2", for the sentence.
+Result<QJsonObject> valuesOf(const QJsonObject &detail, const QString &side, const QString &what, const QString &which)
 {
     const QJsonValue v = detail.value(side);
     if (v.isUndefined() || v.isNull())
         return QJsonObject();
     if (!v.isObject())
-        return badReply(tr("change history"), tr("change %1's %2 is not an object").arg(index + 1).arg(side));
+        return badReply(what, tr("%1's %2 is not an object").arg(which, side));
     return v.toObject();
 }
+
+// An AttributeAuditDetail's old and new values of column; whether either names it.
+struct DetailValues
+{
+    std::optional<int> oldMinutes;
+    std::optional<int> newMinutes;
+    bool touched = false;
+};
+Result<DetailValues> detailValues(const QJsonObject &detail, const QString &column, const QString &what,
+                                  const QString &which)
+{
+    const auto oldValues = valuesOf(detail, u"OldValue"_s, what, which);
+    if (!oldValues)
+        return oldValues.error();
+    const auto newValues = valuesOf(detail, u"NewValue"_s, what, which);
+    if (!newValues)
+        return newValues.error();
+    const auto oldMinutes = minutesIn(oldValues.value(), column, what, tr("%1's OldValue").arg(which));
+    if (!oldMinutes)
+        return oldMinutes.error();
+    const auto newMinutes = minutesIn(newValues.value(), column, what, tr("%1's NewValue").arg(which));
+    if (!newMinutes)
+        return newMinutes.error();
+    return DetailValues {oldMinutes.value(), newMinutes.value(),
+                         oldValues.value().contains(column) || newValues.value().contains(column)};
+}
+
+// A time with its zone ("2026-11-30T10:00:00Z"), in UTC; invalid otherwise.
+QDateTime timeOf(const QJsonValue &value)
+{
+    if (!value.isString())
+        return {};
+    const QDateTime t = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
+    if (!t.isValid() || t.timeSpec() == Qt::LocalTime)
+        return {};
+    return t.toUTC();
+}
+
+// A text member: missing or null is empty; anything but text is refused (false).
+bool textOf(const QJsonObject &object, const QString &key, QString *out)
+{
+    const QJsonValue v = object.value(key);
+    if (v.isUndefined() || v.isNull())
+        return true;
+    if (!v.isString())
+        return false;
+    *out = v.toString();
+    return true;
+}
+
+// audit.operation: a number (1 to 4 known); missing is Unknown.
+std::optional<ChangeHistory::Operation> operationOf(const QJsonValue &value)
+{
+    if (value.isUndefined() || value.isNull())
+        return ChangeHistory::Operation::Unknown;
+    const auto code = WebApiReply::exactInteger(value);
+    if (!code)
+        return std::nullopt;
+    return *code >= 1 && *code <= 4 ? ChangeHistory::Operation(*code) : ChangeHistory::Operation::Unknown;
+}
+
+const QString AttributeAuditDetailType = u"#Microsoft.Dynamics.CRM.AttributeAuditDetail"_s;
 
 Result<Entry> entryOf(const QJsonValue &value, const QString &column, qsizetype index)
 {
     const QString what = tr("change history");
+    const QString which = tr("change %1").arg(index + 1);
     if (!value.isObject())
-        return badReply(what, tr("change %1 is not an object").arg(index + 1));
+        return badReply(what, tr("%1 is not an object").arg(which));
     const QJsonObject detail = value.toObject();
     // RetrieveAttributeChangeHistory returns AttributeAuditDetail only (docs/change-history.md).
     const QJsonValue type = detail.value(u"@odata.type"_s);
-    if (!type.isUndefined() && type.toString() != u"#Microsoft.Dynamics.CRM.AttributeAuditDetail"_s)
+    if (!type.isUndefined() && type.toString() != AttributeAuditDetailType)
         return badReply(what,
-                        tr("change %1 is a %2, not an AttributeAuditDetail")
-                            .arg(index + 1)
-                            .arg(type.isString() ? type.toString() : tr("value of no type")));
+                        tr("%1 is a %2, not an AttributeAuditDetail")
+                            .arg(which, type.isString() ? type.toString() : tr("value of no type")));
+    const auto values = detailValues(detail, column, what, which);
+    if (!values)
+        return values.error();
     Entry entry;
-    const auto oldValues = valuesOf(detail, u"OldValue"_s, index);
-    if (!oldValues)
-        return oldValues.error();
-    const auto newValues = valuesOf(detail, u"NewValue"_s, index);
-    if (!newValues)
-        return newValues.error();
-    const auto oldMinutes = minutesIn(oldValues.value(), column, u"OldValue"_s, index);
-    if (!oldMinutes)
-        return oldMinutes.error();
-    const auto newMinutes = minutesIn(newValues.value(), column, u"NewValue"_s, index);
-    if (!newMinutes)
-        return newMinutes.error();
-    entry.oldMinutes = oldMinutes.value();
-    entry.newMinutes = newMinutes.value();
+    entry.oldMinutes = values.value().oldMinutes;
+    entry.newMinutes = values.value().newMinutes;
 
-    // Who and when: the audit record, which Microsoft documents the Web API may leave out (docs/change-history.md).
+    // Who and when: the audit record, which the Web API leaves out (docs/change-history.md); taken when present.
     const QJsonValue recordValue = detail.value(u"AuditRecord"_s);
     if (recordValue.isUndefined() || recordValue.isNull())
         return entry;
     if (!recordValue.isObject())
-        return badReply(what, tr("change %1's AuditRecord is not an object").arg(index + 1));
+        return badReply(what, tr("%1's AuditRecord is not an object").arg(which));
     const QJsonObject record = recordValue.toObject();
-    const QJsonValue createdOn = record.value(u"createdon"_s);
-    entry.when = QDateTime::fromString(createdOn.toString(), Qt::ISODateWithMs);
-    if (!createdOn.isString() || !entry.when.isValid() || entry.when.timeSpec() == Qt::LocalTime)
-        return badReply(what, tr("change %1's createdon is not a time with its zone").arg(index + 1));
-    entry.when = entry.when.toUTC();
-    const auto text = [&](const QString &key, QString *out) {
-        const QJsonValue v = record.value(key);
-        if (v.isUndefined() || v.isNull())
-            return true;
-        if (!v.isString())
-            return false;
-        *out = v.toString();
-        return true;
-    };
-    if (!text(u"_userid_value"_s, &entry.userId) ||
-        !text(u"_userid_value@OData.Community.Display.V1.FormattedValue"_s, &entry.userName) ||
-        !text(u"auditid"_s, &entry.auditId))
-        return badReply(what, tr("change %1's user or audit id is not text").arg(index + 1));
-    const QJsonValue operation = record.value(u"operation"_s);
-    if (!operation.isUndefined() && !operation.isNull()) {
-        const auto code = WebApiReply::exactInteger(operation);
-        if (!code)
-            return badReply(what, tr("change %1's operation is not a number").arg(index + 1));
-        if (*code >= 1 && *code <= 4)
-            entry.operation = ChangeHistory::Operation(*code);
-    }
+    entry.when = timeOf(record.value(u"createdon"_s));
+    if (!entry.when.isValid())
+        return badReply(what, tr("%1's createdon is not a time with its zone").arg(which));
+    if (!textOf(record, u"_userid_value"_s, &entry.userId) ||
+        !textOf(record, u"_userid_value@OData.Community.Display.V1.FormattedValue"_s, &entry.userName) ||
+        !textOf(record, u"auditid"_s, &entry.auditId))
+        return badReply(what, tr("%1's user or audit id is not text").arg(which));
+    const auto operation = operationOf(record.value(u"operation"_s));
+    if (!operation)
+        return badReply(what, tr("%1's operation is not a number").arg(which));
+    entry.operation = *operation;
     return entry;
 }
 
@@ -270,9 +308,103 @@ Result<Page> ChangeHistoryReader::parsePage(const QByteArray &body, const QStrin
     // Newest first, as the service returns them (docs/change-history.md); kept so within the page when every entry
     // says when it was made.
     if (page.entriesWithoutAuditRecord() == 0)
-        std::stable_sort(page.entries.begin(), page.entries.end(),
-                         [](const Entry &a, const Entry &b) { return a.when > b.when; });
+        ChangeHistory::sortNewestFirst(page.entries);
     return page;
+}
+
+Result<QString> ChangeHistoryReader::auditRowsPath(const ValueRef &ref)
+{
+    const QUuid id = QUuid::fromString(ref.id);
+    if (id.isNull())
+        return Error::badInput(tr("'%1' is not a record id (a GUID).").arg(ref.id));
+    // Creates and updates only: the events that set values (docs/change-history.md).
+    return ODataQuery(u"audits"_s)
+        .select({u"auditid"_s, u"createdon"_s, u"operation"_s, u"action"_s, u"_userid_value"_s})
+        .filter(
+            u"_objectid_value eq %1 and (operation eq 1 or operation eq 2)"_s.arg(id.toString(QUuid::WithoutBraces)))
+        .orderBy(u"createdon desc"_s)
+        .toString();
+}
+
+Result<QString> ChangeHistoryReader::auditDetailsPath(const QString &auditId)
+{
+    const QUuid id = QUuid::fromString(auditId);
+    if (id.isNull())
+        return Error::badInput(tr("'%1' is not an audit record id (a GUID).").arg(auditId));
+    return u"audits(%1)/Microsoft.Dynamics.CRM.RetrieveAuditDetails"_s.arg(id.toString(QUuid::WithoutBraces));
+}
+
+Result<QString> ChangeHistoryReader::currentValuePath(const ValueRef &ref)
+{
+    const QUuid id = QUuid::fromString(ref.id);
+    if (id.isNull())
+        return Error::badInput(tr("'%1' is not a record id (a GUID).").arg(ref.id));
+    return u"%1(%2)?$select=%3"_s.arg(TimerSettings::entitySet(ref.setting), id.toString(QUuid::WithoutBraces),
+                                      TimerSettings::column(ref.setting));
+}
+
+Result<std::optional<int>> ChangeHistoryReader::parseCurrentValue(const QByteArray &body, const QString &column)
+{
+    const QString what = tr("record");
+    const auto root = objectOf(body, what);
+    if (!root)
+        return root.error();
+    return minutesIn(root.value(), column, what, tr("its"));
+}
+
+Result<ChangeHistoryReader::AuditRows> ChangeHistoryReader::parseAuditRows(const QByteArray &body)
+{
+    const QString what = tr("audit table");
+    if (const auto root = objectOf(body, what); !root)
+        return root.error();
+    const auto page = WebApiReply::parseCollection(body);
+    if (!page)
+        return badReply(what, page.error().userMessage);
+    AuditRows rows;
+    rows.nextLink = page.value().nextLink;
+    for (qsizetype i = 0; i < page.value().rows.size(); ++i) {
+        const QJsonObject &row = page.value().rows.at(i);
+        const QString which = tr("row %1").arg(i + 1);
+        AuditRow audit;
+        if (!textOf(row, u"auditid"_s, &audit.auditId) || QUuid::fromString(audit.auditId).isNull())
+            return badReply(what, tr("%1's auditid is not an id").arg(which));
+        audit.when = timeOf(row.value(u"createdon"_s));
+        if (!audit.when.isValid())
+            return badReply(what, tr("%1's createdon is not a time with its zone").arg(which));
+        if (!textOf(row, u"_userid_value"_s, &audit.userId) ||
+            !textOf(row, u"_userid_value@OData.Community.Display.V1.FormattedValue"_s, &audit.userName))
+            return badReply(what, tr("%1's user is not text").arg(which));
+        const auto operation = operationOf(row.value(u"operation"_s));
+        if (!operation)
+            return badReply(what, tr("%1's operation is not a number").arg(which));
+        audit.operation = *operation;
+        rows.rows << audit;
+    }
+    return rows;
+}
+
+Result<std::optional<ChangeHistoryReader::Values>>
+ChangeHistoryReader::parseAuditDetails(const QByteArray &body, const QString &column, const QString &auditId)
+{
+    const QString what = tr("audit details");
+    const auto root = objectOf(body, what);
+    if (!root)
+        return root.error();
+    const QJsonValue detail = root.value().value(u"AuditDetail"_s);
+    if (!detail.isObject())
+        return badReply(what, tr("no AuditDetail object for %1").arg(auditId));
+    // Other kinds of detail (sharing, relationships, roles) change no values (docs/change-history.md).
+    const QJsonValue type = detail.toObject().value(u"@odata.type"_s);
+    if (!type.isString())
+        return badReply(what, tr("the AuditDetail of %1 has no type").arg(auditId));
+    if (type.toString() != AttributeAuditDetailType)
+        return std::optional<Values>();
+    const auto values = detailValues(detail.toObject(), column, what, tr("the change %1").arg(auditId));
+    if (!values)
+        return values.error();
+    if (!values.value().touched)
+        return std::optional<Values>();
+    return std::optional<Values>(Values {values.value().oldMinutes, values.value().newMinutes});
 }
 
 bool ChangeHistoryReader::isPrivilegeRefusal(const Error &error)
@@ -282,7 +414,7 @@ bool ChangeHistoryReader::isPrivilegeRefusal(const Error &error)
 
 QString ChangeHistoryReader::privilegeNamed(const Error &error)
 {
-    static const QRegularExpression privilege(u"\\bprv[A-Za-z]+"_s);
+    static const QRegularExpression privilege(u"\\bprv\\w+"_s);
     return privilege.match(error.serviceMessage).captured(0);
 }
 
@@ -344,38 +476,235 @@ void ChangeHistoryReader::check(const ValueRef &ref, QObject *context,
         pending->finish();
     });
     m_client->fetchPrivileges(context, [pending](Result<QSet<QString>> names) {
-        if (names)
-            pending->state.privilege = names.value().contains(QString::fromLatin1(ChangeHistory::ReadHistoryPrivilege));
-        else
+        if (names) {
+            for (const char *privilege : {ChangeHistory::ReadSummaryPrivilege, ChangeHistory::ReadHistoryPrivilege})
+                if (!names.value().contains(QLatin1String(privilege)))
+                    pending->state.missingPrivileges << QString::fromLatin1(privilege);
+        } else {
             pending->fail(names.error());
+        }
         pending->finish();
     });
 }
 
+namespace {
+// One page of the history, read as the service allows (docs/change-history.md): the column's changes counted with
+// RetrieveAttributeChangeHistory, then the record's events in the audit table, newest first, a chunk at a time, each
+// chunk's values read with RetrieveAuditDetails side by side, until the page and one change after it are found (or
+// as many as were counted, or the events run out).
+struct PageWalk : std::enable_shared_from_this<PageWalk>
+{
+    DataverseClient *client = nullptr;
+    ValueRef ref;
+    QString column;
+    int pageNumber = 1;
+    int pageSize = 1;
+    QPointer<QObject> context;
+    std::function<void(Result<Page>)> done;
+    std::optional<qint64> total;
+    QList<Entry> matches;
+    bool ended = false;
+
+    qint64 wanted() const { return qint64(pageNumber) * pageSize + 1; }
+    QUrl url(const QString &path) const { return OrgUrl::webApiRoot(client->orgUrl()).resolved(QUrl(path)); }
+
+    void send(const QUrl &target, const QByteArray &prefer, std::function<void(Result<QByteArray>)> then)
+    {
+        if (!context)
+            return;
+        WebApiTransport::Call call;
+        call.url = target;
+        if (!prefer.isEmpty())
+            call.headers = {{"Prefer", prefer}};
+        client->transport()->send(call, context, [then = std::move(then)](Result<WebApiTransport::Reply> reply) {
+            if (reply)
+                then(reply.value().body);
+            else
+                then(reply.error());
+        });
+    }
+
+    void fail(Error error)
+    {
+        if (ended)
+            return;
+        ended = true;
+        if (ChangeHistoryReader::isPrivilegeRefusal(error)) {
+            const QString named = ChangeHistoryReader::privilegeNamed(error);
+            error.kind = Error::Kind::Auth;
+            error.userMessage = ChangeHistory::missingPrivilegeSentence(
+                {named.isEmpty() ? QString::fromLatin1(ChangeHistory::ReadHistoryPrivilege) : named});
+        }
+        done(error);
+    }
+
+    std::optional<std::optional<int>> current;
+
+    void start()
+    {
+        const auto path = ChangeHistoryReader::currentValuePath(ref);
+        if (!path) {
+            fail(path.error());
+            return;
+        }
+        send(url(path.value()), {}, [self = shared_from_this()](Result<QByteArray> body) {
+            const auto value = body ? ChangeHistoryReader::parseCurrentValue(body.value(), self->column)
+                                    : Result<std::optional<int>>(body.error());
+            if (!value) {
+                self->fail(value.error());
+                return;
+            }
+            self->current = value.value();
+            self->count();
+        });
+    }
+
+    void count()
+    {
+        const auto count = ChangeHistoryReader::pagePath(ref, 1, 1);
+        const auto rows = ChangeHistoryReader::auditRowsPath(ref);
+        if (!count || !rows) {
+            fail(!count ? count.error() : rows.error());
+            return;
+        }
+        send(url(count.value()), {}, [self = shared_from_this(), first = url(rows.value())](Result<QByteArray> body) {
+            const auto page =
+                body ? ChangeHistoryReader::parsePage(body.value(), self->column, 1, 1) : Result<Page>(body.error());
+            if (!page) {
+                self->fail(page.error());
+                return;
+            }
+            self->total = page.value().totalRecordCount;
+            if (self->total == 0)
+                self->finish(); // nothing recorded: no events to read
+            else
+                self->readRows(first);
+        });
+    }
+
+    void readRows(const QUrl &link)
+    {
+        // Enough events for what is still wanted, most of them changes of this column (5000 at most: the Web API's).
+        const qint64 chunk = std::clamp<qint64>(wanted() - matches.size(), 20, 500);
+        const QByteArray prefer = "odata.maxpagesize=" + QByteArray::number(chunk) +
+            ",odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"";
+        send(link, prefer, [self = shared_from_this()](Result<QByteArray> body) {
+            auto rows = body ? ChangeHistoryReader::parseAuditRows(body.value())
+                             : Result<ChangeHistoryReader::AuditRows>(body.error());
+            if (!rows) {
+                self->fail(rows.error());
+                return;
+            }
+            // A next page on another host is not followed (the bearer token would go with it).
+            const QUrl next = rows.value().nextLink;
+            const QUrl root = OrgUrl::webApiRoot(self->client->orgUrl());
+            if (!next.isEmpty() &&
+                (next.scheme() != root.scheme() || next.host() != root.host() || next.port() != root.port())) {
+                self->fail(badReply(tr("audit table"), tr("its next page is on another host, %1").arg(next.host())));
+                return;
+            }
+            self->readDetails(std::move(rows).value());
+        });
+    }
+
+    void readDetails(ChangeHistoryReader::AuditRows rows)
+    {
+        if (rows.rows.isEmpty()) {
+            finish();
+            return;
+        }
+        struct Chunk
+        {
+            ChangeHistoryReader::AuditRows rows;
+            QList<std::optional<ChangeHistoryReader::Values>> values;
+            qsizetype left = 0;
+        };
+        auto chunk = std::make_shared<Chunk>();
+        chunk->values.resize(rows.rows.size());
+        chunk->left = rows.rows.size();
+        chunk->rows = std::move(rows);
+        for (qsizetype i = 0; i < chunk->rows.rows.size(); ++i) {
+            const QString auditId = chunk->rows.rows.at(i).auditId;
+            const auto path = ChangeHistoryReader::auditDetailsPath(auditId);
+            if (!path) {
+                fail(path.error());
+                return;
+            }
+            send(url(path.value()), {}, [self = shared_from_this(), chunk, i, auditId](Result<QByteArray> body) {
+                if (self->ended)
+                    return;
+                const auto values = body ? ChangeHistoryReader::parseAuditDetails(body.value(), self->column, auditId)
+                                         : Result<std::optional<ChangeHistoryReader::Values>>(body.error());
+                if (!values) {
+                    self->fail(values.error());
+                    return;
+                }
+                chunk->values[i] = values.value();
+                if (--chunk->left == 0)
+                    self->take(*chunk);
+            });
+        }
+    }
+
+    template<typename Chunk>
+    void take(const Chunk &chunk)
+    {
+        for (qsizetype i = 0; i < chunk.rows.rows.size(); ++i) {
+            if (!chunk.values.at(i))
+                continue;
+            const ChangeHistoryReader::AuditRow &row = chunk.rows.rows.at(i);
+            Entry entry;
+            entry.when = row.when;
+            entry.userId = row.userId;
+            entry.userName = row.userName;
+            entry.operation = row.operation;
+            entry.auditId = row.auditId;
+            entry.oldMinutes = chunk.values.at(i)->oldMinutes;
+            entry.newMinutes = chunk.values.at(i)->newMinutes;
+            matches << entry;
+        }
+        const bool enough = matches.size() >= wanted() || (total && matches.size() >= *total);
+        if (enough || chunk.rows.nextLink.isEmpty())
+            finish();
+        else
+            readRows(chunk.rows.nextLink);
+    }
+
+    void finish()
+    {
+        if (ended)
+            return;
+        ended = true;
+        ChangeHistory::sortNewestFirst(matches, current);
+        Page page;
+        page.pageNumber = pageNumber;
+        page.pageSize = pageSize;
+        const qint64 skip = qint64(pageNumber - 1) * pageSize;
+        if (skip < matches.size())
+            page.entries = matches.mid(skip, pageSize);
+        page.moreRecords = matches.size() > skip + pageSize;
+        page.totalRecordCount = total;
+        done(page);
+    }
+};
+} // namespace
+
 void ChangeHistoryReader::fetchPage(const ValueRef &ref, int pageNumber, int pageSize, QObject *context,
                                     std::function<void(Result<Page>)> done) const
 {
-    const auto path = pagePath(ref, pageNumber, pageSize);
-    if (!path) {
+    if (const auto path = pagePath(ref, pageNumber, pageSize); !path) {
         done(path.error());
         return;
     }
-    WebApiTransport::Call call;
-    call.url = OrgUrl::webApiRoot(m_client->orgUrl()).resolved(QUrl(path.value()));
-    // The user's name is the lookup's formatted value (docs/change-history.md).
-    call.headers = {{"Prefer", "odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\""}};
-    const QString column = TimerSettings::column(ref.setting);
-    m_client->transport()->send(
-        call, context, [done = std::move(done), column, pageNumber, pageSize](Result<WebApiTransport::Reply> reply) {
-            if (!reply) {
-                Error e = reply.error();
-                if (isPrivilegeRefusal(e))
-                    e.userMessage = ChangeHistory::missingPrivilegeSentence(privilegeNamed(e));
-                done(e);
-                return;
-            }
-            done(parsePage(reply.value().body, column, pageNumber, pageSize));
-        });
+    auto walk = std::make_shared<PageWalk>();
+    walk->client = m_client;
+    walk->ref = ref;
+    walk->column = TimerSettings::column(ref.setting);
+    walk->pageNumber = pageNumber;
+    walk->pageSize = pageSize;
+    walk->context = context;
+    walk->done = std::move(done);
+    walk->start();
 }
 
 void ChangeHistoryReader::read(const ValueRef &ref, int pageNumber, int pageSize, QObject *context,
@@ -394,18 +723,19 @@ void ChangeHistoryReader::read(const ValueRef &ref, int pageNumber, int pageSize
               }
               if (!guard)
                   return;
-              reader.fetchPage(ref, pageNumber, pageSize, guard,
-                               [state = state.value(), done](Result<Page> page) mutable {
-                                   if (page) {
-                                       done(Reading {state, std::move(page).value()});
-                                   } else if (isPrivilegeRefusal(page.error())) {
-                                       // The privileges read said yes, the service says no: believe the service.
-                                       state.privilege = false;
-                                       state.missingPrivilege = privilegeNamed(page.error());
-                                       done(Reading {state, {}});
-                                   } else {
-                                       done(page.error());
-                                   }
-                               });
+              reader.fetchPage(
+                  ref, pageNumber, pageSize, guard, [state = state.value(), done](Result<Page> page) mutable {
+                      if (page) {
+                          done(Reading {state, std::move(page).value()});
+                      } else if (isPrivilegeRefusal(page.error())) {
+                          // The privileges read said yes, the service says no: believe the service.
+                          const QString named = privilegeNamed(page.error());
+                          state.missingPrivileges = {
+                              named.isEmpty() ? QString::fromLatin1(ChangeHistory::ReadHistoryPrivilege) : named};
+                          done(Reading {state, {}});
+                      } else {
+                          done(page.error());
+                      }
+                  });
           });
 }
