@@ -220,16 +220,9 @@ void ChangeHistoryDialog::append(const ChangeHistory::Page &page)
         m_table->setItem(row, 1, item(ChangeHistory::whoText(e), e.userId));
         m_table->setItem(row, 2, item(ChangeHistory::changeText(e, m_ref.setting)));
     }
-    QStringList notes;
-    if (m_table->rowCount() == 0)
-        notes << tr("No change to this value is recorded: auditing is on, and nobody has changed it since it was "
-                    "turned on (or the records have passed the environment's retention period).");
-    if (page.entriesWithoutAuditRecord() > 0)
-        notes << tr("The environment did not say who made some of these changes or when (Microsoft documents that "
-                    "the Web API's change history may leave that out); the record's Audit History in Dynamics 365 "
-                    "shows them.");
-    if (!notes.isEmpty()) {
-        m_message->setText(notes.join(u' '));
+    if (m_table->rowCount() == 0) {
+        m_message->setText(tr("No change to this value is recorded: auditing is on, and nobody has changed it since "
+                              "it was turned on (or the records have passed the environment's retention period)."));
         m_message->show();
     }
     m_loadMore->setEnabled(m_more);

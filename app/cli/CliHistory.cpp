@@ -238,12 +238,5 @@ int Cli::HistoryCommand::run(const Invocation &call, QTextStream &out, QTextStre
         out << ' ' << tr("Older changes follow: %1").arg(next);
     }
     out << '\n';
-    if (const qsizetype unknown = history.entriesWithoutAuditRecord(); unknown > 0)
-        err << "autoclose-cli: "
-            << tr("The environment did not say who made %n of these changes or when (Microsoft documents that the "
-                  "Web API's change history may leave that out). The record's Audit History in Dynamics 365 shows "
-                  "them.",
-                  nullptr, int(unknown))
-            << '\n';
     return Ok;
 }

@@ -416,14 +416,4 @@
         </translation>
     </message>
 </context>
-<context>
-    <name>HistoryCommand</name>
-    <message numerus="yes">
-        <source>The environment did not say who made %n of these changes or when (Microsoft documents that the Web API's change history may leave that out). The record's Audit History in Dynamics 365 shows them.</source>
-        <translation>
-            <numerusform>The environment did not say who made one of these changes or when (Microsoft documents that the Web API's change history may leave that out). The record's Audit History in Dynamics 365 shows it.</numerusform>
-            <numerusform>The environment did not say who made %n of these changes or when (Microsoft documents that the Web API's change history may leave that out). The record's Audit History in Dynamics 365 shows them.</numerusform>
-        </translation>
-    </message>
-</context>
 </TS>
