@@ -490,8 +490,8 @@ void ChangeHistoryReader::check(const ValueRef &ref, QObject *context,
 namespace {
 // One page of the history, read as the service allows (docs/change-history.md): the column's changes counted with
 // RetrieveAttributeChangeHistory, then the record's events in the audit table, newest first, a chunk at a time, each
-// chunk's values read with RetrieveAuditDetails side by side, until the page and one change after it are found (or
-// as many as were counted, or the events run out).
+// chunk's values read with RetrieveAuditDetails side by side, until the page and one change after it are found or the
+// events run out.
 struct PageWalk : std::enable_shared_from_this<PageWalk>
 {
     DataverseClient *client = nullptr;
@@ -503,6 +503,7 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
     std::function<void(Result<Page>)> done;
     std::optional<qint64> total;
     QList<Entry> matches;
+    bool exhausted = false; // every event was read
     bool ended = false;
 
     qint64 wanted() const { return qint64(pageNumber) * pageSize + 1; }
@@ -574,11 +575,8 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
                 self->fail(page.error());
                 return;
             }
-            self->total = page.value().totalRecordCount;
-            if (self->total == 0)
-                self->finish(); // nothing recorded: no events to read
-            else
-                self->readRows(first);
+            self->total = page.value().totalRecordCount; // shown; the events decide what is listed
+            self->readRows(first);
         });
     }
 
@@ -610,6 +608,7 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
     void readDetails(ChangeHistoryReader::AuditRows rows)
     {
         if (rows.rows.isEmpty()) {
+            exhausted = true;
             finish();
             return;
         }
@@ -663,8 +662,8 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
             entry.newMinutes = chunk.values.at(i)->newMinutes;
             matches << entry;
         }
-        const bool enough = matches.size() >= wanted() || (total && matches.size() >= *total);
-        if (enough || chunk.rows.nextLink.isEmpty())
+        exhausted = chunk.rows.nextLink.isEmpty();
+        if (matches.size() >= wanted() || exhausted)
             finish();
         else
             readRows(chunk.rows.nextLink);
@@ -683,7 +682,8 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
         if (skip < matches.size())
             page.entries = matches.mid(skip, pageSize);
         page.moreRecords = matches.size() > skip + pageSize;
-        page.totalRecordCount = total;
+        // Every event read: the changes found are all there are, whatever the count said.
+        page.totalRecordCount = exhausted ? std::optional<qint64>(matches.size()) : total;
         done(page);
     }
 };
