@@ -126,6 +126,8 @@ void ChangeHistoryDialog::reload()
     delete m_generation.data(); // the replies of an earlier read are dropped
     m_generation = new QObject(this);
     m_table->setRowCount(0);
+    m_table->setEnabled(true);
+    m_shown.clear();
     m_pagesRead = 0;
     m_more = false;
     m_total.reset();
@@ -211,6 +213,10 @@ void ChangeHistoryDialog::append(const ChangeHistory::Page &page)
         return i;
     };
     for (const ChangeHistory::Entry &e : page.entries) {
+        // Each page is read from the newest change: one recorded since the last page moves the others down by one.
+        if (!e.auditId.isEmpty() && m_shown.contains(e.auditId))
+            continue;
+        m_shown.insert(e.auditId);
         const int row = m_table->rowCount();
         m_table->insertRow(row);
         m_table->setItem(row, 0,

@@ -6,6 +6,7 @@
 
 #include <QDialog>
 #include <QPointer>
+#include <QSet>
 
 class DataverseClient;
 class QLabel;
@@ -70,6 +71,7 @@ private:
     QString m_label;
     int m_pageSize = DefaultPageSize;
     int m_pagesRead = 0;
+    QSet<QString> m_shown; // the audit ids of the rows shown
     bool m_more = false;
     std::optional<qint64> m_total;
     QPointer<QObject> m_generation; // the context of the reads under way; replaced to drop their replies

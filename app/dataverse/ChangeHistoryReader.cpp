@@ -501,6 +501,7 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
     int pageSize = 1;
     QPointer<QObject> context;
     std::function<void(Result<Page>)> done;
+    std::optional<std::optional<int>> current; // the record's value now: the newest change's new value
     std::optional<qint64> total;
     QList<Entry> matches;
     bool exhausted = false; // every event was read
@@ -538,8 +539,6 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
         }
         done(error);
     }
-
-    std::optional<std::optional<int>> current;
 
     void start()
     {
