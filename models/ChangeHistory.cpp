@@ -43,9 +43,18 @@ QString valueText(std::optional<int> minutes, TimerSetting setting)
 {
     if (minutes)
         return Duration::format(minutes);
-    // An empty channel-state value is "never auto-close" (docs/closing-rule.md); an empty workstream timer is just
-    // not set.
-    return setting == TimerSetting::ChannelState ? Duration::format(std::nullopt) : tr("(empty)");
+    // As the window shows them: an empty channel-state value is "never auto-close" (docs/closing-rule.md); an empty
+    // wrap-up block is taken for the admin center's "Always block" (UNCONFIRMED, docs/dataverse-tables.md); an empty
+    // inactivity timer is not set.
+    switch (setting) {
+    case TimerSetting::ChannelState:
+        return Duration::format(std::nullopt);
+    case TimerSetting::WrapUpBlock:
+        return tr("Always block");
+    case TimerSetting::Inactivity:
+        break;
+    }
+    return tr("Not set");
 }
 
 QString changeText(const Entry &entry, TimerSetting setting)

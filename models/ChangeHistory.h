@@ -57,8 +57,8 @@ struct Page
     qsizetype entriesWithoutAuditRecord() const;
 };
 
-// A value as people read it in the history: "2 h", "Never" for an empty value of a setting that may be empty,
-// "(empty)" for one that may not (the column is required, but an old record may still hold nothing).
+// A value as people read it in the history, as the window shows it: "2 h"; empty, "Never" (channel-state), "Always
+// block" (wrap-up block, UNCONFIRMED) or "Not set" (inactivity).
 QString valueText(std::optional<int> minutes, TimerSetting setting);
 // "60 min → 2 h"; a creation, "created: 2 h".
 QString changeText(const Entry &entry, TimerSetting setting);

@@ -96,8 +96,12 @@ Result<std::optional<int>> Duration::parse(const QString &text, Range range)
     const QString input = text.trimmed().toLower();
     if (input.isEmpty())
         return Error::badInput(tr("Empty. ") + allowed());
-    if (input == u"never"_s)
+    if (input == u"never"_s) {
+        if (!range.allowsNever)
+            return Error::badInput(tr("This value is required: it cannot be “never”. Type minutes (45), hours (2h) "
+                                      "or days (1d 12h)."));
         return std::optional<int>();
+    }
     if (input.startsWith(u'-'))
         return Error::badInput(tr("A duration cannot be negative. ") + allowed());
 

@@ -22,6 +22,7 @@ struct Range
 {
     qint64 min = 0;
     qint64 max = std::numeric_limits<int>::max();
+    bool allowsNever = true; // false for a required column (a workstream's inactivity): "never" is refused
 };
 
 // What the user typed, read as minutes: "45", "45m", "2h", "1.5 h", "1d 12h", "30 days", "2 weeks", "never".

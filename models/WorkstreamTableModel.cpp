@@ -200,9 +200,13 @@ QVariant WorkstreamTableModel::displayData(int row, int column) const
     case WrapUpBlock: {
         const TimerSetting setting = *settingOf(column);
         const auto minutes = shownMinutes(row, setting);
-        // An empty block means no block: the Wrap-up value alone decides (docs/closing-rule.md).
+        // An empty block is taken for the admin center's "Always block" (UNCONFIRMED, docs/dataverse-tables.md).
         if (!minutes && setting == TimerSetting::WrapUpBlock)
-            return tr("No block");
+            return tr("Always block");
+        // Inactivity is required, but Dataverse does not enforce it (docs/dataverse-tables.md): an empty one is shown
+        // as such, and never closes anything.
+        if (!minutes)
+            return tr("Not set");
         return Duration::format(minutes);
     }
     case Modified:
@@ -231,6 +235,10 @@ QVariant WorkstreamTableModel::toolTipData(int row, int column) const
                  "than the channel's Wrap-up value, it wins. Read as minutes (UNCONFIRMED).");
         if (minutes)
             text += u'\n' + tr("%Ln minute(s)", nullptr, *minutes);
+        else if (setting == TimerSetting::WrapUpBlock)
+            text += u'\n' +
+                tr("Empty: taken for the admin center's “Always block” (UNCONFIRMED: Microsoft does not "
+                   "say how that choice is stored). Type “never” to empty it.");
         const ValueRef ref {w.id, setting};
         if (m_pending.contains(ref))
             text += u'\n' + tr("Not saved yet; the environment has %1.").arg(Duration::format(minutesOf(w, setting)));

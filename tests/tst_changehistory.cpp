@@ -100,7 +100,8 @@ private Q_SLOTS:
         QCOMPARE(older.when.timeSpec(), Qt::UTC);
         QCOMPARE(older.oldMinutes, std::nullopt);
         QCOMPARE(older.newMinutes, std::optional<int>(60));
-        QCOMPARE(ChangeHistory::changeText(older, TimerSetting::Inactivity), u"(empty) → 1 h"_s);
+        QCOMPARE(ChangeHistory::changeText(older, TimerSetting::Inactivity), u"Not set → 1 h"_s);
+        QCOMPARE(ChangeHistory::changeText(older, TimerSetting::WrapUpBlock), u"Always block → 1 h"_s);
         QCOMPARE(ChangeHistory::changeText(older, TimerSetting::ChannelState), u"Never → 1 h"_s);
         QCOMPARE(ChangeHistory::whoText(older), u"b2e5f8a1-3c4d-4e5f-9a0b-1c2d3e4f5a61"_s);
     }

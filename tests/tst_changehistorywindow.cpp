@@ -6,9 +6,11 @@
 #include "WindowTestServer.h"
 #include "app/common/Translations.h"
 #include "models/ConfigTableModel.h"
+#include "models/WorkstreamTableModel.h"
 #include "ui/ChangeHistoryDialog.h"
 #include "ui/HistoryDialog.h"
 #include "ui/OverviewGrid.h"
+#include "ui/WorkstreamsView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -112,6 +114,35 @@ private Q_SLOTS:
         QVERIFY(read.wait(20000));
         QVERIFY(dialog->value().id != id);
         QVERIFY(dialog->windowTitle().contains(u"SMS"_s));
+    }
+
+    void aWorkstreamTimersHistory()
+    {
+        // The Workstreams view: the selected timer cell's history, the workstream named in the title.
+        QVERIFY(openWindow());
+        m_window->setView(MainWindow::View::Workstreams);
+        QTableView *view = m_window->workstreamsView()->table();
+        int row = -1;
+        for (int r = 0; r < view->model()->rowCount() && row < 0; ++r)
+            if (view->model()->index(r, WorkstreamTableModel::Name).data().toString() == u"Social care"_s)
+                row = r;
+        QVERIFY(row >= 0);
+        view->setFocus();
+        view->selectionModel()->setCurrentIndex(view->model()->index(row, WorkstreamTableModel::Inactivity),
+                                                QItemSelectionModel::ClearAndSelect);
+        QVERIFY(view->actions().contains(m_window->changeHistoryAction()));
+        QVERIFY(m_window->changeHistoryAction()->isEnabled());
+        ChangeHistoryDialog *dialog = m_window->changeHistory();
+        QSignalSpy read(dialog, &ChangeHistoryDialog::readFinished);
+        QTest::keyClick(view, Qt::Key_H, Qt::ControlModifier | Qt::ShiftModifier);
+        QVERIFY(read.wait(20000));
+        QCOMPARE(dialog->value().setting, TimerSetting::Inactivity);
+        QVERIFY(dialog->windowTitle().contains(u"Social care"_s));
+        QVERIFY(dialog->heading()->text().contains(u"Auto-close after inactivity"_s));
+        // The demo's history: a colleague raised it from 2 to 3 days (docs/change-history.md).
+        QCOMPARE(dialog->table()->rowCount(), 1);
+        QCOMPARE(cell(dialog, 0, 1), u"Patti Fernandez"_s);
+        QCOMPARE(cell(dialog, 0, 2), u"2 days → 3 days"_s);
     }
 
     void loadMorePagesOlderChanges()

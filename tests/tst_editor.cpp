@@ -10,11 +10,13 @@
 #include "app/snapshot/AuditLog.h"
 #include "models/ConfigTableModel.h"
 #include "models/PreviewListModel.h"
+#include "models/WorkstreamTableModel.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/MainWindow.h"
 #include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
+#include "ui/WorkstreamsView.h"
 
 #include <QAction>
 #include <QApplication>
@@ -77,6 +79,30 @@ int runChild(const QString &dir, const QString &mode)
     window.show();
     if (!load(window))
         return 4;
+    if (mode == u"edit-workstream"_s) {
+        // A workstream's timer, typed in the Workstreams view: the journal keeps it as it keeps the others.
+        window.setView(MainWindow::View::Workstreams);
+        QTableView *streams = window.workstreamsView()->table();
+        int row = -1;
+        for (int r = 0; r < streams->model()->rowCount(); ++r) {
+            if (streams->model()->index(r, WorkstreamTableModel::Name).data().toString() == u"SMS support"_s)
+                row = r;
+        }
+        streams->setFocus();
+        streams->setCurrentIndex(streams->model()->index(row, WorkstreamTableModel::Inactivity));
+        QTest::keyClick(streams, Qt::Key_F2);
+        DurationLineEdit *editor = openEditor(streams);
+        if (!editor)
+            return 5;
+        editor->selectAll();
+        QTest::keyClicks(editor, u"90m"_s);
+        QTest::keyClick(editor, Qt::Key_Return);
+        if (!QTest::qWaitFor([&window] { return window.workstreamModel()->hasPendingEdits(); }, 5000))
+            return 5;
+        std::printf("edited\n");
+        std::fflush(stdout);
+        return QApplication::exec(); // until killed
+    }
     QTableView *view = window.detailsView();
     typeValue(view, rowOf(view, u"Live chat"_s, u"Open"_s), u"2h"_s);
     if (valueAt(view, rowOf(view, u"Live chat"_s, u"Open"_s)) != u"2 h"_s)
@@ -612,6 +638,29 @@ private Q_SLOTS:
         QVERIFY(!banner->isVisible());
         window->undoStack()->undo();
         QCOMPARE(valueAt(view, row), u"2 h"_s);
+    }
+
+    void journalKeepsWorkstreamEditsThroughAKill()
+    {
+        QTemporaryDir killed;
+        QVERIFY(KilledChild::run(killed.path(), u"edit-workstream"_s, "edited"));
+
+        const auto window = restartOn(killed.path());
+        QVERIFY(window);
+        const auto edit = window->workstreamModel()->pendingEdits();
+        QCOMPARE(edit.size(), 1);
+        QCOMPARE(edit.first().setting, TimerSetting::Inactivity);
+        QCOMPARE(edit.first().minutes, std::optional<int>(90));
+        QCOMPARE(window->workstreamModel()->workstream(edit.first().id)->name, u"SMS support"_s);
+        QVERIFY(!window->model()->hasPendingEdits());
+        QVERIFY2(bannerText(*window).contains(u"1 unsaved edit"_s), qPrintable(bannerText(*window)));
+        // Saved from the restarted window, it reaches the server.
+        QSignalSpy saved(window.get(), &MainWindow::saveFinished);
+        whenDialog<SaveConfirmDialog>([](SaveConfirmDialog *dialog) { buttonNamed(dialog, u"Save"_s)->click(); });
+        window->save();
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(saved.last().first().toBool(), true);
+        QCOMPARE(m_server->readWorkstream(u"SMS support"_s)->inactivityMinutes, std::optional<int>(90));
     }
 
     // Killed mid-save, after the server acted on the save but before its reply arrived: on restart the values are

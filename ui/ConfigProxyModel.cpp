@@ -97,7 +97,15 @@ private:
 
 ConfigProxyModel::ConfigProxyModel(QObject *parent)
     : QSortFilterProxyModel(parent)
+    , m_channelColumn(ConfigTableModel::Channel)
+    , m_statusColumn(ConfigTableModel::Status)
 { }
+
+void ConfigProxyModel::setColumns(int channel, int status)
+{
+    m_channelColumn = channel;
+    m_statusColumn = status;
+}
 
 QIcon ConfigProxyModel::channelIcon(const QVariant &streamSource, const QString &label)
 {
@@ -109,7 +117,7 @@ QVariant ConfigProxyModel::data(const QModelIndex &index, int role) const
 {
     switch (role) {
     case Qt::DecorationRole:
-        if (index.column() == ConfigTableModel::Channel) {
+        if (index.column() == m_channelColumn) {
             const QVariant source = index.data(ConfigTableModel::StreamSourceRole);
             const QString label = index.data(Qt::DisplayRole).toString();
             const QString key = source.toString() + u'|' + label;
@@ -118,19 +126,19 @@ QVariant ConfigProxyModel::data(const QModelIndex &index, int role) const
                 it = m_icons.insert(key, channelIcon(source, label));
             return *it;
         }
-        if (index.column() == ConfigTableModel::AutoClose &&
+        if (index.data(ConfigTableModel::SettingRole).isValid() &&
             !index.data(ConfigTableModel::RisksRole).toString().isEmpty())
             return QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning);
         break;
     case Qt::FontRole:
-        if (index.column() == ConfigTableModel::AutoClose && index.data(ConfigTableModel::PendingRole).toBool()) {
+        if (index.data(ConfigTableModel::SettingRole).isValid() && index.data(ConfigTableModel::PendingRole).toBool()) {
             QFont font;
             font.setBold(true);
             return font;
         }
         break;
     case Qt::ForegroundRole:
-        if (index.column() == ConfigTableModel::Status || index.column() == ConfigTableModel::AutoClose) {
+        if (index.column() == m_statusColumn || index.data(ConfigTableModel::SettingRole).isValid()) {
             const QColor color =
                 statusColor(ConfigTableModel::RowStatus(index.data(ConfigTableModel::StatusRole).toInt()));
             if (color.isValid())

@@ -12,6 +12,9 @@ class ConfigProxyModel final : public QSortFilterProxyModel
     Q_DISABLE_COPY_MOVE(ConfigProxyModel)
 public:
     explicit ConfigProxyModel(QObject *parent = nullptr);
+    // Which columns hold the channel and the status (ConfigTableModel's by default; the workstreams' differ). A value
+    // column is one whose cells answer EditableTableModel::SettingRole.
+    void setColumns(int channel, int status);
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
 
     // A round icon in the channel's colour with its initial, drawn at every device pixel ratio (no files needed).
@@ -19,4 +22,6 @@ public:
 
 private:
     mutable QHash<QString, QIcon> m_icons;
+    int m_channelColumn;
+    int m_statusColumn;
 };

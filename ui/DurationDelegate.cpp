@@ -121,18 +121,25 @@ void DurationLineEdit::showEvent(QShowEvent *event)
 }
 
 DurationDelegate::DurationDelegate(ConfigTableModel *source, Commit commit, QObject *parent)
+    : DurationDelegate(
+          [source = QPointer<ConfigTableModel>(source)](const QModelIndex &index, std::optional<int> minutes) {
+              const ChannelStateConfig *config =
+                  source ? source->config(index.data(ConfigTableModel::IdRole).toString()) : nullptr;
+              return config ? EditRisks::describe(EditRisks::assess(*config, minutes)) : QString();
+          },
+          std::move(commit), parent)
+{ }
+
+DurationDelegate::DurationDelegate(Risks risks, Commit commit, QObject *parent)
     : QStyledItemDelegate(parent)
-    , m_source(source)
+    , m_risks(std::move(risks))
     , m_commit(std::move(commit))
 { }
 
 QWidget *DurationDelegate::createEditor(QWidget *parent, const QStyleOptionViewItem &, const QModelIndex &index) const
 {
-    const QString id = index.data(ConfigTableModel::IdRole).toString();
-    QPointer<ConfigTableModel> source = m_source;
-    auto risks = [source, id](std::optional<int> minutes) -> QString {
-        const ChannelStateConfig *config = source ? source->config(id) : nullptr;
-        return config ? EditRisks::describe(EditRisks::assess(*config, minutes)) : QString();
+    auto risks = [risksOf = m_risks, index = QPersistentModelIndex(index)](std::optional<int> minutes) -> QString {
+        return index.isValid() ? risksOf(index, minutes) : QString();
     };
     return new DurationLineEdit(parent, parent, m_range, std::move(risks));
 }

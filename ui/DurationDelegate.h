@@ -50,6 +50,9 @@ public:
     // How an accepted value reaches the model: the window pushes it on its undo stack.
     using Commit = std::function<void(const QModelIndex &index, std::optional<int> minutes)>;
     DurationDelegate(ConfigTableModel *source, Commit commit, QObject *parent = nullptr);
+    // What is risky about a value typed into the cell at index, shown under the editor while typing.
+    using Risks = std::function<QString(const QModelIndex &index, std::optional<int> minutes)>;
+    DurationDelegate(Risks risks, Commit commit, QObject *parent = nullptr);
 
     void setRange(Duration::Range range) { m_range = range; }
     Duration::Range range() const { return m_range; }
@@ -68,7 +71,7 @@ protected:
     bool eventFilter(QObject *object, QEvent *event) override;
 
 private:
-    ConfigTableModel *m_source;
+    Risks m_risks;
     Commit m_commit;
     Duration::Range m_range;
 };

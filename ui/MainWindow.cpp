@@ -4,6 +4,7 @@
 #include "models/ChannelGridModel.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
+#include "models/WorkstreamTableModel.h"
 #include "ui/Actions.h"
 #include "ui/Banner.h"
 #include "ui/ChangeHistoryDialog.h"
@@ -15,6 +16,7 @@
 #include "ui/PreviewPanel.h"
 #include "ui/RecoveryMessage.h"
 #include "ui/SaveConfirmDialog.h"
+#include "ui/WorkstreamsView.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -61,6 +63,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     , m_client(client)
     , m_environment(environment)
     , m_model(new ConfigTableModel(this))
+    , m_workstreams(new WorkstreamTableModel(this))
     , m_session(new EditSession(client, {environment.account, {}}, this))
     , m_proxy(new ConfigProxyModel(this))
     , m_grid(new ChannelGridModel(m_model, this))
@@ -77,6 +80,17 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
         m_model,
         EditJournal(environment.key.isEmpty() ? client->orgUrl().toString() : environment.key,
                     environment.journalDir.isEmpty() ? EditJournal::defaultDirectory() : environment.journalDir));
+    // The workstreams' timers are saved, journalled and undone with the channel-state values, in the same batch.
+    m_session->addTable(m_workstreams, [this](QObject *context, std::function<void(std::optional<Error>)> done) {
+        m_client->fetchWorkstreams(context, [this, done](Result<QList<Workstream>> workstreams) {
+            if (!workstreams) {
+                done(workstreams.error());
+                return;
+            }
+            m_workstreams->reset(std::move(workstreams).value());
+            done(std::nullopt);
+        });
+    });
     setWindowTitle(tr("%1[*] — Auto-Close Editor").arg(environment.name));
     resize(1180, 760);
 
@@ -96,6 +110,12 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
                 [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     }
     m_overview = new OverviewGrid(m_grid, m_gridDelegate);
+    m_workstreamsView = new WorkstreamsView(m_workstreams, [this](const ValueRef &ref, std::optional<int> minutes) {
+        EditCommands::setValue(m_undo, m_workstreams, ref, minutes);
+    });
+    connect(m_workstreamsView, &WorkstreamsView::refused, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 8000); });
+    connect(m_workstreamsView, &WorkstreamsView::selectionChanged, this, &MainWindow::updateActions);
     nameCornerButton(m_overview);
     connect(m_overview, &QAbstractItemView::activated, this, &MainWindow::editSelected);
 
@@ -187,6 +207,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     m_views->setObjectName(u"views"_s);
     m_views->addWidget(overviewPage);
     m_views->addWidget(detailsPage);
+    m_views->addWidget(m_workstreamsView);
 
     m_split = new QSplitter(Qt::Vertical);
     m_split->setObjectName(u"tablePreviewSplitter"_s);
@@ -241,6 +262,10 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
         updateActions();
         updateStatus();
     });
+    connect(m_workstreams, &WorkstreamTableModel::pendingChanged, this, [this] {
+        updateActions();
+        updateStatus();
+    });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
         syncSelection(false);
         updateActions();
@@ -262,7 +287,10 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     restoreState(settings.value(u"mainWindow/state"_s).toByteArray());
     m_splitRestored = m_split->restoreState(settings.value(u"mainWindow/splitter"_s).toByteArray());
     m_preview->restoreSettings(settings);
-    setView(settings.value(u"mainWindow/view"_s).toString() == u"details"_s ? View::Details : View::Overview);
+    const QString savedView = settings.value(u"mainWindow/view"_s).toString();
+    setView(savedView == u"details"_s           ? View::Details
+                : savedView == u"workstreams"_s ? View::Workstreams
+                                                : View::Overview);
     showFirstRunHint();
     updateActions();
 }
@@ -356,9 +384,13 @@ void MainWindow::createActions()
     findAction->setShortcut(QKeySequence::Find);
     setToolTip(findAction, tr("Filter the details list"));
     connect(findAction, &QAction::triggered, this, [this] {
-        setView(View::Details); // the filter belongs to the list
-        m_filter->setFocus(Qt::ShortcutFocusReason);
-        m_filter->selectAll();
+        QLineEdit *filter = m_filter;
+        if (view() == View::Workstreams)
+            filter = m_workstreamsView->filter();
+        else
+            setView(View::Details); // the filter belongs to the list
+        filter->setFocus(Qt::ShortcutFocusReason);
+        filter->selectAll();
     });
     auto *quitAction = new QAction(themed(u"application-exit"_s, QStyle::SP_DialogCloseButton), tr("&Quit"), this);
     quitAction->setShortcut(QKeySequence::Quit);
@@ -383,6 +415,13 @@ void MainWindow::createActions()
     m_detailsAction->setCheckable(true);
     m_detailsAction->setShortcut(QKeySequence(u"Ctrl+2"_s));
     setToolTip(m_detailsAction, tr("Every record as a row, with when it was modified and its status"));
+    m_workstreamsAction =
+        new QAction(themed(u"view-list-tree"_s, QStyle::SP_FileDialogContentsView), tr("&Workstreams"), views);
+    m_workstreamsAction->setObjectName(u"workstreamsAction"_s);
+    m_workstreamsAction->setCheckable(true);
+    m_workstreamsAction->setShortcut(QKeySequence(u"Ctrl+3"_s));
+    setToolTip(m_workstreamsAction, tr("Each workstream's auto-close after inactivity and block capacity for wrap-up"));
+    connect(m_workstreamsAction, &QAction::triggered, this, [this] { setView(View::Workstreams); });
     connect(m_overviewAction, &QAction::triggered, this, [this] { setView(View::Overview); });
     connect(m_detailsAction, &QAction::triggered, this, [this] { setView(View::Details); });
 
@@ -411,10 +450,12 @@ void MainWindow::createActions()
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(m_overviewAction);
     viewMenu->addAction(m_detailsAction);
+    viewMenu->addAction(m_workstreamsAction);
 
     m_view->addActions({m_editAction, m_resetAction, m_revertAction, m_changeHistoryAction});
     m_overview->setContextMenuPolicy(Qt::ActionsContextMenu);
     m_overview->addActions({m_editAction, m_resetAction, m_revertAction, m_changeHistoryAction});
+    m_workstreamsView->table()->addActions({m_editAction, m_revertAction, m_changeHistoryAction});
 
     QToolBar *toolBar = addToolBar(tr("Main"));
     toolBar->setObjectName(u"mainToolBar"_s);
@@ -430,6 +471,7 @@ void MainWindow::createActions()
     toolBar->addSeparator();
     toolBar->addAction(m_overviewAction);
     toolBar->addAction(m_detailsAction);
+    toolBar->addAction(m_workstreamsAction);
     m_snapshots->addMenu(menuBar()->addMenu(tr("S&napshots")));
 }
 
@@ -452,9 +494,9 @@ void MainWindow::refresh()
     m_busy->show();
     m_countLabel->setText(tr("Loading…"));
     m_client->fetchConfigurations(this, [this](Result<QList<ChannelStateConfig>> configs) {
-        m_loading = false;
-        m_busy->hide();
         if (!configs) {
+            m_loading = false;
+            m_busy->hide();
             qCWarning(lcUi).noquote() << "load failed:" << configs.error().describe();
             showLoadError(configs.error());
             updateStatus();
@@ -464,44 +506,97 @@ void MainWindow::refresh()
         }
         m_errorBanner->hide();
         qCInfo(lcUi) << "loaded" << configs.value().size() << "configurations from" << m_client->orgUrl().host();
-        const QList<PendingEdit> gone = m_model->reset(std::move(configs).value());
+        QList<PendingEdit> gone = m_model->reset(std::move(configs).value());
+        // The workstreams next, before the journal is read back: it holds edits of both tables.
+        loadWorkstreams([this, gone](bool ok) {
+            m_loading = false;
+            m_busy->hide();
+            if (!ok && !m_loadedOnce) {
+                // The journal may hold edits of workstreams: it is read back only once both tables are here, or
+                // they would be taken for edits of records that no longer exist.
+                updateStatus();
+                updateActions();
+                Q_EMIT loadFinished(false);
+                return;
+            }
+            if (!gone.isEmpty()) {
+                statusBar()->showMessage(
+                    tr("%n unsaved edit(s) dropped: the record no longer exists in the environment.", nullptr,
+                       int(gone.size())),
+                    15000);
+            }
+            if (!m_loadedOnce) {
+                m_loadedOnce = true;
+                firstLoad();
+                fitOverview();
+            }
+            int changed = 0;
+            for (const PendingEdit &edit : m_model->pendingEdits())
+                changed += m_model->status(edit.id) == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
+            for (const PendingEdit &edit : m_workstreams->pendingEdits())
+                changed += m_workstreams->valueStatus(edit.ref()) == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
+            if (changed > 0) {
+                statusBar()->showMessage(tr("%n of your unsaved edits were changed on the server meanwhile; saving "
+                                            "them will ask which value to keep.",
+                                            nullptr, changed),
+                                         15000);
+            }
+            updateStatus();
+            updateActions();
+            Q_EMIT loadFinished(true);
+        });
+    });
+}
+
+void MainWindow::loadWorkstreams(std::function<void(bool ok)> done)
+{
+    m_client->fetchWorkstreams(this, [this, done = std::move(done)](Result<QList<Workstream>> workstreams) {
+        if (!workstreams) {
+            // The configurations are shown all the same; the workstreams' view says why it is empty.
+            qCWarning(lcUi).noquote() << "workstreams not loaded:" << workstreams.error().describe();
+            m_retrySave = false;
+            m_errorBanner->button()->setText(tr("&Retry"));
+            m_errorBanner->showMessage(tr("Could not load the workstreams; their timers are not shown. %1")
+                                           .arg(workstreams.error().describe().toHtmlEscaped()));
+            Q_EMIT workstreamsLoaded(false);
+            done(false);
+            return;
+        }
+        const QList<PendingEdit> gone = m_workstreams->reset(std::move(workstreams).value());
         if (!gone.isEmpty()) {
             statusBar()->showMessage(tr("%n unsaved edit(s) dropped: the record no longer exists in the environment.",
                                         nullptr, int(gone.size())),
                                      15000);
         }
-        if (!m_loadedOnce) {
-            m_loadedOnce = true;
-            firstLoad();
-            fitOverview();
-        }
-        int changed = 0;
-        for (const PendingEdit &edit : m_model->pendingEdits())
-            changed += m_model->status(edit.id) == ConfigTableModel::RowStatus::ServerChanged ? 1 : 0;
-        if (changed > 0) {
-            statusBar()->showMessage(tr("%n of your unsaved edits were changed on the server meanwhile; saving "
-                                        "them will ask which value to keep.",
-                                        nullptr, changed),
-                                     15000);
-        }
-        updateStatus();
-        updateActions();
-        Q_EMIT loadFinished(true);
+        Q_EMIT workstreamsLoaded(true);
+        done(true);
     });
 }
 
 void MainWindow::firstLoad()
 {
     showRecovery(m_session->recoverJournal());
-    m_client->fetchCanWriteConfigurations(this, [this](Result<bool> canWrite) {
-        // When the privilege cannot be read, editing stays on: the save itself will say if it is refused.
-        const bool writable = !canWrite.ok() || canWrite.value();
+    m_client->fetchPrivileges(this, [this](Result<QSet<QString>> privileges) {
+        // When the privileges cannot be read, editing stays on: the save itself will say if it is refused.
+        const bool writable =
+            !privileges.ok() || privileges.value().contains(u"prvWritemsdyn_occhannelstateconfiguration"_s);
+        m_workstreamsReadOnly = privileges.ok() && !privileges.value().contains(u"prvWritemsdyn_liveworkstream"_s);
         m_model->setReadOnly(!writable);
-        if (!writable) {
+        m_workstreams->setReadOnly(m_workstreamsReadOnly);
+        if (!writable || m_workstreamsReadOnly) {
+            QStringList tables;
+            if (!writable)
+                tables << tr("Channel State Configuration");
+            if (m_workstreamsReadOnly)
+                tables << tr("Work Stream");
             m_readOnlyBanner->showMessage(
-                tr("<b>You can view these values but not change them.</b> Your security role lacks the Write "
-                   "privilege on Channel State Configuration records. Ask an administrator for a role that has "
-                   "it (the Omnichannel Administrator role does not)."));
+                (!writable && m_workstreamsReadOnly ? tr("<b>You can view these values but not change them.</b>")
+                     : !writable ? tr("<b>You can view the channel-state values but not change them.</b>")
+                                 : tr("<b>You can view the workstreams' timers but not change them.</b>")) +
+                u' ' +
+                tr("Your security role lacks the Write privilege on %1 records. Ask an administrator for a role that "
+                   "has it (the Omnichannel Administrator role does not).")
+                    .arg(tables.join(tr(" and "))));
         }
         updateActions();
         Q_EMIT permissionsKnown(writable);
@@ -513,6 +608,12 @@ void MainWindow::firstLoad()
             m_gridDelegate->setRange(allowed);
         }
     });
+    for (TimerSetting setting : {TimerSetting::Inactivity, TimerSetting::WrapUpBlock}) {
+        m_client->fetchRange(setting, this, [this, setting](Result<WebApiReply::ColumnRange> range) {
+            if (range)
+                m_workstreamsView->setRange(setting, {range.value().minValue, range.value().maxValue});
+        });
+    }
 }
 
 void MainWindow::showRecovery(const EditSession::Recovery &recovery)
@@ -526,23 +627,40 @@ void MainWindow::showRecovery(const EditSession::Recovery &recovery)
 
 void MainWindow::resetSelectedToDefault()
 {
+    if (view() == View::Workstreams) {
+        statusBar()->showMessage(tr("Microsoft documents no default for the workstreams' timers."), 8000);
+        return;
+    }
     if (!m_model->isReadOnly() && !EditCommands::resetToDefault(m_undo, m_model, selectedIds()))
         statusBar()->showMessage(tr("Microsoft documents no default for the selected rows."), 8000);
 }
 
 void MainWindow::revertSelected()
 {
-    EditCommands::revert(m_undo, m_model, selectedIds());
+    if (view() == View::Workstreams)
+        EditCommands::revertValues(m_undo, m_workstreams, m_workstreamsView->selectedValues());
+    else
+        EditCommands::revert(m_undo, m_model, selectedIds());
 }
 
 void MainWindow::discardAll()
 {
-    EditCommands::discardAll(m_undo, {m_model});
+    EditCommands::discardAll(m_undo, {m_model, m_workstreams});
+}
+
+QList<PendingEdit> MainWindow::allPendingEdits() const
+{
+    return m_model->pendingEdits() + m_workstreams->pendingEdits();
+}
+
+bool MainWindow::anyPendingEdits() const
+{
+    return m_model->hasPendingEdits() || m_workstreams->hasPendingEdits();
 }
 
 void MainWindow::save()
 {
-    if (m_session->isSaving() || m_loading || m_model->isReadOnly())
+    if (m_session->isSaving() || m_loading || (m_model->isReadOnly() && m_workstreams->isReadOnly()))
         return;
     // Take what is being typed first, or keep the editor open and say why when it cannot be taken.
     if (const auto [editor, delegate] = openEditor(); editor) {
@@ -553,7 +671,11 @@ void MainWindow::save()
         Q_EMIT delegate->commitData(editor);
         Q_EMIT delegate->closeEditor(editor, QAbstractItemDelegate::NoHint);
     }
-    const QList<PendingEdit> edits = m_model->pendingEdits();
+    QList<PendingEdit> edits;
+    if (!m_model->isReadOnly())
+        edits << m_model->pendingEdits();
+    if (!m_workstreams->isReadOnly())
+        edits << m_workstreams->pendingEdits();
     if (edits.isEmpty()) {
         statusBar()->showMessage(tr("Nothing to save: no value was edited."), 5000);
         return;
@@ -561,7 +683,7 @@ void MainWindow::save()
     std::optional<QList<ClosurePreview::Impact>> impacts;
     if (m_preview->isCurrent())
         impacts = m_preview->impacts();
-    SaveConfirmDialog dialog(SaveConfirmDialog::forSave(*m_model, edits, impacts, m_environment.name),
+    SaveConfirmDialog dialog(SaveConfirmDialog::forSave(*m_model, *m_workstreams, edits, impacts, m_environment.name),
                              m_environment.production, m_environment.name, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
@@ -571,9 +693,10 @@ void MainWindow::save()
 void MainWindow::undoLastSave()
 {
     const QList<EditSession::SavedValue> &lastSave = m_session->lastSave();
-    if (lastSave.isEmpty() || m_session->isSaving() || m_loading || m_model->isReadOnly())
+    if (lastSave.isEmpty() || m_session->isSaving() || m_loading ||
+        (m_model->isReadOnly() && m_workstreams->isReadOnly()))
         return;
-    SaveConfirmDialog dialog(SaveConfirmDialog::forUndo(*m_model, lastSave, m_environment.name),
+    SaveConfirmDialog dialog(SaveConfirmDialog::forUndo(*m_model, *m_workstreams, lastSave, m_environment.name),
                              m_environment.production, m_environment.name, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
@@ -606,7 +729,12 @@ void MainWindow::connectSession()
         m_errorBanner->showMessage(
             tr("<b>Your unsaved edits are not protected against a crash.</b> %1").arg(message.toHtmlEscaped()));
     });
-    connect(m_session, &EditSession::editRequested, this, [this](const QString &id) {
+    connect(m_session, &EditSession::editRequested, this, [this](const QString &id, TimerSetting setting) {
+        if (setting != TimerSetting::ChannelState) {
+            setView(View::Workstreams);
+            m_workstreamsView->editValue(ValueRef {id, setting});
+            return;
+        }
         // In the overview when the record has a cell there; in the details otherwise.
         QModelIndex index = m_overview->fromGrid(m_grid->indexOf(id));
         if (view() == View::Details || !index.isValid()) {
@@ -648,28 +776,39 @@ void MainWindow::showSaveError(const QString &text)
 void MainWindow::updateStatus()
 {
     // The overview shows every record; the details list what its filter lets through.
-    const int total = m_model->rowCount();
-    const int shown = view() == View::Overview ? total : m_proxy->rowCount();
-    m_countLabel->setText(shown == total ? tr("%n configuration(s)", nullptr, total)
-                                         : tr("%1 of %2 configurations").arg(shown).arg(total));
-    const int pending = int(m_model->pendingEdits().size());
+    if (view() == View::Workstreams) {
+        const int total = m_workstreams->rowCount();
+        const int shown = m_workstreamsView->shownRows();
+        m_countLabel->setText(shown == total ? tr("%n workstream(s)", nullptr, total)
+                                             : tr("%1 of %2 workstreams").arg(shown).arg(total));
+    } else {
+        const int total = m_model->rowCount();
+        const int shown = view() == View::Overview ? total : m_proxy->rowCount();
+        m_countLabel->setText(shown == total ? tr("%n configuration(s)", nullptr, total)
+                                             : tr("%1 of %2 configurations").arg(shown).arg(total));
+    }
+    const int pending = int(allPendingEdits().size());
     m_pendingLabel->setText(pending > 0 ? tr("%n unsaved edit(s)", nullptr, pending) : QString());
 }
 
 void MainWindow::updateActions()
 {
     const bool idle = !m_loading && !m_session->isSaving();
-    const bool writable = !m_model->isReadOnly();
-    const bool pending = m_model->hasPendingEdits();
-    const bool selection = !selectedIds().isEmpty();
+    const bool workstreams = view() == View::Workstreams;
+    // The view's table decides what the edit actions may do; saving takes what either table may write.
+    const bool writable = workstreams ? !m_workstreams->isReadOnly() : !m_model->isReadOnly();
+    const bool anyWritable = !m_model->isReadOnly() || !m_workstreams->isReadOnly();
+    const bool pending = anyPendingEdits();
+    const bool viewPending = workstreams ? m_workstreams->hasPendingEdits() : m_model->hasPendingEdits();
+    const bool selection = workstreams ? !m_workstreamsView->selectedValues().isEmpty() : !selectedIds().isEmpty();
     m_refreshAction->setEnabled(idle);
-    m_saveAction->setEnabled(idle && writable && pending);
+    m_saveAction->setEnabled(idle && anyWritable && pending);
     m_discardAction->setEnabled(pending);
-    m_revertAction->setEnabled(pending && selection);
-    m_resetAction->setEnabled(writable && selection);
+    m_revertAction->setEnabled(viewPending && selection);
+    m_resetAction->setEnabled(writable && selection && !workstreams);
     m_editAction->setEnabled(writable && selection);
     m_changeHistoryAction->setEnabled(selection);
-    m_undoLastSaveAction->setEnabled(idle && writable && !m_session->lastSave().isEmpty());
+    m_undoLastSaveAction->setEnabled(idle && anyWritable && !m_session->lastSave().isEmpty());
     m_undoLastSaveAction->setText(m_session->lastSave().isEmpty() ? tr("Undo &Last Save…")
                                                                   : tr("Undo &Last Save (%n change(s))…", nullptr,
                                                                        int(m_session->lastSave().size())));
@@ -678,11 +817,11 @@ void MainWindow::updateActions()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
-    if (m_model->hasPendingEdits()) {
+    if (anyPendingEdits()) {
         const auto answer = QMessageBox::question(
             this, tr("Unsaved edits"),
             tr("%n edit(s) are not saved. They are kept on this computer and come back the next time you open %1.",
-               nullptr, int(m_model->pendingEdits().size()))
+               nullptr, int(allPendingEdits().size()))
                 .arg(m_environment.name),
             QMessageBox::Close | QMessageBox::Cancel, QMessageBox::Close);
         if (answer != QMessageBox::Close) {
@@ -700,7 +839,10 @@ void MainWindow::saveSettings()
     settings.setValue(u"mainWindow/geometry"_s, saveGeometry());
     settings.setValue(u"mainWindow/state"_s, saveState());
     settings.setValue(u"mainWindow/splitter"_s, m_split->saveState());
-    settings.setValue(u"mainWindow/view"_s, view() == View::Details ? u"details"_s : u"overview"_s);
+    settings.setValue(u"mainWindow/view"_s,
+                      view() == View::Details           ? u"details"_s
+                          : view() == View::Workstreams ? u"workstreams"_s
+                                                        : u"overview"_s);
     m_preview->saveSettings(settings);
     PrivateFiles::syncPrivately(settings); // it names the last snapshot folder
 }
@@ -714,6 +856,15 @@ ChangeHistoryDialog *MainWindow::changeHistory()
 
 void MainWindow::showChangeHistory()
 {
+    if (view() == View::Workstreams) {
+        const QList<ValueRef> values = m_workstreamsView->selectedValues();
+        const std::optional<ValueRef> ref = values.isEmpty() ? m_workstreamsView->currentValue() : values.first();
+        if (!ref)
+            return;
+        const Workstream *workstream = m_workstreams->workstream(ref->id);
+        changeHistory()->showFor(*ref, workstream ? workstream->name : ref->id);
+        return;
+    }
     const QStringList ids = selectedIds();
     if (ids.isEmpty())
         return;

@@ -7,6 +7,8 @@
 
 #include <QMainWindow>
 
+#include <functional>
+
 class Banner;
 class ChangeHistoryDialog;
 class ChannelGridModel;
@@ -26,6 +28,8 @@ class QSplitter;
 class QStackedWidget;
 class QTableView;
 class QUndoStack;
+class WorkstreamTableModel;
+class WorkstreamsView;
 
 // Which environment a window edits, and how carefully.
 struct EnvironmentInfo
@@ -40,7 +44,8 @@ struct EnvironmentInfo
 
 // The editor's window: one environment's channel-state configurations, in two views of one model and one
 // selection: the overview (a grid of channels × states, OverviewGrid) and the details (a sortable, filterable list),
-// edited in place with undo, with the closure preview under them. It lays out and wires; the edit session saves
+// and its workstreams' timers in a third view (WorkstreamsView), edited in place with undo, with the closure preview
+// under them. It lays out and wires; the edit session saves
 // (with If-Match, conflicts decided in a dialog, the journal kept so that nothing typed is lost) and SnapshotActions
 // does the Snapshots menu.
 class MainWindow final : public QMainWindow
@@ -52,9 +57,11 @@ public:
     MainWindow(DataverseClient *client, const EnvironmentInfo &environment, QWidget *parent = nullptr);
     ~MainWindow() override;
 
-    enum class View { Overview, Details };
+    enum class View { Overview, Details, Workstreams };
 
     ConfigTableModel *model() const { return m_model; }
+    WorkstreamTableModel *workstreamModel() const { return m_workstreams; }
+    WorkstreamsView *workstreamsView() const { return m_workstreamsView; }
     OverviewGrid *overview() const { return m_overview; }
     QTableView *detailsView() const { return m_view; }
     View view() const;
@@ -86,6 +93,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void loadFinished(bool ok);
+    // The workstreams were read (or could not be: ok false, the configurations are shown all the same).
+    void workstreamsLoaded(bool ok);
     // Whether the signed-in user may change these records, once known.
     void permissionsKnown(bool canWrite);
     // A save (or an undo of one) has ended, conflicts included; ok when everything asked for was saved.
@@ -108,6 +117,11 @@ private:
     void fitOverview();
     void saveSettings();
     void showLoadError(const Error &error);
+    // Reads the workstreams into their table; then done(ok).
+    void loadWorkstreams(std::function<void(bool ok)> done);
+    // Every pending edit, of both tables, channel-state values first.
+    QList<PendingEdit> allPendingEdits() const;
+    bool anyPendingEdits() const;
     void showSaveError(const QString &text);
     void updateStatus();
     void updateActions();
@@ -116,6 +130,7 @@ private:
     DataverseClient *m_client;
     EnvironmentInfo m_environment;
     ConfigTableModel *m_model;
+    WorkstreamTableModel *m_workstreams;
     EditSession *m_session;
     ConfigProxyModel *m_proxy;
     ChannelGridModel *m_grid;
@@ -123,6 +138,7 @@ private:
     DurationDelegate *m_delegate;
     GridCellDelegate *m_gridDelegate;
     OverviewGrid *m_overview;
+    WorkstreamsView *m_workstreamsView;
     QStackedWidget *m_views;
     QSplitter *m_split;
     QUndoStack *m_undo;
@@ -149,7 +165,9 @@ private:
     ChangeHistoryDialog *m_changeHistory = nullptr;
     QAction *m_overviewAction;
     QAction *m_detailsAction;
+    QAction *m_workstreamsAction;
     bool m_loading = false;
+    bool m_workstreamsReadOnly = false;
     bool m_loadedOnce = false;
     bool m_retrySave = false; // the error banner's button saves again instead of loading again
     bool m_syncingSelection = false;

@@ -9,6 +9,7 @@
 #include "ui/DurationDelegate.h"
 #include "ui/OverviewGrid.h"
 #include "ui/PreviewPanel.h"
+#include "ui/WorkstreamsView.h"
 
 #include <QAction>
 #include <QLabel>
@@ -20,12 +21,27 @@
 
 MainWindow::View MainWindow::view() const
 {
-    return m_views->currentIndex() == 0 ? View::Overview : View::Details;
+    switch (m_views->currentIndex()) {
+    case 0:
+        return View::Overview;
+    case 1:
+        return View::Details;
+    default:
+        return View::Workstreams;
+    }
 }
 
 QTableView *MainWindow::currentView() const
 {
-    return view() == View::Overview ? static_cast<QTableView *>(m_overview) : m_view;
+    switch (view()) {
+    case View::Overview:
+        return m_overview;
+    case View::Details:
+        return m_view;
+    case View::Workstreams:
+        break;
+    }
+    return m_workstreamsView->table();
 }
 
 void MainWindow::setView(View view)
@@ -41,8 +57,11 @@ void MainWindow::setView(View view)
         }
         syncSelection(true);
     }
-    m_views->setCurrentIndex(view == View::Overview ? 0 : 1);
-    (view == View::Overview ? m_overviewAction : m_detailsAction)->setChecked(true);
+    m_views->setCurrentIndex(view == View::Overview ? 0 : view == View::Details ? 1 : 2);
+    (view == View::Overview      ? m_overviewAction
+         : view == View::Details ? m_detailsAction
+                                 : m_workstreamsAction)
+        ->setChecked(true);
     if (hadFocus || isActiveWindow())
         currentView()->setFocus(Qt::OtherFocusReason);
     updateActions();
@@ -103,11 +122,13 @@ std::pair<DurationLineEdit *, DurationDelegate *> MainWindow::openEditor() const
                 return {editor, delegate};
         }
     }
-    return {nullptr, nullptr};
+    return m_workstreamsView->openEditor();
 }
 
 QStringList MainWindow::selectedIds() const
 {
+    if (view() == View::Workstreams)
+        return {}; // channel-state records only; the workstreams' values are WorkstreamsView::selectedValues
     if (view() == View::Overview)
         return m_overview->selectedIds();
     QStringList ids;
@@ -120,6 +141,10 @@ QStringList MainWindow::selectedIds() const
 
 void MainWindow::editSelected()
 {
+    if (this->view() == View::Workstreams) {
+        m_workstreamsView->editCurrent();
+        return;
+    }
     QTableView *view = currentView();
     const QModelIndex current = view->currentIndex();
     if (!current.isValid() || m_model->isReadOnly())

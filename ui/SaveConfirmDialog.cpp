@@ -3,6 +3,7 @@
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
 #include "models/EditRisks.h"
+#include "models/WorkstreamTableModel.h"
 
 #include <QDialogButtonBox>
 #include <QHeaderView>
@@ -41,7 +42,7 @@ SaveConfirmDialog::SaveConfirmDialog(const QString &title, const QString &intro,
     table->setObjectName(u"changes"_s);
     table->setAccessibleName(tr("Changes to send"));
     table->setRootIsDecorated(false);
-    table->setHeaderLabels({tr("Channel"), tr("State"), tr("From"), tr("To"), tr("Note")});
+    table->setHeaderLabels({tr("Channel or workstream"), tr("State or timer"), tr("From"), tr("To"), tr("Note")});
     for (const Row &row : rows) {
         auto *item = new QTreeWidgetItem(table, {row.channel, row.state, row.from, row.to, row.note});
         item->setToolTip(4, row.note);
@@ -84,7 +85,9 @@ SaveConfirmDialog::SaveConfirmDialog(const Content &content, bool production, co
                         parent)
 { }
 
-SaveConfirmDialog::Content SaveConfirmDialog::forSave(const ConfigTableModel &model, const QList<PendingEdit> &edits,
+SaveConfirmDialog::Content SaveConfirmDialog::forSave(const ConfigTableModel &model,
+                                                      const WorkstreamTableModel &workstreams,
+                                                      const QList<PendingEdit> &edits,
                                                       const std::optional<QList<ClosurePreview::Impact>> &impacts,
                                                       const QString &environmentName)
 {
@@ -95,6 +98,16 @@ SaveConfirmDialog::Content SaveConfirmDialog::forSave(const ConfigTableModel &mo
     qint64 spared = 0;
     Content content;
     for (const PendingEdit &edit : edits) {
+        if (edit.setting != TimerSetting::ChannelState) {
+            const Workstream *w = workstreams.workstream(edit.id);
+            QString note = EditRisks::describe(EditRisks::assessWorkstream(edit.setting, edit.minutes));
+            if (w && edit.baseEtag != w->etag)
+                note = tr("Changed on the server meanwhile: you will be asked which to keep.") +
+                    (note.isEmpty() ? QString() : u'\n' + note);
+            content.rows << Row {w ? w->name : edit.id, TimerSettings::label(edit.setting),
+                                 Duration::format(edit.baseMinutes), Duration::format(edit.minutes), note};
+            continue;
+        }
         const ChannelStateConfig *config = model.config(edit.id);
         QString note = EditRisks::describe(EditRisks::assess(*config, edit.minutes));
         if (const auto impact = byId.constFind(edit.id); impact != byId.cend()) {
@@ -132,11 +145,18 @@ SaveConfirmDialog::Content SaveConfirmDialog::forSave(const ConfigTableModel &mo
 }
 
 SaveConfirmDialog::Content SaveConfirmDialog::forUndo(const ConfigTableModel &model,
+                                                      const WorkstreamTableModel &workstreams,
                                                       const QList<EditSession::SavedValue> &lastSave,
                                                       const QString &environmentName)
 {
     Content content;
     for (const EditSession::SavedValue &value : lastSave) {
+        if (value.setting != TimerSetting::ChannelState) {
+            const Workstream *w = workstreams.workstream(value.id);
+            content.rows << Row {w ? w->name : value.label, TimerSettings::label(value.setting),
+                                 Duration::format(value.after), Duration::format(value.before), QString()};
+            continue;
+        }
         const ChannelStateConfig *config = model.config(value.id);
         content.rows << Row {config ? config->channelLabel() : value.label,
                              config ? conversationStateLabel(config->state) : QString(), Duration::format(value.after),

@@ -10,6 +10,7 @@
 #include <optional>
 
 class ConfigTableModel;
+class WorkstreamTableModel;
 
 class QDialogButtonBox;
 class QLineEdit;
@@ -23,8 +24,8 @@ class SaveConfirmDialog final : public QDialog
 public:
     struct Row
     {
-        QString channel;
-        QString state;
+        QString channel; // or the workstream's name
+        QString state; // or the workstream's timer
         QString from;
         QString to;
         QString note; // risks, one per line
@@ -44,11 +45,12 @@ public:
                       QWidget *parent = nullptr);
     // Saving edits: each row's risks, a colleague's change made meanwhile, and how many conversations each edit
     // closes or spares at the closure preview's time (impacts: the preview's counts, when they are current).
-    static Content forSave(const ConfigTableModel &model, const QList<PendingEdit> &edits,
-                           const std::optional<QList<ClosurePreview::Impact>> &impacts, const QString &environmentName);
-    // Undoing the last save: each value put back.
-    static Content forUndo(const ConfigTableModel &model, const QList<EditSession::SavedValue> &lastSave,
+    static Content forSave(const ConfigTableModel &model, const WorkstreamTableModel &workstreams,
+                           const QList<PendingEdit> &edits, const std::optional<QList<ClosurePreview::Impact>> &impacts,
                            const QString &environmentName);
+    // Undoing the last save: each value put back.
+    static Content forUndo(const ConfigTableModel &model, const WorkstreamTableModel &workstreams,
+                           const QList<EditSession::SavedValue> &lastSave, const QString &environmentName);
 
     // The line edit where the environment's name is typed; null unless production.
     QLineEdit *confirmationEdit() const { return m_confirm; }

@@ -316,6 +316,14 @@ void EditSession::resolveConflicts(const QList<ValueRef> &refused, const QList<V
             const auto edit = model->pendingEdit(ref);
             if (!server || !edit)
                 continue;
+            if (server->minutes == edit->baseMinutes) {
+                // The record moved on but this value did not (a colleague changed the workstream's other timer, or
+                // saved the same value): nothing of theirs to lose. The edit moves onto the new version and goes
+                // again, still checked against it.
+                model->rebaseValue(ref);
+                overwriting = true;
+                continue;
+            }
             model->markValueStatus(ref, EditableTableModel::RowStatus::Conflict,
                                    tr("Changed by someone else after you began editing; your value was not saved."));
             const Decision decision = m_resolver

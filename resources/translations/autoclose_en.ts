@@ -4,6 +4,13 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
+        <source>%n workstream(s)</source>
+        <translation>
+            <numerusform>%n workstream</numerusform>
+            <numerusform>%n workstreams</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n unsaved edit(s) dropped: the record no longer exists in the environment.</source>
         <translation>
             <numerusform>%n unsaved edit dropped: the record no longer exists in the environment.</numerusform>

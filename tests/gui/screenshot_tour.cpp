@@ -10,16 +10,19 @@
 #include "models/ChannelGridModel.h"
 #include "models/ConfigTableModel.h"
 #include "models/PreviewListModel.h"
+#include "models/WorkstreamTableModel.h"
 #include "ui/ApplyWizard.h"
 #include "ui/ChangeHistoryDialog.h"
 #include "ui/CompareWindow.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
+#include "ui/EditCommands.h"
 #include "ui/EnvironmentPicker.h"
 #include "ui/MainWindow.h"
 #include "ui/OverviewGrid.h"
 #include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
+#include "ui/WorkstreamsView.h"
 
 #include "GuiTestSupport.h"
 #include "SandboxFixture.h"
@@ -327,6 +330,17 @@ int main(int argc, char *argv[])
     save(&window, u"main-window.png"_s);
     window.setView(MainWindow::View::Details);
     save(&window, u"details-view.png"_s);
+    // The workstreams' timers, one of them edited to a risky value (kept: the save confirmation shows both tables).
+    window.setView(MainWindow::View::Workstreams);
+    {
+        WorkstreamTableModel *streams = window.workstreamModel();
+        for (const Workstream &w : streams->workstreams()) {
+            if (w.name == u"SMS support"_s)
+                EditCommands::setValue(window.undoStack(), streams, ValueRef {w.id, TimerSetting::Inactivity}, 3);
+        }
+        window.workstreamsView()->table()->setCurrentIndex({});
+    }
+    save(&window, u"workstreams-view.png"_s);
     window.setView(MainWindow::View::Overview);
 
     // The editor refusing a value, with what is allowed.

@@ -53,6 +53,37 @@ std::optional<ChannelStateConfig> SandboxFixture::read(const QString &channel, c
     return std::nullopt;
 }
 
+QList<Workstream> SandboxFixture::readWorkstreams()
+{
+    std::optional<Result<QList<Workstream>>> result;
+    colleague->fetchWorkstreams(colleague.get(), [&result](auto r) { result = std::move(r); });
+    if (!QTest::qWaitFor([&result] { return result.has_value(); }, 20000) || !result->ok())
+        return {};
+    return result->value();
+}
+
+std::optional<Workstream> SandboxFixture::readWorkstream(const QString &name)
+{
+    for (const Workstream &w : readWorkstreams()) {
+        if (w.name == name)
+            return w;
+    }
+    return std::nullopt;
+}
+
+bool SandboxFixture::colleagueSavesWorkstream(const QString &name, TimerSetting setting, std::optional<int> minutes)
+{
+    const auto current = readWorkstream(name);
+    if (!current)
+        return false;
+    std::optional<QList<WriteResult>> results;
+    colleague->saveMinutes({MinutesChange {current->id, current->name, current->etag, minutes, setting}},
+                           DataverseClient::WriteMode::OneByOne, colleague.get(),
+                           [&results](QList<WriteResult> r) { results = std::move(r); });
+    return QTest::qWaitFor([&results] { return results.has_value(); }, 20000) && results->size() == 1 &&
+        results->first().outcome == WriteResult::Outcome::Saved;
+}
+
 bool SandboxFixture::colleagueSaves(const QString &channel, const QString &state, int minutes)
 {
     const auto current = read(channel, state);

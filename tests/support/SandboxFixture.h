@@ -43,6 +43,12 @@ struct SandboxFixture
     std::optional<ChannelStateConfig> read(const QString &channel, const QString &state);
     // The colleague sets channel × state to minutes: true once the server holds it.
     bool colleagueSaves(const QString &channel, const QString &state, int minutes);
+    // Every workstream the server holds, read by another client (empty when it cannot be read).
+    QList<Workstream> readWorkstreams();
+    // What the server holds for the workstream named name, read by another client.
+    std::optional<Workstream> readWorkstream(const QString &name);
+    // The colleague sets one of the workstream's timers: true once the server holds it.
+    bool colleagueSavesWorkstream(const QString &name, TimerSetting setting, std::optional<int> minutes);
 
 private:
     SandboxFixture() = default;
