@@ -238,7 +238,8 @@ QVariant WorkstreamTableModel::toolTipData(int row, int column) const
         else if (setting == TimerSetting::WrapUpBlock)
             text += u'\n' +
                 tr("Empty: taken for the admin center's “Always block” (UNCONFIRMED: Microsoft does not "
-                   "say how that choice is stored). Type “never” to empty it.");
+                   "say how that choice is stored), which the preview assumes does not delay the Wrap-up close. "
+                   "Type “never” to empty it.");
         const ValueRef ref {w.id, setting};
         if (m_pending.contains(ref))
             text += u'\n' + tr("Not saved yet; the environment has %1.").arg(Duration::format(minutesOf(w, setting)));

@@ -231,19 +231,20 @@ private Q_SLOTS:
                 {u"apply"_s, u"x.json"_s, u"--production"_s, u"--client-id"_s, u"c"_s},
                 u"--client-id and --production go with 'profiles add'."_s);
         refused("profiles list's --format with set", {u"set"_s, u"X"_s, u"5"_s, u"--format"_s, u"json"_s},
-                u"--format goes with list, preview, export, diff, environments and 'profiles list'."_s);
+                u"--format goes with list, preview, export, diff, history, environments and 'profiles list'."_s);
         refused("--format with logout", {u"logout"_s, u"--format"_s, u"json"_s},
-                u"--format goes with list, preview, export, diff, environments and 'profiles list'."_s);
+                u"--format goes with list, preview, export, diff, history, environments and 'profiles list'."_s);
         refused(
             "login's --profile with profiles remove", {u"profiles"_s, u"remove"_s, u"X"_s, u"--profile"_s, u"P"_s},
-            u"--profile goes with list, preview, export, diff, set, apply, environments, login, logout and whoami."_s);
+            u"--profile goes with list, preview, export, diff, set, apply, history, environments, login, logout and whoami."_s);
         refused("--timeout with profiles plaintext-secrets",
                 {u"profiles"_s, u"plaintext-secrets"_s, u"on"_s, u"--timeout"_s, u"5"_s},
-                u"--timeout goes with list, preview, export, diff, set, apply, environments and whoami."_s);
-        refused("--access-token-env with profiles add",
-                {u"profiles"_s, u"add"_s, u"X"_s, u"--url"_s, u"https://contoso.crm.dynamics.com"_s,
-                 u"--access-token-env"_s, u"V"_s},
-                u"--access-token-env goes with list, preview, export, diff, set, apply, environments and whoami."_s);
+                u"--timeout goes with list, preview, export, diff, set, apply, history, environments and whoami."_s);
+        refused(
+            "--access-token-env with profiles add",
+            {u"profiles"_s, u"add"_s, u"X"_s, u"--url"_s, u"https://contoso.crm.dynamics.com"_s,
+             u"--access-token-env"_s, u"V"_s},
+            u"--access-token-env goes with list, preview, export, diff, set, apply, history, environments and whoami."_s);
         refused("--url with logout", {u"logout"_s, u"--url"_s, u"https://contoso.crm.dynamics.com"_s},
                 u"logout works on a profile (--profile NAME); with --url and --access-token-env there is no sign-in "
                 u"to keep."_s);

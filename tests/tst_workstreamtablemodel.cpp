@@ -76,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(text(u"sms"_s, WorkstreamTableModel::Channel), u"SMS"_s);
         QCOMPARE(text(u"sms"_s, WorkstreamTableModel::Inactivity), u"2 days"_s);
         QCOMPARE(text(u"sms"_s, WorkstreamTableModel::WrapUpBlock), u"1 h"_s);
-        QCOMPARE(text(u"chat"_s, WorkstreamTableModel::WrapUpBlock), u"No block"_s);
+        QCOMPARE(text(u"chat"_s, WorkstreamTableModel::WrapUpBlock), u"Always block"_s);
         QVERIFY(!text(u"sms"_s, WorkstreamTableModel::Modified).isEmpty());
         QCOMPARE(m_model->headerData(WorkstreamTableModel::Inactivity, Qt::Horizontal).toString(),
                  u"Auto-close after inactivity"_s);
@@ -137,7 +137,7 @@ private Q_SLOTS:
 
         // An empty block is an edit (no block); going back to the server's value drops the edit.
         QVERIFY(m_model->setData(wrapUp, QVariant()));
-        QCOMPARE(wrapUp.data().toString(), u"No block"_s);
+        QCOMPARE(wrapUp.data().toString(), u"Always block"_s);
         QCOMPARE(m_model->pendingEdit({u"sms"_s, WrapUpBlock})->minutes, std::nullopt);
         QVERIFY(m_model->setData(wrapUp, 60));
         QVERIFY(!m_model->pendingEdit({u"sms"_s, WrapUpBlock}));

@@ -7,6 +7,7 @@
 #include "models/WorkstreamTableModel.h"
 #include "ui/Actions.h"
 #include "ui/Banner.h"
+#include "ui/ChangeHistoryDialog.h"
 #include "ui/ConfigProxyModel.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
@@ -374,6 +375,12 @@ void MainWindow::createActions()
     m_revertAction->setShortcut(QKeySequence(u"Ctrl+R"_s));
     setToolTip(m_revertAction, tr("Drop the unsaved edits of the selected values"));
     connect(m_revertAction, &QAction::triggered, this, &MainWindow::revertSelected);
+    m_changeHistoryAction =
+        new QAction(themed(u"document-open-recent"_s, QStyle::SP_FileDialogInfoView), tr("Change &History…"), this);
+    m_changeHistoryAction->setObjectName(u"changeHistoryAction"_s);
+    m_changeHistoryAction->setShortcut(QKeySequence(u"Ctrl+Shift+H"_s));
+    setToolTip(m_changeHistoryAction, tr("Who changed the selected value in the environment, and when"));
+    connect(m_changeHistoryAction, &QAction::triggered, this, &MainWindow::showChangeHistory);
     m_discardAction =
         new QAction(themed(u"edit-delete"_s, QStyle::SP_DialogDiscardButton), tr("Discard &All Edits"), this);
     m_discardAction->setToolTip(tr("Drop every unsaved edit (undoable)"));
@@ -443,16 +450,18 @@ void MainWindow::createActions()
     editMenu->addAction(m_revertAction);
     editMenu->addAction(m_discardAction);
     editMenu->addSeparator();
+    editMenu->addAction(m_changeHistoryAction);
+    editMenu->addSeparator();
     editMenu->addAction(findAction);
     QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
     viewMenu->addAction(m_overviewAction);
     viewMenu->addAction(m_detailsAction);
     viewMenu->addAction(m_workstreamsAction);
 
-    m_view->addActions({m_editAction, m_resetAction, m_revertAction});
+    m_view->addActions({m_editAction, m_resetAction, m_revertAction, m_changeHistoryAction});
     m_overview->setContextMenuPolicy(Qt::ActionsContextMenu);
-    m_overview->addActions({m_editAction, m_resetAction, m_revertAction});
-    m_workstreamsView->table()->addActions({m_editAction, m_revertAction});
+    m_overview->addActions({m_editAction, m_resetAction, m_revertAction, m_changeHistoryAction});
+    m_workstreamsView->table()->addActions({m_editAction, m_revertAction, m_changeHistoryAction});
 
     QToolBar *toolBar = addToolBar(tr("Main"));
     toolBar->setObjectName(u"mainToolBar"_s);
@@ -804,6 +813,7 @@ void MainWindow::updateActions()
     m_revertAction->setEnabled(viewPending && selection);
     m_resetAction->setEnabled(writable && selection && !workstreams);
     m_editAction->setEnabled(writable && selection);
+    m_changeHistoryAction->setEnabled(selection);
     m_undoLastSaveAction->setEnabled(idle && anyWritable && !m_session->lastSave().isEmpty());
     m_undoLastSaveAction->setText(m_session->lastSave().isEmpty() ? tr("Undo &Last Save…")
                                                                   : tr("Undo &Last Save (%n change(s))…", nullptr,
@@ -841,4 +851,28 @@ void MainWindow::saveSettings()
                                                         : u"overview"_s);
     m_preview->saveSettings(settings);
     PrivateFiles::syncPrivately(settings); // it names the last snapshot folder
+}
+
+ChangeHistoryDialog *MainWindow::changeHistory()
+{
+    if (!m_changeHistory)
+        m_changeHistory = new ChangeHistoryDialog(m_client, this);
+    return m_changeHistory;
+}
+
+void MainWindow::showChangeHistory()
+{
+    if (view() == View::Workstreams) {
+        const QList<ValueRef> values = m_workstreamsView->selectedValues();
+        const std::optional<ValueRef> ref = values.isEmpty() ? m_workstreamsView->currentValue() : values.first();
+        if (!ref)
+            return;
+        const Workstream *workstream = m_workstreams->workstream(ref->id);
+        changeHistory()->showFor(*ref, workstream ? workstream->name : ref->id);
+        return;
+    }
+    const QStringList ids = selectedIds();
+    if (ids.isEmpty())
+        return;
+    changeHistory()->showFor(ValueRef {ids.first(), TimerSetting::ChannelState}, m_model->label(ids.first()));
 }

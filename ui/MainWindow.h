@@ -10,6 +10,7 @@
 #include <functional>
 
 class Banner;
+class ChangeHistoryDialog;
 class ChannelGridModel;
 class ConfigTableModel;
 class ConfigProxyModel;
@@ -73,6 +74,10 @@ public:
     PreviewPanel *previewPanel() const { return m_preview; }
     EditSession *session() const { return m_session; }
     SnapshotActions *snapshots() const { return m_snapshots; }
+    // The environment's history of a value (Edit → Change History…), made the first time it is asked for; other
+    // views of values open it with ChangeHistoryDialog::showFor.
+    ChangeHistoryDialog *changeHistory();
+    QAction *changeHistoryAction() const { return m_changeHistoryAction; }
 
 public Q_SLOTS:
     void refresh();
@@ -82,6 +87,8 @@ public Q_SLOTS:
     void revertSelected();
     void resetSelectedToDefault();
     void editSelected();
+    // The change history of the selected value (the first, when several are selected).
+    void showChangeHistory();
     void setView(MainWindow::View view);
 
 Q_SIGNALS:
@@ -154,6 +161,8 @@ private:
     QAction *m_revertAction;
     QAction *m_resetAction;
     QAction *m_editAction;
+    QAction *m_changeHistoryAction;
+    ChangeHistoryDialog *m_changeHistory = nullptr;
     QAction *m_overviewAction;
     QAction *m_detailsAction;
     QAction *m_workstreamsAction;

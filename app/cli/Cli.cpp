@@ -47,7 +47,9 @@ const char *const HelpEpilogue =
                       "  2 usage error or bad input (a flag, a value, a snapshot file)\n"
                       "  3 sign-in missing or refused (401/403)\n"
                       "  4 the environment or the network failed (no reply, 404, throttled, 5xx, a bad reply)\n"
-                      "  5 conflict: a record changed since it was read (412); nothing was overwritten\n");
+                      "  5 conflict: a record changed since it was read (412); nothing was overwritten\n"
+                      "  6 history: auditing is off for the environment, the table or the column, so the\n"
+                      "    environment keeps no history of the value (a missing privilege to read it is 3)\n");
 
 QString pad(const QString &text, qsizetype width)
 {

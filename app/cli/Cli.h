@@ -21,6 +21,7 @@ enum ExitCode {
     AuthFailed = 3, // sign-in missing or refused (401/403)
     ServiceFailed = 4, // the environment or the network failed: no reply, 404, 429 past the wait, 5xx, a bad reply
     Conflict = 5, // someone changed the record meanwhile (412): nothing was overwritten
+    HistoryUnavailable = 6, // history: auditing is off (environment, table or column), so there is no history to show
 };
 
 ExitCode exitCodeFor(const Error &error);

@@ -3,6 +3,7 @@
 #include "app/cli/CliAuth.h"
 #include "app/cli/CliDiff.h"
 #include "app/cli/CliDiscovery.h"
+#include "app/cli/CliHistory.h"
 #include "app/cli/CliList.h"
 #include "app/cli/CliPreview.h"
 #include "app/cli/CliProfiles.h"
@@ -43,6 +44,7 @@ CommandTable::CommandTable()
     m_commands.push_back(std::make_unique<CliSnapshot::DiffCommand>(m_global));
     m_commands.push_back(std::make_unique<SetCommand>(m_global));
     m_commands.push_back(std::make_unique<CliSnapshot::ApplyCommand>(m_global));
+    m_commands.push_back(std::make_unique<HistoryCommand>(m_global));
     m_commands.push_back(std::make_unique<CliDiscovery::EnvironmentsCommand>(m_global));
     m_commands.push_back(std::make_unique<CliProfiles::ProfilesList>(m_global));
     m_commands.push_back(std::make_unique<CliProfiles::ProfilesAdd>(m_global));

@@ -400,6 +400,37 @@
     </message>
 </context>
 <context>
+    <name>ChangeHistoryDialog</name>
+    <message numerus="yes">
+        <source>%n change(s)</source>
+        <translation>
+            <numerusform>1 change</numerusform>
+            <numerusform>%n changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) so far; older ones follow</source>
+        <translation>
+            <numerusform>1 change so far; older ones follow</numerusform>
+            <numerusform>%n changes so far; older ones follow</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 of %n change(s)</source>
+        <translation>
+            <numerusform>%1 of 1 change</numerusform>
+            <numerusform>%1 of %n changes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Read the next %n older change(s)</source>
+        <translation>
+            <numerusform>Read the next older change</numerusform>
+            <numerusform>Read the next %n older changes</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Snapshot</name>
     <message numerus="yes">
         <source>%n record(s) of the snapshot cannot be matched with certainty.</source>

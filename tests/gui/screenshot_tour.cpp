@@ -1,5 +1,6 @@
 // Screenshots of the real editor for the README and reviews: the main window, the value editor refusing a value,
-// the save confirmation and the conflict dialog, the preview's progress bar on a slow server, against an in-process
+// the save confirmation and the conflict dialog, a value's change history (and the sentence where auditing is off),
+// the preview's progress bar on a slow server, against an in-process
 // sandbox with its demo data. Each is a PNG
 // in the directory given as the only argument. tests/gui/screenshots.sh runs it under Xvfb.
 #include "app/auth/SecretStore.h"
@@ -11,6 +12,7 @@
 #include "models/PreviewListModel.h"
 #include "models/WorkstreamTableModel.h"
 #include "ui/ApplyWizard.h"
+#include "ui/ChangeHistoryDialog.h"
 #include "ui/CompareWindow.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
@@ -183,6 +185,56 @@ void previewProgress()
     }
     save(&window, u"preview-progress.png"_s);
     panel->cancelButton()->click();
+}
+
+// The change history of a value: read from the environment's audit history, and opened where the table's auditing is
+// off, its sentence instead of a list.
+bool showChangeHistory(MainWindow &window, const QString &channel, int column, const QString &file)
+{
+    OverviewGrid *grid = window.overview();
+    window.setView(MainWindow::View::Overview);
+    grid->setFocus();
+    grid->setCurrentIndex(cellOf(grid, channel, column));
+    ChangeHistoryDialog *dialog = window.changeHistory();
+    QSignalSpy read(dialog, &ChangeHistoryDialog::readFinished);
+    window.showChangeHistory();
+    if (!read.wait(20000)) {
+        std::fprintf(stderr, "screenshot_tour: the change history was not read\n");
+        ++g_failures;
+        return false;
+    }
+    dialog->resize(680, 360);
+    save(dialog, file);
+    dialog->close();
+    return true;
+}
+
+void changeHistoryWithAuditingOff()
+{
+    LocalSandbox::Options options;
+    options.auditOff = {u"msdyn_occhannelstateconfiguration"_s};
+    const auto off = SandboxFixture::start(options);
+    if (!off) {
+        ++g_failures;
+        return;
+    }
+    EnvironmentInfo environment;
+    environment.name = u"Demo environment"_s;
+    environment.key = u"tour-audit-off"_s;
+    environment.demo = true;
+    environment.journalDir = off->dir.path() + u"/journal"_s;
+    MainWindow window(off->client.get(), environment);
+    window.resize(1280, 800);
+    window.show();
+    QApplication::setActiveWindow(&window);
+    (void)QTest::qWaitForWindowActive(&window);
+    QSignalSpy loaded(&window, &MainWindow::loadFinished);
+    window.refresh();
+    if (!loaded.wait(20000)) {
+        ++g_failures;
+        return;
+    }
+    showChangeHistory(window, u"Live chat"_s, ChannelGridModel::WrapUp, u"change-history-off.png"_s);
 }
 
 // The window at 200 % (QT_SCALE_FACTOR=2, set by whoever runs the tour): one screenshot, and a check that the
@@ -372,6 +424,18 @@ int main(int argc, char *argv[])
     } else {
         ++g_failures;
     }
+    // Who changed Live chat · Wrap-up, and when: the demo's audit history (a colleague's change and the signed-in
+    // user's), and one more saved now.
+    colleague.fetchConfigurations(&app, [&](Result<QList<ChannelStateConfig>> r) {
+        for (const ChannelStateConfig &c : r.ok() ? r.value() : QList<ChannelStateConfig>()) {
+            if (c.streamSource == StreamSource::LiveChat && c.state == int(ConversationState::WrapUp))
+                colleague.saveMinutes({MinutesChange {c.id, c.name, c.etag, 20}}, DataverseClient::WriteMode::OneByOne,
+                                      &app, [&changed](auto) { changed = -1; });
+        }
+    });
+    (void)QTest::qWaitFor([&changed] { return changed == -1; }, 20000);
+    showChangeHistory(window, u"Live chat"_s, ChannelGridModel::WrapUp, u"change-history.png"_s);
+    changeHistoryWithAuditingOff();
     environmentPicker();
     previewProgress();
 

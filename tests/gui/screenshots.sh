@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # tests/gui/screenshots.sh OUTDIR — builds, then saves PNGs of the real editor under Xvfb into OUTDIR: the overview
 # with pending edits and a risky value, the details view, the value editor refusing a value and explaining one, the
-# save confirmation, the conflict dialog, the snapshot windows, the environment picker, the window in a dark palette
-# and at 200 %.
+# save confirmation, the conflict dialog, the snapshot windows, a value's change history (and where auditing is off),
+# the environment picker, the window in a dark palette and at 200 %.
 set -euo pipefail
 out=${1:?usage: tests/gui/screenshots.sh OUTDIR}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
