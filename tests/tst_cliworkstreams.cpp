@@ -238,7 +238,7 @@ private Q_SLOTS:
         QTest::newRow("a value that is no duration")
             << QStringList {u"set"_s, Sms, u"soon"_s, u"--yes"_s} << u"set soon: “soon” is not a duration."_s;
         QTest::newRow("--setting with list")
-            << QStringList {u"list"_s, u"--setting"_s, u"inactivity"_s} << u"--setting goes with set."_s;
+            << QStringList {u"list"_s, u"--setting"_s, u"inactivity"_s} << u"--setting goes with set and history."_s;
         QTest::newRow("--workstreams with set")
             << QStringList {u"set"_s, Sms, u"1d"_s, u"--workstreams"_s} << u"--workstreams goes with list."_s;
     }

@@ -2,11 +2,13 @@
 
 #include "app/cli/Cli.h"
 #include "app/cli/CliEnvironment.h"
+#include "app/common/Version.h"
 #include "app/session/EditSession.h"
 #include "models/Duration.h"
 #include "models/EditRisks.h"
 
 #include <QCommandLineParser>
+#include <QDateTime>
 #include <QTextStream>
 
 #include <algorithm>
@@ -217,14 +219,34 @@ int setValue(Environment &env, const Request &request, QTextStream &out, QTextSt
         }
     }
 
+    // Like apply: the environment as it was is kept in a "before apply" snapshot first (nothing is sent when it
+    // cannot be), then the one change goes through the edit session with If-Match and into the audit log.
+    Snapshot before;
+    before.environmentUrl = client->orgUrl().toString();
+    before.organizationId = identity.value().organizationId;
+    before.exportedAt = QDateTime::currentDateTimeUtc();
+    before.toolVersion = Version::product();
+    before.records = configs.value();
+    before.workstreams = workstreams;
+    before.normalize();
+    ApplyPlan plan;
+    if (target.ref.setting == TimerSetting::ChannelState) {
+        plan.changes << ApplyPlan::Change {*target.config, minutes.value()};
+    } else {
+        const auto live = std::find_if(workstreams.cbegin(), workstreams.cend(),
+                                       [&target](const Workstream &w) { return w.id == target.ref.id; });
+        plan.workstreamChanges << ApplyPlan::WorkstreamChange {*live, target.ref.setting, minutes.value()};
+    }
     EditSession session(client, {env.user(), {}});
     session.setIdentity(identity.value().organizationId, identity.value().userId);
-    const EditSession::Change change {target.ref.id,  target.name,     target.etag,
-                                      target.current, minutes.value(), target.ref.setting};
-    const auto outcome = wait<EditSession::Outcome>([&session, &change](QObject *context, auto done) {
-        session.save({change}, DataverseClient::WriteMode::Batch, u"set"_s, context, std::move(done));
+    const auto applied = wait<EditSession::Outcome>([&session, &plan, &before](QObject *context, auto done) {
+        session.apply(plan, before, u"set"_s, context, std::move(done));
     });
-    const EditSession::Outcome &o = outcome.value();
+    if (!applied)
+        return fail(err, applied.error());
+    const EditSession::Outcome &o = applied.value();
+    if (!o.beforeSnapshot.isEmpty())
+        out << tr("%1 as it was before: %2").arg(env.label(), o.beforeSnapshot) << '\n';
     const WriteResult result = o.results.value(0);
     const QString line = target.where + u"  "_s + shown(target.ref.setting, target.current) + u" → "_s +
         shown(target.ref.setting, minutes.value()) +
