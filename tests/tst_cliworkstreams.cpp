@@ -84,7 +84,7 @@ private Q_SLOTS:
         const QString id = idOf(state, Sms);
         const auto row = std::find_if(lines.cbegin(), lines.cend(), [&id](const QString &l) { return l.contains(id); });
         QVERIFY(row != lines.cend());
-        QVERIFY2(row->contains(QRegularExpression(u"^SMS support +SMS +2 days +no block +\\d{4}-\\d\\d-\\d\\d "
+        QVERIFY2(row->contains(QRegularExpression(u"^SMS support +SMS +2 days +always block +\\d{4}-\\d\\d-\\d\\d "
                                                   u"\\d\\d:\\d\\d UTC +"_s +
                                                   id + u"$"_s)),
                  qPrintable(*row));
@@ -163,7 +163,7 @@ private Q_SLOTS:
         // No block again: empty is allowed for the block.
         const CliRun none = cli({u"set"_s, Sms, u"never"_s, u"--setting"_s, u"wrap-up-block"_s, u"--yes"_s});
         QVERIFY2(none.exitCode == 0, both(none).constData());
-        QVERIFY2(none.out.contains("2 h → no block"), none.out.constData());
+        QVERIFY2(none.out.contains("2 h → always block"), none.out.constData());
         QCOMPARE(sms().wrapUpBlock, std::nullopt);
     }
 

@@ -135,7 +135,7 @@ private Q_SLOTS:
         QCOMPARE(m_model->pendingEdit({u"sms"_s, WrapUpBlock})->minutes, std::optional<int>(30));
         QVERIFY(!m_model->pendingEdit({u"chat"_s, Inactivity}));
 
-        // An empty block is an edit (no block); going back to the server's value drops the edit.
+        // An empty block (Always block) is an edit; going back to the server's value drops the edit.
         QVERIFY(m_model->setData(wrapUp, QVariant()));
         QCOMPARE(wrapUp.data().toString(), u"Always block"_s);
         QCOMPARE(m_model->pendingEdit({u"sms"_s, WrapUpBlock})->minutes, std::nullopt);

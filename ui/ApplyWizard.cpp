@@ -242,11 +242,14 @@ void ApplyWizard::showWarnings()
 
 void ApplyWizard::countImpact(const Snapshot &live)
 {
-    QHash<QString, std::optional<int>> edits;
+    // Both tables' planned values: Waiting and Wrap-up conversations are judged by their workstream's timers too.
+    QHash<ValueRef, std::optional<int>> edits;
     for (const ApplyPlan::Change &c : m_plan->changes)
-        edits.insert(c.current.id, c.minutes);
-    const PreviewScenario scenario =
-        PreviewScenario::make(live.records, edits, QDateTime::currentDateTimeUtc(), ClosingRule::Basis::Created);
+        edits.insert(ValueRef {c.current.id, TimerSetting::ChannelState}, c.minutes);
+    for (const ApplyPlan::WorkstreamChange &c : m_plan->workstreamChanges)
+        edits.insert(ValueRef {c.current.id, c.setting}, c.minutes);
+    const PreviewScenario scenario = PreviewScenario::make(
+        live.records, live.workstreams, edits, QDateTime::currentDateTimeUtc(), ClosingRule::Basis::Created);
     ClosurePreview::countImpact(
         m_target.session->client(), scenario, this, [this](Result<QList<ClosurePreview::Impact>> impacts) {
             m_impactCounted = true;

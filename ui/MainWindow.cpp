@@ -110,6 +110,7 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
                 [this](const QString &message) { statusBar()->showMessage(message, 8000); });
     }
     m_overview = new OverviewGrid(m_grid, m_gridDelegate);
+    m_snapshots->setWorkstreamModel(m_workstreams);
     m_workstreamsView = new WorkstreamsView(m_workstreams, [this](const ValueRef &ref, std::optional<int> minutes) {
         EditCommands::setValue(m_undo, m_workstreams, ref, minutes);
     });

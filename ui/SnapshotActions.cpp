@@ -160,7 +160,7 @@ void SnapshotActions::exportSnapshot(const QString &path)
             return;
         }
         QString message = tr("Snapshot of %1 written to %2.").arg(m_environment.name, path);
-        if (m_model->hasPendingEdits())
+        if (m_model->hasPendingEdits() || (m_workstreams && m_workstreams->hasPendingEdits()))
             message += u' ' + tr("It holds the saved values; your unsaved edits are not in it.");
         Q_EMIT status(message, 10000);
         Q_EMIT exported(true, message);

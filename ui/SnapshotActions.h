@@ -12,6 +12,7 @@
 class ApplyWizard;
 class CompareWindow;
 class ConfigTableModel;
+class EditableTableModel;
 class DataverseClient;
 class EditSession;
 class HistoryDialog;
@@ -42,6 +43,8 @@ public:
     };
     // None is owned; all outlive these actions. window is where dialogs open.
     SnapshotActions(QWidget *window, EditSession *session, ConfigTableModel *model, Environment environment);
+    // The window's other table of values, whose unsaved edits an export also leaves out.
+    void setWorkstreamModel(EditableTableModel *model) { m_workstreams = model; }
 
     // Adds the Snapshots menu to the window's menu bar.
     void addMenu(QMenu *menu);
@@ -81,6 +84,7 @@ private:
     QWidget *m_window;
     EditSession *m_session;
     ConfigTableModel *m_model;
+    EditableTableModel *m_workstreams = nullptr;
     Environment m_environment;
     OtherEnvironments m_others;
     QAction *m_compareEnvironmentAction = nullptr;

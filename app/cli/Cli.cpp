@@ -307,11 +307,11 @@ QString Cli::formatWorkstreamsTable(const QList<Workstream> &workstreams)
     QList<QStringList> rows;
     for (const Workstream &w : workstreams) {
         // Inactivity is required (docs/dataverse-tables.md): empty, it is not set rather than "never"; an empty
-        // block is no block.
+        // block is taken for the admin center's "Always block" (UNCONFIRMED), as the window shows it.
         rows << QStringList {w.name,
                              w.streamSource ? StreamSource::label(*w.streamSource) : u"-"_s,
                              w.inactivityMinutes ? Duration::format(w.inactivityMinutes) : tr("not set"),
-                             w.wrapUpBlockMinutes ? Duration::format(w.wrapUpBlockMinutes) : tr("no block"),
+                             w.wrapUpBlockMinutes ? Duration::format(w.wrapUpBlockMinutes) : tr("always block"),
                              w.modifiedOn.isValid() ? w.modifiedOn.toUTC().toString(u"yyyy-MM-dd HH:mm 'UTC'"_s)
                                                     : u"-"_s,
                              w.id};

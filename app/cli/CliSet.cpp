@@ -51,14 +51,14 @@ QString formatEnd(qint64 minutes)
     return Duration::format(int(std::clamp<qint64>(minutes, 0, std::numeric_limits<int>::max())));
 }
 
-// A value as people read it: an empty inactivity is not set (the column is required), an empty block is no block, an
-// empty channel-state value is never.
+// A value as people read it: an empty inactivity is not set (the column is required), an empty block is taken for
+// "Always block" (UNCONFIRMED, docs/dataverse-tables.md), an empty channel-state value is never.
 QString shown(TimerSetting setting, std::optional<int> minutes)
 {
     if (!minutes && setting == TimerSetting::Inactivity)
         return tr("not set");
     if (!minutes && setting == TimerSetting::WrapUpBlock)
-        return tr("no block");
+        return tr("always block");
     return Duration::format(minutes);
 }
 
