@@ -425,6 +425,34 @@ private Q_SLOTS:
         QVERIFY(!editor.workstreams.hasPendingEdits());
     }
 
+    // Both timers edited; a colleague meanwhile sets the inactivity to the very value typed and changes the wrap-up
+    // block. The inactivity is confirmed by reading (the server holds what was asked for), which moves the wrap-up
+    // edit onto the colleague's version: the colleague's wrap-up block is still theirs to keep, and asked about.
+    void aColleaguesOtherTimerIsAskedAboutAfterAConfirmedOne()
+    {
+        Editor editor(m_server->client.get(), m_journalDir);
+        QVERIFY(editor.load());
+        const QString id = editor.workstreamId(Sms);
+        editor.workstreams.setPendingValue({id, Inactivity}, 1440);
+        editor.workstreams.setPendingValue({id, WrapUpBlock}, 30);
+        QVERIFY(
+            colleagueSetsSms({{u"msdyn_autocloseafterinactivity"_s, 1440}, {u"msdyn_blockcapacityforwrapup"_s, 45}}));
+        QList<EditSession::Conflict> asked;
+        editor.session.setResolver([&asked](const EditSession::Conflict &conflict) {
+            asked << conflict;
+            return EditSession::Decision::Later;
+        });
+        QCOMPARE(editor.saveAll(), std::optional<bool>(false));
+        QCOMPARE(asked.size(), 1);
+        QCOMPARE(asked.first().setting, WrapUpBlock);
+        QCOMPARE(asked.first().theirs, std::optional<int>(45));
+        QCOMPARE(asked.first().yours, std::optional<int>(30));
+        const ServerWorkstream sms = smsOnServer();
+        QCOMPARE(sms.inactivity, std::optional<int>(1440));
+        QCOMPARE(sms.wrapUpBlock, std::optional<int>(45)); // the colleague's, not overwritten
+        QVERIFY(editor.workstreams.pendingEdit({id, WrapUpBlock}).has_value());
+    }
+
     // Undo last save puts back what the save replaced in both tables, each record checked against the version the
     // save produced; a record a colleague changed since is left as it is, both its timers, and reported.
     void undoLastSavePutsBackBothTables()

@@ -4,6 +4,7 @@
 // not write workstreams.
 #include "GuiTestSupport.h"
 #include "WindowTestServer.h"
+#include "app/journal/EditJournal.h"
 #include "models/ConfigTableModel.h"
 #include "models/WorkstreamTableModel.h"
 #include "ui/ConflictDialog.h"
@@ -242,6 +243,51 @@ private Q_SLOTS:
         QTest::keyClick(view, Qt::Key_F2);
         QVERIFY(!openEditor(view));
         QVERIFY(GuiTestSupport::bannerText(&window, u"readOnlyBanner"_s).contains(u"Work Stream"_s));
+    }
+
+    // A user who may write the channel-state values but not the workstreams, with a workstream edit the journal
+    // kept: it is shown, kept, and counted, but Save (which sends only what may be written) stays off.
+    void editsOfAReadOnlyTableAreKeptButNotSaved()
+    {
+        cleanup();
+        g_watchers = new QObject(this);
+        LocalSandbox::Options options;
+        options.withoutPrivileges = {u"prvWritemsdyn_liveworkstream"_s};
+        m_server = SandboxFixture::start(options);
+        QVERIFY(m_server);
+        const QString journalDir = m_server->dir.path() + u"/journal"_s;
+        const auto sms = m_server->readWorkstream(u"SMS support"_s);
+        QVERIFY(sms);
+        QVERIFY(EditJournal(u"test"_s, journalDir)
+                    .write({PendingEdit {sms->id, 90, sms->etag, sms->inactivityMinutes, TimerSetting::Inactivity}}));
+        MainWindow window(m_server->client.get(), environment(journalDir));
+        QSignalSpy known(&window, &MainWindow::permissionsKnown);
+        window.show();
+        QVERIFY(load(window));
+        QVERIFY(known.count() > 0 || known.wait(20000));
+        QVERIFY(window.workstreamModel()->isReadOnly());
+        QVERIFY(!window.model()->isReadOnly());
+        QCOMPARE(window.workstreamModel()->pendingEdits().size(), 1);
+        QVERIFY(!window.saveAction()->isEnabled());
+        // An edit of the writable table turns Save on, and the save sends that edit alone.
+        window.setView(MainWindow::View::Details);
+        GuiTestSupport::typeValue(window.detailsView(),
+                                  GuiTestSupport::rowOf(window.detailsView(), u"SMS"_s, u"Open"_s), u"2d"_s);
+        QVERIFY(window.saveAction()->isEnabled());
+        QSignalSpy saved(&window, &MainWindow::saveFinished);
+        int rows = 0;
+        whenDialog<SaveConfirmDialog>([&rows](SaveConfirmDialog *dialog) {
+            rows = dialog->findChild<QTreeWidget *>()->topLevelItemCount();
+            buttonNamed(dialog, u"Save"_s)->click();
+        });
+        window.save();
+        QVERIFY(saved.wait(20000));
+        QCOMPARE(saved.last().first().toBool(), true);
+        QCOMPARE(rows, 1);
+        QCOMPARE(m_server->read(u"SMS"_s, u"Open"_s)->minutes, std::optional<int>(2880));
+        QCOMPARE(m_server->readWorkstream(u"SMS support"_s)->inactivityMinutes, sms->inactivityMinutes);
+        QCOMPARE(window.workstreamModel()->pendingEdits().size(), 1);
+        QVERIFY(!window.saveAction()->isEnabled());
     }
 
 private:

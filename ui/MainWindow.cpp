@@ -551,10 +551,13 @@ void MainWindow::updateActions()
     const bool writable = workstreams ? !m_workstreams->isReadOnly() : !m_model->isReadOnly();
     const bool anyWritable = !m_model->isReadOnly() || !m_workstreams->isReadOnly();
     const bool pending = anyPendingEdits();
+    // What a save would send: the edits of the tables the user may write.
+    const bool savable = (!m_model->isReadOnly() && m_model->hasPendingEdits()) ||
+        (!m_workstreams->isReadOnly() && m_workstreams->hasPendingEdits());
     const bool viewPending = workstreams ? m_workstreams->hasPendingEdits() : m_model->hasPendingEdits();
     const bool selection = workstreams ? !m_workstreamsView->selectedValues().isEmpty() : !selectedIds().isEmpty();
     m_refreshAction->setEnabled(idle);
-    m_saveAction->setEnabled(idle && anyWritable && pending);
+    m_saveAction->setEnabled(idle && savable);
     m_discardAction->setEnabled(pending);
     m_revertAction->setEnabled(viewPending && selection);
     m_resetAction->setEnabled(writable && selection && !workstreams);

@@ -68,14 +68,21 @@ void MainWindow::refresh()
         }
         m_errorBanner->hide();
         qCInfo(lcUi) << "loaded" << configs.value().size() << "configurations from" << m_client->orgUrl().host();
-        QList<PendingEdit> gone = m_model->reset(std::move(configs).value());
-        // The workstreams next, before the journal is read back: it holds edits of both tables.
-        loadWorkstreams([this, gone](bool ok) {
+        // The workstreams next. At the first load both tables are shown together, once both are read, and the
+        // journal (which holds edits of both) is read back at once: no value can be typed before the journal is
+        // back and written again, and none is taken for an edit of a record that no longer exists.
+        QList<ChannelStateConfig> held;
+        QList<PendingEdit> gone;
+        if (m_loadedOnce)
+            gone = m_model->reset(std::move(configs).value());
+        else
+            held = std::move(configs).value();
+        loadWorkstreams([this, gone, held = std::move(held)](bool ok) mutable {
             m_loading = false;
             m_busy->hide();
+            if (!m_loadedOnce && ok)
+                gone = m_model->reset(std::move(held));
             if (!ok && !m_loadedOnce) {
-                // The journal may hold edits of workstreams: it is read back only once both tables are here, or
-                // they would be taken for edits of records that no longer exist.
                 updateStatus();
                 updateActions();
                 Q_EMIT loadFinished(false);

@@ -38,13 +38,6 @@ bool stdinIsTerminal()
 #endif
 }
 
-// The values a column accepts as its reference page publishes them (docs/dataverse-tables.md): what set checks
-// against when the environment's metadata cannot be read, saying so.
-Duration::Range publishedRange(TimerSetting setting)
-{
-    return setting == TimerSetting::WrapUpBlock ? Duration::Range {0, 43200} : Duration::Range {};
-}
-
 // A range's end for messages (the metadata could report one past what a value can hold).
 QString formatEnd(qint64 minutes)
 {
@@ -174,23 +167,20 @@ int setValue(Environment &env, const Request &request, QTextStream &out, QTextSt
                     Error::badInput(tr("set %1: %2 is required, so it cannot be never; give a time (45, 2h, "
                                        "1d 12h). It is %3 now.")
                                         .arg(request.value, target.where, shown(target.ref.setting, target.current))));
-    // The column's range as the environment reports it (docs/web-api.md); the published one if it cannot be read.
-    Duration::Range range = publishedRange(target.ref.setting);
+    // The column's range as the environment reports it (docs/web-api.md). The write checks it again (as apply
+    // does), so a range that cannot be read stops here, before anything is planned or sent.
     const auto reported = wait<WebApiReply::ColumnRange>([client, &target](QObject *context, auto done) {
         client->fetchRange(target.ref.setting, context, std::move(done));
     });
-    QString rangeSource = tr("the column's range in the environment's metadata");
-    if (reported) {
-        range = {reported.value().minValue, reported.value().maxValue};
-    } else {
-        rangeSource = tr("the column's published range");
-        err << "autoclose-cli: "
-            << tr("warning: the range of %1 could not be read from the environment's metadata (%2); checking the "
-                  "value against its published range, %3 to %4.")
-                   .arg(TimerSettings::column(target.ref.setting), reported.error().userMessage, formatEnd(range.min),
-                        formatEnd(range.max))
-            << '\n';
+    if (!reported) {
+        Error e = reported.error();
+        e.userMessage = tr("Nothing was applied: the range of %1 could not be read from the environment's metadata, "
+                           "so the value cannot be checked. %2")
+                            .arg(TimerSettings::column(target.ref.setting), e.userMessage);
+        return fail(err, e);
     }
+    const Duration::Range range {reported.value().minValue, reported.value().maxValue};
+    const QString rangeSource = tr("the column's range in the environment's metadata");
     const auto minutes = Duration::parse(request.value, range);
     if (!minutes)
         return fail(err,

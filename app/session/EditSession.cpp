@@ -333,7 +333,9 @@ void EditSession::resolveConflicts(const QList<ValueRef> &refused, const QList<V
         QList<ValueRef> refs;
         for (const PendingEdit &edit : allPendingEdits()) {
             const auto server = tableOf(edit.setting)->serverValue(edit.ref());
-            if (server && server->etag != edit.baseEtag)
+            // The value decides as well as the version: a value confirmed by reading moves its record's other
+            // timer's edit onto the version read, in which a colleague may have changed that timer too.
+            if (server && (server->etag != edit.baseEtag || server->minutes != edit.baseMinutes))
                 refs << edit.ref();
         }
         QList<ValueRef> held; // left pending by the user's choice: not sent again now
