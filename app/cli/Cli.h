@@ -55,8 +55,8 @@ int run(const QStringList &arguments, QTextStream &out, QTextStream &err);
 
 QString formatTable(const QList<ChannelStateConfig> &configs);
 QByteArray formatJson(const QList<ChannelStateConfig> &configs);
-// The workstreams with both timers in human units (an empty inactivity is "not set", an empty block "always block"), and
-// as JSON: {"workstreams": [{id, name, channel, inactivityMinutes, wrapUpBlockMinutes, modifiedOn, etag}]}.
+// The workstreams with both timers in human units (an empty inactivity is "not set", an empty block "always block"),
+// and as JSON: {"workstreams": [{id, name, channel, inactivityMinutes, wrapUpBlockMinutes, modifiedOn, etag}]}.
 QString formatWorkstreamsTable(const QList<Workstream> &workstreams);
 QByteArray formatWorkstreamsJson(const QList<Workstream> &workstreams);
 
