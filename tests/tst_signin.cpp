@@ -3,6 +3,7 @@
 // real keychain (the test runs in a D-Bus session with an unlocked gnome-keyring, as the README's test command
 // sets up), and a child on a bus without any Secret Service for the no-keychain case.
 #include "CliProcess.h"
+#include "KeychainCalls.h"
 #include "OidcPeer.h"
 #include "SandboxProcess.h"
 #include "TestBrowser.h"
@@ -92,23 +93,8 @@ private:
         return slot;
     }
 
-    std::optional<QString> stored(const QString &key)
-    {
-        std::optional<Result<std::optional<QString>>> read;
-        m_secrets->read(key, this, [&read](Result<std::optional<QString>> r) { read.emplace(std::move(r)); });
-        (void)QTest::qWaitFor([&read] { return read.has_value(); }, 10000);
-        if (!read || !*read)
-            return std::nullopt;
-        return read->value();
-    }
-
-    bool write(const QString &key, const QString &value)
-    {
-        std::optional<Result<Done>> written;
-        m_secrets->write(key, value, this, [&written](Result<Done> r) { written.emplace(std::move(r)); });
-        (void)QTest::qWaitFor([&written] { return written.has_value(); }, 10000);
-        return written && *written;
-    }
+    std::optional<QString> stored(const QString &key) { return KeychainCalls::read(*m_secrets, key); }
+    bool write(const QString &key, const QString &value) { return KeychainCalls::write(*m_secrets, key, value); }
 
     // The Web API accepts the token: the configurations load with it.
     bool sandboxAccepts(const QString &token)
@@ -418,26 +404,6 @@ private Q_SLOTS:
         QVERIFY(waitFor(none));
         QVERIFY(!*none);
         QCOMPARE(none->error().serviceCode, SignInSession::interactionRequiredCode());
-    }
-
-    void longSecretsAreSplit()
-    {
-        const QString key = u"chunk-test/refresh-token"_s;
-        QString value;
-        for (int i = 0; i < 6001; ++i)
-            value += QChar(u'a' + i % 26);
-        QVERIFY(write(key, value));
-        QCOMPARE(stored(key), std::optional<QString>(value));
-        QCOMPARE(stored(key + u"#1"_s)->size(), SecretStore::ChunkBytes);
-        QCOMPARE(stored(key + u"#3"_s)->size(), 6001 - 2 * SecretStore::ChunkBytes);
-        // A shorter value replaces it without leaving parts behind.
-        QVERIFY(write(key, u"short"_s));
-        QCOMPARE(stored(key), std::optional<QString>(u"short"_s));
-        QVERIFY(!stored(key + u"#1"_s).has_value());
-        std::optional<Result<Done>> removed;
-        m_secrets->remove(key, this, [&removed](Result<Done> r) { removed.emplace(std::move(r)); });
-        QVERIFY(waitFor(removed));
-        QVERIFY(!stored(key).has_value());
     }
 
     void withoutKeychainNothingIsStored()
