@@ -3,9 +3,12 @@
 #   make-dmg.sh BUILD_DIR      makes BUILD_DIR/AutoCloseEditor-<version>-macOS.dmg
 # 1. Installs the build into a staging folder; macdeployqt runs as part of the install (packaging/CMakeLists.txt).
 # 2. Signs the bundle: with the Developer ID in MACOS_CERTIFICATE (a base64 .p12, its password in
-#    MACOS_CERTIFICATE_PASSWORD, the identity in MACOS_SIGNING_IDENTITY, the team in MACOS_TEAM_ID), the hardened
-#    runtime and the keychain entitlement (autoclose-editor.entitlements.in) when those are set; ad hoc otherwise,
-#    which Apple silicon needs to run it at all (a user then opens it with a right-click → Open the first time).
+#    MACOS_CERTIFICATE_PASSWORD, the identity in MACOS_SIGNING_IDENTITY, the team in MACOS_TEAM_ID) and the hardened
+#    runtime when those are set; ad hoc otherwise, which Apple silicon needs to run it at all (a user then opens it
+#    with a right-click → Open the first time). The keychain entitlement (autoclose-editor.entitlements.in) is a
+#    restricted one: it is signed in only with the Developer ID provisioning profile that allows it
+#    (MACOS_PROVISIONING_PROFILE, base64), embedded in the bundle — without one, macOS would refuse to start the
+#    program (docs/packages.md).
 # 3. Makes the .dmg (the bundle and a link to /Applications), signs it, and has Apple notarize it when
 #    MACOS_NOTARY_APPLE_ID and MACOS_NOTARY_PASSWORD are set too.
 set -euo pipefail
@@ -35,16 +38,23 @@ if [ -n "${MACOS_CERTIFICATE:-}" ]; then
     security set-key-partition-list -S apple-tool:,apple: -s -k "$password" "$keychain" >/dev/null
     searched=() # (macOS's own bash is 3.2: no mapfile)
     while IFS= read -r searchedKeychain; do searched+=("$searchedKeychain"); done < <(security list-keychains -d user | tr -d '" ')
-    security list-keychains -d user -s "$keychain" "${searched[@]}"
-    sed "s/@TEAM_ID@/$MACOS_TEAM_ID/" "$here/autoclose-editor.entitlements.in" >"$work/entitlements.plist"
+    security list-keychains -d user -s "$keychain" ${searched[@]+"${searched[@]}"}
     sign=(codesign --force --timestamp --options runtime --sign "$MACOS_SIGNING_IDENTITY")
-    # Inside out: frameworks and plugins, the two command-line programs, then the bundle with its entitlements.
+    # The window and autoclose-cli, which read and write the secrets, in one keychain access group; never the sandbox.
+    entitled=()
+    if [ -n "${MACOS_PROVISIONING_PROFILE:-}" ]; then
+        printf '%s' "$MACOS_PROVISIONING_PROFILE" | base64 --decode >"$app/Contents/embedded.provisionprofile"
+        sed "s/@TEAM_ID@/$MACOS_TEAM_ID/" "$here/autoclose-editor.entitlements.in" >"$work/entitlements.plist"
+        entitled=(--entitlements "$work/entitlements.plist")
+    else
+        echo "No MACOS_PROVISIONING_PROFILE: signing without the keychain access group."
+    fi
+    # Inside out: frameworks and plugins, the two command-line programs, then the bundle.
     find "$app/Contents/Frameworks" "$app/Contents/PlugIns" \( -name '*.dylib' -o -name '*.framework' \) -prune \
         -exec "${sign[@]}" {} \;
-    for program in autoclose-cli autoclose-sandbox; do
-        "${sign[@]}" --entitlements "$work/entitlements.plist" "$app/Contents/MacOS/$program"
-    done
-    "${sign[@]}" --entitlements "$work/entitlements.plist" "$app"
+    "${sign[@]}" "$app/Contents/MacOS/autoclose-sandbox"
+    "${sign[@]}" ${entitled[@]+"${entitled[@]}"} "$app/Contents/MacOS/autoclose-cli"
+    "${sign[@]}" ${entitled[@]+"${entitled[@]}"} "$app"
 else
     echo "No MACOS_CERTIFICATE: signing ad hoc (not notarized)."
     codesign --force --deep --sign - "$app"
