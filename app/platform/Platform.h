@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMetaType>
 #include <QObject>
 #include <QString>
 #include <QtGlobal>
@@ -24,6 +25,9 @@ namespace Platform {
 // and Windows Error Reporting leaves this program out (for the user, where the system allows it). Failures are
 // ignored. AUTOCLOSE_ALLOW_CORE_DUMPS=1 leaves everything alone, for debugging.
 void disableCoreDumps();
+// Whether this process is kept from dumping core as disableCoreDumps does it, read back from the system: Linux, a
+// core file size limit of zero and not dumpable; macOS, the limit; Windows, the error mode without the crash dialog.
+bool coreDumpsDisabled();
 
 // Makes path the user's alone: on POSIX a file 0600 and a folder 0700 (on macOS without extended ACL entries); on
 // Windows a protected DACL (nothing inherited) with one entry, full control for the current user, inherited by what
@@ -115,3 +119,5 @@ private:
 };
 
 } // namespace Platform
+
+Q_DECLARE_METATYPE(Platform::ProcessSignal)

@@ -13,6 +13,11 @@ void forbidDumping()
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+bool dumpingForbidden()
+{
+    return prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0;
+}
+
 // Linux's ACLs hang on the mode: its group bits are the mask of every named entry, so a file 0600 or a folder 0700
 // gives no named user or group anything. Nothing more to clear or to check.
 bool clearExtraAccess(int)

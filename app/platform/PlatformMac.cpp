@@ -14,6 +14,11 @@ void forbidDumping()
     // limit at zero the system writes no core file (docs/architecture.md, "The platform layer").
 }
 
+bool dumpingForbidden()
+{
+    return true;
+}
+
 namespace {
 // Gives a file an empty extended ACL: its mode alone decides. A file system without ACLs has nothing to clear.
 template<typename Set>

@@ -28,6 +28,12 @@ void disableCoreDumps()
     Os::forbidDumping();
 }
 
+bool coreDumpsDisabled()
+{
+    rlimit limit {};
+    return getrlimit(RLIMIT_CORE, &limit) == 0 && limit.rlim_cur == 0 && limit.rlim_max == 0 && Os::dumpingForbidden();
+}
+
 bool restrictToOwner(const QString &path)
 {
     const QByteArray name = QFile::encodeName(path);

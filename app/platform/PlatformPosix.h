@@ -6,6 +6,8 @@ namespace Platform::Os {
 
 // After the core file size limit is zero: what else keeps the process's memory out of a dump.
 void forbidDumping();
+// Whether forbidDumping's effect is there.
+bool dumpingForbidden();
 
 // Removes the extended ACL entries of an open file or a path, where the system has them beside the mode (macOS).
 bool clearExtraAccess(int fd);

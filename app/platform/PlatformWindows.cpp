@@ -130,6 +130,11 @@ void disableCoreDumps()
         (void)WerAddExcludedApplication(exe.c_str(), FALSE);
 }
 
+bool coreDumpsDisabled()
+{
+    return (GetErrorMode() & SEM_NOGPFAULTERRORBOX) != 0;
+}
+
 bool restrictToOwner(const QString &path)
 {
     const QFileInfo info(path);
