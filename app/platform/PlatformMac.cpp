@@ -3,8 +3,9 @@
 
 #include <cerrno>
 
-#include <sys/acl.h>
 #include <sys/types.h>
+
+#include <sys/acl.h>
 
 namespace Platform::Os {
 

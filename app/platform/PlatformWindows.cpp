@@ -190,7 +190,7 @@ bool isOwnerOnly(const QString &path)
         (control & SE_DACL_PROTECTED) == 0)
         return false;
     ACL_SIZE_INFORMATION size = {};
-    if (!GetAclInformation(dacl, &size, sizeof size, AclSizeInformation))
+    if (!GetAclInformation(dacl, &size, DWORD(sizeof size), AclSizeInformation))
         return false;
     bool userAllowed = false;
     for (DWORD i = 0; i < size.AceCount; ++i) {
