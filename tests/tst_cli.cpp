@@ -2,6 +2,8 @@
 #include "CliProcess.h"
 #include "SandboxProcess.h"
 
+#include "app/platform/Platform.h"
+
 #include <QDir>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -10,8 +12,6 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <csignal>
 
 using namespace Qt::StringLiterals;
 
@@ -291,16 +291,19 @@ private Q_SLOTS:
 
     void sandboxPrintsOneLineAndStopsCleanlyOnSignals_data()
     {
-        QTest::addColumn<int>("signal");
-        QTest::newRow("SIGTERM") << SIGTERM;
-        QTest::newRow("SIGINT") << SIGINT;
+        QTest::addColumn<Platform::ProcessSignal>("signal");
+        QTest::newRow("SIGTERM") << Platform::ProcessSignal::Terminate;
+        QTest::newRow("SIGINT") << Platform::ProcessSignal::Interrupt;
     }
     void sandboxPrintsOneLineAndStopsCleanlyOnSignals()
     {
-        QFETCH(int, signal);
+#ifdef Q_OS_WIN
+        QSKIP("Windows has no signal that asks another process to end (Platform::signalProcess)");
+#endif
+        QFETCH(Platform::ProcessSignal, signal);
         SandboxProcess sandbox({Token});
         QVERIFY(sandbox.waitUntilListening());
-        ::kill(pid_t(sandbox.process().processId()), signal);
+        QVERIFY(Platform::signalProcess(sandbox.process().processId(), signal));
         QVERIFY(sandbox.process().waitForFinished(10000));
         QCOMPARE(sandbox.process().exitStatus(), QProcess::NormalExit);
         QCOMPARE(sandbox.process().exitCode(), 0);

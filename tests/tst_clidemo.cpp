@@ -5,6 +5,7 @@
 #include "SandboxFixture.h"
 
 #include "app/common/DemoData.h"
+#include "app/platform/Platform.h"
 #include "app/sandbox/DemoSeed.h"
 #include "app/sandbox/EntitySchema.h"
 #include "app/sandbox/SandboxStore.h"
@@ -21,7 +22,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -409,17 +409,17 @@ private Q_SLOTS:
     // in its environment, never on its command line.
     void theChildEndsWithTheCli_data()
     {
-        QTest::addColumn<int>("signal");
-        QTest::newRow("SIGINT") << int(SIGINT);
-        QTest::newRow("SIGTERM") << int(SIGTERM);
-        QTest::newRow("SIGKILL") << int(SIGKILL);
+        QTest::addColumn<Platform::ProcessSignal>("signal");
+        QTest::newRow("SIGINT") << Platform::ProcessSignal::Interrupt;
+        QTest::newRow("SIGTERM") << Platform::ProcessSignal::Terminate;
+        QTest::newRow("SIGKILL") << Platform::ProcessSignal::Kill;
     }
     void theChildEndsWithTheCli()
     {
 #ifndef Q_OS_LINUX
         QSKIP("watches the child through /proc (Linux)");
 #else
-        QFETCH(int, signal);
+        QFETCH(Platform::ProcessSignal, signal);
         LoneCli lone;
         const QByteArray dir = QFile::encodeName(lone.dir.path());
         // Like the real one with --exit-when-stdin-closes: it lives until its stdin ends.
@@ -434,7 +434,7 @@ private Q_SLOTS:
         QVERIFY(pid.open(QIODevice::ReadOnly));
         const qint64 child = pid.readAll().trimmed().toLongLong();
         QVERIFY(processAlive(child));
-        QCOMPARE(::kill(pid_t(cli.processId()), signal), 0);
+        QVERIFY(Platform::signalProcess(cli.processId(), signal));
         QVERIFY(cli.waitForFinished(10000));
         QVERIFY(QTest::qWaitFor([child] { return !processAlive(child); }, 5000));
 

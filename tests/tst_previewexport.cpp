@@ -4,21 +4,15 @@
 #include "PreviewSeed.h"
 #include "SandboxProcess.h"
 
+#include "app/platform/Platform.h"
+
 #include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QTest>
-
-#ifdef Q_OS_LINUX
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -171,27 +165,21 @@ private Q_SLOTS:
                             {u"--seed"_s, QFINDTESTDATA("data/seeds/preview.json"), u"--faults"_s,
                              u"slow:ms=700:query=createdon asc"_s});
         QVERIFY(slow.waitUntilListening());
-        const int master = posix_openpt(O_RDWR | O_NOCTTY);
-        QVERIFY(master >= 0);
-        const auto closeMaster = qScopeGuard([master] { ::close(master); });
-        QVERIFY(grantpt(master) == 0 && unlockpt(master) == 0);
+        Platform::PseudoTerminal terminal;
+        QVERIFY(terminal.isOpen());
         QProcess cli;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"PREVIEW_TOKEN"_s, Token);
         cli.setProcessEnvironment(env);
-        cli.setStandardErrorFile(QString::fromLocal8Bit(ptsname(master)));
+        cli.setStandardErrorFile(terminal.name());
         cli.start(QStringLiteral(AUTOCLOSE_CLI_BIN),
                   {u"--url"_s, slow.url().toString(), u"--access-token-env"_s, u"PREVIEW_TOKEN"_s, u"preview"_s,
                    u"--at"_s, At, u"--format"_s, u"json"_s});
         QVERIFY(cli.waitForFinished(60000));
         QCOMPARE(cli.exitCode(), 0);
-        QVERIFY(fcntl(master, F_SETFL, O_NONBLOCK) == 0);
-        QByteArray terminal;
-        char buffer[4096];
-        for (ssize_t n; (n = ::read(master, buffer, sizeof buffer)) > 0;)
-            terminal.append(buffer, n);
-        QVERIFY2(terminal.contains("of about 7 conversations written\x1b[K"), terminal.constData());
-        QVERIFY2(terminal.endsWith("\r\x1b[K"), terminal.constData());
+        const QByteArray shown = terminal.readAvailable();
+        QVERIFY2(shown.contains("of about 7 conversations written\x1b[K"), shown.constData());
+        QVERIFY2(shown.endsWith("\r\x1b[K"), shown.constData());
         QCOMPARE(closures(QJsonDocument::fromJson(cli.readAllStandardOutput()).object()).size(), 7);
     }
 #endif

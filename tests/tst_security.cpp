@@ -12,6 +12,7 @@
 #include "app/auth/OAuth.h"
 #include "app/auth/Profile.h"
 #include "app/dataverse/DataverseClient.h"
+#include "app/platform/Platform.h"
 #include "app/sandbox/SandboxApi.h"
 #include "models/ConfigTableModel.h"
 #include "ui/MainWindow.h"
@@ -38,10 +39,6 @@
 #include <QTest>
 #include <QTimer>
 
-#include <csignal>
-#if defined(Q_OS_UNIX)
-#include <sys/types.h>
-#endif
 #include <memory>
 #include <optional>
 
@@ -376,10 +373,10 @@ private Q_SLOTS:
                             TokenVar, u"list"_s});
             QVERIFY(crashing.waitForStarted());
             QTRY_VERIFY_WITH_TIMEOUT(silent.hasPendingConnections(), 10000);
-#if defined(Q_OS_UNIX)
-            ::kill(pid_t(crashing.processId()), SIGSEGV);
+#if defined(Q_OS_WIN)
+            crashing.kill(); // no crash signal to send here
 #else
-            crashing.kill();
+            QVERIFY(Platform::signalProcess(crashing.processId(), Platform::ProcessSignal::Crash));
 #endif
             QVERIFY(crashing.waitForFinished());
             QCOMPARE(crashing.exitStatus(), QProcess::CrashExit);

@@ -1,6 +1,7 @@
 #include "app/auth/SecretStore.h"
 
 #include "app/common/PrivateFiles.h"
+#include "app/platform/Platform.h"
 
 #include "app/auth/Profile.h"
 
@@ -312,7 +313,7 @@ Result<Done> SecretStore::fileWrite(const QString &key, const std::optional<QStr
     if (!file.open(QIODevice::WriteOnly))
         return Error::badInput(
             tr("Could not write %1: %2").arg(QDir::toNativeSeparators(m_plaintextFile), file.errorString()));
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    Platform::restrictToOwner(file);
     file.write(QJsonDocument(all).toJson(QJsonDocument::Indented));
     if (!file.commit())
         return Error::badInput(

@@ -3,6 +3,7 @@
 #include "app/cli/Cli.h"
 #include "app/cli/CliEnvironment.h"
 #include "app/dataverse/DataverseClient.h"
+#include "app/platform/Platform.h"
 #include "app/preview/ClosurePreview.h"
 #include "app/preview/ExactCount.h"
 #include "app/preview/ListExport.h"
@@ -19,11 +20,6 @@
 #include <limits>
 
 #include <cstdio>
-#ifdef Q_OS_WIN
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -43,15 +39,6 @@ struct PreviewOptions
     ClosingRule::Basis basis = ClosingRule::Basis::Created;
     QString output; // --output FILE; empty: standard output
 };
-
-bool isTerminal(FILE *stream)
-{
-#ifdef Q_OS_WIN
-    return _isatty(_fileno(stream));
-#else
-    return isatty(fileno(stream));
-#endif
-}
 
 // --at: ISO 8601 ("2026-05-01T08:00:00Z", an offset, or local time without one), or "+" and a duration as the
 // editor reads it ("+8h", "+2d", "+1d 12h").
@@ -97,7 +84,7 @@ int writeList(DataverseClient &client, const PreviewScenario &scenario, const QL
     ListExport exporter(&client, scenario, format == u"json"_s ? ListExport::Format::Json : ListExport::Format::Csv);
     exporter.setCounts(counts);
     // Not when the rows go to the same terminal: the progress line would land in the middle of them.
-    const bool terminal = isTerminal(stderr) && (file || !isTerminal(stdout));
+    const bool terminal = Platform::isTerminal(stderr) && (file || !Platform::isTerminal(stdout));
     QElapsedTimer elapsed;
     elapsed.start();
     qint64 shownAt = -1;

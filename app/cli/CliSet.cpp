@@ -3,6 +3,7 @@
 #include "app/cli/Cli.h"
 #include "app/cli/CliEnvironment.h"
 #include "app/common/Version.h"
+#include "app/platform/Platform.h"
 #include "app/session/EditSession.h"
 #include "models/Duration.h"
 #include "models/EditRisks.h"
@@ -14,11 +15,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <limits>
-#ifdef Q_OS_WIN
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -31,11 +27,7 @@ QString tr(const char *text)
 
 bool stdinIsTerminal()
 {
-#ifdef Q_OS_WIN
-    return _isatty(_fileno(stdin));
-#else
-    return isatty(fileno(stdin));
-#endif
+    return Platform::isTerminal(stdin);
 }
 
 // A range's end for messages (the metadata could report one past what a value can hold).

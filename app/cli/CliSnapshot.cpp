@@ -1,6 +1,7 @@
 #include "app/cli/CliSnapshot.h"
 
 #include "app/cli/Cli.h"
+#include "app/platform/Platform.h"
 #include "app/session/EditSession.h"
 #include "app/snapshot/SnapshotFiles.h"
 #include "app/snapshot/SnapshotOps.h"
@@ -16,11 +17,6 @@
 #include <QTextStream>
 
 #include <cstdio>
-#ifdef Q_OS_WIN
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -36,11 +32,7 @@ using Cli::usage;
 
 bool stdinIsTerminal()
 {
-#ifdef Q_OS_WIN
-    return _isatty(_fileno(stdin));
-#else
-    return isatty(fileno(stdin));
-#endif
+    return Platform::isTerminal(stdin);
 }
 
 QString where(const ChannelStateConfig &c)

@@ -2,6 +2,7 @@
 
 #include "app/common/NetworkProxy.h"
 #include "app/common/PrivateFiles.h"
+#include "app/platform/Platform.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -52,7 +53,7 @@ bool openLog(State &s)
     s.file.setFileName(s.path);
     if (!s.file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Text))
         return false;
-    s.file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    Platform::restrictToOwner(s.file);
     return true;
 }
 

@@ -1,5 +1,7 @@
 #include "app/common/PrivateFiles.h"
 
+#include "app/platform/Platform.h"
+
 #include <QDir>
 #include <QFile>
 #include <QSettings>
@@ -8,12 +10,12 @@ bool PrivateFiles::makeDirectory(const QString &dir)
 {
     if (!QDir().mkpath(dir))
         return false;
-    return QFile::setPermissions(dir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return Platform::restrictToOwner(dir);
 }
 
 bool PrivateFiles::restrictFile(const QString &path)
 {
-    return QFile::setPermissions(path, QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return Platform::restrictToOwner(path);
 }
 
 bool PrivateFiles::syncPrivately(QSettings &settings)
@@ -30,5 +32,5 @@ bool PrivateFiles::createPrivately(const QString &path)
     // NewOnly: never truncate a file that appeared meanwhile.
     if (!file.open(QIODevice::WriteOnly | QIODevice::NewOnly))
         return QFile::exists(path) && restrictFile(path);
-    return file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    return Platform::restrictToOwner(file);
 }

@@ -5,7 +5,8 @@
 class QSettings;
 
 // The folders and files the product keeps environment data in (journal, audit log, before-apply snapshots, logs,
-// profiles, the Demo's database) are the user's alone: folders 0700, files 0600, whatever the umask says.
+// profiles, the Demo's database) are the user's alone, whatever the umask says: on POSIX folders 0700 and files 0600,
+// on Windows an ACL for the user alone (Platform::restrictToOwner).
 namespace PrivateFiles {
 // Creates dir (and its parents) if needed and makes dir itself readable by the user only. False if it cannot be
 // created.

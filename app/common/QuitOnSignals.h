@@ -2,10 +2,9 @@
 
 #include <QObject>
 
-class QSocketNotifier;
-
-// Quits the application's event loop on SIGINT and SIGTERM, so destructors run and files close cleanly.
-// The handler only writes a byte to a socket pair (async-signal-safe); the quit happens in the event loop.
+// Quits the application's event loop when the process is asked to end — SIGINT and SIGTERM on POSIX, Ctrl+C,
+// Ctrl+Break or the console closing on Windows (Platform::TerminationRequests) — so destructors run and files close
+// cleanly.
 class QuitOnSignals final : public QObject
 {
     Q_OBJECT
@@ -13,7 +12,4 @@ class QuitOnSignals final : public QObject
 public:
     explicit QuitOnSignals(QObject *parent = nullptr);
     ~QuitOnSignals() override;
-
-private:
-    QSocketNotifier *m_notifier = nullptr;
 };

@@ -1,6 +1,7 @@
 #include "app/journal/EditJournal.h"
 
 #include "app/common/PrivateFiles.h"
+#include "app/platform/Platform.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -124,7 +125,7 @@ Result<Done> EditJournal::write(const QList<PendingEdit> &edits, const QStringLi
     if (!file.open(QIODevice::WriteOnly))
         return Error::badInput(
             tr("Cannot write your unsaved edits to %1: %2.").arg(QDir::toNativeSeparators(m_path), file.errorString()));
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    Platform::restrictToOwner(file);
     file.write(serialize(m_key, edits, saving));
     if (!file.commit())
         return Error::badInput(

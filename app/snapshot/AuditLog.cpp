@@ -1,6 +1,7 @@
 #include "app/snapshot/AuditLog.h"
 
 #include "app/common/PrivateFiles.h"
+#include "app/platform/Platform.h"
 
 #include "app/snapshot/SnapshotFiles.h"
 
@@ -71,7 +72,7 @@ Result<Done> AuditLog::append(const QList<Entry> &entries) const
     QFile file(m_path);
     if (!file.open(QIODevice::WriteOnly | QIODevice::Append))
         return Error::badInput(tr("Cannot write the audit log %1: %2").arg(m_path, file.errorString()));
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    Platform::restrictToOwner(file);
     // A line cut short by a crash would otherwise glue onto the next: start on a fresh line.
     if (file.size() > 0) {
         QFile tail(m_path);

@@ -1,5 +1,7 @@
 #include "app/snapshot/SnapshotFiles.h"
 
+#include "app/platform/Platform.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -38,7 +40,7 @@ Result<Done> SnapshotFiles::writeAtomically(const QString &path, const QByteArra
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly))
         return Error::badInput(Snapshot::tr("Cannot write %1: %2").arg(path, file.errorString()));
-    file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+    Platform::restrictToOwner(file);
     if (file.write(bytes) != bytes.size()) {
         const QString why = file.errorString();
         file.cancelWriting();

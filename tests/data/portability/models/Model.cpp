@@ -1,0 +1,7 @@
+// Product code outside app/ is held to the same rules.
+#include <QString>
+
+QString limits()
+{
+    return QStringLiteral("/proc/self/limits"); // "/proc/" in a comment alone would be no violation
+}

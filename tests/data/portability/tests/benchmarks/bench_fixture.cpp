@@ -1,0 +1,3 @@
+// A Linux-only benchmark: not read.
+#include <spawn.h>
+#include <unistd.h>
