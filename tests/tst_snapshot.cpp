@@ -1,5 +1,6 @@
 // Snapshot files as pure functions: the deterministic JSON, the CSV, validation of broken files with the message
 // each gets, record matching for compare and the apply plan, atomic writes and the audit log.
+#include "app/platform/Platform.h"
 #include "app/snapshot/AuditLog.h"
 #include "app/snapshot/SnapshotFiles.h"
 #include "models/Snapshot.h"
@@ -119,13 +120,20 @@ QByteArray smsSupportWith(const QString &field, const QJsonValue &value)
     });
 }
 
-// Readable and writable by the owner, by no one else.
+// Readable and writable by the owner, by no one else: as the system says (an ACL on Windows, which QFile::permissions
+// does not read), and on POSIX also by the mode bits, read independently of the platform layer.
 bool ownerOnly(const QString &path)
 {
+    if (!Platform::isOwnerOnly(path))
+        return false;
+#ifdef Q_OS_UNIX
     const QFileDevice::Permissions p = QFile::permissions(path);
     const QFileDevice::Permissions others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
         QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
     return p.testFlags(QFileDevice::ReadOwner | QFileDevice::WriteOwner) && !(p & others);
+#else
+    return true;
+#endif
 }
 
 QJsonObject first(QJsonArray &records)
