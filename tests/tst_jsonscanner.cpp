@@ -56,6 +56,7 @@ private Q_SLOTS:
         bad("bare minus", "[-]", u"number is malformed"_s);
         bad("dot without digits", "[1.]", u"number is malformed"_s);
         bad("exponent without digits", "[1e]", u"number is malformed"_s);
+        bad("number too large", "[1e999]", u"number is too large"_s);
         bad("bad literal", "[nul]", u"malformed"_s);
         bad("bad escape", "[\"\\x\"]", u"bad escape"_s);
         bad("short unicode escape", "[\"\\u12\"]", u"bad \\u escape"_s);

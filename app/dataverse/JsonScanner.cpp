@@ -1,8 +1,7 @@
 #include "app/dataverse/JsonScanner.h"
 
+#include <QByteArrayView>
 #include <QCoreApplication>
-
-#include <charconv>
 
 namespace {
 constexpr qsizetype MaxDepth = 64;
@@ -360,12 +359,12 @@ bool JsonScanner::scanNumber(double *out)
         if (!digits())
             return malformed();
     }
-    double value = 0;
-    const auto [ptr, ec] = std::from_chars(m_begin + start, m_begin + i, value);
-    if (ec == std::errc::result_out_of_range)
+    // The grammar is checked above, so only the range can fail here. Qt's conversion (the C locale's, whatever the
+    // user's) rather than std::from_chars: Apple clang's libc++ has no floating-point from_chars.
+    bool inRange = false;
+    const double value = QByteArrayView(m_begin + start, i - start).toDouble(&inRange);
+    if (!inRange)
         return fail(QT_TRANSLATE_NOOP("JsonScanner", "a number is too large"));
-    if (ec != std::errc() || ptr != m_begin + i)
-        return fail(QT_TRANSLATE_NOOP("JsonScanner", "a number is malformed"));
     m_pos = i;
     if (out)
         *out = value;
