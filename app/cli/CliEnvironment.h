@@ -12,7 +12,7 @@
 #include <memory>
 #include <optional>
 
-class Profile;
+struct Profile;
 class QTextStream;
 class SecretStore;
 class SignInSession;
