@@ -33,7 +33,7 @@ WorkstreamsView::WorkstreamsView(WorkstreamTableModel *model, Commit commit, QWi
             ? EditRisks::describe(EditRisks::assessWorkstream(TimerSetting(setting.toInt()), minutes))
             : QString();
     };
-    const auto toModel = [this, commit](const QModelIndex &index, std::optional<int> minutes) {
+    const auto toModel = [commit](const QModelIndex &index, std::optional<int> minutes) {
         const QVariant setting = index.data(WorkstreamTableModel::SettingRole);
         if (setting.isValid())
             commit(ValueRef {index.data(WorkstreamTableModel::IdRole).toString(), TimerSetting(setting.toInt())},
