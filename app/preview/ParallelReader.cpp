@@ -369,7 +369,8 @@ void ParallelLister::readFrom(qsizetype index)
 {
     std::optional<QString> filter;
     for (; index < m_expected.size(); ++index) {
-        if ((filter = m_lister.filterOf(index)))
+        filter = m_lister.filterOf(index);
+        if (filter)
             break;
     }
     if (!filter) {
