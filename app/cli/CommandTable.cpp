@@ -172,11 +172,12 @@ QString CommandTable::commandsHelp() const
 
 const Command *CommandTable::named(const QString &name) const
 {
-    for (const auto &command : m_commands)
-        if (command->name() == name)
-            return command.get();
-    Q_UNREACHABLE();
-    return nullptr;
+    const auto it = std::find_if(m_commands.cbegin(), m_commands.cend(),
+                                 [&name](const auto &command) { return command->name() == name; });
+    // Only names of the table are asked for. Not Q_UNREACHABLE() followed by a return: MSVC calls that return
+    // unreachable code (C4702), and Q_UNREACHABLE_RETURN is not in Qt 6.4.
+    Q_ASSERT(it != m_commands.cend());
+    return it != m_commands.cend() ? it->get() : nullptr;
 }
 
 bool CommandTable::isGlobal(const OptionGroup &group) const
