@@ -5,6 +5,8 @@
 #include <QTimeZone>
 #include <QUuid>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -101,8 +103,11 @@ private:
         // A GUID literal may begin with a letter (a-f): recognise it before reading a name.
         if (c.isLetter()) {
             static const QRegularExpression leadingGuid(
-                u"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z_.-])"_s);
-            const auto m = leadingGuid.match(QStringView(m_text).mid(m_pos));
+                u"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?![0-9A-Za-z_.-])"_s);
+            // Anchored at m_pos, on the whole text: match(QStringView) is deprecated from Qt 6.8 and its
+            // replacement, matchView, is not in Qt 6.4.
+            const auto m = leadingGuid.match(m_text, m_pos, QRegularExpression::NormalMatch,
+                                             QRegularExpression::AnchorAtOffsetMatchOption);
             if (m.hasMatch()) {
                 m_token.kind = Token::Kind::Guid;
                 m_token.text = m.captured(0);
