@@ -104,7 +104,11 @@ private Q_SLOTS:
         // Waits until the rows shown are in memory, then checks each against the list.
         const auto checkScreen = [&]() -> bool {
             QTest::qWait(1); // the view paints and asks for what it shows, as it does between a user's scrolls
-            const auto [first, last] = shownRows(view);
+            // Not a structured binding: the lambda below captures both, which clang before 16 refuses (C++20 allows
+            // it).
+            const std::pair<int, int> shown = shownRows(view);
+            const int first = shown.first;
+            const int last = shown.second;
             if (first < 0)
                 return false;
             if (!QTest::qWaitFor(
