@@ -6,6 +6,7 @@
 #include <QCollator>
 
 #include <algorithm>
+#include <iterator>
 
 using namespace Qt::StringLiterals;
 

@@ -6,6 +6,8 @@
 #include <QList>
 #include <QPointer>
 
+#include <utility>
+
 // The overview: the configurations of ConfigTableModel pivoted to one row per channel and one column per state
 // (Open, Active, Waiting, Wrap-up), each cell the value in human units. It holds no data of its own: every cell
 // reads its record from the configurations model, and an edit made here is an edit there, so the overview and the

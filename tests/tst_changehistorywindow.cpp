@@ -287,3 +287,5 @@ int main(int argc, char *argv[])
     return QTest::qExec(&test, argc, argv);
 }
 #include "tst_changehistorywindow.moc"
+
+#include <algorithm>

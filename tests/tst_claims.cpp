@@ -28,6 +28,7 @@
 #include <QUrlQuery>
 #include <QUuid>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 

@@ -372,3 +372,5 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestClosingRule)
 #include "tst_closingrule.moc"
+
+#include <utility>

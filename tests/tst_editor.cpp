@@ -41,6 +41,7 @@
 #include <QTreeWidget>
 #include <QUndoStack>
 
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <memory>

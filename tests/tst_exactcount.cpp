@@ -338,3 +338,5 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestExactCount)
 #include "tst_exactcount.moc"
+
+#include <algorithm>

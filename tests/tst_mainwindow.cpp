@@ -110,3 +110,5 @@ private:
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
+
+#include <algorithm>

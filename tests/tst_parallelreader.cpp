@@ -346,3 +346,5 @@ private:
 
 QTEST_GUILESS_MAIN(TestParallelReader)
 #include "tst_parallelreader.moc"
+
+#include <tuple>

@@ -496,3 +496,5 @@ private:
 
 QTEST_GUILESS_MAIN(TestPreview)
 #include "tst_preview.moc"
+
+#include <algorithm>

@@ -594,3 +594,5 @@ int main(int argc, char *argv[])
 }
 
 #include "tst_previewchart.moc"
+
+#include <algorithm>

@@ -292,3 +292,5 @@ private:
 
 QTEST_MAIN(TestPreviewList)
 #include "tst_previewlist.moc"
+
+#include <algorithm>

@@ -392,3 +392,5 @@ private:
 
 QTEST_GUILESS_MAIN(TestPreviewListModel)
 #include "tst_previewlistmodel.moc"
+
+#include <algorithm>

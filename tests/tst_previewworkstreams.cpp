@@ -436,3 +436,5 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestPreviewWorkstreams)
 #include "tst_previewworkstreams.moc"
+
+#include <algorithm>

@@ -272,3 +272,6 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestProxyCli)
 #include "tst_proxycli.moc"
+
+#include <algorithm>
+#include <memory>

@@ -359,3 +359,6 @@ private:
 
 QTEST_GUILESS_MAIN(TestSandbox)
 #include "tst_sandbox.moc"
+
+#include <algorithm>
+#include <limits>

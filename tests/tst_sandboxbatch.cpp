@@ -606,3 +606,5 @@ private:
 
 QTEST_GUILESS_MAIN(TestSandboxBatch)
 #include "tst_sandboxbatch.moc"
+
+#include <algorithm>

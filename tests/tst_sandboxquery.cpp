@@ -14,6 +14,7 @@
 #include <QTest>
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <functional>
 
 using namespace Qt::StringLiterals;

@@ -239,3 +239,5 @@ private:
 
 QTEST_GUILESS_MAIN(TestSandboxWrite)
 #include "tst_sandboxwrite.moc"
+
+#include <algorithm>

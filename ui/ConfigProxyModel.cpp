@@ -11,6 +11,8 @@
 #include <QPalette>
 #include <QStyle>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {

@@ -9,6 +9,8 @@
 #include <QLabel>
 #include <QLocale>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 DurationLineEdit::DurationLineEdit(QWidget *parent, QWidget *hintParent, Duration::Range range,

@@ -19,6 +19,8 @@
 #include <QStackedWidget>
 #include <QTableView>
 
+#include <algorithm>
+
 MainWindow::View MainWindow::view() const
 {
     switch (m_views->currentIndex()) {

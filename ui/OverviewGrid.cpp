@@ -8,6 +8,8 @@
 #include <QHeaderView>
 #include <QPainter>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {

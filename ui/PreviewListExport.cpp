@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <algorithm>
 #include <climits>
 
 using namespace Qt::StringLiterals;

@@ -23,6 +23,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 ProfileDialog::ProfileDialog(ProfileStore *store, SecretStore *secrets, QNetworkAccessManager *network, QWidget *parent)

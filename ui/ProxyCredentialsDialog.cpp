@@ -14,6 +14,8 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 ProxyCredentialsDialog::ProxyCredentialsDialog(const NetworkProxy::Address &proxy,

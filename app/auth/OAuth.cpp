@@ -17,6 +17,9 @@
 #include <QTcpSocket>
 #include <QUrlQuery>
 
+#include <chrono>
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace OAuth {

@@ -12,6 +12,8 @@
 #include <QJsonObject>
 #include <QTextStream>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 using ChangeHistory::AuditState;
 

@@ -17,6 +17,8 @@
 #include <QNetworkAccessManager>
 #include <QTextStream>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace CliProfiles {

@@ -2,6 +2,8 @@
 
 #include <QCoreApplication>
 
+#include <utility>
+
 Cli::GlobalOptions::GlobalOptions()
 {
     // (QCoreApplication::translate, not tr: lupdate would file tr() here under "Cli::GlobalOptions".)

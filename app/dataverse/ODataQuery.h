@@ -4,6 +4,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <utility>
+
 // OData literals as the Web API reads them inside $filter.
 namespace ODataLiteral {
 QString string(const QString &text); // 'O''Brien'

@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <functional>

@@ -6,6 +6,7 @@
 #include <QPointer>
 #include <QTimeZone>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;

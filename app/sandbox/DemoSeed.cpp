@@ -17,6 +17,7 @@
 #include <QStringList>
 #include <QUuid>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 

@@ -13,6 +13,8 @@
 #include <QUrlQuery>
 #include <QUuid>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using namespace SandboxHttp;
 using QueryOptions::MaxPageSize;

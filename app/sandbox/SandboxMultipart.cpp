@@ -1,5 +1,7 @@
 #include "app/sandbox/SandboxMultipart.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {

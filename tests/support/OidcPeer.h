@@ -8,6 +8,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <tuple>
+
 class OidcPeer
 {
 public:

@@ -11,6 +11,7 @@
 #include <QTest>
 #include <QUuid>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <functional>

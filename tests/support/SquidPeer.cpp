@@ -5,6 +5,8 @@
 #include <QTest>
 #include <QUrl>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace {
