@@ -11,7 +11,12 @@
 #include <QTcpSocket>
 #include <QThread>
 #include <QTimer>
+#if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
+#include <QHttpHeaders>
+#include <QTcpServer>
+#endif
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -49,7 +54,15 @@ SandboxServer::SandboxServer(SandboxApi *api, QObject *parent)
 
 Result<quint16> SandboxServer::listenLoopback(quint16 port)
 {
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     const quint16 bound = listen(QHostAddress::LocalHost, port);
+#else
+    // Qt 6.8 has no listen(): the server is given a listening QTcpServer, which it then owns.
+    auto *tcp = new QTcpServer(this);
+    const quint16 bound = tcp->listen(QHostAddress::LocalHost, port) && bind(tcp) ? tcp->serverPort() : 0;
+    if (bound == 0)
+        delete tcp;
+#endif
     if (bound == 0)
         return Error::badInput(QCoreApplication::translate("SandboxServer",
                                                            "Cannot listen on 127.0.0.1:%1. Is another program using "
@@ -69,7 +82,11 @@ SandboxServer::Reply SandboxServer::reply(const QHttpServerRequest &request)
         req.url.setHost(m_url.host());
         req.url.setPort(m_url.port());
     }
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     req.headers = request.headers();
+#else
+    req.headers = request.headers().toListOfPairs(); // names in lower case: every lookup ignores case
+#endif
     req.body = request.body();
 
     Reply reply;
@@ -99,6 +116,7 @@ SandboxServer::Reply SandboxServer::reply(const QHttpServerRequest &request)
     return reply;
 }
 
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
 void SandboxServer::write(QHttpServerResponder &responder, const HttpResponse &response, bool resetMidBody)
 {
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(response.status));
@@ -118,6 +136,39 @@ void SandboxServer::write(QHttpServerResponder &responder, const HttpResponse &r
     }
 #endif
 }
+#else
+// The connection a request came on: the socket whose peer is the request's remote end. Qt 6.8's responder does not
+// give it, but the server holds it (each connection's handler is the server's child, its socket the handler's).
+QTcpSocket *SandboxServer::socketOf(const QHttpServerRequest &request) const
+{
+    const auto sockets = findChildren<QTcpSocket *>();
+    const auto it = std::find_if(sockets.cbegin(), sockets.cend(), [&request](const QTcpSocket *socket) {
+        return socket->peerPort() == request.remotePort() && socket->peerAddress() == request.remoteAddress();
+    });
+    return it != sockets.cend() ? *it : nullptr;
+}
+
+void SandboxServer::write(QHttpServerResponder &responder, QTcpSocket *socket, const HttpResponse &response,
+                          bool resetMidBody)
+{
+    const auto status = static_cast<QHttpServerResponder::StatusCode>(response.status);
+    if (!resetMidBody) {
+        responder.write(response.body, QHttpHeaders::fromListOfPairs(response.headers), status); // + Content-Length
+        return;
+    }
+    // Half the promised body, then the connection drops: what a reset mid-transfer looks like to a client. Qt 6.8's
+    // responder only writes whole replies, so this one goes to the socket itself.
+    if (!socket)
+        return;
+    QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + " \r\n";
+    for (const auto &[name, value] : response.headers)
+        head += name + ": " + value + "\r\n";
+    head += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n\r\n";
+    socket->write(head + response.body.first(response.body.size() / 2));
+    socket->flush();
+    socket->abort();
+}
+#endif
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
 bool SandboxServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -145,7 +196,7 @@ void SandboxServer::missingHandler(const QHttpServerRequest &request, QTcpSocket
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.write(QHttpServerResponder::StatusCode::NotFound);
 }
-#else
+#elif QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
 bool SandboxServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     // Qt 6.5 hands out the responder by reference only: a slow reply blocks this thread instead of being deferred,
@@ -159,6 +210,31 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QHttpServer
 
 void SandboxServer::missingHandler(const QHttpServerRequest &, QHttpServerResponder &responder)
 {
+    responder.write(QHttpServerResponder::StatusCode::NotFound);
+}
+#else
+bool SandboxServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
+{
+    const Reply r = reply(request);
+    QPointer<QTcpSocket> socket(socketOf(request));
+    if (r.delayMs == 0) {
+        write(responder, socket, r.response, r.resetMidBody);
+        return true;
+    }
+    // A slow reply: written later, unless the client has gone by then. Qt 6.8's responder may be moved out and kept
+    // (the connection stays until it is destroyed).
+    auto kept = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QTimer::singleShot(r.delayMs, this, [this, kept, socket, r] {
+        if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+            return; // the client has gone: a held request is never acted on
+        write(*kept, socket, r.held ? m_api->handle(*r.held) : r.response, r.resetMidBody);
+    });
+    return true;
+}
+
+void SandboxServer::missingHandler(const QHttpServerRequest &, QHttpServerResponder &responder)
+{
+    // Never reached: handleRequest answers everything.
     responder.write(QHttpServerResponder::StatusCode::NotFound);
 }
 #endif

@@ -9,6 +9,8 @@
 
 #include <optional>
 
+class QTcpSocket;
+
 // The sandbox's HTTP face: QtHttpServer on 127.0.0.1 only, handing every request to SandboxApi.
 class SandboxServer final : public QAbstractHttpServer
 {
@@ -41,7 +43,13 @@ private:
         std::optional<HttpRequest> held; // a request to act on only after delayMs (the "hold" fault)
     };
     Reply reply(const QHttpServerRequest &request);
+#if QT_VERSION < QT_VERSION_CHECK(6, 8, 0)
     static void write(QHttpServerResponder &responder, const HttpResponse &response, bool resetMidBody);
+#else
+    QTcpSocket *socketOf(const QHttpServerRequest &request) const;
+    static void write(QHttpServerResponder &responder, QTcpSocket *socket, const HttpResponse &response,
+                      bool resetMidBody);
+#endif
 
     SandboxApi *m_api;
     QUrl m_url;
