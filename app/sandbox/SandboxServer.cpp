@@ -152,14 +152,14 @@ void SandboxServer::write(QHttpServerResponder &responder, QTcpSocket *socket, c
                           bool resetMidBody)
 {
     const auto status = static_cast<QHttpServerResponder::StatusCode>(response.status);
-    if (!resetMidBody) {
+    if (resetMidBody && !socket)
+        qCWarning(lcSandbox) << "A reset fault's connection was not found: the reply is sent whole";
+    if (!resetMidBody || !socket) {
         responder.write(response.body, QHttpHeaders::fromListOfPairs(response.headers), status); // + Content-Length
         return;
     }
     // Half the promised body, then the connection drops: what a reset mid-transfer looks like to a client. Qt 6.8's
     // responder only writes whole replies, so this one goes to the socket itself.
-    if (!socket)
-        return;
     QByteArray head = "HTTP/1.1 " + QByteArray::number(response.status) + " \r\n";
     for (const auto &[name, value] : response.headers)
         head += name + ": " + value + "\r\n";
@@ -216,7 +216,9 @@ void SandboxServer::missingHandler(const QHttpServerRequest &, QHttpServerRespon
 bool SandboxServer::handleRequest(const QHttpServerRequest &request, QHttpServerResponder &responder)
 {
     const Reply r = reply(request);
-    QPointer<QTcpSocket> socket(socketOf(request));
+    // The connection, only for a fault: to see the client gone, or to cut the connection.
+    QPointer<QTcpSocket> socket(r.delayMs > 0 || r.resetMidBody ? socketOf(request) : nullptr);
+    const bool found = !socket.isNull();
     if (r.delayMs == 0) {
         write(responder, socket, r.response, r.resetMidBody);
         return true;
@@ -224,8 +226,8 @@ bool SandboxServer::handleRequest(const QHttpServerRequest &request, QHttpServer
     // A slow reply: written later, unless the client has gone by then. Qt 6.8's responder may be moved out and kept
     // (the connection stays until it is destroyed).
     auto kept = std::make_shared<QHttpServerResponder>(std::move(responder));
-    QTimer::singleShot(r.delayMs, this, [this, kept, socket, r] {
-        if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+    QTimer::singleShot(r.delayMs, this, [this, kept, socket, found, r] {
+        if (found && (!socket || socket->state() != QAbstractSocket::ConnectedState))
             return; // the client has gone: a held request is never acted on
         write(*kept, socket, r.held ? m_api->handle(*r.held) : r.response, r.resetMidBody);
     });
