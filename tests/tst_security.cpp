@@ -293,7 +293,7 @@ private Q_SLOTS:
     {
 #if !defined(Q_OS_LINUX)
         QSKIP("reads the limits from /proc (Linux)");
-#endif
+#else
         for (const char *program : {AUTOCLOSE_SANDBOX_BIN, AUTOCLOSE_CLI_BIN}) {
             QProcess process;
             QProcessEnvironment env = cliEnvironment();
@@ -320,6 +320,7 @@ private Q_SLOTS:
             process.kill();
             process.waitForFinished();
         }
+#endif
     }
 
     void fullRunLeavesNoSecretAndOnlyPrivateFiles()
