@@ -68,6 +68,7 @@ struct RunningCli
     }
 };
 
+#ifdef Q_OS_LINUX
 // The processes whose command line names path (an autoclose-sandbox started on it); Linux only.
 QList<qint64> processesNaming(const QString &path)
 {
@@ -91,6 +92,7 @@ bool processAlive(qint64 pid)
     // A zombie has ended; only its parent has not collected it yet.
     return status.open(QIODevice::ReadOnly) && !status.readAll().contains("State:\tZ");
 }
+#endif
 
 // The configurations `list --format json` printed, by name → minutes (-1 for never).
 QMap<QString, int> listed(const CliRun &run)

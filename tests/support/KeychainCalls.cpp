@@ -19,8 +19,11 @@ std::optional<QString> KeychainCalls::read(SecretStore &store, const QString &ke
     QObject context;
     store.read(key, &context, [&read](Result<std::optional<QString>> r) { read.emplace(std::move(r)); });
     const auto answer = waitFor(read);
-    if (!answer || !*answer)
+    if (!answer || !*answer) {
+        const QByteArray why = answer ? answer->error().describe().toUtf8() : QByteArray("no answer within 10 s");
+        QTest::qVerify(false, "KeychainCalls::read", why.constData(), __FILE__, __LINE__);
         return std::nullopt;
+    }
     return answer->value();
 }
 

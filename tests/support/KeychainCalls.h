@@ -6,7 +6,8 @@
 #include <optional>
 
 namespace KeychainCalls {
-// The stored value; nullopt when there is none, the keychain failed, or it did not answer within 10 s.
+// The stored value; nullopt when there is none. A keychain that fails or does not answer within 10 s fails the
+// running test (QTest records it) and reads as nullopt too, so that "nothing is stored" never passes on an error.
 std::optional<QString> read(SecretStore &store, const QString &key);
 // Whether the keychain took the value (or the removal) within 10 s.
 bool write(SecretStore &store, const QString &key, const QString &value);
