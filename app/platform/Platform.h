@@ -67,9 +67,9 @@ private:
 struct StdinThread;
 
 // Emits ended() once when standard input reaches its end (or can no longer be read); what arrives before is read and
-// dropped. POSIX: a socket notifier on descriptor 0; Windows, whose pipes have no notifier: a thread that reads until
-// the end and queues the signal (left blocked in its read when the process ends otherwise). One at a time in a
-// process.
+// dropped. POSIX: a socket notifier on descriptor 0; Windows, whose pipes have no notifier: a thread that reads the
+// standard input handle (ReadFile, not the C runtime's text-mode stdin) until the end or an error and queues the
+// signal (left blocked in its read when the process ends otherwise). One at a time in a process.
 class StdinWatcher final : public QObject
 {
     Q_OBJECT

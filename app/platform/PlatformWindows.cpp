@@ -280,9 +280,16 @@ StdinWatcher::StdinWatcher(QObject *parent)
     m_thread->watcher = this;
     // Windows' pipes have no notifier: a thread reads until the end. It is left blocked in its read when the process
     // ends otherwise.
+    // It reads the handle itself, not the C runtime's stdin: the CRT's text mode takes a 0x1A byte for the end, and a
+    // thread blocked in fread holds the CRT's lock on stdin while the process exits.
     std::thread([shared = m_thread] {
-        char buffer[4096];
-        while (std::fread(buffer, 1, sizeof buffer, stdin) > 0) { }
+        const HANDLE input = GetStdHandle(STD_INPUT_HANDLE);
+        if (input != INVALID_HANDLE_VALUE && input != nullptr) {
+            char buffer[4096];
+            DWORD read = 0;
+            // FALSE for the end of a pipe (ERROR_BROKEN_PIPE) or any other error; 0 bytes for the end of a file.
+            while (ReadFile(input, buffer, DWORD(sizeof buffer), &read, nullptr) && read > 0) { }
+        }
         const std::lock_guard lock(shared->mutex);
         if (StdinWatcher *watcher = shared->watcher)
             QMetaObject::invokeMethod(
