@@ -31,7 +31,9 @@ bool coreDumpsDisabled();
 
 // Makes path the user's alone: on POSIX a file 0600 and a folder 0700 (on macOS without extended ACL entries); on
 // Windows a protected DACL (nothing inherited) with one entry, full control for the current user, inherited by what
-// a folder holds. False if it cannot.
+// a folder holds, what it already holds included (so a path already isOwnerOnly is left as it is on Windows). A file
+// system without ACLs (macOS: ENOTSUP; Windows: FAT, exFAT, some shares) has none to set, which is no failure. False
+// if it cannot.
 bool restrictToOwner(const QString &path);
 // The same for a file open for writing, before anything is written to it: for a QSaveFile, whose temporary file has
 // no name the caller knows (or none at all). False if it cannot.

@@ -115,6 +115,15 @@ bool ownerOnlyAcl(bool forFolder, LocalMemory &acl)
 
 // The DACL alone, protected: nothing is inherited from the folder above.
 constexpr SECURITY_INFORMATION ProtectedDacl = DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION;
+
+// Whether setting a DACL ended well. A file system without ACLs (FAT, exFAT, some network shares) refuses with
+// ERROR_NOT_SUPPORTED or ERROR_INVALID_FUNCTION: it has no DACL to set, which is no failure, as macOS takes ENOTSUP
+// for a file system without extended ACLs (docs/architecture.md, "The platform layer"). The file is then as private
+// as that file system makes anything, and isOwnerOnly says it is not.
+bool daclSet(DWORD error)
+{
+    return error == ERROR_SUCCESS || error == ERROR_NOT_SUPPORTED || error == ERROR_INVALID_FUNCTION;
+}
 } // namespace
 
 void disableCoreDumps()
@@ -140,12 +149,16 @@ bool restrictToOwner(const QString &path)
     const QFileInfo info(path);
     if (!info.exists())
         return false;
+    // Setting a folder's DACL reaches, through inheritance, everything the folder already holds: a folder already the
+    // user's alone (the journal's, at every write; a --data-dir given again) is not written again.
+    if (isOwnerOnly(path))
+        return true;
     LocalMemory acl;
     if (!ownerOnlyAcl(info.isDir(), acl))
         return false;
     std::wstring name = nativePath(path);
-    return SetNamedSecurityInfoW(name.data(), SE_FILE_OBJECT, ProtectedDacl, nullptr, nullptr,
-                                 static_cast<PACL>(acl.memory), nullptr) == ERROR_SUCCESS;
+    return daclSet(SetNamedSecurityInfoW(name.data(), SE_FILE_OBJECT, ProtectedDacl, nullptr, nullptr,
+                                         static_cast<PACL>(acl.memory), nullptr));
 }
 
 bool restrictToOwner(QFileDevice &openFile)
@@ -164,8 +177,8 @@ bool restrictToOwner(QFileDevice &openFile)
         ReOpenFile(handle, READ_CONTROL | WRITE_DAC, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
     if (dacl == INVALID_HANDLE_VALUE)
         return false;
-    const bool done = SetSecurityInfo(dacl, SE_FILE_OBJECT, ProtectedDacl, nullptr, nullptr,
-                                      static_cast<PACL>(acl.memory), nullptr) == ERROR_SUCCESS;
+    const bool done = daclSet(
+        SetSecurityInfo(dacl, SE_FILE_OBJECT, ProtectedDacl, nullptr, nullptr, static_cast<PACL>(acl.memory), nullptr));
     CloseHandle(dacl);
     return done;
 }
