@@ -22,8 +22,10 @@ namespace Platform {
 // A core dump of a process holding an access token, a refresh token or a client secret would carry them to disk or to
 // a crash reporter. Linux: the core file size limit is zero and the process is not dumpable (which also covers a
 // core_pattern that pipes to a crash collector); macOS: the core file size limit is zero; Windows: no crash dialog,
-// and Windows Error Reporting leaves this program out (for the user, where the system allows it). Failures are
-// ignored. AUTOCLOSE_ALLOW_CORE_DUMPS=1 leaves everything alone, for debugging.
+// and Windows Error Reporting leaves this program's executable out (for the user, where the system allows it: an
+// exclusion kept in the user's registry, which outlives the process). Failures are ignored.
+// AUTOCLOSE_ALLOW_CORE_DUMPS=1, for debugging, leaves the process's settings alone and, on Windows, takes that
+// exclusion away again.
 void disableCoreDumps();
 // Whether this process is kept from dumping core as disableCoreDumps does it, read back from the system: Linux, a
 // core file size limit of zero and not dumpable; macOS, the limit; Windows, the error mode without the crash dialog.

@@ -26,9 +26,10 @@
 #include <aclapi.h>
 #include <io.h>
 #if defined(__MINGW32__)
-// MinGW's werapi.h does not compile (it uses HREPORT without declaring it): for the syntax check, the one function
-// used here, as the Windows SDK's werapi.h declares it.
+// MinGW's werapi.h does not compile (it uses HREPORT without declaring it): for the syntax check, the two functions
+// used here, as the Windows SDK's werapi.h declares them.
 extern "C" HRESULT WINAPI WerAddExcludedApplication(PCWSTR exeName, BOOL allUsers);
+extern "C" HRESULT WINAPI WerRemoveExcludedApplication(PCWSTR exeName, BOOL allUsers);
 #else
 #include <werapi.h>
 #endif
@@ -128,13 +129,19 @@ bool daclSet(DWORD error)
 
 void disableCoreDumps()
 {
-    if (qgetenv("AUTOCLOSE_ALLOW_CORE_DUMPS") == "1")
+    // Windows Error Reporting's exclusion is kept in the user's registry (HKCU) and outlives the process: the switch
+    // takes it away again, so that a program run with it is reported as any other (a failure, or no exclusion to
+    // take away, changes nothing).
+    const std::wstring exe = executablePath();
+    if (qgetenv("AUTOCLOSE_ALLOW_CORE_DUMPS") == "1") {
+        if (!exe.empty())
+            (void)WerRemoveExcludedApplication(exe.c_str(), FALSE);
         return;
+    }
     // No "has stopped working" dialog (which offers to send a report with the process's memory) ...
     SetErrorMode(GetErrorMode() | SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
     // ... and Windows Error Reporting leaves this program out, for the current user (no administrator needed). A
     // failure (a policy forbids it) leaves the system's choice.
-    const std::wstring exe = executablePath();
     if (!exe.empty())
         (void)WerAddExcludedApplication(exe.c_str(), FALSE);
 }
