@@ -51,8 +51,9 @@ bool isTerminal(std::FILE *stream);
 // Emits requested() each time the user or the system asks the process to end: SIGINT and SIGTERM on POSIX (the
 // handler writes a byte to a socket pair; the signal is emitted from the event loop); Ctrl+C, Ctrl+Break and the
 // console window closing on Windows (the system runs the handler on a thread of its own: the signal is queued to
-// this object's thread, and for a closing console the handler holds the process until this object is destroyed or
-// the system's few seconds run out). One at a time in a process; its destructor restores the default handling.
+// this object's thread; for a closing console the handler then sleeps, holding the process open while the program
+// quits, until the process exits or the system's few seconds run out and it ends the process, whether or not this
+// object is destroyed meanwhile). One at a time in a process; its destructor restores the default handling.
 class TerminationRequests final : public QObject
 {
     Q_OBJECT
