@@ -6,14 +6,17 @@
 #
 # It reads every .cpp and .h under ROOT's app/, models/, ui/ and tests/ and fails, naming file:line and the rule,
 # when a file outside app/platform/
-#   - includes a POSIX or Windows system header (unistd.h, fcntl.h, signal.h, csignal, sys/*, pwd.h, spawn.h, …,
-#     windows.h, io.h, aclapi.h, sddl.h, werapi.h, …), or
-#   - calls the system directly: isatty, prctl, setrlimit, sigaction, socketpair, posix_openpt, chmod, ::kill(,
-#     ::read(, … (a call through an object, such as process.kill() or SnapshotFiles::read(, is not one);
+#   - includes a POSIX or Windows system header (unistd.h, fcntl.h, csignal, sys/*, pwd.h, …, windows.h, aclapi.h,
+#     sddl.h, werapi.h, winreg.h, …, Qt's private qcore_unix_p.h and the like; and, in angle brackets only, as a
+#     project's header could have the name, <signal.h>, <process.h>, <io.h>, <util.h>, …), or
+#   - calls the system directly: isatty, fileno, prctl, setrlimit, sigaction, socketpair, posix_openpt, chmod, popen,
+#     setenv, realpath, _wfopen, GetLastError, …, possibly after std:: or ::, signal( and raise( with an argument,
+#     ::kill(, ::read(, … (a call through an object or a class, such as process.kill(), a widget's raise() or
+#     SnapshotFiles::read(, is not one);
 # and, in the product's code (app/, models/, ui/), when a file
-#   - sets a file mode with setPermissions( (the product's private files are made private by
-#     Platform::restrictToOwner, which on Windows sets an ACL where QFile::setPermissions only toggles read-only;
-#     tests may still give a script they write its execute bit), or
+#   - sets a file mode with setPermissions( or std::filesystem::permissions( (the product's private files are made
+#     private by Platform::restrictToOwner, which on Windows sets an ACL where QFile::setPermissions only toggles
+#     read-only; tests may still give a script they write its execute bit), or
 #   - names "/proc/" (Linux only; tests may read it, under Q_OS_LINUX).
 # Comments are removed before matching (a comment may name a call); string literals are removed before matching calls
 # but kept for "/proc/".
@@ -79,24 +82,44 @@ endforeach()
 list(FILTER files EXCLUDE REGEX "^app/platform/")
 list(SORT files)
 
-# The rules. Headers are matched on the line in lower case (Windows' file names ignore case).
-set(unix_headers "unistd\\.h|fcntl\\.h|signal\\.h|csignal|sys/[^>\"]*|pwd\\.h|grp\\.h|spawn\\.h|dirent\\.h|termios\\.h|\
-dlfcn\\.h|poll\\.h|pthread\\.h|sched\\.h|semaphore\\.h|syslog\\.h|pty\\.h|netdb\\.h|ifaddrs\\.h|execinfo\\.h|\
+# The rules. Headers are matched on the line in lower case (Windows' file names ignore case). A name a project header
+# could also have (process.h, signal.h, io.h, util.h, …: "Signal.h" is one, in lower case) is a system header only in
+# angle brackets; the others in quotes too. Qt's private headers for one system (private/qcore_unix_p.h, …) are
+# system headers too.
+set(unix_headers "unistd\\.h|fcntl\\.h|csignal|sys/[^>\"]*|pwd\\.h|grp\\.h|dirent\\.h|termios\\.h|\
+dlfcn\\.h|pthread\\.h|pty\\.h|netdb\\.h|ifaddrs\\.h|execinfo\\.h|\
 ucontext\\.h|libproc\\.h|(netinet|arpa|net|linux|asm|mach|mach-o|corefoundation|coreservices|security)/[^>\"]*")
 set(windows_headers "windows\\.h|winbase\\.h|winnt\\.h|winuser\\.h|winsock2?\\.h|ws2tcpip\\.h|aclapi\\.h|accctrl\\.h|\
-sddl\\.h|werapi\\.h|io\\.h|process\\.h|direct\\.h|conio\\.h|shlobj\\.h|shellapi\\.h|tlhelp32\\.h|psapi\\.h|\
-dbghelp\\.h|wincrypt\\.h|dpapi\\.h|objbase\\.h|lmcons\\.h|(qtcore/)?qt_windows\\.h")
-set(header_rule "^[ \t]*#[ \t]*include[ \t]*[<\"](${unix_headers}|${windows_headers})[>\"]")
-set(plain_calls "isatty|_isatty|_fileno|_get_osfhandle|prctl|setrlimit|getrlimit|sigaction|sigemptyset|socketpair|\
-posix_openpt|grantpt|unlockpt|ptsname|fcntl|fchmod|chmod|umask|fork|execv|execvp|execve|waitpid|geteuid|getuid|\
-setsid|setpgid|tcgetattr|tcsetattr|SetConsoleCtrlHandler|TerminateProcess|SetErrorMode|SetNamedSecurityInfoW")
-# Before the name: not a letter, digit, _, . or > (a member) and not :: with a scope in front (a class's function).
-set(call_rule "(^|[^A-Za-z0-9_.>:])(${plain_calls})[ \t]*\\(|(^|[^A-Za-z0-9_.>:])::(kill|read|write|close|open|pipe|dup2|signal|raise)[ \t]*\\(")
-set(mode_rule "setPermissions[ \t]*\\(")
+sddl\\.h|werapi\\.h|conio\\.h|shlobj\\.h|shellapi\\.h|tlhelp32\\.h|psapi\\.h|\
+dbghelp\\.h|wincrypt\\.h|dpapi\\.h|objbase\\.h|lmcons\\.h|(qtcore/)?qt_windows\\.h|winreg\\.h|wincred\\.h|fileapi\\.h|\
+processthreadsapi\\.h|handleapi\\.h|consoleapi\\.h|wincon\\.h|errhandlingapi\\.h|winerror\\.h|shlwapi\\.h|\
+([a-z]+/)?private/q[a-z_]*_(unix|win)_p\\.h")
+set(angle_headers "signal\\.h|spawn\\.h|poll\\.h|sched\\.h|semaphore\\.h|syslog\\.h|util\\.h|copyfile\\.h|io\\.h|\
+process\\.h|direct\\.h")
+set(include_rule "#[ \t]*include[ \t]*([<\"](${unix_headers}|${windows_headers})[>\"]|<(${angle_headers})>)")
+set(header_rule "^[ \t]*${include_rule}")
+# Called with or without std:: or :: before them.
+set(plain_calls "isatty|_isatty|_fileno|fileno|_get_osfhandle|prctl|setrlimit|getrlimit|sigaction|sigemptyset|\
+socketpair|posix_openpt|grantpt|unlockpt|ptsname|fcntl|fchmod|chmod|_chmod|_wchmod|umask|fork|execv|execvp|execve|\
+waitpid|geteuid|getuid|setsid|setpgid|tcgetattr|tcsetattr|popen|pclose|setenv|unsetenv|_putenv|localtime_r|gmtime_r|\
+strerror_r|mkstemp|mkdtemp|realpath|_fopen|_wfopen|_open|_wopen|_setmode|SetConsoleCtrlHandler|TerminateProcess|\
+SetErrorMode|SetNamedSecurityInfoW|GetLastError")
+# The same, but only with an argument: signal(SIGINT, …) and raise(SIGSEGV) are the system's, a widget's raise() is
+# Qt's.
+set(argument_calls "signal|raise")
+# Only as ::name(: a bare read( or close( is as likely a function of the project's.
+set(global_calls "kill|read|write|close|open|pipe|dup2")
+# Before the name (or the std:: or :: before it): not a letter, digit, _, . or > (a member) and not a : (a class's
+# function, such as SnapshotFiles::read().
+set(before "(^|[^A-Za-z0-9_.>:])")
+set(call_rule "${before}(std::|::)?(${plain_calls})[ \t]*\\(|${before}(std::|::)?(${argument_calls})[ \t]*\\([ \t]*[^) \t]|\
+${before}::(${global_calls})[ \t]*\\(")
+set(mode_rule "(setPermissions|filesystem::permissions)[ \t]*\\(")
 set(proc_rule "/proc/")
 # A file none of whose text (in lower case for the headers) could break a rule is not read line by line.
-set(may_include "#[ \t]*include[ \t]*[<\"](${unix_headers}|${windows_headers})[>\"]")
-set(may_call "(${plain_calls})[ \t]*\\(|::(kill|read|write|close|open|pipe|dup2|signal|raise)[ \t]*\\(|setPermissions|/proc/")
+set(may_include "${include_rule}")
+set(may_call "(${plain_calls}|${argument_calls})[ \t]*\\(|::(${global_calls})[ \t]*\\(|setPermissions|\
+filesystem::permissions|/proc/")
 
 # Characters CMake's lists would take for their own, replaced while a file is read as a list of lines.
 string(ASCII 1 SEMI)

@@ -22,8 +22,10 @@ namespace Platform {
 // A core dump of a process holding an access token, a refresh token or a client secret would carry them to disk or to
 // a crash reporter. Linux: the core file size limit is zero and the process is not dumpable (which also covers a
 // core_pattern that pipes to a crash collector); macOS: the core file size limit is zero; Windows: no crash dialog,
-// and Windows Error Reporting leaves this program out (for the user, where the system allows it). Failures are
-// ignored. AUTOCLOSE_ALLOW_CORE_DUMPS=1 leaves everything alone, for debugging.
+// and Windows Error Reporting leaves this program's executable out (for the user, where the system allows it: an
+// exclusion kept in the user's registry, which outlives the process). Failures are ignored.
+// AUTOCLOSE_ALLOW_CORE_DUMPS=1, for debugging, leaves the process's settings alone and, on Windows, takes that
+// exclusion away again.
 void disableCoreDumps();
 // Whether this process is kept from dumping core as disableCoreDumps does it, read back from the system: Linux, a
 // core file size limit of zero and not dumpable; macOS, the limit; Windows, the error mode without the crash dialog.
@@ -31,7 +33,9 @@ bool coreDumpsDisabled();
 
 // Makes path the user's alone: on POSIX a file 0600 and a folder 0700 (on macOS without extended ACL entries); on
 // Windows a protected DACL (nothing inherited) with one entry, full control for the current user, inherited by what
-// a folder holds. False if it cannot.
+// a folder holds, what it already holds included (so a path already isOwnerOnly is left as it is on Windows). A file
+// system without ACLs (macOS: ENOTSUP; Windows: FAT, exFAT, some shares) has none to set, which is no failure. False
+// if it cannot.
 bool restrictToOwner(const QString &path);
 // The same for a file open for writing, before anything is written to it: for a QSaveFile, whose temporary file has
 // no name the caller knows (or none at all). False if it cannot.
@@ -47,8 +51,9 @@ bool isTerminal(std::FILE *stream);
 // Emits requested() each time the user or the system asks the process to end: SIGINT and SIGTERM on POSIX (the
 // handler writes a byte to a socket pair; the signal is emitted from the event loop); Ctrl+C, Ctrl+Break and the
 // console window closing on Windows (the system runs the handler on a thread of its own: the signal is queued to
-// this object's thread, and for a closing console the handler holds the process until this object is destroyed or
-// the system's few seconds run out). One at a time in a process; its destructor restores the default handling.
+// this object's thread; for a closing console the handler then sleeps, holding the process open while the program
+// quits, until the process exits or the system's few seconds run out and it ends the process, whether or not this
+// object is destroyed meanwhile). One at a time in a process; its destructor restores the default handling.
 class TerminationRequests final : public QObject
 {
     Q_OBJECT
@@ -67,9 +72,9 @@ private:
 struct StdinThread;
 
 // Emits ended() once when standard input reaches its end (or can no longer be read); what arrives before is read and
-// dropped. POSIX: a socket notifier on descriptor 0; Windows, whose pipes have no notifier: a thread that reads until
-// the end and queues the signal (left blocked in its read when the process ends otherwise). One at a time in a
-// process.
+// dropped. POSIX: a socket notifier on descriptor 0; Windows, whose pipes have no notifier: a thread that reads the
+// standard input handle (ReadFile, not the C runtime's text-mode stdin) until the end or an error and queues the
+// signal (left blocked in its read when the process ends otherwise). One at a time in a process.
 class StdinWatcher final : public QObject
 {
     Q_OBJECT

@@ -26,9 +26,10 @@
 #include <aclapi.h>
 #include <io.h>
 #if defined(__MINGW32__)
-// MinGW's werapi.h does not compile (it uses HREPORT without declaring it): for the syntax check, the one function
-// used here, as the Windows SDK's werapi.h declares it.
+// MinGW's werapi.h does not compile (it uses HREPORT without declaring it): for the syntax check, the two functions
+// used here, as the Windows SDK's werapi.h declares them.
 extern "C" HRESULT WINAPI WerAddExcludedApplication(PCWSTR exeName, BOOL allUsers);
+extern "C" HRESULT WINAPI WerRemoveExcludedApplication(PCWSTR exeName, BOOL allUsers);
 #else
 #include <werapi.h>
 #endif
@@ -115,17 +116,32 @@ bool ownerOnlyAcl(bool forFolder, LocalMemory &acl)
 
 // The DACL alone, protected: nothing is inherited from the folder above.
 constexpr SECURITY_INFORMATION ProtectedDacl = DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION;
+
+// Whether setting a DACL ended well. A file system without ACLs (FAT, exFAT, some network shares) refuses with
+// ERROR_NOT_SUPPORTED or ERROR_INVALID_FUNCTION: it has no DACL to set, which is no failure, as macOS takes ENOTSUP
+// for a file system without extended ACLs (docs/architecture.md, "The platform layer"). The file is then as private
+// as that file system makes anything, and isOwnerOnly says it is not.
+bool daclSet(DWORD error)
+{
+    return error == ERROR_SUCCESS || error == ERROR_NOT_SUPPORTED || error == ERROR_INVALID_FUNCTION;
+}
 } // namespace
 
 void disableCoreDumps()
 {
-    if (qgetenv("AUTOCLOSE_ALLOW_CORE_DUMPS") == "1")
+    // Windows Error Reporting's exclusion is kept in the user's registry (HKCU) and outlives the process: the switch
+    // takes it away again, so that a program run with it is reported as any other (a failure, or no exclusion to
+    // take away, changes nothing).
+    const std::wstring exe = executablePath();
+    if (qgetenv("AUTOCLOSE_ALLOW_CORE_DUMPS") == "1") {
+        if (!exe.empty())
+            (void)WerRemoveExcludedApplication(exe.c_str(), FALSE);
         return;
+    }
     // No "has stopped working" dialog (which offers to send a report with the process's memory) ...
     SetErrorMode(GetErrorMode() | SEM_FAILCRITICALERRORS | SEM_NOGPFAULTERRORBOX);
     // ... and Windows Error Reporting leaves this program out, for the current user (no administrator needed). A
     // failure (a policy forbids it) leaves the system's choice.
-    const std::wstring exe = executablePath();
     if (!exe.empty())
         (void)WerAddExcludedApplication(exe.c_str(), FALSE);
 }
@@ -140,12 +156,16 @@ bool restrictToOwner(const QString &path)
     const QFileInfo info(path);
     if (!info.exists())
         return false;
+    // Setting a folder's DACL reaches, through inheritance, everything the folder already holds: a folder already the
+    // user's alone (the journal's, at every write; a --data-dir given again) is not written again.
+    if (isOwnerOnly(path))
+        return true;
     LocalMemory acl;
     if (!ownerOnlyAcl(info.isDir(), acl))
         return false;
     std::wstring name = nativePath(path);
-    return SetNamedSecurityInfoW(name.data(), SE_FILE_OBJECT, ProtectedDacl, nullptr, nullptr,
-                                 static_cast<PACL>(acl.memory), nullptr) == ERROR_SUCCESS;
+    return daclSet(SetNamedSecurityInfoW(name.data(), SE_FILE_OBJECT, ProtectedDacl, nullptr, nullptr,
+                                         static_cast<PACL>(acl.memory), nullptr));
 }
 
 bool restrictToOwner(QFileDevice &openFile)
@@ -164,8 +184,8 @@ bool restrictToOwner(QFileDevice &openFile)
         ReOpenFile(handle, READ_CONTROL | WRITE_DAC, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, 0);
     if (dacl == INVALID_HANDLE_VALUE)
         return false;
-    const bool done = SetSecurityInfo(dacl, SE_FILE_OBJECT, ProtectedDacl, nullptr, nullptr,
-                                      static_cast<PACL>(acl.memory), nullptr) == ERROR_SUCCESS;
+    const bool done = daclSet(
+        SetSecurityInfo(dacl, SE_FILE_OBJECT, ProtectedDacl, nullptr, nullptr, static_cast<PACL>(acl.memory), nullptr));
     CloseHandle(dacl);
     return done;
 }
@@ -280,9 +300,16 @@ StdinWatcher::StdinWatcher(QObject *parent)
     m_thread->watcher = this;
     // Windows' pipes have no notifier: a thread reads until the end. It is left blocked in its read when the process
     // ends otherwise.
+    // It reads the handle itself, not the C runtime's stdin: the CRT's text mode takes a 0x1A byte for the end, and a
+    // thread blocked in fread holds the CRT's lock on stdin while the process exits.
     std::thread([shared = m_thread] {
-        char buffer[4096];
-        while (std::fread(buffer, 1, sizeof buffer, stdin) > 0) { }
+        const HANDLE input = GetStdHandle(STD_INPUT_HANDLE);
+        if (input != INVALID_HANDLE_VALUE && input != nullptr) {
+            char buffer[4096];
+            DWORD read = 0;
+            // FALSE for the end of a pipe (ERROR_BROKEN_PIPE) or any other error; 0 bytes for the end of a file.
+            while (ReadFile(input, buffer, DWORD(sizeof buffer), &read, nullptr) && read > 0) { }
+        }
         const std::lock_guard lock(shared->mutex);
         if (StdinWatcher *watcher = shared->watcher)
             QMetaObject::invokeMethod(
