@@ -24,6 +24,8 @@
 #include <QTableWidget>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 using GuiTestSupport::buttonNamed;
 using GuiTestSupport::rowOf;
@@ -287,5 +289,3 @@ int main(int argc, char *argv[])
     return QTest::qExec(&test, argc, argv);
 }
 #include "tst_changehistorywindow.moc"
-
-#include <algorithm>

@@ -6,6 +6,8 @@
 
 #include <QTest>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -372,5 +374,3 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestClosingRule)
 #include "tst_closingrule.moc"
-
-#include <utility>

@@ -14,6 +14,8 @@
 #include <QTimeZone>
 #include <QUuid>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -338,5 +340,3 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestExactCount)
 #include "tst_exactcount.moc"
-
-#include <algorithm>

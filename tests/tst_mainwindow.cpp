@@ -12,6 +12,8 @@
 #include <QTableView>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 class TestMainWindow : public QObject
@@ -110,5 +112,3 @@ private:
 
 QTEST_MAIN(TestMainWindow)
 #include "tst_mainwindow.moc"
-
-#include <algorithm>

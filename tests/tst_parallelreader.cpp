@@ -18,6 +18,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <tuple>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -346,5 +348,3 @@ private:
 
 QTEST_GUILESS_MAIN(TestParallelReader)
 #include "tst_parallelreader.moc"
-
-#include <tuple>

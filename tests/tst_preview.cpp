@@ -16,6 +16,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -496,5 +498,3 @@ private:
 
 QTEST_GUILESS_MAIN(TestPreview)
 #include "tst_preview.moc"
-
-#include <algorithm>

@@ -21,6 +21,8 @@
 #include <QTableView>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -292,5 +294,3 @@ private:
 
 QTEST_MAIN(TestPreviewList)
 #include "tst_previewlist.moc"
-
-#include <algorithm>

@@ -10,6 +10,8 @@
 #include <QTest>
 #include <QTimer>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -392,5 +394,3 @@ private:
 
 QTEST_GUILESS_MAIN(TestPreviewListModel)
 #include "tst_previewlistmodel.moc"
-
-#include <algorithm>

@@ -16,6 +16,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -436,5 +438,3 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestPreviewWorkstreams)
 #include "tst_previewworkstreams.moc"
-
-#include <algorithm>

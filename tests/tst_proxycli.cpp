@@ -13,6 +13,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -272,6 +275,3 @@ private Q_SLOTS:
 
 QTEST_GUILESS_MAIN(TestProxyCli)
 #include "tst_proxycli.moc"
-
-#include <algorithm>
-#include <memory>

@@ -12,6 +12,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -359,6 +362,3 @@ private:
 
 QTEST_GUILESS_MAIN(TestSandbox)
 #include "tst_sandbox.moc"
-
-#include <algorithm>
-#include <limits>

@@ -13,6 +13,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -606,5 +608,3 @@ private:
 
 QTEST_GUILESS_MAIN(TestSandboxBatch)
 #include "tst_sandboxbatch.moc"
-
-#include <algorithm>

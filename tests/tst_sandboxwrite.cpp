@@ -8,6 +8,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -239,5 +241,3 @@ private:
 
 QTEST_GUILESS_MAIN(TestSandboxWrite)
 #include "tst_sandboxwrite.moc"
-
-#include <algorithm>
