@@ -290,6 +290,18 @@ private Q_SLOTS:
         }
     }
 
+    void aLoopInTheAuditRowsIsAnError()
+    {
+        // The audit table's next link leads back to the page just read: reading on would never end.
+        const auto server = sandbox({u"--faults"_s, u"loop:path=/audits"_s});
+        QVERIFY(server);
+        const CliRun run = cli(*server, {u"history"_s, HistoryConfig});
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.out.isEmpty(), run.out.constData());
+        QVERIFY2(run.err.contains("reply for audit table links back to a page it has already sent (at page 1)"),
+                 run.err.constData());
+    }
+
     void aNameThatNamesNothingSendsOnlyTheReads()
     {
         // Every request of the history refused: had any been sent, the exit code would be 4, not the resolver's 2.

@@ -2,6 +2,7 @@
 // sends.
 #include "SandboxFixture.h"
 #include "app/dataverse/DataverseClient.h"
+#include "app/dataverse/NextLinkTrail.h"
 #include "app/sandbox/SandboxStore.h"
 
 #include <QFile>
@@ -264,6 +265,73 @@ private Q_SLOTS:
         QCOMPARE(ids, (QStringList {u"a1"_s, u"a2"_s}));
         QVERIFY(server.requested.contains(u"/api/data/v9.2/page2"_s));
         QVERIFY(server.requested.contains(u"/api/data/v9.2/decoy"_s)); // asked for early, then dropped
+    }
+
+    void aNextLinkBackToAPageAlreadyReadIsAnError_data()
+    {
+        QTest::addColumn<QString>("faults");
+        QTest::addColumn<int>("pagesBeforeTheLoop");
+        // The first page links to itself; or the third page (after two good ones) links back to itself.
+        QTest::newRow("first page") << u"loop:path=msdyn_ocliveworkitems"_s << 1;
+        QTest::newRow("third page") << u"loop:path=msdyn_ocliveworkitems:after=2:times=1"_s << 3;
+    }
+    void aNextLinkBackToAPageAlreadyReadIsAnError()
+    {
+        // Following it would read the same pages for ever: the walk ends with an error at the repeat.
+        QFETCH(QString, faults);
+        QFETCH(int, pagesBeforeTheLoop);
+        LocalSandbox::Options options;
+        options.faults = faults;
+        auto looping = SandboxFixture::start(options, Token);
+        QVERIFY(looping);
+        DataverseClient client(looping->sandbox->url(), &m_network);
+        client.setAccessToken(Token);
+        client.setMaxPageSize(10);
+        const auto result = waitFor<QList<QJsonObject>>([&client](QObject *context, auto done) {
+            client.fetchAll(u"msdyn_ocliveworkitems?$select=subject"_s, context, std::move(done));
+        });
+        QVERIFY(result.has_value() && !result->ok());
+        QCOMPARE(result->error().kind, Error::Kind::BadReply);
+        const QString expected = u"The environment's reply for msdyn_ocliveworkitems links back to a page it has "
+                                 u"already sent (at page %1)"_s.arg(pagesBeforeTheLoop);
+        QVERIFY2(result->error().userMessage.startsWith(expected), qPrintable(result->error().userMessage));
+        QVERIFY(result->error().serviceMessage.contains(u"msdyn_ocliveworkitems"_s));
+    }
+
+    void aNextLinkTrailRefusesRepeatsAndEndlessWalks()
+    {
+        const QUrl first(u"https://org.example.com/api/data/v9.2/msdyn_ocliveworkitems?$select=subject"_s);
+        const QUrl second(u"https://org.example.com/api/data/v9.2/msdyn_ocliveworkitems?$skiptoken=2"_s);
+        NextLinkTrail trail(first);
+        QVERIFY(!trail.follow(second, u"conversations"_s));
+        QCOMPARE(trail.pagesFollowed(), 1);
+        // The same page by another spelling of its path is a repeat; so is the first page.
+        const auto again = trail.follow(
+            QUrl(u"https://org.example.com/api/data/v9.2/./msdyn_ocliveworkitems?$skiptoken=2"_s), u"conversations"_s);
+        QVERIFY(again);
+        QVERIFY2(
+            again->userMessage.contains(u"for conversations links back to a page it has already sent (at page 2)"_s),
+            qPrintable(again->userMessage));
+        QVERIFY(trail.follow(first, u"conversations"_s));
+        // Encoded otherwise, and the host in capitals: still the same page.
+        QVERIFY(trail.follow(QUrl(u"https://ORG.example.com/api/data/v9.2/msdyn_ocliveworkitems?%24skiptoken=2"_s),
+                             u"conversations"_s));
+        QCOMPARE(trail.pagesFollowed(), 1); // a refused link is not followed
+        QVERIFY(!trail.follow(QUrl(u"https://org.example.com/api/data/v9.2/msdyn_ocliveworkitems?$skiptoken=3"_s),
+                              u"conversations"_s));
+
+        NextLinkTrail endless;
+        std::optional<Error> stopped;
+        int followed = 0;
+        while (!stopped && followed <= NextLinkTrail::MaxPages) {
+            stopped =
+                endless.follow(QUrl(u"https://org.example.com/api/data/v9.2/x?$skiptoken=%1"_s.arg(followed)), u"x"_s);
+            if (!stopped)
+                ++followed;
+        }
+        QVERIFY(stopped);
+        QCOMPARE(followed, NextLinkTrail::MaxPages - 1);
+        QVERIFY2(stopped->userMessage.contains(u"more than any table holds"_s), qPrintable(stopped->userMessage));
     }
 
     void wrongTokenIsAnAuthError()

@@ -178,6 +178,28 @@ private Q_SLOTS:
         QVERIFY(ExactCount::cappedReason().contains(u"lower bound"_s));
     }
 
+    void aLoopInTheIdsIsAnError()
+    {
+        // Counting by the ids follows next links; one that leads back to a page already read would count the same
+        // rows for ever. The count fails with the reason instead of giving a number.
+        LocalSandbox::Options options;
+        options.faults = u"loop:query=$orderby=activityid"_s;
+        auto looping = SandboxFixture::start(options);
+        QVERIFY(looping);
+        const int channel = 993000;
+        QVERIFY(
+            BulkConversations::insert(looping->sandbox->store()->databasePath(), {channel, 1, 60000, Start, 0}).ok());
+        std::optional<Result<QList<ExactCount::Count>>> counted;
+        ExactCount::countRanges(looping->client.get(), {channelFilter(channel), createdClause()}, {Start.addSecs(10)},
+                                this, [&counted](auto result) { counted = std::move(result); });
+        QVERIFY(QTest::qWaitFor([&counted] { return counted.has_value(); }, 60000));
+        QVERIFY(!counted->ok());
+        QCOMPARE(counted->error().kind, Error::Kind::BadReply);
+        QVERIFY2(counted->error().userMessage.contains(
+                     u"reply for conversations links back to a page it has already sent (at page 1)"_s),
+                 qPrintable(counted->error().userMessage));
+    }
+
     void rangesBetweenCutoffs()
     {
         // Nested cutoffs: each range counted once, exact on either side of the limit.

@@ -1,6 +1,7 @@
 #include "app/dataverse/ChangeHistoryReader.h"
 
 #include "app/dataverse/DataverseClient.h"
+#include "app/dataverse/NextLinkTrail.h"
 #include "app/dataverse/ODataQuery.h"
 #include "app/dataverse/OrgUrl.h"
 #include "app/dataverse/WebApiReply.h"
@@ -506,6 +507,7 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
     QList<Entry> matches;
     bool exhausted = false; // every event was read
     bool ended = false;
+    NextLinkTrail trail; // the audit rows' next links followed so far
 
     qint64 wanted() const { return qint64(pageNumber) * pageSize + 1; }
     QUrl url(const QString &path) const { return OrgUrl::webApiRoot(client->orgUrl()).resolved(QUrl(path)); }
@@ -575,6 +577,7 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
                 return;
             }
             self->total = page.value().totalRecordCount; // shown; the events decide what is listed
+            self->trail = NextLinkTrail(first);
             self->readRows(first);
         });
     }
@@ -599,6 +602,12 @@ struct PageWalk : std::enable_shared_from_this<PageWalk>
                 (next.scheme() != root.scheme() || next.host() != root.host() || next.port() != root.port())) {
                 self->fail(badReply(tr("audit table"), tr("its next page is on another host, %1").arg(next.host())));
                 return;
+            }
+            if (!next.isEmpty()) {
+                if (auto refused = self->trail.follow(next, tr("audit table"))) {
+                    self->fail(*refused);
+                    return;
+                }
             }
             self->readDetails(std::move(rows).value());
         });

@@ -8,12 +8,6 @@
 
 #include <algorithm>
 
-namespace {
-// A server that keeps sending next links would otherwise keep us paging forever.
-constexpr int MaxPages = 100000;
-
-} // namespace
-
 bool PageWalker::mayFollow(const QUrl &link) const
 {
     return link.scheme() == m_orgUrl.scheme() && link.host() == m_orgUrl.host() && link.port() == m_orgUrl.port();
@@ -88,13 +82,15 @@ std::shared_ptr<PageWalker::PendingPage> PageWalker::requestPage(const QUrl &url
 void PageWalker::walk(const QUrl &url, QObject *context, std::shared_ptr<PageParser> onPage,
                       std::function<void(Result<Done>)> done)
 {
-    walkPages(requestPage(url, context), 0, context, std::move(onPage), std::move(done));
+    walkPages(requestPage(url, context), std::make_shared<NextLinkTrail>(url), context, std::move(onPage),
+              std::move(done));
 }
 
-void PageWalker::walkPages(std::shared_ptr<PendingPage> current, int pageCount, QPointer<QObject> context,
-                           std::shared_ptr<PageParser> onPage, std::function<void(Result<Done>)> done)
+void PageWalker::walkPages(std::shared_ptr<PendingPage> current, std::shared_ptr<NextLinkTrail> trail,
+                           QPointer<QObject> context, std::shared_ptr<PageParser> onPage,
+                           std::function<void(Result<Done>)> done)
 {
-    auto step = [this, pageCount, context, onPage, done](const std::shared_ptr<PendingPage> &page) {
+    auto step = [this, trail, context, onPage, done](const std::shared_ptr<PendingPage> &page) {
         page->release(); // its body is taken now
         if (!context)
             return; // cancelled
@@ -108,9 +104,9 @@ void PageWalker::walkPages(std::shared_ptr<PendingPage> current, int pageCount, 
         // prefetch of anything else is dropped.
         std::shared_ptr<PendingPage> next;
         const QUrl peeked = WebApiReply::peekNextLink(body->value());
-        if (!peeked.isEmpty() && mayFollow(peeked) && pageCount + 1 < MaxPages)
+        if (!peeked.isEmpty() && mayFollow(peeked))
             next = requestPage(peeked, context);
-        QTimer::singleShot(0, this, [this, body, next, pageCount, context, onPage, done]() mutable {
+        QTimer::singleShot(0, this, [this, body, next, trail, url = page->url, context, onPage, done]() mutable {
             // Whatever ends the walk here drops the page asked for in advance.
             auto dropNext = qScopeGuard([&next] {
                 if (next)
@@ -130,8 +126,13 @@ void PageWalker::walkPages(std::shared_ptr<PendingPage> current, int pageCount, 
                 done(Done {});
                 return;
             }
-            if (!mayFollow(link.value()) || pageCount + 1 >= MaxPages) {
+            if (!mayFollow(link.value())) {
                 done(foreignLink(link.value()));
+                return;
+            }
+            // The collection, as the first page's address names it (".../msdyn_ocliveworkitems?$select=...").
+            if (auto refused = trail->follow(link.value(), url.path().section(u'/', -1))) {
+                done(*refused);
                 return;
             }
             if (!next || next->url != link.value()) {
@@ -140,7 +141,7 @@ void PageWalker::walkPages(std::shared_ptr<PendingPage> current, int pageCount, 
                 next = requestPage(link.value(), context);
             }
             dropNext.dismiss();
-            walkPages(next, pageCount + 1, context, onPage, done);
+            walkPages(next, trail, context, onPage, done);
         });
     };
     if (!current->body) {

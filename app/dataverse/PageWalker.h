@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/dataverse/NextLinkTrail.h"
 #include "app/dataverse/WebApiTransport.h"
 #include "models/Result.h"
 
@@ -13,7 +14,8 @@
 // Walks a collection's pages by their @odata.nextLink: each page is asked for while the one before is parsed, so
 // that transfer and parsing overlap, and only the current page's body and the next one's are held. The parsed reply
 // decides which link is followed (a prefetch of anything else is dropped), a link to another origin is refused, and
-// destroying the context cancels the walk (docs/web-api.md, paging).
+// a link given before ends the walk with an error (NextLinkTrail), and destroying the context cancels the walk
+// (docs/web-api.md, paging).
 class PageWalker final : public QObject
 {
     Q_OBJECT
@@ -40,8 +42,9 @@ public:
 private:
     struct PendingPage;
     std::shared_ptr<PendingPage> requestPage(const QUrl &url, QObject *context);
-    void walkPages(std::shared_ptr<PendingPage> current, int pageCount, QPointer<QObject> context,
-                   std::shared_ptr<PageParser> onPage, std::function<void(Result<Done>)> done);
+    void walkPages(std::shared_ptr<PendingPage> current, std::shared_ptr<NextLinkTrail> trail,
+                   QPointer<QObject> context, std::shared_ptr<PageParser> onPage,
+                   std::function<void(Result<Done>)> done);
 
     WebApiTransport *m_transport;
     QUrl m_orgUrl;

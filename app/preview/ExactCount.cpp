@@ -1,5 +1,6 @@
 #include "app/preview/ExactCount.h"
 
+#include "app/dataverse/NextLinkTrail.h"
 #include "app/dataverse/ODataQuery.h"
 
 #include <QCoreApplication>
@@ -99,7 +100,7 @@ private:
         if (span <= 1) {
             // Timers given to the second (the Web API's precision) that all started in one second: time cannot
             // split them, their ids can.
-            walkIds(slot, after, upTo, {}, 0);
+            walkIds(slot, after, upTo, {}, 0, nullptr);
             return;
         }
         const int parts = int(std::min<qint64>(Parts, span));
@@ -152,7 +153,8 @@ private:
 
     // Counts (after, upTo] by its ids, in the service's order: a page of ids, then whether the rest — the ids after
     // the page's last — is few enough to aggregate; if not, the next page.
-    void walkIds(qsizetype slot, const std::optional<QDateTime> &after, const QDateTime &upTo, QUrl next, qint64 soFar)
+    void walkIds(qsizetype slot, const std::optional<QDateTime> &after, const QDateTime &upTo, QUrl next, qint64 soFar,
+                 std::shared_ptr<NextLinkTrail> trail)
     {
         ++m_outstanding;
         const bool firstPage = next.isEmpty();
@@ -162,10 +164,11 @@ private:
                                         .filter(filter(after, upTo))
                                         .orderBy(u"activityid asc"_s)
                                         .toString());
+            trail = std::make_shared<NextLinkTrail>(next);
         }
         auto self = shared_from_this();
         m_client->fetchPage(next, IdPage, m_context,
-                            [self, slot, after, upTo, soFar, firstPage](Result<WebApiReply::Page> page) {
+                            [self, slot, after, upTo, soFar, firstPage, trail](Result<WebApiReply::Page> page) {
                                 if (self->m_failed)
                                     return;
                                 ++self->m_totals[slot].requests;
@@ -189,18 +192,23 @@ private:
                                     self->finishOne();
                                     return;
                                 }
+                                if (auto refused = trail->follow(
+                                        following, QCoreApplication::translate("ExactCount", "conversations"))) {
+                                    self->fail(*refused);
+                                    return;
+                                }
                                 const QString lastId = page.value().rows.last().value(u"activityid"_s).toString();
-                                self->countRest(slot, after, upTo, lastId, following, counted);
+                                self->countRest(slot, after, upTo, lastId, following, counted, trail);
                                 self->finishOne();
                             });
     }
 
     void countRest(qsizetype slot, const std::optional<QDateTime> &after, const QDateTime &upTo, const QString &lastId,
-                   const QUrl &following, qint64 soFar)
+                   const QUrl &following, qint64 soFar, std::shared_ptr<NextLinkTrail> trail)
     {
         aggregate(slot, filter(after, upTo) + u" and activityid gt "_s + lastId, soFar,
-                  [self = shared_from_this(), slot, after, upTo, following, soFar] {
-                      self->walkIds(slot, after, upTo, following, soFar);
+                  [self = shared_from_this(), slot, after, upTo, following, soFar, trail] {
+                      self->walkIds(slot, after, upTo, following, soFar, trail);
                   });
     }
 

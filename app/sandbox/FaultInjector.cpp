@@ -11,7 +11,7 @@ Result<FaultInjector> FaultInjector::parse(const QString &spec)
         {u"400"_s, Kind::Status400}, {u"429"_s, Kind::Status429}, {u"500"_s, Kind::Status500},
         {u"502"_s, Kind::Status502}, {u"503"_s, Kind::Status503}, {u"expired"_s, Kind::Expired},
         {u"claims"_s, Kind::Claims}, {u"reset"_s, Kind::Reset},   {u"truncate"_s, Kind::Truncate},
-        {u"slow"_s, Kind::Slow},     {u"hold"_s, Kind::Hold},
+        {u"slow"_s, Kind::Slow},     {u"hold"_s, Kind::Hold},     {u"loop"_s, Kind::Loop},
     };
     FaultInjector injector;
     for (const QString &text : spec.split(u';', Qt::SkipEmptyParts)) {
@@ -19,7 +19,7 @@ Result<FaultInjector> FaultInjector::parse(const QString &spec)
         const auto kind = kinds.constFind(fields.first());
         if (kind == kinds.cend())
             return Error::badInput(u"--faults: unknown fault '%1' in '%2' (known: 400, 429, 500, 502, 503, expired, "
-                                   u"claims, reset, truncate, slow, hold)."_s.arg(fields.first(), text));
+                                   u"claims, reset, truncate, slow, hold, loop)."_s.arg(fields.first(), text));
         Rule rule;
         rule.fault.kind = kind.value();
         for (qsizetype i = 1; i < fields.size(); ++i) {

@@ -12,7 +12,7 @@
 //
 //   SPEC  := RULE [';' RULE]...
 //   RULE  := KIND [':' PARAM]...
-//   KIND  := 400 | 429 | 500 | 502 | 503 | expired | claims | reset | truncate | slow | hold
+//   KIND  := 400 | 429 | 500 | 502 | 503 | expired | claims | reset | truncate | slow | hold | loop
 //   PARAM := every=K        the K-th, 2K-th, … request the rule matches (default 1: every one)
 //          | times=N        at most N times in all (default: no limit)
 //          | after=N        only once N matching requests have passed untouched (default 0)
@@ -28,7 +28,8 @@
 // (AuthHandler::claimsChallenge, docs/sign-in.md) — a token carrying it passes, unless satisfiable=no; reset closes the
 // connection half-way through the body; truncate sends a 200 whose JSON is cut in half; slow acts on the request at
 // once and delays the reply; hold waits before acting on the request at all (and drops it if the client has gone
-// meanwhile), so that a client killed during the wait has changed nothing.
+// meanwhile), so that a client killed during the wait has changed nothing; loop answers a collection request as usual
+// but with an @odata.nextLink that leads back to the request's own address, as faulty paging would.
 // Each rule counts only the requests it matches; the first rule that fires decides.
 class FaultInjector
 {
@@ -44,7 +45,8 @@ public:
         Reset,
         Truncate,
         Slow,
-        Hold
+        Hold,
+        Loop
     };
 
     struct Fault

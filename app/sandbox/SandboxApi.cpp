@@ -209,6 +209,7 @@ HttpResponse SandboxApi::faultResponse(const FaultInjector::Fault &fault, const 
     case Kind::Truncate:
     case Kind::Slow:
     case Kind::Hold:
+    case Kind::Loop:
         break;
     }
     return error(500, {}, u"Unexpected fault."_s);

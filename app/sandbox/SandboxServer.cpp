@@ -6,6 +6,8 @@
 #include <QHostAddress>
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QTcpSocket>
@@ -24,6 +26,16 @@ using namespace Qt::StringLiterals;
 Q_LOGGING_CATEGORY(lcSandbox, "autoclose.sandbox", QtInfoMsg)
 
 namespace {
+// The loop fault: a collection reply whose next page is the page itself.
+void linkBackToItself(HttpResponse &response, const QUrl &requested)
+{
+    QJsonObject body = QJsonDocument::fromJson(response.body).object();
+    if (response.status != 200 || !body.value(u"value"_s).isArray())
+        return;
+    body.insert(u"@odata.nextLink"_s, requested.toString(QUrl::FullyEncoded));
+    response.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
 QByteArray methodName(QHttpServerRequest::Method method)
 {
     switch (method) {
@@ -102,12 +114,15 @@ SandboxServer::Reply SandboxServer::reply(const QHttpServerRequest &request)
                            << "ms (fault injected)";
         return reply;
     }
-    if (fault && fault->kind != Kind::Truncate && fault->kind != Kind::Reset && fault->kind != Kind::Slow) {
+    if (fault && fault->kind != Kind::Truncate && fault->kind != Kind::Reset && fault->kind != Kind::Slow &&
+        fault->kind != Kind::Loop) {
         reply.response = m_api->faultResponse(*fault, req);
     } else {
         reply.response = m_api->handle(req);
         if (fault && fault->kind == Kind::Truncate)
             reply.response.body.truncate(reply.response.body.size() / 2);
+        if (fault && fault->kind == Kind::Loop)
+            linkBackToItself(reply.response, req.url);
         reply.resetMidBody = fault && fault->kind == Kind::Reset;
         reply.delayMs = fault && fault->kind == Kind::Slow ? fault->delayMs : 0;
     }
