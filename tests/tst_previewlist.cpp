@@ -276,8 +276,9 @@ private Q_SLOTS:
         QVERIFY(!panel->progress()->isVisible());
         QVERIFY(panel->listModel()->isStopped());
         QVERIFY(!panel->listModel()->isFetching());
-        QVERIFY2(panel->summary()->text().contains(u"Listing cancelled: press Recount"_s),
+        QVERIFY2(panel->summary()->text().contains(u"Listing cancelled: press List again"_s),
                  qPrintable(panel->summary()->text()));
+        QVERIFY(panel->listAgainButton()->isVisible());
         QVERIFY(panel->isCurrent()); // the counts stand
         QTest::qWait(7500); // the page arrives, and is dropped
         QCOMPARE(panel->listModel()->rowCount(), 0);
@@ -286,6 +287,38 @@ private Q_SLOTS:
         panel->update();
         QVERIFY(updated.wait(20000));
         QTRY_VERIFY(panel->listModel()->rowCount() > 0);
+        QVERIFY(!panel->listAgainButton()->isVisible()); // a new preview lists from the start
+    }
+
+    void aListThatCouldNotBeReadIsReadAgain()
+    {
+        // The list's first page is refused once; the counts are not. List again (Alt+L) reads it, and nothing else
+        // is counted again.
+        LocalSandbox::Options options;
+        options.faults = u"400:times=1:query=createdon asc"_s;
+        m_server = SandboxFixture::start(options);
+        QVERIFY(m_server);
+        MainWindow window(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        QSignalSpy updated(window.previewPanel(), &PreviewPanel::updated);
+        QVERIFY(load(window));
+        PreviewPanel *panel = window.previewPanel();
+        QVERIFY(updated.wait(20000));
+        QTRY_VERIFY_WITH_TIMEOUT(panel->listAgainButton()->isVisible(), 20000);
+        QVERIFY2(panel->summary()->text().contains(u"Could not list the conversations: "_s) &&
+                     panel->summary()->text().contains(u"Press List again to try again."_s),
+                 qPrintable(panel->summary()->text()));
+        QCOMPARE(panel->listModel()->rowCount(), 0);
+        QVERIFY(panel->listModel()->isStopped());
+        const int counted = int(updated.size());
+
+        QTest::keyClick(&window, Qt::Key_L, Qt::AltModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->listModel()->rowCount() > 0, 20000);
+        QVERIFY(!panel->listModel()->isStopped());
+        QVERIFY(!panel->listAgainButton()->isVisible());
+        QCOMPARE(int(updated.size()), counted); // the counts were not run again
     }
 
 private:

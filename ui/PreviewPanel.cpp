@@ -171,6 +171,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     , m_progressLabel(new QLabel)
     , m_progressBar(new QProgressBar)
     , m_cancel(new QPushButton)
+    , m_listAgain(new QPushButton)
     , m_progressDelay(new QTimer(this))
     , m_exportButton(new QPushButton)
     , m_exportAction(new QAction(this))
@@ -300,8 +301,9 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_listView->horizontalHeader()->setResizeContentsPrecision(ResizePrecision);
     // The list reads its pages itself (the next one when scrolled to its end, a dropped one when shown again).
     connect(m_list, &PreviewListModel::readFailed, this, [this](const Error &error) {
-        m_summary->setText(tr("Could not list the conversations: %1 Press Recount to try again.")
+        m_summary->setText(tr("Could not list the conversations: %1 Press List again to try again.")
                                .arg(error.describe().toHtmlEscaped()));
+        refreshProgress();
     });
     connect(m_list, &PreviewListModel::fetchingChanged, this, &PreviewPanel::refreshProgress);
 
@@ -317,6 +319,11 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     m_cancel->setText(tr("Cancel"));
     m_cancel->setToolTip(tr("Stop counting and listing; Recount starts again"));
     connect(m_cancel, &QPushButton::clicked, this, &PreviewPanel::cancel);
+    m_listAgain->setObjectName(u"previewListAgain"_s);
+    m_listAgain->setText(tr("&List again"));
+    m_listAgain->setToolTip(tr("Read the list of conversations again, from where it stopped"));
+    m_listAgain->hide();
+    connect(m_listAgain, &QPushButton::clicked, this, &PreviewPanel::listAgain);
     auto *progressRow = new QHBoxLayout(m_progress);
     progressRow->setContentsMargins(0, 0, 0, 0);
     progressRow->addWidget(m_progressLabel);
@@ -348,6 +355,7 @@ PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, Q
     auto *summaryRow = new QHBoxLayout;
     summaryRow->addWidget(m_summary, 1);
     summaryRow->addWidget(m_progress);
+    summaryRow->addWidget(m_listAgain);
     summaryRow->addWidget(m_exportButton);
     summaryRow->addWidget(open);
 
@@ -612,6 +620,7 @@ void PreviewPanel::start(const QList<Workstream> &saved, const QList<Workstream>
 
 void PreviewPanel::refreshProgress()
 {
+    m_listAgain->setVisible(m_lister && m_list->isStopped() && !m_list->isFetching());
     const bool counting = m_countingImpact || m_readingWorkstreams || m_countingTimeline;
     if (!counting && !m_list->isFetching()) {
         m_progressDelay->stop();
@@ -640,8 +649,17 @@ void PreviewPanel::cancel()
         m_summary->setText(tr("Counting cancelled. Press Recount to count again."));
         Q_EMIT updated(false);
     } else if (listing) {
-        m_summary->setText(m_summary->text() + u' ' + tr("Listing cancelled: press Recount to list again."));
+        m_summary->setText(m_summary->text() + u' ' + tr("Listing cancelled: press List again to read it."));
     }
+}
+
+void PreviewPanel::listAgain()
+{
+    m_list->retry();
+    // The view asks for the rows it shows; with none shown yet it would not ask for the first page.
+    if (m_list->canFetchMore({}))
+        m_list->fetchMore({});
+    refreshProgress();
 }
 
 void PreviewPanel::showCounts(const PreviewScenario &scenario)

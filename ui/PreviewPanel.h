@@ -54,6 +54,8 @@ public:
     // The progress bar and its Cancel, shown while a count or a read of the list has taken more than a second.
     QWidget *progress() const { return m_progress; }
     QPushButton *cancelButton() const { return m_cancel; }
+    // Shown while the list has stopped (a page could not be read, or Cancel): reads it again from there.
+    QPushButton *listAgainButton() const { return m_listAgain; }
     // "Export list…": the button beside the summary, and the action (Ctrl+Shift+L) for the window's menu.
     QPushButton *exportButton() const { return m_exportButton; }
     QAction *exportAction() const { return m_exportAction; }
@@ -92,6 +94,8 @@ public Q_SLOTS:
     void showAssumptions();
     // Drops every count and read in flight; Recount starts again.
     void cancel();
+    // Reads the list again after a page could not be read or Cancel stopped it, from where it stopped.
+    void listAgain();
     // Asks where, then exports the whole list (exportListTo).
     void exportList();
     // Writes the whole list of the current preview to path (CSV, or JSON for a .json name) with a progress dialog;
@@ -136,6 +140,7 @@ private:
     QLabel *m_progressLabel;
     QProgressBar *m_progressBar;
     QPushButton *m_cancel;
+    QPushButton *m_listAgain;
     QTimer *m_progressDelay; // quick reads show no progress bar: it would only flash
     QPushButton *m_exportButton;
     QAction *m_exportAction;
