@@ -1,6 +1,5 @@
 #include "ui/PreviewPanel.h"
 
-#include "app/preview/ExactCount.h"
 #include "app/preview/ListerPages.h"
 #include "models/ConfigTableModel.h"
 #include "models/Duration.h"
@@ -9,7 +8,6 @@
 
 #include <QAction>
 #include <QComboBox>
-#include <QCoreApplication>
 #include <QDateTimeEdit>
 #include <QDesktopServices>
 #include <QFormLayout>
@@ -20,7 +18,6 @@
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
 #include <QSplitter>
@@ -28,11 +25,9 @@
 #include <QTableWidget>
 #include <QTimer>
 #include <QUrlQuery>
-#include <QUuid>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <climits>
 
 using namespace Qt::StringLiterals;
 
@@ -43,18 +38,6 @@ constexpr int ProgressDelayMs = 1000; // a read quicker than this shows no progr
 // The list's columns fit this many rows around those shown, not the whole list: a row whose page is not in memory
 // would be read again only to be measured.
 constexpr int ResizePrecision = 100;
-
-QString countText(qint64 count, bool capped)
-{
-    return capped ? QCoreApplication::translate("PreviewPanel", "%1+").arg(QLocale().toString(count))
-                  : QLocale().toString(count);
-}
-
-// A count for a plural form (%n takes an int).
-int clampedCount(qint64 count)
-{
-    return int(std::min<qint64>(count, INT_MAX));
-}
 
 // The height of a row of one line of text.
 int oneLine(const QWidget *view)
@@ -125,30 +108,6 @@ EligibilityChart::Data chartData(const QList<EligibilityChart::Point> &points,
     return data;
 }
 
-// A part of a configuration's conversations in the counts table: the workstreams named, or the rest.
-QString partLabel(const ClosurePreview::Part &part, const PreviewScenario &scenario)
-{
-    if (part.others)
-        return PreviewPanel::tr("no workstream, or another");
-    QStringList names;
-    for (const QString &id : part.workstreamIds) {
-        const auto named = std::find_if(scenario.editedWorkstreams.begin(), scenario.editedWorkstreams.end(),
-                                        [&id](const Workstream &w) { return QUuid::fromString(w.id) == QUuid(id); });
-        names << (named != scenario.editedWorkstreams.end() ? named->name : id);
-    }
-    return names.join(u", "_s);
-}
-
-QString partTooltip(const ClosurePreview::Part &part, bool waiting)
-{
-    if (part.others)
-        return PreviewPanel::tr("Conversations on no workstream, on one that was not read, or on one whose values are "
-                                "the configuration's: timed by the configuration's value.");
-    return waiting ? PreviewPanel::tr("Timed by the workstream's “auto-close after inactivity” (read as minutes, "
-                                      "UNCONFIRMED), instead of the configuration's value.")
-                   : PreviewPanel::tr("Timed by the workstream's “block capacity for wrap-up”, longer than the "
-                                      "configuration's value.");
-}
 } // namespace
 
 PreviewPanel::PreviewPanel(DataverseClient *client, ConfigTableModel *configs, QWidget *parent)
@@ -660,118 +619,4 @@ void PreviewPanel::listAgain()
     if (m_list->canFetchMore({}))
         m_list->fetchMore({});
     refreshProgress();
-}
-
-void PreviewPanel::showCounts(const PreviewScenario &scenario)
-{
-    qint64 both = 0;
-    qint64 newly = 0;
-    qint64 noLonger = 0;
-    bool capped = false;
-    m_counts->setRowCount(0);
-    // The edited configurations first (their own value, or a workstream's that times their conversations): they are
-    // what the user is deciding about.
-    const auto affected = [](const ClosurePreview::Impact &impact) {
-        return impact.edited || impact.workstreamEdited;
-    };
-    QList<ClosurePreview::Impact> shown = m_impacts;
-    std::stable_sort(shown.begin(), shown.end(),
-                     [&affected](const auto &a, const auto &b) { return affected(a) && !affected(b); });
-    const auto addRow = [this](const QString &label, const QString &tooltip, std::optional<int> saved,
-                               std::optional<int> edited, bool editedBold, qint64 closes, qint64 newlyCount,
-                               qint64 noLongerCount, bool isCapped) {
-        const int row = m_counts->rowCount();
-        m_counts->insertRow(row);
-        const auto cell = [this, row, &tooltip](int column, const QString &text, bool bold = false) {
-            auto *item = new QTableWidgetItem(text);
-            if (column >= 3)
-                item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-            if (bold) {
-                QFont font = item->font();
-                font.setBold(true);
-                item->setFont(font);
-            }
-            if (!tooltip.isEmpty())
-                item->setToolTip(tooltip);
-            m_counts->setItem(row, column, item);
-        };
-        cell(0, label);
-        cell(1, Duration::format(saved));
-        cell(2, Duration::format(edited), editedBold);
-        cell(3, countText(closes, isCapped));
-        cell(4, newlyCount ? u"+"_s + countText(newlyCount, isCapped) : u"0"_s, newlyCount > 0);
-        cell(5, noLongerCount ? u"−"_s + countText(noLongerCount, isCapped) : u"0"_s);
-    };
-    for (const ClosurePreview::Impact &impact : shown) {
-        both += impact.closesUnderBoth;
-        newly += impact.newlyCloses;
-        noLonger += impact.noLongerCloses;
-        capped = capped || impact.capped;
-        if (!affected(impact) && impact.closesUnderBoth == 0)
-            continue; // nothing to see: saves rows for what matters
-        const ChannelStateConfig *config = m_configs->config(impact.configurationId);
-        const bool waiting = config && config->state == int(ConversationState::Waiting);
-        // A configuration whose conversations are timed by their workstream: its row, then one per part.
-        const QString tooltip = impact.parts.isEmpty() ? QString()
-            : waiting ? tr("Waiting conversations of this channel close after their workstream's “auto-close after "
-                           "inactivity”; the rows below count them per workstream.")
-                      : tr("Wrap-up conversations of this channel wait for their workstream's “block capacity for "
-                           "wrap-up” when it is longer; the rows below count them per workstream.");
-        addRow(config ? config->channelLabel() + u" · " + conversationStateLabel(config->state)
-                      : impact.configurationId,
-               tooltip, impact.savedMinutes, impact.editedMinutes, impact.edited, impact.closesUnderBoth,
-               impact.newlyCloses, impact.noLongerCloses, impact.capped);
-        for (const ClosurePreview::Impact::PartCount &part : impact.parts) {
-            if (part.closesUnderBoth == 0 && part.newlyCloses == 0 && part.noLongerCloses == 0 &&
-                part.part.savedMinutes == part.part.editedMinutes)
-                continue;
-            addRow(u"    ↳ "_s + partLabel(part.part, scenario), partTooltip(part.part, waiting),
-                   part.part.savedMinutes, part.part.editedMinutes, part.part.savedMinutes != part.part.editedMinutes,
-                   part.closesUnderBoth, part.newlyCloses, part.noLongerCloses, part.capped);
-        }
-    }
-    const QString when = QLocale().toString(scenario.at.toLocalTime(), QLocale::ShortFormat);
-    // The plural follows the number; the text shows it formatted ("1,234", or "50,000+" at the aggregate limit).
-    QString text = tr("By %1: <b>%2</b> conversation(s) close either way", nullptr, clampedCount(both))
-                       .arg(when, countText(both, capped));
-    if (newly > 0)
-        text += tr(", <b>%1 more</b> because of your edits").arg(countText(newly, capped));
-    if (noLonger > 0)
-        text += tr(", %1 fewer because of your edits").arg(countText(noLonger, capped));
-    // A count is capped only where even splitting could not count it (ExactCount): say so where the "+" is read.
-    m_summary->setText(text + u'.' + (capped ? u' ' + ExactCount::cappedReason().toHtmlEscaped() : QString()));
-    fitCounts();
-}
-
-void PreviewPanel::fitCounts()
-{
-    // The first counts widen the table to its columns (taken from the chart and the list alike), unless the user
-    // has sized the panes or their sizes were restored.
-    if (m_splitSettled || !m_split->isVisible())
-        return;
-    m_splitSettled = true;
-    QList<int> sizes = m_split->sizes();
-    const int wanted = m_counts->horizontalHeader()->length() + m_counts->verticalScrollBar()->sizeHint().width() +
-        2 * m_counts->frameWidth();
-    const int more = std::min(wanted - sizes.at(0), sizes.at(1) + sizes.at(2) - 2 * 300);
-    if (more <= 0)
-        return;
-    sizes[0] += more;
-    sizes[1] -= more / 2;
-    sizes[2] -= more - more / 2;
-    m_split->setSizes(sizes);
-}
-
-QHash<QString, QString> PreviewPanel::nextRunNotes() const
-{
-    QHash<QString, QString> notes;
-    if (!isNow())
-        return notes;
-    for (const ClosurePreview::Impact &impact : m_impacts) {
-        if (impact.edited && impact.newlyCloses > 0)
-            notes.insert(impact.configurationId,
-                         tr("%n conversation(s) would close at the next run of the closing job (closure preview).",
-                            nullptr, int(std::min<qint64>(impact.newlyCloses, INT_MAX))));
-    }
-    return notes;
 }
