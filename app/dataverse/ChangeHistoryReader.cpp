@@ -1,9 +1,7 @@
 #include "app/dataverse/ChangeHistoryReader.h"
 
 #include "app/dataverse/DataverseClient.h"
-#include "app/dataverse/NextLinkTrail.h"
 #include "app/dataverse/ODataQuery.h"
-#include "app/dataverse/OrgUrl.h"
 #include "app/dataverse/WebApiReply.h"
 
 #include <QCoreApplication>
@@ -32,24 +30,15 @@ QString tr(const char *text)
     return QCoreApplication::translate("ChangeHistoryReader", text);
 }
 
-Error badReply(const QString &what, const QString &detail)
-{
-    Error e;
-    e.kind = Error::Kind::BadReply;
-    e.userMessage = tr("The environment's %1 reply is not what the Web API documents (%2), so none of it is shown. "
-                       "Try again; if it persists, report it with the details below.")
-                        .arg(what, detail);
-    return e;
-}
-
 Result<QJsonObject> objectOf(const QByteArray &body, const QString &what)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
     if (parseError.error != QJsonParseError::NoError)
-        return badReply(what, tr("not valid JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset));
+        return ChangeHistoryReader::badReply(
+            what, tr("not valid JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset));
     if (!doc.isObject())
-        return badReply(what, tr("not a JSON object"));
+        return ChangeHistoryReader::badReply(what, tr("not a JSON object"));
     return doc.object();
 }
 
@@ -63,7 +52,7 @@ Result<std::optional<int>> minutesIn(const QJsonObject &values, const QString &c
         return std::optional<int>();
     const auto n = WebApiReply::exactInteger(v);
     if (!n || *n < std::numeric_limits<int>::min() || *n > std::numeric_limits<int>::max())
-        return badReply(what, tr("%1 %2 is not a whole number of minutes").arg(which, column));
+        return ChangeHistoryReader::badReply(what, tr("%1 %2 is not a whole number of minutes").arg(which, column));
     return std::optional<int>(int(*n));
 }
 
@@ -74,7 +63,7 @@ Result<QJsonObject> valuesOf(const QJsonObject &detail, const QString &side, con
     if (v.isUndefined() || v.isNull())
         return QJsonObject();
     if (!v.isObject())
-        return badReply(what, tr("%1's %2 is not an object").arg(which, side));
+        return ChangeHistoryReader::badReply(what, tr("%1's %2 is not an object").arg(which, side));
     return v.toObject();
 }
 
@@ -145,14 +134,15 @@ Result<Entry> entryOf(const QJsonValue &value, const QString &column, qsizetype 
     const QString what = tr("change history");
     const QString which = tr("change %1").arg(index + 1);
     if (!value.isObject())
-        return badReply(what, tr("%1 is not an object").arg(which));
+        return ChangeHistoryReader::badReply(what, tr("%1 is not an object").arg(which));
     const QJsonObject detail = value.toObject();
     // RetrieveAttributeChangeHistory returns AttributeAuditDetail only (docs/change-history.md).
     const QJsonValue type = detail.value(u"@odata.type"_s);
     if (!type.isUndefined() && type.toString() != AttributeAuditDetailType)
-        return badReply(what,
-                        tr("%1 is a %2, not an AttributeAuditDetail")
-                            .arg(which, type.isString() ? type.toString() : tr("value of no type")));
+        return ChangeHistoryReader::badReply(
+            what,
+            tr("%1 is a %2, not an AttributeAuditDetail")
+                .arg(which, type.isString() ? type.toString() : tr("value of no type")));
     const auto values = detailValues(detail, column, what, which);
     if (!values)
         return values.error();
@@ -165,18 +155,18 @@ Result<Entry> entryOf(const QJsonValue &value, const QString &column, qsizetype 
     if (recordValue.isUndefined() || recordValue.isNull())
         return entry;
     if (!recordValue.isObject())
-        return badReply(what, tr("%1's AuditRecord is not an object").arg(which));
+        return ChangeHistoryReader::badReply(what, tr("%1's AuditRecord is not an object").arg(which));
     const QJsonObject record = recordValue.toObject();
     entry.when = timeOf(record.value(u"createdon"_s));
     if (!entry.when.isValid())
-        return badReply(what, tr("%1's createdon is not a time with its zone").arg(which));
+        return ChangeHistoryReader::badReply(what, tr("%1's createdon is not a time with its zone").arg(which));
     if (!textOf(record, u"_userid_value"_s, &entry.userId) ||
         !textOf(record, u"_userid_value@OData.Community.Display.V1.FormattedValue"_s, &entry.userName) ||
         !textOf(record, u"auditid"_s, &entry.auditId))
-        return badReply(what, tr("%1's user or audit id is not text").arg(which));
+        return ChangeHistoryReader::badReply(what, tr("%1's user or audit id is not text").arg(which));
     const auto operation = operationOf(record.value(u"operation"_s));
     if (!operation)
-        return badReply(what, tr("%1's operation is not a number").arg(which));
+        return ChangeHistoryReader::badReply(what, tr("%1's operation is not a number").arg(which));
     entry.operation = *operation;
     return entry;
 }
@@ -201,6 +191,16 @@ QString encoded(const QString &value)
 ChangeHistoryReader::ChangeHistoryReader(DataverseClient *client)
     : m_client(client)
 { }
+
+Error ChangeHistoryReader::badReply(const QString &what, const QString &detail)
+{
+    Error e;
+    e.kind = Error::Kind::BadReply;
+    e.userMessage = tr("The environment's %1 reply is not what the Web API documents (%2), so none of it is shown. "
+                       "Try again; if it persists, report it with the details below.")
+                        .arg(what, detail);
+    return e;
+}
 
 QString ChangeHistoryReader::organizationPath()
 {
@@ -242,10 +242,10 @@ Result<bool> ChangeHistoryReader::parseOrganization(const QByteArray &body)
         return root.error();
     const QJsonValue rows = root.value().value(u"value"_s);
     if (!rows.isArray() || rows.toArray().size() != 1 || !rows.toArray().first().isObject())
-        return badReply(what, tr("not one organization row"));
+        return ChangeHistoryReader::badReply(what, tr("not one organization row"));
     const QJsonValue enabled = rows.toArray().first().toObject().value(u"isauditenabled"_s);
     if (!enabled.isBool())
-        return badReply(what, tr("isauditenabled is not true or false"));
+        return ChangeHistoryReader::badReply(what, tr("isauditenabled is not true or false"));
     return enabled.toBool();
 }
 
@@ -257,11 +257,11 @@ Result<ChangeHistoryReader::AuditFlag> ChangeHistoryReader::parseAuditFlag(const
     // A BooleanManagedProperty: Value, and CanBeChanged (docs/change-history.md).
     const QJsonValue property = root.value().value(u"IsAuditEnabled"_s);
     if (!property.isObject())
-        return badReply(what, tr("IsAuditEnabled is not a managed property"));
+        return ChangeHistoryReader::badReply(what, tr("IsAuditEnabled is not a managed property"));
     const QJsonValue value = property.toObject().value(u"Value"_s);
     const QJsonValue canBeChanged = property.toObject().value(u"CanBeChanged"_s);
     if (!value.isBool() || !(canBeChanged.isUndefined() || canBeChanged.isBool()))
-        return badReply(what, tr("IsAuditEnabled's Value or CanBeChanged is not true or false"));
+        return ChangeHistoryReader::badReply(what, tr("IsAuditEnabled's Value or CanBeChanged is not true or false"));
     return AuditFlag {value.toBool(), canBeChanged.toBool(true)};
 }
 
@@ -273,33 +273,33 @@ Result<Page> ChangeHistoryReader::parsePage(const QByteArray &body, const QStrin
         return root.error();
     const QJsonValue collectionValue = root.value().value(u"AuditDetailCollection"_s);
     if (!collectionValue.isObject())
-        return badReply(what, tr("no AuditDetailCollection object"));
+        return ChangeHistoryReader::badReply(what, tr("no AuditDetailCollection object"));
     const QJsonObject collection = collectionValue.toObject();
     const QJsonValue details = collection.value(u"AuditDetails"_s);
     if (!details.isArray())
-        return badReply(what, tr("AuditDetails is not a list"));
+        return ChangeHistoryReader::badReply(what, tr("AuditDetails is not a list"));
     Page page;
     page.pageNumber = pageNumber;
     page.pageSize = pageSize;
     const QJsonValue more = collection.value(u"MoreRecords"_s);
     if (!more.isUndefined() && !more.isBool())
-        return badReply(what, tr("MoreRecords is not true or false"));
+        return ChangeHistoryReader::badReply(what, tr("MoreRecords is not true or false"));
     page.moreRecords = more.toBool(false);
     const QJsonValue total = collection.value(u"TotalRecordCount"_s);
     if (!total.isUndefined() && !total.isNull()) {
         const auto count = WebApiReply::exactInteger(total);
         if (!count || *count < -1)
-            return badReply(what, tr("TotalRecordCount is not a count"));
+            return ChangeHistoryReader::badReply(what, tr("TotalRecordCount is not a count"));
         if (*count >= 0) // -1: not counted
             page.totalRecordCount = *count;
     }
     const QJsonValue cookie = collection.value(u"PagingCookie"_s);
     if (!cookie.isUndefined() && !cookie.isNull() && !cookie.isString())
-        return badReply(what, tr("PagingCookie is not text"));
+        return ChangeHistoryReader::badReply(what, tr("PagingCookie is not text"));
     page.pagingCookie = cookie.toString();
     const QJsonArray list = details.toArray();
     if (list.size() > pageSize)
-        return badReply(what, tr("%1 changes on a page of %2").arg(list.size()).arg(pageSize));
+        return ChangeHistoryReader::badReply(what, tr("%1 changes on a page of %2").arg(list.size()).arg(pageSize));
     for (qsizetype i = 0; i < list.size(); ++i) {
         auto entry = entryOf(list.at(i), column, i);
         if (!entry)
@@ -360,7 +360,7 @@ Result<ChangeHistoryReader::AuditRows> ChangeHistoryReader::parseAuditRows(const
         return root.error();
     const auto page = WebApiReply::parseCollection(body);
     if (!page)
-        return badReply(what, page.error().userMessage);
+        return ChangeHistoryReader::badReply(what, page.error().userMessage);
     AuditRows rows;
     rows.nextLink = page.value().nextLink;
     for (qsizetype i = 0; i < page.value().rows.size(); ++i) {
@@ -368,16 +368,16 @@ Result<ChangeHistoryReader::AuditRows> ChangeHistoryReader::parseAuditRows(const
         const QString which = tr("row %1").arg(i + 1);
         AuditRow audit;
         if (!textOf(row, u"auditid"_s, &audit.auditId) || QUuid::fromString(audit.auditId).isNull())
-            return badReply(what, tr("%1's auditid is not an id").arg(which));
+            return ChangeHistoryReader::badReply(what, tr("%1's auditid is not an id").arg(which));
         audit.when = timeOf(row.value(u"createdon"_s));
         if (!audit.when.isValid())
-            return badReply(what, tr("%1's createdon is not a time with its zone").arg(which));
+            return ChangeHistoryReader::badReply(what, tr("%1's createdon is not a time with its zone").arg(which));
         if (!textOf(row, u"_userid_value"_s, &audit.userId) ||
             !textOf(row, u"_userid_value@OData.Community.Display.V1.FormattedValue"_s, &audit.userName))
-            return badReply(what, tr("%1's user is not text").arg(which));
+            return ChangeHistoryReader::badReply(what, tr("%1's user is not text").arg(which));
         const auto operation = operationOf(row.value(u"operation"_s));
         if (!operation)
-            return badReply(what, tr("%1's operation is not a number").arg(which));
+            return ChangeHistoryReader::badReply(what, tr("%1's operation is not a number").arg(which));
         audit.operation = *operation;
         rows.rows << audit;
     }
@@ -393,11 +393,11 @@ ChangeHistoryReader::parseAuditDetails(const QByteArray &body, const QString &co
         return root.error();
     const QJsonValue detail = root.value().value(u"AuditDetail"_s);
     if (!detail.isObject())
-        return badReply(what, tr("no AuditDetail object for %1").arg(auditId));
+        return ChangeHistoryReader::badReply(what, tr("no AuditDetail object for %1").arg(auditId));
     // Other kinds of detail (sharing, relationships, roles) change no values (docs/change-history.md).
     const QJsonValue type = detail.toObject().value(u"@odata.type"_s);
     if (!type.isString())
-        return badReply(what, tr("the AuditDetail of %1 has no type").arg(auditId));
+        return ChangeHistoryReader::badReply(what, tr("the AuditDetail of %1 has no type").arg(auditId));
     if (type.toString() != AttributeAuditDetailType)
         return std::optional<Values>();
     const auto values = detailValues(detail.toObject(), column, what, tr("the change %1").arg(auditId));
@@ -486,233 +486,6 @@ void ChangeHistoryReader::check(const ValueRef &ref, QObject *context,
         }
         pending->finish();
     });
-}
-
-namespace {
-// One page of the history, read as the service allows (docs/change-history.md): the column's changes counted with
-// RetrieveAttributeChangeHistory, then the record's events in the audit table, newest first, a chunk at a time, each
-// chunk's values read with RetrieveAuditDetails side by side, until the page and one change after it are found or the
-// events run out.
-struct PageWalk : std::enable_shared_from_this<PageWalk>
-{
-    DataverseClient *client = nullptr;
-    ValueRef ref;
-    QString column;
-    int pageNumber = 1;
-    int pageSize = 1;
-    QPointer<QObject> context;
-    std::function<void(Result<Page>)> done;
-    std::optional<std::optional<int>> current; // the record's value now: the newest change's new value
-    std::optional<qint64> total;
-    QList<Entry> matches;
-    bool exhausted = false; // every event was read
-    bool ended = false;
-    NextLinkTrail trail; // the audit rows' next links followed so far
-
-    qint64 wanted() const { return qint64(pageNumber) * pageSize + 1; }
-    QUrl url(const QString &path) const { return OrgUrl::webApiRoot(client->orgUrl()).resolved(QUrl(path)); }
-
-    void send(const QUrl &target, const QByteArray &prefer, std::function<void(Result<QByteArray>)> then)
-    {
-        if (!context)
-            return;
-        WebApiTransport::Call call;
-        call.url = target;
-        if (!prefer.isEmpty())
-            call.headers = {{"Prefer", prefer}};
-        client->transport()->send(call, context, [then = std::move(then)](Result<WebApiTransport::Reply> reply) {
-            if (reply)
-                then(reply.value().body);
-            else
-                then(reply.error());
-        });
-    }
-
-    void fail(Error error)
-    {
-        if (ended)
-            return;
-        ended = true;
-        if (ChangeHistoryReader::isPrivilegeRefusal(error)) {
-            const QString named = ChangeHistoryReader::privilegeNamed(error);
-            error.kind = Error::Kind::Auth;
-            error.userMessage = ChangeHistory::missingPrivilegeSentence(
-                {named.isEmpty() ? QString::fromLatin1(ChangeHistory::ReadHistoryPrivilege) : named});
-        }
-        done(error);
-    }
-
-    void start()
-    {
-        const auto path = ChangeHistoryReader::currentValuePath(ref);
-        if (!path) {
-            fail(path.error());
-            return;
-        }
-        send(url(path.value()), {}, [self = shared_from_this()](Result<QByteArray> body) {
-            const auto value = body ? ChangeHistoryReader::parseCurrentValue(body.value(), self->column)
-                                    : Result<std::optional<int>>(body.error());
-            if (!value) {
-                self->fail(value.error());
-                return;
-            }
-            self->current = value.value();
-            self->count();
-        });
-    }
-
-    void count()
-    {
-        const auto count = ChangeHistoryReader::pagePath(ref, 1, 1);
-        const auto rows = ChangeHistoryReader::auditRowsPath(ref);
-        if (!count || !rows) {
-            fail(!count ? count.error() : rows.error());
-            return;
-        }
-        send(url(count.value()), {}, [self = shared_from_this(), first = url(rows.value())](Result<QByteArray> body) {
-            const auto page =
-                body ? ChangeHistoryReader::parsePage(body.value(), self->column, 1, 1) : Result<Page>(body.error());
-            if (!page) {
-                self->fail(page.error());
-                return;
-            }
-            self->total = page.value().totalRecordCount; // shown; the events decide what is listed
-            self->trail = NextLinkTrail(first);
-            self->readRows(first);
-        });
-    }
-
-    void readRows(const QUrl &link)
-    {
-        // Enough events for what is still wanted, most of them changes of this column (5000 at most: the Web API's).
-        const qint64 chunk = std::clamp<qint64>(wanted() - matches.size(), 20, 500);
-        const QByteArray prefer = "odata.maxpagesize=" + QByteArray::number(chunk) +
-            ",odata.include-annotations=\"OData.Community.Display.V1.FormattedValue\"";
-        send(link, prefer, [self = shared_from_this()](Result<QByteArray> body) {
-            auto rows = body ? ChangeHistoryReader::parseAuditRows(body.value())
-                             : Result<ChangeHistoryReader::AuditRows>(body.error());
-            if (!rows) {
-                self->fail(rows.error());
-                return;
-            }
-            // A next page on another host is not followed (the bearer token would go with it).
-            const QUrl next = rows.value().nextLink;
-            const QUrl root = OrgUrl::webApiRoot(self->client->orgUrl());
-            if (!next.isEmpty() &&
-                (next.scheme() != root.scheme() || next.host() != root.host() || next.port() != root.port())) {
-                self->fail(badReply(tr("audit table"), tr("its next page is on another host, %1").arg(next.host())));
-                return;
-            }
-            if (!next.isEmpty()) {
-                if (auto refused = self->trail.follow(next, tr("audit table"))) {
-                    self->fail(*refused);
-                    return;
-                }
-            }
-            self->readDetails(std::move(rows).value());
-        });
-    }
-
-    void readDetails(ChangeHistoryReader::AuditRows rows)
-    {
-        if (rows.rows.isEmpty()) {
-            exhausted = true;
-            finish();
-            return;
-        }
-        struct Chunk
-        {
-            ChangeHistoryReader::AuditRows rows;
-            QList<std::optional<ChangeHistoryReader::Values>> values;
-            qsizetype left = 0;
-        };
-        auto chunk = std::make_shared<Chunk>();
-        chunk->values.resize(rows.rows.size());
-        chunk->left = rows.rows.size();
-        chunk->rows = std::move(rows);
-        for (qsizetype i = 0; i < chunk->rows.rows.size(); ++i) {
-            const QString auditId = chunk->rows.rows.at(i).auditId;
-            const auto path = ChangeHistoryReader::auditDetailsPath(auditId);
-            if (!path) {
-                fail(path.error());
-                return;
-            }
-            send(url(path.value()), {}, [self = shared_from_this(), chunk, i, auditId](Result<QByteArray> body) {
-                if (self->ended)
-                    return;
-                const auto values = body ? ChangeHistoryReader::parseAuditDetails(body.value(), self->column, auditId)
-                                         : Result<std::optional<ChangeHistoryReader::Values>>(body.error());
-                if (!values) {
-                    self->fail(values.error());
-                    return;
-                }
-                chunk->values[i] = values.value();
-                if (--chunk->left == 0)
-                    self->take(*chunk);
-            });
-        }
-    }
-
-    template<typename Chunk>
-    void take(const Chunk &chunk)
-    {
-        for (qsizetype i = 0; i < chunk.rows.rows.size(); ++i) {
-            if (!chunk.values.at(i))
-                continue;
-            const ChangeHistoryReader::AuditRow &row = chunk.rows.rows.at(i);
-            Entry entry;
-            entry.when = row.when;
-            entry.userId = row.userId;
-            entry.userName = row.userName;
-            entry.operation = row.operation;
-            entry.auditId = row.auditId;
-            entry.oldMinutes = chunk.values.at(i)->oldMinutes;
-            entry.newMinutes = chunk.values.at(i)->newMinutes;
-            matches << entry;
-        }
-        exhausted = chunk.rows.nextLink.isEmpty();
-        if (matches.size() >= wanted() || exhausted)
-            finish();
-        else
-            readRows(chunk.rows.nextLink);
-    }
-
-    void finish()
-    {
-        if (ended)
-            return;
-        ended = true;
-        ChangeHistory::sortNewestFirst(matches, current);
-        Page page;
-        page.pageNumber = pageNumber;
-        page.pageSize = pageSize;
-        const qint64 skip = qint64(pageNumber - 1) * pageSize;
-        if (skip < matches.size())
-            page.entries = matches.mid(skip, pageSize);
-        page.moreRecords = matches.size() > skip + pageSize;
-        // Every event read: the changes found are all there are, whatever the count said.
-        page.totalRecordCount = exhausted ? std::optional<qint64>(matches.size()) : total;
-        done(page);
-    }
-};
-} // namespace
-
-void ChangeHistoryReader::fetchPage(const ValueRef &ref, int pageNumber, int pageSize, QObject *context,
-                                    std::function<void(Result<Page>)> done) const
-{
-    if (const auto path = pagePath(ref, pageNumber, pageSize); !path) {
-        done(path.error());
-        return;
-    }
-    auto walk = std::make_shared<PageWalk>();
-    walk->client = m_client;
-    walk->ref = ref;
-    walk->column = TimerSettings::column(ref.setting);
-    walk->pageNumber = pageNumber;
-    walk->pageSize = pageSize;
-    walk->context = context;
-    walk->done = std::move(done);
-    walk->start();
 }
 
 void ChangeHistoryReader::read(const ValueRef &ref, int pageNumber, int pageSize, QObject *context,

@@ -104,6 +104,8 @@ public:
     // A refusal of the history (403): the missing privilege, named from the service's message when it names one.
     static bool isPrivilegeRefusal(const Error &error);
     static QString privilegeNamed(const Error &error);
+    // The error for the environment's reply for what ("audit table") that is not what the Web API documents.
+    static Error badReply(const QString &what, const QString &detail);
 
 private:
     DataverseClient *m_client;
