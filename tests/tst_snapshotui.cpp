@@ -1,7 +1,7 @@
 // Snapshots in the window, driven as a user would, offscreen against a sandbox on 127.0.0.1: export, the compare
 // window (colours, the kind and text filters), the apply wizard (plan, what it would close, the production name,
-// the result per record) with the server checked afterwards, a broken file refused, and the history of changes
-// including the editor's own saves.
+// the result per record) with the server checked afterwards, a plan refused for a table the user may not write, a
+// broken file refused, and the history of changes including the editor's own saves.
 #include "GuiTestSupport.h"
 #include "ServerState.h"
 #include "TestFiles.h"
@@ -12,6 +12,7 @@
 #include "app/snapshot/SnapshotOps.h"
 #include "models/ConfigTableModel.h"
 #include "models/SnapshotDiffModel.h"
+#include "models/WorkstreamTableModel.h"
 #include "ui/ApplyWizard.h"
 #include "ui/CompareWindow.h"
 #include "ui/HistoryDialog.h"
@@ -343,6 +344,62 @@ private Q_SLOTS:
         QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(20));
         QCOMPARE(workstreamState(m_server->sandbox->url(), m_server->token), before);
         QVERIFY(auditEntries().isEmpty());
+    }
+
+    // A user who may write the channel-state values but not the workstreams: a snapshot that changes a workstream is
+    // refused before anything is sent, naming the table; one that changes only channel states is applied.
+    void theApplyWizardRefusesATableTheUserMayNotWrite()
+    {
+        cleanup();
+        g_watchers = new QObject(this);
+        LocalSandbox::Options options;
+        options.withoutPrivileges = {u"prvWritemsdyn_liveworkstream"_s};
+        m_server = SandboxFixture::start(options);
+        QVERIFY(m_server);
+        m_window =
+            std::make_unique<MainWindow>(m_server->client.get(), environment(m_server->dir.path() + u"/journal"_s));
+        QSignalSpy known(m_window.get(), &MainWindow::permissionsKnown);
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()) && load(*m_window));
+        QVERIFY(known.count() > 0 || known.wait(20000));
+        QVERIFY(m_window->workstreamModel()->isReadOnly());
+
+        QVERIFY(exportTo(path(u"a.json"_s)));
+        const QByteArray exported = readFile(path(u"a.json"_s));
+        QVERIFY(writeFile(path(u"both.json"_s),
+                          withWorkstream(withMinutes(exported, {{u"Live Chat - Open"_s, 45}}), u"SMS support"_s,
+                                         {{u"autoCloseAfterInactivity"_s, 90}})));
+        const WorkstreamState before = workstreamState(m_server->sandbox->url(), m_server->token);
+        ApplyWizard *wizard = m_window->snapshots()->applySnapshot(path(u"both.json"_s));
+        QVERIFY(wizard);
+        QVERIFY(QTest::qWaitFor([wizard] { return wizard->planReady(); }, 20000));
+        QCOMPARE(wizard->planTable()->rowCount(), 2);
+        QVERIFY(wizard->planWarnings()->isVisible());
+        const QString warnings = wizard->planWarnings()->text();
+        QVERIFY2(warnings.startsWith(u"Nothing can be applied:"_s), qPrintable(warnings));
+        QVERIFY2(warnings.contains(u"You can view the workstreams' timers of "_s), qPrintable(warnings));
+        QVERIFY2(warnings.contains(u"lacks the Write privilege on Work Stream records"_s), qPrintable(warnings));
+        QVERIFY(!warnings.contains(u"Channel State Configuration"_s));
+        QVERIFY(!wizard->button(QWizard::CommitButton)->isEnabled());
+        wizard->close();
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(20));
+        QCOMPARE(workstreamState(m_server->sandbox->url(), m_server->token), before);
+        QVERIFY(auditEntries().isEmpty());
+
+        // The channel-state values alone may be applied.
+        QVERIFY(writeFile(path(u"states.json"_s), withMinutes(exported, {{u"Live Chat - Open"_s, 45}})));
+        wizard = m_window->snapshots()->applySnapshot(path(u"states.json"_s));
+        QVERIFY(wizard);
+        QVERIFY(QTest::qWaitFor([wizard] { return wizard->planReady(); }, 20000));
+        QCOMPARE(wizard->planTable()->rowCount(), 1);
+        QVERIFY(wizard->planWarnings()->isHidden());
+        QVERIFY(wizard->button(QWizard::CommitButton)->isEnabled());
+        QSignalSpy finished(wizard, &ApplyWizard::applyFinished);
+        wizard->next();
+        QVERIFY(finished.wait(20000));
+        QCOMPARE(finished.last().first().toBool(), true);
+        QCOMPARE(m_server->read(u"Live chat"_s, u"Open"_s)->minutes, std::optional<int>(45));
+        wizard->close();
     }
 
     void aVersionOneFileIsComparedWithoutWorkstreams()

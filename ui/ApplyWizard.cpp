@@ -85,8 +85,7 @@ ApplyWizard::ApplyWizard(const Target &target, const Snapshot &desired, const QS
     m_planPage->setSubTitle(source);
     m_planPage->setCommitPage(true);
     m_planPage->complete = [this] {
-        return m_plan && !m_plan->isEmpty() && m_plan->ambiguous.isEmpty() && m_plan->workstreamRefusals().isEmpty() &&
-            m_rangesChecked && m_rangeProblem.isEmpty() &&
+        return m_plan && !m_plan->isEmpty() && !refused() && m_rangesChecked && m_rangeProblem.isEmpty() &&
             (!m_target.production || m_confirm->text().trimmed() == m_target.name);
     };
     m_planSummary->setWordWrap(true);
@@ -172,7 +171,7 @@ void ApplyWizard::showPlan(const Snapshot &live)
         m_planTable->setItem(row, Name, item(c.name));
     }
     fitColumns(m_planTable);
-    if (m_plan->isEmpty() && m_plan->ambiguous.isEmpty() && m_plan->workstreamRefusals().isEmpty())
+    if (m_plan->isEmpty() && !refused())
         m_planSummary->setText(
             tr("%1 already holds these values: nothing to apply.").arg(m_target.name.toHtmlEscaped()));
     else
@@ -198,7 +197,7 @@ void ApplyWizard::showPlan(const Snapshot &live)
 void ApplyWizard::checkRanges()
 {
     // Nothing is to be sent while the plan is refused anyway; an empty plan needs no range.
-    if (m_plan->isEmpty() || !m_plan->ambiguous.isEmpty() || !m_plan->workstreamRefusals().isEmpty()) {
+    if (m_plan->isEmpty() || refused()) {
         m_rangesChecked = true;
         m_planPage->update();
         return;
@@ -209,6 +208,31 @@ void ApplyWizard::checkRanges()
             m_rangeProblem = inRange.error().describe();
         showWarnings();
     });
+}
+
+QStringList ApplyWizard::writeRefusals() const
+{
+    QStringList refusals;
+    if (!m_plan)
+        return refusals;
+    // As the window's read-only banner says it (MainWindow::firstLoad).
+    if (m_target.channelStatesReadOnly && !m_plan->changes.isEmpty())
+        refusals << tr("You can view the channel-state values of %1 but not change them: your security role lacks the "
+                       "Write privilege on Channel State Configuration records. Ask an administrator for a role that "
+                       "has it, or apply a snapshot without channel-state changes.")
+                        .arg(m_target.name);
+    if (m_target.workstreamsReadOnly && !m_plan->workstreamChanges.isEmpty())
+        refusals << tr("You can view the workstreams' timers of %1 but not change them: your security role lacks the "
+                       "Write privilege on Work Stream records. Ask an administrator for a role that has it, or apply "
+                       "a snapshot without workstream changes.")
+                        .arg(m_target.name);
+    return refusals;
+}
+
+bool ApplyWizard::refused() const
+{
+    return m_plan &&
+        (!m_plan->ambiguous.isEmpty() || !m_plan->workstreamRefusals().isEmpty() || !writeRefusals().isEmpty());
 }
 
 void ApplyWizard::showWarnings()
@@ -223,7 +247,7 @@ void ApplyWizard::showWarnings()
                        "a channel configuration, channel and state with another and no id matches: %1.")
                         .arg(names.join(u"; "_s).toHtmlEscaped());
     }
-    const QStringList refusals = m_plan->workstreamRefusals();
+    const QStringList refusals = m_plan->workstreamRefusals() + writeRefusals();
     if (!refusals.isEmpty())
         warnings << tr("Nothing can be applied:") + u"<br>"_s + refusals.join(u"<br>"_s).toHtmlEscaped();
     if (!m_rangeProblem.isEmpty())

@@ -30,6 +30,9 @@ public:
         QString name; // the environment, as the user calls it
         bool production = false;
         EditSession *session = nullptr; // not owned; saves the plan and writes the audit log
+        // The user's security role lacks the Write privilege on the table: a plan that would change it is refused.
+        bool channelStatesReadOnly = false;
+        bool workstreamsReadOnly = false;
     };
     ApplyWizard(const Target &target, const Snapshot &desired, const QString &source, QWidget *parent = nullptr);
 
@@ -41,7 +44,8 @@ public:
     const std::optional<ApplyPlan> &plan() const { return m_plan; }
     QTableWidget *planTable() const { return m_planTable; }
     QLabel *planSummary() const { return m_planSummary; }
-    // Why the plan cannot be applied (ambiguity, a workstream not found, a value out of range), and notes.
+    // Why the plan cannot be applied (ambiguity, a workstream not found, a table the user may not write, a value out of
+    // range), and notes.
     QLabel *planWarnings() const { return m_warnings; }
     QLineEdit *confirmation() const { return m_confirm; }
     QTableWidget *resultTable() const { return m_resultTable; }
@@ -60,6 +64,11 @@ private:
     void showPlan(const Snapshot &live);
     void checkRanges();
     void showWarnings();
+    // The tables the plan would change that the user may not write, a sentence each.
+    QStringList writeRefusals() const;
+    // Whether nothing of the plan may be applied, before anything is sent: ambiguity, a workstream not found, a table
+    // the user may not write.
+    bool refused() const;
     void countImpact(const Snapshot &live);
     void apply();
     void showOutcome(const Result<EditSession::Outcome> &outcome);

@@ -7,6 +7,7 @@
 #include "app/snapshot/SnapshotOps.h"
 #include "models/ConfigTableModel.h"
 #include "models/SnapshotDiff.h"
+#include "models/WorkstreamTableModel.h"
 #include "ui/ApplyWizard.h"
 #include "ui/CompareWindow.h"
 #include "ui/HistoryDialog.h"
@@ -219,7 +220,7 @@ CompareWindow *SnapshotActions::compareWithLive(const QString &leftLabel, const 
             }
             guard->setComparison(SnapshotDiff::compare(desired, live.value()), leftLabel,
                                  tr("%1 (live)").arg(m_environment.name));
-            if (!m_model->isReadOnly())
+            if (!nothingWritable())
                 guard->offerApply(tr("&Apply %1 to %2…").arg(leftLabel, m_environment.name));
             connect(guard, &CompareWindow::applyRequested, this,
                     [this, desired, applySource] { openApplyWizard(desired, applySource); });
@@ -260,17 +261,25 @@ ApplyWizard *SnapshotActions::applySnapshot(const QString &path)
 
 ApplyWizard *SnapshotActions::openApplyWizard(const Snapshot &desired, const QString &source)
 {
-    if (m_model->isReadOnly()) {
+    if (nothingWritable()) {
         QMessageBox::information(m_window, tr("Apply Snapshot"),
                                  tr("You can view but not change these records in %1.").arg(m_environment.name));
         return nullptr;
     }
-    auto *wizard =
-        new ApplyWizard({m_environment.name, m_environment.production, m_session}, desired, source, m_window);
+    // One table may be writable and the other not: the plan says so if it would change the other.
+    ApplyWizard::Target target {m_environment.name, m_environment.production, m_session};
+    target.channelStatesReadOnly = m_model->isReadOnly();
+    target.workstreamsReadOnly = m_workstreams && m_workstreams->isReadOnly();
+    auto *wizard = new ApplyWizard(target, desired, source, m_window);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &ApplyWizard::applyFinished, this, &SnapshotActions::applied);
     wizard->show();
     return wizard;
+}
+
+bool SnapshotActions::nothingWritable() const
+{
+    return m_model->isReadOnly() && (!m_workstreams || m_workstreams->isReadOnly());
 }
 
 HistoryDialog *SnapshotActions::showHistory()

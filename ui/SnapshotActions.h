@@ -12,7 +12,7 @@
 class ApplyWizard;
 class CompareWindow;
 class ConfigTableModel;
-class EditableTableModel;
+class WorkstreamTableModel;
 class DataverseClient;
 class EditSession;
 class HistoryDialog;
@@ -44,7 +44,7 @@ public:
     // None is owned; all outlive these actions. window is where dialogs open.
     SnapshotActions(QWidget *window, EditSession *session, ConfigTableModel *model, Environment environment);
     // The window's other table of values, whose unsaved edits an export also leaves out.
-    void setWorkstreamModel(EditableTableModel *model) { m_workstreams = model; }
+    void setWorkstreamModel(WorkstreamTableModel *model) { m_workstreams = model; }
 
     // Adds the Snapshots menu to the window's menu bar.
     void addMenu(QMenu *menu);
@@ -79,12 +79,14 @@ private:
     using ReadSide = std::function<void(QObject *context, std::function<void(Result<Snapshot>)>)>;
     CompareWindow *compareWithLive(const QString &leftLabel, const ReadSide &readLeft, const QString &applySource);
     ApplyWizard *openApplyWizard(const Snapshot &desired, const QString &source);
+    // Whether the user may change neither table's values (the Write privilege on both is missing).
+    bool nothingWritable() const;
     DataverseClient *client() const;
 
     QWidget *m_window;
     EditSession *m_session;
     ConfigTableModel *m_model;
-    EditableTableModel *m_workstreams = nullptr;
+    WorkstreamTableModel *m_workstreams = nullptr;
     Environment m_environment;
     OtherEnvironments m_others;
     QAction *m_compareEnvironmentAction = nullptr;
