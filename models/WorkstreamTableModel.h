@@ -45,6 +45,10 @@ public:
     void setReadOnly(bool readOnly);
     bool isReadOnly() const { return m_readOnly; }
 
+    // Risks known from elsewhere (the closure preview: "N conversations would close at the next run"), per timer,
+    // shown with the rule-based ones; replaces the previous notes.
+    void setRiskNotes(const QHash<ValueRef, QString> &notes);
+
     // EditableTableModel
     bool holds(TimerSetting setting) const override { return setting != TimerSetting::ChannelState; }
     std::optional<ServerValue> serverValue(const ValueRef &ref) const override;
@@ -85,4 +89,5 @@ private:
     QHash<ValueRef, PendingEdit> m_pending;
     QHash<ValueRef, ValueState> m_states;
     bool m_readOnly = false;
+    QHash<ValueRef, QString> m_riskNotes;
 };

@@ -1,20 +1,23 @@
 // The workstreams' timers in the real window, offscreen, against a sandbox on 127.0.0.1: the Workstreams view
 // (Ctrl+3), typing a timer with the same editor and undo as the channel-state values, "never" refused where the column
-// is required, one save for both tables, a colleague's change met as a conflict, undo last save, and a user who may
-// not write workstreams.
+// is required, one save for both tables, a colleague's change met as a conflict, undo last save, an edit flagged with
+// what it would close at the closing job's next run, and a user who may not write workstreams.
 #include "GuiTestSupport.h"
 #include "WindowTestServer.h"
+#include "app/common/Translations.h"
 #include "app/journal/EditJournal.h"
 #include "models/ConfigTableModel.h"
 #include "models/WorkstreamTableModel.h"
 #include "ui/ConflictDialog.h"
 #include "ui/DurationDelegate.h"
 #include "ui/MainWindow.h"
+#include "ui/PreviewPanel.h"
 #include "ui/SaveConfirmDialog.h"
 #include "ui/WorkstreamsView.h"
 
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QPointer>
 #include <QPushButton>
@@ -23,6 +26,7 @@
 #include <QTest>
 #include <QTreeWidget>
 #include <QUndoStack>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 using GuiTestSupport::buttonNamed;
@@ -168,6 +172,53 @@ private Q_SLOTS:
 
     // A colleague's change to the same timer is a conflict, asked about, never overwritten; a change to the
     // workstream's other timer moves the record's version only: the edit goes on over it and theirs is kept.
+    // Previewing now, a workstream timer edit that would close conversations at the closing job's next run is flagged
+    // beside that timer, as a channel-state value's is, with the count the preview gives its conversations.
+    void aTimerEditThatClosesConversationsIsFlagged()
+    {
+        MainWindow window(m_server->client.get(), environment(m_journalDir));
+        window.show();
+        QVERIFY(load(window));
+        PreviewPanel *panel = window.previewPanel();
+        QSignalSpy updated(panel, &PreviewPanel::updated);
+        panel->timeChoice()->setCurrentIndex(0); // "Now"
+        QVERIFY(QTest::qWaitFor([panel] { return panel->isCurrent() && panel->isNow(); }, 20000));
+        QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+        QTableView *view = window.workstreamsView()->table();
+        updated.clear();
+        QVERIFY(!typeTimer(view, u"SMS support"_s, WorkstreamTableModel::Inactivity, u"1m"_s));
+        QVERIFY(updated.wait(20000));
+        QCOMPARE(updated.last().first().toBool(), true);
+
+        // What the preview counts for the workstream's Waiting conversations: the truth the note must give.
+        const QString sms = window.workstreamModel()->workstreams().at(rowOfWorkstream(view, u"SMS support"_s)).id;
+        qint64 newly = 0;
+        for (const ClosurePreview::Impact &impact : panel->impacts())
+            for (const ClosurePreview::Impact::PartCount &part : impact.parts)
+                if (part.part.workstreamEdited &&
+                    part.part.workstreamIds.contains(QUuid(sms).toString(QUuid::WithoutBraces)))
+                    newly += part.newlyCloses;
+        QVERIFY2(newly > 0, "the demo has SMS conversations waiting for more than a minute");
+        const QModelIndex inactivity =
+            view->model()->index(rowOfWorkstream(view, u"SMS support"_s), WorkstreamTableModel::Inactivity);
+        const QString expected = newly == 1
+            ? u"1 conversation would close at the next run of the closing job"_s
+            : u"%1 conversations would close at the next run of the closing job"_s.arg(newly);
+        QTRY_VERIFY2(inactivity.data(WorkstreamTableModel::RisksRole).toString().contains(expected),
+                     qPrintable(inactivity.data(WorkstreamTableModel::RisksRole).toString()));
+        QVERIFY(inactivity.data(Qt::ToolTipRole).toString().contains(expected));
+        // Its other timer, and another workstream's, carry no such note.
+        const QModelIndex block =
+            view->model()->index(rowOfWorkstream(view, u"SMS support"_s), WorkstreamTableModel::WrapUpBlock);
+        QVERIFY(!block.data(WorkstreamTableModel::RisksRole).toString().contains(u"next run"_s));
+
+        // Undone, the note goes with the edit.
+        QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(!inactivity.data(WorkstreamTableModel::RisksRole).toString().contains(u"next run"_s));
+        QVERIFY(updated.wait(20000));
+        QVERIFY(!inactivity.data(WorkstreamTableModel::RisksRole).toString().contains(u"next run"_s));
+    }
+
     void aColleaguesChangeIsNeverOverwritten()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir));
@@ -295,5 +346,13 @@ private:
     QString m_journalDir;
 };
 
-QTEST_MAIN(TestWorkstreamsWindow)
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    Translations::install(&app); // as the editor does: "1 conversation", "6 conversations"
+    TestWorkstreamsWindow test;
+    QTEST_SET_MAIN_SOURCE_PATH
+    return QTest::qExec(&test, argc, argv);
+}
+
 #include "tst_workstreamswindow.moc"

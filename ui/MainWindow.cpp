@@ -256,10 +256,14 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     // shown beside the value like the others.
     connect(m_preview, &PreviewPanel::listExported, this,
             [this](bool, qint64, const QString &message) { statusBar()->showMessage(message, 10000); });
-    connect(m_preview, &PreviewPanel::updated, this,
-            [this](bool ok) { m_model->setRiskNotes(ok ? m_preview->nextRunNotes() : QHash<QString, QString>()); });
+    connect(m_preview, &PreviewPanel::updated, this, [this](bool ok) {
+        m_model->setRiskNotes(ok ? m_preview->nextRunNotes() : QHash<QString, QString>());
+        m_workstreams->setRiskNotes(ok ? m_preview->workstreamNextRunNotes() : QHash<ValueRef, QString>());
+    });
     connect(m_model, &ConfigTableModel::pendingChanged, this, [this] {
-        m_model->setRiskNotes({}); // until the preview has counted the new values
+        // Until the preview has counted the new values (a workstream's conversations are timed by both tables).
+        m_model->setRiskNotes({});
+        m_workstreams->setRiskNotes({});
         updateActions();
         updateStatus();
     });
@@ -269,6 +273,8 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     };
     connect(m_workstreams, &QAbstractItemModel::modelReset, this, previewWorkstreams);
     connect(m_workstreams, &WorkstreamTableModel::pendingChanged, this, [this, previewWorkstreams] {
+        m_model->setRiskNotes({});
+        m_workstreams->setRiskNotes({});
         previewWorkstreams();
         updateActions();
         updateStatus();

@@ -66,6 +66,9 @@ public:
     // When the preview is for now: per edited configuration, how many conversations the edit would close at the
     // closing job's next run, as a risk note for the table; empty otherwise.
     QHash<QString, QString> nextRunNotes() const;
+    // The same for the workstreams' timers: per edited timer (inactivity for Waiting conversations, the wrap-up block
+    // for Wrap-up ones), how many of its workstream's conversations the edit would close at the next run.
+    QHash<ValueRef, QString> workstreamNextRunNotes() const;
     bool isCurrent() const { return m_current; }
     // Whether the preview is for now (rather than a later time).
     bool isNow() const;

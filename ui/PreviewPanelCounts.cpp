@@ -159,6 +159,43 @@ void PreviewPanel::fitCounts()
     m_split->setSizes(sizes);
 }
 
+QHash<ValueRef, QString> PreviewPanel::workstreamNextRunNotes() const
+{
+    QHash<ValueRef, qint64> closing;
+    if (!isNow())
+        return {};
+    for (const ClosurePreview::Impact &impact : m_impacts) {
+        const ChannelStateConfig *config = m_configs->config(impact.configurationId);
+        if (!impact.workstreamEdited || !config)
+            continue;
+        // The timer that decides these conversations (docs/closing-rule.md): a Waiting one's inactivity, a Wrap-up
+        // one's block.
+        const TimerSetting setting = config->state == int(ConversationState::Waiting) ? TimerSetting::Inactivity
+            : config->state == int(ConversationState::WrapUp)                         ? TimerSetting::WrapUpBlock
+                                                                                      : TimerSetting::ChannelState;
+        if (setting == TimerSetting::ChannelState)
+            continue;
+        for (const ClosurePreview::Impact::PartCount &part : impact.parts) {
+            if (part.part.others || !part.part.workstreamEdited || part.newlyCloses <= 0)
+                continue;
+            // A part holds the workstreams whose values are the same before and after the edits: its count is theirs
+            // together, and each of them is told it.
+            for (const QString &id : part.part.workstreamIds) {
+                const auto named =
+                    std::find_if(m_editedWorkstreams.begin(), m_editedWorkstreams.end(),
+                                 [&id](const Workstream &w) { return QUuid::fromString(w.id) == QUuid(id); });
+                closing[ValueRef {named != m_editedWorkstreams.end() ? named->id : id, setting}] += part.newlyCloses;
+            }
+        }
+    }
+    QHash<ValueRef, QString> notes;
+    for (auto it = closing.cbegin(); it != closing.cend(); ++it)
+        notes.insert(it.key(),
+                     tr("%n conversation(s) would close at the next run of the closing job (closure preview).", nullptr,
+                        clampedCount(it.value())));
+    return notes;
+}
+
 QHash<QString, QString> PreviewPanel::nextRunNotes() const
 {
     QHash<QString, QString> notes;
