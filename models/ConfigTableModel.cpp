@@ -111,24 +111,10 @@ QString ConfigTableModel::risks(int row) const
 {
     const ChannelStateConfig &config = m_configs.at(row);
     QString text = EditRisks::describe(EditRisks::assess(config, shownMinutes(row)));
-    const QString note = m_riskNotes.value(config.id);
+    const QString note = riskNote(ValueRef {config.id, TimerSetting::ChannelState});
     if (!note.isEmpty())
         text = text.isEmpty() ? note : text + u'\n' + note;
     return text;
-}
-
-void ConfigTableModel::setRiskNotes(const QHash<QString, QString> &notes)
-{
-    if (notes == m_riskNotes)
-        return;
-    QSet<QString> touched;
-    for (auto it = m_riskNotes.cbegin(); it != m_riskNotes.cend(); ++it)
-        touched.insert(it.key());
-    for (auto it = notes.cbegin(); it != notes.cend(); ++it)
-        touched.insert(it.key());
-    m_riskNotes = notes;
-    for (const QString &id : std::as_const(touched))
-        rowChanged(rowOf(id));
 }
 
 QVariant ConfigTableModel::displayData(int row, int column) const

@@ -28,7 +28,7 @@ public:
     // server's value changed meanwhile); the ones whose record is gone are returned.
     QList<PendingEdit> reset(QList<ChannelStateConfig> configs);
     const QList<ChannelStateConfig> &configs() const { return m_configs; }
-    int rowOf(const QString &id) const;
+    int rowOf(const QString &id) const override;
     const ChannelStateConfig *config(const QString &id) const;
     // How messages name a record: "Live chat · Open"; the id when it is not here.
     QString label(const QString &id) const;
@@ -56,10 +56,6 @@ public:
     void markSaved(const QString &id, const QString &etag, std::optional<int> minutes);
     void markStatus(const QString &id, RowStatus status, const QString &message);
     RowStatus status(const QString &id) const;
-
-    // Risks known from elsewhere (the closure preview: "N conversations would close at the next run"), shown with
-    // the rule-based ones; replaces the previous notes.
-    void setRiskNotes(const QHash<QString, QString> &notes);
 
     // Without the privilege to write, nothing is editable.
     void setReadOnly(bool readOnly);
@@ -101,6 +97,5 @@ private:
     QList<ChannelStateConfig> m_configs;
     QHash<QString, PendingEdit> m_pending;
     QHash<QString, RowState> m_states; // the outcome of the last save, per record
-    QHash<QString, QString> m_riskNotes;
     bool m_readOnly = false;
 };

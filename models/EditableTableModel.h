@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 
 #include <optional>
@@ -77,7 +78,21 @@ public:
     virtual void markValueStatus(const ValueRef &ref, RowStatus status, const QString &message) = 0;
     virtual RowStatus valueStatus(const ValueRef &ref) const = 0;
 
+    // The row of a record, or -1 when it is not here.
+    virtual int rowOf(const QString &id) const = 0;
+
+    // Risks known from elsewhere (the closure preview: "N conversations would close at the next run"), by value, shown
+    // with the rule-based ones; replaces the previous notes. A note of a value not held here is shown nowhere, so one
+    // set of notes serves every table.
+    void setRiskNotes(const QHash<ValueRef, QString> &notes);
+
 Q_SIGNALS:
     // The set of pending edits changed (made, changed, undone, saved or dropped).
     void pendingChanged();
+
+protected:
+    QString riskNote(const ValueRef &ref) const { return m_riskNotes.value(ref); }
+
+private:
+    QHash<ValueRef, QString> m_riskNotes;
 };

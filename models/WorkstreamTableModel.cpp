@@ -5,7 +5,6 @@
 #include "models/EditRisks.h"
 
 #include <QLocale>
-#include <QSet>
 
 #include <algorithm>
 #include <limits>
@@ -109,24 +108,10 @@ WorkstreamTableModel::RowStatus WorkstreamTableModel::rowStatus(int row) const
 QString WorkstreamTableModel::risks(int row, TimerSetting setting) const
 {
     QString text = EditRisks::describe(EditRisks::assessWorkstream(setting, shownMinutes(row, setting)));
-    const QString note = m_riskNotes.value(ValueRef {m_workstreams.at(row).id, setting});
+    const QString note = riskNote(ValueRef {m_workstreams.at(row).id, setting});
     if (!note.isEmpty())
         text = text.isEmpty() ? note : text + u'\n' + note;
     return text;
-}
-
-void WorkstreamTableModel::setRiskNotes(const QHash<ValueRef, QString> &notes)
-{
-    if (notes == m_riskNotes)
-        return;
-    QSet<QString> touched;
-    for (auto it = m_riskNotes.cbegin(); it != m_riskNotes.cend(); ++it)
-        touched.insert(it.key().id);
-    for (auto it = notes.cbegin(); it != notes.cend(); ++it)
-        touched.insert(it.key().id);
-    m_riskNotes = notes;
-    for (const QString &id : std::as_const(touched))
-        rowChanged(rowOf(id));
 }
 
 QVariant WorkstreamTableModel::data(const QModelIndex &index, int role) const

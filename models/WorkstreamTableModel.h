@@ -35,7 +35,7 @@ public:
     // whose record is gone are returned.
     QList<PendingEdit> reset(QList<Workstream> workstreams);
     const QList<Workstream> &workstreams() const { return m_workstreams; }
-    int rowOf(const QString &id) const;
+    int rowOf(const QString &id) const override;
     const Workstream *workstream(const QString &id) const;
     // The workstreams with the pending edits applied: what the preview judges by.
     QList<Workstream> editedWorkstreams() const;
@@ -44,10 +44,6 @@ public:
 
     void setReadOnly(bool readOnly);
     bool isReadOnly() const { return m_readOnly; }
-
-    // Risks known from elsewhere (the closure preview: "N conversations would close at the next run"), per timer,
-    // shown with the rule-based ones; replaces the previous notes.
-    void setRiskNotes(const QHash<ValueRef, QString> &notes);
 
     // EditableTableModel
     bool holds(TimerSetting setting) const override { return setting != TimerSetting::ChannelState; }
@@ -89,5 +85,4 @@ private:
     QHash<ValueRef, PendingEdit> m_pending;
     QHash<ValueRef, ValueState> m_states;
     bool m_readOnly = false;
-    QHash<ValueRef, QString> m_riskNotes;
 };

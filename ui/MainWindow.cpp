@@ -257,8 +257,9 @@ MainWindow::MainWindow(DataverseClient *client, const EnvironmentInfo &environme
     connect(m_preview, &PreviewPanel::listExported, this,
             [this](bool, qint64, const QString &message) { statusBar()->showMessage(message, 10000); });
     connect(m_preview, &PreviewPanel::updated, this, [this](bool ok) {
-        m_model->setRiskNotes(ok ? m_preview->nextRunNotes() : QHash<QString, QString>());
-        m_workstreams->setRiskNotes(ok ? m_preview->workstreamNextRunNotes() : QHash<ValueRef, QString>());
+        const QHash<ValueRef, QString> notes = ok ? m_preview->nextRunNotes() : QHash<ValueRef, QString>();
+        m_model->setRiskNotes(notes);
+        m_workstreams->setRiskNotes(notes);
     });
     connect(m_model, &ConfigTableModel::pendingChanged, this, [this] {
         // Until the preview has counted the new values (a workstream's conversations are timed by both tables).

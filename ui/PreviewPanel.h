@@ -63,12 +63,10 @@ public:
     void setExportReaderOptions(const std::optional<ParallelReader::Options> &options) { m_exportOptions = options; }
     // The last counts, and whether they match the current edits and settings.
     const QList<ClosurePreview::Impact> &impacts() const { return m_impacts; }
-    // When the preview is for now: per edited configuration, how many conversations the edit would close at the
-    // closing job's next run, as a risk note for the table; empty otherwise.
-    QHash<QString, QString> nextRunNotes() const;
-    // The same for the workstreams' timers: per edited timer (inactivity for Waiting conversations, the wrap-up block
-    // for Wrap-up ones), how many of its workstream's conversations the edit would close at the next run.
-    QHash<ValueRef, QString> workstreamNextRunNotes() const;
+    // When the preview is for now: per edited value, how many conversations the edit would close at the closing
+    // job's next run, as a risk note for the tables (a channel-state value's; a workstream's inactivity for its Waiting
+    // conversations, its wrap-up block for its Wrap-up ones); empty otherwise.
+    QHash<ValueRef, QString> nextRunNotes() const;
     bool isCurrent() const { return m_current; }
     // Whether the preview is for now (rather than a later time).
     bool isNow() const;

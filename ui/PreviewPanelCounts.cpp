@@ -159,17 +159,20 @@ void PreviewPanel::fitCounts()
     m_split->setSizes(sizes);
 }
 
-QHash<ValueRef, QString> PreviewPanel::workstreamNextRunNotes() const
+QHash<ValueRef, QString> PreviewPanel::nextRunNotes() const
 {
-    QHash<ValueRef, qint64> closing;
     if (!isNow())
         return {};
+    QHash<ValueRef, qint64> closing;
     for (const ClosurePreview::Impact &impact : m_impacts) {
+        // An edited configuration: what its edit (with the workstreams' edits) would close.
+        if (impact.edited && impact.newlyCloses > 0)
+            closing[ValueRef {impact.configurationId, TimerSetting::ChannelState}] += impact.newlyCloses;
         const ChannelStateConfig *config = m_configs->config(impact.configurationId);
         if (!impact.workstreamEdited || !config)
             continue;
-        // The timer that decides these conversations (docs/closing-rule.md): a Waiting one's inactivity, a Wrap-up
-        // one's block.
+        // An edited workstream timer: what it would close of the conversations it decides (docs/closing-rule.md), a
+        // Waiting one's inactivity, a Wrap-up one's block.
         const TimerSetting setting = config->state == int(ConversationState::Waiting) ? TimerSetting::Inactivity
             : config->state == int(ConversationState::WrapUp)                         ? TimerSetting::WrapUpBlock
                                                                                       : TimerSetting::ChannelState;
@@ -193,19 +196,5 @@ QHash<ValueRef, QString> PreviewPanel::workstreamNextRunNotes() const
         notes.insert(it.key(),
                      tr("%n conversation(s) would close at the next run of the closing job (closure preview).", nullptr,
                         clampedCount(it.value())));
-    return notes;
-}
-
-QHash<QString, QString> PreviewPanel::nextRunNotes() const
-{
-    QHash<QString, QString> notes;
-    if (!isNow())
-        return notes;
-    for (const ClosurePreview::Impact &impact : m_impacts) {
-        if (impact.edited && impact.newlyCloses > 0)
-            notes.insert(impact.configurationId,
-                         tr("%n conversation(s) would close at the next run of the closing job (closure preview).",
-                            nullptr, int(std::min<qint64>(impact.newlyCloses, INT_MAX))));
-    }
     return notes;
 }
