@@ -141,6 +141,42 @@ private Q_SLOTS:
         QVERIFY2(toStdoutFailing.err.startsWith("autoclose-cli: "), toStdoutFailing.err.constData());
     }
 
+    // Every list query answered with a next link back to itself: each way of reading the list stops with the reason,
+    // exits 4 and writes nothing (the table through ClosurePreview::Lister, CSV and JSON through ParallelReader).
+    void cliAPagingLoopIsAnError_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<bool>("toFile");
+        QTest::newRow("table") << QStringList {} << false;
+        QTest::newRow("csv") << QStringList {u"--format"_s, u"csv"_s} << false;
+        QTest::newRow("json to a file") << QStringList {u"--format"_s, u"json"_s} << true;
+    }
+    void cliAPagingLoopIsAnError()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(bool, toFile);
+        SandboxProcess looping(
+            {Token},
+            {u"--seed"_s, QFINDTESTDATA("data/seeds/preview.json"), u"--faults"_s, u"loop:query=createdon asc"_s});
+        QVERIFY(looping.waitUntilListening());
+        QTemporaryDir dir;
+        const QString path = dir.filePath(u"list.json"_s);
+        if (toFile)
+            args << u"-o"_s << path;
+        const CliRun run = runPreview(looping.url(), QStringList {u"--at"_s, At} + args);
+        QCOMPARE(run.exitCode, 4);
+        QVERIFY2(run.err.contains("The environment's reply for conversations links back to a page it has already "
+                                  "sent"),
+                 run.err.constData());
+        if (toFile) {
+            QVERIFY(run.out.isEmpty());
+            QVERIFY(!QFile::exists(path));
+            QVERIFY(QDir(dir.path()).entryList(QDir::Files).isEmpty()); // no temporary file left
+        } else {
+            QVERIFY2(!run.out.contains("c0000000"), run.out.left(400).constData()); // no conversation listed
+        }
+    }
+
 #ifdef Q_OS_LINUX
     // Standard output that cannot be written (a full disk) is an error, never a silent success.
     void cliStandardOutputRefused()

@@ -315,6 +315,7 @@ private Q_SLOTS:
         const int counted = int(updated.size());
 
         QTest::keyClick(&window, Qt::Key_L, Qt::AltModifier);
+        QVERIFY(panel->isCurrent()); // a recount would have cleared it at once
         QTRY_VERIFY_WITH_TIMEOUT(panel->listModel()->rowCount() > 0, 20000);
         QVERIFY(!panel->listModel()->isStopped());
         QVERIFY(!panel->listAgainButton()->isVisible());

@@ -170,8 +170,6 @@ private Q_SLOTS:
         QCOMPARE(m_server->read(u"SMS"_s, u"Open"_s)->minutes, std::optional<int>(43200));
     }
 
-    // A colleague's change to the same timer is a conflict, asked about, never overwritten; a change to the
-    // workstream's other timer moves the record's version only: the edit goes on over it and theirs is kept.
     // Previewing now, a workstream timer edit that would close conversations at the closing job's next run is flagged
     // beside that timer, as a channel-state value's is, with the count the preview gives its conversations.
     void aTimerEditThatClosesConversationsIsFlagged()
@@ -211,6 +209,10 @@ private Q_SLOTS:
         const QModelIndex block =
             view->model()->index(rowOfWorkstream(view, u"SMS support"_s), WorkstreamTableModel::WrapUpBlock);
         QVERIFY(!block.data(WorkstreamTableModel::RisksRole).toString().contains(u"next run"_s));
+        const QModelIndex other =
+            view->model()->index(rowOfWorkstream(view, u"Social care"_s), WorkstreamTableModel::Inactivity);
+        QVERIFY(other.isValid());
+        QVERIFY(!other.data(WorkstreamTableModel::RisksRole).toString().contains(u"next run"_s));
 
         // Undone, the note goes with the edit.
         QTest::keyClick(view, Qt::Key_Z, Qt::ControlModifier);
@@ -219,6 +221,8 @@ private Q_SLOTS:
         QVERIFY(!inactivity.data(WorkstreamTableModel::RisksRole).toString().contains(u"next run"_s));
     }
 
+    // A colleague's change to the same timer is a conflict, asked about, never overwritten; a change to the
+    // workstream's other timer moves the record's version only: the edit goes on over it and theirs is kept.
     void aColleaguesChangeIsNeverOverwritten()
     {
         MainWindow window(m_server->client.get(), environment(m_journalDir));

@@ -481,6 +481,7 @@ void PreviewPanel::update()
     delete m_generation;
     m_generation = new QObject(this);
     m_lister.reset();
+    m_countsCancelled = false;
     m_current = false;
     m_countingImpact = m_readingWorkstreams = m_countingTimeline = false;
     m_exportAction->setEnabled(false);
@@ -539,6 +540,11 @@ void PreviewPanel::start(const QList<Workstream> &saved, const QList<Workstream>
                                 [this, scenario](Result<QList<ClosurePreview::Impact>> impacts) {
                                     m_countingImpact = false;
                                     refreshProgress();
+                                    // The values changed while these were counted: the run scheduled for them
+                                    // reports, not this one (its counts, and the risk notes made of them, would be
+                                    // of values no longer shown).
+                                    if (m_debounce->isActive())
+                                        return;
                                     if (!impacts) {
                                         m_summary->setText(tr("The preview could not count the conversations: %1")
                                                                .arg(impacts.error().describe().toHtmlEscaped()));
@@ -579,7 +585,8 @@ void PreviewPanel::start(const QList<Workstream> &saved, const QList<Workstream>
 
 void PreviewPanel::refreshProgress()
 {
-    m_listAgain->setVisible(m_lister && m_list->isStopped() && !m_list->isFetching());
+    // Not after the counts were cancelled: Recount then starts everything again.
+    m_listAgain->setVisible(m_lister && !m_countsCancelled && m_list->isStopped() && !m_list->isFetching());
     const bool counting = m_countingImpact || m_readingWorkstreams || m_countingTimeline;
     if (!counting && !m_list->isFetching()) {
         m_progressDelay->stop();
@@ -599,6 +606,7 @@ void PreviewPanel::cancel()
     const bool timeline = m_countingTimeline;
     const bool listing = m_list->isFetching();
     m_countingImpact = m_readingWorkstreams = m_countingTimeline = false;
+    m_countsCancelled = counts;
     m_pendingExport.clear();
     m_list->cancel();
     refreshProgress();

@@ -154,6 +154,7 @@ private:
     bool m_countingImpact = false;
     bool m_readingWorkstreams = false;
     bool m_countingTimeline = false;
+    bool m_countsCancelled = false; // Cancel stopped this run's counts: List again is not offered
     QList<ClosurePreview::Impact> m_impacts;
     // The workstreams: given by the window (setWorkstreams), else read here once per reading of the configurations.
     bool m_workstreamsGiven = false;

@@ -57,6 +57,11 @@ QString partTooltip(const ClosurePreview::Part &part, bool waiting)
                    : PreviewPanel::tr("Timed by the workstream's “block capacity for wrap-up”, longer than the "
                                       "configuration's value.");
 }
+// A workstream's timer of setting (Inactivity or WrapUpBlock).
+std::optional<int> timerOf(const Workstream &w, TimerSetting setting)
+{
+    return setting == TimerSetting::Inactivity ? w.inactivityMinutes : w.wrapUpBlockMinutes;
+}
 } // namespace
 
 void PreviewPanel::showCounts(const PreviewScenario &scenario)
@@ -181,13 +186,19 @@ QHash<ValueRef, QString> PreviewPanel::nextRunNotes() const
         for (const ClosurePreview::Impact::PartCount &part : impact.parts) {
             if (part.part.others || !part.part.workstreamEdited || part.newlyCloses <= 0)
                 continue;
-            // A part holds the workstreams whose values are the same before and after the edits: its count is theirs
-            // together, and each of them is told it.
+            // A part holds the workstreams whose effective minutes (the configuration's and theirs together) are the
+            // same before and after the edits: its count is theirs together. Each of them whose own timer was
+            // edited is told it; one that only shares the part was not edited and is told nothing.
             for (const QString &id : part.part.workstreamIds) {
-                const auto named =
-                    std::find_if(m_editedWorkstreams.begin(), m_editedWorkstreams.end(),
-                                 [&id](const Workstream &w) { return QUuid::fromString(w.id) == QUuid(id); });
-                closing[ValueRef {named != m_editedWorkstreams.end() ? named->id : id, setting}] += part.newlyCloses;
+                const auto byId = [&id](const Workstream &w) {
+                    return QUuid::fromString(w.id) == QUuid(id);
+                };
+                const auto edited = std::find_if(m_editedWorkstreams.begin(), m_editedWorkstreams.end(), byId);
+                const auto saved = std::find_if(m_savedWorkstreams.begin(), m_savedWorkstreams.end(), byId);
+                if (edited == m_editedWorkstreams.end() || saved == m_savedWorkstreams.end() ||
+                    timerOf(*edited, setting) == timerOf(*saved, setting))
+                    continue;
+                closing[ValueRef {edited->id, setting}] += part.newlyCloses;
             }
         }
     }

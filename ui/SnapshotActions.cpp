@@ -269,7 +269,7 @@ ApplyWizard *SnapshotActions::openApplyWizard(const Snapshot &desired, const QSt
     // One table may be writable and the other not: the plan says so if it would change the other.
     ApplyWizard::Target target {m_environment.name, m_environment.production, m_session};
     target.channelStatesReadOnly = m_model->isReadOnly();
-    target.workstreamsReadOnly = m_workstreams && m_workstreams->isReadOnly();
+    target.workstreamsReadOnly = !m_workstreams || m_workstreams->isReadOnly();
     auto *wizard = new ApplyWizard(target, desired, source, m_window);
     wizard->setAttribute(Qt::WA_DeleteOnClose);
     connect(wizard, &ApplyWizard::applyFinished, this, &SnapshotActions::applied);

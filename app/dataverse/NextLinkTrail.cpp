@@ -6,10 +6,9 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-// What identifies the page a link asks for, however it is written: "a/./b" and "a/b" ask for the same page, and so do
-// "%24skiptoken" and "$skiptoken" (a server may encode what the client did not).
-QString pageKey(const QUrl &link)
+// "a/./b" and "a/b" ask for the same page, and so do "%24skiptoken" and "$skiptoken" (a server may encode what the
+// client did not), and hosts in any case.
+QString NextLinkTrail::pageKey(const QUrl &link)
 {
     QString key = link.scheme().toLower() + u"://"_s + link.host().toLower() + u':' + QString::number(link.port()) +
         link.adjusted(QUrl::NormalizePathSegments).path(QUrl::FullyDecoded);
@@ -18,7 +17,28 @@ QString pageKey(const QUrl &link)
         key += QChar(0) + name + QChar(1) + value;
     return key;
 }
-} // namespace
+
+Error NextLinkTrail::loopError(const QUrl &link, const QString &what, int atPage)
+{
+    Error e;
+    e.kind = Error::Kind::BadReply;
+    const QString advice = QCoreApplication::translate("NextLinkTrail",
+                                                       "Try again later; if it happens again, the environment's paging "
+                                                       "is faulty: tell its administrator.");
+    e.userMessage = (atPage > 0 ? QCoreApplication::translate("NextLinkTrail",
+                                                              "The environment's reply for %1 links back to a page it "
+                                                              "has already sent (at page %2), so reading would never "
+                                                              "end; it was stopped.")
+                                      .arg(what, QLocale().toString(atPage))
+                                : QCoreApplication::translate("NextLinkTrail",
+                                                              "The environment's reply for %1 links back to a page it "
+                                                              "has already sent, so reading would never end; it was "
+                                                              "stopped.")
+                                      .arg(what)) +
+        u' ' + advice;
+    e.serviceMessage = link.toString(QUrl::RemoveUserInfo);
+    return e;
+}
 
 NextLinkTrail::NextLinkTrail(const QUrl &first)
 {
@@ -28,20 +48,12 @@ NextLinkTrail::NextLinkTrail(const QUrl &first)
 
 std::optional<Error> NextLinkTrail::follow(const QUrl &link, const QString &what)
 {
-    Error e;
-    e.kind = Error::Kind::BadReply;
     const QString key = pageKey(link);
-    if (m_seen.contains(key)) {
-        e.userMessage = QCoreApplication::translate("NextLinkTrail",
-                                                    "The environment's reply for %1 links back to a page it has "
-                                                    "already sent (at page %2), so reading would never end; it was "
-                                                    "stopped. Try again later; if it happens again, the "
-                                                    "environment's paging is faulty: tell its administrator.")
-                            .arg(what, QLocale().toString(m_pages + 1));
-        e.serviceMessage = link.toString(QUrl::RemoveUserInfo);
-        return e;
-    }
+    if (m_seen.contains(key))
+        return loopError(link, what, m_pages + 1);
     if (m_pages + 1 >= MaxPages) {
+        Error e;
+        e.kind = Error::Kind::BadReply;
         e.userMessage = QCoreApplication::translate("NextLinkTrail",
                                                     "The environment's reply for %1 still links to more pages after "
                                                     "%2 pages, more than any table holds; reading was stopped. "

@@ -18,13 +18,21 @@ public:
     static constexpr int MaxPages = 100000;
 
     // The page the walk starts at (a query, not a next link): a link back to it is a repeat too.
-    explicit NextLinkTrail(const QUrl &first = {});
+    NextLinkTrail() = default;
+    explicit NextLinkTrail(const QUrl &first);
 
     // Records link as followed. Returns the error that ends the walk instead when link was followed before or the
     // walk would go past MaxPages; what names the collection in that error ("conversations", "audit table").
     std::optional<Error> follow(const QUrl &link, const QString &what);
 
+    // Whether link would be a new page of this walk (what follow() checks first), without recording it.
+    bool isNew(const QUrl &link) const { return !m_seen.contains(pageKey(link)); }
     int pagesFollowed() const { return m_pages; }
+
+    // What identifies the page a link asks for, however it is written.
+    static QString pageKey(const QUrl &link);
+    // The error for a link back to a page already read; atPage is where the walk was, 0 when not known.
+    static Error loopError(const QUrl &link, const QString &what, int atPage);
 
 private:
     QSet<QString> m_seen;

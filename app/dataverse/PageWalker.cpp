@@ -82,11 +82,12 @@ std::shared_ptr<PageWalker::PendingPage> PageWalker::requestPage(const QUrl &url
 void PageWalker::walk(const QUrl &url, QObject *context, std::shared_ptr<PageParser> onPage,
                       std::function<void(Result<Done>)> done)
 {
-    walkPages(requestPage(url, context), std::make_shared<NextLinkTrail>(url), context, std::move(onPage),
-              std::move(done));
+    walkPages(requestPage(url, context),
+              std::make_shared<Trail>(Trail {NextLinkTrail(url), url.path().section(u'/', -1)}), context,
+              std::move(onPage), std::move(done));
 }
 
-void PageWalker::walkPages(std::shared_ptr<PendingPage> current, std::shared_ptr<NextLinkTrail> trail,
+void PageWalker::walkPages(std::shared_ptr<PendingPage> current, std::shared_ptr<Trail> trail,
                            QPointer<QObject> context, std::shared_ptr<PageParser> onPage,
                            std::function<void(Result<Done>)> done)
 {
@@ -104,9 +105,9 @@ void PageWalker::walkPages(std::shared_ptr<PendingPage> current, std::shared_ptr
         // prefetch of anything else is dropped.
         std::shared_ptr<PendingPage> next;
         const QUrl peeked = WebApiReply::peekNextLink(body->value());
-        if (!peeked.isEmpty() && mayFollow(peeked))
+        if (!peeked.isEmpty() && mayFollow(peeked) && trail->links.isNew(peeked))
             next = requestPage(peeked, context);
-        QTimer::singleShot(0, this, [this, body, next, trail, url = page->url, context, onPage, done]() mutable {
+        QTimer::singleShot(0, this, [this, body, next, trail, context, onPage, done]() mutable {
             // Whatever ends the walk here drops the page asked for in advance.
             auto dropNext = qScopeGuard([&next] {
                 if (next)
@@ -130,8 +131,7 @@ void PageWalker::walkPages(std::shared_ptr<PendingPage> current, std::shared_ptr
                 done(foreignLink(link.value()));
                 return;
             }
-            // The collection, as the first page's address names it (".../msdyn_ocliveworkitems?$select=...").
-            if (auto refused = trail->follow(link.value(), url.path().section(u'/', -1))) {
+            if (auto refused = trail->links.follow(link.value(), trail->collection)) {
                 done(*refused);
                 return;
             }

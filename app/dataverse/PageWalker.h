@@ -41,10 +41,16 @@ public:
 
 private:
     struct PendingPage;
+    // The links one walk has followed, and the collection it reads as its first page's address names it
+    // (".../msdyn_ocliveworkitems?$select=..."), for the error.
+    struct Trail
+    {
+        NextLinkTrail links;
+        QString collection;
+    };
     std::shared_ptr<PendingPage> requestPage(const QUrl &url, QObject *context);
-    void walkPages(std::shared_ptr<PendingPage> current, std::shared_ptr<NextLinkTrail> trail,
-                   QPointer<QObject> context, std::shared_ptr<PageParser> onPage,
-                   std::function<void(Result<Done>)> done);
+    void walkPages(std::shared_ptr<PendingPage> current, std::shared_ptr<Trail> trail, QPointer<QObject> context,
+                   std::shared_ptr<PageParser> onPage, std::function<void(Result<Done>)> done);
 
     WebApiTransport *m_transport;
     QUrl m_orgUrl;

@@ -1,8 +1,10 @@
 #include "app/preview/ClosurePreview.h"
 
+#include "app/dataverse/NextLinkTrail.h"
 #include "app/dataverse/ODataQuery.h"
 #include "app/preview/ExactCount.h"
 
+#include <QCoreApplication>
 #include <QHash>
 #include <QUuid>
 
@@ -515,6 +517,18 @@ void ClosurePreview::Lister::fetch(const Cursor &cursor, int pageSize, QObject *
             if (!page) {
                 done(page.error());
                 return;
+            }
+            if (const QUrl next = page.value().next; !next.isEmpty()) {
+                const QString from = NextLinkTrail::pageKey(cursor.page);
+                const QString to = NextLinkTrail::pageKey(next);
+                if (m_nextOf.value(from) != to) {
+                    if (to == from || m_nextOf.contains(to)) {
+                        done(NextLinkTrail::loopError(
+                            next, QCoreApplication::translate("ClosurePreview", "conversations"), 0));
+                        return;
+                    }
+                    m_nextOf.insert(from, to);
+                }
             }
             Page out;
             out.rows = rowsOf(page.value().rows, cursor.configuration);

@@ -4,6 +4,7 @@
 #include "models/Preview.h"
 #include "models/Workstream.h"
 
+#include <QHash>
 #include <QPointer>
 #include <QSet>
 #include <QUuid>
@@ -156,6 +157,9 @@ private:
     PreviewScenario m_scenario;
     QList<QList<Piece>> m_pieces; // per configuration
     Cursor m_cursor;
+    // Each page read (NextLinkTrail::pageKey) and the page its next link leads to. A page may be read again (a list
+    // that dropped it); a next link read for the first time that leads to a page already read is a loop.
+    mutable QHash<QString, QString> m_nextOf;
 };
 
 } // namespace ClosurePreview

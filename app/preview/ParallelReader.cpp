@@ -2,6 +2,7 @@
 
 #include "app/dataverse/ODataQuery.h"
 
+#include <QCoreApplication>
 #include <QTimeZone>
 
 #include <algorithm>
@@ -216,7 +217,7 @@ void ParallelReader::plan()
             last->to = leaf.to;
             last->count += leaf.count;
         } else {
-            ranges << Range {leaf, {}, false, {}};
+            ranges << Range {leaf, {}, false, {}, NextLinkTrail()};
         }
     }
     m_leaves.clear();
@@ -238,6 +239,7 @@ void ParallelReader::readRanges(QList<Range> ranges)
         if (const QString filter = allOf(m_filter, clause(range.interval)); !filter.isEmpty())
             query.filter(filter);
         range.next = m_client->apiUrl(query.orderBy(u"createdon asc"_s).toString());
+        range.links = NextLinkTrail(range.next);
     }
     m_ranges = std::move(ranges);
     m_stats.ranges = int(m_ranges.size());
@@ -275,21 +277,29 @@ void ParallelReader::request(qsizetype index)
     m_ranges[index].inFlight = true;
     ++m_inFlight;
     ++m_stats.pageRequests;
-    m_client->fetchConversationPage(m_ranges[index].next, m_options.pageSize, m_requests,
-                                    [this, index](Result<DataverseClient::ConversationPage> page) {
-                                        if (m_finished)
-                                            return;
-                                        Range &range = m_ranges[index];
-                                        range.inFlight = false;
-                                        --m_inFlight;
-                                        if (!page) {
-                                            fail(page.error());
-                                            return;
-                                        }
-                                        range.next = page.value().next;
-                                        range.held.push_back(std::move(page.value().rows));
-                                        deliver();
-                                    });
+    m_client->fetchConversationPage(
+        m_ranges[index].next, m_options.pageSize, m_requests,
+        [this, index](Result<DataverseClient::ConversationPage> page) {
+            if (m_finished)
+                return;
+            Range &range = m_ranges[index];
+            range.inFlight = false;
+            --m_inFlight;
+            if (!page) {
+                fail(page.error());
+                return;
+            }
+            range.next = page.value().next;
+            if (!range.next.isEmpty()) {
+                if (auto refused = range.links.follow(range.next,
+                                                      QCoreApplication::translate("ParallelReader", "conversations"))) {
+                    fail(*refused);
+                    return;
+                }
+            }
+            range.held.push_back(std::move(page.value().rows));
+            deliver();
+        });
 }
 
 void ParallelReader::deliver()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/dataverse/DataverseClient.h"
+#include "app/dataverse/NextLinkTrail.h"
 #include "app/preview/ClosurePreview.h"
 #include "models/Conversation.h"
 #include "models/Preview.h"
@@ -73,6 +74,7 @@ private:
         QUrl next; // the next page to read; empty once the last has been read
         bool inFlight = false;
         std::deque<QList<Conversation>> held; // read, waiting for their turn
+        NextLinkTrail links; // the range's next links followed so far: a link back ends the read
     };
     void countWhole();
     void decide(qint64 rows, bool capped);
